@@ -1,0 +1,175 @@
+// GEMM: C = act(A·B + bias) (+ C when accumulating), batched, any transposes.
+//
+// B is packed once per call into panels of NR = 8 columns ([panel][k][8],
+// zero-padded), so the micro-kernel streams it contiguously whatever B's layout.
+// A is read in place through two strides (row and k), which covers A and Aᵀ
+// without a copy; rows of a 6-row panel are walked by six pointers.
+// The 6x8 micro-kernel keeps 12 accumulators in registers (16 xmm on x86):
+// per k step it loads 2 B vectors, splats 6 A values and issues 12 multiply-adds.
+import { madd, imin, storePartial, loadPartial } from './common';
+import { activate, ACT_LINEAR } from './activation';
+
+const MR: i32 = 6;
+const NR: i32 = 8;
+// K block: a 6xKC A panel (6 KiB) and a KCx8 B panel (8 KiB) stay in L1 while
+// one panel row of C is computed.
+const KC: i32 = 256;
+
+/**
+ * Packs B(k, j) at b + (k*bks + j*bjs)*4 (k < K, j < N), for `batch` matrices
+ * `bBatch` elements apart, into `packed`. Range items: batch * ceil(N/8) panels.
+ */
+export function gemm_pack_b_f32(b: usize, bks: i32, bjs: i32, bBatch: i32, k: i32, n: i32,
+  packed: usize, start: i32, end: i32): void {
+  const np = (n + NR - 1) / NR;
+  const panelElems = k * NR;
+  for (let item = start; item < end; item++) {
+    const bi = item / np, p = item - bi * np;
+    const j0 = p * NR, w = imin(NR, n - j0);
+    let out = packed + (<usize>bi * np * panelElems + <usize>p * panelElems) * 4;
+    const src = b + (<usize>bi * bBatch) * 4;
+    if (bjs == 1 && w == NR) {
+      for (let kk = 0; kk < k; kk++) {
+        const s = src + (<usize>kk * bks + j0) * 4;
+        v128.store(out, v128.load(s));
+        v128.store(out, v128.load(s, 16), 16);
+        out += 32;
+      }
+    } else {
+      for (let kk = 0; kk < k; kk++) {
+        const s = src + (<usize>kk * bks + <usize>j0 * bjs) * 4;
+        for (let j = 0; j < NR; j++) {
+          store<f32>(out + (<usize>j << 2), j < w ? load<f32>(s + (<usize>(j * bjs) << 2)) : 0);
+        }
+        out += 32;
+      }
+    }
+  }
+}
+
+/**
+ * C(i, j) at c + (i*ldc + j)*4 for i < M, j < N, per batch `cBatch` apart.
+ * A(i, kk) at a + (i*ars + kk*aks)*4, per batch `aBatch` apart (0 to share A).
+ * `packed` from gemm_pack_b_f32; `pBatch` is 0 when one B serves every batch.
+ * bias (0 for none) is a length-N vector; act/alpha as in activation.ts;
+ * accumulate != 0 adds into C (bias and act must then be off).
+ * Range items: batch * ceil(M/6) row panels.
+ */
+export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usize, pBatch: i32,
+  c: usize, ldc: i32, cBatch: i32, m: i32, n: i32, k: i32,
+  bias: usize, act: i32, alpha: f32, accumulate: i32, start: i32, end: i32): void {
+  const mp = (m + MR - 1) / MR;
+  const np = (n + NR - 1) / NR;
+  if (k == 0) {
+    // Nothing to multiply: C = act(bias) or unchanged when accumulating.
+    if (accumulate == 0) {
+      for (let item = start; item < end; item++) {
+        const bi = item / mp, i0 = (item - bi * mp) * MR, mr = imin(MR, m - i0);
+        const cb = c + (<usize>bi * cBatch) * 4;
+        for (let i = i0; i < i0 + mr; i++) {
+          epilogueRow(cb + <usize>i * ldc * 4, n, bias, act, alpha, true);
+        }
+      }
+    }
+    return;
+  }
+  for (let item = start; item < end; item++) {
+    const bi = item / mp, i0 = (item - bi * mp) * MR, mr = imin(MR, m - i0);
+    const ab = a + (<usize>bi * aBatch + <usize>i0 * ars) * 4;
+    const pb = packed + <usize>bi * pBatch * 4;
+    const cb = c + (<usize>bi * cBatch + <usize>i0 * ldc) * 4;
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kb = imin(KC, k - k0);
+      const acc = accumulate != 0 || k0 > 0;
+      const last = k0 + kb >= k;
+      for (let p = 0; p < np; p++) {
+        const j0 = p * NR;
+        const nr = imin(NR, n - j0);
+        const ct = cb + (<usize>j0 << 2);
+        micro6x8(ab + <usize>k0 * aks * 4, ars, aks, pb + (<usize>p * k * NR + <usize>k0 * NR) * 4, kb,
+          ct, ldc, mr, nr, acc);
+        if (last && (bias != 0 || act != ACT_LINEAR)) {
+          for (let r = 0; r < mr; r++) {
+            epilogueTile(ct + <usize>r * ldc * 4, bias + (<usize>j0 << 2), nr, bias != 0, act, alpha);
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline function epilogueTile(c: usize, bias: usize, nr: i32, hasBias: bool, act: i32, alpha: f32): void {
+  for (let j = 0; j < nr; j += 4) {
+    const w = imin(4, nr - j);
+    let v = loadPartial(c + (<usize>j << 2), w);
+    if (hasBias) v = f32x4.add(v, loadPartial(bias + (<usize>j << 2), w));
+    storePartial(c + (<usize>j << 2), activate(act, v, alpha), w);
+  }
+}
+
+@inline function epilogueRow(c: usize, n: i32, bias: usize, act: i32, alpha: f32, overwrite: bool): void {
+  for (let j = 0; j < n; j += 4) {
+    const w = imin(4, n - j);
+    let v = overwrite ? f32x4.splat(0) : loadPartial(c + (<usize>j << 2), w);
+    if (bias != 0) v = f32x4.add(v, loadPartial(bias + (<usize>j << 2), w));
+    storePartial(c + (<usize>j << 2), activate(act, v, alpha), w);
+  }
+}
+
+@inline function storeRow(c: usize, lo: v128, hi: v128, nr: i32, acc: bool): void {
+  if (nr == NR) {
+    if (acc) {
+      lo = f32x4.add(lo, v128.load(c));
+      hi = f32x4.add(hi, v128.load(c, 16));
+    }
+    v128.store(c, lo);
+    v128.store(c, hi, 16);
+  } else {
+    const w0 = imin(4, nr), w1 = nr - 4;
+    if (acc) {
+      lo = f32x4.add(lo, loadPartial(c, w0));
+      if (w1 > 0) hi = f32x4.add(hi, loadPartial(c + 16, w1));
+    }
+    storePartial(c, lo, w0);
+    if (w1 > 0) storePartial(c + 16, hi, w1);
+  }
+}
+
+// Rows past mr read row 0 again (valid memory) and are never stored.
+@inline function micro6x8(a: usize, ars: i32, aks: i32, b: usize, k: i32,
+  c: usize, ldc: i32, mr: i32, nr: i32, acc: bool): void {
+  const rs = <usize>ars << 2, ks = <usize>aks << 2;
+  const a0 = a;
+  const a1 = mr > 1 ? a0 + rs : a0;
+  const a2 = mr > 2 ? a1 + rs : a0;
+  const a3 = mr > 3 ? a2 + rs : a0;
+  const a4 = mr > 4 ? a3 + rs : a0;
+  const a5 = mr > 5 ? a4 + rs : a0;
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  let off: usize = 0;
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a0 + off);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a1 + off);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a2 + off);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a3 + off);
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    av = v128.load32_splat(a4 + off);
+    c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
+    av = v128.load32_splat(a5 + off);
+    c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
+    off += ks;
+    b += 32;
+  }
+  const r = <usize>ldc << 2;
+  storeRow(c, c00, c01, nr, acc);
+  if (mr > 1) storeRow(c + r, c10, c11, nr, acc);
+  if (mr > 2) storeRow(c + 2 * r, c20, c21, nr, acc);
+  if (mr > 3) storeRow(c + 3 * r, c30, c31, nr, acc);
+  if (mr > 4) storeRow(c + 4 * r, c40, c41, nr, acc);
+  if (mr > 5) storeRow(c + 5 * r, c50, c51, nr, acc);
+}
