@@ -2,7 +2,7 @@
 import { runtime } from '../runtime.js';
 import { Act, type ActName } from './codes.js';
 
-const MR = 6;
+const MR = 4;
 const NR = 8;
 
 export interface GemmOptions {
@@ -47,7 +47,7 @@ export function gemm(a: number, b: number, c: number, m: number, n: number, k: n
       [a, ars, aks, aPerBatch ? m * k : 0, packed, bPerBatch ? packedElems : 0, c, n, m * n, m, n, k,
         opts.bias ?? 0, act, opts.alpha ?? 0.2, opts.accumulate ? 1 : 0],
       batch * Math.ceil(m / MR),
-      { cost: MR * n * k + 1 },
+      { cost: MR * n * k + 1, scratchBytes: MR * k * 4 + 64 },
     );
   } finally {
     rt.arena.free(packed);

@@ -1,4 +1,5 @@
-// Deno and browser entry of the platform layer: Web Workers and fetch, no Node
+// Browser entry of the platform layer (pages and Web Workers; also any other
+// runtime without a more specific entry): Web Workers and fetch, no Node
 // built-ins, so bundlers need no configuration.
 import type { Platform, PoolWorker, WorkerInit } from './types.js';
 
