@@ -21,4 +21,7 @@ export { cast } from './ops/cast.js';
 export { matMul, dot, outerProduct } from './ops/matmul.js';
 export { reshape, expandDims, squeeze, flatten } from './ops/reshape.js';
 export { sum } from './ops/reduce.js';
+export { slice, stridedSlice } from './ops/slice.js';
+export { concat, stack, unstack, split } from './ops/concat.js';
+export { pad, reverse, tile } from './ops/pad.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';

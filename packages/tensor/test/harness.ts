@@ -100,3 +100,34 @@ export function compareOp(
   const after = wm.memory().numTensors;
   if (after !== before) throw new Error(`${name}: leaked ${after - before} tensors`);
 }
+
+/**
+ * Checks our gradient of sum(f(x) * dy) against central finite differences,
+ * for ops tfjs has no gradient for. Suited to smooth ops on small inputs.
+ */
+export function checkGradNumeric(name: string, f: (x: wm.Tensor) => wm.Tensor, shape: number[], opts: { eps?: number; tol?: number; seed?: number } = {}): void {
+  const r = rng(opts.seed ?? 3);
+  const eps = opts.eps ?? 1e-2, tol = opts.tol ?? 2e-2;
+  const xv = randomValues({ shape }, r);
+  wm.tidy(() => {
+    const y0 = f(wm.tensor(xv, shape));
+    const dy = randomValues({ shape: y0.shape }, r);
+    const dyT = wm.tensor(dy, y0.shape);
+    const g = wm.grad((x) => f(x))(wm.tensor(xv, shape), dyT).dataSync();
+    const obj = (v: number[]) => {
+      const y = f(wm.tensor(v, shape)).dataSync();
+      let s = 0;
+      for (let i = 0; i < y.length; i++) s += y[i]! * dy[i]!;
+      return s;
+    };
+    for (let i = 0; i < xv.length; i++) {
+      const p = [...xv], m = [...xv];
+      p[i]! += eps;
+      m[i]! -= eps;
+      const num = (obj(p) - obj(m)) / (2 * eps);
+      if (Math.abs(num - g[i]!) > tol * Math.max(1, Math.abs(num))) {
+        throw new Error(`${name}: gradient at ${i} is ${g[i]}, finite differences give ${num}`);
+      }
+    }
+  });
+}
