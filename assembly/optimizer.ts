@@ -39,12 +39,23 @@ const ADAMAX: i32 = 5;
   return f32x4.mul(x, x);
 }
 
+// Whole vectors load and store directly; the one partial vector at the end of
+// a span goes through loadFill / store32 with the same arithmetic.
+@inline function ld(full: bool, p: usize, w: i32): v128 {
+  return full ? v128.load(p) : loadFill(p, w, f32x4.splat(0));
+}
+
+@inline function st(full: bool, p: usize, v: v128, w: i32): void {
+  if (full) v128.store(p, v);
+  else store32(p, v, w);
+}
+
 // One vector of one rule: loads the lanes (w of them), updates, stores.
-@inline function update(rule: i32, p: usize, g: usize, s0: usize, s1: usize, s2: usize, w: i32,
+@inline function update(rule: i32, full: bool, p: usize, g: usize, s0: usize, s1: usize, s2: usize, w: i32,
   c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32, c7: f32, c8: f32, flag: i32, clip: f32): void {
-  const z = f32x4.splat(0);
-  const grad = f32x4.min(f32x4.max(loadFill(g, w, z), f32x4.splat(-clip)), f32x4.splat(clip));
-  const value = loadFill(p, w, z);
+  // pmin/pmax keep a NaN gradient NaN (the value is the first operand).
+  const grad = f32x4.pmin(f32x4.pmax(ld(full, g, w), f32x4.splat(-clip)), f32x4.splat(clip));
+  const value = ld(full, p, w);
   let nv = value;
   switch (rule) {
     case SGD: {
@@ -54,44 +65,44 @@ const ADAMAX: i32 = 5;
     case MOMENTUM: {
       // c0 = -lr, c1 = momentum; flag: Nesterov.
       const m = f32x4.splat(c1);
-      const acc = f32x4.add(f32x4.mul(m, loadFill(s0, w, z)), grad);
-      store32(s0, acc, w);
+      const acc = f32x4.add(f32x4.mul(m, ld(full, s0, w)), grad);
+      st(full, s0, acc, w);
       const dir = flag ? f32x4.add(grad, f32x4.mul(acc, m)) : acc;
       nv = f32x4.add(f32x4.mul(f32x4.splat(c0), dir), value);
       break;
     }
     case RMSPROP: {
       // c0 = lr, c1 = decay, c2 = 1 - decay, c3 = momentum, c4 = epsilon; flag: centered.
-      const ms = f32x4.add(f32x4.mul(loadFill(s0, w, z), f32x4.splat(c1)), f32x4.mul(sq(grad), f32x4.splat(c2)));
-      store32(s0, ms, w);
+      const ms = f32x4.add(f32x4.mul(ld(full, s0, w), f32x4.splat(c1)), f32x4.mul(sq(grad), f32x4.splat(c2)));
+      st(full, s0, ms, w);
       let denom: v128;
       if (flag) {
-        const mg = f32x4.add(f32x4.mul(loadFill(s2, w, z), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
-        store32(s2, mg, w);
+        const mg = f32x4.add(f32x4.mul(ld(full, s2, w), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
+        st(full, s2, mg, w);
         denom = f32x4.sqrt(f32x4.sub(ms, f32x4.add(sq(mg), f32x4.splat(c4))));
       } else {
         denom = f32x4.sqrt(f32x4.add(ms, f32x4.splat(c4)));
       }
-      const mom = f32x4.add(f32x4.mul(loadFill(s1, w, z), f32x4.splat(c3)),
+      const mom = f32x4.add(f32x4.mul(ld(full, s1, w), f32x4.splat(c3)),
         f32x4.div(f32x4.mul(grad, f32x4.splat(c0)), denom));
-      store32(s1, mom, w);
+      st(full, s1, mom, w);
       nv = f32x4.sub(value, mom);
       break;
     }
     case ADAGRAD: {
       // c0 = -lr, c1 = epsilon.
-      const acc = f32x4.add(loadFill(s0, w, z), sq(grad));
-      store32(s0, acc, w);
+      const acc = f32x4.add(ld(full, s0, w), sq(grad));
+      st(full, s0, acc, w);
       nv = f32x4.add(f32x4.mul(f32x4.div(grad, f32x4.sqrt(f32x4.add(acc, f32x4.splat(c1)))), f32x4.splat(c0)), value);
       break;
     }
     case ADAM: {
       // c0 = -lr, c1 = beta1, c2 = 1 - beta1, c3 = beta2, c4 = 1 - beta2,
       // c5 = 1 - beta1^t, c6 = 1 - beta2^t, c7 = epsilon, c8 = lr * weightDecay (AdamW; 0 = Adam).
-      const m = f32x4.add(f32x4.mul(loadFill(s0, w, z), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
-      const v = f32x4.add(f32x4.mul(loadFill(s1, w, z), f32x4.splat(c3)), f32x4.mul(sq(grad), f32x4.splat(c4)));
-      store32(s0, m, w);
-      store32(s1, v, w);
+      const m = f32x4.add(f32x4.mul(ld(full, s0, w), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
+      const v = f32x4.add(f32x4.mul(ld(full, s1, w), f32x4.splat(c3)), f32x4.mul(sq(grad), f32x4.splat(c4)));
+      st(full, s0, m, w);
+      st(full, s1, v, w);
       const mh = f32x4.div(m, f32x4.splat(c5)), vh = f32x4.div(v, f32x4.splat(c6));
       const step = f32x4.mul(f32x4.div(mh, f32x4.add(f32x4.sqrt(vh), f32x4.splat(c7))), f32x4.splat(c0));
       // Decoupled weight decay reads the value from before this step.
@@ -102,15 +113,15 @@ const ADAMAX: i32 = 5;
     default: {
       // Adamax. c0 = -lr / (1 + decay * iteration) / (1 - beta1^t), c1 = beta1,
       // c2 = 1 - beta1, c3 = beta2, c4 = epsilon.
-      const m = f32x4.add(f32x4.mul(loadFill(s0, w, z), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
-      const u = f32x4.max(f32x4.mul(loadFill(s1, w, z), f32x4.splat(c3)), f32x4.abs(grad));
-      store32(s0, m, w);
-      store32(s1, u, w);
+      const m = f32x4.add(f32x4.mul(ld(full, s0, w), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
+      const u = f32x4.max(f32x4.mul(ld(full, s1, w), f32x4.splat(c3)), f32x4.abs(grad));
+      st(full, s0, m, w);
+      st(full, s1, u, w);
       nv = f32x4.add(f32x4.mul(f32x4.splat(c0), f32x4.div(m, f32x4.add(u, f32x4.splat(c4)))), value);
       break;
     }
   }
-  store32(p, nv, w);
+  st(full, p, nv, w);
 }
 
 @inline function walk(rule: i32, table: usize, nParams: i32,
@@ -127,10 +138,14 @@ const ADAMAX: i32 = 5;
       const e0 = (b - first) * OPT_BLOCK, e1 = imin(count, (stop - first) * OPT_BLOCK);
       const p = <usize>load<i32>(row), g = <usize>load<i32>(row, 4);
       const s0 = <usize>load<i32>(row, 8), s1 = <usize>load<i32>(row, 12), s2 = <usize>load<i32>(row, 16);
-      for (let e = e0; e < e1; e += 4) {
+      let e = e0;
+      for (; e + 4 <= e1; e += 4) {
         const o = <usize>e << 2;
-        update(rule, p + o, g + o, s0 + o, s1 + o, s2 + o, imin(4, e1 - e),
-          c0, c1, c2, c3, c4, c5, c6, c7, c8, flag, clip);
+        update(rule, true, p + o, g + o, s0 + o, s1 + o, s2 + o, 4, c0, c1, c2, c3, c4, c5, c6, c7, c8, flag, clip);
+      }
+      if (e < e1) {
+        const o = <usize>e << 2;
+        update(rule, false, p + o, g + o, s0 + o, s1 + o, s2 + o, e1 - e, c0, c1, c2, c3, c4, c5, c6, c7, c8, flag, clip);
       }
       b = stop;
     }

@@ -43,18 +43,29 @@ const I_MIN: i32 = 7;
   }
 }
 
-// f32x4.max/min return NaN when either lane is NaN, as tfjs's max/min do.
+// Float max/min use pmax/pmin (one instruction each on x64, where f32x4.max
+// takes about eight to get NaN and -0 right) and track NaN lanes on the side,
+// so a NaN anywhere still gives NaN, as tfjs's max/min do.
 @inline function combine(op: i32, a: v128, b: v128): v128 {
   switch (op) {
     case F_SUM: return f32x4.add(a, b);
     case F_PROD: return f32x4.mul(a, b);
-    case F_MAX: return f32x4.max(a, b);
-    case F_MIN: return f32x4.min(a, b);
+    case F_MAX: return f32x4.pmax(a, b);
+    case F_MIN: return f32x4.pmin(a, b);
     case I_SUM: return i32x4.add(a, b);
     case I_PROD: return i32x4.mul(a, b);
     case I_MAX: return i32x4.max_s(a, b);
     default: return i32x4.min_s(a, b);
   }
+}
+
+@inline function tracksNaN(op: i32): bool {
+  return op == F_MAX || op == F_MIN;
+}
+
+/** Lanes of m, plus those where v is NaN (float max/min only). */
+@inline function nanLanes(op: i32, m: v128, v: v128): v128 {
+  return tracksNaN(op) ? v128.or(m, f32x4.ne(v, v)) : m;
 }
 
 /** Loads the first n (0..4) 4-byte lanes from p, the rest taken from fill (bit-exact). */
@@ -85,38 +96,55 @@ const I_MIN: i32 = 7;
 @inline export function reduceRun(op: i32, p: usize, len: i32): v128 {
   const id = ident(op);
   let a0 = id, a1 = id, a2 = id, a3 = id;
+  let m = i32x4.splat(0);
   let j = 0;
   for (; j + 16 <= len; j += 16) {
     const q = p + (<usize>j << 2);
-    a0 = combine(op, a0, v128.load(q));
-    a1 = combine(op, a1, v128.load(q, 16));
-    a2 = combine(op, a2, v128.load(q, 32));
-    a3 = combine(op, a3, v128.load(q, 48));
+    const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+    a0 = combine(op, a0, v0);
+    a1 = combine(op, a1, v1);
+    a2 = combine(op, a2, v2);
+    a3 = combine(op, a3, v3);
+    m = nanLanes(op, nanLanes(op, m, v0), v1);
+    m = nanLanes(op, nanLanes(op, m, v2), v3);
   }
-  for (; j < len; j += 4) a0 = combine(op, a0, loadFill(p + (<usize>j << 2), len - j, id));
-  return horizontal(op, combine(op, combine(op, a0, a1), combine(op, a2, a3)));
+  for (; j < len; j += 4) {
+    const v = loadFill(p + (<usize>j << 2), len - j, id);
+    a0 = combine(op, a0, v);
+    m = nanLanes(op, m, v);
+  }
+  const r = horizontal(op, combine(op, combine(op, a0, a1), combine(op, a2, a3)));
+  return tracksNaN(op) && v128.any_true(m) ? f32x4.splat(NaN) : r;
 }
 
 // Up to COLS columns (w) of `rows` rows, `stride` bytes apart, reduced per column into out.
 @inline function reduceCols(op: i32, p: usize, stride: usize, rows: i32, w: i32, out: usize, count: f32, mean: bool): void {
   const id = ident(op);
   let a0 = id, a1 = id, a2 = id, a3 = id;
+  let m0 = i32x4.splat(0), m1 = m0, m2 = m0, m3 = m0;
   if (w == COLS) {
     for (let r = 0; r < rows; r++) {
       const q = p + <usize>r * stride;
-      a0 = combine(op, a0, v128.load(q));
-      a1 = combine(op, a1, v128.load(q, 16));
-      a2 = combine(op, a2, v128.load(q, 32));
-      a3 = combine(op, a3, v128.load(q, 48));
+      const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+      a0 = combine(op, a0, v0); m0 = nanLanes(op, m0, v0);
+      a1 = combine(op, a1, v1); m1 = nanLanes(op, m1, v1);
+      a2 = combine(op, a2, v2); m2 = nanLanes(op, m2, v2);
+      a3 = combine(op, a3, v3); m3 = nanLanes(op, m3, v3);
     }
   } else {
     for (let r = 0; r < rows; r++) {
       const q = p + <usize>r * stride;
-      a0 = combine(op, a0, loadFill(q, w, id));
-      if (w > 4) a1 = combine(op, a1, loadFill(q + 16, w - 4, id));
-      if (w > 8) a2 = combine(op, a2, loadFill(q + 32, w - 8, id));
-      if (w > 12) a3 = combine(op, a3, loadFill(q + 48, w - 12, id));
+      const v0 = loadFill(q, w, id);
+      a0 = combine(op, a0, v0); m0 = nanLanes(op, m0, v0);
+      if (w > 4) { const v = loadFill(q + 16, w - 4, id); a1 = combine(op, a1, v); m1 = nanLanes(op, m1, v); }
+      if (w > 8) { const v = loadFill(q + 32, w - 8, id); a2 = combine(op, a2, v); m2 = nanLanes(op, m2, v); }
+      if (w > 12) { const v = loadFill(q + 48, w - 12, id); a3 = combine(op, a3, v); m3 = nanLanes(op, m3, v); }
     }
+  }
+  if (tracksNaN(op)) {
+    const nan = f32x4.splat(NaN);
+    a0 = v128.bitselect(nan, a0, m0); a1 = v128.bitselect(nan, a1, m1);
+    a2 = v128.bitselect(nan, a2, m2); a3 = v128.bitselect(nan, a3, m3);
   }
   if (mean) {
     const n = f32x4.splat(count);

@@ -84,15 +84,27 @@ import { CHUNK, COLS, F_MAX, F_SUM, horizontal, loadFill, reduceRun, store32 } f
   return f32x4.splat(f32x4.extract_lane(horizontal(F_SUM, f32x4.add(s0, s1)), 0));
 }
 
-/** y = exp(x - max) / sum(exp(x - max)) per row of x [rows, n]. Range items: rows. */
+// Row loops below run whole vectors, then one partial vector through the
+// same arithmetic (loadFill / store32), so values never depend on position.
+
+/**
+ * y = exp(x - max) / sum(exp(x - max)) per row of x [rows, n], the division
+ * done as a product with 1/sum (within an ulp of tfjs's division).
+ * Range items: rows.
+ */
 export function softmax_f32(x: usize, y: usize, n: i32, start: i32, end: i32): void {
   for (let row = start; row < end; row++) {
     const off = <usize>row * n << 2;
     const yr = y + off;
-    const s = sumExp(x + off, n, rowMax(x + off, n), yr);
-    for (let j = 0; j < n; j += 4) {
-      const w = imin(4, n - j), q = yr + (<usize>j << 2);
-      store32(q, f32x4.div(loadFill(q, w, s), s), w);
+    const inv = f32x4.div(f32x4.splat(1), sumExp(x + off, n, rowMax(x + off, n), yr));
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const q = yr + (<usize>j << 2);
+      v128.store(q, f32x4.mul(v128.load(q), inv));
+    }
+    if (j < n) {
+      const q = yr + (<usize>j << 2), w = n - j;
+      store32(q, f32x4.mul(loadFill(q, w, inv), inv), w);
     }
   }
 }
@@ -103,8 +115,13 @@ export function log_softmax_f32(x: usize, y: usize, n: i32, start: i32, end: i32
     const off = <usize>row * n << 2;
     const m = rowMax(x + off, n);
     const ls = logv(sumExp(x + off, n, m, 0));
-    for (let j = 0; j < n; j += 4) {
-      const w = imin(4, n - j), o = off + (<usize>j << 2);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = off + (<usize>j << 2);
+      v128.store(y + o, f32x4.sub(f32x4.sub(v128.load(x + o), m), ls));
+    }
+    if (j < n) {
+      const o = off + (<usize>j << 2), w = n - j;
       store32(y + o, f32x4.sub(f32x4.sub(loadFill(x + o, w, m), m), ls), w);
     }
   }
@@ -112,12 +129,17 @@ export function log_softmax_f32(x: usize, y: usize, n: i32, start: i32, end: i32
 
 /** Softmax backward: dx = y * (dy - sum(dy * y)) per row. Range items: rows. */
 export function softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, start: i32, end: i32): void {
+  const z = f32x4.splat(0);
   for (let row = start; row < end; row++) {
     const off = <usize>row * n << 2;
     const s = sumProd(dy + off, y + off, n);
-    for (let j = 0; j < n; j += 4) {
-      const w = imin(4, n - j), o = off + (<usize>j << 2);
-      const z = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = off + (<usize>j << 2);
+      v128.store(dx + o, f32x4.mul(v128.load(y + o), f32x4.sub(v128.load(dy + o), s)));
+    }
+    if (j < n) {
+      const o = off + (<usize>j << 2), w = n - j;
       store32(dx + o, f32x4.mul(loadFill(y + o, w, z), f32x4.sub(loadFill(dy + o, w, z), s)), w);
     }
   }
@@ -125,15 +147,47 @@ export function softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, start: 
 
 /** logSoftmax backward: dx = dy - exp(y) * sum(dy) per row. Range items: rows. */
 export function log_softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, start: i32, end: i32): void {
+  const z = f32x4.splat(0);
   for (let row = start; row < end; row++) {
     const off = <usize>row * n << 2;
     const s = sumProd(dy + off, 0, n);
-    for (let j = 0; j < n; j += 4) {
-      const w = imin(4, n - j), o = off + (<usize>j << 2);
-      const z = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = off + (<usize>j << 2);
+      v128.store(dx + o, f32x4.sub(v128.load(dy + o), f32x4.mul(expv(v128.load(y + o)), s)));
+    }
+    if (j < n) {
+      const o = off + (<usize>j << 2), w = n - j;
       store32(dx + o, f32x4.sub(loadFill(dy + o, w, z), f32x4.mul(expv(loadFill(y + o, w, z)), s)), w);
     }
   }
+}
+
+// Four logits at j (w of them live; full: all four, loaded whole): adds
+// label * (x - lse) to acc and turns the exps stored at dx into
+// (exp * inv - label) * scale.
+@inline function xentVec(sparse: bool, full: bool, xr: usize, lr: usize, dx: usize, withLoss: bool, j: i32, w: i32,
+  id: i32, lse: v128, inv: v128, sc: v128, acc: v128): v128 {
+  const o = <usize>j << 2;
+  const one = f32x4.splat(1), z = f32x4.splat(0);
+  let lab: v128;
+  if (sparse) {
+    lab = i32x4.eq(i32x4.add(i32x4.splat(j), i32x4(0, 1, 2, 3)), i32x4.splat(id));
+    lab = v128.and(full ? lab : v128.and(lab, laneMask(w)), one);
+  } else {
+    lab = full ? v128.load(lr + o) : loadFill(lr + o, w, z);
+  }
+  if (withLoss) {
+    const xv = full ? v128.load(xr + o) : loadFill(xr + o, w, lse);
+    acc = f32x4.add(acc, f32x4.mul(lab, f32x4.sub(xv, lse)));
+  }
+  if (dx) {
+    const q = dx + o;
+    const d = f32x4.mul(f32x4.sub(f32x4.mul(full ? v128.load(q) : loadFill(q, w, z), inv), lab), sc);
+    if (full) v128.store(q, d);
+    else store32(q, d, w);
+  }
+  return acc;
 }
 
 // The shared body of both cross-entropies. Dense labels: probabilities at
@@ -142,7 +196,7 @@ export function log_softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, sta
 @inline function xent(sparse: bool, x: usize, labels: usize, loss: usize, dx: usize, n: i32, scale: f32,
   start: i32, end: i32): void {
   const sc = f32x4.splat(scale);
-  const one = f32x4.splat(1), z = f32x4.splat(0);
+  const one = f32x4.splat(1);
   for (let row = start; row < end; row++) {
     const off = <usize>row * n << 2;
     const xr = x + off;
@@ -150,18 +204,13 @@ export function log_softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, sta
     const s = sumExp(xr, n, m, dx ? dx + off : 0);
     const lse = f32x4.add(m, logv(s));
     const id = sparse ? load<i32>(labels + (<usize>row << 2)) : 0;
+    const inv = f32x4.div(one, s);
     let acc = f32x4.splat(0);
-    for (let j = 0; j < n; j += 4) {
-      const w = imin(4, n - j), o = <usize>j << 2;
-      const lab = sparse
-        ? v128.and(v128.and(i32x4.eq(i32x4.add(i32x4.splat(j), i32x4(0, 1, 2, 3)), i32x4.splat(id)), laneMask(w)), one)
-        : loadFill(labels + off + o, w, z);
-      if (loss) acc = f32x4.add(acc, f32x4.mul(lab, f32x4.sub(loadFill(xr + o, w, lse), lse)));
-      if (dx) {
-        const q = dx + off + o;
-        store32(q, f32x4.mul(f32x4.sub(f32x4.div(loadFill(q, w, z), s), lab), sc), w);
-      }
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      acc = xentVec(sparse, true, xr, labels + off, dx ? dx + off : 0, loss != 0, j, 4, id, lse, inv, sc, acc);
     }
+    if (j < n) acc = xentVec(sparse, false, xr, labels + off, dx ? dx + off : 0, loss != 0, j, n - j, id, lse, inv, sc, acc);
     if (loss) store<f32>(loss + (<usize>row << 2), -f32x4.extract_lane(horizontal(F_SUM, acc), 0));
   }
 }
