@@ -15,13 +15,13 @@ export { f32View, i32View, u8View, alloc, free } from './views.js';
 export { Act, type ActName } from './ops/codes.js';
 export { gemm, type GemmOptions } from './ops/gemm.js';
 export {
-  reduce, reduceCollapsed, reduceDims, type ReduceOp, type ReduceDtype,
+  reduce, reduceCollapsed, reduceDims, type ReduceOp, type ReduceDtype, type ReduceDims,
 } from './ops/reduce.js';
 export {
   softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
   type SoftmaxCrossEntropyOptions,
 } from './ops/softmax.js';
-export { transpose, collapsePermutation, type ElementBytes } from './ops/transpose.js';
+export { transpose, collapsePermutation, type ElementBytes, type CollapsedPermutation } from './ops/transpose.js';
 export {
   gather, unsortedSegmentSum, gatherND, scatterND, type GatherOptions, type SegmentDtype,
 } from './ops/gather.js';

@@ -22,37 +22,110 @@ export interface OptimizerParam {
 }
 
 /** Plain SGD: p -= lr * g. */
-export interface SgdRule { type: 'sgd'; learningRate: number }
+export interface SgdRule {
+  /** Selects the rule. */
+  type: 'sgd';
+  /** Step size. */
+  learningRate: number;
+}
+
 /** tfjs momentum: a = momentum * a + g; p -= lr * a (Nesterov: p -= lr * (g + momentum * a)). Slot: a. */
-export interface MomentumRule { type: 'momentum'; learningRate: number; momentum: number; useNesterov?: boolean }
+export interface MomentumRule {
+  /** Selects the rule. */
+  type: 'momentum';
+  /** Step size. */
+  learningRate: number;
+  /** Decay of the accumulated gradient. */
+  momentum: number;
+  /** Nesterov momentum (default false). */
+  useNesterov?: boolean;
+}
+
 /**
- * tfjs RMSProp (defaults decay 0.9, momentum 0, epsilon 1e-7). Slots: mean
- * square, moment, and the mean gradient when centered. Centered uses tfjs's
- * denominator sqrt(ms - (mg^2 + epsilon)).
+ * tfjs RMSProp. Slots: mean square, moment, and the mean gradient when
+ * centered. Centered uses tfjs's denominator sqrt(ms - (mg^2 + epsilon)).
  */
 export interface RmspropRule {
-  type: 'rmsprop'; learningRate: number; decay?: number; momentum?: number; epsilon?: number; centered?: boolean;
+  /** Selects the rule. */
+  type: 'rmsprop';
+  /** Step size. */
+  learningRate: number;
+  /** Decay of the running averages (default 0.9). */
+  decay?: number;
+  /** Momentum of the update (default 0). */
+  momentum?: number;
+  /** Added inside the square root (default 1e-7, tfjs's float32 epsilon). */
+  epsilon?: number;
+  /** Divide by the variance estimate instead of the mean square (default false). */
+  centered?: boolean;
 }
-/** tfjs Adagrad (epsilon 1e-7). Slot: accumulator, which the caller fills with initialAccumulatorValue (tfjs: 0.1) once. */
-export interface AdagradRule { type: 'adagrad'; learningRate: number; epsilon?: number }
-/** tfjs Adam (defaults lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7); `step` counts from 1. Slots: m, v. */
+
+/** tfjs Adagrad. Slot: the accumulator, which the caller fills once with initialAccumulatorValue (tfjs: 0.1). */
+export interface AdagradRule {
+  /** Selects the rule. */
+  type: 'adagrad';
+  /** Step size. */
+  learningRate: number;
+  /** Added inside the square root (default 1e-7). */
+  epsilon?: number;
+}
+
+/** tfjs Adam. Slots: m, v. */
 export interface AdamRule {
-  type: 'adam'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; step: number;
+  /** Selects the rule. */
+  type: 'adam';
+  /** Step size (default 0.001). */
+  learningRate?: number;
+  /** Decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Decay of the second moment (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the second moment (default 1e-7). */
+  epsilon?: number;
+  /** This step's number, from 1: sets the bias corrections 1 - beta^step. */
+  step: number;
 }
+
 /**
  * AdamW (Loshchilov & Hutter, decoupled weight decay): the Adam step plus
  * p -= lr * weightDecay * p, both from the value before the step:
- * p <- p - lr * weightDecay * p - lr * mHat / (sqrt(vHat) + epsilon).
- * Default weightDecay 0.01 (as PyTorch / Keras). Slots: m, v.
+ * p <- p - lr * weightDecay * p - lr * mHat / (sqrt(vHat) + epsilon). Slots: m, v.
  */
 export interface AdamwRule {
-  type: 'adamw'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number;
+  /** Selects the rule. */
+  type: 'adamw';
+  /** Step size (default 0.001); also scales the decay. */
+  learningRate?: number;
+  /** Decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Decay of the second moment (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the second moment (default 1e-7). */
+  epsilon?: number;
+  /** Decoupled weight decay factor (default 0.01, as Keras and PyTorch). */
+  weightDecay?: number;
+  /** This step's number, from 1. */
   step: number;
 }
-/** tfjs Adamax (defaults lr 0.002, beta1 0.9, beta2 0.999, epsilon 1e-7, decay 0); `step` from 1. Slots: m, u. */
+
+/** tfjs Adamax. Slots: m, u (the weighted infinity norm). */
 export interface AdamaxRule {
-  type: 'adamax'; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; decay?: number; step: number;
+  /** Selects the rule. */
+  type: 'adamax';
+  /** Step size (default 0.002). */
+  learningRate?: number;
+  /** Decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Decay of the infinity norm (default 0.999). */
+  beta2?: number;
+  /** Added to the norm (default 1e-7). */
+  epsilon?: number;
+  /** Learning-rate decay: lr / (1 + decay * (step - 1)) (default 0). */
+  decay?: number;
+  /** This step's number, from 1. */
+  step: number;
 }
+
 /** An update rule and its hyper-parameters for `applyOptimizer`. */
 export type OptimizerRule = SgdRule | MomentumRule | RmspropRule | AdagradRule | AdamRule | AdamwRule | AdamaxRule;
 /** Names of the fused update rules. */

@@ -22,9 +22,18 @@ const DTYPES: Record<ReduceOp, ReduceDtype[]> = {
   all: ['bool'], any: ['bool'],
 };
 
+/** A tensor seen as [outer, r, inner] for a reduction over r. */
+export interface ReduceDims {
+  /** Product of the dims before the reduced ones. */
+  outer: number;
+  /** Product of the reduced dims. */
+  r: number;
+  /** Product of the dims after the reduced ones. */
+  inner: number;
+}
+
 /** The [outer, r, inner] view of `shape` reduced over `axes` (which must be contiguous once sorted). */
-export function reduceDims(shape: readonly number[], axes: readonly number[], what = 'reduce'):
-  { outer: number; r: number; inner: number } {
+export function reduceDims(shape: readonly number[], axes: readonly number[], what = 'reduce'): ReduceDims {
   const rank = shape.length;
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new RangeError(`wasmml ${what}: bad shape [${shape}]`);

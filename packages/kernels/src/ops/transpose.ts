@@ -7,13 +7,19 @@ export type ElementBytes = 4 | 1;
 const STRIP = 16; // keep in step with assembly/transpose.ts
 const MAX_RANK = 6;
 
+/** A transpose problem reduced to its smallest equivalent form. */
+export interface CollapsedPermutation {
+  /** The collapsed input shape. */
+  shape: number[];
+  /** The permutation of the collapsed dims. */
+  perm: number[];
+}
+
 /**
  * The smallest equivalent problem: size-1 dims dropped and input dims that stay
- * adjacent (in order) in the output merged. Returns the collapsed input shape
- * and permutation.
+ * adjacent (in order) in the output merged.
  */
-export function collapsePermutation(shape: readonly number[], perm: readonly number[]):
-  { shape: number[]; perm: number[] } {
+export function collapsePermutation(shape: readonly number[], perm: readonly number[]): CollapsedPermutation {
   const keep = shape.map((d, i) => (d !== 1 ? i : -1)).filter((i) => i >= 0);
   const renumber = new Map(keep.map((d, i) => [d, i]));
   const p = perm.filter((d) => renumber.has(d)).map((d) => renumber.get(d)!);
