@@ -24,6 +24,11 @@ function floats(n, seed, scale) {
   fill(p, n, seed, scale);
   return p;
 }
+function zeros(n) {
+  const p = alloc(n * 4);
+  f32View(p, n).fill(0);
+  return p;
+}
 function ints(n, hi, seed) {
   const p = alloc(n * 4);
   const v = i32View(p, n);
@@ -91,9 +96,8 @@ const tfTime = (fn) => time(() => tf.dispose(fn()));
   const shapes = [[784, 128], [128], [128, 10], [10]];
   const params = sizes.map((n, i) => ({
     param: floats(n, 10 + i, 0.1), grad: floats(n, 20 + i, 0.01), size: n,
-    slots: [floats(n, 0, 0), floats(n, 0, 0)],
+    slots: [zeros(n), zeros(n)],
   }));
-  for (const p of params) for (const s of p.slots) f32View(s, p.size).fill(0);
   let step = 0;
   const vars = params.map((p, i) => tf.variable(tf.tensor(f32View(p.param, p.size).slice(), shapes[i]), true, `mlp${i}`));
   const grads = params.map((p, i) => tf.tensor(f32View(p.grad, p.size).slice(), shapes[i]));

@@ -7,7 +7,7 @@ import { get, put, release, setup, singleAndThreaded } from './helpers.js';
 
 beforeAll(async () => {
   await setup(2);
-  tf.env().set('IS_TEST', true); // no tfjs-node banner
+  tf.env().set('PROD', true); // no tfjs-node banner
   await tf.setBackend('cpu');
 });
 
