@@ -2,50 +2,88 @@
 import type { DataType } from './dtype.js';
 import type { TensorLike } from './convert.js';
 import { Tensor } from './tensor.js';
-import { add, sub, mul, div } from './ops/arithmetic.js';
+import * as ar from './ops/arithmetic.js';
+import * as cmp from './ops/compare.js';
+import * as un from './ops/unary.js';
+import * as red from './ops/reduce.js';
 import { cast } from './ops/cast.js';
 import { matMul, dot } from './ops/matmul.js';
 import { reshape, expandDims, squeeze, flatten } from './ops/reshape.js';
-import { sum } from './ops/reduce.js';
+import { softmax, logSoftmax } from './ops/softmax.js';
+import { transpose } from './ops/transpose.js';
+import { gather } from './ops/gather.js';
+import { slice } from './ops/slice.js';
+import { pad, reverse, tile } from './ops/pad.js';
 import { clone } from './create.js';
 
 type T = Tensor | TensorLike;
+type Axis = number | number[] | null;
 
 declare module './tensor.js' {
   interface Tensor {
-    add(b: T): Tensor;
-    sub(b: T): Tensor;
-    mul(b: T): Tensor;
-    div(b: T): Tensor;
-    matMul(b: T, transposeA?: boolean, transposeB?: boolean): Tensor;
-    dot(b: T): Tensor;
-    reshape(shape: number[]): Tensor;
-    expandDims(axis?: number): Tensor;
-    squeeze(axis?: number | number[]): Tensor;
-    flatten(): Tensor;
-    sum(axis?: number | number[] | null, keepDims?: boolean): Tensor;
-    cast(dtype: DataType): Tensor;
-    clone(): Tensor;
-    asType(dtype: DataType): Tensor;
-    as1D(): Tensor;
-    as2D(rows: number, columns: number): Tensor;
+    add(b: T): Tensor; sub(b: T): Tensor; mul(b: T): Tensor; div(b: T): Tensor; floorDiv(b: T): Tensor; mod(b: T): Tensor;
+    maximum(b: T): Tensor; minimum(b: T): Tensor; pow(b: T): Tensor; squaredDifference(b: T): Tensor;
+    equal(b: T): Tensor; notEqual(b: T): Tensor; less(b: T): Tensor; lessEqual(b: T): Tensor; greater(b: T): Tensor;
+    greaterEqual(b: T): Tensor; logicalAnd(b: T): Tensor; logicalOr(b: T): Tensor; logicalNot(): Tensor;
+    neg(): Tensor; abs(): Tensor; sign(): Tensor; exp(): Tensor; expm1(): Tensor; log(): Tensor; log1p(): Tensor;
+    sqrt(): Tensor; rsqrt(): Tensor; square(): Tensor; reciprocal(): Tensor; sin(): Tensor; cos(): Tensor; tanh(): Tensor;
+    sigmoid(): Tensor; relu(): Tensor; relu6(): Tensor; leakyRelu(alpha?: number): Tensor; elu(): Tensor; selu(): Tensor;
+    softplus(): Tensor; round(): Tensor; floor(): Tensor; ceil(): Tensor; clipByValue(min: number, max: number): Tensor;
+    sum(axis?: Axis, keepDims?: boolean): Tensor; mean(axis?: Axis, keepDims?: boolean): Tensor;
+    max(axis?: Axis, keepDims?: boolean): Tensor; min(axis?: Axis, keepDims?: boolean): Tensor;
+    prod(axis?: Axis, keepDims?: boolean): Tensor; logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    argMax(axis?: number): Tensor; argMin(axis?: number): Tensor; all(axis?: Axis, keepDims?: boolean): Tensor;
+    any(axis?: Axis, keepDims?: boolean): Tensor; norm(ord?: number | 'euclidean' | 'fro', axis?: Axis, keepDims?: boolean): Tensor;
+    softmax(dim?: number): Tensor; logSoftmax(axis?: number): Tensor;
+    matMul(b: T, transposeA?: boolean, transposeB?: boolean): Tensor; dot(b: T): Tensor;
+    reshape(shape: number[]): Tensor; expandDims(axis?: number): Tensor; squeeze(axis?: number | number[]): Tensor;
+    flatten(): Tensor; transpose(perm?: number[]): Tensor; gather(indices: T, axis?: number): Tensor;
+    slice(begin: number | number[], size?: number | number[]): Tensor; pad(paddings: Array<[number, number]>, value?: number): Tensor;
+    reverse(axis?: number | number[]): Tensor; tile(reps: number[]): Tensor;
+    cast(dtype: DataType): Tensor; asType(dtype: DataType): Tensor; clone(): Tensor; as1D(): Tensor;
+    as2D(rows: number, columns: number): Tensor; toFloat(): Tensor; toInt(): Tensor; toBool(): Tensor;
   }
 }
 
-const p = Tensor.prototype;
-p.add = function (b) { return add(this, b); };
-p.sub = function (b) { return sub(this, b); };
-p.mul = function (b) { return mul(this, b); };
-p.div = function (b) { return div(this, b); };
-p.matMul = function (b, tA, tB) { return matMul(this, b, tA, tB); };
-p.dot = function (b) { return dot(this, b); };
-p.reshape = function (shape) { return reshape(this, shape); };
-p.expandDims = function (axis) { return expandDims(this, axis); };
-p.squeeze = function (axis) { return squeeze(this, axis); };
+const p = Tensor.prototype as unknown as Record<string, (this: Tensor, ...args: never[]) => Tensor>;
+for (const name of ['add', 'sub', 'mul', 'div', 'floorDiv', 'mod', 'maximum', 'minimum', 'pow', 'squaredDifference'] as const) {
+  p[name] = function (b: T) { return ar[name](this, b); };
+}
+for (const name of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr'] as const) {
+  p[name] = function (b: T) { return cmp[name](this, b); };
+}
+p.logicalNot = function () { return cmp.logicalNot(this); };
+for (const name of ['neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos',
+  'tanh', 'sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'round', 'floor', 'ceil'] as const) {
+  p[name] = function () { return un[name](this); };
+}
+p.leakyRelu = function (alpha?: number) { return un.leakyRelu(this, alpha); };
+p.clipByValue = function (lo: number, hi: number) { return un.clipByValue(this, lo, hi); };
+for (const name of ['sum', 'mean', 'max', 'min', 'prod', 'logSumExp', 'all', 'any'] as const) {
+  p[name] = function (axis?: Axis, keepDims?: boolean) { return red[name](this, axis, keepDims); };
+}
+p.argMax = function (axis?: number) { return red.argMax(this, axis); };
+p.argMin = function (axis?: number) { return red.argMin(this, axis); };
+p.norm = function (ord?: number | 'euclidean' | 'fro', axis?: Axis, keepDims?: boolean) { return red.norm(this, ord, axis, keepDims); };
+p.softmax = function (dim?: number) { return softmax(this, dim); };
+p.logSoftmax = function (axis?: number) { return logSoftmax(this, axis); };
+p.matMul = function (b: T, tA?: boolean, tB?: boolean) { return matMul(this, b, tA, tB); };
+p.dot = function (b: T) { return dot(this, b); };
+p.reshape = function (shape: number[]) { return reshape(this, shape); };
+p.expandDims = function (axis?: number) { return expandDims(this, axis); };
+p.squeeze = function (axis?: number | number[]) { return squeeze(this, axis); };
 p.flatten = function () { return flatten(this); };
-p.sum = function (axis, keepDims) { return sum(this, axis, keepDims); };
-p.cast = function (dtype) { return cast(this, dtype); };
-p.asType = function (dtype) { return cast(this, dtype); };
+p.transpose = function (perm?: number[]) { return transpose(this, perm); };
+p.gather = function (indices: T, axis?: number) { return gather(this, indices, axis); };
+p.slice = function (begin: number | number[], size?: number | number[]) { return slice(this, begin, size); };
+p.pad = function (paddings: Array<[number, number]>, value?: number) { return pad(this, paddings, value); };
+p.reverse = function (axis?: number | number[]) { return reverse(this, axis); };
+p.tile = function (reps: number[]) { return tile(this, reps); };
+p.cast = function (dtype: DataType) { return cast(this, dtype); };
+p.asType = function (dtype: DataType) { return cast(this, dtype); };
 p.clone = function () { return clone(this); };
 p.as1D = function () { return reshape(this, [this.size]); };
-p.as2D = function (r, c) { return reshape(this, [r, c]); };
+p.as2D = function (r: number, c: number) { return reshape(this, [r, c]); };
+p.toFloat = function () { return cast(this, 'float32'); };
+p.toInt = function () { return cast(this, 'int32'); };
+p.toBool = function () { return cast(this, 'bool'); };

@@ -8,7 +8,7 @@ import './chain.js';
 export { Tensor, type NestedArray, type Rank } from './tensor.js';
 export { type DataType, type TypedArray, type DataTypeMap } from './dtype.js';
 export { type TensorLike } from './convert.js';
-export { Variable, variable } from './variable.js';
+export { Variable, variable, registeredVariables } from './variable.js';
 export { tidy, keep, dispose, memory, getTensorsInContainer, type TensorContainer, type MemoryInfo } from './tidy.js';
 export { setSeed } from './random.js';
 export {
@@ -16,12 +16,32 @@ export {
   linspace, eye, oneHot, randomNormal, truncatedNormal, randomUniform,
 } from './create.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, type SaveFunc } from './gradients.js';
-export { add, sub, mul, div } from './ops/arithmetic.js';
+export {
+  add, sub, mul, div, floorDiv, mod, maximum, minimum, pow, squaredDifference, atan2, addN,
+} from './ops/arithmetic.js';
+export {
+  equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, logicalXor, logicalNot, where,
+} from './ops/compare.js';
+export {
+  neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, square, reciprocal, sin, cos, tanh, sigmoid, relu, relu6,
+  leakyRelu, elu, selu, softplus, logSigmoid, gelu, erf, round, floor, ceil, isNaN, isFinite, isInf, clipByValue,
+} from './ops/unary.js';
 export { cast } from './ops/cast.js';
 export { matMul, dot, outerProduct } from './ops/matmul.js';
+export { fusedMatMul, type FusedMatMulArgs, type FusedActivation } from './ops/fused.js';
 export { reshape, expandDims, squeeze, flatten } from './ops/reshape.js';
-export { sum } from './ops/reduce.js';
+export {
+  sum, mean, prod, max, min, logSumExp, all, any, argMax, argMin, norm, moments, cumsum,
+} from './ops/reduce.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { transpose } from './ops/transpose.js';
+export { gather, unsortedSegmentSum, gatherND, scatterND } from './ops/gather.js';
 export { slice, stridedSlice } from './ops/slice.js';
 export { concat, stack, unstack, split } from './ops/concat.js';
 export { pad, reverse, tile } from './ops/pad.js';
+export { batchNorm, dropout, broadcastTo, topk, shuffle } from './ops/misc.js';
+export {
+  softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits,
+} from './ops/xent.js';
+export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';

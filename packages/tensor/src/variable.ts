@@ -44,6 +44,18 @@ export class Variable extends Tensor {
     writeData(this, viewData(newValue));
   }
 
+  /** @internal Gives the variable a buffer no other tensor shares, before an in-place update. */
+  ownBuffer(): void {
+    this.assertLive('update');
+    if (this.ref.refs <= 1) return;
+    const old = this.ref;
+    const data = viewData(this).slice();
+    this.ref = allocRef(this.size, this.dtype);
+    this.ref.refs = 1;
+    releaseRef(old);
+    writeData(this, data);
+  }
+
   override dispose(): void {
     if (!this.isDisposed) registry.delete(this.name);
     super.dispose();

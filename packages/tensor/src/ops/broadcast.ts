@@ -1,16 +1,18 @@
 // Broadcasting helpers for gradients.
-import { Tensor } from '../tensor.js';
-import { broadcastedAxes, shapesEqual } from '../shape.js';
-import { reshape } from './reshape.js';
-import { sum } from './reduce.js';
 import { binaryInto } from '../backend.js';
+import { broadcastedAxes, shapesEqual } from '../shape.js';
+import { Tensor, viewOf } from '../tensor.js';
 import { zeros } from '../create.js';
+import { reduceRaw } from './reduce.js';
 
 /** Sums a gradient over the axes along which `shape` was broadcast, back to `shape`. */
 export function sumToShape(g: Tensor, shape: number[]): Tensor {
   if (shapesEqual(g.shape, shape)) return g;
   const axes = broadcastedAxes(shape, g.shape);
-  return reshape(sum(g, axes, true), shape);
+  const r = reduceRaw('sum', g, axes, g.dtype);
+  const out = viewOf(r, shape);
+  r.dispose();
+  return out;
 }
 
 /** Broadcasts x to shape (materialised). */
