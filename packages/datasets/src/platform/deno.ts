@@ -73,4 +73,12 @@ export const platform: Platform = {
     return home ? platform.join(home, '.cache', 'wasmml') : undefined;
   },
   env,
+  resolvePackageFile(specifier) {
+    try {
+      const url = new URL(import.meta.resolve(specifier));
+      return url.protocol === 'file:' ? decodeURIComponent(url.pathname) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
 };

@@ -2,6 +2,7 @@
 // imports node: modules (besides the Deno entry, which uses Deno's own API).
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -53,4 +54,11 @@ export const platform: Platform = {
     return home ? join(home, '.cache', 'wasmml') : undefined;
   },
   env: (name) => process.env[name],
+  resolvePackageFile(specifier) {
+    try {
+      return createRequire(import.meta.url).resolve(specifier);
+    } catch {
+      return undefined;
+    }
+  },
 };

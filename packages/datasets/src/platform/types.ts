@@ -25,6 +25,8 @@ export interface Platform {
   /** The default cache directory: $WASMML_CACHE_DIR, else $XDG_CACHE_HOME/wasmml, else ~/.cache/wasmml. */
   cacheDir(): string | undefined;
   env(name: string): string | undefined;
+  /** The file path of a file inside an installed package ('mnist/src/digits/0.json'), where files can be read. */
+  resolvePackageFile(specifier: string): string | undefined;
 }
 
 /** The error every file operation throws where there is no file system. */

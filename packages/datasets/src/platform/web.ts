@@ -15,4 +15,5 @@ export const platform: Platform = {
   join: (...parts) => parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/'),
   cacheDir: () => undefined,
   env: () => undefined,
+  resolvePackageFile: () => undefined,
 };
