@@ -1,0 +1,61 @@
+// Process-wide tensor bookkeeping: live tensors and buffers, tidy scopes, and
+// the gradient tape. Kept free of op code so every op file can import it.
+import type { Tensor } from './tensor.js';
+
+/** A block of the kernel arena holding one tensor's elements; shared by reshapes and clones. */
+export interface DataRef {
+  ptr: number;
+  bytes: number;
+  refs: number;
+}
+
+/** One recorded op: how to turn output gradients into input gradients. */
+export interface TapeNode {
+  name: string;
+  inputs: Tensor[];
+  outputs: Tensor[];
+  /** Gradients for each input (undefined where an input gets none), given one dy per output. */
+  backward: (dys: Tensor[]) => Array<Tensor | undefined>;
+}
+
+interface Scope {
+  tracked: Tensor[];
+}
+
+export const ENGINE = {
+  nextId: 0,
+  numTensors: 0,
+  numBuffers: 0,
+  numBytes: 0,
+  scopes: [] as Scope[],
+  /** The gradient tape while a gradient function runs; null otherwise (ops then record nothing). */
+  tape: null as TapeNode[] | null,
+  /** Suspends recording (customGrad forward passes). */
+  tapePaused: 0,
+};
+
+export function trackInScope(t: Tensor): void {
+  const s = ENGINE.scopes[ENGINE.scopes.length - 1];
+  if (s) s.tracked.push(t);
+}
+
+export function recording(): boolean {
+  return ENGINE.tape !== null && ENGINE.tapePaused === 0;
+}
+
+/** Records an op on the tape when a gradient is being computed. */
+export function record(name: string, inputs: Tensor[], outputs: Tensor[], backward: TapeNode['backward']): void {
+  if (ENGINE.tape !== null && ENGINE.tapePaused === 0) ENGINE.tape.push({ name, inputs, outputs, backward });
+}
+
+export function pushScope(): Scope {
+  const s: Scope = { tracked: [] };
+  ENGINE.scopes.push(s);
+  return s;
+}
+
+export function popScope(): Scope {
+  const s = ENGINE.scopes.pop();
+  if (!s) throw new Error('wasmml: scope stack underflow');
+  return s;
+}

@@ -1,0 +1,172 @@
+// The Tensor class: shape, dtype and a reference-counted block of the kernel
+// arena. Ops attach themselves as methods in chain.ts.
+import { f32View, i32View, u8View, runtime } from '@wasmml/kernels';
+import { bytesPerElement, type DataType, type DataTypeMap, type TypedArray } from './dtype.js';
+import { ENGINE, trackInScope, type DataRef } from './engine.js';
+import { formatTensor } from './format.js';
+import { fmtShape, sizeOf } from './shape.js';
+
+/** Nested arrays of numbers or booleans, as `array()` returns and `tensor()` accepts. */
+export type NestedArray = number | boolean | NestedArray[];
+
+export type Rank = number;
+
+/** A multi-dimensional array of numbers living in the wasm arena. */
+export class Tensor {
+  /** Unique id. */
+  readonly id: number;
+  /** Dimensions, outermost first. */
+  readonly shape: number[];
+  readonly dtype: DataType;
+  /** Number of elements. */
+  readonly size: number;
+  /** @internal */
+  ref: DataRef;
+  /** @internal Set by `keep()`: survives the enclosing `tidy`. */
+  kept = false;
+  private disposedFlag = false;
+
+  /** @internal Use `tensor()` and the ops to make tensors. */
+  constructor(shape: number[], dtype: DataType, ref: DataRef) {
+    this.id = ENGINE.nextId++;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    this.ref = ref;
+    ref.refs++;
+    ENGINE.numTensors++;
+    this.register();
+  }
+
+  /** @internal */
+  protected register(): void {
+    trackInScope(this);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** @internal Arena address of the first element (0 for empty tensors). */
+  get ptr(): number {
+    if (this.disposedFlag) throw disposedError(this);
+    return this.ref.ptr;
+  }
+
+  /** @internal Throws if disposed. */
+  assertLive(op: string): void {
+    if (this.disposedFlag) throw disposedError(this, op);
+  }
+
+  /** A copy of the elements as a typed array (Float32Array, Int32Array or Uint8Array for bool). */
+  dataSync<D extends DataType = DataType>(): DataTypeMap[D] {
+    this.assertLive('dataSync');
+    return readData(this) as DataTypeMap[D];
+  }
+
+  /** The elements, asynchronously (tfjs compatibility; the data is already on the CPU). */
+  async data<D extends DataType = DataType>(): Promise<DataTypeMap[D]> {
+    return this.dataSync<D>();
+  }
+
+  /** The elements as nested arrays (a number for a scalar). */
+  arraySync(): NestedArray {
+    const d = this.dataSync();
+    const values: Array<number | boolean> = this.dtype === 'bool' ? Array.from(d, (v) => v !== 0) : Array.from(d);
+    return nest(values, this.shape, 0, 0);
+  }
+
+  async array(): Promise<NestedArray> {
+    return this.arraySync();
+  }
+
+  /** Multi-line description of shape, dtype and values. */
+  toString(verbose = false): string {
+    this.assertLive('toString');
+    return formatTensor(this.dataSync(), this.shape, this.dtype, verbose);
+  }
+
+  /** Logs `toString()`. */
+  print(verbose = false): void {
+    console.log(this.toString(verbose));
+  }
+
+  /** Frees the tensor's memory (shared buffers are freed with their last tensor). Idempotent. */
+  dispose(): void {
+    this.release();
+  }
+
+  /** @internal Drops this tensor's reference to its buffer. */
+  release(): void {
+    if (this.disposedFlag) return;
+    this.disposedFlag = true;
+    ENGINE.numTensors--;
+    releaseRef(this.ref);
+  }
+}
+
+/** @internal */
+export function releaseRef(ref: DataRef): void {
+  if (--ref.refs === 0) {
+    ENGINE.numBuffers--;
+    ENGINE.numBytes -= ref.bytes;
+    if (ref.ptr !== 0) runtime().arena.free(ref.ptr);
+  }
+}
+
+/** @internal A fresh buffer for `size` elements of `dtype` (not zeroed). */
+export function allocRef(size: number, dtype: DataType): DataRef {
+  const bytes = size * bytesPerElement(dtype);
+  const ptr = bytes === 0 ? 0 : runtime().arena.alloc(bytes);
+  ENGINE.numBuffers++;
+  ENGINE.numBytes += bytes;
+  return { ptr, bytes, refs: 0 };
+}
+
+/** @internal A new tensor with an uninitialised buffer. */
+export function emptyTensor(shape: number[], dtype: DataType): Tensor {
+  return new Tensor(shape, dtype, allocRef(sizeOf(shape), dtype));
+}
+
+/** @internal A new tensor sharing `t`'s buffer under another shape. */
+export function viewOf(t: Tensor, shape: number[]): Tensor {
+  return new Tensor(shape, t.dtype, t.ref);
+}
+
+/** @internal A live view of the tensor's elements; valid only until the next allocation. */
+export function viewData(t: Tensor): TypedArray {
+  const p = t.ptr;
+  if (t.dtype === 'float32') return p === 0 ? new Float32Array(0) : f32View(p, t.size);
+  if (t.dtype === 'int32') return p === 0 ? new Int32Array(0) : i32View(p, t.size);
+  return p === 0 ? new Uint8Array(0) : u8View(p, t.size);
+}
+
+/** @internal Writes values into a tensor's buffer. */
+export function writeData(t: Tensor, values: TypedArray): void {
+  if (t.size > 0) viewData(t).set(values);
+}
+
+function readData(t: Tensor): TypedArray {
+  return viewData(t).slice();
+}
+
+function nest(values: Array<number | boolean>, shape: number[], dim: number, offset: number): NestedArray {
+  if (shape.length === 0) return values[0]!;
+  const n = shape[dim]!;
+  if (dim === shape.length - 1) return values.slice(offset, offset + n) as NestedArray;
+  const inner = sizeOf(shape.slice(dim + 1));
+  const out: NestedArray[] = [];
+  for (let i = 0; i < n; i++) out.push(nest(values, shape, dim + 1, offset + i * inner));
+  return out;
+}
+
+function disposedError(t: Tensor, op?: string): Error {
+  return new Error(
+    `${op ? `${op}: ` : ''}tensor ${t.id} (shape ${fmtShape(t.shape)}, ${t.dtype}) is disposed; ` +
+      `it was freed by dispose() or by the tidy() it was made in (use keep() or return it from tidy to keep it)`,
+  );
+}
