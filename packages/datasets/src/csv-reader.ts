@@ -6,7 +6,7 @@
 import Papa from 'papaparse';
 import { maybeGunzipStream, type Resource } from './io/resource.js';
 
-/** Options of {@link readCsvRows}. */
+/** Options of {@link readCsvChunks}. */
 export interface CsvReadOptions {
   /** Field separator. Default ','. */
   delimiter?: string;
@@ -20,13 +20,19 @@ export interface CsvReadOptions {
 
 /** One parsed row and the 1-based line it starts on. */
 export interface CsvRow {
+  /** The raw field texts. */
   fields: string[];
+  /** Line number (1-based) where the row starts. */
   line: number;
 }
 
 /** Thrown for malformed CSV input; names the file and the line. */
 export class CsvError extends Error {
-  /** `file` and `line` locate the problem. */
+  /**
+   * @param file The path, URL or name of the input.
+   * @param line The 1-based line of the offending row.
+   * @param detail What is wrong there.
+   */
   constructor(readonly file: string, readonly line: number, detail: string) {
     super(`${file}, line ${line}: ${detail}`);
     this.name = 'CsvError';

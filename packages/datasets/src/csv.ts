@@ -4,6 +4,7 @@ import { Dataset } from './dataset.js';
 import type { DownloadOptions } from './io/download.js';
 import { openLocation } from './io/open.js';
 import type { DataLocation, Resource } from './io/resource.js';
+import type { XY } from './types.js';
 
 /** How to read one column, as `ColumnConfig` in tfjs. */
 export interface ColumnConfig {
@@ -91,7 +92,7 @@ function plan(header: string[], options: CsvOptions, file: string): Plan {
  * streamed, never held whole; malformed rows throw a {@link CsvError} naming the
  * file and line.
  */
-export function fromCsv(source: DataLocation, options: CsvOptions = {}): Dataset<CsvRecord | { xs: CsvRecord; ys: CsvRecord }> {
+export function fromCsv(source: DataLocation, options: CsvOptions = {}): Dataset<CsvRecord | XY<CsvRecord, CsvRecord>> {
   const hasHeader = options.hasHeader ?? true;
   if (!hasHeader && !options.columnNames) throw new Error('fromCsv: without a header row, columnNames must be given');
   let resource: Promise<Resource> | undefined;

@@ -21,7 +21,8 @@ export interface SplitOptions {
 /** The number of elements, `Infinity` for an endless dataset, or `null` when unknown. */
 export type DatasetSize = number | null;
 
-type Source<T> = (iteration: number) => AsyncIterator<T>;
+/** What a {@link Dataset} is made from: a function returning a fresh iterator for iteration number `i`. */
+export type DatasetSource<T> = (iteration: number) => AsyncIterator<T>;
 
 function addSizes(a: DatasetSize, b: DatasetSize): DatasetSize {
   return a === null || b === null ? null : a + b;
@@ -38,8 +39,10 @@ export class Dataset<T> implements AsyncIterable<T> {
   /**
    * Low-level constructor: `source(i)` returns a fresh iterator for the i-th
    * iteration. Prefer {@link fromArrays}, {@link fromGenerator} or {@link fromCsv}.
+   * @param source Makes the iterator of each iteration.
+   * @param size The number of elements, `Infinity` or `null` (unknown); see {@link DatasetSize}.
    */
-  constructor(private readonly source: Source<T>, readonly size: DatasetSize = null) {}
+  constructor(private readonly source: DatasetSource<T>, readonly size: DatasetSize = null) {}
 
   /** A fresh iterator over the elements. */
   iterator(): AsyncIterator<T> {

@@ -5,7 +5,9 @@ import { isPlainObject, Shaped } from './types.js';
 
 /** Per-channel mean and standard deviation. */
 export interface ChannelStats {
+  /** Mean of each channel. */
   mean: number[];
+  /** Standard deviation of each channel. */
   std: number[];
 }
 

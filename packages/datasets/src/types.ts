@@ -14,7 +14,11 @@ export type DType = 'float32' | 'int32' | 'bool';
  * tensor of shape `[batch, ...shape]`; a bare typed array would become `[batch, length]`.
  */
 export class Shaped<A extends TypedArray = Float32Array> {
-  /** Wraps `data` (not copied) as an array of the given shape. */
+  /**
+   * Wraps `data` (not copied) as an array of the given shape.
+   * @param data The values, row-major.
+   * @param shape The dimensions; their product must equal `data.length`.
+   */
   constructor(readonly data: A, readonly shape: readonly number[]) {
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== data.length || shape.some((d) => !Number.isInteger(d) || d < 0)) {
@@ -37,6 +41,14 @@ export function isTypedArray(x: unknown): x is TypedArray {
 /** The dtype TensorFlow.js infers for a typed array: floats are float32, integers int32. */
 export function dtypeOf(x: TypedArray): DType {
   return x instanceof Float32Array || x instanceof Float64Array ? 'float32' : 'int32';
+}
+
+/** A training example as `fitDataset` consumes it: features `xs` and targets `ys`. */
+export interface XY<X, Y> {
+  /** Features. */
+  xs: X;
+  /** Targets (labels). */
+  ys: Y;
 }
 
 /** Plain object check: `{...}` literals and null-prototype objects, not class instances. */

@@ -4,8 +4,11 @@
 
 /** Height, width and channels of one image. */
 export interface ImageDims {
+  /** Rows. */
   height: number;
+  /** Columns. */
   width: number;
+  /** Values per pixel. */
   channels: number;
 }
 

@@ -4,15 +4,29 @@ import { md5 } from '@noble/hashes/legacy';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 
+/** A sha256 digest in hex. */
+export interface Sha256Checksum {
+  /** 64 hex digits. */
+  sha256: string;
+}
+
+/** An md5 digest in hex. */
+export interface Md5Checksum {
+  /** 32 hex digits. */
+  md5: string;
+}
+
 /** A checksum: `"sha256:<hex>"`, `"md5:<hex>"`, bare hex (64 digits sha256, 32 md5), or `{sha256}` / `{md5}`. */
-export type Checksum = string | { sha256: string } | { md5: string };
+export type Checksum = string | Sha256Checksum | Md5Checksum;
 
 /** The algorithms accepted in a {@link Checksum}. */
 export type ChecksumAlgorithm = 'sha256' | 'md5';
 
 /** A normalised checksum. */
 export interface ParsedChecksum {
+  /** The hash function. */
   algorithm: ChecksumAlgorithm;
+  /** The expected digest, lower-case hex. */
   hex: string;
 }
 
@@ -69,7 +83,13 @@ export function digest(algorithm: ChecksumAlgorithm, bytes: Uint8Array): string 
 
 /** Thrown when data does not match its expected checksum. */
 export class ChecksumError extends Error {
-  /** `what` names the file or URL. */
+  /**
+   * @param what Names the file or URL checked.
+   * @param algorithm The hash function.
+   * @param expected The digest that was expected.
+   * @param actual The digest of the data.
+   * @param note What was done about it (e.g. "nothing was cached").
+   */
   constructor(readonly what: string, readonly algorithm: ChecksumAlgorithm, readonly expected: string, readonly actual: string, note = '') {
     super(`${what}: ${algorithm} mismatch: expected ${expected}, got ${actual}${note ? `; ${note}` : ''}`);
     this.name = 'ChecksumError';

@@ -31,7 +31,10 @@ export interface DownloadOptions {
 
 /** Thrown when a download fails; the message names the URL and what went wrong. */
 export class DownloadError extends Error {
-  /** `url` is the address that failed. */
+  /**
+   * @param url The address that failed.
+   * @param message What went wrong.
+   */
   constructor(readonly url: string, message: string, options?: { cause?: unknown }) {
     super(`download ${url}: ${message}`, options);
     this.name = 'DownloadError';

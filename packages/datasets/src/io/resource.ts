@@ -9,7 +9,9 @@ export type DataLocation = string | URL | Uint8Array | ArrayBuffer | Blob;
 export interface Resource {
   /** The path or URL, for error messages. */
   readonly name: string;
+  /** The whole content. */
   bytes(): Promise<Uint8Array>;
+  /** The content as a stream of chunks. */
   stream(): Promise<ReadableStream<Uint8Array>>;
 }
 

@@ -34,8 +34,16 @@ const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const RECORD = 1 + 3 * PLANE;
 
+/** Images (HWC bytes, 32×32×3 each) and labels decoded from a CIFAR-10 batch file. */
+export interface CifarBatch {
+  /** Pixel bytes, NHWC. */
+  images: Uint8Array;
+  /** Class index of each image. */
+  labels: Uint8Array;
+}
+
 /** Decodes CIFAR-10 binary records into HWC bytes and labels; `name` labels errors. */
-export function parseCifarBatch(bytes: Uint8Array, name: string): { images: Uint8Array; labels: Uint8Array } {
+export function parseCifarBatch(bytes: Uint8Array, name: string): CifarBatch {
   if (bytes.length % RECORD !== 0) {
     const whole = Math.floor(bytes.length / RECORD);
     throw new Error(`${name}: truncated CIFAR-10 batch: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (record ${whole} is cut at byte ${bytes.length})`);

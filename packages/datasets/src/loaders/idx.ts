@@ -5,8 +5,11 @@ import type { TypedArray } from '../types.js';
 
 /** A parsed IDX file. */
 export interface IdxArray {
+  /** The element type from the magic number. */
   dtype: 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+  /** The dimensions from the header. */
   shape: number[];
+  /** The values, row-major, converted from big-endian. */
   data: TypedArray;
 }
 

@@ -12,7 +12,9 @@ export interface ImageDatasetOptions {
 
 /** One labelled image: `xs` is HWC float32, `ys` the class index or its one-hot vector. */
 export interface ImageElement {
+  /** The image, HWC. */
   xs: Shaped<Float32Array>;
+  /** The class index, or its one-hot vector. */
   ys: number | Float32Array;
 }
 
@@ -21,7 +23,15 @@ export class ImageSet {
   /** Number of images. */
   readonly count: number;
 
-  /** Checks that `images` holds `labels.length` images of height × width × channels bytes. */
+  /**
+   * Checks that `images` holds `labels.length` images of height × width × channels bytes.
+   * @param images Pixel bytes, NHWC.
+   * @param labels Class index of each image.
+   * @param height Image height.
+   * @param width Image width.
+   * @param channels Channels per pixel (1 grey, 3 RGB).
+   * @param classNames Name of each class, in label order.
+   */
   constructor(
     readonly images: Uint8Array,
     readonly labels: Uint8Array,

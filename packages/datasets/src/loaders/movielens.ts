@@ -8,6 +8,7 @@ import type { Dataset } from '../dataset.js';
 import type { DownloadOptions } from '../io/download.js';
 import { fileResource, isRemote, joinLocation, memoryResource, type Resource } from '../io/resource.js';
 import { fromArrays } from '../sources.js';
+import type { XY } from '../types.js';
 import { locate } from './locate.js';
 
 /** The MovieLens releases with a known download location. */
@@ -38,7 +39,9 @@ export interface MovieLensData {
   ratings: Float32Array;
   /** Unix time in seconds of each rating. */
   timestamps: Uint32Array;
+  /** Number of distinct users. */
   numUsers: number;
+  /** Number of distinct rated movies. */
   numItems: number;
   /** Original user id of each dense user index (ascending). */
   userIds: Int32Array;
@@ -51,9 +54,25 @@ export interface MovieLensData {
   /** Title of each dense item ('' when the movies file lacks it). */
   titles: string[];
   /** Every movie of the movies file by original id, rated or not (empty when there is no movies file). */
-  movies: Map<number, { title: string; genres: string[] }>;
+  movies: Map<number, MovieInfo>;
   /** `{xs: {user, item}, ys: rating}` elements in file order. */
-  dataset(): Dataset<{ xs: { user: number; item: number }; ys: number }>;
+  dataset(): Dataset<XY<UserItem, number>>;
+}
+
+/** A movie of the movies file. */
+export interface MovieInfo {
+  /** Title with year, e.g. 'Toy Story (1995)'. */
+  title: string;
+  /** Genre names. */
+  genres: string[];
+}
+
+/** The features of one rating: dense user and item indices. */
+export interface UserItem {
+  /** Dense user index. */
+  user: number;
+  /** Dense item index. */
+  item: number;
 }
 
 const GROUPLENS = 'https://files.grouplens.org/datasets/movielens/';

@@ -2,6 +2,7 @@
 // (6,046 raw e-mails with headers, in five groups: easy-ham-1/2, hard-ham-1, spam-1/2).
 import { fromArrays } from '../sources.js';
 import type { Dataset } from '../dataset.js';
+import type { XY } from '../types.js';
 
 /** The labelled corpus: parallel arrays, label 1 = spam, 0 = ham. */
 export interface SpamAssassinCorpus {
@@ -16,7 +17,7 @@ export interface SpamAssassinCorpus {
   /** `['ham', 'spam']`, in label order. */
   classNames: readonly string[];
   /** `{xs: text, ys: label}` elements, in corpus order. */
-  dataset(): Dataset<{ xs: string; ys: number }>;
+  dataset(): Dataset<XY<string, number>>;
 }
 
 interface Email {
