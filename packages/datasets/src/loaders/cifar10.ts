@@ -5,7 +5,7 @@ import type { DownloadOptions } from '../io/download.js';
 import { gunzip, isRemote } from '../io/resource.js';
 import { parseTar } from 'nanotar';
 import { ImageSet } from './image-set.js';
-import { locate } from './locate.js';
+import { allInOrder, locate } from './locate.js';
 
 /** Options of {@link loadCifar10}. */
 export interface Cifar10Options {
@@ -100,7 +100,7 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageSe
   if (isRemote(source) && /\.(tar\.gz|tgz)$/i.test(String(source))) {
     files = await fromArchive(source, names, options.download);
   } else {
-    files = await Promise.all(names.map(async (n) => {
+    files = await allInOrder(names.map(async (n) => {
       let res;
       try {
         res = await locate(source, { name: n }, 'cifar10', options.download);

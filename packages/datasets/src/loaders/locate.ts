@@ -13,6 +13,17 @@ export interface DatasetFile {
 }
 
 /**
+ * Like Promise.all, but when several fail it throws the first failure in list
+ * order, not in time order, so that error messages do not depend on timing.
+ */
+export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/**
  * Opens `file` from `source`: a local directory (the compressed or the plain
  * name), or one or more base URLs tried in order (downloaded into the cache under
  * `subdir`, verified against the published checksum).

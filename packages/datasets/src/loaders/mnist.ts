@@ -3,7 +3,7 @@ import type { DownloadOptions } from '../io/download.js';
 import { maybeGunzip } from '../io/resource.js';
 import { parseIdx } from './idx.js';
 import { ImageSet } from './image-set.js';
-import { locate, type DatasetFile } from './locate.js';
+import { allInOrder, locate, type DatasetFile } from './locate.js';
 import { loadEmbeddedDigits } from './mnist-embedded.js';
 
 /** Options of {@link loadMnist} and {@link loadFashionMnist}. */
@@ -61,8 +61,8 @@ async function loadIdxPair(name: string, source: string | URL | readonly string[
     const gz = `${prefix}-${kind}-ubyte.gz` as keyof Md5Table;
     return { name: gz, plainName: gz.slice(0, -3), checksum: md5[gz] };
   };
-  const [imgRes, labRes] = await Promise.all([locate(source, file('images-idx3'), name, options), locate(source, file('labels-idx1'), name, options)]);
-  const [imgBytes, labBytes] = await Promise.all([
+  const [imgRes, labRes] = await allInOrder([locate(source, file('images-idx3'), name, options), locate(source, file('labels-idx1'), name, options)]);
+  const [imgBytes, labBytes] = await allInOrder([
     imgRes.bytes().then((b) => maybeGunzip(b, imgRes.name)),
     labRes.bytes().then((b) => maybeGunzip(b, labRes.name)),
   ]);

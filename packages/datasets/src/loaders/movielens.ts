@@ -9,7 +9,7 @@ import type { DownloadOptions } from '../io/download.js';
 import { fileResource, isRemote, joinLocation, memoryResource, type Resource } from '../io/resource.js';
 import { fromArrays } from '../sources.js';
 import type { XY } from '../types.js';
-import { locate } from './locate.js';
+import { allInOrder, locate } from './locate.js';
 
 /** The MovieLens releases with a known download location. */
 export type MovieLensVariant = 'ml-latest-small' | 'ml-25m' | 'ml-100k';
@@ -227,7 +227,7 @@ function denseIndex(ids: Int32Array): { sorted: Int32Array; index: Map<number, n
  */
 export async function loadMovieLens(options: MovieLensOptions = {}): Promise<MovieLensData> {
   const files = await resolveFiles(options.source, options.download);
-  const [r, movies] = await Promise.all([readRatings(files), readMovies(files)]);
+  const [r, movies] = await allInOrder<unknown>([readRatings(files), readMovies(files)]) as [Awaited<ReturnType<typeof readRatings>>, Map<number, MovieInfo>];
   const u = denseIndex(r.users);
   const it = denseIndex(r.items);
   const titles = Array.from(it.sorted, (id) => movies.get(id)?.title ?? '');
