@@ -29,24 +29,31 @@ export function cropAndFlip(src: Float32Array, dims: ImageDims, padding: number,
   const dst = target(src, out);
   const oy = dy - padding;
   const ox = dx - padding;
+  // Output columns [x0, x1) read source columns inside the image; the rest are border.
+  const x0 = flip ? Math.max(0, ox) : Math.max(0, -ox);
+  const x1 = flip ? Math.min(w, w + ox) : Math.min(w, w - ox);
+  const rowLen = w * c;
   for (let y = 0; y < h; y++) {
     const sy = y + oy;
-    const row = y * w * c;
-    if (sy < 0 || sy >= h) {
-      dst.fill(0, row, row + w * c);
+    const row = y * rowLen;
+    if (sy < 0 || sy >= h || x1 <= x0) {
+      dst.fill(0, row, row + rowLen);
       continue;
     }
-    const srow = sy * w * c;
-    for (let x = 0; x < w; x++) {
-      // With flip the output column x shows the cropped column w-1-x.
-      const sx = (flip ? w - 1 - x : x) + ox;
+    const srow = sy * rowLen;
+    if (x0 > 0) dst.fill(0, row, row + x0 * c);
+    if (x1 < w) dst.fill(0, row + x1 * c, row + rowLen);
+    // Plain loops: rows are short, and subarray() would allocate a view per row.
+    if (c === 1) {
+      if (flip) for (let x = x0, si = srow + w - 1 - x0 + ox; x < x1; x++, si--) dst[row + x] = src[si]!;
+      else for (let x = x0, si = srow + x0 + ox; x < x1; x++, si++) dst[row + x] = src[si]!;
+      continue;
+    }
+    for (let x = x0; x < x1; x++) {
+      // Output column x shows the cropped column w-1-x when flipped.
       const d = row + x * c;
-      if (sx < 0 || sx >= w) {
-        for (let k = 0; k < c; k++) dst[d + k] = 0;
-      } else {
-        const s = srow + sx * c;
-        for (let k = 0; k < c; k++) dst[d + k] = src[s + k]!;
-      }
+      const s0 = srow + ((flip ? w - 1 - x : x) + ox) * c;
+      for (let k = 0; k < c; k++) dst[d + k] = src[s0 + k]!;
     }
   }
   return dst;
