@@ -1,3 +1,19 @@
 // The kernel module: every exported function is a kernel the JS side can call,
 // on the calling thread or split over the pool (see README.md for conventions).
 export { gemm_pack_b_f32, gemm_f32 } from './gemm';
+export {
+  reduce_sum_f32, reduce_mean_f32, reduce_prod_f32, reduce_max_f32, reduce_min_f32,
+  reduce_sum_i32, reduce_prod_i32, reduce_max_i32, reduce_min_i32, reduce_all_u8, reduce_any_u8,
+  argmax_f32, argmin_f32, argmax_i32, argmin_i32,
+  argmax_merge_f32, argmin_merge_f32, argmax_merge_i32, argmin_merge_i32,
+} from './reduce';
+export {
+  softmax_f32, log_softmax_f32, softmax_grad_f32, log_softmax_grad_f32,
+  softmax_xent_f32, sparse_softmax_xent_f32, logsumexp_f32, logsumexp_merge_f32,
+} from './softmax';
+export { transpose_f32, transpose_u8, transpose2d_f32, transpose2d_u8 } from './transpose';
+export { gather_f32, gather_u8, unsorted_segment_sum_f32, unsorted_segment_sum_i32, nd_flat_index_i32 } from './gather';
+export { cast_f32_i32, cast_f32_u8, cast_i32_f32, cast_i32_u8, cast_u8_f32, cast_u8_i32 } from './cast';
+export {
+  opt_sgd_f32, opt_momentum_f32, opt_rmsprop_f32, opt_adagrad_f32, opt_adam_f32, opt_adamax_f32,
+} from './optimizer';

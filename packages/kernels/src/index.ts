@@ -14,3 +14,20 @@ export { hasSimd, hasRelaxedSimd, hasSharedMemory } from './features.js';
 export { f32View, i32View, u8View, alloc, free } from './views.js';
 export { Act, type ActName } from './ops/codes.js';
 export { gemm, type GemmOptions } from './ops/gemm.js';
+export {
+  reduce, reduceCollapsed, reduceDims, type ReduceOp, type ReduceDtype, type ReduceDims,
+} from './ops/reduce.js';
+export {
+  softmax, logSoftmax, softmaxGrad, logSoftmaxGrad, softmaxCrossEntropy, sparseSoftmaxCrossEntropy,
+  type SoftmaxCrossEntropyOptions,
+} from './ops/softmax.js';
+export { transpose, collapsePermutation, type ElementBytes, type CollapsedPermutation } from './ops/transpose.js';
+export {
+  gather, unsortedSegmentSum, gatherND, scatterND, type GatherOptions, type SegmentDtype,
+} from './ops/gather.js';
+export { cast, type CastDtype } from './ops/cast.js';
+export {
+  applyOptimizer, optimizerSlots, type OptimizerParam, type OptimizerRule, type OptimizerType,
+  type ApplyOptimizerOptions, type SgdRule, type MomentumRule, type RmspropRule, type AdagradRule,
+  type AdamRule, type AdamwRule, type AdamaxRule,
+} from './ops/optimizer.js';
