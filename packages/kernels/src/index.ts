@@ -14,3 +14,10 @@ export { hasSimd, hasRelaxedSimd, hasSharedMemory } from './features.js';
 export { f32View, i32View, u8View, alloc, free } from './views.js';
 export { Act, type ActName } from './ops/codes.js';
 export { gemm, type GemmOptions } from './ops/gemm.js';
+export {
+  conv2dGeometry, type Conv2dGeometry, type Conv2dParams, type Padding, type ExplicitPadding, type DimRoundingMode,
+  type Pair,
+} from './ops/conv-geometry.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions } from './ops/conv.js';
+export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter } from './ops/depthwise.js';
+export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';

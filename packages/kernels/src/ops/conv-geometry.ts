@@ -1,0 +1,154 @@
+// Output size and padding of 2-D convolutions and pools, as tfjs-core's
+// computeConv2DInfo / computePool2DInfo compute them (NHWC), so the tensor
+// layer and the kernels agree on shapes with TensorFlow.js.
+
+/** Explicit padding in tfjs form: [[0, 0], [top, bottom], [left, right], [0, 0]]. */
+export type ExplicitPadding = readonly [
+  readonly [number, number], readonly [number, number], readonly [number, number], readonly [number, number],
+];
+
+/** Padding: 'same', 'valid', one number for every side, or explicit per side. */
+export type Padding = 'same' | 'valid' | number | ExplicitPadding;
+
+/** How a fractional output size is rounded with numeric or explicit padding (default: truncate). */
+export type DimRoundingMode = 'floor' | 'round' | 'ceil';
+
+/** A pair [height, width], or one number for both. */
+export type Pair = number | readonly [number, number];
+
+/** Stride, padding and dilation of a 2-D convolution or pool. */
+export interface Conv2dParams {
+  /** [strideHeight, strideWidth] (default 1). */
+  strides?: Pair;
+  /** Default 'valid'. */
+  pad?: Padding;
+  /** [dilationHeight, dilationWidth] (default 1). */
+  dilations?: Pair;
+  /** Rounding of the output size for numeric or explicit padding. */
+  dimRoundingMode?: DimRoundingMode;
+}
+
+/** Everything a 2-D convolution or pool kernel needs to know about its shapes. */
+export interface Conv2dGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  /** Filter extent with dilation: (f - 1) * d + 1. */
+  effectiveFilterHeight: number;
+  effectiveFilterWidth: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+}
+
+function pair(p: Pair | undefined, what: string, op: string): [number, number] {
+  const v: readonly number[] = p === undefined ? [1, 1] : typeof p === 'number' ? [p, p] : p;
+  if (v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= 1)) {
+    throw new RangeError(`wasmml ${op}: ${what} must be a positive integer or a pair of them, got ${JSON.stringify(p)}`);
+  }
+  return [v[0]!, v[1]!];
+}
+
+function roundDim(x: number, mode: DimRoundingMode | undefined): number {
+  switch (mode) {
+    case undefined: return Math.trunc(x);
+    case 'floor': return Math.floor(x);
+    case 'round': return Math.round(x);
+    case 'ceil': return Math.ceil(x);
+    default: throw new RangeError(`wasmml: unknown dimRoundingMode ${String(mode)}`);
+  }
+}
+
+/**
+ * Output size and padding of a 2-D convolution or pool over an NHWC input, as
+ * tfjs `computeConv2DInfo` computes them: 'same' gives ceil(in / stride) and
+ * puts the odd pad at the bottom/right; 'valid' gives ceil((in - f + 1) / stride).
+ * One difference: with numeric padding tfjs derives the output width from the
+ * filter height and stride height; here each axis uses its own (the same for
+ * square filters and strides). `op` names the caller in error messages.
+ */
+export function conv2dGeometry(
+  xShape: readonly number[], filterSize: Pair, params: Conv2dParams = {}, op = 'conv2d',
+): Conv2dGeometry {
+  if (xShape.length !== 4 || !xShape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new RangeError(`wasmml ${op}: input shape must be [batch, height, width, channels], got [${xShape}]`);
+  }
+  const [batch, inHeight, inWidth, inChannels] = xShape as [number, number, number, number];
+  const [filterHeight, filterWidth] = pair(filterSize, 'filter size', op);
+  const [strideHeight, strideWidth] = pair(params.strides, 'strides', op);
+  const [dilationHeight, dilationWidth] = pair(params.dilations, 'dilations', op);
+  const effectiveFilterHeight = (filterHeight - 1) * dilationHeight + 1;
+  const effectiveFilterWidth = (filterWidth - 1) * dilationWidth + 1;
+  const pad = params.pad ?? 'valid';
+  let padTop = 0, padBottom = 0, padLeft = 0, padRight = 0, outHeight: number, outWidth: number;
+  if (pad === 'same') {
+    outHeight = Math.ceil(inHeight / strideHeight);
+    outWidth = Math.ceil(inWidth / strideWidth);
+    const alongH = Math.max(0, (outHeight - 1) * strideHeight + effectiveFilterHeight - inHeight);
+    const alongW = Math.max(0, (outWidth - 1) * strideWidth + effectiveFilterWidth - inWidth);
+    padTop = Math.floor(alongH / 2);
+    padBottom = alongH - padTop;
+    padLeft = Math.floor(alongW / 2);
+    padRight = alongW - padLeft;
+  } else if (pad === 'valid') {
+    outHeight = Math.ceil((inHeight - effectiveFilterHeight + 1) / strideHeight);
+    outWidth = Math.ceil((inWidth - effectiveFilterWidth + 1) / strideWidth);
+  } else {
+    if (typeof pad === 'number') {
+      padTop = padBottom = padLeft = padRight = pad;
+    } else if (Array.isArray(pad) && pad.length === 4) {
+      [padTop, padBottom] = pad[1];
+      [padLeft, padRight] = pad[2];
+      if (pad[0][0] !== 0 || pad[0][1] !== 0 || pad[3][0] !== 0 || pad[3][1] !== 0) {
+        throw new RangeError(`wasmml ${op}: explicit padding of the batch and channel dimensions must be 0, got ${JSON.stringify(pad)}`);
+      }
+    } else {
+      throw new RangeError(`wasmml ${op}: unknown padding ${JSON.stringify(pad)}`);
+    }
+    if (![padTop, padBottom, padLeft, padRight].every((p) => Number.isInteger(p) && p >= 0)) {
+      throw new RangeError(`wasmml ${op}: padding must be non-negative integers, got ${JSON.stringify(pad)}`);
+    }
+    const mode = params.dimRoundingMode;
+    outHeight = roundDim((inHeight - effectiveFilterHeight + padTop + padBottom) / strideHeight + 1, mode);
+    outWidth = roundDim((inWidth - effectiveFilterWidth + padLeft + padRight) / strideWidth + 1, mode);
+  }
+  if (outHeight < 0 || outWidth < 0) {
+    throw new RangeError(`wasmml ${op}: filter ${effectiveFilterHeight}x${effectiveFilterWidth} (with dilation) does not ` +
+      `fit input ${inHeight}x${inWidth} with padding ${JSON.stringify(pad)}`);
+  }
+  return {
+    batch, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth,
+    strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth,
+    padTop, padBottom, padLeft, padRight,
+  };
+}
+
+/** The geometry as kernel arguments: n, h, w, cin, oh, ow, (cout), fh, fw, sh, sw, dh, dw, pt, pl. */
+export function geometryArgs(g: Conv2dGeometry, cout?: number): number[] {
+  return [
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, ...(cout === undefined ? [] : [cout]),
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+  ];
+}
+
+/**
+ * Chunks of the output-pixel reduction in the backprop-filter kernels: a
+ * function of the pixel count only (never of the thread count), so threaded
+ * results equal single-threaded ones.
+ */
+export function reductionChunks(pixels: number): { chunks: number; chunkLen: number } {
+  if (pixels === 0) return { chunks: 1, chunkLen: 0 };
+  const chunks = Math.max(1, Math.min(16, Math.floor(pixels / 512)));
+  const chunkLen = Math.ceil(pixels / chunks);
+  return { chunks: Math.ceil(pixels / chunkLen), chunkLen };
+}
