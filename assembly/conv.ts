@@ -5,14 +5,14 @@
 // image into per-thread scratch and hands it to gemm's 4x8 micro-kernel
 // (gemmPanel) against the filter packed once per call. Padding taps read a
 // zeroed block at the start of the scratch, so the packing loop has no
-// per-element branches. The backprop filter kernel lives in conv_filter.ts.
+// per-element branches. Backprop input is in conv_input.ts, backprop filter
+// in conv_filter.ts.
 import { gemmPanel, MR } from './gemm';
 import { imin } from './common';
-import { ACT_LINEAR } from './activation';
 
 // Far enough below zero that no tap brings it back into the image: rows of a
 // panel past the last pixel then always read the zero block.
-const OUTSIDE: i32 = -(1 << 30);
+export const OUTSIDE: i32 = -(1 << 30);
 
 /** Zeroes n floats (rounded up to 4) at p. */
 @inline export function zeroFill(p: usize, n: i32): void {
@@ -27,7 +27,7 @@ const OUTSIDE: i32 = -(1 << 30);
 
 // Writes c channels of 4 pixel rows (s0..s3, each c contiguous floats) as c
 // k-steps of the [k][4] panel at out: 4x4 blocks transposed in registers.
-@inline function packTap(out: usize, s0: usize, s1: usize, s2: usize, s3: usize, c: i32): void {
+@inline export function packTap(out: usize, s0: usize, s1: usize, s2: usize, s3: usize, c: i32): void {
   let i = 0;
   for (; i + 4 <= c; i += 4) {
     const o = <usize>i << 2;
@@ -52,7 +52,7 @@ const OUTSIDE: i32 = -(1 << 30);
 
 // Address of pixel (iy, ix) of an image at base (w pixels of c floats per
 // row), or the zero block when it lies outside h x w.
-@inline function pixel(base: usize, iy: i32, ix: i32, h: i32, w: i32, c: i32, zero: usize): usize {
+@inline export function pixel(base: usize, iy: i32, ix: i32, h: i32, w: i32, c: i32, zero: usize): usize {
   return <u32>iy < <u32>h && <u32>ix < <u32>w ? base + (<usize>(iy * w + ix) * c << 2) : zero;
 }
 
@@ -96,85 +96,5 @@ export function conv2d_f32(x: usize, packed: usize, y: usize, n: i32, h: i32, w:
       }
     }
     gemmPanel(panel, packed, y + (<usize>p0 * cout << 2), cout, mr, cout, k, bias, act, alpha, false);
-  }
-}
-
-// The output position a tap of an input pixel reads in the gather form of the
-// transposed convolution: t = o*stride when t is a non-negative multiple of the
-// stride below out*stride, else OUTSIDE.
-@inline function gatherIndex(t: i32, stride: i32, out: i32): i32 {
-  if (t < 0) return OUTSIDE;
-  const o = stride == 1 ? t : t / stride;
-  return o * stride == t && o < out ? o : OUTSIDE;
-}
-
-/**
- * dx[n][h][w][cin] = conv2dᵀ(dy, filter), gathered per input pixel (no races).
- * `packedT` from conv2d_pack_filter_t_f32 (the filter as a (fh*fw*cout) x cin
- * matrix). scratch: zeroBytes(cout) + 16*fh*fw*cout bytes.
- * Range items: ceil(n*h*w / 4) input pixel groups.
- */
-export function conv2d_backprop_input_f32(dy: usize, packedT: usize, dx: usize, n: i32, h: i32, w: i32, cin: i32,
-  oh: i32, ow: i32, cout: i32, fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
-  scratch: usize, start: i32, end: i32): void {
-  const zero = scratch;
-  zeroFill(zero, cout);
-  const panel = scratch + zeroBytes(cout);
-  const k = fh * fw * cout;
-  const plane = h * w, total = n * plane;
-  const image = <usize>oh * ow * cout << 2;
-  for (let item = start; item < end; item++) {
-    const p0 = item * MR, mr = imin(MR, total - p0);
-    let b0: usize = 0, b1: usize = 0, b2: usize = 0, b3: usize = 0;
-    let y0 = OUTSIDE, y1 = OUTSIDE, y2 = OUTSIDE, y3 = OUTSIDE;
-    let x0 = OUTSIDE, x1 = OUTSIDE, x2 = OUTSIDE, x3 = OUTSIDE;
-    for (let r = 0; r < mr; r++) {
-      const p = p0 + r, b = p / plane, rem = p - b * plane, iy = rem / w, ix = rem - iy * w;
-      const base = dy + <usize>b * image, cy = iy + pt, cx = ix + pl;
-      if (r == 0) { b0 = base; y0 = cy; x0 = cx; }
-      else if (r == 1) { b1 = base; y1 = cy; x1 = cx; }
-      else if (r == 2) { b2 = base; y2 = cy; x2 = cx; }
-      else { b3 = base; y3 = cy; x3 = cx; }
-    }
-    let out = panel;
-    for (let i = 0; i < fh; i++) {
-      const di = i * dh;
-      const o0 = gatherIndex(y0 - di, sh, oh), o1 = gatherIndex(y1 - di, sh, oh);
-      const o2 = gatherIndex(y2 - di, sh, oh), o3 = gatherIndex(y3 - di, sh, oh);
-      for (let j = 0; j < fw; j++) {
-        const dj = j * dw;
-        packTap(out,
-          pixel(b0, o0, gatherIndex(x0 - dj, sw, ow), oh, ow, cout, zero),
-          pixel(b1, o1, gatherIndex(x1 - dj, sw, ow), oh, ow, cout, zero),
-          pixel(b2, o2, gatherIndex(x2 - dj, sw, ow), oh, ow, cout, zero),
-          pixel(b3, o3, gatherIndex(x3 - dj, sw, ow), oh, ow, cout, zero), cout);
-        out += <usize>cout << 4;
-      }
-    }
-    gemmPanel(panel, packedT, dx + (<usize>p0 * cin << 2), cin, mr, cin, k, 0, ACT_LINEAR, 0, false);
-  }
-}
-
-/**
- * Packs filter f ([taps][cin][cout]) as the (taps*cout) x cin matrix
- * B(s*cout + co, ci) = f[s][ci][co], in gemm_pack_b_f32's layout
- * ([panel of 8 ci][k][8], zero-padded). Range items: ceil(cin/8) panels.
- */
-export function conv2d_pack_filter_t_f32(f: usize, taps: i32, cin: i32, cout: i32, packed: usize,
-  start: i32, end: i32): void {
-  const k = taps * cout;
-  for (let p = start; p < end; p++) {
-    const c0 = p * 8, wd = imin(8, cin - c0);
-    let out = packed + (<usize>p * k * 8 << 2);
-    for (let s = 0; s < taps; s++) {
-      const src = f + (<usize>(s * cin + c0) * cout << 2);
-      for (let co = 0; co < cout; co++) {
-        const col = src + (<usize>co << 2);
-        for (let j = 0; j < 8; j++) {
-          store<f32>(out + (<usize>j << 2), j < wd ? load<f32>(col + (<usize>j * cout << 2)) : 0);
-        }
-        out += 32;
-      }
-    }
   }
 }

@@ -30,6 +30,9 @@ const cases: Case[] = [
   { x: [5, 7, 7, 1], f: [3, 3, 1, 32], p: {} }, // batch > threads, one input channel
   { x: [4, 21, 19, 5], f: [3, 3, 5, 7], p: {} }, // several reduction chunks, odd channels
   { x: [8, 16, 16, 16], f: [3, 3, 16, 32], p: { pad: 'same' } }, // large: the pool splits it
+  { x: [2, 7, 6, 3], f: [1, 1, 3, 4], p: { strides: 2 } }, // stride phases no tap reaches: dx = 0 there
+  { x: [1, 8, 8, 2], f: [2, 2, 2, 3], p: { strides: 3, pad: 'same' } },
+  { x: [4, 17, 16, 8], f: [3, 3, 8, 16], p: { strides: 2, pad: 'same' } }, // large, stride 2
 ];
 
 function label(c: Case): string {

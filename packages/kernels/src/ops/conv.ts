@@ -93,17 +93,48 @@ export function conv2dBackpropInput(dy: number, filter: number, dx: number, xSha
     return g;
   }
   const rt = runtime();
-  const k = fh * fw * cout;
+  const { table, packedFloats, items, maxK } = phaseTable(g, cout);
   const np = Math.ceil(cin / NR);
-  const packed = rt.arena.alloc(np * k * NR * 4);
+  const tablePtr = rt.arena.alloc(table.byteLength);
+  const packed = rt.arena.alloc(Math.max(4, packedFloats * 4));
   try {
-    rt.pool.run('conv2d_pack_filter_t_f32', [filter, fh * fw, cin, cout, packed], np, { cost: k * NR });
-    rt.pool.run('conv2d_backprop_input_f32', [dy, packed, dx, ...geometryArgs(g, cout)], Math.ceil(pixels / MR),
-      { cost: MR * cin * k + 1, scratchBytes: alignUp(zeroBlockBytes(cout) + MR * 4 * k) });
+    new Int32Array(rt.memory.buffer, tablePtr, table.length).set(table);
+    const geo = [fh, fw, cin, cout, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft];
+    rt.pool.run('conv2d_pack_filter_phases_f32', [filter, tablePtr, ...geo, packed], (table.length / 4) * np,
+      { cost: maxK * NR });
+    rt.pool.run('conv2d_backprop_input_f32', [dy, packed, tablePtr, dx, ...geometryArgs(g, cout)], items,
+      { cost: MR * cin * maxK + 1, scratchBytes: alignUp(zeroBlockBytes(cout) + 16 * cin + MR * 4 * maxK) });
   } finally {
     rt.arena.free(packed);
+    rt.arena.free(tablePtr);
   }
   return g;
+}
+
+/**
+ * Per stride phase (ry, rx) of the input pixels: the first work item, the
+ * offset of the packed sub-filter holding the taps that reach that phase, and
+ * its K (see assembly/conv_input.ts).
+ */
+function phaseTable(g: Conv2dGeometry, cout: number) {
+  const { strideHeight: sh, strideWidth: sw } = g;
+  const tapsFor = (r: number, pad: number, f: number, d: number, s: number) =>
+    Array.from({ length: f }, (_, i) => (r + pad - i * d) % s === 0).filter(Boolean).length;
+  const table = new Int32Array(4 * sh * sw);
+  const np = Math.ceil(g.inChannels / NR);
+  let items = 0, offset = 0, maxK = 0;
+  for (let ry = 0; ry < sh; ry++) {
+    for (let rx = 0; rx < sw; rx++) {
+      const k = tapsFor(ry, g.padTop, g.filterHeight, g.dilationHeight, sh) *
+        tapsFor(rx, g.padLeft, g.filterWidth, g.dilationWidth, sw) * cout;
+      const pixels = g.batch * Math.max(0, Math.ceil((g.inHeight - ry) / sh)) * Math.max(0, Math.ceil((g.inWidth - rx) / sw));
+      table.set([items, offset, k, 0], 4 * (ry * sw + rx));
+      items += Math.ceil(pixels / MR);
+      offset += np * k * NR;
+      maxK = Math.max(maxK, k);
+    }
+  }
+  return { table, packedFloats: offset, items, maxK };
 }
 
 /**
