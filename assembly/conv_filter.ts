@@ -1,43 +1,52 @@
 // conv2d backprop filter: dW[(tap, ci)][co] = Σ_pixels x[pixel + tap][ci] · dy[pixel][co],
 // a GEMM whose reduction runs over every output pixel of the batch.
 //
-// The reduction is cut into a fixed number of chunks chosen from the problem
-// size alone (never from the thread count). Each work item computes one
-// chunk's partial dW for 4 filter rows into its own slice of a partial buffer;
-// conv2d_sum_chunks_f32 then adds the partials in chunk order, so the result
-// is the same bytes whatever the split. dy is packed per chunk by
-// gemm_pack_b_f32 ([chunk][panel of 8 co][pixel][8]); the A panel ([pixel][4],
-// the 4 filter rows' inputs) is gathered from x into scratch.
+// The reduction is cut into blocks of `blockLen` pixels (dy packed per block
+// by gemm_pack_b_f32: [block][panel of 8 co][pixel][8]) and the blocks into a
+// number of chunks chosen from the problem size alone, never from the thread
+// count. A work item computes one chunk's partial dW for a group of 4-row
+// filter panels: block by block, it gathers each panel's inputs ([pixel][4])
+// from x into scratch and accumulates through gemmPanel, so a block of packed
+// dy is reused from cache by every panel of the group. Each chunk writes its
+// own partial; conv2d_sum_chunks_f32 adds them in chunk order, so the result
+// is the same bytes whatever the split (the panel grouping never changes a
+// sum).
 import { gemmPanel, MR, NR } from './gemm';
 import { imin, loadPartial, storePartial } from './common';
 import { ACT_LINEAR } from './activation';
 
 /**
- * partial[chunk][K][cout] for K = fh*fw*cin; chunk c covers output pixels
- * [c*chunkLen, min(n*oh*ow, (c+1)*chunkLen)). scratch: 16*chunkLen bytes.
- * Range items: chunks * ceil(K/4), chunk-major (a chunk's packed dy stays in
- * cache while its filter rows are computed).
+ * partial[chunk][K][cout] for K = fh*fw*cin; chunk c covers pixel blocks
+ * [c*blocksPerChunk, (c+1)*blocksPerChunk). scratch: 16*blockLen bytes.
+ * Range items: chunks * ceil(ceil(K/4) / group), chunk-major.
  */
 export function conv2d_backprop_filter_f32(x: usize, packedDy: usize, partial: usize, n: i32, h: i32, w: i32,
   cin: i32, oh: i32, ow: i32, cout: i32, fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
-  chunkLen: i32, scratch: usize, start: i32, end: i32): void {
-  const k = fh * fw * cin, kp = (k + MR - 1) / MR;
+  blockLen: i32, blocksPerChunk: i32, group: i32, scratch: usize, start: i32, end: i32): void {
+  const k = fh * fw * cin, kp = (k + MR - 1) / MR, groups = (kp + group - 1) / group;
   const total = n * oh * ow, plane = oh * ow;
+  const blocks = (total + blockLen - 1) / blockLen;
   const np = (cout + NR - 1) / NR;
   for (let item = start; item < end; item++) {
-    const c = item / kp, k0 = (item - c * kp) * MR, mr = imin(MR, k - k0);
-    const p0 = c * chunkLen, len = imin(chunkLen, total - p0);
-    const b = p0 / plane, rem = p0 - b * plane, oy = rem / ow, ox = rem - oy * ow;
-    const ci0 = k0 % cin;
-    if (mr == MR && ci0 + MR <= cin) {
-      const tap = k0 / cin, i = tap / fw, j = tap - i * fw;
-      packRowsContiguous(x, scratch, len, b, oy, ox, h, w, cin, oh, ow, sh, sw,
-        i * dh - pt, j * dw - pl, ci0);
-    } else {
-      packRowsScattered(x, scratch, len, b, oy, ox, h, w, cin, oh, ow, sh, sw, dh, dw, pt, pl, fw, k0, mr);
+    const c = item / groups, g0 = (item - c * groups) * group, g1 = imin(kp, g0 + group);
+    const blk0 = c * blocksPerChunk, blk1 = imin(blocks, blk0 + blocksPerChunk);
+    const dst = partial + (<usize>c * k * cout << 2);
+    for (let blk = blk0; blk < blk1; blk++) {
+      const p0 = blk * blockLen, len = imin(blockLen, total - p0);
+      const b = p0 / plane, rem = p0 - b * plane, oy = rem / ow, ox = rem - oy * ow;
+      const pb = packedDy + (<usize>p0 * np * NR << 2);
+      for (let panel = g0; panel < g1; panel++) {
+        const k0 = panel * MR, mr = imin(MR, k - k0);
+        const ci0 = k0 % cin;
+        if (mr == MR && ci0 + MR <= cin) {
+          const tap = k0 / cin, i = tap / fw, j = tap - i * fw;
+          packRowsContiguous(x, scratch, len, b, oy, ox, h, w, cin, oh, ow, sh, sw, i * dh - pt, j * dw - pl, ci0);
+        } else {
+          packRowsScattered(x, scratch, len, b, oy, ox, h, w, cin, oh, ow, sh, sw, dh, dw, pt, pl, fw, k0, mr);
+        }
+        gemmPanel(scratch, pb, dst + (<usize>k0 * cout << 2), cout, mr, cout, len, 0, ACT_LINEAR, 0, blk > blk0);
+      }
     }
-    gemmPanel(scratch, packedDy + (<usize>p0 * np * NR << 2), partial + (<usize>(c * k + k0) * cout << 2), cout,
-      mr, cout, len, 0, ACT_LINEAR, 0, false);
   }
 }
 

@@ -33,6 +33,7 @@ const cases: Case[] = [
   { x: [2, 7, 6, 3], f: [1, 1, 3, 4], p: { strides: 2 } }, // stride phases no tap reaches: dx = 0 there
   { x: [1, 8, 8, 2], f: [2, 2, 2, 3], p: { strides: 3, pad: 'same' } },
   { x: [4, 17, 16, 8], f: [3, 3, 8, 16], p: { strides: 2, pad: 'same' } }, // large, stride 2
+  { x: [6, 30, 30, 3], f: [3, 3, 3, 5], p: {} }, // chunks of several pixel blocks
 ];
 
 function label(c: Case): string {

@@ -142,13 +142,15 @@ export function geometryArgs(g: Conv2dGeometry, cout?: number): number[] {
 }
 
 /**
- * Chunks of the output-pixel reduction in the backprop-filter kernels: a
- * function of the pixel count only (never of the thread count), so threaded
- * results equal single-threaded ones.
+ * How the backprop-filter kernels cut their reduction over `units` (output
+ * pixels or blocks of them) into chunks with a partial result each: a
+ * function of the problem size only (never of the thread count), so threaded
+ * results equal single-threaded ones. At most 16 chunks, and partials of at
+ * most 2^20 floats in all (`partialFloats` per chunk).
  */
-export function reductionChunks(pixels: number): { chunks: number; chunkLen: number } {
-  if (pixels === 0) return { chunks: 1, chunkLen: 0 };
-  const chunks = Math.max(1, Math.min(16, Math.floor(pixels / 512)));
-  const chunkLen = Math.ceil(pixels / chunks);
-  return { chunks: Math.ceil(pixels / chunkLen), chunkLen };
+export function reductionChunks(units: number, partialFloats: number): { chunks: number; perChunk: number } {
+  if (units === 0) return { chunks: 1, perChunk: 0 };
+  const want = Math.max(1, Math.min(16, units, Math.floor((1 << 20) / Math.max(1, partialFloats))));
+  const perChunk = Math.ceil(units / want);
+  return { chunks: Math.ceil(units / perChunk), perChunk };
 }

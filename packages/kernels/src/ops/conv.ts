@@ -155,23 +155,30 @@ export function conv2dBackpropFilter(x: number, dy: number, dw: number, xShape: 
     return g;
   }
   const rt = runtime();
-  const { chunks, chunkLen } = reductionChunks(pixels);
-  const lastLen = pixels - (chunks - 1) * chunkLen;
+  // Blocks of dy small enough to stay in cache while every filter panel of a
+  // work item uses them; chunks (of blocks) fixed by the problem size.
+  const blockLen = 256;
+  const blocks = Math.ceil(pixels / blockLen);
+  const { chunks, perChunk } = reductionChunks(blocks, k * cout);
+  const lastLen = pixels - (blocks - 1) * blockLen;
   const np = Math.ceil(cout / NR);
+  const kp = Math.ceil(k / MR);
+  // Panels per item: only locality and balance depend on it, never a value.
+  const group = Math.max(1, Math.floor((chunks * kp) / (8 * rt.pool.size)));
   const packed = rt.arena.alloc(pixels * np * NR * 4);
   let partial = dw;
   try {
-    // dy packed per chunk, so each chunk is a self-contained packed B of its own length.
-    if (chunks > 1) {
-      rt.pool.run('gemm_pack_b_f32', [dy, cout, 1, chunkLen * cout, chunkLen, cout, packed], (chunks - 1) * np,
-        { cost: chunkLen * NR });
+    if (blocks > 1) {
+      rt.pool.run('gemm_pack_b_f32', [dy, cout, 1, blockLen * cout, blockLen, cout, packed], (blocks - 1) * np,
+        { cost: blockLen * NR });
     }
     rt.pool.run('gemm_pack_b_f32',
-      [dy + (chunks - 1) * chunkLen * cout * 4, cout, 1, 0, lastLen, cout, packed + (chunks - 1) * chunkLen * np * NR * 4],
+      [dy + (blocks - 1) * blockLen * cout * 4, cout, 1, 0, lastLen, cout, packed + (blocks - 1) * blockLen * np * NR * 4],
       np, { cost: lastLen * NR });
     if (chunks > 1) partial = rt.arena.alloc(chunks * k * cout * 4);
-    rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), chunkLen],
-      chunks * Math.ceil(k / MR), { cost: MR * chunkLen * cout + 1, scratchBytes: alignUp(MR * 4 * chunkLen) });
+    const items = chunks * Math.ceil(kp / group);
+    rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), blockLen, perChunk, group],
+      items, { cost: (MR * pixels * cout * kp) / items + 1, scratchBytes: alignUp(MR * 4 * blockLen) });
     if (chunks > 1) {
       rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, k * cout, chunks], Math.ceil((k * cout) / 4), { cost: 4 * chunks });
     }

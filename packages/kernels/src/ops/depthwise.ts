@@ -60,11 +60,14 @@ export function depthwiseConv2dBackpropFilter(x: number, dy: number, dw: number,
   const cout = cin * mult, taps = fh * fw;
   if (cout === 0) return g;
   const rt = runtime();
-  const { chunks, chunkLen } = reductionChunks(g.batch * g.outHeight * g.outWidth);
+  // Chunks of at least 512 pixels: fewer would cost more in partials than they save.
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const { chunks, perChunk } = reductionChunks(Math.ceil(pixels / 512), taps * cout);
+  const chunkPixels = perChunk * 512;
   const partial = chunks > 1 ? rt.arena.alloc(chunks * taps * cout * 4) : dw;
   try {
-    rt.pool.run('depthwise_conv2d_backprop_filter_f32', [x, dy, partial, ...geometryArgs(g, mult), chunkLen],
-      chunks * taps, { cost: chunkLen * cout + 1 });
+    rt.pool.run('depthwise_conv2d_backprop_filter_f32', [x, dy, partial, ...geometryArgs(g, mult), chunkPixels],
+      chunks * taps, { cost: chunkPixels * cout + 1 });
     if (chunks > 1) {
       rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, taps * cout, chunks], Math.ceil((taps * cout) / 4),
         { cost: 4 * chunks });
