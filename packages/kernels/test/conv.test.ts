@@ -34,6 +34,8 @@ const cases: Case[] = [
   { x: [1, 8, 8, 2], f: [2, 2, 2, 3], p: { strides: 3, pad: 'same' } },
   { x: [4, 17, 16, 8], f: [3, 3, 8, 16], p: { strides: 2, pad: 'same' } }, // large, stride 2
   { x: [6, 30, 30, 3], f: [3, 3, 3, 5], p: {} }, // chunks of several pixel blocks
+  // Stride and dilation together (tfjs refuses this; the kernels do not need to).
+  { x: [2, 11, 10, 3], f: [3, 2, 3, 4], p: { strides: 2, dilations: [2, 3], pad: 'same' } },
 ];
 
 function label(c: Case): string {

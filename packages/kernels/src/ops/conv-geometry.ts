@@ -30,24 +30,41 @@ export interface Conv2dParams {
 
 /** Everything a 2-D convolution or pool kernel needs to know about its shapes. */
 export interface Conv2dGeometry {
+  /** Images in the batch (N). */
   batch: number;
+  /** Input height (H). */
   inHeight: number;
+  /** Input width (W). */
   inWidth: number;
+  /** Input channels (C). */
   inChannels: number;
+  /** Output height. */
   outHeight: number;
+  /** Output width. */
   outWidth: number;
+  /** Filter (window) height, without dilation. */
   filterHeight: number;
+  /** Filter (window) width, without dilation. */
   filterWidth: number;
+  /** Vertical stride. */
   strideHeight: number;
+  /** Horizontal stride. */
   strideWidth: number;
+  /** Vertical dilation. */
   dilationHeight: number;
+  /** Horizontal dilation. */
   dilationWidth: number;
-  /** Filter extent with dilation: (f - 1) * d + 1. */
+  /** Filter height with dilation: (filterHeight - 1) * dilationHeight + 1. */
   effectiveFilterHeight: number;
+  /** Filter width with dilation: (filterWidth - 1) * dilationWidth + 1. */
   effectiveFilterWidth: number;
+  /** Rows of zero padding above the input. */
   padTop: number;
+  /** Rows of zero padding below the input ('same' puts the odd one here). */
   padBottom: number;
+  /** Columns of zero padding left of the input. */
   padLeft: number;
+  /** Columns of zero padding right of the input ('same' puts the odd one here). */
   padRight: number;
 }
 

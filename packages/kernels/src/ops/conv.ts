@@ -1,7 +1,7 @@
 // conv2d forward (+ fused bias and activation), backprop input and backprop
 // filter over NHWC images and [fh, fw, cin, cout] filters; addresses are byte
 // offsets into the arena. Implicit GEMM on gemm's packed-panel micro-kernel
-// (see assembly/conv.ts and assembly/conv_filter.ts).
+// (see assembly/conv.ts, conv_input.ts and conv_filter.ts).
 import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
 import { Act, type ActName } from './codes.js';
@@ -23,13 +23,14 @@ export interface Conv2dOptions extends Conv2dParams {
   alpha?: number;
 }
 
-/** Checks a [fh, fw, cin, cout]-style filter shape against the input's channels. */
+/** Checks a [fh, fw, cin, cout] (or [fh, fw, cin, multiplier]) filter shape against the input's channels. */
 export function checkFilterShape(op: string, xShape: readonly number[], filterShape: readonly number[],
-  channelsName = 'inChannels'): [number, number, number, number] {
+  lastDim: 'outChannels' | 'multiplier' = 'outChannels'): [number, number, number, number] {
   if (filterShape.length !== 4 || !filterShape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new RangeError(`wasmml ${op}: filter shape must be [filterHeight, filterWidth, inChannels, ${channelsName === 'inChannels' ? 'outChannels' : 'multiplier'}], got [${filterShape}]`);
+    throw new RangeError(`wasmml ${op}: filter shape must be [filterHeight, filterWidth, inChannels, ${lastDim}], got [${filterShape}]`);
   }
-  if (filterShape[2] !== xShape[3]) {
+  // A malformed x is reported by conv2dGeometry.
+  if (xShape.length === 4 && filterShape[2] !== xShape[3]) {
     throw new RangeError(`wasmml ${op}: filter [${filterShape}] expects ${filterShape[2]} input channels, input [${xShape}] has ${xShape[3]}`);
   }
   return filterShape as unknown as [number, number, number, number];
