@@ -17,3 +17,8 @@ export { cast_f32_i32, cast_f32_u8, cast_i32_f32, cast_i32_u8, cast_u8_f32, cast
 export {
   opt_sgd_f32, opt_momentum_f32, opt_rmsprop_f32, opt_adagrad_f32, opt_adam_f32, opt_adamax_f32,
 } from './optimizer';
+export { conv2d_f32 } from './conv';
+export { conv2d_backprop_input_f32, conv2d_pack_filter_phases_f32 } from './conv_input';
+export { conv2d_backprop_filter_f32, conv2d_sum_chunks_f32 } from './conv_filter';
+export { depthwise_conv2d_f32, depthwise_conv2d_backprop_input_f32, depthwise_conv2d_backprop_filter_f32 } from './depthwise';
+export { max_pool2d_f32, avg_pool2d_f32, max_pool2d_backprop_f32, avg_pool2d_backprop_f32 } from './pool2d';

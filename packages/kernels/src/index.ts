@@ -31,3 +31,10 @@ export {
   type ApplyOptimizerOptions, type SgdRule, type MomentumRule, type RmspropRule, type AdagradRule,
   type AdamRule, type AdamwRule, type AdamaxRule,
 } from './ops/optimizer.js';
+export {
+  conv2dGeometry, type Conv2dGeometry, type Conv2dParams, type Padding, type ExplicitPadding, type DimRoundingMode,
+  type Pair,
+} from './ops/conv-geometry.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions } from './ops/conv.js';
+export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter } from './ops/depthwise.js';
+export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';

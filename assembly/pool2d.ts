@@ -1,0 +1,150 @@
+// 2-D max and average pooling (NHWC), forward and backprop, with the
+// TensorFlow.js cpu semantics:
+// - max keeps the first strictly greater value in row-major window order,
+//   starting from -Infinity: NaN inputs are skipped, and a window of NaN (or
+//   nothing) gives -Infinity. The gradient goes to that first maximum only.
+//   A 1x1 window over an unchanged shape is the identity (NaN passes through).
+// - average divides by the number of window positions inside the image
+//   (padding is not counted); 0/0 = NaN for a window that is all padding.
+//   Its gradient uses the same divisor (the exact gradient of the forward).
+// Vectors run over 4 channels.
+import { imax, imin, loadPartial, storePartial } from './common';
+
+/** Range items: n*oh output rows. */
+export function max_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
+  const identity = fh == 1 && fw == 1 && oh == h && ow == w;
+  for (let item = start; item < end; item++) {
+    const b = item / oh, oy = item - b * oh;
+    const img = x + (<usize>b * h * w * c << 2);
+    let out = y + (<usize>item * ow * c << 2);
+    const y0 = imax(0, oy * sh - pt), y1 = imin(h, oy * sh - pt + fh);
+    for (let ox = 0; ox < ow; ox++) {
+      const x0 = imax(0, ox * sw - pl), x1 = imin(w, ox * sw - pl + fw);
+      for (let ch = 0; ch < c; ch += 4) {
+        const wd = imin(4, c - ch);
+        let m = f32x4.splat(f32.NEGATIVE_INFINITY);
+        if (identity) {
+          m = loadPartial(img + (<usize>((oy * w + ox) * c + ch) << 2), wd);
+        } else {
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const v = loadPartial(img + (<usize>((iy * w + ix) * c + ch) << 2), wd);
+              m = v128.bitselect(v, m, f32x4.gt(v, m));
+            }
+          }
+        }
+        storePartial(out + (<usize>ch << 2), m, wd);
+      }
+      out += <usize>c << 2;
+    }
+  }
+}
+
+/** Range items: n*oh output rows. */
+export function avg_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
+  for (let item = start; item < end; item++) {
+    const b = item / oh, oy = item - b * oh;
+    const img = x + (<usize>b * h * w * c << 2);
+    let out = y + (<usize>item * ow * c << 2);
+    const y0 = imax(0, oy * sh - pt), y1 = imin(h, oy * sh - pt + fh);
+    for (let ox = 0; ox < ow; ox++) {
+      const x0 = imax(0, ox * sw - pl), x1 = imin(w, ox * sw - pl + fw);
+      const count = f32x4.splat(<f32>(imax(0, y1 - y0) * imax(0, x1 - x0)));
+      for (let ch = 0; ch < c; ch += 4) {
+        const wd = imin(4, c - ch);
+        let s = f32x4.splat(0);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            s = f32x4.add(s, loadPartial(img + (<usize>((iy * w + ix) * c + ch) << 2), wd));
+          }
+        }
+        storePartial(out + (<usize>ch << 2), f32x4.div(s, count), wd);
+      }
+      out += <usize>c << 2;
+    }
+  }
+}
+
+/**
+ * dx of max pooling: each image's channel block zeroes its dx and scatters dy
+ * to the first maximum of every window (items own disjoint dx, so no races).
+ * Range items: n * ceil(c/4).
+ */
+export function max_pool2d_backprop_f32(x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32,
+  oh: i32, ow: i32, fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
+  const blocks = (c + 3) >> 2;
+  const zero = f32x4.splat(0);
+  for (let item = start; item < end; item++) {
+    const b = item / blocks, ch = (item - b * blocks) << 2, wd = imin(4, c - ch);
+    const img = x + (<usize>(b * h * w * c + ch) << 2);
+    const dimg = dx + (<usize>(b * h * w * c + ch) << 2);
+    let g = dy + (<usize>(b * oh * ow * c + ch) << 2);
+    for (let p = 0; p < h * w; p++) storePartial(dimg + (<usize>p * c << 2), zero, wd);
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = imax(0, oy * sh - pt), y1 = imin(h, oy * sh - pt + fh);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = imax(0, ox * sw - pl), x1 = imin(w, ox * sw - pl + fw);
+        let m = f32x4.splat(f32.NEGATIVE_INFINITY);
+        let at = i32x4.splat(-1);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const pos = iy * w + ix;
+            const v = loadPartial(img + (<usize>pos * c << 2), wd);
+            const gt = f32x4.gt(v, m);
+            m = v128.bitselect(v, m, gt);
+            at = v128.bitselect(i32x4.splat(pos), at, gt);
+          }
+        }
+        const gv = loadPartial(g, wd);
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const pos = iy * w + ix;
+            const d = dimg + (<usize>pos * c << 2);
+            const hit = v128.and(gv, i32x4.eq(at, i32x4.splat(pos)));
+            storePartial(d, f32x4.add(loadPartial(d, wd), hit), wd);
+          }
+        }
+        g += <usize>c << 2;
+      }
+    }
+  }
+}
+
+/**
+ * dx of average pooling, gathered per input pixel from the windows that
+ * contain it. Range items: n*h input rows.
+ */
+export function avg_pool2d_backprop_f32(dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32,
+  oh: i32, ow: i32, fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
+  for (let item = start; item < end; item++) {
+    const b = item / h, iy = item - b * h;
+    const img = dy + (<usize>b * oh * ow * c << 2);
+    let out = dx + (<usize>item * w * c << 2);
+    // Windows oy with oy*sh - pt <= iy < oy*sh - pt + fh.
+    const oy0 = imax(0, firstWindow(iy + pt - fh + 1, sh)), oy1 = imin(oh - 1, (iy + pt) / sh);
+    for (let ix = 0; ix < w; ix++) {
+      const ox0 = imax(0, firstWindow(ix + pl - fw + 1, sw)), ox1 = imin(ow - 1, (ix + pl) / sw);
+      for (let ch = 0; ch < c; ch += 4) {
+        const wd = imin(4, c - ch);
+        let s = f32x4.splat(0);
+        for (let oy = oy0; oy <= oy1; oy++) {
+          const rows = imin(h, oy * sh - pt + fh) - imax(0, oy * sh - pt);
+          for (let ox = ox0; ox <= ox1; ox++) {
+            const cols = imin(w, ox * sw - pl + fw) - imax(0, ox * sw - pl);
+            const gv = loadPartial(img + (<usize>((oy * ow + ox) * c + ch) << 2), wd);
+            s = f32x4.add(s, f32x4.div(gv, f32x4.splat(<f32>(rows * cols))));
+          }
+        }
+        storePartial(out + (<usize>ch << 2), s, wd);
+      }
+      out += <usize>c << 2;
+    }
+  }
+}
+
+// ceil(t / s) for any sign of t (s > 0).
+@inline function firstWindow(t: i32, s: i32): i32 {
+  return t <= 0 ? -((-t) / s) : (t + s - 1) / s;
+}
