@@ -29,6 +29,11 @@ export {
 export { cast } from './ops/cast.js';
 export { matMul, dot, outerProduct } from './ops/matmul.js';
 export { fusedMatMul, type FusedMatMulArgs, type FusedActivation } from './ops/fused.js';
+export {
+  conv2d, conv1d, conv2dTranspose, depthwiseConv2d, fusedConv2d, type FusedConv2dArgs, type Padding, type Pair,
+  type DimRoundingMode,
+} from './ops/conv.js';
+export { maxPool, avgPool } from './ops/pool.js';
 export { reshape, expandDims, squeeze, flatten } from './ops/reshape.js';
 export {
   sum, mean, prod, max, min, logSumExp, all, any, argMax, argMin, norm, moments, cumsum,
