@@ -1,0 +1,54 @@
+// The layer factories, as `layers.*` (tfjs `tf.layers.*`), and the classes by
+// saved name for loading. One line per layer.
+import type { Layer, LayerArgs } from '../layer.js';
+import type { ActivationIdentifier } from '../activations.js';
+import { Activation, Dense, Dropout, Flatten, Reshape, type DenseArgs } from './core.js';
+import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, type ConvArgs, type DepthwiseConv2DArgs } from './conv.js';
+import {
+  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+  MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs,
+} from './pooling.js';
+import { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
+import { Embedding, type EmbeddingArgs } from './embedding.js';
+import { Add, Average, Concatenate, Multiply } from './merge.js';
+import { Bidirectional, GRU, LSTM, SimpleRNN, type BidirectionalArgs, type RNNArgs } from './recurrent.js';
+import { InputLayer } from './input.js';
+
+export const layers = {
+  dense: (args: DenseArgs) => new Dense(args),
+  activation: (args: LayerArgs & { activation: ActivationIdentifier }) => new Activation(args),
+  flatten: (args: LayerArgs = {}) => new Flatten(args),
+  reshape: (args: LayerArgs & { targetShape: number[] }) => new Reshape(args),
+  dropout: (args: LayerArgs & { rate: number; seed?: number; noiseShape?: number[] }) => new Dropout(args),
+  conv1d: (args: ConvArgs) => new Conv1D(args),
+  conv2d: (args: ConvArgs) => new Conv2D(args),
+  conv2dTranspose: (args: ConvArgs) => new Conv2DTranspose(args),
+  depthwiseConv2d: (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args),
+  maxPooling1d: (args: Pooling1DArgs = {}) => new MaxPooling1D(args),
+  maxPooling2d: (args: Pooling2DArgs = {}) => new MaxPooling2D(args),
+  averagePooling1d: (args: Pooling1DArgs = {}) => new AveragePooling1D(args),
+  averagePooling2d: (args: Pooling2DArgs = {}) => new AveragePooling2D(args),
+  globalAveragePooling1d: (args: LayerArgs = {}) => new GlobalAveragePooling1D(args),
+  globalAveragePooling2d: (args: LayerArgs = {}) => new GlobalAveragePooling2D(args),
+  globalMaxPooling1d: (args: LayerArgs = {}) => new GlobalMaxPooling1D(args),
+  globalMaxPooling2d: (args: LayerArgs = {}) => new GlobalMaxPooling2D(args),
+  batchNormalization: (args: BatchNormalizationArgs = {}) => new BatchNormalization(args),
+  layerNormalization: (args: LayerNormalizationArgs = {}) => new LayerNormalization(args),
+  embedding: (args: EmbeddingArgs) => new Embedding(args),
+  simpleRNN: (args: RNNArgs) => new SimpleRNN(args),
+  lstm: (args: RNNArgs) => new LSTM(args),
+  gru: (args: RNNArgs) => new GRU(args),
+  bidirectional: (args: BidirectionalArgs) => new Bidirectional(args),
+  add: (args: LayerArgs = {}) => new Add(args),
+  multiply: (args: LayerArgs = {}) => new Multiply(args),
+  average: (args: LayerArgs = {}) => new Average(args),
+  concatenate: (args: LayerArgs & { axis?: number } = {}) => new Concatenate(args),
+};
+
+/** Layer classes by saved class name, for loading models. */
+export const layerClasses: Record<string, new (args: never) => Layer> = {
+  InputLayer, Dense, Activation, Flatten, Reshape, Dropout, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
+  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU,
+  Bidirectional, Add, Multiply, Average, Concatenate,
+};

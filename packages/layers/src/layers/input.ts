@@ -1,0 +1,47 @@
+// InputLayer and input(): the entry points of a functional model.
+import type { DataType, Tensor } from '@wasmml/tensor';
+import { uniqueName, type Shape } from '../common.js';
+import { Layer, type CallArgs } from '../layer.js';
+import { SymbolicTensor } from '../symbolic.js';
+
+export interface InputArgs {
+  /** Shape without the batch dimension. */
+  shape?: Shape;
+  /** Shape with the batch dimension. */
+  batchShape?: Shape;
+  batchSize?: number;
+  dtype?: DataType;
+  name?: string;
+  sparse?: boolean;
+}
+
+export class InputLayer extends Layer {
+  static readonly className = 'InputLayer';
+  readonly output: SymbolicTensor;
+
+  constructor(args: { batchInputShape: Shape; dtype?: DataType; name?: string; inputShape?: Shape; batchSize?: number }) {
+    super({ name: args.name ?? uniqueName('input'), batchInputShape: args.batchInputShape ?? [args.batchSize ?? null, ...(args.inputShape ?? [])], dtype: args.dtype ?? 'float32' });
+    this.built = true;
+    const node = { layer: this as Layer, inputs: [] as SymbolicTensor[], outputs: [] as SymbolicTensor[], kwargs: {} };
+    this.output = new SymbolicTensor(this.dtype, [...this.batchInputShape!], node, 0, this.name);
+    node.outputs = [this.output];
+    this.inboundNodes.push(node);
+  }
+
+  getClassName() { return 'InputLayer'; }
+
+  call(inputs: Tensor | Tensor[], _kwargs: CallArgs): Tensor | Tensor[] {
+    return inputs;
+  }
+
+  override getConfig() {
+    return { batchInputShape: this.batchInputShape, dtype: this.dtype, sparse: false, name: this.name };
+  }
+}
+
+/** A symbolic model input (tfjs `tf.input`). */
+export function input(args: InputArgs): SymbolicTensor {
+  if (!args.shape && !args.batchShape) throw new Error('input: give shape (without batch) or batchShape');
+  const batchInputShape = args.batchShape ?? [args.batchSize ?? null, ...args.shape!];
+  return new InputLayer({ batchInputShape, ...(args.dtype ? { dtype: args.dtype } : {}), ...(args.name ? { name: args.name } : {}) }).output;
+}

@@ -1,0 +1,172 @@
+// BatchNormalization and LayerNormalization (Keras semantics and defaults).
+import * as ops from '@wasmml/tensor';
+import { tidy, type Tensor, type Variable } from '@wasmml/tensor';
+import { fmt, type Shape } from '../common.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
+import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
+
+function single(x: Tensor | Tensor[], name: string): Tensor {
+  if (Array.isArray(x)) {
+    if (x.length !== 1) throw new Error(`${name} expects one input, got ${x.length}`);
+    return x[0]!;
+  }
+  return x;
+}
+
+function shapeOf(s: Shape | Shape[]): Shape {
+  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
+}
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: Initializer | InitializerIdentifier;
+  gammaInitializer?: Initializer | InitializerIdentifier;
+  movingMeanInitializer?: Initializer | InitializerIdentifier;
+  movingVarianceInitializer?: Initializer | InitializerIdentifier;
+}
+
+/**
+ * Normalises each channel with the batch's statistics while training (and
+ * updates moving averages), with the moving averages at inference.
+ */
+export class BatchNormalization extends Layer {
+  static readonly className = 'BatchNormalization';
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly inits: Record<'beta' | 'gamma' | 'mean' | 'variance', Initializer>;
+  gamma: Variable | undefined;
+  beta: Variable | undefined;
+  movingMean: Variable | undefined;
+  movingVariance: Variable | undefined;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.inits = {
+      beta: getInitializer(args.betaInitializer ?? 'zeros'), gamma: getInitializer(args.gammaInitializer ?? 'ones'),
+      mean: getInitializer(args.movingMeanInitializer ?? 'zeros'), variance: getInitializer(args.movingVarianceInitializer ?? 'ones'),
+    };
+    this.supportsMasking = true;
+  }
+
+  getClassName() { return 'BatchNormalization'; }
+
+  private channelAxis(rank: number): number {
+    const a = this.axis < 0 ? this.axis + rank : this.axis;
+    if (a < 0 || a >= rank) throw new Error(`${this.name}: axis ${this.axis} is out of range for rank ${rank}`);
+    return a;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const s = shapeOf(inputShape);
+    const c = s[this.channelAxis(s.length)];
+    if (typeof c !== 'number') throw new Error(`${this.name}: the normalised axis must have a known size, got ${fmt(s)}`);
+    if (this.scale) this.gamma = this.addWeight('gamma', [c], this.inits.gamma);
+    if (this.center) this.beta = this.addWeight('beta', [c], this.inits.beta);
+    this.movingMean = this.addWeight('moving_mean', [c], this.inits.mean, { trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [c], this.inits.variance, { trainable: false });
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
+    const x = single(inputs, this.name);
+    const ax = this.channelAxis(x.rank);
+    const reduce = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== ax);
+    const bshape = x.shape.map((d, i) => (i === ax ? d : 1));
+    const b = (t: Tensor) => (ax === x.rank - 1 ? t : ops.reshape(t, bshape));
+    let mean: Tensor, variance: Tensor;
+    if (kwargs.training) {
+      const m = ops.moments(x, reduce);
+      mean = m.mean;
+      variance = m.variance;
+      const mom = this.momentum;
+      // Moving averages are updated outside the gradient (they are not trained).
+      tidy(() => {
+        this.movingMean!.assign(ops.add(ops.mul(this.movingMean!, mom), ops.mul(mean, 1 - mom)));
+        this.movingVariance!.assign(ops.add(ops.mul(this.movingVariance!, mom), ops.mul(variance, 1 - mom)));
+      });
+    } else {
+      mean = this.movingMean!;
+      variance = this.movingVariance!;
+    }
+    return ops.batchNorm(x, b(mean), b(variance), this.beta ? b(this.beta) : undefined, this.gamma ? b(this.gamma) : undefined, this.epsilon);
+  }
+
+  override getConfig() {
+    return {
+      ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      betaInitializer: serializeInitializer(this.inits.beta), gammaInitializer: serializeInitializer(this.inits.gamma),
+      movingMeanInitializer: serializeInitializer(this.inits.mean), movingVarianceInitializer: serializeInitializer(this.inits.variance),
+    };
+  }
+}
+
+export interface LayerNormalizationArgs extends LayerArgs {
+  axis?: number | number[];
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: Initializer | InitializerIdentifier;
+  gammaInitializer?: Initializer | InitializerIdentifier;
+}
+
+/** Normalises each sample over its last axis (or axes), then scales and shifts. */
+export class LayerNormalization extends Layer {
+  static readonly className = 'LayerNormalization';
+  readonly axis: number[];
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly betaInit: Initializer;
+  private readonly gammaInit: Initializer;
+  gamma: Variable | undefined;
+  beta: Variable | undefined;
+
+  constructor(args: LayerNormalizationArgs = {}) {
+    super(args);
+    this.axis = Array.isArray(args.axis) ? args.axis : [args.axis ?? -1];
+    this.epsilon = args.epsilon ?? 1e-3;
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.betaInit = getInitializer(args.betaInitializer ?? 'zeros');
+    this.gammaInit = getInitializer(args.gammaInitializer ?? 'ones');
+    this.supportsMasking = true;
+  }
+
+  getClassName() { return 'LayerNormalization'; }
+
+  private axes(rank: number): number[] {
+    return this.axis.map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const s = shapeOf(inputShape);
+    const shape = this.axes(s.length).map((a) => s[a]);
+    if (shape.some((d) => typeof d !== 'number')) throw new Error(`${this.name}: normalised axes must have known sizes, got ${fmt(s)}`);
+    if (this.scale) this.gamma = this.addWeight('gamma', shape as number[], this.gammaInit);
+    if (this.center) this.beta = this.addWeight('beta', shape as number[], this.betaInit);
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this.name);
+    const axes = this.axes(x.rank);
+    const { mean, variance } = ops.moments(x, axes, true);
+    const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
+    const b = (t: Tensor) => ops.reshape(t, bshape);
+    return ops.batchNorm(x, mean, variance, this.beta ? b(this.beta) : undefined, this.gamma ? b(this.gamma) : undefined, this.epsilon);
+  }
+
+  override getConfig() {
+    return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+  }
+}

@@ -1,0 +1,285 @@
+// Recurrent layers: SimpleRNN, LSTM, GRU (tfjs/Keras weight layouts and gate
+// order) and the Bidirectional wrapper. The input projection of all time steps
+// is one GEMM; each step then adds the recurrent product and applies the gates.
+// Masked steps (Embedding maskZero) carry the previous state through.
+import * as ops from '@wasmml/tensor';
+import type { Tensor } from '@wasmml/tensor';
+import { activationName, getActivation, type ActivationIdentifier } from '../activations.js';
+import { assertPositiveInt, fmt, type Shape } from '../common.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
+import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+
+export interface RNNArgs extends LayerArgs {
+  units: number;
+  activation?: ActivationIdentifier;
+  recurrentActivation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: Initializer | InitializerIdentifier;
+  recurrentInitializer?: Initializer | InitializerIdentifier;
+  biasInitializer?: Initializer | InitializerIdentifier;
+  kernelRegularizer?: Regularizer | RegularizerIdentifier;
+  recurrentRegularizer?: Regularizer | RegularizerIdentifier;
+  returnSequences?: boolean;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  /** LSTM: start the forget-gate bias at 1. */
+  unitForgetBias?: boolean;
+}
+
+function shapeOf(s: Shape | Shape[]): Shape {
+  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
+}
+
+abstract class RNNBase extends Layer {
+  readonly units: number;
+  readonly activation: string;
+  readonly recurrentActivation: string;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  protected readonly kernelInit: Initializer;
+  protected readonly recurrentInit: Initializer;
+  protected readonly biasInit: Initializer;
+  protected readonly kernelReg: Regularizer | undefined;
+  protected readonly recurrentReg: Regularizer | undefined;
+  kernel: Tensor | undefined;
+  recurrentKernel: Tensor | undefined;
+  bias: Tensor | undefined;
+  /** Gates stacked in the kernels (1 SimpleRNN, 4 LSTM, 3 GRU). */
+  protected abstract readonly gates: number;
+  /** Number of state tensors (h, and c for LSTM). */
+  protected abstract readonly stateCount: number;
+
+  constructor(args: RNNArgs) {
+    super(args);
+    this.units = assertPositiveInt(args.units, `${this.getClassName()}: units`);
+    this.activation = activationName(args.activation ?? 'tanh');
+    this.recurrentActivation = activationName(args.recurrentActivation ?? 'hardSigmoid');
+    this.useBias = args.useBias ?? true;
+    this.returnSequences = args.returnSequences ?? false;
+    this.returnState = args.returnState ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.recurrentInit = getInitializer(args.recurrentInitializer ?? 'orthogonal');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelReg = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
+    this.recurrentReg = args.recurrentRegularizer ? getRegularizer(args.recurrentRegularizer) : undefined;
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const s = shapeOf(inputShape);
+    if (s.length !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got ${fmt(s)}`);
+    const f = s[2];
+    if (typeof f !== 'number') throw new Error(`${this.name}: the feature dimension must be known, got ${fmt(s)}`);
+    const n = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [f, n], this.kernelInit, { regularizer: this.kernelReg ?? null });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], this.recurrentInit, { regularizer: this.recurrentReg ?? null });
+    if (this.useBias) this.bias = this.addWeight('bias', [n], this.biasInitializerFor(n));
+  }
+
+  protected biasInitializerFor(_n: number): Initializer {
+    return this.biasInit;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const s = shapeOf(inputShape);
+    const out: Shape = this.returnSequences ? [s[0] ?? null, s[1] ?? null, this.units] : [s[0] ?? null, this.units];
+    if (!this.returnState) return out;
+    return [out, ...Array.from({ length: this.stateCount }, () => [s[0] ?? null, this.units] as Shape)];
+  }
+
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | null): Tensor | null {
+    return this.returnSequences ? (mask ?? null) : null;
+  }
+
+  /** One step: projected input xw [batch, gates*units] and states -> new states (h first). */
+  protected abstract step(xw: Tensor, states: Tensor[]): Tensor[];
+
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : undefined;
+    if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
+    const [batch, steps] = x.shape as [number, number, number];
+    const n = this.gates * this.units;
+    // All time steps' input projections in one GEMM: [batch*steps, features] x [features, n].
+    let xw = ops.matMul(ops.reshape(x, [batch * steps, x.shape[2]!]), this.kernel!);
+    if (this.bias) xw = ops.add(xw, this.bias);
+    const xws = ops.unstack(ops.reshape(xw, [batch, steps, n]), 1);
+    const masks = kwargs.mask ? ops.unstack(ops.expandDims(ops.cast(kwargs.mask, 'float32'), -1), 1) : undefined;
+    let states = initial ?? Array.from({ length: this.stateCount }, () => ops.zeros([batch, this.units]));
+    const outs: Tensor[] = [];
+    for (let k = 0; k < steps; k++) {
+      const t = this.goBackwards ? steps - 1 - k : k;
+      let next = this.step(xws[t]!, states);
+      if (masks) {
+        const m = masks[t]!;
+        next = next.map((s, i) => ops.add(ops.mul(s, m), ops.mul(states[i]!, ops.sub(1, m))));
+      }
+      states = next;
+      if (this.returnSequences) outs.push(states[0]!);
+    }
+    const output = this.returnSequences ? ops.stack(this.goBackwards ? outs : outs, 1) : states[0]!;
+    return this.returnState ? [output, ...states] : output;
+  }
+
+  override getConfig() {
+    return {
+      ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias, returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
+      kernelInitializer: serializeInitializer(this.kernelInit), recurrentInitializer: serializeInitializer(this.recurrentInit),
+      biasInitializer: serializeInitializer(this.biasInit),
+    };
+  }
+}
+
+export class SimpleRNN extends RNNBase {
+  static readonly className = 'SimpleRNN';
+  protected readonly gates = 1;
+  protected readonly stateCount = 1;
+  getClassName() { return 'SimpleRNN'; }
+  protected step(xw: Tensor, [h]: Tensor[]): Tensor[] {
+    return [getActivation(this.activation)(ops.add(xw, ops.matMul(h!, this.recurrentKernel!)))];
+  }
+}
+
+/** Bias initialiser with the forget-gate block (second quarter) set to 1. */
+class UnitForgetBias {
+  readonly className = 'UnitForgetBias';
+  constructor(private readonly units: number) {}
+  apply(shape: number[]): Tensor {
+    const v = new Float32Array(shape[0]!);
+    v.fill(1, this.units, 2 * this.units);
+    return ops.tensor(v, shape);
+  }
+  getConfig() { return {}; }
+}
+
+export class LSTM extends RNNBase {
+  static readonly className = 'LSTM';
+  protected readonly gates = 4;
+  protected readonly stateCount = 2;
+  readonly unitForgetBias: boolean;
+  constructor(args: RNNArgs) {
+    super(args);
+    this.unitForgetBias = args.unitForgetBias ?? true;
+  }
+  getClassName() { return 'LSTM'; }
+  protected override biasInitializerFor(): Initializer {
+    return this.unitForgetBias ? (new UnitForgetBias(this.units) as unknown as Initializer) : this.biasInit;
+  }
+  protected step(xw: Tensor, [h, c]: Tensor[]): Tensor[] {
+    const z = ops.add(xw, ops.matMul(h!, this.recurrentKernel!));
+    const [zi, zf, zc, zo] = ops.split(z, 4, 1);
+    const ra = getActivation(this.recurrentActivation), act = getActivation(this.activation);
+    const cNew = ops.add(ops.mul(ra(zf!), c!), ops.mul(ra(zi!), act(zc!)));
+    const hNew = ops.mul(ra(zo!), act(cNew));
+    return [hNew, cNew];
+  }
+  override getConfig() { return { ...super.getConfig(), unitForgetBias: this.unitForgetBias }; }
+}
+
+export class GRU extends RNNBase {
+  static readonly className = 'GRU';
+  protected readonly gates = 3;
+  protected readonly stateCount = 1;
+  getClassName() { return 'GRU'; }
+  protected step(xw: Tensor, [h]: Tensor[]): Tensor[] {
+    const u = this.units;
+    const [xz, xr, xh] = ops.split(xw, 3, 1);
+    const [uz, ur, uh] = ops.split(this.recurrentKernel!, [u, u, u], 1);
+    const ra = getActivation(this.recurrentActivation), act = getActivation(this.activation);
+    const zg = ra(ops.add(xz!, ops.matMul(h!, uz!)));
+    const rg = ra(ops.add(xr!, ops.matMul(h!, ur!)));
+    const hh = act(ops.add(xh!, ops.matMul(ops.mul(rg, h!), uh!)));
+    return [ops.add(ops.mul(zg, h!), ops.mul(ops.sub(1, zg), hh))];
+  }
+}
+
+export interface BidirectionalArgs extends LayerArgs {
+  layer: RNNBase;
+  mergeMode?: 'concat' | 'sum' | 'mul' | 'ave';
+}
+
+/** Runs a recurrent layer forwards and a copy backwards, merging their outputs. */
+export class Bidirectional extends Layer {
+  static readonly className = 'Bidirectional';
+  readonly forward: RNNBase;
+  readonly backward: RNNBase;
+  readonly mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
+
+  constructor(args: BidirectionalArgs) {
+    super(args);
+    this.forward = args.layer;
+    const Ctor = args.layer.constructor as new (a: RNNArgs) => RNNBase;
+    const cfg = args.layer.getConfig() as unknown as RNNArgs;
+    this.backward = new Ctor({ ...cfg, name: `backward_${args.layer.name}`, goBackwards: !args.layer.goBackwards, batchInputShape: undefined as never, inputShape: undefined as never } as RNNArgs);
+    this.mergeMode = args.mergeMode ?? 'concat';
+    this.supportsMasking = true;
+  }
+
+  getClassName() { return 'Bidirectional'; }
+
+  override build(inputShape: Shape | Shape[]): void {
+    this.forward.ensureBuilt(inputShape);
+    this.backward.ensureBuilt(inputShape);
+  }
+
+  override get namedWeights() {
+    return [...this.forward.namedWeights, ...this.backward.namedWeights];
+  }
+  override get trainableWeights() {
+    return this.trainable ? [...this.forward.trainableWeights, ...this.backward.trainableWeights] : [];
+  }
+  override get nonTrainableWeights() {
+    return this.trainable ? [...this.forward.nonTrainableWeights, ...this.backward.nonTrainableWeights] : [...this.forward.weights, ...this.backward.weights];
+  }
+  override countParams() {
+    return this.forward.countParams() + this.backward.countParams();
+  }
+  override setWeights(values: Tensor[]): void {
+    const n = this.forward.namedWeights.length;
+    this.forward.setWeights(values.slice(0, n));
+    this.backward.setWeights(values.slice(n));
+  }
+  override getWeights(): Tensor[] {
+    return [...this.forward.getWeights(), ...this.backward.getWeights()];
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const f = this.forward.computeOutputShape(inputShape);
+    const out = (Array.isArray(f[0]) ? (f as Shape[])[0] : f) as Shape;
+    if (this.mergeMode !== 'concat') return out;
+    return [...out.slice(0, -1), (out[out.length - 1] as number) * 2];
+  }
+
+  override computeMask(inputs: Tensor | Tensor[], mask?: Tensor | null): Tensor | null {
+    return this.forward.computeMask(inputs, mask);
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
+    const f = this.forward.call(inputs, kwargs) as Tensor;
+    let b = this.backward.call(inputs, kwargs) as Tensor;
+    // The backward layer's sequence comes out in reverse time order.
+    if (this.forward.returnSequences) b = ops.reverse(b, 1);
+    switch (this.mergeMode) {
+      case 'sum': return ops.add(f, b);
+      case 'mul': return ops.mul(f, b);
+      case 'ave': return ops.mul(ops.add(f, b), 0.5);
+      default: return ops.concat([f, b], -1);
+    }
+  }
+
+  override getConfig() {
+    return { ...super.getConfig(), layer: { className: this.forward.getClassName(), config: this.forward.getConfig() }, mergeMode: this.mergeMode };
+  }
+
+  override dispose(): void {
+    this.forward.dispose();
+    this.backward.dispose();
+  }
+}
+
+export { RNNBase };

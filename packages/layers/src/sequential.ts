@@ -1,0 +1,90 @@
+// Sequential: a stack of single-input layers. The graph is built as soon as the
+// input shape is known (from the first layer's inputShape, or the first data).
+import type { Tensor } from '@wasmml/tensor';
+import type { Shape } from './common.js';
+import { Layer, type CallArgs } from './layer.js';
+import { InputLayer } from './layers/input.js';
+import { LayersModel } from './model.js';
+import type { SymbolicTensor } from './symbolic.js';
+
+export interface SequentialArgs {
+  layers?: Layer[];
+  name?: string;
+}
+
+export class Sequential extends LayersModel {
+  static override readonly className: string = 'Sequential';
+  private readonly pending: Layer[] = [];
+
+  constructor(args: SequentialArgs = {}) {
+    super(args.name ? { name: args.name } : undefined);
+    for (const l of args.layers ?? []) this.add(l);
+  }
+
+  override getClassName() { return 'Sequential'; }
+
+  /** Appends a layer (its input is the previous layer's output). */
+  add(layer: Layer): void {
+    if (layer instanceof InputLayer) {
+      if (this.pending.length > 0 || this.outputs.length > 0) throw new Error(`${this.name}.add: an InputLayer must come first`);
+      this.inputs = [layer.output];
+      this.outputs = [layer.output];
+      return;
+    }
+    this.pending.push(layer);
+    if (this.outputs.length === 0 && this.pending.length === 1 && layer.batchInputShape) {
+      const inp = new InputLayer({ batchInputShape: layer.batchInputShape, dtype: layer.dtype, name: `${layer.name}_input` });
+      this.inputs = [inp.output];
+      this.outputs = [inp.output];
+    }
+    if (this.outputs.length > 0) this.connect();
+  }
+
+  /** Removes the last layer. */
+  pop(): void {
+    throw new Error(`${this.name}.pop is not supported; build a new Sequential instead`);
+  }
+
+  private connect(): void {
+    let out = this.outputs[0]!;
+    for (const l of this.pending.splice(0)) {
+      const r = l.apply(out);
+      if (Array.isArray(r)) throw new Error(`${this.name}: layer ${l.name} has several outputs; use the functional API`);
+      out = r as SymbolicTensor;
+    }
+    this.initGraph(this.inputs, [out]);
+    this.layers = this.layers.filter((l) => !(l instanceof InputLayer));
+  }
+
+  /** @internal Builds the graph from the first real input if no input shape was given. */
+  override ensureBuilt(inputShape: Shape | Shape[]): void {
+    if (this.outputs.length === 0 || this.pending.length > 0) {
+      const s = (Array.isArray(inputShape[0]) ? (inputShape as Shape[])[0] : inputShape) as Shape;
+      if (this.outputs.length === 0) {
+        const inp = new InputLayer({ batchInputShape: [null, ...s.slice(1)] });
+        this.inputs = [inp.output];
+        this.outputs = [inp.output];
+      }
+      this.connect();
+    }
+    this.built = true;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
+    const x = Array.isArray(inputs) ? inputs : [inputs];
+    this.ensureBuilt(x.map((t) => t.shape));
+    return super.call(x, kwargs);
+  }
+
+  override getConfig() {
+    return {
+      name: this.name,
+      layers: this.layers.map((l) => ({ className: l.getClassName(), config: l.getConfig() })),
+    };
+  }
+}
+
+/** A stack of layers (tfjs `tf.sequential`). */
+export function sequential(args: SequentialArgs = {}): Sequential {
+  return new Sequential(args);
+}

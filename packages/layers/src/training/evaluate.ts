@@ -1,0 +1,67 @@
+// evaluate and predict: batched forward passes with training off.
+import { concat, dispose, scalar, tidy, type Tensor } from '@wasmml/tensor';
+import * as ops from '@wasmml/tensor';
+import type { LayersModel } from '../model.js';
+import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
+
+/** Mean loss and metric results over the data, in batches. */
+export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], batchSize: number, resetMetrics = true): { loss: number; metrics: Record<string, number> } {
+  const c = model.compiled;
+  if (!c) throw new Error(`${model.name}.evaluate: compile the model first`);
+  if (resetMetrics) for (const ms of c.metrics) for (const m of ms) m.reset();
+  const n = sampleCount([xs, ys], model, 'evaluate');
+  let lossSum = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const ids = range(start, Math.min(n, start + batchSize));
+    const whole = start === 0 && ids.length === n;
+    const bx = whole ? xs : takeRows(xs, ids), by = whole ? ys : takeRows(ys, ids);
+    lossSum += tidy(() => {
+      const preds = model.execute(bx, { training: false });
+      let total = scalar(0);
+      preds.forEach((p, i) => {
+        total = total.add(ops.mean(c.losses[i]!.call(by[i]!, p)).mul(c.lossWeights[i]!));
+        for (const m of c.metrics[i]!) m.update(by[i]!, p);
+      });
+      return total.dataSync()[0]!;
+    }) * ids.length;
+    if (!whole) dispose([bx, by]);
+  }
+  const metrics: Record<string, number> = {};
+  for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
+  return { loss: n === 0 ? 0 : lossSum / n, metrics };
+}
+
+/** tfjs `evaluate`: the loss scalar, or [loss, ...metrics]. */
+export function evaluateModel(model: LayersModel, x: ModelData, y: ModelData, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+  const xs = toList(model, x, 'inputs', 'evaluate');
+  if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
+  const ys = toList(model, y, 'outputs', 'evaluate');
+  const r = evaluateBatches(model, xs, ys, args.batchSize ?? 32);
+  const vals = [r.loss, ...Object.values(r.metrics)];
+  return vals.length === 1 ? scalar(vals[0]!) : vals.map((v) => scalar(v));
+}
+
+/** tfjs `predict`: outputs for every sample, computed in batches. */
+export function predictModel(model: LayersModel, x: ModelData, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+  const xs = toList(model, x, 'inputs', 'predict');
+  if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
+  const n = sampleCount([xs], model, 'predict');
+  const batchSize = args.batchSize ?? 32;
+  const parts: Tensor[][] = [];
+  for (let start = 0; start < n || (n === 0 && start === 0); start += batchSize) {
+    const ids = range(start, Math.min(n, start + batchSize));
+    const whole = start === 0 && ids.length === n;
+    const bx = whole ? xs : takeRows(xs, ids);
+    parts.push(tidy(() => model.execute(bx, { training: false })));
+    if (!whole) dispose(bx);
+    if (n === 0) break;
+  }
+  const outs = model.outputs.map((_, i) => {
+    const ps = parts.map((p) => p[i]!);
+    if (ps.length === 1) return ps[0]!;
+    const joined = concat(ps, 0);
+    dispose(ps);
+    return joined;
+  });
+  return outs.length === 1 ? outs[0]! : outs;
+}

@@ -1,0 +1,274 @@
+// fit / trainOnBatch / fitDataset: the training loop.
+import {
+  dispose, keep, scalar, shuffle, tidy, variableGrads, type Tensor,
+} from '@wasmml/tensor';
+import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
+import type { LayersModel } from '../model.js';
+import { progressCallback } from '../callbacks/progress.js';
+import { evaluateBatches } from './evaluate.js';
+import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
+import * as ops from '@wasmml/tensor';
+
+export interface ModelFitArgs {
+  batchSize?: number;
+  epochs?: number;
+  /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  validationSplit?: number;
+  validationData?: [ModelData, ModelData];
+  shuffle?: boolean;
+  /** Weight of each class in the loss, by class index. */
+  classWeight?: Record<number, number>;
+  initialEpoch?: number;
+  /** Batches before an epoch ends (default: all the data). */
+  stepsPerEpoch?: number;
+  /** Minimum milliseconds between yields to the event loop (default 50). */
+  yieldEvery?: number;
+}
+
+function requireCompiled(model: LayersModel, op: string) {
+  if (!model.compiled) throw new Error(`${model.name}.${op}: compile the model first (model.compile({optimizer, loss}))`);
+  return model.compiled;
+}
+
+function classWeights(ys: Tensor, weights: Record<number, number>): Tensor {
+  // One-hot targets give their argmax; sparse or binary targets are the class itself.
+  const ids = tidy(() => (ys.rank >= 2 && ys.shape[ys.rank - 1]! > 1 ? ops.argMax(ys, -1) : ops.reshape(ys, [-1])).dataSync());
+  const w = new Float32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) w[i] = weights[Math.round(ids[i]!)] ?? 1;
+  return ops.tensor(w, [ids.length]);
+}
+
+/**
+ * One optimisation step on a batch: returns the loss as a number and updates the
+ * compiled metrics. Everything it allocates is freed before it returns.
+ */
+export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeight?: Tensor): number {
+  const c = requireCompiled(model, 'fit');
+  const vars = model.trainableWeights;
+  if (vars.length === 0) throw new Error(`${model.name}.fit: the model has no trainable weights (all layers frozen?)`);
+  let preds: Tensor[] = [];
+  const { value, grads } = variableGrads(() => {
+    const out = model.execute(xs, { training: true });
+    preds = out.map((p) => keep(p));
+    let total: Tensor = scalar(0);
+    out.forEach((p, i) => {
+      let per = c.losses[i]!.call(ys[i]!, p);
+      if (sampleWeight) per = per.rank === 1 ? per.mul(sampleWeight) : per;
+      total = total.add(ops.mean(per).mul(c.lossWeights[i]!));
+    });
+    const reg = model.regularizationLoss();
+    return reg ? total.add(reg) : total;
+  }, vars);
+  try {
+    c.optimizer.applyGradients(grads);
+    c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
+    return value.dataSync()[0]!;
+  } finally {
+    dispose(grads);
+    value.dispose();
+    dispose(preds);
+  }
+}
+
+export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
+  let xs = toList(model, x, 'inputs', 'fit');
+  if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
+  let ys = toList(model, y, 'outputs', 'fit');
+  const c = requireCompiled(model, 'fit');
+  const n0 = sampleCount([xs, ys], model, 'fit');
+  const batchSize = args.batchSize ?? 32;
+  const epochs = args.epochs ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${model.name}.fit: batchSize must be a positive integer, got ${batchSize}`);
+  let valXs: Tensor[] | undefined, valYs: Tensor[] | undefined;
+  const owned: Tensor[] = [];
+  if (args.validationData) {
+    valXs = toList(model, args.validationData[0], 'inputs', 'fit');
+    valYs = toList(model, args.validationData[1], 'outputs', 'fit');
+    sampleCount([valXs, valYs], model, 'fit (validationData)');
+  } else if (args.validationSplit) {
+    const split = args.validationSplit;
+    if (!(split > 0 && split < 1)) throw new Error(`${model.name}.fit: validationSplit must be in (0, 1), got ${split}`);
+    const at = Math.floor(n0 * (1 - split));
+    const trainIds = range(0, at), valIds = range(at, n0);
+    const [tx, ty, vx, vy] = [takeRows(xs, trainIds), takeRows(ys, trainIds), takeRows(xs, valIds), takeRows(ys, valIds)];
+    owned.push(...tx!, ...ty!, ...vx!, ...vy!);
+    [xs, ys, valXs, valYs] = [tx!, ty!, vx!, vy!];
+  }
+  const n = xs[0]!.shape[0]!;
+  const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
+  const history = new History();
+  const verbose = args.verbose ?? 1;
+  const metricNames = c.metrics.flat().map((m) => m.name);
+  const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
+  cbs.setModel(model);
+  cbs.setParams({
+    epochs, initialEpoch: args.initialEpoch ?? 0, samples: n, steps: stepsPerEpoch, batchSize, verbose,
+    doValidation: !!valXs, metrics: ['loss', ...metricNames, ...(valXs ? ['val_loss', ...metricNames.map((m) => `val_${m}`)] : [])],
+  });
+  model.stopTraining = false;
+  const yieldEvery = args.yieldEvery ?? 50;
+  let lastYield = Date.now();
+  try {
+    await cbs.onTrainBegin();
+    for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+      await cbs.onEpochBegin(epoch);
+      for (const ms of c.metrics) for (const m of ms) m.reset();
+      const order = range(0, n);
+      if (args.shuffle ?? true) shuffle(order);
+      let lossSum = 0, seen = 0;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const start = (step * batchSize) % n;
+        const ids = order.subarray(start, Math.min(start + batchSize, n));
+        await cbs.onBatchBegin(step, { batch: step, size: ids.length });
+        const bx = takeRows(xs, ids), by = takeRows(ys, ids);
+        const sw = args.classWeight ? classWeights(by[0]!, args.classWeight) : undefined;
+        let loss: number;
+        try {
+          loss = trainStep(model, bx, by, sw);
+        } finally {
+          dispose([bx, by]);
+          sw?.dispose();
+        }
+        lossSum += loss * ids.length;
+        seen += ids.length;
+        const logs: Logs = { batch: step, size: ids.length, loss };
+        for (const ms of c.metrics) for (const m of ms) logs[m.name] = m.result();
+        await cbs.onBatchEnd(step, logs);
+        if (Date.now() - lastYield >= yieldEvery) {
+          await new Promise((r) => setTimeout(r, 0));
+          lastYield = Date.now();
+        }
+        if (model.stopTraining) break;
+      }
+      const epochLogs: Logs = { loss: lossSum / Math.max(1, seen) };
+      for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
+      if (valXs && valYs) {
+        const v = evaluateBatches(model, valXs, valYs, batchSize);
+        epochLogs.val_loss = v.loss;
+        for (const [k, val] of Object.entries(v.metrics)) epochLogs[`val_${k}`] = val;
+      }
+      await cbs.onEpochEnd(epoch, epochLogs);
+    }
+    await cbs.onTrainEnd();
+  } finally {
+    dispose(owned);
+  }
+  return history;
+}
+
+/** One step on one batch (tfjs `trainOnBatch`): the loss, or [loss, ...metrics]. */
+export async function trainOnBatch(model: LayersModel, x: ModelData, y: ModelData): Promise<number | number[]> {
+  const xs = toList(model, x, 'inputs', 'trainOnBatch');
+  if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
+  const ys = toList(model, y, 'outputs', 'trainOnBatch');
+  sampleCount([xs, ys], model, 'trainOnBatch');
+  const c = requireCompiled(model, 'trainOnBatch');
+  for (const ms of c.metrics) for (const m of ms) m.reset();
+  const loss = trainStep(model, xs, ys);
+  const ms = c.metrics.flat().map((m) => m.result());
+  return ms.length === 0 ? loss : [loss, ...ms];
+}
+
+/** A dataset of {xs, ys} batches: tfjs's `iterator()` form or async iteration. */
+export interface BatchDataset {
+  iterator?: () => Promise<{ next(): Promise<IteratorResult<{ xs: ModelData; ys: ModelData }>> }>;
+  [Symbol.asyncIterator]?: () => AsyncIterator<{ xs: ModelData; ys: ModelData }>;
+}
+
+export interface ModelFitDatasetArgs {
+  epochs?: number;
+  batchesPerEpoch?: number;
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  validationData?: BatchDataset | [ModelData, ModelData];
+  initialEpoch?: number;
+}
+
+async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: ModelData }> {
+  if (ds[Symbol.asyncIterator]) {
+    yield* { [Symbol.asyncIterator]: ds[Symbol.asyncIterator]!.bind(ds) } as AsyncIterable<{ xs: ModelData; ys: ModelData }>;
+    return;
+  }
+  if (!ds.iterator) throw new Error('fitDataset: the dataset must be async-iterable or have iterator()');
+  const it = await ds.iterator();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/** Trains from a dataset yielding {xs, ys} batches (tfjs `fitDataset`). */
+export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset, args: ModelFitDatasetArgs = {}): Promise<History> {
+  const c = requireCompiled(model, 'fitDataset');
+  const epochs = args.epochs ?? 1;
+  const history = new History();
+  const verbose = args.verbose ?? 1;
+  const metricNames = c.metrics.flat().map((m) => m.name);
+  const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
+  cbs.setModel(model);
+  cbs.setParams({
+    epochs, initialEpoch: args.initialEpoch ?? 0, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, verbose,
+    doValidation: !!args.validationData, metrics: ['loss', ...metricNames],
+  });
+  model.stopTraining = false;
+  await cbs.onTrainBegin();
+  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+    await cbs.onEpochBegin(epoch);
+    for (const ms of c.metrics) for (const m of ms) m.reset();
+    let lossSum = 0, seen = 0, step = 0;
+    for await (const b of batches(dataset)) {
+      const xs = toList(model, b.xs, 'inputs', 'fitDataset');
+      if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
+      const ys = toList(model, b.ys, 'outputs', 'fitDataset');
+      const size = sampleCount([xs, ys], model, 'fitDataset');
+      await cbs.onBatchBegin(step, { batch: step, size });
+      let loss: number;
+      try {
+        loss = trainStep(model, xs, ys);
+      } finally {
+        dispose([xs, ys]);
+      }
+      lossSum += loss * size;
+      seen += size;
+      const logs: Logs = { batch: step, size, loss };
+      for (const ms of c.metrics) for (const m of ms) logs[m.name] = m.result();
+      await cbs.onBatchEnd(step, logs);
+      step++;
+      if (model.stopTraining || (args.batchesPerEpoch !== undefined && step >= args.batchesPerEpoch)) break;
+    }
+    const epochLogs: Logs = { loss: lossSum / Math.max(1, seen) };
+    for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
+    if (args.validationData) {
+      const v = Array.isArray(args.validationData)
+        ? evaluateBatches(model, toList(model, args.validationData[0], 'inputs', 'fitDataset'), toList(model, args.validationData[1], 'outputs', 'fitDataset'), 32)
+        : await evaluateDatasetBatches(model, args.validationData);
+      epochLogs.val_loss = v.loss;
+      for (const [k, val] of Object.entries(v.metrics)) epochLogs[`val_${k}`] = val;
+    }
+    await cbs.onEpochEnd(epoch, epochLogs);
+  }
+  await cbs.onTrainEnd();
+  return history;
+}
+
+/** Loss and metrics over a dataset of batches. */
+export async function evaluateDatasetBatches(model: LayersModel, ds: BatchDataset): Promise<{ loss: number; metrics: Record<string, number> }> {
+  const c = requireCompiled(model, 'evaluateDataset');
+  for (const ms of c.metrics) for (const m of ms) m.reset();
+  let lossSum = 0, seen = 0;
+  for await (const b of batches(ds)) {
+    const xs = toList(model, b.xs, 'inputs', 'evaluateDataset');
+    const ys = toList(model, b.ys, 'outputs', 'evaluateDataset');
+    const size = sampleCount([xs, ys], model, 'evaluateDataset');
+    const r = evaluateBatches(model, xs, ys, size, false);
+    lossSum += r.loss * size;
+    seen += size;
+    dispose([xs, ys]);
+  }
+  const metrics: Record<string, number> = {};
+  for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
+  return { loss: lossSum / Math.max(1, seen), metrics };
+}
