@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export {
-  init, ready, runtime, isLoaded, setThreads, getThreads, backendInfo, stopThreads,
+  init, ready, runtime, isLoaded, setThreads, getThreads, backendInfo, stopThreads, poolStats,
   type InitOptions, type BackendInfo, type Runtime, type VariantName, type WasmSource,
 } from './runtime.js';
 export { Arena, OutOfMemoryError, sizeClass, type ArenaStats } from './memory.js';
