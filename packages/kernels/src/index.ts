@@ -14,3 +14,12 @@ export { hasSimd, hasRelaxedSimd, hasSharedMemory } from './features.js';
 export { f32View, i32View, u8View, alloc, free } from './views.js';
 export { Act, type ActName } from './ops/codes.js';
 export { gemm, type GemmOptions } from './ops/gemm.js';
+export { broadcastShapes } from './ops/broadcast.js';
+export {
+  binary, compare, logical, select, BINARY_OPS, INT32_BINARY_OPS, COMPARE_OPS, LOGICAL_OPS,
+  type BinaryOp, type CompareOp, type LogicalOp, type NumericDtype,
+} from './ops/binary.js';
+export {
+  unary, predicate, unaryGrad, UNARY_OPS, INT32_UNARY_OPS, PREDICATE_OPS, UNARY_GRAD_READS,
+  type UnaryOp, type PredicateOp,
+} from './ops/unary.js';
