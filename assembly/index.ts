@@ -22,6 +22,7 @@ export { conv2d_backprop_input_f32, conv2d_pack_filter_phases_f32 } from './conv
 export { conv2d_backprop_filter_f32, conv2d_sum_chunks_f32 } from './conv_filter';
 export { depthwise_conv2d_f32, depthwise_conv2d_backprop_input_f32, depthwise_conv2d_backprop_filter_f32 } from './depthwise';
 export { max_pool2d_f32, avg_pool2d_f32, max_pool2d_backprop_f32, avg_pool2d_backprop_f32 } from './pool2d';
+export {
   neg_f32, abs_f32, sign_f32, exp_f32, expm1_f32, log_f32, log1p_f32, sqrt_f32, rsqrt_f32,
   square_f32, reciprocal_f32, sin_f32, cos_f32, tanh_f32, sigmoid_f32, relu_f32, relu6_f32,
   leaky_relu_f32, elu_f32, selu_f32, softplus_f32, gelu_f32, gelu_approx_f32, erf_f32,
