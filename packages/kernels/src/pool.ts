@@ -40,6 +40,8 @@ export class Pool {
   private ready = 0;
   private readonly index = new Map<string, number>();
   private workerError: unknown;
+  /** Kernel calls run, and how many of them were split over threads. */
+  readonly stats = { calls: 0, splitCalls: 0 };
 
   constructor(
     private readonly platform: Platform,
@@ -138,6 +140,7 @@ export class Pool {
     const cost = opts.cost ?? 1;
     const scratchBytes = opts.scratchBytes ?? 0;
     const p = items * cost >= parallelThreshold ? Math.min(this.size, items) : 1;
+    this.stats.calls++;
     if (p <= 1) {
       if (scratchBytes > 0) {
         const s = this.alloc(scratchBytes);
@@ -151,6 +154,7 @@ export class Pool {
       }
       return;
     }
+    this.stats.splitCalls++;
     this.runSplit(name, fn, args, items, p, scratchBytes);
   }
 

@@ -1,0 +1,116 @@
+// NumPy / tfjs broadcasting for the element-wise kernels: the output shape of
+// several inputs, and the collapsed layout the kernels walk (assembly/broadcast.ts):
+// sizes innermost first, per-input element strides with 0 on broadcast dims,
+// adjacent dims merged wherever every input steps through them the same way.
+import { runtime } from '../runtime.js';
+
+/** Dims the broadcasting kernels take; a layout with more is split by the wrapper. */
+export const KERNEL_RANK = 6;
+
+function checkShape(what: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`${what} shape [${shape}] must be an array of non-negative integers`);
+  }
+}
+
+/**
+ * The shape all `shapes` broadcast to (right-aligned; each dim equal or 1), as
+ * tfjs `broadcastTo` / NumPy. Throws naming both shapes when they do not fit.
+ */
+export function broadcastShapes(...shapes: ReadonlyArray<readonly number[]>): number[] {
+  return broadcastNamed('wasmml broadcastShapes', shapes, shapes.map(() => ''));
+}
+
+function broadcastNamed(what: string, shapes: ReadonlyArray<readonly number[]>, names: readonly string[]): number[] {
+  shapes.forEach((s, i) => checkShape(`${what}: ${names[i] || `input ${i}`}`, s));
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let k = 1; k <= s.length; k++) {
+      const d = s[s.length - k]!, o = out[rank - k]!;
+      if (d === o || d === 1) continue;
+      if (o !== 1) {
+        const list = shapes.map((x, i) => `${names[i] ? `${names[i]} ` : ''}[${x}]`).join(' and ');
+        throw new Error(`${what}: shapes ${list} are not broadcast-compatible (dim -${k} is ${o} vs ${d}; ` +
+          'sizes must be equal or 1)');
+      }
+      out[rank - k] = d;
+    }
+  }
+  return out;
+}
+
+/** A collapsed broadcast: sizes innermost first, and per input its element strides. */
+export interface BroadcastLayout {
+  sizes: number[];
+  strides: number[][];
+}
+
+/** Collapses `shapes` broadcast to `outShape` (already checked) into the fewest dims. */
+export function broadcastLayout(outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>): BroadcastLayout {
+  const rank = outShape.length;
+  const full = shapes.map((s) => {
+    const st = new Array<number>(rank).fill(0);
+    let step = 1;
+    for (let k = s.length - 1; k >= 0; k--) {
+      st[rank - s.length + k] = s[k] === 1 ? 0 : step;
+      step *= s[k]!;
+    }
+    return st;
+  });
+  const sizes: number[] = [];
+  const strides: number[][] = shapes.map(() => []);
+  for (let d = rank - 1; d >= 0; d--) {
+    const n = outShape[d]!;
+    if (n === 1) continue;
+    const last = sizes.length - 1;
+    if (last >= 0 && full.every((st, i) => st[d] === strides[i]![last]! * sizes[last]!)) {
+      sizes[last]! *= n;
+    } else {
+      sizes.push(n);
+      full.forEach((st, i) => strides[i]!.push(st[d]!));
+    }
+  }
+  return { sizes, strides };
+}
+
+/** Checks the shapes of a broadcasting op and returns the element count of the output. */
+export function checkBroadcast(what: string, outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>,
+  names: readonly string[]): number {
+  checkShape(`${what}: output`, outShape);
+  const expected = broadcastNamed(what, shapes, names);
+  if (expected.length !== outShape.length || expected.some((d, i) => d !== outShape[i])) {
+    throw new Error(`${what}: output shape [${outShape}] should be [${expected}], the broadcast of ` +
+      shapes.map((s, i) => `${names[i]} [${s}]`).join(', '));
+  }
+  return outShape.reduce((p, d) => p * d, 1);
+}
+
+export function checkAddress(what: string, name: string, p: number): void {
+  if (!Number.isInteger(p) || p <= 0) throw new Error(`${what}: ${name} must be an arena address, got ${p}`);
+}
+
+/**
+ * Runs a broadcasting kernel: args are the addresses (inputs..., out), then the
+ * sizes and each input's strides padded to KERNEL_RANK dims. Layouts deeper
+ * than that loop over their outer dims here, one pool job per inner block.
+ */
+export function runBroadcast(kernel: string, addrs: readonly number[], out: number, outBytes: number,
+  inBytes: readonly number[], layout: BroadcastLayout, cost: number): void {
+  const { sizes, strides } = layout;
+  const inner = sizes.slice(0, KERNEL_RANK);
+  const outer = sizes.slice(KERNEL_RANK);
+  const pad = (v: number[], fill: number) => [...v, ...new Array<number>(KERNEL_RANK - v.length).fill(fill)];
+  const shapeArgs = [...pad(inner, 1), ...strides.flatMap((st) => pad(st.slice(0, KERNEL_RANK), 0))];
+  const items = inner.reduce((p, d) => p * d, 1);
+  const pool = runtime().pool;
+  const idx = new Array<number>(outer.length).fill(0);
+  for (let block = 0; ; block++) {
+    const base = addrs.map((a, i) => a + inBytes[i]! *
+      idx.reduce((s, v, k) => s + v * strides[i]![KERNEL_RANK + k]!, 0));
+    pool.run(kernel, [...base, out + block * items * outBytes, ...shapeArgs], items, { cost });
+    let k = 0;
+    while (k < outer.length && ++idx[k]! === outer[k]) idx[k++] = 0;
+    if (k === outer.length) break;
+  }
+}

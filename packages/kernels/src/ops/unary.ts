@@ -1,0 +1,122 @@
+// Unary element-wise ops, their derivatives and the float class predicates.
+// Addresses are byte offsets into the arena, n is the element count; out may
+// be x. Each op is its own kernel (`<op>_f32`, `<op>_grad_f32`, see
+// assembly/unary.ts and unary_grad.ts).
+import { runtime } from '../runtime.js';
+import { checkAddress } from './broadcast.js';
+
+// Kernel base name and work per element (relative to an add) for the pool's
+// threading decision.
+const UNARY = {
+  neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 6], expm1: ['expm1', 8], log: ['log', 8],
+  log1p: ['log1p', 10], sqrt: ['sqrt', 2], rsqrt: ['rsqrt', 3], square: ['square', 1],
+  reciprocal: ['reciprocal', 2], sin: ['sin', 12], cos: ['cos', 12], tanh: ['tanh', 8], sigmoid: ['sigmoid', 8],
+  relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 8], selu: ['selu', 8],
+  softplus: ['softplus', 16], gelu: ['gelu', 24], geluApprox: ['gelu_approx', 10], erf: ['erf', 20],
+  clipByValue: ['clip_by_value', 1], round: ['round', 1], floor: ['floor', 1], ceil: ['ceil', 1],
+} as const satisfies Record<string, readonly [string, number]>;
+
+/**
+ * Unary ops, named as the tfjs ops. `gelu` is the exact x·Φ(x) (erf form),
+ * `geluApprox` the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ */
+export type UnaryOp = keyof typeof UNARY;
+/** Every `UnaryOp`. */
+export const UNARY_OPS = Object.keys(UNARY) as UnaryOp[];
+/** The `UnaryOp`s with an int32 kernel (wrapping: neg and abs of -2^31 give -2^31). */
+export const INT32_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign', 'square'];
+
+/**
+ * Which saved tensor each derivative reads: the forward input x, the forward
+ * output y, or nothing (the other address may be 0).
+ */
+export const UNARY_GRAD_READS: Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>> = {
+  neg: 'none', abs: 'x', sign: 'none', exp: 'y', expm1: 'x', log: 'x', log1p: 'x', sqrt: 'y', rsqrt: 'y',
+  square: 'x', reciprocal: 'y', sin: 'x', cos: 'x', tanh: 'y', sigmoid: 'y', relu: 'y', relu6: 'x',
+  leakyRelu: 'x', elu: 'y', selu: 'x', softplus: 'x', gelu: 'x', geluApprox: 'x', erf: 'x', clipByValue: 'x',
+  round: 'none', floor: 'none', ceil: 'none',
+};
+
+const PREDICATES = { isNaN: 'is_nan', isFinite: 'is_finite', isInf: 'is_inf' } as const;
+
+/** Float class tests with a uint8 (tfjs bool) result. */
+export type PredicateOp = keyof typeof PREDICATES;
+/** Every `PredicateOp`. */
+export const PREDICATE_OPS = Object.keys(PREDICATES) as PredicateOp[];
+
+function checkCount(what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${what}: element count must be a non-negative integer, got ${n}`);
+}
+
+function entry(what: string, op: UnaryOp): readonly [string, number] {
+  const e = UNARY[op];
+  if (e === undefined) throw new Error(`${what}: unknown op; expected one of ${UNARY_OPS.join(', ')}`);
+  return e;
+}
+
+// The scalar parameters a kernel takes, with tfjs's defaults: leakyRelu alpha
+// 0.2, elu alpha 1; clipByValue needs both bounds, lo <= hi.
+function params(what: string, op: UnaryOp, alpha: number | undefined, beta: number | undefined): number[] {
+  if (op === 'leakyRelu') return [alpha ?? 0.2];
+  if (op === 'elu') return [alpha ?? 1];
+  if (op === 'clipByValue') {
+    if (alpha === undefined || beta === undefined || Number.isNaN(alpha) || Number.isNaN(beta) || alpha > beta) {
+      throw new Error(`${what}: needs alpha = min and beta = max with min <= max, got ${alpha}, ${beta}`);
+    }
+    return [alpha, beta];
+  }
+  return [];
+}
+
+/**
+ * out[i] = op(x[i]) for n elements. alpha: leakyRelu slope (default 0.2), elu
+ * alpha (default 1), clipByValue min; beta: clipByValue max. int32 only for
+ * `INT32_UNARY_OPS`.
+ */
+export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number,
+  alpha?: number, beta?: number): void {
+  const what = `wasmml unary ${op} (${dtype})`;
+  const [name, cost] = entry(what, op);
+  checkCount(what, n);
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${what}: dtype must be 'float32' or 'int32'`);
+  if (dtype === 'int32' && !INT32_UNARY_OPS.includes(op)) {
+    throw new Error(`${what}: no int32 kernel; cast to float32 first (int32 ops: ${INT32_UNARY_OPS.join(', ')})`);
+  }
+  const args = [x, out, ...params(what, op, alpha, beta)];
+  if (n === 0) return;
+  checkAddress(what, 'x', x);
+  checkAddress(what, 'out', out);
+  runtime().pool.run(`${name}_${dtype === 'int32' ? 'i32' : 'f32'}`, args, n, { cost });
+}
+
+/** out[i] = 1 or 0 (uint8) as float32 x[i] is NaN / finite / ±Infinity, for n elements. */
+export function predicate(op: PredicateOp, x: number, out: number, n: number): void {
+  const what = `wasmml predicate ${op}`;
+  const name = PREDICATES[op];
+  if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${PREDICATE_OPS.join(', ')}`);
+  checkCount(what, n);
+  if (n === 0) return;
+  checkAddress(what, 'x', x);
+  checkAddress(what, 'out', out);
+  runtime().pool.run(`${name}_f32`, [x, out], n, { cost: 1 });
+}
+
+/**
+ * dx[i] = dy[i]·op'(x[i]) for n float32 elements: the gradient of `unary`
+ * with the same alpha / beta. Reads x or the forward output y as
+ * `UNARY_GRAD_READS[op]` says; pass 0 for the one it does not read.
+ * Piecewise-constant ops (sign, round, floor, ceil) give 0.
+ */
+export function unaryGrad(op: UnaryOp, x: number, y: number, dy: number, dx: number, n: number,
+  alpha?: number, beta?: number): void {
+  const what = `wasmml unaryGrad ${op}`;
+  const [name, cost] = entry(what, op);
+  checkCount(what, n);
+  const args = [x, y, dy, dx, ...params(what, op, alpha, beta)];
+  if (n === 0) return;
+  const reads = UNARY_GRAD_READS[op];
+  if (reads !== 'none') checkAddress(`${what} (reads ${reads})`, reads, reads === 'x' ? x : y);
+  checkAddress(what, 'dy', dy);
+  checkAddress(what, 'dx', dx);
+  runtime().pool.run(`${name}_grad_f32`, args, n, { cost: cost + 2 });
+}
