@@ -35,3 +35,11 @@ export type {
   IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveConfig, SaveResult, LoadOptions, TrainingConfig,
   WeightsManifestEntry, WeightsManifestGroupConfig, WeightQuantization, WeightDType, WasmmlRecord, FileSystemOptions, HttpOptions,
 } from './io/index.js';
+export {
+  callbacks, EarlyStopping, earlyStopping, ModelCheckpoint, modelCheckpoint, formatCheckpointPath, ReduceLROnPlateau, reduceLROnPlateau,
+  LearningRateScheduler, learningRateScheduler, ProgressBar, progressBar,
+} from './callbacks/index.js';
+export type {
+  EarlyStoppingArgs, ModelCheckpointArgs, CheckpointTarget, ReduceLROnPlateauArgs, LearningRateSchedulerFn,
+  ProgressBarArgs, OutStream, MonitorMode,
+} from './callbacks/index.js';
