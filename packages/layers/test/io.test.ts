@@ -18,7 +18,7 @@ import { expectClose, randomFloats } from '@wasmml/test-utils';
 import {
   input, io, layers, loadLayersModel, model, sequential, type LayersModel, type ModelArtifacts, type ModelJSON,
 } from '@wasmml/layers';
-import { fileSystem as webFileSystem } from '../src/io/platform/web.js';
+import { platform as webPlatform } from '../src/io/platform/web.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -472,7 +472,7 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     expect(live()).toBe(before);
     await expect(m.save('./relative/dir')).rejects.toThrow(/unsupported URL '.\/relative\/dir' \(a file path\? write 'file:\/\/.\/relative\/dir'\)/);
     await expect(loadLayersModel('downloads://x')).rejects.toThrow(/'downloads:\/\/' URLs cannot be used to load models/);
-    await expect(webFileSystem.writeFileAtomic('/tmp/x', new Uint8Array(1))).rejects.toThrow(/file:\/\/ paths need a file system .* 'indexeddb:\/\/<name>'/);
+    await expect(webPlatform.writeFileAtomic('/tmp/x', new Uint8Array(1))).rejects.toThrow(/file:\/\/ paths need a file system .* 'indexeddb:\/\/<name>'/);
     const unbuilt = sequential({ layers: [layers.dense({ units: 2 })] });
     await expect(unbuilt.save(`file://${tempDir()}`)).rejects.toThrow(/has no graph yet; give the first layer an inputShape/);
     m.dispose();

@@ -1,13 +1,15 @@
 // SHA-256 and byte counts of saved weights, checked on load so that a
 // truncated, mixed or altered model fails with an error naming the file
-// instead of loading wrong numbers. WebCrypto where the runtime has it
-// (native speed); @noble/hashes elsewhere (e.g. insecure browser pages).
+// instead of loading wrong numbers. The runtime's native hash (Node), else
+// WebCrypto, else @noble/hashes (e.g. browser pages that are not secure contexts).
+import { platform } from '#platform';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 import type { WasmmlRecord } from './types.js';
 
 /** Lower-case hex SHA-256 of the bytes. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  if (platform.sha256Hex) return platform.sha256Hex(bytes);
   const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
   if (subtle) {
     try {

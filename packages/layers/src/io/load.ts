@@ -75,9 +75,11 @@ export async function loadLayersModel(urlOrHandler: string | IOHandler, options:
   const data = concatBuffers(a.weightData ?? new ArrayBuffer(0));
   await checkIntegrity(a, data, where);
   const weights = decodeWeights(data, a.weightSpecs ?? [], where);
-  const model = modelFromTopology(a.modelTopology);
+  const strict = options.strict ?? true;
+  // Every weight is about to be set (strict checks that), so skip the random initialisation.
+  const model = modelFromTopology(a.modelTopology, { fastInit: strict && weights.model.size > 0 });
   try {
-    const variableOf = assignWeights(model, weights.model, options.strict ?? true);
+    const variableOf = assignWeights(model, weights.model, strict);
     if (a.trainingConfig) await restoreTraining(model, a.trainingConfig, asWasmmlRecord(a.wasmml)?.training, weights.optimizer, variableOf);
     return model;
   } catch (e) {

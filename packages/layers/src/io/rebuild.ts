@@ -1,6 +1,7 @@
 // Keras JSON (tfjs modelTopology) -> a model of our layers: layers by saved
 // class name from `layerClasses`, configs converted to camelCase constructor
 // arguments, functional graphs replayed node by node.
+import { zeros } from '@wasmml/tensor';
 import type { Layer } from '../layer.js';
 import { layerClasses } from '../layers/index.js';
 import { InputLayer } from '../layers/input.js';
@@ -9,6 +10,7 @@ import { LayersModel } from '../model.js';
 import { Sequential } from '../sequential.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { fromKeras } from './keras-names.js';
+import type { Initializer } from '../initializers.js';
 
 type Config = Record<string, unknown>;
 interface LayerSpec {
@@ -22,9 +24,15 @@ type TensorRef = [string, number, number, Config?];
 
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 
+/** State of one rebuild: the layers made so far (freed if it fails) and whether weights will be loaded. */
+interface Ctx {
+  created: Layer[];
+  fastInit: boolean;
+}
+
 /** Records a new layer so a failed rebuild can free what it made. */
-function keep<T extends Layer>(created: Layer[], layer: T): T {
-  created.push(layer);
+function keep<T extends Layer>(ctx: Ctx, layer: T): T {
+  ctx.created.push(layer);
   return layer;
 }
 
@@ -32,10 +40,24 @@ function fail(msg: string): never {
   throw new Error(`loadLayersModel: ${msg}`);
 }
 
+/**
+ * An initializer that reports the saved one (so the model saves back the same)
+ * but makes zeros: the loaded values replace them at once, and drawing random
+ * numbers for every weight would cost more than reading the file (tfjs's
+ * fastWeightInit does the same).
+ */
+function placeholderInit(saved: { className: string; config?: Config }): Initializer {
+  return { className: saved.className, getConfig: () => ({ ...(saved.config ?? {}) }), apply: (shape, dtype) => zeros(shape, dtype) };
+}
+
 /** Constructor arguments from a saved config: nulls mean "default" and are dropped. */
-function layerArgs(className: string, config: Config): Config {
+function layerArgs(className: string, config: Config, fastInit: boolean): Config {
   const args: Config = {};
-  for (const [k, v] of Object.entries(config)) if (v !== null && v !== undefined) args[k] = v;
+  for (const [k, v] of Object.entries(config)) {
+    if (v === null || v === undefined) continue;
+    const isInit = fastInit && k.endsWith('Initializer') && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string';
+    args[k] = isInit ? placeholderInit(v as { className: string; config?: Config }) : v;
+  }
   // Keras 3 spellings of the same settings.
   if (args.batchShape && !args.batchInputShape) args.batchInputShape = args.batchShape;
   if (args.dtype && typeof args.dtype === 'object') args.dtype = ((args.dtype as { config?: { name?: string } }).config?.name) ?? 'float32';
@@ -43,33 +65,33 @@ function layerArgs(className: string, config: Config): Config {
   return args;
 }
 
-function createLayer(spec: LayerSpec, created: Layer[]): Layer {
+function createLayer(spec: LayerSpec, ctx: Ctx): Layer {
   if (!spec || typeof spec.className !== 'string') fail(`a layer entry has no class_name: ${JSON.stringify(spec).slice(0, 200)}`);
   const cfg = (spec.config ?? {}) as Config;
-  if (MODEL_CLASSES.has(spec.className)) return buildModel(spec.className, cfg, created);
-  const args = layerArgs(spec.className, cfg);
+  if (MODEL_CLASSES.has(spec.className)) return buildModel(spec.className, cfg, ctx);
+  const args = layerArgs(spec.className, cfg, ctx.fastInit);
   const name = String(args.name ?? spec.name ?? '?');
   try {
     if (spec.className === 'Bidirectional') {
-      const inner = createLayer(args.layer as LayerSpec, created) as RNNBase;
-      return keep(created, new Bidirectional({ ...args, layer: inner } as ConstructorParameters<typeof Bidirectional>[0]));
+      const inner = createLayer(args.layer as LayerSpec, ctx) as RNNBase;
+      return keep(ctx, new Bidirectional({ ...args, layer: inner } as ConstructorParameters<typeof Bidirectional>[0]));
     }
     const Ctor = layerClasses[spec.className];
     if (!Ctor) fail(`layer '${name}' has class '${spec.className}', which wasmml does not have (known: ${Object.keys(layerClasses).join(', ')})`);
-    return keep(created, new Ctor(args as never));
+    return keep(ctx, new Ctor(args as never));
   } catch (e) {
     const msg = (e as Error).message;
     throw new Error(msg.startsWith('loadLayersModel:') ? msg : `loadLayersModel: layer '${name}' (${spec.className}): ${msg}`);
   }
 }
 
-function buildSequential(config: Config | LayerSpec[], created: Layer[]): Sequential {
+function buildSequential(config: Config | LayerSpec[], ctx: Ctx): Sequential {
   // Old files store the layer list directly as the config.
   const list = Array.isArray(config) ? config : (config.layers as LayerSpec[] | undefined);
   if (!Array.isArray(list)) fail('a Sequential model config has no layers list');
   const name = Array.isArray(config) ? undefined : (config.name as string | undefined);
-  const model = keep(created, new Sequential(name ? { name } : {}));
-  for (const spec of list) model.add(createLayer(spec, created));
+  const model = keep(ctx, new Sequential(name ? { name } : {}));
+  for (const spec of list) model.add(createLayer(spec, ctx));
   return model;
 }
 
@@ -80,13 +102,13 @@ function asRef(v: unknown, where: string): TensorRef {
   return [v[0], v[1], typeof v[2] === 'number' ? v[2] : 0, (v[3] ?? {}) as Config];
 }
 
-function buildFunctional(config: Config, created: Layer[]): LayersModel {
+function buildFunctional(config: Config, ctx: Ctx): LayersModel {
   const specs = config.layers as LayerSpec[] | undefined;
   if (!Array.isArray(specs)) fail('a functional model config has no layers list');
   const byName = new Map<string, Layer>();
   const queue: Array<{ layer: Layer; nodes: TensorRef[][] }> = [];
   for (const spec of specs) {
-    const layer = createLayer(spec, created);
+    const layer = createLayer(spec, ctx);
     const name = spec.name ?? layer.name;
     if (byName.has(name)) fail(`two layers are named '${name}'`);
     byName.set(name, layer);
@@ -128,25 +150,29 @@ function buildFunctional(config: Config, created: Layer[]): LayersModel {
     });
   };
   const name = config.name as string | undefined;
-  return keep(created, new LayersModel({ inputs: ends('inputLayers'), outputs: ends('outputLayers'), ...(name ? { name } : {}) }));
+  return keep(ctx, new LayersModel({ inputs: ends('inputLayers'), outputs: ends('outputLayers'), ...(name ? { name } : {}) }));
 }
 
-function buildModel(className: string, config: Config, created: Layer[]): LayersModel {
-  return className === 'Sequential' ? buildSequential(config, created) : buildFunctional(config, created);
+function buildModel(className: string, config: Config, ctx: Ctx): LayersModel {
+  return className === 'Sequential' ? buildSequential(config, ctx) : buildFunctional(config, ctx);
 }
 
-/** The model described by a modelTopology (tfjs layers format, also Keras's `model_config` wrapper). */
-export function modelFromTopology(topology: Record<string, unknown>): LayersModel {
+/**
+ * The model described by a modelTopology (tfjs layers format, also Keras's
+ * `model_config` wrapper). With fastInit the weights start as zeros, for a
+ * caller that sets them all next.
+ */
+export function modelFromTopology(topology: Record<string, unknown>, opts: { fastInit?: boolean } = {}): LayersModel {
   const top = (topology.model_config ?? topology) as Record<string, unknown>;
   const ts = fromKeras(top) as { className?: unknown; config?: Config };
   if (typeof ts.className !== 'string') fail('modelTopology has no class_name');
   if (!MODEL_CLASSES.has(ts.className)) fail(`modelTopology describes a '${ts.className}', not a Sequential or functional Model`);
-  const created: Layer[] = [];
+  const ctx: Ctx = { created: [], fastInit: opts.fastInit ?? false };
   try {
-    return buildModel(ts.className, ts.config ?? {}, created);
+    return buildModel(ts.className, ts.config ?? {}, ctx);
   } catch (e) {
     // Layers built before the failure hold variables: free them.
-    for (const l of created) l.dispose();
+    for (const l of ctx.created) l.dispose();
     throw e;
   }
 }

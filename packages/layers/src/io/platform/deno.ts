@@ -1,5 +1,5 @@
-// Deno entry of "#fs", on Deno's own file API.
-import { tempPathFor, type FileSystem } from './types.js';
+// Deno entry of "#platform", on Deno's own file API (hashing through WebCrypto).
+import { tempPathFor, type Platform } from './types.js';
 
 interface DenoFile {
   write(p: Uint8Array): Promise<number>;
@@ -28,8 +28,9 @@ async function removeQuietly(path: string): Promise<void> {
   }
 }
 
-export const fileSystem: FileSystem = {
-  available: true,
+/** Deno's files. */
+export const platform: Platform = {
+  hasFileSystem: true,
   readFile: (path) => deno.readFile(path),
   async readTextIfExists(path) {
     try {

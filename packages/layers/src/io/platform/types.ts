@@ -1,10 +1,13 @@
-// What file:// saving and loading need from the runtime. Each runtime has its
-// own entry behind the package's "#fs" import; the browser one refuses.
+// What io needs from the runtime: files for file:// and, where the runtime has
+// one, a fast synchronous SHA-256. Each runtime has its own entry behind the
+// package's "#platform" import; the browser one has no file system.
 
-/** File access for the file:// handler. */
-export interface FileSystem {
+/** File access for the file:// handler, and the runtime's own SHA-256 if it has a fast one. */
+export interface Platform {
   /** False where there is no file system (browsers). */
-  readonly available: boolean;
+  readonly hasFileSystem: boolean;
+  /** Lower-case hex SHA-256 with the runtime's native hash (Node); undefined: use WebCrypto. */
+  readonly sha256Hex?: (bytes: Uint8Array) => string;
   /** The whole file; a missing file fails with an error naming the path. */
   readFile(path: string): Promise<Uint8Array>;
   /** The file's text, or undefined when there is no such file. */

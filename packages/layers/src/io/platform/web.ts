@@ -1,9 +1,10 @@
-// Browser (and default) entry of "#fs": no file system, so file:// fails with
-// a clear error pointing at the browser schemes.
-import { noFileSystem, type FileSystem } from './types.js';
+// Browser (and default) entry of "#platform": no file system, so file://
+// fails with a clear error pointing at the browser schemes.
+import { noFileSystem, type Platform } from './types.js';
 
-export const fileSystem: FileSystem = {
-  available: false,
+/** No files in browsers. */
+export const platform: Platform = {
+  hasFileSystem: false,
   readFile: async () => noFileSystem('loadLayersModel'),
   readTextIfExists: async () => noFileSystem('loadLayersModel'),
   writeFileAtomic: async () => noFileSystem('model.save'),
