@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@wasmml/test-utils/tfjs';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as wm from '@wasmml/tensor';
-import { adam } from '@wasmml/optimizers';
+import { adagrad, adam, exponentialDecay, momentum, rmsprop } from '@wasmml/optimizers';
 import { expectClose, randomFloats } from '@wasmml/test-utils';
 import {
-  input, io, layers, loadLayersModel, model, sequential, type LayersModel, type ModelArtifacts, type ModelJSON,
+  input, io, layers, loadLayersModel, losses, model, sequential, type LayersModel, type ModelArtifacts, type ModelJSON,
 } from '@wasmml/layers';
 import { platform as webPlatform } from '../src/io/platform/web.js';
 
@@ -284,6 +284,37 @@ describe('our models round-trip', () => {
     expect(hf.history.loss).not.toEqual(ho.history.loss);
     back.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(m.getWeights()[i]!.dataSync()));
     for (const d of [m, back, fresh]) d.dispose();
+  });
+
+  it('training settings round-trip: several optimizers and schedules, fromLogits, two outputs with loss weights', async () => {
+    const opts = [
+      () => rmsprop(0.01, 0.8, 0.5, 1e-6, true), () => momentum(0.05, 0.9, true), () => adagrad(0.1, 0.2),
+      () => adam(exponentialDecay({ initialLearningRate: 0.02, decaySteps: 3, decayRate: 0.5 })),
+    ];
+    const x = ours(floats([16, 4], 51)), y1 = ours(floats([16, 2], 52)), y2 = ours(floats([16, 3], 53));
+    for (const make of opts) {
+      const inp = input({ shape: [4] });
+      const h = layers.dense({ units: 6, activation: 'tanh' }).apply(inp);
+      const a = layers.dense({ units: 2, name: `reg_${Math.random().toString(36).slice(2, 7)}` }).apply(h);
+      const b = layers.dense({ units: 3, name: `cls_${Math.random().toString(36).slice(2, 7)}` }).apply(h);
+      const m = model({ inputs: inp, outputs: [a, b] as never });
+      const nb = m.outputs[1]!.sourceLayer!.name;
+      m.compile({ optimizer: make(), loss: ['meanSquaredError', losses.categoricalCrossentropy({ fromLogits: true })], metrics: { [nb!]: ['accuracy'] }, lossWeights: [0.3, 2] });
+      await m.fit(x, [y1, y2], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+      const dir = tempDir();
+      await m.save(`file://${dir}`, { includeOptimizer: true });
+      const back = await loadLayersModel(`file://${dir}`);
+      const c = back.compiled!;
+      expect(c.optimizer.getConfig()).toEqual(m.compiled!.optimizer.getConfig());
+      expect(c.losses.map((l) => [l.name, !!l.fromLogits])).toEqual([['meanSquaredError', false], ['categoricalCrossentropy', true]]);
+      expect(c.lossWeights).toEqual([0.3, 2]);
+      expect(c.metrics.map((ms) => ms.map((mm) => mm.name))).toEqual([[], [`${nb}_acc`]]);
+      const ho = await m.fit(x, [y1, y2], { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+      const hb = await back.fit(x, [y1, y2], { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+      expect(hb.history).toEqual(ho.history);
+      m.dispose();
+      back.dispose();
+    }
   });
 
   it('ours load in tfjs over http (and in ours, with a query string on the URL)', async () => {

@@ -43,17 +43,30 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
 
 /** Saves the model at the end of epochs (all, or the improving ones). */
 export class ModelCheckpoint extends Callback {
+  /** The value compared with saveBestOnly. */
   readonly monitor: string;
+  /** Whether only improving epochs are saved. */
   readonly saveBestOnly: boolean;
+  /** Whether the optimizer state is saved too. */
   readonly includeOptimizer: boolean;
+  /** 1 prints each save. */
   readonly verbose: number;
   private readonly higher: boolean;
   /** Best monitored value so far. */
   best: number;
   /** What was saved: epoch (from 0) and the URL, or '<IOHandler>'. */
-  readonly saved: Array<{ epoch: number; path: string }> = [];
+  readonly saved: Array<{
+    /** Epoch index (from 0). */
+    epoch: number;
+    /** The URL saved to, or '<IOHandler>'. */
+    path: string;
+  }> = [];
   private readonly warned = { done: false };
 
+  /**
+   * @param target Where to save (see {@link CheckpointTarget}).
+   * @param args Options; see {@link ModelCheckpointArgs}.
+   */
   constructor(readonly target: CheckpointTarget, args: ModelCheckpointArgs = {}) {
     super();
     if (!target) throw new Error('modelCheckpoint: give a path, URL or IOHandler to save to');

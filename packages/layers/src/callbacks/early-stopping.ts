@@ -25,11 +25,17 @@ export interface EarlyStoppingArgs {
 
 /** Stops training when the monitored value has stopped improving. */
 export class EarlyStopping extends Callback {
+  /** The value watched. */
   readonly monitor: string;
+  /** Smallest change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs without improvement before stopping. */
   readonly patience: number;
+  /** Value an epoch must beat to reset the patience count. */
   readonly baseline: number | undefined;
+  /** Whether the best epoch's weights are set when training ends. */
   readonly restoreBestWeights: boolean;
+  /** 1 prints when it stops and restores. */
   readonly verbose: number;
   private readonly higher: boolean;
   /** Best value seen so far. */
@@ -42,6 +48,7 @@ export class EarlyStopping extends Callback {
   private bestWeights: Tensor[] | undefined;
   private readonly warned = { done: false };
 
+  /** See {@link EarlyStoppingArgs} for the options and defaults. */
   constructor(args: EarlyStoppingArgs = {}) {
     super();
     this.monitor = args.monitor ?? 'val_loss';

@@ -6,7 +6,18 @@ import { progressBar } from './progress.js';
 import { reduceLROnPlateau } from './reduce-lr.js';
 
 /** Callback factories for fit(): earlyStopping, modelCheckpoint, reduceLROnPlateau, learningRateScheduler, progressBar. */
-export const callbacks = { earlyStopping, modelCheckpoint, reduceLROnPlateau, learningRateScheduler, progressBar };
+export const callbacks = {
+  /** Stops training when the monitored value stops improving. */
+  earlyStopping,
+  /** Saves the model after epochs (all, or the improving ones). */
+  modelCheckpoint,
+  /** Lowers the learning rate when the monitored value plateaus. */
+  reduceLROnPlateau,
+  /** Sets each epoch's learning rate from a function. */
+  learningRateScheduler,
+  /** The progress display, e.g. with its own stream. */
+  progressBar,
+};
 
 export { EarlyStopping, earlyStopping, type EarlyStoppingArgs } from './early-stopping.js';
 export { ModelCheckpoint, modelCheckpoint, formatCheckpointPath, type ModelCheckpointArgs, type CheckpointTarget } from './checkpoint.js';

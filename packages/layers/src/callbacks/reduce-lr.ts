@@ -25,12 +25,19 @@ export interface ReduceLROnPlateauArgs {
 
 /** Lowers the optimizer's learning rate when the monitored value plateaus. */
 export class ReduceLROnPlateau extends Callback {
+  /** The value watched. */
   readonly monitor: string;
+  /** Multiplier applied to the rate on a plateau. */
   readonly factor: number;
+  /** Epochs without improvement before a reduction. */
   readonly patience: number;
+  /** Smallest change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs after a reduction during which no plateau is counted. */
   readonly cooldown: number;
+  /** Lowest rate. */
   readonly minLR: number;
+  /** 1 prints each reduction. */
   readonly verbose: number;
   private readonly higher: boolean;
   private best = Infinity;
@@ -38,6 +45,7 @@ export class ReduceLROnPlateau extends Callback {
   private cooldownLeft = 0;
   private readonly warned = { done: false };
 
+  /** See {@link ReduceLROnPlateauArgs} for the options and defaults. */
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
     this.monitor = args.monitor ?? 'val_loss';

@@ -47,9 +47,21 @@ export interface WasmmlRecord {
   /** Lower-case hex SHA-256 of all weight data. */
   sha256: string;
   /** Per shard file, in manifest order: its path, length and SHA-256. */
-  shards?: Array<{ path: string; byteLength: number; sha256: string }>;
+  shards?: Array<{
+    /** Path relative to model.json. */
+    path: string;
+    /** File length in bytes. */
+    byteLength: number;
+    /** Lower-case hex SHA-256 of the file. */
+    sha256: string;
+  }>;
   /** Training settings tfjs's trainingConfig has no place for. */
-  training?: { fromLogits?: boolean[]; lossWeights?: number[] };
+  training?: {
+    /** Per output: whether the loss takes logits. */
+    fromLogits?: boolean[];
+    /** Per output: weight of its loss in the total. */
+    lossWeights?: number[];
+  };
 }
 
 /** Everything a saved layers model consists of (tfjs `ModelArtifacts`). */
@@ -81,43 +93,67 @@ export interface TrainingConfig {
   /** Metric names per output. */
   metrics?: string[] | Record<string, string[]>;
   /** `{class_name, config}` of the optimizer. */
-  optimizer_config: { class_name: string; config: Record<string, unknown> };
+  optimizer_config: {
+    /** Optimizer class ('Adam', 'SGD', ...). */
+    class_name: string;
+    /** Its getConfig(). */
+    config: Record<string, unknown>;
+  };
+  /** Keras fields tfjs does not read (weighted_metrics, loss_weights...). */
   [key: string]: unknown;
 }
 
 /** The content of model.json (tfjs `ModelJSON`). */
 export interface ModelJSON {
+  /** The Keras JSON of the model. */
   modelTopology: Record<string, unknown>;
+  /** Weight files and the weights they hold. */
   weightsManifest: WeightsManifestGroupConfig[];
+  /** 'layers-model'. */
   format?: string;
+  /** The library that wrote the file. */
   generatedBy?: string;
+  /** The converter, if any. */
   convertedBy?: string | null;
+  /** Loss, metrics and optimizer (includeOptimizer). */
   trainingConfig?: TrainingConfig;
+  /** Arbitrary JSON the user attached. */
   userDefinedMetadata?: Record<string, unknown>;
+  /** wasmml's integrity record. */
   wasmml?: WasmmlRecord;
+  /** Other keys (tfjs signatures, initializers...) are kept and ignored. */
   [key: string]: unknown;
 }
 
 /** Sizes of what was saved (tfjs `ModelArtifactsInfo`). */
 export interface ModelArtifactsInfo {
+  /** When the model was saved. */
   dateSaved: Date;
+  /** 'JSON' for layers models. */
   modelTopologyType: 'JSON' | 'GraphDef';
+  /** Size of the topology as JSON text. */
   modelTopologyBytes?: number;
+  /** Size of the weight specs as JSON text. */
   weightSpecsBytes?: number;
+  /** Size of the weight data. */
   weightDataBytes?: number;
 }
 
 /** What a save handler reports (tfjs `SaveResult`). */
 export interface SaveResult {
+  /** Sizes of what was saved. */
   modelArtifactsInfo: ModelArtifactsInfo;
   /** Responses of HTTP saves. */
   responses?: Response[];
+  /** Problems a handler reports without failing. */
   errors?: Array<Record<string, unknown> | string>;
 }
 
 /** A place models are saved to and/or loaded from (tfjs `IOHandler`). */
 export interface IOHandler {
+  /** Stores the artifacts (for model.save). */
   save?: (modelArtifacts: ModelArtifacts) => Promise<SaveResult>;
+  /** Returns stored artifacts (for loadLayersModel). */
   load?: () => Promise<ModelArtifacts>;
 }
 

@@ -6,10 +6,12 @@ import { epochLine, type OutStream, type ProgressBarArgs } from './format.js';
 
 /** The progress display fit() shows (verbose 1 or 2); usable as a callback with its own stream. */
 export class ProgressBar extends Callback {
+  /** 1: live bar (terminals only); 2: one line per epoch. */
   readonly verbose: number;
   private readonly stream: OutStream | undefined;
   private epochStart = 0;
 
+  /** See {@link ProgressBarArgs}. */
   constructor(args: ProgressBarArgs = {}) {
     super();
     this.verbose = args.verbose ?? 1;

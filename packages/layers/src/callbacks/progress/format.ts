@@ -4,6 +4,7 @@ import type { Logs } from '../base.js';
 
 /** Where progress is written: process.stdout, or any object with write (and isTTY for the live bar). */
 export interface OutStream {
+  /** Writes text (no newline added). */
   write(text: string): unknown;
   /** Whether it is a terminal; the live bar (verbose 1) draws only on terminals. */
   isTTY?: boolean;

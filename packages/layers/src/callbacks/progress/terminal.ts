@@ -37,12 +37,14 @@ function draw(options: cliProgress.Options, params: cliProgress.Params, p: Paylo
 
 /** The progress display fit() shows (verbose 1 or 2); usable as a callback with its own stream. */
 export class ProgressBar extends Callback {
+  /** 1: live bar (terminals only); 2: one line per epoch. */
   readonly verbose: number;
   private readonly stream: OutStream | undefined;
   private bar: Bar | undefined;
   private epochStart = 0;
   private steps: number | null = null;
 
+  /** See {@link ProgressBarArgs}. */
   constructor(args: ProgressBarArgs = {}) {
     super();
     this.verbose = args.verbose ?? 1;
