@@ -365,6 +365,23 @@ describe('our models round-trip', () => {
     }
   });
 
+  it('repeated save + load + dispose (with optimizer state) keeps tensor memory flat', async () => {
+    const m = mlp(false);
+    m.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
+    await m.fit(ours(mlpX), ours({ shape: [12, 3], values: new Float32Array(36).fill(1 / 3) }), { epochs: 1, verbose: 0 });
+    const dir = tempDir();
+    const cycle = async () => {
+      await m.save(`file://${dir}`, { includeOptimizer: true });
+      (await loadLayersModel(`file://${dir}`)).dispose();
+    };
+    await cycle();
+    const before = wm.memory();
+    for (let i = 0; i < 3; i++) await cycle();
+    const after = wm.memory();
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    m.dispose();
+  });
+
   it('indexeddb:// in tfjs\'s database layout', async () => {
     const m = mlp();
     await m.save('indexeddb://mlp-1');

@@ -2,6 +2,7 @@
 // class name from `layerClasses`, configs converted to camelCase constructor
 // arguments, functional graphs replayed node by node.
 import { zeros } from '@wasmml/tensor';
+import type { Initializer } from '../initializers.js';
 import type { Layer } from '../layer.js';
 import { layerClasses } from '../layers/index.js';
 import { InputLayer } from '../layers/input.js';
@@ -10,7 +11,6 @@ import { LayersModel } from '../model.js';
 import { Sequential } from '../sequential.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { fromKeras } from './keras-names.js';
-import type { Initializer } from '../initializers.js';
 
 type Config = Record<string, unknown>;
 interface LayerSpec {
