@@ -30,3 +30,16 @@ export { type ModelCompileArgs } from './training/compile.js';
 export { type ModelFitArgs, type ModelFitDatasetArgs, type BatchDataset } from './training/fit.js';
 export { type ModelData } from './training/data.js';
 export { type Shape } from './common.js';
+export { io, loadLayersModel, modelArtifacts } from './io/index.js';
+export type {
+  IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveConfig, SaveResult, LoadOptions, TrainingConfig,
+  WeightsManifestEntry, WeightsManifestGroupConfig, WeightQuantization, WeightDType, WasmmlRecord, FileSystemOptions, HttpOptions,
+} from './io/index.js';
+export {
+  callbacks, EarlyStopping, earlyStopping, ModelCheckpoint, modelCheckpoint, formatCheckpointPath, ReduceLROnPlateau, reduceLROnPlateau,
+  LearningRateScheduler, learningRateScheduler, ProgressBar, progressBar,
+} from './callbacks/index.js';
+export type {
+  EarlyStoppingArgs, ModelCheckpointArgs, CheckpointTarget, ReduceLROnPlateauArgs, LearningRateSchedulerFn,
+  ProgressBarArgs, OutStream, MonitorMode,
+} from './callbacks/index.js';

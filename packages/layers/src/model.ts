@@ -12,6 +12,8 @@ import {
 } from './training/fit.js';
 import type { ModelData } from './training/data.js';
 import type { History } from './callbacks/base.js';
+import { saveModel } from './io/save.js';
+import type { IOHandler, SaveConfig, SaveResult } from './io/types.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -218,6 +220,17 @@ export class LayersModel extends Layer {
   /** One training step on one batch: the loss, or [loss, ...metrics]. */
   trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
     return trainOnBatch(this, x, y);
+  }
+
+  /**
+   * Saves the model in the TensorFlow.js layers format: model.json (topology,
+   * weights manifest, integrity record) plus weight shards. `handlerOrURL` is
+   * 'file://<dir>' (Node, Deno), 'indexeddb://<name>' or 'downloads://<name>'
+   * (browsers), 'http(s)://...' (POST), or an IOHandler. With includeOptimizer
+   * the loss, metrics, optimizer settings and optimizer state are saved too.
+   */
+  save(handlerOrURL: string | IOHandler, config?: SaveConfig): Promise<SaveResult> {
+    return saveModel(this, handlerOrURL, config);
   }
 
   /** A layer by name or index. */

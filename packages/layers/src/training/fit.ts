@@ -101,7 +101,8 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const history = new History();
   const verbose = args.verbose ?? 1;
   const metricNames = c.metrics.flat().map((m) => m.name);
-  const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
+  // History last, as Keras: it records what earlier callbacks added to the logs.
+  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
   cbs.setModel(model);
   cbs.setParams({
     epochs, initialEpoch: args.initialEpoch ?? 0, samples: n, steps: stepsPerEpoch, batchSize, verbose,
@@ -207,7 +208,8 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
   const history = new History();
   const verbose = args.verbose ?? 1;
   const metricNames = c.metrics.flat().map((m) => m.name);
-  const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
+  // History last, as Keras: it records what earlier callbacks added to the logs.
+  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
   cbs.setModel(model);
   cbs.setParams({
     epochs, initialEpoch: args.initialEpoch ?? 0, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, verbose,
