@@ -14,3 +14,11 @@ export function getActivationFn(name: string, leakyAlpha = 0.2): (x: Tensor) => 
     default: throw new Error(`unknown activation '${name}'`);
   }
 }
+
+/**
+ * The kernels' activation parameter: the leaky-ReLU slope, and for ELU the scale
+ * of exp(x) - 1, which tfjs fixes at 1 (the gradient assumes it too).
+ */
+export function kernelAlpha(name: string, leakyAlpha: number | undefined): number {
+  return name === 'leakyrelu' ? leakyAlpha ?? 0.2 : 1;
+}

@@ -13,6 +13,7 @@ import { fmtShape } from '../shape.js';
 import { emptyTensor, Tensor, viewOf } from '../tensor.js';
 import { reduceRaw } from './reduce.js';
 import type { FusedActivation } from './fused.js';
+import { kernelAlpha } from './activation-fns.js';
 
 export type { Padding, Pair, DimRoundingMode };
 
@@ -74,7 +75,7 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
   const g = conv2dGeometry(x.shape, [f.shape[0]!, f.shape[1]!], params, op);
   const y = emptyTensor([g.batch, g.outHeight, g.outWidth, f.shape[3]!], 'float32');
   conv2dK(x.ptr, f.ptr, y.ptr, x.shape, f.shape, {
-    ...params, ...(bias ? { bias: bias.ptr } : {}), activation: ACT[act], alpha: args.leakyreluAlpha ?? 0.2,
+    ...params, ...(bias ? { bias: bias.ptr } : {}), activation: ACT[act], alpha: kernelAlpha(act, args.leakyreluAlpha),
   });
   const out = x0.rank === 3 ? viewOf(y, y.shape.slice(1)) : y;
   const inputs = bias ? [x0, f, bias] : [x0, f];

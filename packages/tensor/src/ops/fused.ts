@@ -10,7 +10,7 @@ import { emptyTensor, Tensor } from '../tensor.js';
 import { matMul } from './matmul.js';
 import { reduceRaw } from './reduce.js';
 import { add } from './arithmetic.js';
-import { getActivationFn } from './activation-fns.js';
+import { getActivationFn, kernelAlpha } from './activation-fns.js';
 
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'leakyrelu';
 
@@ -52,7 +52,7 @@ export function fusedMatMul(args: FusedMatMulArgs): Tensor {
   }
   const out = emptyTensor([m, n], 'float32');
   gemm(a.ptr, b.ptr, out.ptr, m, n, k, {
-    transposeA: tA, transposeB: tB, activation: KERNEL_ACT[act], alpha: args.leakyreluAlpha ?? 0.2,
+    transposeA: tA, transposeB: tB, activation: KERNEL_ACT[act], alpha: kernelAlpha(act, args.leakyreluAlpha),
     ...(bias ? { bias: bias.ptr } : {}),
   });
   const inputs = bias ? [a, b, bias] : [a, b];
