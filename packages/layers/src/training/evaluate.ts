@@ -11,6 +11,7 @@ export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], 
   if (resetMetrics) for (const ms of c.metrics) for (const m of ms) m.reset();
   const n = sampleCount([xs, ys], model, 'evaluate');
   let lossSum = 0;
+  const outSums = new Float64Array(c.losses.length);
   for (let start = 0; start < n; start += batchSize) {
     const ids = range(start, Math.min(n, start + batchSize));
     const whole = start === 0 && ids.length === n;
@@ -19,14 +20,18 @@ export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], 
       const preds = model.execute(bx, { training: false });
       let total = scalar(0);
       preds.forEach((p, i) => {
-        total = total.add(ops.mean(c.losses[i]!.call(by[i]!, p)).mul(c.lossWeights[i]!));
+        const mean = ops.mean(c.losses[i]!.call(by[i]!, p));
+        if (preds.length > 1) outSums[i]! += mean.dataSync()[0]! * ids.length;
+        total = total.add(mean.mul(c.lossWeights[i]!));
         for (const m of c.metrics[i]!) m.update(by[i]!, p);
       });
       return total.dataSync()[0]!;
     }) * ids.length;
     if (!whole) dispose([bx, by]);
   }
+  // Per-output losses first (several outputs only), then metrics: tfjs's order of evaluate() results.
   const metrics: Record<string, number> = {};
+  if (c.losses.length > 1) c.outputNames.forEach((name, i) => { metrics[`${name}_loss`] = n === 0 ? 0 : outSums[i]! / n; });
   for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
   return { loss: n === 0 ? 0 : lossSum / n, metrics };
 }

@@ -4,6 +4,7 @@ import {
 } from '@wasmml/tensor';
 import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
 import type { LayersModel } from '../model.js';
+import type { CompiledState } from './compile.js';
 import { progressCallback } from '../callbacks/progress.js';
 import { evaluateBatches } from './evaluate.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
@@ -27,6 +28,11 @@ export interface ModelFitArgs {
   yieldEvery?: number;
 }
 
+/** Log keys after 'loss': per-output losses (several outputs only), then metrics. */
+function logNames(c: CompiledState): string[] {
+  return [...(c.outputNames.length > 1 ? c.outputNames.map((n) => `${n}_loss`) : []), ...c.metrics.flat().map((m) => m.name)];
+}
+
 function requireCompiled(model: LayersModel, op: string) {
   if (!model.compiled) throw new Error(`${model.name}.${op}: compile the model first (model.compile({optimizer, loss}))`);
   return model.compiled;
@@ -40,15 +46,23 @@ function classWeights(ys: Tensor, weights: Record<number, number>): Tensor {
   return ops.tensor(w, [ids.length]);
 }
 
+/** Result of one training step: the total loss and, for several outputs, each output's own (unweighted) loss. */
+export interface StepResult {
+  loss: number;
+  /** `<output>_loss` for each output when the model has more than one (tfjs/Keras log keys). */
+  outputLosses: Record<string, number>;
+}
+
 /**
- * One optimisation step on a batch: returns the loss as a number and updates the
+ * One optimisation step on a batch: returns the losses as numbers and updates the
  * compiled metrics. Everything it allocates is freed before it returns.
  */
-export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeight?: Tensor): number {
+export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeight?: Tensor): StepResult {
   const c = requireCompiled(model, 'fit');
   const vars = model.trainableWeights;
   if (vars.length === 0) throw new Error(`${model.name}.fit: the model has no trainable weights (all layers frozen?)`);
   let preds: Tensor[] = [];
+  const perOutput: Tensor[] = [];
   const { value, grads } = variableGrads(() => {
     const out = model.execute(xs, { training: true });
     preds = out.map((p) => keep(p));
@@ -56,7 +70,9 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
     out.forEach((p, i) => {
       let per = c.losses[i]!.call(ys[i]!, p);
       if (sampleWeight) per = per.rank === 1 ? per.mul(sampleWeight) : per;
-      total = total.add(ops.mean(per).mul(c.lossWeights[i]!));
+      const mean = ops.mean(per);
+      if (out.length > 1) perOutput.push(keep(mean));
+      total = total.add(mean.mul(c.lossWeights[i]!));
     });
     const reg = model.regularizationLoss();
     return reg ? total.add(reg) : total;
@@ -64,11 +80,14 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
   try {
     c.optimizer.applyGradients(grads);
     c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
-    return value.dataSync()[0]!;
+    const outputLosses: Record<string, number> = {};
+    perOutput.forEach((t, i) => { outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!; });
+    return { loss: value.dataSync()[0]!, outputLosses };
   } finally {
     dispose(grads);
     value.dispose();
     dispose(preds);
+    dispose(perOutput);
   }
 }
 
@@ -100,7 +119,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
   const history = new History();
   const verbose = args.verbose ?? 1;
-  const metricNames = c.metrics.flat().map((m) => m.name);
+  const metricNames = logNames(c);
   const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
   cbs.setModel(model);
   cbs.setParams({
@@ -118,22 +137,24 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
       const order = range(0, n);
       if (args.shuffle ?? true) shuffle(order);
       let lossSum = 0, seen = 0;
+      const outSums: Record<string, number> = {};
       for (let step = 0; step < stepsPerEpoch; step++) {
         const start = (step * batchSize) % n;
         const ids = order.subarray(start, Math.min(start + batchSize, n));
         await cbs.onBatchBegin(step, { batch: step, size: ids.length });
         const bx = takeRows(xs, ids), by = takeRows(ys, ids);
         const sw = args.classWeight ? classWeights(by[0]!, args.classWeight) : undefined;
-        let loss: number;
+        let r: StepResult;
         try {
-          loss = trainStep(model, bx, by, sw);
+          r = trainStep(model, bx, by, sw);
         } finally {
           dispose([bx, by]);
           sw?.dispose();
         }
-        lossSum += loss * ids.length;
+        lossSum += r.loss * ids.length;
         seen += ids.length;
-        const logs: Logs = { batch: step, size: ids.length, loss };
+        for (const [k, v] of Object.entries(r.outputLosses)) outSums[k] = (outSums[k] ?? 0) + v * ids.length;
+        const logs: Logs = { batch: step, size: ids.length, loss: r.loss, ...r.outputLosses };
         for (const ms of c.metrics) for (const m of ms) logs[m.name] = m.result();
         await cbs.onBatchEnd(step, logs);
         if (Date.now() - lastYield >= yieldEvery) {
@@ -143,6 +164,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         if (model.stopTraining) break;
       }
       const epochLogs: Logs = { loss: lossSum / Math.max(1, seen) };
+      for (const [k, v] of Object.entries(outSums)) epochLogs[k] = v / Math.max(1, seen);
       for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
       if (valXs && valYs) {
         const v = evaluateBatches(model, valXs, valYs, batchSize);
@@ -166,9 +188,9 @@ export async function trainOnBatch(model: LayersModel, x: ModelData, y: ModelDat
   sampleCount([xs, ys], model, 'trainOnBatch');
   const c = requireCompiled(model, 'trainOnBatch');
   for (const ms of c.metrics) for (const m of ms) m.reset();
-  const loss = trainStep(model, xs, ys);
-  const ms = c.metrics.flat().map((m) => m.result());
-  return ms.length === 0 ? loss : [loss, ...ms];
+  const r = trainStep(model, xs, ys);
+  const rest = [...Object.values(r.outputLosses), ...c.metrics.flat().map((m) => m.result())];
+  return rest.length === 0 ? r.loss : [r.loss, ...rest];
 }
 
 /** A dataset of {xs, ys} batches: tfjs's `iterator()` form or async iteration. */
@@ -206,7 +228,7 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
   const epochs = args.epochs ?? 1;
   const history = new History();
   const verbose = args.verbose ?? 1;
-  const metricNames = c.metrics.flat().map((m) => m.name);
+  const metricNames = logNames(c);
   const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
   cbs.setModel(model);
   cbs.setParams({
@@ -219,27 +241,30 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
     await cbs.onEpochBegin(epoch);
     for (const ms of c.metrics) for (const m of ms) m.reset();
     let lossSum = 0, seen = 0, step = 0;
+    const outSums: Record<string, number> = {};
     for await (const b of batches(dataset)) {
       const xs = toList(model, b.xs, 'inputs', 'fitDataset');
       if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
       const ys = toList(model, b.ys, 'outputs', 'fitDataset');
       const size = sampleCount([xs, ys], model, 'fitDataset');
       await cbs.onBatchBegin(step, { batch: step, size });
-      let loss: number;
+      let r: StepResult;
       try {
-        loss = trainStep(model, xs, ys);
+        r = trainStep(model, xs, ys);
       } finally {
         dispose([xs, ys]);
       }
-      lossSum += loss * size;
+      lossSum += r.loss * size;
       seen += size;
-      const logs: Logs = { batch: step, size, loss };
+      for (const [k, v] of Object.entries(r.outputLosses)) outSums[k] = (outSums[k] ?? 0) + v * size;
+      const logs: Logs = { batch: step, size, loss: r.loss, ...r.outputLosses };
       for (const ms of c.metrics) for (const m of ms) logs[m.name] = m.result();
       await cbs.onBatchEnd(step, logs);
       step++;
       if (model.stopTraining || (args.batchesPerEpoch !== undefined && step >= args.batchesPerEpoch)) break;
     }
     const epochLogs: Logs = { loss: lossSum / Math.max(1, seen) };
+    for (const [k, v] of Object.entries(outSums)) epochLogs[k] = v / Math.max(1, seen);
     for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
     if (args.validationData) {
       const v = Array.isArray(args.validationData)
@@ -259,16 +284,24 @@ export async function evaluateDatasetBatches(model: LayersModel, ds: BatchDatase
   const c = requireCompiled(model, 'evaluateDataset');
   for (const ms of c.metrics) for (const m of ms) m.reset();
   let lossSum = 0, seen = 0;
+  const outSums: Record<string, number> = {};
+  const lossKeys = c.losses.length > 1 ? c.outputNames.map((n) => `${n}_loss`) : [];
   for await (const b of batches(ds)) {
     const xs = toList(model, b.xs, 'inputs', 'evaluateDataset');
+    if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
     const ys = toList(model, b.ys, 'outputs', 'evaluateDataset');
     const size = sampleCount([xs, ys], model, 'evaluateDataset');
-    const r = evaluateBatches(model, xs, ys, size, false);
-    lossSum += r.loss * size;
-    seen += size;
-    dispose([xs, ys]);
+    try {
+      const r = evaluateBatches(model, xs, ys, size, false);
+      lossSum += r.loss * size;
+      seen += size;
+      for (const k of lossKeys) outSums[k] = (outSums[k] ?? 0) + r.metrics[k]! * size;
+    } finally {
+      dispose([xs, ys]);
+    }
   }
   const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(outSums)) metrics[k] = v / Math.max(1, seen);
   for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
   return { loss: lossSum / Math.max(1, seen), metrics };
 }
