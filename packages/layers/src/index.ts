@@ -20,7 +20,7 @@ export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, ty
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { Add, Multiply, Average, Concatenate } from './layers/merge.js';
 export { SimpleRNN, LSTM, GRU, Bidirectional, RNNBase, type RNNArgs, type BidirectionalArgs } from './layers/recurrent.js';
-export { losses, getLoss, type LossFn, type LossObject } from './losses.js';
+export { losses, getLoss, type LossFn, type LossObject, type LossOptions } from './losses.js';
 export { metrics, getMetric, type Metric, type MetricIdentifier } from './metrics.js';
 export { initializers, getInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 export { regularizers, getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';

@@ -2,9 +2,9 @@
 // layers, several outputs (per-output losses, lossWeights, per-output metrics)
 // and models used as layers inside other models.
 import { describe, expect, it } from 'vitest';
-import { input, layers, model, sequential, type LayersModel } from '@wasmml/layers';
+import type { LayersModel } from '@wasmml/layers';
 import { adam } from '@wasmml/optimizers';
-import { classes, close, copyWeights, data, expectSameTraining, expectSameWeights, tf, tfl, twin, wm, type Lib } from './helpers.js';
+import { classes, close, copyWeights, data, expectSameTraining, expectSameWeights, OURS, tf, TFJS, tfl, twin, wm, type Lib } from './helpers.js';
 
 describe('merge layers and several inputs', () => {
   it('add, multiply, average and concatenate of two branches train like tfjs', async () => {
@@ -53,8 +53,8 @@ describe('several outputs', () => {
   }
 
   it('per-output losses with lossWeights, per-output metrics: history, evaluate and weights like tfjs', async () => {
-    const ours = build({ layers, input, model, sequential } as Lib) as LayersModel;
-    const theirs = build({ layers: tfl.layers, input: tfl.input, model: tfl.model, sequential: tfl.sequential } as Lib) as tfl.LayersModel;
+    const ours = build(OURS) as LayersModel;
+    const theirs = build(TFJS) as tfl.LayersModel;
     copyWeights(ours, theirs);
     const w = [0.3, 1.5];
     ours.compile({ optimizer: adam(0.02), loss: ['meanSquaredError', 'categoricalCrossentropy'], lossWeights: w,
@@ -87,7 +87,7 @@ describe('several outputs', () => {
   });
 
   it('losses, lossWeights and targets by output name', async () => {
-    const m = build({ layers, input, model, sequential } as Lib) as LayersModel;
+    const m = build(OURS) as LayersModel;
     m.compile({ optimizer: 'sgd', loss: { reg: 'mse', cls: 'categoricalCrossentropy' }, lossWeights: { reg: 2, cls: 0 } });
     const x = data([6, 5], 11), yr = data([6, 2], 12), yc = classes(6, 3);
     const [total, reg, cls] = (m.evaluate(x.ours, { reg: yr.ours, cls: yc.ours }) as wm.Tensor[]).map((t) => t.dataSync()[0]!);

@@ -8,7 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as wm from '@wasmml/tensor';
 import { adam, sgd } from '@wasmml/optimizers';
 import { expectClose, randomFloats } from '@wasmml/test-utils';
-import { input, layers, model, sequential, type LayersModel } from '@wasmml/layers';
+import { input, layers, model, regularizers, sequential, type LayersModel } from '@wasmml/layers';
 
 /** The part of the API both libraries share, so one builder makes both models. */
 export interface Lib {
@@ -20,10 +20,12 @@ export interface Lib {
   model: (args: any) => any;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   input: (args: any) => any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  regularizers: any;
 }
 
-export const OURS: Lib = { layers, sequential, model, input };
-export const TFJS: Lib = { layers: tfl.layers, sequential: tfl.sequential, model: tfl.model, input: tfl.input };
+export const OURS: Lib = { layers, sequential, model, input, regularizers };
+export const TFJS: Lib = { layers: tfl.layers, sequential: tfl.sequential, model: tfl.model, input: tfl.input, regularizers: tfl.regularizers };
 
 /** Both versions of a model made by one builder. */
 export function twin<M = LayersModel>(build: (L: Lib) => unknown): { ours: M; theirs: tfl.LayersModel } {
