@@ -8,6 +8,7 @@ import type { CompiledState } from './compile.js';
 import { progressCallback } from '../callbacks/progress.js';
 import { evaluateBatches } from './evaluate.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
+import { classWeightsPerOutput, sampleWeightsFor, type ClassWeightArg } from './class-weight.js';
 import * as ops from '@wasmml/tensor';
 
 export interface ModelFitArgs {
@@ -19,8 +20,8 @@ export interface ModelFitArgs {
   validationSplit?: number;
   validationData?: [ModelData, ModelData];
   shuffle?: boolean;
-  /** Weight of each class in the loss, by class index. */
-  classWeight?: Record<number, number>;
+  /** Weight of each class in the loss, by class index (per output for several outputs). */
+  classWeight?: ClassWeightArg;
   initialEpoch?: number;
   /** Batches before an epoch ends (default: all the data). */
   stepsPerEpoch?: number;
@@ -38,14 +39,6 @@ function requireCompiled(model: LayersModel, op: string) {
   return model.compiled;
 }
 
-function classWeights(ys: Tensor, weights: Record<number, number>): Tensor {
-  // One-hot targets give their argmax; sparse or binary targets are the class itself.
-  const ids = tidy(() => (ys.rank >= 2 && ys.shape[ys.rank - 1]! > 1 ? ops.argMax(ys, -1) : ops.reshape(ys, [-1])).dataSync());
-  const w = new Float32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) w[i] = weights[Math.round(ids[i]!)] ?? 1;
-  return ops.tensor(w, [ids.length]);
-}
-
 /** Result of one training step: the total loss and, for several outputs, each output's own (unweighted) loss. */
 export interface StepResult {
   loss: number;
@@ -57,7 +50,7 @@ export interface StepResult {
  * One optimisation step on a batch: returns the losses as numbers and updates the
  * compiled metrics. Everything it allocates is freed before it returns.
  */
-export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeight?: Tensor): StepResult {
+export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeights?: Array<Tensor | undefined>): StepResult {
   const c = requireCompiled(model, 'fit');
   const vars = model.trainableWeights;
   if (vars.length === 0) throw new Error(`${model.name}.fit: the model has no trainable weights (all layers frozen?)`);
@@ -69,7 +62,8 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
     let total: Tensor = scalar(0);
     out.forEach((p, i) => {
       let per = c.losses[i]!.call(ys[i]!, p);
-      if (sampleWeight) per = per.rank === 1 ? per.mul(sampleWeight) : per;
+      const sw = sampleWeights?.[i];
+      if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
       const mean = ops.mean(per);
       if (out.length > 1) perOutput.push(keep(mean));
       total = total.add(mean.mul(c.lossWeights[i]!));
@@ -115,6 +109,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
     owned.push(...tx!, ...ty!, ...vx!, ...vy!);
     [xs, ys, valXs, valYs] = [tx!, ty!, vx!, vy!];
   }
+  const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
   const history = new History();
@@ -143,13 +138,13 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         const ids = order.subarray(start, Math.min(start + batchSize, n));
         await cbs.onBatchBegin(step, { batch: step, size: ids.length });
         const bx = takeRows(xs, ids), by = takeRows(ys, ids);
-        const sw = args.classWeight ? classWeights(by[0]!, args.classWeight) : undefined;
+        const sw = classWeights?.map((cw, i) => (cw ? sampleWeightsFor(by[i]!, cw, `${model.name}.fit`) : undefined));
         let r: StepResult;
         try {
           r = trainStep(model, bx, by, sw);
         } finally {
           dispose([bx, by]);
-          sw?.dispose();
+          if (sw) dispose(sw.filter((t): t is Tensor => t !== undefined));
         }
         lossSum += r.loss * ids.length;
         seen += ids.length;
@@ -193,9 +188,14 @@ export async function trainOnBatch(model: LayersModel, x: ModelData, y: ModelDat
   return rest.length === 0 ? r.loss : [r.loss, ...rest];
 }
 
-/** A dataset of {xs, ys} batches: tfjs's `iterator()` form or async iteration. */
+/** An iterator over {xs, ys} batches. */
+interface BatchIterator {
+  next(): Promise<IteratorResult<{ xs: ModelData; ys: ModelData }>>;
+}
+
+/** A dataset of {xs, ys} batches: async-iterable (a @wasmml/datasets Dataset) or with tfjs's `iterator()`. */
 export interface BatchDataset {
-  iterator?: () => Promise<{ next(): Promise<IteratorResult<{ xs: ModelData; ys: ModelData }>> }>;
+  iterator?: () => Promise<BatchIterator> | BatchIterator;
   [Symbol.asyncIterator]?: () => AsyncIterator<{ xs: ModelData; ys: ModelData }>;
 }
 
@@ -206,6 +206,8 @@ export interface ModelFitDatasetArgs {
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
   validationData?: BatchDataset | [ModelData, ModelData];
   initialEpoch?: number;
+  /** Weight of each class in the loss, by class index (per output for several outputs). */
+  classWeight?: ClassWeightArg;
 }
 
 async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: ModelData }> {
@@ -248,11 +250,16 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
       const ys = toList(model, b.ys, 'outputs', 'fitDataset');
       const size = sampleCount([xs, ys], model, 'fitDataset');
       await cbs.onBatchBegin(step, { batch: step, size });
+      const names = c.outputNames.length > 0 ? c.outputNames : [model.name];
+      const sw = args.classWeight
+        ? classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`).map((cw, i) => (cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined))
+        : undefined;
       let r: StepResult;
       try {
-        r = trainStep(model, xs, ys);
+        r = trainStep(model, xs, ys, sw);
       } finally {
         dispose([xs, ys]);
+        if (sw) dispose(sw.filter((t): t is Tensor => t !== undefined));
       }
       lossSum += r.loss * size;
       seen += size;
