@@ -91,7 +91,7 @@ describe('Dropout', () => {
     expect(wrong).toBe(0);
     // Binomial: standard deviation sqrt(n p (1-p)) ≈ 205 zeros; allow 5 of them.
     expect(Math.abs(zeros - rate * n)).toBeLessThan(5 * Math.sqrt(n * rate * (1 - rate)));
-    const mean = y.reduce((a, b) => a + b, 0) / n;
+    const mean = Array.from(y).reduce((a, b) => a + b, 0) / n;
     expect(Math.abs(mean - 2)).toBeLessThan(0.02);
   });
 

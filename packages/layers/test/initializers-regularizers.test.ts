@@ -135,7 +135,7 @@ describe('regularizers', () => {
     const x = data([16, 3], 3), y = data([16, 4], 4);
     const ha = await a.fit(x.ours, y.ours, { epochs: 5, batchSize: 16, verbose: 0 });
     await b.fit(x.ours, y.ours, { epochs: 5, batchSize: 16, verbose: 0 });
-    const norm = (m: typeof a) => m.getWeights()[0]!.dataSync().reduce((s, v) => s + v * v, 0);
+    const norm = (m: typeof a) => Array.from(m.getWeights()[0]!.dataSync()).reduce((s, v) => s + v * v, 0);
     expect(norm(a)).toBeLessThan(0.5 * norm(b));
     // The logged loss is the data loss plus the penalty on the weights of that step.
     const ev = (a.evaluate(x.ours, y.ours, { batchSize: 16 }) as wm.Tensor).dataSync()[0]!;

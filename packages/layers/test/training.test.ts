@@ -170,3 +170,29 @@ describe('summary', () => {
     expect(row('d (Dense)')).toEqual(['d (Dense)', '[null,3]', '57']);
   });
 });
+
+describe('bad input', () => {
+  it('a failing fit names the problem and leaves weights and memory as they were', async () => {
+    const m = mlp(OURS) as LayersModel;
+    m.compile({ optimizer: adam(0.1), loss: 'categoricalCrossentropy' });
+    const x = data([8, 4], 10), y = classes(8, 3);
+    const values = () => wm.tidy(() => m.getWeights().map((w) => Array.from(w.dataSync())));
+    const before = values();
+    const tensorsBefore = wm.memory().numTensors;
+    await expect(m.fit(x.ours, wm.zeros([8, 2]), { verbose: 0 })).rejects.toThrow(/categoricalCrossentropy.*\[4,2\].*\[4,3\]|categoricalCrossentropy.*\[8,2\].*\[8,3\]/);
+    await expect(m.fit(wm.zeros([8, 5]), y.ours, { verbose: 0 })).rejects.toThrow(/expects shape \[null,4\], got \[8,5\]/);
+    await expect(m.fit(x.ours, wm.zeros([7, 3]), { verbose: 0 })).rejects.toThrow(/same number of samples; got 8 and 7/);
+    expect(wm.memory().numTensors).toBe(tensorsBefore + 3); // the three bad targets/inputs made above
+    expect(values()).toEqual(before);
+    const h = await m.fit(x.ours, y.ours, { epochs: 2, verbose: 0 });
+    expect(h.history.loss![1]!).toBeLessThan(h.history.loss![0]!);
+  });
+
+  it('layer arguments are checked when the layer is made', () => {
+    expect(() => layers.dense({ units: 0 })).toThrow(/units must be a positive integer, got 0/);
+    expect(() => layers.conv2d({ filters: 2, kernelSize: [3, 0] })).toThrow(/kernelSize/);
+    expect(() => layers.maxPooling2d({ padding: 'causal' as never })).toThrow(/padding must be 'valid' or 'same'/);
+    expect(() => layers.dropout({ rate: 1 })).toThrow(/rate must be in \[0, 1\)/);
+    expect(() => layers.activation({ activation: 'nope' })).toThrow(/unknown activation 'nope'/);
+  });
+});

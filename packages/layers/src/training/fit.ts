@@ -56,30 +56,34 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
   if (vars.length === 0) throw new Error(`${model.name}.fit: the model has no trainable weights (all layers frozen?)`);
   let preds: Tensor[] = [];
   const perOutput: Tensor[] = [];
-  const { value, grads } = variableGrads(() => {
-    const out = model.execute(xs, { training: true });
-    preds = out.map((p) => keep(p));
-    let total: Tensor = scalar(0);
-    out.forEach((p, i) => {
-      let per = c.losses[i]!.call(ys[i]!, p);
-      const sw = sampleWeights?.[i];
-      if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
-      const mean = ops.mean(per);
-      if (out.length > 1) perOutput.push(keep(mean));
-      total = total.add(mean.mul(c.lossWeights[i]!));
-    });
-    const reg = model.regularizationLoss();
-    return reg ? total.add(reg) : total;
-  }, vars);
+  let result: { value: Tensor; grads: Record<string, Tensor> } | undefined;
   try {
-    c.optimizer.applyGradients(grads);
+    result = variableGrads(() => {
+      const out = model.execute(xs, { training: true });
+      // Kept past the gradient's tidy for the metrics; freed below, also when a loss throws.
+      preds = out.map((p) => keep(p));
+      let total: Tensor = scalar(0);
+      out.forEach((p, i) => {
+        let per = c.losses[i]!.call(ys[i]!, p);
+        const sw = sampleWeights?.[i];
+        if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
+        const mean = ops.mean(per);
+        if (out.length > 1) perOutput.push(keep(mean));
+        total = total.add(mean.mul(c.lossWeights[i]!));
+      });
+      const reg = model.regularizationLoss();
+      return reg ? total.add(reg) : total;
+    }, vars);
+    c.optimizer.applyGradients(result.grads);
     c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
     const outputLosses: Record<string, number> = {};
     perOutput.forEach((t, i) => { outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!; });
-    return { loss: value.dataSync()[0]!, outputLosses };
+    return { loss: result.value.dataSync()[0]!, outputLosses };
   } finally {
-    dispose(grads);
-    value.dispose();
+    if (result) {
+      dispose(result.grads);
+      result.value.dispose();
+    }
     dispose(preds);
     dispose(perOutput);
   }
@@ -138,13 +142,14 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         const ids = order.subarray(start, Math.min(start + batchSize, n));
         await cbs.onBatchBegin(step, { batch: step, size: ids.length });
         const bx = takeRows(xs, ids), by = takeRows(ys, ids);
-        const sw = classWeights?.map((cw, i) => (cw ? sampleWeightsFor(by[i]!, cw, `${model.name}.fit`) : undefined));
+        const sw: Array<Tensor | undefined> = [];
         let r: StepResult;
         try {
-          r = trainStep(model, bx, by, sw);
+          if (classWeights) classWeights.forEach((cw, i) => sw.push(cw ? sampleWeightsFor(by[i]!, cw, `${model.name}.fit`) : undefined));
+          r = trainStep(model, bx, by, classWeights ? sw : undefined);
         } finally {
           dispose([bx, by]);
-          if (sw) dispose(sw.filter((t): t is Tensor => t !== undefined));
+          dispose(sw.filter((t): t is Tensor => t !== undefined));
         }
         lossSum += r.loss * ids.length;
         seen += ids.length;
@@ -251,15 +256,17 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
       const size = sampleCount([xs, ys], model, 'fitDataset');
       await cbs.onBatchBegin(step, { batch: step, size });
       const names = c.outputNames.length > 0 ? c.outputNames : [model.name];
-      const sw = args.classWeight
-        ? classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`).map((cw, i) => (cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined))
-        : undefined;
+      const sw: Array<Tensor | undefined> = [];
       let r: StepResult;
       try {
-        r = trainStep(model, xs, ys, sw);
+        if (args.classWeight) {
+          classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`)
+            .forEach((cw, i) => sw.push(cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined));
+        }
+        r = trainStep(model, xs, ys, args.classWeight ? sw : undefined);
       } finally {
         dispose([xs, ys]);
-        if (sw) dispose(sw.filter((t): t is Tensor => t !== undefined));
+        dispose(sw.filter((t): t is Tensor => t !== undefined));
       }
       lossSum += r.loss * size;
       seen += size;
