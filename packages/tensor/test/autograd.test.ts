@@ -146,3 +146,16 @@ describe('gradient API', () => {
     wm.dispose([x, trueW, y, w1, b1, w2, b2]);
   });
 });
+
+describe('tidy inside a gradient function', () => {
+  it('keeps what the backward pass needs (tfjs-layers losses and regularizers use tidy) and frees it afterwards', () => {
+    const x = wm.variable(wm.tensor([1, 2, 3]), true, 'tidy_in_grad_x');
+    const before = wm.memory().numTensors;
+    const { value, grads } = wm.variableGrads(() => wm.tidy(() => wm.sum(x.mul(x)).mul(0.5)), [x]);
+    expect(Array.from(grads.tidy_in_grad_x!.dataSync())).toEqual([1, 2, 3]);
+    expect(value.dataSync()[0]).toBe(7);
+    wm.dispose([value, grads.tidy_in_grad_x!]);
+    expect(wm.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+});
