@@ -94,6 +94,16 @@ describe('pool2d', () => {
     release(x, y);
   });
 
+  it('a 1x1 max pool keeps x whenever the output shape equals the input shape, as tfjs does', () => {
+    // Padding top/left 1 with ceil rounding: 3 -> ceil(3/2 + 1) = 3 rows, yet tfjs returns x unchanged.
+    const X = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const x = put(X), y = empty(9);
+    const g = maxPool(x, y, [1, 3, 3, 1], 1, { strides: 2, pad: [[0, 0], [1, 0], [1, 0], [0, 0]], dimRoundingMode: 'ceil' });
+    expect([g.outHeight, g.outWidth]).toEqual([3, 3]);
+    expect(Array.from(get(y, 9))).toEqual(X);
+    release(x, y);
+  });
+
   it('avgPool divides by the in-image window size (padding excluded)', () => {
     const x = put([1, 2, 3, 4]), y = empty(4);
     avgPool(x, y, [1, 2, 2, 1], 2, { strides: 1, pad: 'same' });
