@@ -130,49 +130,65 @@ export function avg_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i3
 }
 
 /**
- * dx of max pooling: each image's group of 16 channels zeroes its dx and
- * scatters dy to the first maximum of every window (items own disjoint dx,
- * so no races). Range items: n * ceil(c/16).
+ * dx of max pooling: each image's group of 16 channels scatters dy to the
+ * first maximum of every window (items own disjoint dx, so no races). When
+ * windows cannot overlap each dx is written once instead of accumulated, and
+ * when they tile the image exactly nothing needs zeroing first.
+ * Range items: n * ceil(c/16).
  */
 export function max_pool2d_backprop_f32(x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32,
   oh: i32, ow: i32, fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
   const groups = (c + 15) >> 4;
   const zero = f32x4.splat(0);
-  const colBytes = <usize>c << 2;
+  const colBytes = <usize>c << 2, rowBytes = <usize>w * c << 2;
+  const disjoint = sh >= fh && sw >= fw;
+  const tiled = disjoint && sh == fh && sw == fw && pt == 0 && pl == 0 && oh * sh == h && ow * sw == w;
   for (let item = start; item < end; item++) {
     const b = item / groups, c0 = (item - b * groups) << 4, c1 = imin(c, c0 + 16);
     const img = x + (<usize>(b * h * w * c + c0) << 2);
     const dimg = dx + (<usize>(b * h * w * c + c0) << 2);
     let g = dy + (<usize>(b * oh * ow * c + c0) << 2);
-    for (let p = 0; p < h * w; p++) {
-      const d = dimg + <usize>p * colBytes;
-      for (let ch = c0; ch < c1; ch += 4) storePartial(d + (<usize>(ch - c0) << 2), zero, imin(4, c1 - ch));
+    if (!tiled) {
+      for (let p = 0; p < h * w; p++) {
+        const d = dimg + <usize>p * colBytes;
+        for (let ch = c0; ch < c1; ch += 4) storePartial(d + (<usize>(ch - c0) << 2), zero, imin(4, c1 - ch));
+      }
     }
     for (let oy = 0; oy < oh; oy++) {
       const y0 = imax(0, oy * sh - pt), y1 = imin(h, oy * sh - pt + fh);
       for (let ox = 0; ox < ow; ox++) {
         const x0 = imax(0, ox * sw - pl), x1 = imin(w, ox * sw - pl + fw);
+        const corner = <usize>(y0 * w + x0) * colBytes;
         for (let ch = c0; ch < c1; ch += 4) {
-          const wd = imin(4, c1 - ch), off = <usize>(ch - c0) << 2;
+          const wd = imin(4, c1 - ch), off = corner + (<usize>(ch - c0) << 2);
+          // Window positions are numbered row-major from 0; `at` keeps the first maximum's.
           let m = f32x4.splat(f32.NEGATIVE_INFINITY);
           let at = i32x4.splat(-1);
+          let row = img + off, pos = 0;
           for (let iy = y0; iy < y1; iy++) {
+            let p = row;
             for (let ix = x0; ix < x1; ix++) {
-              const pos = iy * w + ix;
-              const v = loadPartial(img + <usize>pos * colBytes + off, wd);
+              const v = loadPartial(p, wd);
               const gt = f32x4.gt(v, m);
               m = v128.bitselect(v, m, gt);
               at = v128.bitselect(i32x4.splat(pos), at, gt);
+              p += colBytes;
+              pos++;
             }
+            row += rowBytes;
           }
-          const gv = loadPartial(g + off, wd);
+          const gv = loadPartial(g + (<usize>(ch - c0) << 2), wd);
+          row = dimg + off;
+          pos = 0;
           for (let iy = y0; iy < y1; iy++) {
+            let d = row;
             for (let ix = x0; ix < x1; ix++) {
-              const pos = iy * w + ix;
-              const d = dimg + <usize>pos * colBytes + off;
               const hit = v128.and(gv, i32x4.eq(at, i32x4.splat(pos)));
-              storePartial(d, f32x4.add(loadPartial(d, wd), hit), wd);
+              storePartial(d, disjoint ? hit : f32x4.add(loadPartial(d, wd), hit), wd);
+              d += colBytes;
+              pos++;
             }
+            row += rowBytes;
           }
         }
         g += colBytes;
@@ -183,10 +199,12 @@ export function max_pool2d_backprop_f32(x: usize, dy: usize, dx: usize, n: i32, 
 
 /**
  * dx of average pooling, gathered per input pixel from the windows that
- * contain it. Range items: n*h input rows.
+ * contain it (each window's dy divided by its in-image size, added in window
+ * order). Range items: n*h input rows.
  */
 export function avg_pool2d_backprop_f32(dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32,
   oh: i32, ow: i32, fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
+  const colBytes = <usize>c << 2;
   for (let item = start; item < end; item++) {
     const b = item / h, iy = item - b * h;
     const img = dy + (<usize>b * oh * ow * c << 2);
@@ -195,21 +213,31 @@ export function avg_pool2d_backprop_f32(dy: usize, dx: usize, n: i32, h: i32, w:
     const oy0 = imax(0, firstWindow(iy + pt - fh + 1, sh)), oy1 = imin(oh - 1, (iy + pt) / sh);
     for (let ix = 0; ix < w; ix++) {
       const ox0 = imax(0, firstWindow(ix + pl - fw + 1, sw)), ox1 = imin(ow - 1, (ix + pl) / sw);
-      for (let ch = 0; ch < c; ch += 4) {
-        const wd = imin(4, c - ch);
-        let s = f32x4.splat(0);
-        for (let oy = oy0; oy <= oy1; oy++) {
-          const rows = imin(h, oy * sh - pt + fh) - imax(0, oy * sh - pt);
-          for (let ox = ox0; ox <= ox1; ox++) {
-            const cols = imin(w, ox * sw - pl + fw) - imax(0, ox * sw - pl);
-            const gv = loadPartial(img + (<usize>((oy * ow + ox) * c + ch) << 2), wd);
-            s = f32x4.add(s, f32x4.div(gv, f32x4.splat(<f32>(rows * cols))));
-          }
+      let first = true;
+      for (let oy = oy0; oy <= oy1; oy++) {
+        const rows = imin(h, oy * sh - pt + fh) - imax(0, oy * sh - pt);
+        for (let ox = ox0; ox <= ox1; ox++) {
+          const cols = imin(w, ox * sw - pl + fw) - imax(0, ox * sw - pl);
+          addShare(out, img + <usize>(oy * ow + ox) * colBytes, f32x4.splat(<f32>(rows * cols)), c, first);
+          first = false;
         }
-        storePartial(out + (<usize>ch << 2), s, wd);
       }
-      out += <usize>c << 2;
+      if (first) {
+        // In no window (stride larger than the window): no gradient.
+        for (let ch = 0; ch < c; ch += 4) storePartial(out + (<usize>ch << 2), f32x4.splat(0), imin(4, c - ch));
+      }
+      out += colBytes;
     }
+  }
+}
+
+// d[ch] = g[ch] / count (first window) or d[ch] += g[ch] / count, over c channels.
+@inline function addShare(d: usize, g: usize, count: v128, c: i32, first: bool): void {
+  for (let ch = 0; ch < c; ch += 4) {
+    const wd = imin(4, c - ch), o = <usize>ch << 2;
+    let v = f32x4.div(loadPartial(g + o, wd), count);
+    if (!first) v = f32x4.add(loadPartial(d + o, wd), v);
+    storePartial(d + o, v, wd);
   }
 }
 

@@ -25,6 +25,8 @@ const cases: Case[] = [
   { x: [2, 5, 4, 7], f: 2, o: { strides: 1, pad: 2 } }, // corner windows entirely in the padding
   { x: [1, 6, 7, 3], f: [3, 2], o: { strides: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]] } },
   { x: [5, 4, 4, 9], f: 1, o: { strides: 1, pad: 'same' } }, // 1x1 identity, batch > threads
+  { x: [2, 7, 7, 5], f: 2, o: { strides: 3 } }, // disjoint windows, pixels in none
+  { x: [1, 7, 5, 18], f: 2, o: { pad: 'same' } }, // disjoint, padded bottom/right, 16 + 2 channels
   { x: [8, 26, 26, 32], f: 2, o: {} }, // the seed CNN's pool: large enough for the pool
 ];
 
