@@ -87,6 +87,9 @@ export function conv2d_f32(x: usize, packed: usize, y: usize, n: i32, h: i32, w:
   const k = fh * fw * cin;
   const plane = oh * ow, total = n * plane;
   const image = <usize>h * w * cin << 2;
+  // Output pixel (b, oy, ox) of the next group, stepped rather than divided.
+  const first = start * MR;
+  let b = first / plane, oy = (first - b * plane) / ow, ox = first - b * plane - oy * ow;
   for (let item = start; item < end; item++) {
     const p0 = item * MR, mr = imin(MR, total - p0);
     // Corner (top-left input position) of each pixel's receptive field.
@@ -94,12 +97,12 @@ export function conv2d_f32(x: usize, packed: usize, y: usize, n: i32, h: i32, w:
     let y0 = OUTSIDE, y1 = OUTSIDE, y2 = OUTSIDE, y3 = OUTSIDE;
     let x0 = OUTSIDE, x1 = OUTSIDE, x2 = OUTSIDE, x3 = OUTSIDE;
     for (let r = 0; r < mr; r++) {
-      const p = p0 + r, b = p / plane, rem = p - b * plane, oy = rem / ow, ox = rem - oy * ow;
       const base = x + <usize>b * image, cy = oy * sh - pt, cx = ox * sw - pl;
       if (r == 0) { b0 = base; y0 = cy; x0 = cx; }
       else if (r == 1) { b1 = base; y1 = cy; x1 = cx; }
       else if (r == 2) { b2 = base; y2 = cy; x2 = cx; }
       else { b3 = base; y3 = cy; x3 = cx; }
+      if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
     }
     // Four neighbours in one output row at stride 1 read 4*cin consecutive
     // input floats per tap: with few channels, transpose them from whole
