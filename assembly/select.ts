@@ -40,7 +40,8 @@ import { byteMask4, loadBytes } from './lanes';
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const m = v128.not(i8x16.eq(v128.load(pc + <usize>i), i8x16.splat(0)));
-    v128.store(po + <usize>i, v128.bitselect(ca ? v128.load(pa + <usize>i) : sa, cb ? v128.load(pb + <usize>i) : sb, m));
+    const va = ca ? v128.load(pa + <usize>i) : sa, vb = cb ? v128.load(pb + <usize>i) : sb;
+    v128.store(po + <usize>i, v128.bitselect(va, vb, m));
   }
   // Exact byte moves: a scalar tail gives the same bytes as the vector body.
   for (; i < n; i++) {
@@ -54,7 +55,8 @@ import { byteMask4, loadBytes } from './lanes';
   else rowBytes(pc, pa, pb, po, n, ca, cb);
 }
 
-@inline function row(wide: bool, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+@inline function row(wide: bool, pc: usize, pa: usize, pb: usize, po: usize, n: i32,
+  cc: bool, ca: bool, cb: bool): void {
   if (!cc) {
     if (load<u8>(pc) != 0) copyRow(wide, pa, po, n, ca);
     else copyRow(wide, pb, po, n, cb);

@@ -47,7 +47,8 @@ export interface BroadcastLayout {
 }
 
 /** Collapses `shapes` broadcast to `outShape` (already checked) into the fewest dims. */
-export function broadcastLayout(outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>): BroadcastLayout {
+export function broadcastLayout(outShape: readonly number[],
+  shapes: ReadonlyArray<readonly number[]>): BroadcastLayout {
   const rank = outShape.length;
   const full = shapes.map((s) => {
     const st = new Array<number>(rank).fill(0);

@@ -72,6 +72,14 @@ function params(what: string, op: UnaryOp, alpha: number | undefined, beta: numb
  * out[i] = op(x[i]) for n elements. alpha: leakyRelu slope (default 0.2), elu
  * alpha (default 1), clipByValue min; beta: clipByValue max. int32 only for
  * `INT32_UNARY_OPS`.
+ *
+ * Edge cases follow float64 Math rounded to float32 (as tfjs's cpu backend):
+ * overflow to ±Infinity, gradual underflow, NaN propagated, round half to
+ * even, sign(NaN) = 0. neg, abs, sign, sqrt, square, reciprocal, relu, relu6,
+ * leakyRelu, clipByValue, round, floor and ceil are exact; the transcendental
+ * ops are within 3.2e-7 relative of float64 (gelu 6.1e-7; the tanh-form
+ * geluApprox 1.3e-5 in its far negative tail). Measured figures per op are
+ * in assembly/math.ts.
  */
 export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number,
   alpha?: number, beta?: number): void {
