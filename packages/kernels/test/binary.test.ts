@@ -75,12 +75,14 @@ function run(kinds: [Kind, Kind, Kind], a: ArrayLike<number>, b: ArrayLike<numbe
 // Every broadcasting direction: same shape at sizes 0/1/3/5/1023, scalars both
 // ways, rows (bias), columns, an outer product, rank 5 mixed, a layout that
 // stays 8 dims after collapsing (split over several kernel calls), an empty
-// broadcast, and large cases for the pool.
+// broadcast, short rows (widened by repeating the short operand) and large
+// cases for the pool.
 const SHAPES: Array<[number[], number[]]> = [
   [[0], [0]], [[1], [1]], [[3], [3]], [[5], [5]], [[1023], [1023]], [[], []], [[7, 9], []], [[], [7, 9]],
   [[1], [10]], [[7, 9], [9]], [[9], [7, 9]], [[7, 9], [7, 1]], [[33, 1], [1, 33]],
   [[2, 1, 3, 1, 5], [1, 4, 3, 6, 1]], [[2, 1, 2, 1, 2, 1, 2, 1], [1, 3, 1, 2, 1, 3, 1, 2]], [[0, 3], [1, 3]],
-  [[600, 512], [512]], [[300_001], []], [[600, 512], [600, 1]], [[300_001], [300_001]],
+  [[1001, 3], [3]], [[3], [1001, 3]], [[37, 5], [5]], [[64, 1, 7], [7]],
+  [[600, 512], [512]], [[300_001], []], [[600, 512], [600, 1]], [[300_001], [300_001]], [[100_003, 3], [3]],
 ];
 
 function floatData(n: number, seed: number): Float32Array {
@@ -210,6 +212,7 @@ describe('select', () => {
   const CASES: Array<[number[], number[], number[]]> = [
     [[0], [0], [0]], [[1], [1], [1]], [[5], [5], [5]], [[1023], [1023], [1023]], [[], [7, 9], [7, 9]],
     [[7, 1], [7, 9], [7, 9]], [[7, 9], [9], []], [[9], [7, 1], [1, 9]], [[2, 1, 3, 1, 5], [1, 4, 1, 6, 1], [3, 1, 5]],
+    [[1001, 3], [1001, 3], [3]], [[3], [3], [1001, 3]],
     [[600, 512], [600, 512], [512]], [[600, 1], [600, 512], [600, 512]], [[300_001], [], [300_001]],
   ];
   for (const bytes of [4, 1] as const) {

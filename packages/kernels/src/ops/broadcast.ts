@@ -98,6 +98,7 @@ export function checkAddress(what: string, name: string, p: number): void {
  */
 export function runBroadcast(kernel: string, addrs: readonly number[], out: number, outBytes: number,
   inBytes: readonly number[], layout: BroadcastLayout, cost: number): void {
+  if (runWidened(kernel, addrs, out, outBytes, inBytes, layout, cost)) return;
   const { sizes, strides } = layout;
   const inner = sizes.slice(0, KERNEL_RANK);
   const outer = sizes.slice(KERNEL_RANK);
@@ -114,4 +115,50 @@ export function runBroadcast(kernel: string, addrs: readonly number[], out: numb
     while (k < outer.length && ++idx[k]! === outer[k]) idx[k++] = 0;
     if (k === outer.length) break;
   }
+}
+
+// Rows shorter than SHORT_ROW elements are widened to at least WIDE_ROW.
+const SHORT_ROW = 16;
+const WIDE_ROW = 32;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * [rows, c] op [c] with a short c (per-channel ops on NHWC data, c = 3) walks
+ * rows of c elements and pays a row's overhead every few elements. When every
+ * input is either contiguous or that repeated row, the repeated rows are
+ * copied k times into a small block so the kernel sees rows of k·c (a
+ * multiple of 4, >= WIDE_ROW); the rows % k left over run as they were.
+ * Returns false (doing nothing) when the layout is not of that kind.
+ */
+function runWidened(kernel: string, addrs: readonly number[], out: number, outBytes: number,
+  inBytes: readonly number[], layout: BroadcastLayout, cost: number): boolean {
+  const { sizes, strides } = layout;
+  if (sizes.length !== 2 || sizes[0]! >= SHORT_ROW) return false;
+  const c = sizes[0]!, rows = sizes[1]!;
+  const repeated = strides.map((st) => st[0] === 1 && st[1] === 0);
+  if (!repeated.includes(true) || !strides.every((st, i) => repeated[i] || (st[0] === 1 && st[1] === c))) return false;
+  const unit = (c * 4) / gcd(c, 4);
+  const width = unit * Math.ceil(WIDE_ROW / unit), k = width / c;
+  const wideRows = Math.floor(rows / k);
+  if (wideRows < 2) return false;
+  const { arena, memory } = runtime();
+  const temps = addrs.map((_, i) => (repeated[i] ? arena.alloc(width * inBytes[i]!) : 0));
+  try {
+    const bytes = new Uint8Array(memory.buffer);
+    temps.forEach((t, i) => {
+      const rowBytes = c * inBytes[i]!;
+      for (let j = 0; t !== 0 && j < k; j++) bytes.copyWithin(t + j * rowBytes, addrs[i]!, addrs[i]! + rowBytes);
+    });
+    runBroadcast(kernel, addrs.map((a, i) => temps[i] || a), out, outBytes, inBytes,
+      { sizes: [width, wideRows], strides: repeated.map((r) => (r ? [1, 0] : [1, width])) }, cost);
+  } finally {
+    for (const t of temps) if (t !== 0) arena.free(t);
+  }
+  const done = wideRows * k;
+  if (done < rows) {
+    runBroadcast(kernel, addrs.map((a, i) => (repeated[i] ? a : a + done * c * inBytes[i]!)),
+      out + done * c * outBytes, outBytes, inBytes, { sizes: [c, rows - done], strides }, cost);
+  }
+  return true;
 }
