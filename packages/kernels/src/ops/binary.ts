@@ -5,13 +5,15 @@
 // select.ts); the output may alias an input of the output's shape.
 import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast } from './broadcast.js';
 
-const ARITHMETIC = {
+/** Arithmetic ops of `binary`, named as the tfjs ops. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference' |
+  'floorDiv' | 'mod' | 'atan2';
+
+// Kernel base names (assembly/binary.ts).
+const ARITHMETIC: Record<BinaryOp, string> = {
   add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum', pow: 'pow',
   squaredDifference: 'squared_difference', floorDiv: 'floor_div', mod: 'mod', atan2: 'atan2',
-} as const;
-
-/** Arithmetic ops of `binary`, named as the tfjs ops. */
-export type BinaryOp = keyof typeof ARITHMETIC;
+};
 /** Every `BinaryOp`. */
 export const BINARY_OPS = Object.keys(ARITHMETIC) as BinaryOp[];
 /** The `BinaryOp`s with an int32 kernel (`div` and `atan2` are float-only, as tfjs casts first). */
@@ -23,20 +25,22 @@ export type NumericDtype = 'float32' | 'int32';
 // pow, atan2 and float mod call float64 library code one lane at a time.
 const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 4, pow: 40, atan2: 40, mod: 30 };
 
-const COMPARISONS = {
+/** Comparison ops of `compare`, named as the tfjs ops. */
+export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+
+const COMPARISONS: Record<CompareOp, string> = {
   equal: 'equal', notEqual: 'not_equal', less: 'less', lessEqual: 'less_equal', greater: 'greater',
   greaterEqual: 'greater_equal',
-} as const;
-
-/** Comparison ops of `compare`, named as the tfjs ops. */
-export type CompareOp = keyof typeof COMPARISONS;
+};
 /** Every `CompareOp`. */
 export const COMPARE_OPS = Object.keys(COMPARISONS) as CompareOp[];
 
-const LOGICALS = { logicalAnd: 'logical_and', logicalOr: 'logical_or', logicalXor: 'logical_xor' } as const;
-
 /** Logical ops of `logical`, named as the tfjs ops. */
-export type LogicalOp = keyof typeof LOGICALS;
+export type LogicalOp = 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
+const LOGICALS: Record<LogicalOp, string> = {
+  logicalAnd: 'logical_and', logicalOr: 'logical_or', logicalXor: 'logical_xor',
+};
 /** Every `LogicalOp`. */
 export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
 

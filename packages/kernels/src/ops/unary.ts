@@ -5,22 +5,24 @@
 import { runtime } from '../runtime.js';
 import { checkAddress } from './broadcast.js';
 
+/**
+ * Unary ops, named as the tfjs ops. `gelu` is the exact x·Φ(x) (erf form),
+ * `geluApprox` the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ */
+export type UnaryOp = 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' |
+  'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'softplus' |
+  'gelu' | 'geluApprox' | 'erf' | 'clipByValue' | 'round' | 'floor' | 'ceil';
+
 // Kernel base name and work per element (relative to an add) for the pool's
 // threading decision.
-const UNARY = {
+const UNARY: Record<UnaryOp, readonly [string, number]> = {
   neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 6], expm1: ['expm1', 8], log: ['log', 8],
   log1p: ['log1p', 10], sqrt: ['sqrt', 2], rsqrt: ['rsqrt', 3], square: ['square', 1],
   reciprocal: ['reciprocal', 2], sin: ['sin', 12], cos: ['cos', 12], tanh: ['tanh', 8], sigmoid: ['sigmoid', 8],
   relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 8], selu: ['selu', 8],
   softplus: ['softplus', 16], gelu: ['gelu', 24], geluApprox: ['gelu_approx', 10], erf: ['erf', 20],
   clipByValue: ['clip_by_value', 1], round: ['round', 1], floor: ['floor', 1], ceil: ['ceil', 1],
-} as const satisfies Record<string, readonly [string, number]>;
-
-/**
- * Unary ops, named as the tfjs ops. `gelu` is the exact x·Φ(x) (erf form),
- * `geluApprox` the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
- */
-export type UnaryOp = keyof typeof UNARY;
+};
 /** Every `UnaryOp`. */
 export const UNARY_OPS = Object.keys(UNARY) as UnaryOp[];
 /** The `UnaryOp`s with an int32 kernel (wrapping: neg and abs of -2^31 give -2^31). */
@@ -37,10 +39,10 @@ export const UNARY_GRAD_READS: Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>> = {
   round: 'none', floor: 'none', ceil: 'none',
 };
 
-const PREDICATES = { isNaN: 'is_nan', isFinite: 'is_finite', isInf: 'is_inf' } as const;
-
 /** Float class tests with a uint8 (tfjs bool) result. */
-export type PredicateOp = keyof typeof PREDICATES;
+export type PredicateOp = 'isNaN' | 'isFinite' | 'isInf';
+
+const PREDICATES: Record<PredicateOp, string> = { isNaN: 'is_nan', isFinite: 'is_finite', isInf: 'is_inf' };
 /** Every `PredicateOp`. */
 export const PREDICATE_OPS = Object.keys(PREDICATES) as PredicateOp[];
 
