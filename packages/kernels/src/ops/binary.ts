@@ -21,9 +21,10 @@ export const INT32_BINARY_OPS: readonly BinaryOp[] = BINARY_OPS.filter((op) => o
 /** Element types of `binary` and `compare`. */
 export type NumericDtype = 'float32' | 'int32';
 
-// Work per element relative to an add, for the pool's threading decision:
-// pow, atan2 and float mod call float64 library code one lane at a time.
-const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 4, pow: 40, atan2: 40, mod: 30 };
+// Work per element relative to an add (single-thread timings of 1M), for the
+// pool's threading decision: pow, atan2 and float mod call library code one
+// lane at a time.
+const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 5, pow: 110, atan2: 240, mod: 200 };
 
 /** Comparison ops of `compare`, named as the tfjs ops. */
 export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';

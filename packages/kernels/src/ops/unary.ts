@@ -13,14 +13,15 @@ export type UnaryOp = 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p'
   'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'softplus' |
   'gelu' | 'geluApprox' | 'erf' | 'clipByValue' | 'round' | 'floor' | 'ceil';
 
-// Kernel base name and work per element (relative to an add) for the pool's
-// threading decision.
+// Kernel base name and work per element for the pool's threading decision,
+// in units of a same-shape add (about 0.1 ns per element, memory-bound), from
+// single-thread timings of 1M elements.
 const UNARY: Record<UnaryOp, readonly [string, number]> = {
-  neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 6], expm1: ['expm1', 8], log: ['log', 8],
-  log1p: ['log1p', 10], sqrt: ['sqrt', 2], rsqrt: ['rsqrt', 3], square: ['square', 1],
-  reciprocal: ['reciprocal', 2], sin: ['sin', 12], cos: ['cos', 12], tanh: ['tanh', 8], sigmoid: ['sigmoid', 8],
-  relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 8], selu: ['selu', 8],
-  softplus: ['softplus', 16], gelu: ['gelu', 24], geluApprox: ['gelu_approx', 10], erf: ['erf', 20],
+  neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 9], expm1: ['expm1', 14], log: ['log', 15],
+  log1p: ['log1p', 19], sqrt: ['sqrt', 3], rsqrt: ['rsqrt', 5], square: ['square', 1],
+  reciprocal: ['reciprocal', 2], sin: ['sin', 17], cos: ['cos', 17], tanh: ['tanh', 16], sigmoid: ['sigmoid', 10],
+  relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 17], selu: ['selu', 17],
+  softplus: ['softplus', 20], gelu: ['gelu', 57], geluApprox: ['gelu_approx', 12], erf: ['erf', 39],
   clipByValue: ['clip_by_value', 1], round: ['round', 1], floor: ['floor', 1], ceil: ['ceil', 1],
 };
 /** Every `UnaryOp`. */
