@@ -73,7 +73,7 @@ function run2(what: string, kernel: string, a: number, aShape: readonly number[]
 export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
   const what = `wasmml binary ${op} (${dtype})`;
-  const name = ARITHMETIC[op];
+  const name = Object.hasOwn(ARITHMETIC, op) ? ARITHMETIC[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
   checkDtype(what, dtype);
   if (dtype === 'int32' && !INT32_BINARY_OPS.includes(op)) {
@@ -86,7 +86,7 @@ export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: rea
 export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
   const what = `wasmml compare ${op} (${dtype})`;
-  const name = COMPARISONS[op];
+  const name = Object.hasOwn(COMPARISONS, op) ? COMPARISONS[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
   checkDtype(what, dtype);
   run2(what, `${name}_${SUFFIX[dtype]}`, a, aShape, b, bShape, out, outShape, 4, 1, 1);
@@ -96,7 +96,7 @@ export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: r
 export function logical(op: LogicalOp, a: number, aShape: readonly number[], b: number, bShape: readonly number[],
   out: number, outShape: readonly number[]): void {
   const what = `wasmml logical ${op}`;
-  const name = LOGICALS[op];
+  const name = Object.hasOwn(LOGICALS, op) ? LOGICALS[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${LOGICAL_OPS.join(', ')}`);
   run2(what, `${name}_u8`, a, aShape, b, bShape, out, outShape, 1, 1, 1);
 }

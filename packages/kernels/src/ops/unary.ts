@@ -52,7 +52,7 @@ function checkCount(what: string, n: number): void {
 }
 
 function entry(what: string, op: UnaryOp): readonly [string, number] {
-  const e = UNARY[op];
+  const e = Object.hasOwn(UNARY, op) ? UNARY[op] : undefined;
   if (e === undefined) throw new Error(`${what}: unknown op; expected one of ${UNARY_OPS.join(', ')}`);
   return e;
 }
@@ -103,7 +103,7 @@ export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: n
 /** out[i] = 1 or 0 (uint8) as float32 x[i] is NaN / finite / ±Infinity, for n elements. */
 export function predicate(op: PredicateOp, x: number, out: number, n: number): void {
   const what = `wasmml predicate ${op}`;
-  const name = PREDICATES[op];
+  const name = Object.hasOwn(PREDICATES, op) ? PREDICATES[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${PREDICATE_OPS.join(', ')}`);
   checkCount(what, n);
   if (n === 0) return;
