@@ -40,7 +40,8 @@ import { byteMask4, loadBytes } from './lanes';
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const m = v128.not(i8x16.eq(v128.load(pc + <usize>i), i8x16.splat(0)));
-    v128.store(po + <usize>i, v128.bitselect(ca ? v128.load(pa + <usize>i) : sa, cb ? v128.load(pb + <usize>i) : sb, m));
+    const va = ca ? v128.load(pa + <usize>i) : sa, vb = cb ? v128.load(pb + <usize>i) : sb;
+    v128.store(po + <usize>i, v128.bitselect(va, vb, m));
   }
   // Exact byte moves: a scalar tail gives the same bytes as the vector body.
   for (; i < n; i++) {
@@ -54,7 +55,8 @@ import { byteMask4, loadBytes } from './lanes';
   else rowBytes(pc, pa, pb, po, n, ca, cb);
 }
 
-@inline function row(wide: bool, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+@inline function row(wide: bool, pc: usize, pa: usize, pb: usize, po: usize, n: i32,
+  cc: bool, ca: bool, cb: bool): void {
   if (!cc) {
     if (load<u8>(pc) != 0) copyRow(wide, pa, po, n, ca);
     else copyRow(wide, pb, po, n, cb);
@@ -72,6 +74,7 @@ import { byteMask4, loadBytes } from './lanes';
   const shift: usize = wide ? 2 : 0;
   let r = <i32>(<u32>start / <u32>s0);
   let i0 = start - r * s0;
+  let i1 = <i32>(<u32>r % <u32>s1);
   let oc = rowOffset(r, s1, s2, s3, s4, c1, c2, c3, c4, c5);
   let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
   let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
@@ -94,6 +97,14 @@ import { byteMask4, loadBytes } from './lanes';
     if (pos >= end) break;
     i0 = 0;
     r++;
+    // Most steps only move dim 1: a counter, not a division, tells.
+    if (++i1 < s1) {
+      oc += dc1;
+      oa += da1;
+      ob += db1;
+      continue;
+    }
+    i1 = 0;
     const level = levelOf(r, p1, p2, p3, p4);
     oc += pick(level, dc1, dc2, dc3, dc4, dc5);
     oa += pick(level, da1, da2, da3, da4, da5);

@@ -7,7 +7,7 @@
 // value never depends on the split.
 import { at4, loadPartial, madd, storePartial } from './common';
 import {
-  erfv, expfullv, expm1v, log1pv, logv, phiv, sigmoidfullv, sincosv, softplusv, tanhv,
+  erfv, expfullv, expm1v, log1pv, logv, phiv, sigmoidfullv, sincosv, softplusv, tanhfullv,
 } from './math';
 import { packMask4, storeBytes } from './lanes';
 
@@ -47,12 +47,13 @@ export const GB: f32 = 0.07135481627260025;
     case RECIPROCAL: return f32x4.div(one, x);
     case SIN: return sincosv(x, false);
     case COS: return sincosv(x, true);
-    // Below 2^-12 tanh(x) rounds to x; tanhv alone would turn -0 into +0.
-    case TANH: return v128.bitselect(x, tanhv(x), f32x4.lt(f32x4.abs(x), splat(2.4414062e-4)));
+    case TANH: return tanhfullv(x);
     case SIGMOID: return sigmoidfullv(x);
-    // f32x4.max gives +0 for -0 and keeps NaN, like Math.max(0, x).
-    case RELU: return f32x4.max(x, zero);
-    case RELU6: return f32x4.min(f32x4.max(x, zero), splat(6));
+    // Math.max(0, x): NaN stays NaN, -0 becomes +0. pmax (x < 0 ? 0 : x, one
+    // instruction, where NaN-propagating max takes several) keeps NaN, and
+    // adding +0 turns -0 into +0.
+    case RELU: return f32x4.add(f32x4.pmax(x, zero), zero);
+    case RELU6: return f32x4.pmin(f32x4.add(f32x4.pmax(x, zero), zero), splat(6));
     case LEAKY_RELU: return v128.bitselect(f32x4.mul(x, splat(alpha)), x, f32x4.lt(x, zero));
     case ELU: return v128.bitselect(x, f32x4.mul(expm1v(x), splat(alpha)), f32x4.ge(x, zero));
     case SELU:

@@ -4,7 +4,7 @@
 // follow the tfjs gradients, except tanh, which uses (1 - y)(1 + y) rather
 // than 1 - y² to keep accuracy near ±1.
 import { at4, loadPartial, madd, storePartial } from './common';
-import { expfullv, expnegsqv, phiv, sigmoidfullv, sincosv } from './math';
+import { expfullv, expnegsqv, expnegv, phiv, sigmoidfullv, sincosv } from './math';
 import {
   ABS, CEIL, CLIP, COS, ELU, ERF, EXP, EXPM1, FLOOR, GA, GB, GELU, GELU_APPROX, LEAKY_RELU, LOG, LOG1P, NEG,
   RECIPROCAL, RELU, RELU6, ROUND, RSQRT, SELU, SELU_SCALE, SELU_SCALE_ALPHA, SIGMOID, SIGN, SIN, SOFTPLUS,
@@ -48,7 +48,7 @@ const TWO_OVER_SQRT_PI: f32 = 1.1283791670955126;
     case ELU: return v128.bitselect(dy, f32x4.mul(dy, f32x4.add(y, splat(alpha))), f32x4.ge(y, zero));
     case SELU:
       return v128.bitselect(f32x4.mul(dy, splat(SELU_SCALE)),
-        f32x4.mul(f32x4.mul(dy, splat(SELU_SCALE_ALPHA)), expfullv(x)), f32x4.gt(x, zero));
+        f32x4.mul(f32x4.mul(dy, splat(SELU_SCALE_ALPHA)), expnegv(v128.or(x, splat(-0.0)))), f32x4.gt(x, zero));
     case SOFTPLUS: return f32x4.mul(dy, sigmoidfullv(x));
     // Φ(x) + x·φ(x); x is clamped to ±15 inside phiv/expnegsqv, where both are 0 or 1.
     case GELU: {
@@ -105,87 +105,115 @@ const TWO_OVER_SQRT_PI: f32 = 1.1283791670955126;
 
 // Kernels <op>_grad_f32(x, y, dy, dx, [params,] start, end): dx = dy·f'(x),
 // params as the forward kernel. Range items: elements.
-export function neg_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function neg_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(NEG, x, y, dy, dx, 0, 0, start, end);
 }
-export function abs_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function abs_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(ABS, x, y, dy, dx, 0, 0, start, end);
 }
-export function sign_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function sign_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SIGN, x, y, dy, dx, 0, 0, start, end);
 }
-export function exp_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function exp_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(EXP, x, y, dy, dx, 0, 0, start, end);
 }
-export function expm1_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function expm1_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(EXPM1, x, y, dy, dx, 0, 0, start, end);
 }
-export function log_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function log_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(LOG, x, y, dy, dx, 0, 0, start, end);
 }
-export function log1p_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function log1p_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(LOG1P, x, y, dy, dx, 0, 0, start, end);
 }
-export function sqrt_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function sqrt_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SQRT, x, y, dy, dx, 0, 0, start, end);
 }
-export function rsqrt_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function rsqrt_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(RSQRT, x, y, dy, dx, 0, 0, start, end);
 }
-export function square_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function square_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SQUARE, x, y, dy, dx, 0, 0, start, end);
 }
-export function reciprocal_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function reciprocal_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(RECIPROCAL, x, y, dy, dx, 0, 0, start, end);
 }
-export function sin_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function sin_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SIN, x, y, dy, dx, 0, 0, start, end);
 }
-export function cos_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function cos_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(COS, x, y, dy, dx, 0, 0, start, end);
 }
-export function tanh_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function tanh_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(TANH, x, y, dy, dx, 0, 0, start, end);
 }
-export function sigmoid_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function sigmoid_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SIGMOID, x, y, dy, dx, 0, 0, start, end);
 }
-export function relu_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function relu_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(RELU, x, y, dy, dx, 0, 0, start, end);
 }
-export function relu6_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function relu6_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(RELU6, x, y, dy, dx, 0, 0, start, end);
 }
-export function leaky_relu_grad_f32(x: usize, y: usize, dy: usize, dx: usize, alpha: f32, start: i32, end: i32): void {
+export function leaky_relu_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  alpha: f32, start: i32, end: i32): void {
   mapGrad(LEAKY_RELU, x, y, dy, dx, alpha, 0, start, end);
 }
-export function elu_grad_f32(x: usize, y: usize, dy: usize, dx: usize, alpha: f32, start: i32, end: i32): void {
+export function elu_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  alpha: f32, start: i32, end: i32): void {
   mapGrad(ELU, x, y, dy, dx, alpha, 0, start, end);
 }
-export function selu_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function selu_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SELU, x, y, dy, dx, 0, 0, start, end);
 }
-export function softplus_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function softplus_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(SOFTPLUS, x, y, dy, dx, 0, 0, start, end);
 }
-export function gelu_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function gelu_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(GELU, x, y, dy, dx, 0, 0, start, end);
 }
-export function gelu_approx_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function gelu_approx_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(GELU_APPROX, x, y, dy, dx, 0, 0, start, end);
 }
-export function erf_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function erf_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(ERF, x, y, dy, dx, 0, 0, start, end);
 }
-export function clip_by_value_grad_f32(x: usize, y: usize, dy: usize, dx: usize, lo: f32, hi: f32, start: i32, end: i32): void {
+export function clip_by_value_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  lo: f32, hi: f32, start: i32, end: i32): void {
   mapGrad(CLIP, x, y, dy, dx, lo, hi, start, end);
 }
-export function round_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function round_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(ROUND, x, y, dy, dx, 0, 0, start, end);
 }
-export function floor_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function floor_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(FLOOR, x, y, dy, dx, 0, 0, start, end);
 }
-export function ceil_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+export function ceil_grad_f32(x: usize, y: usize, dy: usize, dx: usize,
+  start: i32, end: i32): void {
   mapGrad(CEIL, x, y, dy, dx, 0, 0, start, end);
 }

@@ -75,12 +75,14 @@ function run(kinds: [Kind, Kind, Kind], a: ArrayLike<number>, b: ArrayLike<numbe
 // Every broadcasting direction: same shape at sizes 0/1/3/5/1023, scalars both
 // ways, rows (bias), columns, an outer product, rank 5 mixed, a layout that
 // stays 8 dims after collapsing (split over several kernel calls), an empty
-// broadcast, and large cases for the pool.
+// broadcast, short rows (widened by repeating the short operand) and large
+// cases for the pool.
 const SHAPES: Array<[number[], number[]]> = [
   [[0], [0]], [[1], [1]], [[3], [3]], [[5], [5]], [[1023], [1023]], [[], []], [[7, 9], []], [[], [7, 9]],
   [[1], [10]], [[7, 9], [9]], [[9], [7, 9]], [[7, 9], [7, 1]], [[33, 1], [1, 33]],
   [[2, 1, 3, 1, 5], [1, 4, 3, 6, 1]], [[2, 1, 2, 1, 2, 1, 2, 1], [1, 3, 1, 2, 1, 3, 1, 2]], [[0, 3], [1, 3]],
-  [[600, 512], [512]], [[300_001], []], [[600, 512], [600, 1]], [[300_001], [300_001]],
+  [[1001, 3], [3]], [[3], [1001, 3]], [[37, 5], [5]], [[64, 1, 7], [7]],
+  [[600, 512], [512]], [[300_001], []], [[600, 512], [600, 1]], [[300_001], [300_001]], [[100_003, 3], [3]],
 ];
 
 function floatData(n: number, seed: number): Float32Array {
@@ -96,7 +98,8 @@ describe('binary float32', () => {
       for (const [as, bs] of SHAPES) {
         const a = floatData(size(as), size(as) + 1), b = floatData(size(bs), size(bs) + 2);
         const outShape = broadcastShapes(as, bs);
-        const got = run(['f32', 'f32', 'f32'], a, b, size(outShape), (ap, bp, o) => binary(op, 'float32', ap, as, bp, bs, o, outShape));
+        const got = run(['f32', 'f32', 'f32'], a, b, size(outShape),
+          (ap, bp, o) => binary(op, 'float32', ap, as, bp, bs, o, outShape));
         const ref = reference(a, as, b, bs, F32[op]).map(Math.fround);
         if (EXACT.has(op)) expectValues(got, ref, `${op} [${as}] [${bs}]`);
         else expectClose(got, ref, RTOL[op]!, 1e-44, `${op} [${as}] [${bs}]`);
@@ -107,7 +110,8 @@ describe('binary float32', () => {
   it('every pair of edge values (an outer product of a column and a row)', () => {
     const e = Float32Array.from(EDGE_FLOATS), m = e.length;
     for (const op of BINARY_OPS) {
-      const got = run(['f32', 'f32', 'f32'], e, e, m * m, (ap, bp, o) => binary(op, 'float32', ap, [m, 1], bp, [1, m], o, [m, m]));
+      const got = run(['f32', 'f32', 'f32'], e, e, m * m,
+        (ap, bp, o) => binary(op, 'float32', ap, [m, 1], bp, [1, m], o, [m, m]));
       const ref = reference(e, [m, 1], e, [1, m], F32[op]).map(Math.fround);
       if (EXACT.has(op)) expectValues(got, ref, op);
       else expectClose(got, ref, RTOL[op]!, 1e-44, op);
@@ -118,7 +122,8 @@ describe('binary float32', () => {
     const a = [5, -5, 5, -5, 5.5, -0.5, 0], b = [3, 3, -3, -3, 2, 1, -2];
     const got = run(['f32', 'f32', 'f32'], a, b, 7, (ap, bp, o) => binary('mod', 'float32', ap, [7], bp, [7], o, [7]));
     expectValues(got, [2, 1, -1, -2, 1.5, 0.5, 0]);
-    const q = run(['f32', 'f32', 'f32'], a, b, 7, (ap, bp, o) => binary('floorDiv', 'float32', ap, [7], bp, [7], o, [7]));
+    const q = run(['f32', 'f32', 'f32'], a, b, 7,
+      (ap, bp, o) => binary('floorDiv', 'float32', ap, [7], bp, [7], o, [7]));
     expectValues(q, [1, -2, -2, 1, 2, -1, -0]);
   });
 
@@ -139,7 +144,8 @@ describe('binary int32', () => {
         const a = randomInts(size(as), size(as) + 5, small), b = randomInts(size(bs), size(bs) + 6, small);
         if (op === 'pow') b.forEach((v, i) => (b[i] = i % 7 === 0 ? v : Math.abs(v) % 40 - 3));
         const outShape = broadcastShapes(as, bs);
-        const got = run(['i32', 'i32', 'i32'], a, b, size(outShape), (ap, bp, o) => binary(op, 'int32', ap, as, bp, bs, o, outShape));
+        const got = run(['i32', 'i32', 'i32'], a, b, size(outShape),
+          (ap, bp, o) => binary(op, 'int32', ap, as, bp, bs, o, outShape));
         expectValues(got, reference(a, as, b, bs, I32[op]!), `${op} [${as}] [${bs}]`);
       }
     });
@@ -173,11 +179,14 @@ describe('compare and logical', () => {
         const a = floatData(size(as), 7), b = floatData(size(bs), 8);
         // Some equal values, so equality is exercised.
         for (let i = 0; i < Math.min(a.length, b.length); i += 3) b[i] = a[i]!;
-        const ref = (x: ArrayLike<number>, y: ArrayLike<number>) => reference(x, as, y, bs, (p, q) => (CMP[op](p, q) ? 1 : 0));
-        const gf = run(['f32', 'f32', 'u8'], a, b, n, (ap, bp, o) => compare(op, 'float32', ap, as, bp, bs, o, outShape));
+        const ref = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+          reference(x, as, y, bs, (p, q) => (CMP[op](p, q) ? 1 : 0));
+        const gf = run(['f32', 'f32', 'u8'], a, b, n,
+          (ap, bp, o) => compare(op, 'float32', ap, as, bp, bs, o, outShape));
         expectValues(gf, ref(a, b), `${op} f32 [${as}] [${bs}]`);
         const ai = randomInts(size(as), 9, 5), bi = randomInts(size(bs), 10, 5);
-        const gi = run(['i32', 'i32', 'u8'], ai, bi, n, (ap, bp, o) => compare(op, 'int32', ap, as, bp, bs, o, outShape));
+        const gi = run(['i32', 'i32', 'u8'], ai, bi, n,
+          (ap, bp, o) => compare(op, 'int32', ap, as, bp, bs, o, outShape));
         expectValues(gi, ref(ai, bi), `${op} i32 [${as}] [${bs}]`);
       }
     });
@@ -192,7 +201,8 @@ describe('compare and logical', () => {
         const outShape = broadcastShapes(as, bs), n = size(outShape);
         const a = randomBools(size(as), 11), b = randomBools(size(bs), 12);
         const got = run(['u8', 'u8', 'u8'], a, b, n, (ap, bp, o) => logical(op, ap, as, bp, bs, o, outShape));
-        expectValues(got, reference(a, as, b, bs, (p, q) => (LOGIC[op](p !== 0, q !== 0) ? 1 : 0)), `${op} [${as}] [${bs}]`);
+        const ref = reference(a, as, b, bs, (p, q) => (LOGIC[op](p !== 0, q !== 0) ? 1 : 0));
+        expectValues(got, ref, `${op} [${as}] [${bs}]`);
       }
     });
   }
@@ -202,6 +212,7 @@ describe('select', () => {
   const CASES: Array<[number[], number[], number[]]> = [
     [[0], [0], [0]], [[1], [1], [1]], [[5], [5], [5]], [[1023], [1023], [1023]], [[], [7, 9], [7, 9]],
     [[7, 1], [7, 9], [7, 9]], [[7, 9], [9], []], [[9], [7, 1], [1, 9]], [[2, 1, 3, 1, 5], [1, 4, 1, 6, 1], [3, 1, 5]],
+    [[1001, 3], [1001, 3], [3]], [[3], [3], [1001, 3]],
     [[600, 512], [600, 512], [512]], [[600, 1], [600, 512], [600, 512]], [[300_001], [], [300_001]],
   ];
   for (const bytes of [4, 1] as const) {
@@ -217,7 +228,8 @@ describe('select', () => {
         const got = run([kind, kind, kind], a, b, n, (ap, bp, o) => select(bytes, cp, cs, ap, as, bp, bs, o, outShape));
         release(cp);
         const ic = broadcastIndex(cs, outShape), ia = broadcastIndex(as, outShape), ib = broadcastIndex(bs, outShape);
-        expectValues(got, Array.from(ic, (ci, i) => (c[ci] !== 0 ? a[ia[i]!]! : b[ib[i]!]!)), `select [${cs}] [${as}] [${bs}]`);
+        const ref = Array.from(ic, (ci, i) => (c[ci] !== 0 ? a[ia[i]!]! : b[ib[i]!]!));
+        expectValues(got, ref, `select [${cs}] [${as}] [${bs}]`);
       }
     });
   }
@@ -235,8 +247,10 @@ describe('shapes and errors', () => {
 
   it('binary ops reject mismatched shapes, unknown ops and missing int32 kernels, naming them', () => {
     const p = putAs('f32', new Float32Array(12));
-    expect(() => binary('add', 'float32', p, [2, 3], p, [4], p, [2, 3])).toThrow(/binary add \(float32\).*a \[2,3\] and b \[4\]/);
-    expect(() => binary('mul', 'float32', p, [2, 3], p, [3], p, [3, 2])).toThrow(/output shape \[3,2\] should be \[2,3\]/);
+    expect(() => binary('add', 'float32', p, [2, 3], p, [4], p, [2, 3]))
+      .toThrow(/binary add \(float32\).*a \[2,3\] and b \[4\]/);
+    expect(() => binary('mul', 'float32', p, [2, 3], p, [3], p, [3, 2]))
+      .toThrow(/output shape \[3,2\] should be \[2,3\]/);
     expect(() => binary('div', 'int32', p, [1], p, [1], p, [1])).toThrow(/binary div \(int32\).*no int32 kernel/);
     expect(() => binary('nope' as BinaryOp, 'float32', p, [1], p, [1], p, [1])).toThrow(/unknown op/);
     expect(() => binary('add', 'float64' as 'float32', p, [1], p, [1], p, [1])).toThrow(/dtype/);
@@ -256,7 +270,8 @@ it('randomised shapes agree with the reference', () => {
     const pick = () => out.slice(Math.floor(r() * rank)).map((d) => (r() < 0.4 ? 1 : d));
     const as = pick(), bs = pick(), outShape = broadcastShapes(as, bs);
     const a = randomFloats(size(as), t), b = randomFloats(size(bs), t + 100);
-    const got = run(['f32', 'f32', 'f32'], a, b, size(outShape), (ap, bp, o) => binary('sub', 'float32', ap, as, bp, bs, o, outShape));
+    const got = run(['f32', 'f32', 'f32'], a, b, size(outShape),
+      (ap, bp, o) => binary('sub', 'float32', ap, as, bp, bs, o, outShape));
     expectValues(got, reference(a, as, b, bs, F32.sub).map(Math.fround), `[${as}] - [${bs}]`);
   }
 });

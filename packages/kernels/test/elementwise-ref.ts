@@ -109,7 +109,8 @@ export function phi64(x: number): number {
 
 /** Bit-for-bit equality of two typed arrays (NaN payloads included), failing at the first differing byte. */
 export function expectSameBytes(a: Typed, b: Typed, what = ''): void {
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   if (x.length !== y.length) throw new Error(`${what}: ${x.length} bytes vs ${y.length}`);
   for (let i = 0; i < x.length; i++) {
     if (x[i] !== y[i]) throw new Error(`${what}: byte ${i} (element ${Math.floor(i / a.BYTES_PER_ELEMENT)}) differs`);

@@ -5,7 +5,9 @@ import {
 } from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { release, setup, singleAndThreaded } from './helpers.js';
-import { EDGE_FLOATS, emptyAs, erf64, expectSameBytes, expectValues, getAs, phi64, putAs, randomInts } from './elementwise-ref.js';
+import {
+  EDGE_FLOATS, emptyAs, erf64, expectSameBytes, expectValues, getAs, phi64, putAs, randomInts,
+} from './elementwise-ref.js';
 
 beforeAll(() => setup(2));
 
@@ -101,7 +103,8 @@ describe('unary float32', () => {
 
   it('keeps the sign of zero where Math does', () => {
     const x = Float32Array.from([-0, 0]);
-    for (const op of ['neg', 'abs', 'sqrt', 'expm1', 'log1p', 'sin', 'tanh', 'erf', 'round', 'floor', 'ceil'] as UnaryOp[]) {
+    const ops: UnaryOp[] = ['neg', 'abs', 'sqrt', 'expm1', 'log1p', 'sin', 'tanh', 'erf', 'round', 'floor', 'ceil'];
+    for (const op of ops) {
       const got = runUnary(op, x);
       expect(Object.is(got[0], REF[op](-0, 0, 0)), `${op}(-0)`).toBe(true);
       expect(Object.is(got[1], REF[op](0, 0, 0)), `${op}(0)`).toBe(true);

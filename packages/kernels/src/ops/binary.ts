@@ -5,13 +5,15 @@
 // select.ts); the output may alias an input of the output's shape.
 import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast } from './broadcast.js';
 
-const ARITHMETIC = {
+/** Arithmetic ops of `binary`, named as the tfjs ops. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference' |
+  'floorDiv' | 'mod' | 'atan2';
+
+// Kernel base names (assembly/binary.ts).
+const ARITHMETIC: Record<BinaryOp, string> = {
   add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum', pow: 'pow',
   squaredDifference: 'squared_difference', floorDiv: 'floor_div', mod: 'mod', atan2: 'atan2',
-} as const;
-
-/** Arithmetic ops of `binary`, named as the tfjs ops. */
-export type BinaryOp = keyof typeof ARITHMETIC;
+};
 /** Every `BinaryOp`. */
 export const BINARY_OPS = Object.keys(ARITHMETIC) as BinaryOp[];
 /** The `BinaryOp`s with an int32 kernel (`div` and `atan2` are float-only, as tfjs casts first). */
@@ -19,24 +21,27 @@ export const INT32_BINARY_OPS: readonly BinaryOp[] = BINARY_OPS.filter((op) => o
 /** Element types of `binary` and `compare`. */
 export type NumericDtype = 'float32' | 'int32';
 
-// Work per element relative to an add, for the pool's threading decision:
-// pow, atan2 and float mod call float64 library code one lane at a time.
-const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 4, pow: 40, atan2: 40, mod: 30 };
-
-const COMPARISONS = {
-  equal: 'equal', notEqual: 'not_equal', less: 'less', lessEqual: 'less_equal', greater: 'greater',
-  greaterEqual: 'greater_equal',
-} as const;
+// Work per element relative to an add (single-thread timings of 1M), for the
+// pool's threading decision: pow, atan2 and float mod call library code one
+// lane at a time.
+const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 5, pow: 110, atan2: 240, mod: 200 };
 
 /** Comparison ops of `compare`, named as the tfjs ops. */
-export type CompareOp = keyof typeof COMPARISONS;
+export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+
+const COMPARISONS: Record<CompareOp, string> = {
+  equal: 'equal', notEqual: 'not_equal', less: 'less', lessEqual: 'less_equal', greater: 'greater',
+  greaterEqual: 'greater_equal',
+};
 /** Every `CompareOp`. */
 export const COMPARE_OPS = Object.keys(COMPARISONS) as CompareOp[];
 
-const LOGICALS = { logicalAnd: 'logical_and', logicalOr: 'logical_or', logicalXor: 'logical_xor' } as const;
-
 /** Logical ops of `logical`, named as the tfjs ops. */
-export type LogicalOp = keyof typeof LOGICALS;
+export type LogicalOp = 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
+const LOGICALS: Record<LogicalOp, string> = {
+  logicalAnd: 'logical_and', logicalOr: 'logical_or', logicalXor: 'logical_xor',
+};
 /** Every `LogicalOp`. */
 export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
 
@@ -68,7 +73,7 @@ function run2(what: string, kernel: string, a: number, aShape: readonly number[]
 export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
   const what = `wasmml binary ${op} (${dtype})`;
-  const name = ARITHMETIC[op];
+  const name = Object.hasOwn(ARITHMETIC, op) ? ARITHMETIC[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
   checkDtype(what, dtype);
   if (dtype === 'int32' && !INT32_BINARY_OPS.includes(op)) {
@@ -81,7 +86,7 @@ export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: rea
 export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
   const what = `wasmml compare ${op} (${dtype})`;
-  const name = COMPARISONS[op];
+  const name = Object.hasOwn(COMPARISONS, op) ? COMPARISONS[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
   checkDtype(what, dtype);
   run2(what, `${name}_${SUFFIX[dtype]}`, a, aShape, b, bShape, out, outShape, 4, 1, 1);
@@ -91,7 +96,7 @@ export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: r
 export function logical(op: LogicalOp, a: number, aShape: readonly number[], b: number, bShape: readonly number[],
   out: number, outShape: readonly number[]): void {
   const what = `wasmml logical ${op}`;
-  const name = LOGICALS[op];
+  const name = Object.hasOwn(LOGICALS, op) ? LOGICALS[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${LOGICAL_OPS.join(', ')}`);
   run2(what, `${name}_u8`, a, aShape, b, bShape, out, outShape, 1, 1, 1);
 }

@@ -5,22 +5,25 @@
 import { runtime } from '../runtime.js';
 import { checkAddress } from './broadcast.js';
 
-// Kernel base name and work per element (relative to an add) for the pool's
-// threading decision.
-const UNARY = {
-  neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 6], expm1: ['expm1', 8], log: ['log', 8],
-  log1p: ['log1p', 10], sqrt: ['sqrt', 2], rsqrt: ['rsqrt', 3], square: ['square', 1],
-  reciprocal: ['reciprocal', 2], sin: ['sin', 12], cos: ['cos', 12], tanh: ['tanh', 8], sigmoid: ['sigmoid', 8],
-  relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 8], selu: ['selu', 8],
-  softplus: ['softplus', 16], gelu: ['gelu', 24], geluApprox: ['gelu_approx', 10], erf: ['erf', 20],
-  clipByValue: ['clip_by_value', 1], round: ['round', 1], floor: ['floor', 1], ceil: ['ceil', 1],
-} as const satisfies Record<string, readonly [string, number]>;
-
 /**
  * Unary ops, named as the tfjs ops. `gelu` is the exact x·Φ(x) (erf form),
  * `geluApprox` the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
  */
-export type UnaryOp = keyof typeof UNARY;
+export type UnaryOp = 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' |
+  'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'softplus' |
+  'gelu' | 'geluApprox' | 'erf' | 'clipByValue' | 'round' | 'floor' | 'ceil';
+
+// Kernel base name and work per element for the pool's threading decision,
+// in units of a same-shape add (about 0.1 ns per element, memory-bound), from
+// single-thread timings of 1M elements.
+const UNARY: Record<UnaryOp, readonly [string, number]> = {
+  neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 9], expm1: ['expm1', 14], log: ['log', 15],
+  log1p: ['log1p', 19], sqrt: ['sqrt', 3], rsqrt: ['rsqrt', 5], square: ['square', 1],
+  reciprocal: ['reciprocal', 2], sin: ['sin', 17], cos: ['cos', 17], tanh: ['tanh', 16], sigmoid: ['sigmoid', 10],
+  relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 17], selu: ['selu', 17],
+  softplus: ['softplus', 20], gelu: ['gelu', 57], geluApprox: ['gelu_approx', 12], erf: ['erf', 39],
+  clipByValue: ['clip_by_value', 1], round: ['round', 1], floor: ['floor', 1], ceil: ['ceil', 1],
+};
 /** Every `UnaryOp`. */
 export const UNARY_OPS = Object.keys(UNARY) as UnaryOp[];
 /** The `UnaryOp`s with an int32 kernel (wrapping: neg and abs of -2^31 give -2^31). */
@@ -37,10 +40,10 @@ export const UNARY_GRAD_READS: Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>> = {
   round: 'none', floor: 'none', ceil: 'none',
 };
 
-const PREDICATES = { isNaN: 'is_nan', isFinite: 'is_finite', isInf: 'is_inf' } as const;
-
 /** Float class tests with a uint8 (tfjs bool) result. */
-export type PredicateOp = keyof typeof PREDICATES;
+export type PredicateOp = 'isNaN' | 'isFinite' | 'isInf';
+
+const PREDICATES: Record<PredicateOp, string> = { isNaN: 'is_nan', isFinite: 'is_finite', isInf: 'is_inf' };
 /** Every `PredicateOp`. */
 export const PREDICATE_OPS = Object.keys(PREDICATES) as PredicateOp[];
 
@@ -49,7 +52,7 @@ function checkCount(what: string, n: number): void {
 }
 
 function entry(what: string, op: UnaryOp): readonly [string, number] {
-  const e = UNARY[op];
+  const e = Object.hasOwn(UNARY, op) ? UNARY[op] : undefined;
   if (e === undefined) throw new Error(`${what}: unknown op; expected one of ${UNARY_OPS.join(', ')}`);
   return e;
 }
@@ -72,6 +75,14 @@ function params(what: string, op: UnaryOp, alpha: number | undefined, beta: numb
  * out[i] = op(x[i]) for n elements. alpha: leakyRelu slope (default 0.2), elu
  * alpha (default 1), clipByValue min; beta: clipByValue max. int32 only for
  * `INT32_UNARY_OPS`.
+ *
+ * Edge cases follow float64 Math rounded to float32 (as tfjs's cpu backend):
+ * overflow to ±Infinity, gradual underflow, NaN propagated, round half to
+ * even, sign(NaN) = 0. neg, abs, sign, sqrt, square, reciprocal, relu, relu6,
+ * leakyRelu, clipByValue, round, floor and ceil are exact; the transcendental
+ * ops are within 3.2e-7 relative of float64 (gelu 6.1e-7; the tanh-form
+ * geluApprox 1.3e-5 in its far negative tail). Measured figures per op are
+ * in assembly/math.ts.
  */
 export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number,
   alpha?: number, beta?: number): void {
@@ -92,7 +103,7 @@ export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: n
 /** out[i] = 1 or 0 (uint8) as float32 x[i] is NaN / finite / ±Infinity, for n elements. */
 export function predicate(op: PredicateOp, x: number, out: number, n: number): void {
   const what = `wasmml predicate ${op}`;
-  const name = PREDICATES[op];
+  const name = Object.hasOwn(PREDICATES, op) ? PREDICATES[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${PREDICATE_OPS.join(', ')}`);
   checkCount(what, n);
   if (n === 0) return;
