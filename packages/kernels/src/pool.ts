@@ -150,7 +150,14 @@ export class Pool {
           this.free(s);
         }
       } else {
-        fn(...args, 0, items);
+        // Calls are hot (every small op): append the range in place rather than
+        // spreading into a new array, and restore the caller's array after.
+        args.push(0, items);
+        try {
+          fn.apply(undefined, args);
+        } finally {
+          args.length -= 2;
+        }
       }
       return;
     }

@@ -3,7 +3,7 @@
 // arena; shapes are tfjs shapes, the output shape being their broadcast. Each
 // op is its own kernel (`<op>_<dtype>`, see assembly/binary.ts, compare.ts,
 // select.ts); the output may alias an input of the output's shape.
-import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast } from './broadcast.js';
+import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast, allSameShape, runFlat } from './broadcast.js';
 
 /** Arithmetic ops of `binary`, named as the tfjs ops. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference' |
@@ -56,6 +56,16 @@ function checkDtype(what: string, dtype: string): asserts dtype is NumericDtype 
 function run2(what: string, kernel: string, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[], inBytes: number, outBytes: number,
   cost: number): void {
+  if (allSameShape(outShape, [aShape, bShape])) {
+    let n = 1;
+    for (const d of outShape) n *= d;
+    if (n === 0) return;
+    checkAddress(what, 'a', a);
+    checkAddress(what, 'b', b);
+    checkAddress(what, 'out', out);
+    runFlat(kernel, [a, b], out, n, cost);
+    return;
+  }
   const n = checkBroadcast(what, outShape, [aShape, bShape], ['a', 'b']);
   if (n === 0) return;
   checkAddress(what, 'a', a);

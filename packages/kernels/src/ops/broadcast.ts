@@ -85,6 +85,18 @@ export function broadcastLayout(outShape: readonly number[],
 }
 
 /** Checks the shapes of a broadcasting op and returns the element count of the output. */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether every input already has the output's shape (the common, fast case). */
+export function allSameShape(outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>): boolean {
+  for (const s of shapes) if (!sameShape(s, outShape)) return false;
+  return isShape(outShape);
+}
+
 export function checkBroadcast(what: string, outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>,
   names: readonly string[]): number {
   checkShape(`${what}: output`, outShape);
@@ -126,6 +138,16 @@ export function checkAddress(what: string, name: string, p: number): void {
  * sizes and each input's strides padded to KERNEL_RANK dims. Layouts deeper
  * than that loop over their outer dims here, one pool job per inner block.
  */
+/**
+ * Runs a broadcasting kernel over contiguous same-shape inputs of n elements:
+ * one dim of n, unit strides — without building a layout (per-op dispatch cost).
+ */
+export function runFlat(kernel: string, addrs: readonly number[], out: number, n: number, cost: number): void {
+  const args: number[] = [...addrs, out, n, 1, 1, 1, 1, 1];
+  for (let i = 0; i < addrs.length; i++) args.push(1, 0, 0, 0, 0, 0);
+  runtime().pool.run(kernel, args, n, { cost });
+}
+
 export function runBroadcast(kernel: string, addrs: readonly number[], out: number, outBytes: number,
   inBytes: readonly number[], layout: BroadcastLayout, cost: number): void {
   if (runWidened(kernel, addrs, out, outBytes, inBytes, layout, cost)) return;
