@@ -38,3 +38,7 @@ export {
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions } from './ops/conv.js';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter } from './ops/depthwise.js';
 export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';
+export {
+  mfTrainEpoch, bprTrainEpoch, mfPredict, type MfBuffers, type MfAdamBuffers, type MfLayout, type MfSamples,
+  type BprNegatives, type SparseRule, type SparseSgdRule, type SparseAdamRule,
+} from './ops/mf.js';
