@@ -123,6 +123,22 @@ const ADAM: i32 = 1;
   return <f32>1 - load<f32>(pw + (<usize>lane << 2));
 }
 
+// SGD on one vector (w lanes) of p_u and q_i, both from their old values.
+@inline function mfSgdVec(pa: usize, qa: usize, w: i32, e: v128, vlr: v128, vreg: v128): void {
+  const p = ld(pa, w), q = ld(qa, w);
+  st(pa, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(f32x4.mul(e, q), f32x4.mul(vreg, p)))), w);
+  st(qa, f32x4.add(q, f32x4.mul(vlr, f32x4.sub(f32x4.mul(e, p), f32x4.mul(vreg, q)))), w);
+}
+
+// BPR SGD on one vector of p_u, q_i, q_j at byte offset o.
+@inline function bprSgdVec(pu: usize, qi: usize, qj: usize, o: usize, w: i32, vg: v128, vlr: v128, vreg: v128): void {
+  const p = ld(pu + o, w), a = ld(qi + o, w), c = ld(qj + o, w);
+  const gp = f32x4.mul(vg, p);
+  st(pu + o, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(f32x4.mul(vg, f32x4.sub(a, c)), f32x4.mul(vreg, p)))), w);
+  st(qi + o, f32x4.add(a, f32x4.mul(vlr, f32x4.sub(gp, f32x4.mul(vreg, a)))), w);
+  st(qj + o, f32x4.add(c, f32x4.mul(vlr, f32x4.sub(f32x4.neg(gp), f32x4.mul(vreg, c)))), w);
+}
+
 // One rating: err = r - (mu + bu + bi + p·q); then Surprise's SVD update,
 //   bu += lrB (err - regB bu), bi likewise,
 //   p += lr (err q - reg p), q += lr (err p - reg q)   (both from the old values);
@@ -146,12 +162,9 @@ const ADAM: i32 = 1;
     if (bu) store<f32>(bu, load<f32>(bu) + lrB * (err - regB * load<f32>(bu)));
     if (bi) store<f32>(bi, load<f32>(bi) + lrB * (err - regB * load<f32>(bi)));
     const e = f32x4.splat(err), vlr = f32x4.splat(lr), vreg = f32x4.splat(reg);
-    for (let f = 0; f < k; f += 4) {
-      const o = <usize>f << 2, w = k - f;
-      const p = ld(pu + o, w), q = ld(qi + o, w);
-      st(pu + o, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(f32x4.mul(e, q), f32x4.mul(vreg, p)))), w);
-      st(qi + o, f32x4.add(q, f32x4.mul(vlr, f32x4.sub(f32x4.mul(e, p), f32x4.mul(vreg, q)))), w);
-    }
+    let f = 0;
+    for (; f + 4 <= k; f += 4) mfSgdVec(pu + (<usize>f << 2), qi + (<usize>f << 2), 4, e, vlr, vreg);
+    if (f < k) mfSgdVec(pu + (<usize>f << 2), qi + (<usize>f << 2), k - f, e, vlr, vreg);
   } else {
     const pwU = stepPowers(addr(table, 20) + (<usize>u << 3), b1, b2);
     const pwI = stepPowers(addr(table, 21) + (<usize>i << 3), b1, b2);
@@ -166,13 +179,14 @@ const ADAM: i32 = 1;
     const veps = f32x4.splat(eps);
     const mpu = addr(table, 12) + <usize>u * rowBytes, vpu = addr(table, 13) + <usize>u * rowBytes;
     const mqi = addr(table, 14) + <usize>i * rowBytes, vqi = addr(table, 15) + <usize>i * rowBytes;
+    const vcu1 = f32x4.splat(cu1), vcu2 = f32x4.splat(cu2), vci1 = f32x4.splat(ci1), vci2 = f32x4.splat(ci2);
     for (let f = 0; f < k; f += 4) {
       const o = <usize>f << 2, w = k - f;
       const p = ld(pu + o, w), q = ld(qi + o, w);
       const gp = f32x4.sub(f32x4.mul(vreg, p), f32x4.mul(e, q));
       const gq = f32x4.sub(f32x4.mul(vreg, q), f32x4.mul(e, p));
-      st(pu + o, adamVec(p, gp, mpu + o, vpu + o, w, vb1, vob1, vb2, vob2, f32x4.splat(cu1), f32x4.splat(cu2), veps, negLr), w);
-      st(qi + o, adamVec(q, gq, mqi + o, vqi + o, w, vb1, vob1, vb2, vob2, f32x4.splat(ci1), f32x4.splat(ci2), veps, negLr), w);
+      st(pu + o, adamVec(p, gp, mpu + o, vpu + o, w, vb1, vob1, vb2, vob2, vcu1, vcu2, veps, negLr), w);
+      st(qi + o, adamVec(q, gq, mqi + o, vqi + o, w, vb1, vob1, vb2, vob2, vci1, vci2, veps, negLr), w);
     }
   }
   return <f64>err * <f64>err;
@@ -215,14 +229,9 @@ const ADAM: i32 = 1;
       store<f32>(bj, load<f32>(bj) + lrB * (-g - regB * load<f32>(bj)));
     }
     const vlr = f32x4.splat(lr);
-    for (let f = 0; f < k; f += 4) {
-      const o = <usize>f << 2, w = k - f;
-      const p = ld(pu + o, w), a = ld(qi + o, w), c = ld(qj + o, w);
-      const gp = f32x4.mul(vg, p);
-      st(pu + o, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(f32x4.mul(vg, f32x4.sub(a, c)), f32x4.mul(vreg, p)))), w);
-      st(qi + o, f32x4.add(a, f32x4.mul(vlr, f32x4.sub(gp, f32x4.mul(vreg, a)))), w);
-      st(qj + o, f32x4.add(c, f32x4.mul(vlr, f32x4.sub(f32x4.neg(gp), f32x4.mul(vreg, c)))), w);
-    }
+    let f = 0;
+    for (; f + 4 <= k; f += 4) bprSgdVec(pu, qi, qj, <usize>f << 2, 4, vg, vlr, vreg);
+    if (f < k) bprSgdVec(pu, qi, qj, <usize>f << 2, k - f, vg, vlr, vreg);
   } else {
     const pwU = stepPowers(addr(table, 20) + (<usize>u << 3), b1, b2);
     const pwI = stepPowers(addr(table, 21) + (<usize>i << 3), b1, b2);
@@ -241,6 +250,8 @@ const ADAM: i32 = 1;
     const mQ = addr(table, 14), vQ = addr(table, 15);
     const mqi = mQ + <usize>i * rowBytes, vqi = vQ + <usize>i * rowBytes;
     const mqj = mQ + <usize>j * rowBytes, vqj = vQ + <usize>j * rowBytes;
+    const vcu1 = f32x4.splat(cu1), vcu2 = f32x4.splat(cu2), vci1 = f32x4.splat(ci1), vci2 = f32x4.splat(ci2);
+    const vcj1 = f32x4.splat(cj1), vcj2 = f32x4.splat(cj2);
     for (let f = 0; f < k; f += 4) {
       const o = <usize>f << 2, w = k - f;
       const p = ld(pu + o, w), a = ld(qi + o, w), c = ld(qj + o, w);
@@ -248,9 +259,9 @@ const ADAM: i32 = 1;
       const gu = f32x4.sub(f32x4.mul(vreg, p), f32x4.mul(vg, f32x4.sub(a, c)));
       const gi = f32x4.sub(f32x4.mul(vreg, a), gp);
       const gj = f32x4.add(f32x4.mul(vreg, c), gp);
-      st(pu + o, adamVec(p, gu, mpu + o, vpu + o, w, vb1, vob1, vb2, vob2, f32x4.splat(cu1), f32x4.splat(cu2), veps, negLr), w);
-      st(qi + o, adamVec(a, gi, mqi + o, vqi + o, w, vb1, vob1, vb2, vob2, f32x4.splat(ci1), f32x4.splat(ci2), veps, negLr), w);
-      st(qj + o, adamVec(c, gj, mqj + o, vqj + o, w, vb1, vob1, vb2, vob2, f32x4.splat(cj1), f32x4.splat(cj2), veps, negLr), w);
+      st(pu + o, adamVec(p, gu, mpu + o, vpu + o, w, vb1, vob1, vb2, vob2, vcu1, vcu2, veps, negLr), w);
+      st(qi + o, adamVec(a, gi, mqi + o, vqi + o, w, vb1, vob1, vb2, vob2, vci1, vci2, veps, negLr), w);
+      st(qj + o, adamVec(c, gj, mqj + o, vqj + o, w, vb1, vob1, vb2, vob2, vcj1, vcj2, veps, negLr), w);
     }
   }
   return softplus(-<f64>x);

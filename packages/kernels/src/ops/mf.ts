@@ -196,17 +196,18 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
     if (!Number.isInteger(v) || v < 0) fail(op, `${k} = ${v}, expected an integer >= 0`);
   }
   const cells = strata * blocks;
-  const offsets = i32View(layout.offsets, cells + 1).slice();
+  // Views, not copies: nothing below allocates in the arena, so they stay valid.
+  const offsets = i32View(layout.offsets, cells + 1);
   if (offsets[0] !== 0 || offsets[cells] !== positions) {
     fail(op, `offsets must run from 0 to positions (${positions}), got ${offsets[0]} .. ${offsets[cells]}`);
   }
   for (let c = 0; c < cells; c++) {
     if (offsets[c + 1]! < offsets[c]!) fail(op, `offsets decrease at block ${c} (${offsets[c]} > ${offsets[c + 1]})`);
   }
-  const order = i32View(layout.order, positions).slice();
-  const users = i32View(s.users, s.count).slice(), items = i32View(s.items, s.count).slice();
+  const order = i32View(layout.order, positions);
+  const users = i32View(s.users, s.count), items = i32View(s.items, s.count);
   const per = neg?.perSample ?? 0;
-  const negs = neg ? i32View(neg.negatives, positions * per).slice() : undefined;
+  const negs = neg ? i32View(neg.negatives, positions * per) : undefined;
   // owner[row] = the last (stratum * blocks + block + 1) that touched it; a row
   // seen earlier in the same stratum under another block is a conflict.
   const userOwner = new Int32Array(b.numUsers), itemOwner = new Int32Array(b.numItems);
