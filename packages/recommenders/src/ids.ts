@@ -5,6 +5,14 @@
 /** An original id: a number or a string. */
 export type Id = number | string;
 
+/** A column of raw ids turned into dense indices. */
+export interface IndexedColumn {
+  /** The ids in order of first appearance. */
+  map: IdMap;
+  /** The dense index of every row. */
+  indices: Int32Array;
+}
+
 /** A bijection between original ids and dense indices 0..size-1. */
 export class IdMap {
   private readonly ids: Id[];
@@ -24,7 +32,7 @@ export class IdMap {
    * Dense indices for a column of raw ids, numbered in order of first
    * appearance; returns the map and the index of every row.
    */
-  static fromColumn(raw: ArrayLike<Id>): { map: IdMap; indices: Int32Array } {
+  static fromColumn(raw: ArrayLike<Id>): IndexedColumn {
     const seen = new Map<Id, number>();
     const order: Id[] = [];
     const indices = new Int32Array(raw.length);

@@ -6,7 +6,7 @@
  * beside every result; top-K serving with cold-start answers; save and load.
  * @packageDocumentation
  */
-export { IdMap, type Id } from './ids.js';
+export { IdMap, type Id, type IndexedColumn } from './ids.js';
 export {
   toInteractions, UserItems, type InteractionData, type Interactions, type Column,
 } from './data/interactions.js';
@@ -19,10 +19,12 @@ export {
   hitRateAtK, precisionAtK, recallAtK, ndcgAtK, averagePrecisionAtK, coverageAtK, type Relevant,
 } from './metrics/ranking.js';
 export { topK } from './serving/topk.js';
-export { Recommender, type Recommendation, type RecommendOptions, type RecommenderConfig } from './models/base.js';
+export { Recommender, type Recommendation, type RecommendOptions, type RecommenderConfig, type ItemVectors } from './models/base.js';
 export { type FactorConfig } from './models/factors.js';
 export { MatrixFactorization, matrixFactorization, type MatrixFactorizationConfig, type MfFitOptions } from './models/mf.js';
-export { type ModelArtifacts, type ArtifactMeta, type ArrayEntry, type ArtifactArrays } from './io/artifacts.js';
+export {
+  type ModelArtifacts, type ArtifactMeta, type ArrayEntry, type ArtifactArrays, type ShapedArray, type SavedState,
+} from './io/artifacts.js';
 export { type TrainHistory, type EpochLogs, type FitCallbacks, type BaseFitOptions } from './train/history.js';
 export { PopularityModel, popularity } from './models/popularity.js';
 export { BprModel, bpr, type BprConfig, type BprFitOptions } from './models/bpr.js';

@@ -111,8 +111,12 @@ export class UserItems {
   /** Item indices, sorted within each user, without duplicates. */
   readonly items: Int32Array;
 
+  /** Number of users (rows). */
+  readonly numUsers: number;
+
   /** Builds from interactions (duplicates collapse); users beyond numUsers are dropped. */
-  constructor(users: Int32Array, items: Int32Array, readonly numUsers: number) {
+  constructor(users: Int32Array, items: Int32Array, numUsers: number) {
+    this.numUsers = numUsers;
     const counts = new Int32Array(numUsers + 1);
     for (let k = 0; k < users.length; k++) if (users[k]! < numUsers) counts[users[k]! + 1]!++;
     for (let u = 0; u < numUsers; u++) counts[u + 1]! += counts[u]!;

@@ -2,8 +2,24 @@
 // each array sits) plus one binary buffer holding the arrays back to back,
 // little-endian float32 / int32 (the byte order of every supported runtime).
 
+/** One array of a model and its shape. */
+export interface ShapedArray {
+  /** The elements, row-major. */
+  data: Float32Array | Int32Array;
+  /** Dimensions. */
+  shape: number[];
+}
+
 /** Named arrays of a model. */
-export type ArtifactArrays = Record<string, { data: Float32Array | Int32Array; shape: number[] }>;
+export type ArtifactArrays = Record<string, ShapedArray>;
+
+/** What a model saves of itself: its config and its arrays. */
+export interface SavedState {
+  /** Hyper-parameters and anything else needed to rebuild the model. */
+  config: Record<string, unknown>;
+  /** The model's arrays by name. */
+  arrays: ArtifactArrays;
+}
 
 /** Where one array sits in the weights buffer. */
 export interface ArrayEntry {

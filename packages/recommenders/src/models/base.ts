@@ -5,7 +5,7 @@
 import { IdMap, toIdMap, type Id } from '../ids.js';
 import { itemCounts, UserItems, type Interactions } from '../data/interactions.js';
 import { topK } from '../serving/topk.js';
-import type { ArtifactArrays, ModelArtifacts } from '../io/artifacts.js';
+import type { ArtifactArrays, ModelArtifacts, SavedState } from '../io/artifacts.js';
 import { packArtifacts } from '../io/artifacts.js';
 import { saveArtifacts } from '../io/files.js';
 
@@ -37,6 +37,14 @@ export interface RecommenderConfig {
   userIds?: IdMap | ArrayLike<Id>;
   /** Original id of each item index, saved with the model. */
   itemIds?: IdMap | ArrayLike<Id>;
+}
+
+/** Item vectors of a model, compared by cosine in similarItems. */
+export interface ItemVectors {
+  /** [numItems, dim] row-major. */
+  data: Float32Array;
+  /** Vector length. */
+  dim: number;
 }
 
 /** Users scored per block in batch scoring: bounds the scores buffer to about 16 MB. */
@@ -78,10 +86,10 @@ export abstract class Recommender {
   protected abstract scoreAllItems(users: Int32Array): Float32Array;
 
   /** @internal Item vectors [numItems, dim] for similarItems, or undefined (popularity answers). */
-  protected abstract itemVectors(): { data: Float32Array; dim: number } | undefined;
+  protected abstract itemVectors(): ItemVectors | undefined;
 
   /** @internal The model's own config and arrays, for saving. */
-  protected abstract saveState(): { config: Record<string, unknown>; arrays: ArtifactArrays };
+  protected abstract saveState(): SavedState;
 
   /** Frees the model's tensors. */
   abstract dispose(): void;

@@ -4,6 +4,7 @@
 // by SGD or sparse Adam in one fused kernel pass per epoch. With several
 // negative candidates per triple the kernel trains on the one the model
 // currently scores highest (dynamic negative sampling, Zhang et al. 2013).
+import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import { bprTrainEpoch, dispose, mfAdamState, tensor, type SparseRule } from '@wasmml/tensor';
 import { toInteractions, type InteractionData } from '../data/interactions.js';
@@ -97,9 +98,11 @@ export class BprModel extends FactorModel {
         for (let p = 0; p < d.count; p++) {
           const idx = lay.order[p]!, u = d.users[idx]!, i = d.items[idx]!;
           const pool = strat.groupItems[strat.itemGroup[i]!]!;
-          // No negative left in the group: the positive itself, which the kernel skips.
-          for (let c = 0; c < per; c++) negs[p * per + c] = sampleNegative(rng, pool, seen, u);
-          for (let c = 0; c < per; c++) if (negs[p * per + c]! < 0) negs[p * per + c] = i;
+          for (let c = 0; c < per; c++) {
+            const j = sampleNegative(rng, pool, seen, u);
+            // No negative left in the group: the positive itself, which the kernel skips.
+            negs[p * per + c] = j < 0 ? i : j;
+          }
         }
         const order = tensor(lay.order, [d.count], 'int32'), offsets = tensor(lay.offsets, [lay.offsets.length], 'int32');
         const negT = tensor(negs, [d.count, per], 'int32');
@@ -118,7 +121,7 @@ export class BprModel extends FactorModel {
     return log.result;
   }
 
-  protected saveState() {
+  protected saveState(): SavedState {
     return {
       config: { factors: this.factors, itemBias: this.itemBias, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed },
       arrays: this.factorArrays(),

@@ -7,6 +7,7 @@ import {
 } from '@wasmml/tensor';
 import type { ArtifactArrays } from '../io/artifacts.js';
 import { Recommender, type RecommenderConfig } from './base.js';
+import type { ItemVectors } from './base.js';
 
 /** Options shared by factor models. */
 export interface FactorConfig extends RecommenderConfig {
@@ -22,11 +23,11 @@ export interface FactorConfig extends RecommenderConfig {
 export abstract class FactorModel extends Recommender {
   /** Latent dimension. */
   readonly factors: number;
-  /** @internal */
+  /** The factor and bias variables (updated in place by training). */
   readonly vars: MfVariables;
   /** @internal Added to every score (MF: the global mean rating). */
   protected offset = 0;
-  /** @internal */
+  /** Seed of the initialisation and of training. */
   protected readonly seed: number;
 
   constructor(config: FactorConfig, defaults: { factors: number; initStd: number }, biases: { user: boolean; item: boolean },
@@ -95,7 +96,7 @@ export abstract class FactorModel extends Recommender {
     return out;
   }
 
-  protected itemVectors(): { data: Float32Array; dim: number } {
+  protected itemVectors(): ItemVectors {
     return { data: this.vars.itemFactors.dataSync() as Float32Array, dim: this.factors };
   }
 

@@ -2,6 +2,7 @@
 // model of Surprise's SVD): r̂ = mu + b_u + b_i + p_u · q_i, trained on
 // squared error with L2 by per-rating SGD or sparse Adam in one fused kernel
 // pass per epoch.
+import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import { dispose, mfAdamState, mfTrainEpoch, Tensor, tensor, type SparseRule } from '@wasmml/tensor';
 import { toInteractions, type Column, type InteractionData } from '../data/interactions.js';
@@ -155,7 +156,7 @@ export class MatrixFactorization extends FactorModel {
     return asTensor ? tensor(out, [out.length], 'float32') : out;
   }
 
-  protected saveState() {
+  protected saveState(): SavedState {
     return {
       config: {
         factors: this.factors, biases: this.biases, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed,

@@ -3,6 +3,7 @@
 // concatenated embeddings through ReLU layers), joined by one output unit;
 // trained as a layers model on observed interactions against uniformly
 // sampled unobserved items (label 0) with binary cross-entropy and Adam.
+import type { ArtifactArrays, SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import { input, layers, losses, model as functionalModel, initializers, type LayersModel, type SymbolicTensor } from '@wasmml/layers';
 import { adam } from '@wasmml/optimizers';
@@ -11,6 +12,7 @@ import { toInteractions, type InteractionData } from '../data/interactions.js';
 import { allIndices, sampleNegative } from '../data/negatives.js';
 import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
 import { Recommender, type RecommenderConfig } from './base.js';
+import type { ItemVectors } from './base.js';
 
 /** Configuration of {@link neuMF}. */
 export interface NeuMFConfig extends RecommenderConfig {
@@ -167,13 +169,13 @@ export class NeuMF extends Recommender {
   }
 
   /** GMF item embeddings: the item side of the model's matrix-factorisation part. */
-  protected itemVectors(): { data: Float32Array; dim: number } {
+  protected itemVectors(): ItemVectors {
     const w = this.net.getLayer('gmf_item').weights[0]!;
     return { data: w.dataSync() as Float32Array, dim: this.gmfDim };
   }
 
-  protected saveState() {
-    const arrays: Record<string, { data: Float32Array; shape: number[] }> = {};
+  protected saveState(): SavedState {
+    const arrays: ArtifactArrays = {};
     this.net.weights.forEach((w, k) => (arrays[`w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
     return { config: { gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed }, arrays };
   }

@@ -1,5 +1,6 @@
 // The popularity baseline: every user gets the items with the most training
 // interactions. The reference every ranking result is reported beside.
+import type { SavedState } from '../io/artifacts.js';
 import { toInteractions, type InteractionData } from '../data/interactions.js';
 import { Recommender, type RecommenderConfig } from './base.js';
 
@@ -35,7 +36,7 @@ export class PopularityModel extends Recommender {
     return undefined;
   }
 
-  protected saveState() {
+  protected saveState(): SavedState {
     return { config: {}, arrays: {} };
   }
 

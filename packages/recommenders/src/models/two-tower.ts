@@ -6,6 +6,7 @@
 // negatives of the other rows, with the logQ correction (subtract the log of
 // each item's sampling probability, here its training frequency) and the
 // accidental hits (the same item twice in a batch) masked out.
+import type { ArtifactArrays, SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import { input, layers, model as functionalModel, initializers, type LayersModel, type SymbolicTensor } from '@wasmml/layers';
 import { adam, type Optimizer } from '@wasmml/optimizers';
@@ -15,6 +16,7 @@ import { toInteractions, type InteractionData } from '../data/interactions.js';
 import { inBatchSoftmaxLoss, l2Normalize } from '../train/in-batch.js';
 import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
 import { Recommender, type RecommenderConfig } from './base.js';
+import type { ItemVectors } from './base.js';
 
 /** Row features: a [rows, width] row-major array, or one array per row. */
 export type FeatureMatrix = Float32Array | number[][];
@@ -211,12 +213,12 @@ export class TwoTower extends Recommender {
     return tidy(() => ops.matMul(tensor(uv, [users.length, dim]), tensor(iv, [this.numItems, dim]), false, true).dataSync() as Float32Array);
   }
 
-  protected itemVectors(): { data: Float32Array; dim: number } {
+  protected itemVectors(): ItemVectors {
     return { data: this.allItemVectors(), dim: this.cfg.outputDim };
   }
 
-  protected saveState() {
-    const arrays: Record<string, { data: Float32Array; shape: number[] }> = {};
+  protected saveState(): SavedState {
+    const arrays: ArtifactArrays = {};
     for (const [side, t] of [['user', this.userTower], ['item', this.itemTower]] as const) {
       t.weights.forEach((w, k) => (arrays[`${side}.w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
     }

@@ -43,7 +43,17 @@ export class Stratifier {
   readonly groupItems: Int32Array[];
   private readonly cellOf: Int32Array;
 
-  constructor(readonly users: Int32Array, readonly items: Int32Array, numUsers: number, numItems: number, readonly blocks: number) {
+  /** User of each sample. */
+  readonly users: Int32Array;
+  /** Item of each sample. */
+  readonly items: Int32Array;
+  /** Number of groups B. */
+  readonly blocks: number;
+
+  constructor(users: Int32Array, items: Int32Array, numUsers: number, numItems: number, blocks: number) {
+    this.users = users;
+    this.items = items;
+    this.blocks = blocks;
     if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`Stratifier: blocks = ${blocks}, expected an integer >= 1`);
     const cu = new Int32Array(numUsers), ci = new Int32Array(numItems);
     for (let k = 0; k < users.length; k++) { cu[users[k]!]!++; ci[items[k]!]!++; }
