@@ -22,7 +22,10 @@ export interface RankingOptions {
   protocol?: 'sampled' | 'full';
   /** Cut-off K (default 10). */
   k?: number;
-  /** Negatives per held-out item in the sampled protocol (default 99). */
+  /**
+   * Negatives per held-out item in the sampled protocol (default 99). A case
+   * whose user has fewer unseen items than this is left out (see `cases`).
+   */
   negatives?: number;
   /** Seed of the negative sampling (default 0). */
   seed?: Seed;
@@ -52,7 +55,7 @@ export interface RankingReport {
   protocol: 'sampled' | 'full';
   /** The cut-off. */
   k: number;
-  /** Cases averaged over: held-out interactions (sampled) or users (full). */
+  /** Cases averaged over: held-out interactions (sampled) or users (full); metrics are NaN when 0. */
   cases: number;
   /** The model's metrics. */
   metrics: RankingMetrics;
@@ -64,7 +67,8 @@ export interface RankingReport {
 
 function mean(sums: RankingMetrics, n: number): RankingMetrics {
   const out = { ...sums };
-  for (const k of Object.keys(out) as Array<keyof RankingMetrics>) if (k !== 'coverage') out[k] = n ? out[k] / n : 0;
+  // No case to average over: NaN, not a misleading 0.
+  for (const k of Object.keys(out) as Array<keyof RankingMetrics>) if (k !== 'coverage') out[k] = n ? out[k] / n : Number.NaN;
   return out;
 }
 

@@ -71,6 +71,8 @@ export abstract class Recommender {
   protected seen: UserItems | undefined;
   /** @internal Training interaction count per item (set by fit). */
   protected popularity: Float32Array | undefined;
+  /** @internal Fits so far: each fit draws from its own seeded stream, so a second fit does not repeat the first's order. */
+  protected fits = 0;
 
   constructor(config: RecommenderConfig, op: string) {
     this.numUsers = checkSize(config.numUsers, 'numUsers', op);

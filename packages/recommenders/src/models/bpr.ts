@@ -87,7 +87,7 @@ export class BprModel extends FactorModel {
     this.observe(d);
     const seen = this.seen!;
     const strat = new Stratifier(d.users, d.items, this.numUsers, this.numItems, blocks);
-    const rng = new Random(`${this.seed}:bpr-fit`);
+    const rng = new Random(`${this.seed}:bpr-fit:${this.fits++}`);
     const samples = { users: tensor(d.users, [d.count], 'int32'), items: tensor(d.items, [d.count], 'int32') };
     const state = type === 'adam' ? mfAdamState(this.vars) : undefined;
     const log = new EpochLog('bpr', { ...opts, epochs });

@@ -110,7 +110,7 @@ export class MatrixFactorization extends FactorModel {
     this.ratingRange ??= [lo, hi];
 
     const strat = new Stratifier(d.users, d.items, this.numUsers, this.numItems, blocks);
-    const rng = new Random(`${this.seed}:mf-fit`);
+    const rng = new Random(`${this.seed}:mf-fit:${this.fits++}`);
     const samples = { users: tensor(d.users, [d.count], 'int32'), items: tensor(d.items, [d.count], 'int32'), ratings: tensor(d.ratings, [d.count], 'float32') };
     const state = type === 'adam' ? mfAdamState(this.vars) : undefined;
     const log = new EpochLog('matrixFactorization', { ...opts, epochs });

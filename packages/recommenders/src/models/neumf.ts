@@ -108,7 +108,7 @@ export class NeuMF extends Recommender {
     this.observe(d);
     const seen = this.seen!;
     const pool = allIndices(this.numItems);
-    const rng = new Random(`${this.seed}:neumf-fit`);
+    const rng = new Random(`${this.seed}:neumf-fit:${this.fits++}`);
     const n = d.count * (1 + negatives);
     const log = new EpochLog('neuMF', { ...opts, epochs });
     for (let epoch = 0; epoch < epochs; epoch++) {

@@ -152,7 +152,7 @@ export class TwoTower extends Recommender {
     const correct = opts.samplingCorrection ?? true;
     const logQ = Float32Array.from(this.popularity!, (c) => Math.log(Math.max(c, 1) / d.count));
     const vars = [...this.userTower.trainableWeights, ...this.itemTower.trainableWeights];
-    const rng = new Random(`${this.cfg.seed}:two-tower-fit`);
+    const rng = new Random(`${this.cfg.seed}:two-tower-fit:${this.fits++}`);
     const log = new EpochLog('twoTower', { ...opts, epochs });
     for (let epoch = 0; epoch < epochs; epoch++) {
       const perm = rng.permutation(d.count);
