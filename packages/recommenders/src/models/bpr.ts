@@ -63,6 +63,11 @@ export class BprModel extends FactorModel {
     this.biasL2 = nonNegative(config.biasL2 ?? this.l2, 'biasL2', 'bpr');
   }
 
+  /** Items never interacted with were still trained (as negatives): their scores stand. */
+  protected override get untrainedItemsAreCold(): boolean {
+    return false;
+  }
+
   /**
    * Trains on observed interactions `users`, `items` (dense indices; ratings,
    * if any, are ignored). Negatives are drawn uniformly among the items the

@@ -63,11 +63,21 @@ export abstract class FactorModel extends Recommender {
     };
   }
 
-  /** @internal Users and items the model does not know become -1 (cold start inside the kernel). */
+  /**
+   * @internal Whether items without a training interaction score as cold
+   * (the user side only). True for explicit MF, whose rows for such items were
+   * never updated; false for BPR, whose negatives train every item.
+   */
+  protected get untrainedItemsAreCold(): boolean {
+    return true;
+  }
+
+  /** @internal Users and items to treat as unknown become -1 (cold start inside the kernel). */
   protected coldIds(users: Int32Array, items: Int32Array): [Int32Array, Int32Array] {
+    const cold = this.untrainedItemsAreCold;
     return [
       users.map((u) => (this.isKnownUser(u) ? u : -1)),
-      items.map((i) => (this.isKnownItem(i) ? i : -1)),
+      items.map((i) => (cold ? this.isKnownItem(i) : i >= 0 && i < this.numItems) ? i : -1),
     ];
   }
 
@@ -85,7 +95,7 @@ export abstract class FactorModel extends Recommender {
         .dataSync() as Float32Array;
     });
     const bu = this.vars.userBias?.dataSync() as Float32Array | undefined;
-    const pop = this.popularity;
+    const pop = this.untrainedItemsAreCold ? this.popularity : undefined;
     for (let r = 0; r < users.length; r++) {
       const add = this.offset + (bu ? bu[users[r]!]! : 0);
       const row = out.subarray(r * this.numItems, (r + 1) * this.numItems);
