@@ -50,7 +50,9 @@ export abstract class FactorModel extends Recommender {
         throw new Error(`loadRecommender: ${op} array ${name} is missing or not float32 of shape [${shape}]`);
       }
       const t = tensor(saved ?? init(), shape, 'float32');
-      const x = variable(t, true);
+      // Not trainable by autograd: the fused kernels update them, and a
+      // variableGrads() over all trainable variables elsewhere should not see them.
+      const x = variable(t, false);
       t.dispose();
       return x;
     };
