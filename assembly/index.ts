@@ -49,3 +49,4 @@ export {
 export {
   select_i32, select_u8
 } from './select';
+export { mf_sgd_f32, mf_adam_f32, bpr_sgd_f32, bpr_adam_f32, mf_predict_f32 } from './mf';

@@ -50,3 +50,7 @@ export {
 } from './ops/xent.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
+export {
+  mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
+  type SparseRule, type SparseSgdRule, type SparseAdamRule,
+} from './ops/mf.js';
