@@ -2,7 +2,8 @@
 // sleep in Atomics.wait on a generation counter; a job is written into the
 // control block and announced with one Atomics.notify — no postMessage per
 // call. The calling thread always takes the first range itself.
-import { CTL, MAX_ARGS, MAX_THREADS } from './control.js';
+import { CTL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS } from './control.js';
+import { runChunks } from './worker-loop.js';
 import type { Platform, PoolWorker } from './platform/types.js';
 
 export interface RunOptions {
@@ -54,7 +55,11 @@ export class Pool {
     private readonly free: (ptr: number) => void,
   ) {
     names.forEach((n, i) => this.index.set(n, i));
+    this.fnTable = names.map((n) => exports[n]!);
   }
+
+  /** Kernels by index, as the workers hold them. */
+  private readonly fnTable: Kernel[];
 
   /** Threads that take part in a split job right now (1 + started workers). */
   get size(): number {
@@ -176,24 +181,25 @@ export class Pool {
       ctl[CTL.PARTICIPANTS] = p;
       ctl[CTL.ERROR] = 0;
       ctl[CTL.HAS_SCRATCH] = scratchBytes > 0 ? 1 : 0;
-      for (let t = 0; t < p; t++) {
-        const r = CTL.RANGES + t * 3;
-        ctl[r] = Math.floor((t * items) / p);
-        ctl[r + 1] = Math.floor(((t + 1) * items) / p);
-        ctl[r + 2] = scratch + t * scratchBytes;
+      for (let t = 0; t < p; t++) ctl[CTL.SCRATCH + t] = scratch + t * scratchBytes;
+      // Four chunks per thread: enough to even out uneven items and late wake-ups.
+      const chunks = Math.min(items, 4 * p, MAX_CHUNKS);
+      ctl[CTL.CHUNKS] = chunks;
+      const gen = (ctl[CTL.GEN]! + 1) | 0;
+      for (let k = 0; k < chunks; k++) {
+        ctl[CTL.RANGES + 2 * k] = Math.floor((k * items) / chunks);
+        ctl[CTL.RANGES + 2 * k + 1] = Math.floor(((k + 1) * items) / chunks);
+        ctl[CTL.CLAIM + k] = gen;
       }
-      Atomics.store(ctl, CTL.PENDING, p - 1);
-      Atomics.add(ctl, CTL.GEN, 1);
+      Atomics.store(ctl, CTL.DONE, 0);
+      Atomics.store(ctl, CTL.GEN, gen);
       Atomics.notify(ctl, CTL.GEN);
       let mainError: unknown;
-      try {
-        if (scratchBytes > 0) fn(...args, scratch, 0, ctl[CTL.RANGES + 1]!);
-        else fn(...args, 0, ctl[CTL.RANGES + 1]!);
-      } catch (e) {
-        mainError = e;
-      }
-      this.waitDone(ctl);
-      if (mainError) throw mainError;
+      runChunks(ctl, this.args!, this.fnTable, 0, gen, (e: unknown) => {
+        if (mainError === undefined) mainError = e;
+      });
+      this.waitDone(ctl, chunks);
+      if (mainError !== undefined) throw mainError;
       const failed = ctl[CTL.ERROR]!;
       if (failed) {
         const len = new DataView(this.sab!, CTL.ERR_BYTE).getUint32(0, true);
@@ -206,16 +212,17 @@ export class Pool {
     }
   }
 
-  private waitDone(ctl: Int32Array): void {
-    let pending = Atomics.load(ctl, CTL.PENDING);
-    for (let i = 0; pending !== 0 && i < 100000; i++) pending = Atomics.load(ctl, CTL.PENDING);
+  private waitDone(ctl: Int32Array, chunks: number): void {
+    let done = Atomics.load(ctl, CTL.DONE);
+    for (let i = 0; done !== chunks && i < 100000; i++) done = Atomics.load(ctl, CTL.DONE);
     if (this.platform.canBlock) {
-      while (pending !== 0) {
-        Atomics.wait(ctl, CTL.PENDING, pending, 1000);
-        pending = Atomics.load(ctl, CTL.PENDING);
+      while (done !== chunks) {
+        Atomics.wait(ctl, CTL.DONE, done, 1000);
+        done = Atomics.load(ctl, CTL.DONE);
       }
     } else {
-      while (pending !== 0) pending = Atomics.load(ctl, CTL.PENDING);
+      while (done !== chunks) done = Atomics.load(ctl, CTL.DONE);
     }
   }
+
 }
