@@ -3,7 +3,7 @@
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { activationName, getActivation, type ActivationIdentifier } from '../activations.js';
-import { assertPositiveInt, fmt, tuple, type Shape } from '../common.js';
+import { assertPositiveInt, fmt, tuple, type Shape, singleInput, firstShape } from '../common.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { Layer, type LayerArgs } from '../layer.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
@@ -23,18 +23,6 @@ export interface ConvArgs extends LayerArgs {
   kernelRegularizer?: Regularizer | RegularizerIdentifier;
   biasRegularizer?: Regularizer | RegularizerIdentifier;
   dataFormat?: 'channelsLast';
-}
-
-function single(x: Tensor | Tensor[], name: string): Tensor {
-  if (Array.isArray(x)) {
-    if (x.length !== 1) throw new Error(`${name} expects one input, got ${x.length}`);
-    return x[0]!;
-  }
-  return x;
-}
-
-function shapeOf(s: Shape | Shape[]): Shape {
-  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
 }
 
 /** Output length of one spatial dimension (Keras conv_output_length). */
@@ -82,7 +70,7 @@ abstract class BaseConv extends Layer {
   }
 
   protected inChannels(inputShape: Shape | Shape[]): number {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     if (s.length !== this.rank + 2) throw new Error(`${this.name}: expected input of rank ${this.rank + 2} (batch, spatial..., channels), got shape ${fmt(s)}`);
     const c = s[s.length - 1];
     if (typeof c !== 'number') throw new Error(`${this.name}: the channel dimension must be known, got ${fmt(s)}`);
@@ -112,11 +100,11 @@ export class Conv2D extends BaseConv {
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, ...[0, 1].map((i) => convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!)), this.filters];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const fused = FUSABLE.includes(this.activation);
     const y = ops.fusedConv2d({
       x, filter: this.kernel!, strides: this.strides as [number, number], pad: this.padding,
@@ -137,11 +125,11 @@ export class Conv1D extends BaseConv {
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, convOutLength(s[1] as number | null, this.kernelSize[0]!, this.padding, this.strides[0]!, this.dilationRate[0]!), this.filters];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     // A 1-D convolution is a 2-D one over a height-1 image.
     const x4 = ops.expandDims(x, 1);
     const k4 = ops.expandDims(this.kernel!, 0);
@@ -176,11 +164,11 @@ export class Conv2DTranspose extends BaseConv {
     return this.padding === 'same' ? len * s : len * s + Math.max(k - s, 0);
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, this.outLen(s[1] as number | null, 0), this.outLen(s[2] as number | null, 1), this.filters];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const outShape = this.computeOutputShape(x.shape) as number[];
     let y = ops.conv2dTranspose(x, this.kernel!, [x.shape[0]!, outShape[1]!, outShape[2]!, this.filters], this.strides as [number, number], this.padding);
     if (this.bias) y = ops.add(y, this.bias);
@@ -208,12 +196,12 @@ export class DepthwiseConv2D extends BaseConv {
     if (this.useBias) this.bias = this.addWeight('bias', [c * this.depthMultiplier], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     const c = s[3] as number | null;
     return [s[0] ?? null, ...[0, 1].map((i) => convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!)), c === null ? null : c * this.depthMultiplier];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     let y = ops.depthwiseConv2d(x, this.kernel!, this.strides as [number, number], this.padding, 'NHWC', this.dilationRate as [number, number]);
     if (this.bias) y = ops.add(y, this.bias);
     return getActivation(this.activation)(y);

@@ -1,22 +1,10 @@
 // Core layers: dense, activation, flatten, reshape, dropout.
 import { dropout, fusedMatMul, reshape as reshapeOp, type Tensor } from '@wasmml/tensor';
 import { activationName, getActivation, type ActivationIdentifier } from '../activations.js';
-import { assertPositiveInt, fmt, type Shape } from '../common.js';
+import { assertPositiveInt, fmt, type Shape, singleInput, firstShape } from '../common.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
-
-function one(x: Tensor | Tensor[], layer: string): Tensor {
-  if (Array.isArray(x)) {
-    if (x.length !== 1) throw new Error(`${layer} expects one input, got ${x.length}`);
-    return x[0]!;
-  }
-  return x;
-}
-
-function oneShape(s: Shape | Shape[]): Shape {
-  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
-}
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -59,7 +47,7 @@ export class Dense extends Layer {
   getClassName() { return 'Dense'; }
 
   override build(inputShape: Shape | Shape[]): void {
-    const s = oneShape(inputShape);
+    const s = firstShape(inputShape);
     const inDim = s[s.length - 1];
     if (typeof inDim !== 'number') throw new Error(`${this.name}: the last input dimension must be known, got ${fmt(s)}`);
     this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInitializer, { regularizer: this.kernelRegularizer ?? null });
@@ -68,12 +56,12 @@ export class Dense extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = oneShape(inputShape);
+    const s = firstShape(inputShape);
     return [...s.slice(0, -1), this.units];
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = one(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const inDim = x.shape[x.rank - 1]!;
     const x2 = x.rank === 2 ? x : reshapeOp(x, [-1, inDim]);
     const fusable = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu'].includes(this.activation);
@@ -106,7 +94,7 @@ export class Activation extends Layer {
   }
   getClassName() { return 'Activation'; }
   call(inputs: Tensor | Tensor[]): Tensor {
-    return getActivation(this.activation)(one(inputs, this.name));
+    return getActivation(this.activation)(singleInput(inputs, this.name));
   }
   override getConfig() { return { ...super.getConfig(), activation: this.activation }; }
 }
@@ -116,12 +104,12 @@ export class Flatten extends Layer {
   static readonly className = 'Flatten';
   getClassName() { return 'Flatten'; }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = oneShape(inputShape);
+    const s = firstShape(inputShape);
     const rest = s.slice(1);
     return [s[0] ?? null, rest.some((d) => d === null) ? null : (rest as number[]).reduce((a, b) => a * b, 1)];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = one(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     if (x.rank < 2) throw new Error(`${this.name}: input must have rank >= 2 (a batch), got shape ${fmt(x.shape)}`);
     return reshapeOp(x, [x.shape[0]!, -1]);
   }
@@ -137,7 +125,7 @@ export class Reshape extends Layer {
   }
   getClassName() { return 'Reshape'; }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = oneShape(inputShape);
+    const s = firstShape(inputShape);
     const known = s.slice(1);
     const t = [...this.targetShape];
     const u = t.indexOf(-1);
@@ -148,7 +136,7 @@ export class Reshape extends Layer {
     return [s[0] ?? null, ...t.map((d) => (d === -1 ? null : d))];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = one(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     return reshapeOp(x, [x.shape[0]!, ...this.targetShape]);
   }
   override getConfig() { return { ...super.getConfig(), targetShape: this.targetShape }; }
@@ -171,7 +159,7 @@ export class Dropout extends Layer {
   }
   getClassName() { return 'Dropout'; }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
-    const x = one(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     if (!kwargs.training || this.rate === 0) return x;
     // A seeded layer draws a fresh (reproducible) mask on every call.
     return dropout(x, this.rate, this.noiseShape, this.seed === undefined ? undefined : this.seed + this.calls++);

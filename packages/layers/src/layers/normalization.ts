@@ -1,21 +1,9 @@
 // BatchNormalization and LayerNormalization (Keras semantics and defaults).
 import * as ops from '@wasmml/tensor';
 import { tidy, type Tensor, type Variable } from '@wasmml/tensor';
-import { fmt, type Shape } from '../common.js';
+import { fmt, type Shape, singleInput, firstShape } from '../common.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
-
-function single(x: Tensor | Tensor[], name: string): Tensor {
-  if (Array.isArray(x)) {
-    if (x.length !== 1) throw new Error(`${name} expects one input, got ${x.length}`);
-    return x[0]!;
-  }
-  return x;
-}
-
-function shapeOf(s: Shape | Shape[]): Shape {
-  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
-}
 
 export interface BatchNormalizationArgs extends LayerArgs {
   axis?: number;
@@ -74,7 +62,7 @@ export class BatchNormalization extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     const c = s[this.channelAxis(s.length)];
     if (typeof c !== 'number') throw new Error(`${this.name}: the normalised axis must have a known size, got ${fmt(s)}`);
     if (this.scale) this.gamma = this.addWeight('gamma', [c], this.inits.gamma);
@@ -84,7 +72,7 @@ export class BatchNormalization extends Layer {
   }
 
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const ax = this.channelAxis(x.rank);
     const reduce = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== ax);
     const bshape = x.shape.map((d, i) => (i === ax ? d : 1));
@@ -155,7 +143,7 @@ export class LayerNormalization extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     const shape = this.axes(s.length).map((a) => s[a]);
     if (shape.some((d) => typeof d !== 'number')) throw new Error(`${this.name}: normalised axes must have known sizes, got ${fmt(s)}`);
     if (this.scale) this.gamma = this.addWeight('gamma', shape as number[], this.gammaInit);
@@ -163,7 +151,7 @@ export class LayerNormalization extends Layer {
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const axes = this.axes(x.rank);
     const { mean, variance } = ops.moments(x, axes, true);
     const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));

@@ -1,7 +1,7 @@
 // Pooling layers (NHWC): max/average pooling in 1-D and 2-D, global pooling.
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
-import { fmt, tuple, type Shape } from '../common.js';
+import { fmt, tuple, type Shape, singleInput, firstShape } from '../common.js';
 import { Layer, type LayerArgs } from '../layer.js';
 import { convOutLength, type PaddingMode } from './conv.js';
 
@@ -23,18 +23,6 @@ export interface Pooling1DArgs extends LayerArgs {
   padding?: PaddingMode;
 }
 
-function single(x: Tensor | Tensor[], name: string): Tensor {
-  if (Array.isArray(x)) {
-    if (x.length !== 1) throw new Error(`${name} expects one input, got ${x.length}`);
-    return x[0]!;
-  }
-  return x;
-}
-
-function shapeOf(s: Shape | Shape[]): Shape {
-  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
-}
-
 abstract class Pooling2D extends Layer {
   readonly poolSize: number[];
   readonly strides: number[];
@@ -47,14 +35,14 @@ abstract class Pooling2D extends Layer {
     this.padding = checkPadding(args.padding ?? 'valid', this.getClassName());
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     if (s.length !== 4) throw new Error(`${this.name}: expected input of rank 4 (NHWC), got ${fmt(s)}`);
     return [s[0] ?? null, convOutLength(s[1] as number | null, this.poolSize[0]!, this.padding, this.strides[0]!),
       convOutLength(s[2] as number | null, this.poolSize[1]!, this.padding, this.strides[1]!), s[3] ?? null];
   }
   protected abstract pool(x: Tensor): Tensor;
   call(inputs: Tensor | Tensor[]): Tensor {
-    return this.pool(single(inputs, this.name));
+    return this.pool(singleInput(inputs, this.name));
   }
   override getConfig() {
     return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast' };
@@ -84,13 +72,13 @@ abstract class Pooling1D extends Layer {
     this.padding = checkPadding(args.padding ?? 'valid', this.getClassName());
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     if (s.length !== 3) throw new Error(`${this.name}: expected input of rank 3 (batch, steps, channels), got ${fmt(s)}`);
     return [s[0] ?? null, convOutLength(s[1] as number | null, this.poolSize, this.padding, this.strides), s[2] ?? null];
   }
   protected abstract pool(x: Tensor): Tensor;
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     return ops.squeeze(this.pool(ops.expandDims(x, 1)), [1]);
   }
   override getConfig() {
@@ -115,7 +103,7 @@ abstract class GlobalPooling extends Layer {
     super(args);
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, s[s.length - 1] ?? null];
   }
   protected spatialAxes(x: Tensor): number[] {
@@ -128,7 +116,7 @@ export class GlobalAveragePooling2D extends GlobalPooling {
   static readonly className = 'GlobalAveragePooling2D';
   getClassName() { return 'GlobalAveragePooling2D'; }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     return ops.mean(x, this.spatialAxes(x));
   }
 }
@@ -137,7 +125,7 @@ export class GlobalMaxPooling2D extends GlobalPooling {
   static readonly className = 'GlobalMaxPooling2D';
   getClassName() { return 'GlobalMaxPooling2D'; }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     return ops.max(x, this.spatialAxes(x));
   }
 }
@@ -151,7 +139,7 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   }
   getClassName() { return 'GlobalAveragePooling1D'; }
   call(inputs: Tensor | Tensor[], kwargs: { mask?: Tensor | null } = {}): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     if (!kwargs.mask) return ops.mean(x, 1);
     const m = ops.expandDims(ops.cast(kwargs.mask, 'float32'), -1);
     return ops.div(ops.sum(ops.mul(x, m), 1), ops.maximum(ops.sum(m, 1), 1e-7));
@@ -165,6 +153,6 @@ export class GlobalMaxPooling1D extends GlobalPooling {
   static readonly className = 'GlobalMaxPooling1D';
   getClassName() { return 'GlobalMaxPooling1D'; }
   call(inputs: Tensor | Tensor[]): Tensor {
-    return ops.max(single(inputs, this.name), 1);
+    return ops.max(singleInput(inputs, this.name), 1);
   }
 }

@@ -89,6 +89,27 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
   }
 }
 
+/**
+ * The callbacks of a fit: progress display, the user's, then History (last, as
+ * in Keras, so it records what earlier callbacks add to the logs).
+ */
+function startCallbacks(model: LayersModel, c: ReturnType<typeof requireCompiled>,
+  args: { verbose?: 0 | 1 | 2; callbacks?: ModelFitArgs['callbacks']; initialEpoch?: number },
+  p: { epochs: number; samples: number | null; steps: number | null; batchSize: number | null; doValidation: boolean },
+): { history: History; cbs: CallbackList } {
+  const history = new History();
+  const verbose = args.verbose ?? 1;
+  const names = logNames(c);
+  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
+  cbs.setModel(model);
+  cbs.setParams({
+    ...p, initialEpoch: args.initialEpoch ?? 0, verbose,
+    metrics: ['loss', ...names, ...(p.doValidation ? ['val_loss', ...names.map((m) => `val_${m}`)] : [])],
+  });
+  model.stopTraining = false;
+  return { history, cbs };
+}
+
 export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
   let xs = toList(model, x, 'inputs', 'fit');
   if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
@@ -116,17 +137,9 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
-  const history = new History();
-  const verbose = args.verbose ?? 1;
-  const metricNames = logNames(c);
-  // History last, as Keras: it records what earlier callbacks added to the logs.
-  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
-  cbs.setModel(model);
-  cbs.setParams({
-    epochs, initialEpoch: args.initialEpoch ?? 0, samples: n, steps: stepsPerEpoch, batchSize, verbose,
-    doValidation: !!valXs, metrics: ['loss', ...metricNames, ...(valXs ? ['val_loss', ...metricNames.map((m) => `val_${m}`)] : [])],
+  const { history, cbs } = startCallbacks(model, c, args, {
+    epochs, samples: n, steps: stepsPerEpoch, batchSize, doValidation: !!valXs,
   });
-  model.stopTraining = false;
   const yieldEvery = args.yieldEvery ?? 50;
   let lastYield = Date.now();
   try {
@@ -234,17 +247,9 @@ async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: M
 export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset, args: ModelFitDatasetArgs = {}): Promise<History> {
   const c = requireCompiled(model, 'fitDataset');
   const epochs = args.epochs ?? 1;
-  const history = new History();
-  const verbose = args.verbose ?? 1;
-  const metricNames = logNames(c);
-  // History last, as Keras: it records what earlier callbacks added to the logs.
-  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
-  cbs.setModel(model);
-  cbs.setParams({
-    epochs, initialEpoch: args.initialEpoch ?? 0, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, verbose,
-    doValidation: !!args.validationData, metrics: ['loss', ...metricNames],
+  const { history, cbs } = startCallbacks(model, c, args, {
+    epochs, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, doValidation: !!args.validationData,
   });
-  model.stopTraining = false;
   await cbs.onTrainBegin();
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     await cbs.onEpochBegin(epoch);
