@@ -11,17 +11,25 @@ import { range, sampleCount, takeRows, toList, type ModelData } from './data.js'
 import { classWeightsPerOutput, sampleWeightsFor, type ClassWeightArg } from './class-weight.js';
 import * as ops from '@wasmml/tensor';
 
+/** Arguments of {@link LayersModel.fit} (tfjs `ModelFitArgs`). */
 export interface ModelFitArgs {
+  /** Samples per gradient step (default 32). */
   batchSize?: number;
+  /** Epoch to stop after: training runs from initialEpoch to epochs - 1 (default 1). */
   epochs?: number;
   /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks (objects, or tfjs-style `{onEpochEnd, ...}` functions) called during training. */
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  /** Fraction in (0, 1) of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
+  /** Inputs and targets evaluated after each epoch (`val_*` logs); takes precedence over validationSplit. */
   validationData?: [ModelData, ModelData];
+  /** Whether to shuffle the training samples every epoch (default true). */
   shuffle?: boolean;
   /** Weight of each class in the loss, by class index (per output for several outputs). */
   classWeight?: ClassWeightArg;
+  /** Epoch to start at, for resuming training (default 0). */
   initialEpoch?: number;
   /** Batches before an epoch ends (default: all the data). */
   stepsPerEpoch?: number;
@@ -214,16 +222,30 @@ interface BatchIterator {
 
 /** A dataset of {xs, ys} batches: async-iterable (a @wasmml/datasets Dataset) or with tfjs's `iterator()`. */
 export interface BatchDataset {
+  /** tfjs-style: returns an iterator over the batches. */
   iterator?: () => Promise<BatchIterator> | BatchIterator;
-  [Symbol.asyncIterator]?: () => AsyncIterator<{ xs: ModelData; ys: ModelData }>;
+  /** An async iterator over the batches (used first when present). */
+  [Symbol.asyncIterator]?: () => AsyncIterator<{
+    /** Inputs of the batch: a tensor, a list or a map by input name. */
+    xs: ModelData;
+    /** Targets of the batch: a tensor, a list or a map by output name. */
+    ys: ModelData
+  }>;
 }
 
+/** Arguments of {@link LayersModel.fitDataset} (tfjs `ModelFitDatasetArgs`). */
 export interface ModelFitDatasetArgs {
+  /** Epoch to stop after: training runs from initialEpoch to epochs - 1 (default 1). */
   epochs?: number;
+  /** Batches per epoch (default: until the dataset ends; it is iterated afresh each epoch). */
   batchesPerEpoch?: number;
+  /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks (objects, or tfjs-style `{onEpochEnd, ...}` functions) called during training. */
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  /** A dataset, or inputs and targets, evaluated after each epoch (`val_*` logs). */
   validationData?: BatchDataset | [ModelData, ModelData];
+  /** Epoch to start at, for resuming training (default 0). */
   initialEpoch?: number;
   /** Weight of each class in the loss, by class index (per output for several outputs). */
   classWeight?: ClassWeightArg;
