@@ -38,3 +38,6 @@ export {
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions } from './ops/conv.js';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter } from './ops/depthwise.js';
 export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';
+export {
+  lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,
+} from './ops/rnn.js';

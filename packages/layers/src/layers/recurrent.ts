@@ -23,7 +23,7 @@ export interface RNNArgs extends LayerArgs {
   returnSequences?: boolean;
   returnState?: boolean;
   goBackwards?: boolean;
-  /** LSTM: start the forget-gate bias at 1. */
+  /** LSTM: start the forget-gate bias at 1 (off by default, as in tfjs; Keras turns it on). */
   unitForgetBias?: boolean;
 }
 
@@ -121,7 +121,7 @@ abstract class RNNBase extends Layer {
       states = next;
       if (this.returnSequences) outs.push(states[0]!);
     }
-    const output = this.returnSequences ? ops.stack(this.goBackwards ? outs : outs, 1) : states[0]!;
+    const output = this.returnSequences ? ops.stack(outs, 1) : states[0]!;
     return this.returnState ? [output, ...states] : output;
   }
 
@@ -145,14 +145,13 @@ export class SimpleRNN extends RNNBase {
   }
 }
 
-/** Bias initialiser with the forget-gate block (second quarter) set to 1. */
+/** Bias initialiser with the forget-gate block (second quarter) set to 1, the rest from `base` (as tfjs). */
 class UnitForgetBias {
   readonly className = 'UnitForgetBias';
-  constructor(private readonly units: number) {}
+  constructor(private readonly units: number, private readonly base: Initializer) {}
   apply(shape: number[]): Tensor {
-    const v = new Float32Array(shape[0]!);
-    v.fill(1, this.units, 2 * this.units);
-    return ops.tensor(v, shape);
+    const u = this.units;
+    return ops.concat([this.base.apply([u], 'float32'), ops.ones([u]), this.base.apply([shape[0]! - 2 * u], 'float32')], 0);
   }
   getConfig() { return {}; }
 }
@@ -164,11 +163,11 @@ export class LSTM extends RNNBase {
   readonly unitForgetBias: boolean;
   constructor(args: RNNArgs) {
     super(args);
-    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.unitForgetBias = args.unitForgetBias ?? false;
   }
   getClassName() { return 'LSTM'; }
   protected override biasInitializerFor(): Initializer {
-    return this.unitForgetBias ? (new UnitForgetBias(this.units) as unknown as Initializer) : this.biasInit;
+    return this.unitForgetBias ? (new UnitForgetBias(this.units, this.biasInit) as unknown as Initializer) : this.biasInit;
   }
   protected step(xw: Tensor, [h, c]: Tensor[]): Tensor[] {
     const z = ops.add(xw, ops.matMul(h!, this.recurrentKernel!));
