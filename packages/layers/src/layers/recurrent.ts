@@ -166,6 +166,23 @@ export class LSTM extends RNNBase {
     this.unitForgetBias = args.unitForgetBias ?? false;
   }
   getClassName() { return 'LSTM'; }
+
+  /** Whole sequences run through the fused lstmSequence op when its activations allow (tanh cell, hardSigmoid or sigmoid gates). */
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
+    const rec = this.recurrentActivation;
+    if (this.activation !== 'tanh' || (rec !== 'hardSigmoid' && rec !== 'sigmoid')) return super.call(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : undefined;
+    if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
+    const [seq, h, c] = ops.lstmSequence({
+      x, kernel: this.kernel!, recurrentKernel: this.recurrentKernel!, ...(this.bias ? { bias: this.bias } : {}),
+      ...(initial ? { initialState: [initial[0]!, initial[1]!] as [Tensor, Tensor] } : {}),
+      ...(kwargs.mask ? { mask: kwargs.mask } : {}), goBackwards: this.goBackwards, recurrentActivation: rec,
+    });
+    const output = this.returnSequences ? seq : h;
+    return this.returnState ? [output, h, c] : output;
+  }
+
   protected override biasInitializerFor(): Initializer {
     return this.unitForgetBias ? (new UnitForgetBias(this.units, this.biasInit) as unknown as Initializer) : this.biasInit;
   }
