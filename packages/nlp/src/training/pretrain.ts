@@ -33,6 +33,13 @@ export interface PretrainArgs {
   onEpochEnd?: (epoch: number, loss: number) => void | Promise<void>;
 }
 
+function uniqueName(base: string): string {
+  const taken = ops.registeredVariables();
+  let i = 0;
+  while (taken.has(`${base}_${i}`)) i++;
+  return `${base}_${i}`;
+}
+
 /** One batch of the objective: encoder input, flat positions to predict and their target ids. */
 function makeBatch(ids: Int32Array, T: number, rows: number[], objective: PretrainObjective, k: number, maskRate: number,
   maskId: number, random: () => number): { x: Int32Array; pos: number[]; target: number[] } {
@@ -79,8 +86,10 @@ export async function pretrainTextEncoder(model: TextClassifier, ids: Tensor | {
   const epochs = args.epochs ?? 1, batchSize = args.batchSize ?? 32, k = args.targetsPerSequence ?? 20;
   const random = seededRandom(args.seed ?? 0);
   const glorot = getInitializer('glorotUniform');
-  const W = ops.variable(ops.tidy(() => glorot.apply([d, V], 'float32')), true, `pretrain_head/kernel_${Date.now()}`);
-  const b = ops.variable(ops.zeros([V]), true, `pretrain_head/bias_${Date.now()}`);
+  // variable() copies its initial value.
+  const w0 = ops.tidy(() => glorot.apply([d, V], 'float32')), b0 = ops.zeros([V]);
+  const W = ops.variable(w0, true, uniqueName('pretrain_head/kernel')), b = ops.variable(b0, true, uniqueName('pretrain_head/bias'));
+  ops.dispose([w0, b0]);
   const optimizer = adam(args.learningRate ?? 1e-3);
   const losses: number[] = [];
   try {
