@@ -22,4 +22,5 @@ export { conv2d_backprop_input_f32, conv2d_pack_filter_phases_f32 } from './conv
 export { conv2d_backprop_filter_f32, conv2d_sum_chunks_f32 } from './conv_filter';
 export { depthwise_conv2d_f32, depthwise_conv2d_backprop_input_f32, depthwise_conv2d_backprop_filter_f32 } from './depthwise';
 export { max_pool2d_f32, avg_pool2d_f32, max_pool2d_backprop_f32, avg_pool2d_backprop_f32 } from './pool2d';
-export { lstm_cell_f32, lstm_cell_grad_f32 } from './rnn';
+export { lstm_cell_f32, lstm_cell_grad_f32, lstm_forward_f32, lstm_backward_f32 } from './rnn';
+export { gru_forward_f32, gru_backward_f32 } from './gru';

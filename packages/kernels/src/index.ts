@@ -41,3 +41,4 @@ export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions 
 export {
   lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,
 } from './ops/rnn.js';
+export { gruForward, gruBackward, type GruSequence, type GruSequenceGrads } from './ops/gru.js';

@@ -1,9 +1,9 @@
 // A whole LSTM sequence, forward and backward, as one call: the recurrent
 // weights are packed for the GEMM once per sequence (not once per step), and
-// each step is one GEMM accumulating h·U into the gate pre-activations plus one
-// fused cell kernel. All sequences are batch-major [batch, steps, *].
+// the pool runs every time step in one dispatch, each thread owning a range of
+// batch rows (rows never interact). Per step: one GEMM accumulating h·U into the
+// gate pre-activations, then the fused cell. Sequences are batch-major [batch, steps, *].
 import { runtime } from '../runtime.js';
-import { Act } from './codes.js';
 import { f32View } from '../views.js';
 
 const MR = 4;
@@ -12,7 +12,7 @@ const NR = 8;
 /** The LSTM gate activation (tfjs `recurrentActivation`) the fused cell supports. */
 export type RecurrentActivation = 'hardSigmoid' | 'sigmoid';
 
-const REC_CODE: Record<RecurrentActivation, number> = { hardSigmoid: 0, sigmoid: 1 };
+export const REC_CODE: Record<RecurrentActivation, number> = { hardSigmoid: 0, sigmoid: 1 };
 
 /** Addresses (byte offsets) and sizes of an LSTM sequence. */
 export interface LstmSequence {
@@ -52,7 +52,7 @@ export interface LstmSequenceGrads {
   dc0: number;
 }
 
-function checkSizes(op: string, s: LstmSequence): void {
+export function checkSizes(op: string, s: { batch: number; steps: number; units: number; recurrentActivation?: RecurrentActivation }): void {
   for (const k of ['batch', 'steps', 'units'] as const) {
     const v = s[k];
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${op}: ${k} = ${v}, expected an integer >= 0`);
@@ -61,22 +61,17 @@ function checkSizes(op: string, s: LstmSequence): void {
   if (!(rec in REC_CODE)) throw new RangeError(`wasmml ${op}: recurrentActivation '${rec}' is not supported (hardSigmoid, sigmoid)`);
 }
 
-/** Packs B ([k][n], or [n][k] when transposed) into GEMM panels; the caller frees the block. */
-function packB(b: number, k: number, n: number, transposed: boolean): number {
+/**
+ * Packs B ([k][n] with row stride ld, or, transposed, B(kk, j) = M[j][kk] of a
+ * matrix M with row stride ld) into GEMM panels; the caller frees the block.
+ */
+export function packB(b: number, k: number, n: number, transposed: boolean, ld = transposed ? k : n): number {
   const rt = runtime();
   const np = Math.ceil(n / NR);
   const packed = rt.arena.alloc(Math.max(4, np * k * NR * 4));
-  const [bks, bjs] = transposed ? [1, k] : [n, 1];
+  const [bks, bjs] = transposed ? [1, ld] : [ld, 1];
   rt.pool.run('gemm_pack_b_f32', [b, bks, bjs, k * n, k, n, packed], np, { cost: k * NR });
   return packed;
-}
-
-/** C rows (stride ldc) += A rows (stride ars) · packed B. */
-function gemmAccumulate(a: number, ars: number, packed: number, c: number, ldc: number, m: number, n: number, k: number): void {
-  runtime().pool.run(
-    'gemm_f32', [a, ars, 1, 0, packed, 0, c, ldc, 0, m, n, k, 0, Act.linear, 0, 1],
-    Math.ceil(m / MR), { cost: MR * n * k + 1, scratchBytes: MR * k * 4 + 64 },
-  );
 }
 
 /** Runs an LSTM over a sequence: fills h, c (and hPrev) and turns `gates` into activated gates. */
@@ -89,17 +84,10 @@ export function lstmForward(s: LstmSequence): void {
   const rec = REC_CODE[s.recurrentActivation ?? 'hardSigmoid'];
   const packed = packB(s.recurrentKernel, units, g4, false);
   try {
-    for (let k = 0; k < steps; k++) {
-      const t = s.goBackwards ? steps - 1 - k : k;
-      const [hp, hprs] = k === 0 ? [s.h0, units] : [s.h + (k - 1) * units * 4, steps * units];
-      const [cp, cprs] = k === 0 ? [s.c0, units] : [s.c + (k - 1) * units * 4, steps * units];
-      const z = s.gates + t * g4 * 4;
-      gemmAccumulate(hp, hprs, packed, z, steps * g4, batch, g4, units);
-      rt.pool.run('lstm_cell_f32', [
-        z, steps * g4, hp, hprs, cp, cprs, s.h + k * units * 4, steps * units, s.c + k * units * 4, steps * units,
-        s.hPrev ? s.hPrev + t * units * 4 : 0, steps * units, s.mask ? s.mask + t * 4 : 0, steps, units, rec,
-      ], batch, { cost: units * 60 });
-    }
+    // Rows are independent: one dispatch runs every step for each thread's row panels.
+    rt.pool.run('lstm_forward_f32', [
+      s.gates, packed, s.h0, s.c0, s.h, s.c, s.hPrev ?? 0, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec,
+    ], Math.ceil(batch / MR), { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 });
   } finally {
     rt.arena.free(packed);
   }
@@ -128,17 +116,9 @@ export function lstmBackward(s: LstmSequence, d: LstmSequenceGrads): void {
   const rec = REC_CODE[s.recurrentActivation ?? 'hardSigmoid'];
   const packedT = packB(s.recurrentKernel, g4, units, true);
   try {
-    for (let k = steps - 1; k >= 0; k--) {
-      const t = s.goBackwards ? steps - 1 - k : k;
-      const [cp, cprs] = k === 0 ? [s.c0, units] : [s.c + (k - 1) * units * 4, steps * units];
-      const dz = d.dGates + t * g4 * 4;
-      rt.pool.run('lstm_cell_grad_f32', [
-        s.gates + t * g4 * 4, steps * g4, cp, cprs, s.c + k * units * 4, steps * units,
-        d.dh ? d.dh + k * units * 4 : 0, steps * units, d.dh0, d.dc0, dz, steps * g4,
-        s.mask ? s.mask + t * 4 : 0, steps, units, rec,
-      ], batch, { cost: units * 40 });
-      gemmAccumulate(dz, steps * g4, packedT, d.dh0, units, batch, units, g4);
-    }
+    rt.pool.run('lstm_backward_f32', [
+      s.gates, packedT, s.c0, s.c, d.dh ?? 0, d.dh0, d.dc0, d.dGates, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec,
+    ], Math.ceil(batch / MR), { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * g4 * 4 + 64 });
   } finally {
     rt.arena.free(packedT);
   }
