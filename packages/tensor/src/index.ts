@@ -49,5 +49,6 @@ export {
   softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits,
 } from './ops/xent.js';
 export { lstmSequence, type LstmSequenceArgs, type RecurrentActivation } from './ops/rnn.js';
+export { gruSequence, type GruSequenceArgs } from './ops/gru.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';

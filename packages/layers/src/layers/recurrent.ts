@@ -1,7 +1,9 @@
 // Recurrent layers: SimpleRNN, LSTM, GRU (tfjs/Keras weight layouts and gate
-// order) and the Bidirectional wrapper. The input projection of all time steps
-// is one GEMM; each step then adds the recurrent product and applies the gates.
-// Masked steps (Embedding maskZero) carry the previous state through.
+// order) and the Bidirectional wrapper, checked against tfjs-layers. LSTM and
+// GRU with their usual activations run on the fused sequence ops (lstmSequence,
+// gruSequence); otherwise, and for SimpleRNN, the input projection of all steps
+// is one GEMM and each step is composed from tensor ops. Masked steps
+// (Embedding maskZero) carry the previous state through.
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { activationName, getActivation, type ActivationIdentifier } from '../activations.js';
@@ -202,6 +204,23 @@ export class GRU extends RNNBase {
   protected readonly gates = 3;
   protected readonly stateCount = 1;
   getClassName() { return 'GRU'; }
+
+  /** Whole sequences run through the fused gruSequence op when its activations allow (tanh, hardSigmoid or sigmoid gates). */
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
+    const rec = this.recurrentActivation;
+    if (this.activation !== 'tanh' || (rec !== 'hardSigmoid' && rec !== 'sigmoid')) return super.call(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs[1] : undefined;
+    if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
+    const [seq, h] = ops.gruSequence({
+      x, kernel: this.kernel!, recurrentKernel: this.recurrentKernel!, ...(this.bias ? { bias: this.bias } : {}),
+      ...(initial ? { initialState: initial } : {}), ...(kwargs.mask ? { mask: kwargs.mask } : {}),
+      goBackwards: this.goBackwards, recurrentActivation: rec,
+    });
+    const output = this.returnSequences ? seq : h;
+    return this.returnState ? [output, h] : output;
+  }
+
   protected step(xw: Tensor, [h]: Tensor[]): Tensor[] {
     const u = this.units;
     const [xz, xr, xh] = ops.split(xw, 3, 1);
