@@ -12,6 +12,7 @@ const NR = 8;
 /** The LSTM gate activation (tfjs `recurrentActivation`) the fused cell supports. */
 export type RecurrentActivation = 'hardSigmoid' | 'sigmoid';
 
+/** Kernel codes of the gate activations (REC_* in assembly/rnn.ts). */
 export const REC_CODE: Record<RecurrentActivation, number> = { hardSigmoid: 0, sigmoid: 1 };
 
 /** Addresses (byte offsets) and sizes of an LSTM sequence. */
@@ -52,6 +53,7 @@ export interface LstmSequenceGrads {
   dc0: number;
 }
 
+/** Throws a RangeError naming the op when sizes are not non-negative integers or the gate activation is unknown. */
 export function checkSizes(op: string, s: { batch: number; steps: number; units: number; recurrentActivation?: RecurrentActivation }): void {
   for (const k of ['batch', 'steps', 'units'] as const) {
     const v = s[k];

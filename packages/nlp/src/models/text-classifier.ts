@@ -31,7 +31,7 @@ export interface TextClassifierArgs {
   numLayers?: number;
   /** Dropout before the classifier head (and inside transformer blocks) while training (default 0). */
   dropout?: number;
-  /** LSTM / GRU gate activation (default 'sigmoid' as Keras; tfjs layers default to 'hardSigmoid'). */
+  /** LSTM / GRU gate activation (default 'sigmoid' as Keras; tfjs layers default to 'hardSigmoid'). LSTMs also start with Keras's forget-gate bias of 1. */
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   /** Seed for the dropout masks. */
   seed?: number;
@@ -70,7 +70,8 @@ function buildGraph(a: TextClassifierArgs): Graph {
     case 'gru': {
       encoder.push(layers.embedding({ inputDim: a.vocabSize, outputDim: a.embeddingDim, maskZero: true }));
       const args = { units: a.units, returnSequences: true, recurrentActivation: rec };
-      encoder.push(a.encoder === 'lstm' ? layers.lstm(args) : layers.gru(args));
+      // Keras's LSTM defaults (sigmoid gates, forget-gate bias 1): what a Keras user's model trains like.
+      encoder.push(a.encoder === 'lstm' ? layers.lstm({ ...args, unitForgetBias: true }) : layers.gru(args));
       pool = new LastTimestep({});
       break;
     }
