@@ -45,6 +45,18 @@ describe('textClassifier', () => {
     });
   }
 
+  it("lstm with pooling 'mean' pools the masked states and learns the task", async () => {
+    wm.setSeed(6);
+    const m = textClassifier({ vocabSize: V, embeddingDim: 16, encoder: 'lstm', units: 16, numClasses: 2, pooling: 'mean' });
+    expect(m.poolingLayer.getClassName()).toBe('GlobalAveragePooling1D');
+    m.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
+    await m.fit(wm.tensor(train.ids, [480, T], 'int32'), wm.oneHot(wm.tensor(train.labels, [480], 'int32'), 2), { epochs: 12, batchSize: 32, verbose: 0 });
+    const pred = Array.from(wm.argMax(m.predict(wm.tensor(test.ids, [200, T], 'int32')) as wm.Tensor, -1).dataSync());
+    expect(classificationReport(test.labels, pred, 2).accuracy).toBeGreaterThan(0.9);
+    expect(() => textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'lstm', units: 4, numClasses: 2, pooling: 'max' as never })).toThrow(/pooling must be/);
+    m.dispose();
+  });
+
   it('freezeEncoder leaves only the head trainable; unfreezeEncoder restores it', () => {
     const m = textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'lstm', units: 4, numClasses: 3 });
     expect(m.trainableWeights.length).toBe(6);

@@ -31,6 +31,12 @@ export interface TextClassifierArgs {
   numLayers?: number;
   /** Dropout before the classifier head (and inside transformer blocks) while training (default 0). */
   dropout?: number;
+  /**
+   * LSTM / GRU: how the sequence becomes one vector: 'last' (the state after the
+   * last real token, as LSTM(units) with returnSequences false; default) or
+   * 'mean' (the masked mean of every step's state).
+   */
+  pooling?: 'last' | 'mean';
   /** LSTM / GRU gate activation (default 'sigmoid' as Keras; tfjs layers default to 'hardSigmoid'). LSTMs also start with Keras's forget-gate bias of 1. */
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   /** Seed for the dropout masks. */
@@ -56,6 +62,9 @@ function check(args: TextClassifierArgs): void {
   if (args.encoder === 'transformer' && !Number.isInteger(args.sequenceLength)) {
     throw new Error("textClassifier: encoder 'transformer' needs sequenceLength (the number of learned positions)");
   }
+  if (args.pooling !== undefined && args.pooling !== 'last' && args.pooling !== 'mean') {
+    throw new Error(`textClassifier: pooling must be 'last' or 'mean', got '${args.pooling}'`);
+  }
   if (args.numClasses < 2) throw new Error(`textClassifier: numClasses must be >= 2 (a softmax over classes), got ${args.numClasses}`);
 }
 
@@ -72,7 +81,7 @@ function buildGraph(a: TextClassifierArgs): Graph {
       const args = { units: a.units, returnSequences: true, recurrentActivation: rec };
       // Keras's LSTM defaults (sigmoid gates, forget-gate bias 1): what a Keras user's model trains like.
       encoder.push(a.encoder === 'lstm' ? layers.lstm({ ...args, unitForgetBias: true }) : layers.gru(args));
-      pool = new LastTimestep({});
+      pool = a.pooling === 'mean' ? layers.globalAveragePooling1d() : new LastTimestep({});
       break;
     }
     case 'transformer': {
