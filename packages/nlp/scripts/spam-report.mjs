@@ -3,9 +3,11 @@
 // fine-tuning with 5 % of the training labels against training from scratch.
 // Runs against the built dist: `pnpm build` first, then
 //   node packages/nlp/scripts/spam-report.mjs [lstm|transformer|fewshot ...]
-// Env: SPAM_EPOCHS (default 3), SPAM_SEQ (default 200), SPAM_SEED (default 42).
+// Env: SPAM_EPOCHS (default 3), SPAM_SEQ (default 200), SPAM_SEED (default 42); few-shot: SPAM_PRE_EPOCHS (10),
+// SPAM_PRE_LR (3e-3), SPAM_FT_EPOCHS (frozen, 10), SPAM_UNFROZEN_EPOCHS (20), SPAM_FEWSHOT (a config name prefix).
 import * as wm from '@wasmml/tensor';
 import { loadSpamAssassin } from '@wasmml/datasets';
+import { adam } from '@wasmml/optimizers';
 import { TextClassificationPipeline, TextVectorizer, seededRandom, shuffleInPlace } from '@wasmml/nlp';
 
 const which = process.argv.slice(2);
@@ -52,7 +54,8 @@ if (want('fewshot')) {
   // 5 % of the training labels; the vectorizer and the pre-training see all training texts (no labels).
   const few = order.slice(0, Math.round(cut * 0.05));
   const fewData = pick(few);
-  const FT_EPOCHS = Number(process.env.SPAM_FT_EPOCHS ?? 10), PRE_EPOCHS = Number(process.env.SPAM_PRE_EPOCHS ?? 3);
+  const FT_EPOCHS = Number(process.env.SPAM_FT_EPOCHS ?? 10), UNFROZEN_EPOCHS = Number(process.env.SPAM_UNFROZEN_EPOCHS ?? 20);
+  const PRE_EPOCHS = Number(process.env.SPAM_PRE_EPOCHS ?? 10), PRE_LR = Number(process.env.SPAM_PRE_LR ?? 3e-3);
   const LR = 3e-3;
   const configs = [
     ['LSTM(64), mean-pooled states, next-token pre-training', { encoder: 'lstm', embeddingDim: 64, units: 64, numClasses: 2, pooling: 'mean' }],
@@ -61,25 +64,30 @@ if (want('fewshot')) {
   for (const [name, cfg] of configs) {
     if (process.env.SPAM_FEWSHOT && !name.startsWith(process.env.SPAM_FEWSHOT)) continue;
     const vec = () => new TextVectorizer({ maxTokens: 10000, outputSequenceLength: SEQ });
-    // From scratch on the few labels (vocabulary from all training texts, as for the pre-trained one), same epochs in total.
+    // From scratch on the few labels (vocabulary from all training texts, as for the pre-trained one), as many epochs
+    // over the labels as the pre-trained model gets in its two fine-tuning phases.
     wm.setSeed(SEED);
     const scratch = new TextClassificationPipeline({ vectorizer: vec(), classifier: cfg, learningRate: LR });
     await scratch.adapt(train.texts);
-    await scratch.fit(fewData.texts, fewData.labels, { epochs: FT_EPOCHS * 2, batchSize: 16 });
-    line(`${name}: from scratch, ${few.length} labels (5 %)`, scratch.evaluate(test.texts, test.labels), { epochs: FT_EPOCHS * 2 });
+    await scratch.fit(fewData.texts, fewData.labels, { epochs: FT_EPOCHS + UNFROZEN_EPOCHS, batchSize: 16 });
+    line(`${name}: from scratch, ${few.length} labels (5 %)`, scratch.evaluate(test.texts, test.labels), { epochs: FT_EPOCHS + UNFROZEN_EPOCHS });
     scratch.dispose();
     wm.setSeed(SEED);
     const pre = new TextClassificationPipeline({ vectorizer: vec(), classifier: cfg, learningRate: LR });
     await pre.adapt(train.texts);
     const t0 = performance.now();
-    const { loss } = await pre.pretrain(train.texts, { epochs: PRE_EPOCHS, seed: SEED, targetsPerSequence: 8, learningRate: LR });
+    const { loss } = await pre.pretrain(train.texts, { epochs: PRE_EPOCHS, seed: SEED, targetsPerSequence: 8, learningRate: PRE_LR });
     console.log(JSON.stringify({ case: `${name}: pre-training on the ${train.texts.length} unlabelled training texts`, epochs: PRE_EPOCHS, loss: loss.map(round), seconds: Math.round((performance.now() - t0) / 1000) }));
+    // The new head learns fast on frozen features (1e-2); unfrozen, a smaller step (1e-3) keeps what pre-training learnt.
+    const recompile = (lr) => pre.model.compile({ optimizer: adam(lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     pre.model.freezeEncoder();
+    recompile(1e-2);
     await pre.fit(fewData.texts, fewData.labels, { epochs: FT_EPOCHS, batchSize: 16 });
     line(`${name}: pre-trained, head fine-tuned on the frozen encoder, ${few.length} labels`, pre.evaluate(test.texts, test.labels), { epochs: FT_EPOCHS });
     pre.model.unfreezeEncoder();
-    await pre.fit(fewData.texts, fewData.labels, { epochs: FT_EPOCHS, batchSize: 16 });
-    line(`${name}: pre-trained, then unfrozen and fine-tuned, ${few.length} labels`, pre.evaluate(test.texts, test.labels), { epochs: FT_EPOCHS * 2 });
+    recompile(1e-3);
+    await pre.fit(fewData.texts, fewData.labels, { epochs: UNFROZEN_EPOCHS, batchSize: 16 });
+    line(`${name}: pre-trained, then unfrozen and fine-tuned, ${few.length} labels`, pre.evaluate(test.texts, test.labels), { epochs: FT_EPOCHS + UNFROZEN_EPOCHS });
     pre.dispose();
   }
 }
