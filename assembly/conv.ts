@@ -50,6 +50,23 @@ export const OUTSIDE: i32 = -(1 << 30);
   }
 }
 
+// The panel rows of one tap for 4 adjacent pixels of cin < 4 channels stored
+// contiguously at p ([pixel][ci]): channel-major, one vector per channel.
+@inline function packNarrow(out: usize, p: usize, cin: i32): void {
+  if (cin == 1) {
+    v128.store(out, v128.load(p));
+  } else if (cin == 2) {
+    const v0 = v128.load(p), v1 = v128.load(p, 16);
+    v128.store(out, i32x4.shuffle(v0, v1, 0, 2, 4, 6));
+    v128.store(out, i32x4.shuffle(v0, v1, 1, 3, 5, 7), 16);
+  } else {
+    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32);
+    v128.store(out, i32x4.shuffle(i32x4.shuffle(v0, v1, 0, 3, 6, 7), v2, 0, 1, 2, 5));
+    v128.store(out, i32x4.shuffle(i32x4.shuffle(v0, v1, 1, 4, 7, 7), v2, 0, 1, 2, 6), 16);
+    v128.store(out, i32x4.shuffle(i32x4.shuffle(v0, v1, 2, 5, 5, 5), v2, 0, 1, 4, 7), 32);
+  }
+}
+
 // Address of pixel (iy, ix) of an image at base (w pixels of c floats per
 // row), or the zero block when it lies outside h x w.
 @inline export function pixel(base: usize, iy: i32, ix: i32, h: i32, w: i32, c: i32, zero: usize): usize {
@@ -70,6 +87,9 @@ export function conv2d_f32(x: usize, packed: usize, y: usize, n: i32, h: i32, w:
   const k = fh * fw * cin;
   const plane = oh * ow, total = n * plane;
   const image = <usize>h * w * cin << 2;
+  // Output pixel (b, oy, ox) of the next group, stepped rather than divided.
+  const first = start * MR;
+  let b = first / plane, oy = (first - b * plane) / ow, ox = first - b * plane - oy * ow;
   for (let item = start; item < end; item++) {
     const p0 = item * MR, mr = imin(MR, total - p0);
     // Corner (top-left input position) of each pixel's receptive field.
@@ -77,21 +97,29 @@ export function conv2d_f32(x: usize, packed: usize, y: usize, n: i32, h: i32, w:
     let y0 = OUTSIDE, y1 = OUTSIDE, y2 = OUTSIDE, y3 = OUTSIDE;
     let x0 = OUTSIDE, x1 = OUTSIDE, x2 = OUTSIDE, x3 = OUTSIDE;
     for (let r = 0; r < mr; r++) {
-      const p = p0 + r, b = p / plane, rem = p - b * plane, oy = rem / ow, ox = rem - oy * ow;
       const base = x + <usize>b * image, cy = oy * sh - pt, cx = ox * sw - pl;
       if (r == 0) { b0 = base; y0 = cy; x0 = cx; }
       else if (r == 1) { b1 = base; y1 = cy; x1 = cx; }
       else if (r == 2) { b2 = base; y2 = cy; x2 = cx; }
       else { b3 = base; y3 = cy; x3 = cx; }
+      if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
     }
+    // Four neighbours in one output row at stride 1 read 4*cin consecutive
+    // input floats per tap: with few channels, transpose them from whole
+    // vectors (the generic path moves them one float at a time).
+    const narrow = cin < 4 && mr == MR && sw == 1 && x3 == x0 + 3 && y3 == y0;
     let out = panel;
     for (let i = 0; i < fh; i++) {
       const di = i * dh;
       for (let j = 0; j < fw; j++) {
         const dj = j * dw;
-        packTap(out,
-          pixel(b0, y0 + di, x0 + dj, h, w, cin, zero), pixel(b1, y1 + di, x1 + dj, h, w, cin, zero),
-          pixel(b2, y2 + di, x2 + dj, h, w, cin, zero), pixel(b3, y3 + di, x3 + dj, h, w, cin, zero), cin);
+        if (narrow && <u32>(y0 + di) < <u32>h && x0 + dj >= 0 && x0 + dj + 4 <= w) {
+          packNarrow(out, b0 + (<usize>((y0 + di) * w + x0 + dj) * cin << 2), cin);
+        } else {
+          packTap(out,
+            pixel(b0, y0 + di, x0 + dj, h, w, cin, zero), pixel(b1, y1 + di, x1 + dj, h, w, cin, zero),
+            pixel(b2, y2 + di, x2 + dj, h, w, cin, zero), pixel(b3, y3 + di, x3 + dj, h, w, cin, zero), cin);
+        }
         out += <usize>cin << 4;
       }
     }

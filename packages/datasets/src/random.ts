@@ -1,6 +1,7 @@
 // Seeded randomness for shuffles, splits and augmentation. sfc32 (a small fast
 // counter generator that passes PractRand) seeded through splitmix32, so that
 // nearby seeds (1, 2, 3...) still give unrelated streams.
+import { globalSeed } from './tensors.js';
 
 /** A seed: a number, or a string hashed to one (tfjs accepts string seeds). */
 export type Seed = number | string;
@@ -27,9 +28,12 @@ export function seedToInt(seed: Seed): number {
   return (Math.floor(seed) ^ Math.floor((seed % 1) * 0x100000000)) >>> 0;
 }
 
-/** A fresh 32-bit seed for callers that gave none (non-reproducible by design). */
+/**
+ * A seed for callers that gave none: drawn from @wasmml/tensor's global
+ * generator, so `setSeed` there makes shuffles and augmentations reproducible.
+ */
 export function randomSeed(): number {
-  return (Math.random() * 0x100000000) >>> 0;
+  return globalSeed();
 }
 
 /** Derives an independent stream seed from a base seed and a counter (epoch, worker, image...). */

@@ -1,7 +1,7 @@
 // The one file that touches @wasmml/tensor. Everything else in the package works
 // on typed arrays and goes through these functions, so the pipeline stays fast
 // and the dependency on the tensor package stays one screen long.
-import { Tensor, tensor } from '@wasmml/tensor';
+import { Tensor, nextSeed, tensor } from '@wasmml/tensor';
 import type { DType, TypedArray } from './types.js';
 
 export { Tensor };
@@ -28,4 +28,9 @@ export function readTensor(t: Tensor): { values: TypedArray; shape: number[]; dt
 /** Disposes a tensor. */
 export function disposeTensor(t: Tensor): void {
   t.dispose();
+}
+
+/** A seed from the tensor package's global generator (set by its `setSeed`). */
+export function globalSeed(): number {
+  return nextSeed();
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export {
-  init, ready, runtime, isLoaded, setThreads, getThreads, backendInfo, stopThreads,
+  init, ready, runtime, isLoaded, setThreads, getThreads, backendInfo, stopThreads, poolStats,
   type InitOptions, type BackendInfo, type Runtime, type VariantName, type WasmSource,
 } from './runtime.js';
 export { Arena, OutOfMemoryError, sizeClass, type ArenaStats } from './memory.js';
@@ -38,6 +38,19 @@ export {
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions } from './ops/conv.js';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter } from './ops/depthwise.js';
 export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';
+export { broadcastShapes } from './ops/broadcast.js';
+export {
+  binary, compare, logical, select, BINARY_OPS, INT32_BINARY_OPS, COMPARE_OPS, LOGICAL_OPS,
+  type BinaryOp, type CompareOp, type LogicalOp, type NumericDtype,
+} from './ops/binary.js';
+export {
+  unary, predicate, unaryGrad, UNARY_OPS, INT32_UNARY_OPS, PREDICATE_OPS, UNARY_GRAD_READS,
+  type UnaryOp, type PredicateOp,
+} from './ops/unary.js';
+export {
+  mfTrainEpoch, bprTrainEpoch, mfPredict, type MfBuffers, type MfAdamBuffers, type MfLayout, type MfSamples,
+  type BprNegatives, type SparseRule, type SparseSgdRule, type SparseAdamRule,
+} from './ops/mf.js';
 export {
   lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,
 } from './ops/rnn.js';

@@ -2,7 +2,8 @@
 // sleep in Atomics.wait on a generation counter; a job is written into the
 // control block and announced with one Atomics.notify — no postMessage per
 // call. The calling thread always takes the first range itself.
-import { CTL, MAX_ARGS, MAX_THREADS } from './control.js';
+import { CTL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS } from './control.js';
+import { runChunks } from './worker-loop.js';
 import type { Platform, PoolWorker } from './platform/types.js';
 
 export interface RunOptions {
@@ -40,6 +41,8 @@ export class Pool {
   private ready = 0;
   private readonly index = new Map<string, number>();
   private workerError: unknown;
+  /** Kernel calls run, and how many of them were split over threads. */
+  readonly stats = { calls: 0, splitCalls: 0 };
 
   constructor(
     private readonly platform: Platform,
@@ -52,7 +55,11 @@ export class Pool {
     private readonly free: (ptr: number) => void,
   ) {
     names.forEach((n, i) => this.index.set(n, i));
+    this.fnTable = names.map((n) => exports[n]!);
   }
+
+  /** Kernels by index, as the workers hold them. */
+  private readonly fnTable: Kernel[];
 
   /** Threads that take part in a split job right now (1 + started workers). */
   get size(): number {
@@ -138,6 +145,7 @@ export class Pool {
     const cost = opts.cost ?? 1;
     const scratchBytes = opts.scratchBytes ?? 0;
     const p = items * cost >= parallelThreshold ? Math.min(this.size, items) : 1;
+    this.stats.calls++;
     if (p <= 1) {
       if (scratchBytes > 0) {
         const s = this.alloc(scratchBytes);
@@ -147,10 +155,18 @@ export class Pool {
           this.free(s);
         }
       } else {
-        fn(...args, 0, items);
+        // Calls are hot (every small op): append the range in place rather than
+        // spreading into a new array, and restore the caller's array after.
+        args.push(0, items);
+        try {
+          fn.apply(undefined, args);
+        } finally {
+          args.length -= 2;
+        }
       }
       return;
     }
+    this.stats.splitCalls++;
     this.runSplit(name, fn, args, items, p, scratchBytes);
   }
 
@@ -165,24 +181,25 @@ export class Pool {
       ctl[CTL.PARTICIPANTS] = p;
       ctl[CTL.ERROR] = 0;
       ctl[CTL.HAS_SCRATCH] = scratchBytes > 0 ? 1 : 0;
-      for (let t = 0; t < p; t++) {
-        const r = CTL.RANGES + t * 3;
-        ctl[r] = Math.floor((t * items) / p);
-        ctl[r + 1] = Math.floor(((t + 1) * items) / p);
-        ctl[r + 2] = scratch + t * scratchBytes;
+      for (let t = 0; t < p; t++) ctl[CTL.SCRATCH + t] = scratch + t * scratchBytes;
+      // Four chunks per thread: enough to even out uneven items and late wake-ups.
+      const chunks = Math.min(items, 4 * p, MAX_CHUNKS);
+      ctl[CTL.CHUNKS] = chunks;
+      const gen = (ctl[CTL.GEN]! + 1) | 0;
+      for (let k = 0; k < chunks; k++) {
+        ctl[CTL.RANGES + 2 * k] = Math.floor((k * items) / chunks);
+        ctl[CTL.RANGES + 2 * k + 1] = Math.floor(((k + 1) * items) / chunks);
+        ctl[CTL.CLAIM + k] = gen;
       }
-      Atomics.store(ctl, CTL.PENDING, p - 1);
-      Atomics.add(ctl, CTL.GEN, 1);
+      Atomics.store(ctl, CTL.DONE, 0);
+      Atomics.store(ctl, CTL.GEN, gen);
       Atomics.notify(ctl, CTL.GEN);
       let mainError: unknown;
-      try {
-        if (scratchBytes > 0) fn(...args, scratch, 0, ctl[CTL.RANGES + 1]!);
-        else fn(...args, 0, ctl[CTL.RANGES + 1]!);
-      } catch (e) {
-        mainError = e;
-      }
-      this.waitDone(ctl);
-      if (mainError) throw mainError;
+      runChunks(ctl, this.args!, this.fnTable, 0, gen, (e: unknown) => {
+        if (mainError === undefined) mainError = e;
+      });
+      this.waitDone(ctl, chunks);
+      if (mainError !== undefined) throw mainError;
       const failed = ctl[CTL.ERROR]!;
       if (failed) {
         const len = new DataView(this.sab!, CTL.ERR_BYTE).getUint32(0, true);
@@ -195,16 +212,17 @@ export class Pool {
     }
   }
 
-  private waitDone(ctl: Int32Array): void {
-    let pending = Atomics.load(ctl, CTL.PENDING);
-    for (let i = 0; pending !== 0 && i < 100000; i++) pending = Atomics.load(ctl, CTL.PENDING);
+  private waitDone(ctl: Int32Array, chunks: number): void {
+    let done = Atomics.load(ctl, CTL.DONE);
+    for (let i = 0; done !== chunks && i < 100000; i++) done = Atomics.load(ctl, CTL.DONE);
     if (this.platform.canBlock) {
-      while (pending !== 0) {
-        Atomics.wait(ctl, CTL.PENDING, pending, 1000);
-        pending = Atomics.load(ctl, CTL.PENDING);
+      while (done !== chunks) {
+        Atomics.wait(ctl, CTL.DONE, done, 1000);
+        done = Atomics.load(ctl, CTL.DONE);
       }
     } else {
-      while (pending !== 0) pending = Atomics.load(ctl, CTL.PENDING);
+      while (done !== chunks) done = Atomics.load(ctl, CTL.DONE);
     }
   }
+
 }

@@ -227,6 +227,11 @@ export function backendInfo(): BackendInfo {
   };
 }
 
+/** Kernel calls so far, and how many were split over the pool (small ones stay on the calling thread). */
+export function poolStats(): { calls: number; splitCalls: number } {
+  return { ...runtime().pool.stats };
+}
+
 /** Stops the workers. Kernels keep running on the calling thread. */
 export function stopThreads(): void {
   current?.pool.stop();

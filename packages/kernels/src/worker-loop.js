@@ -1,13 +1,44 @@
 // @ts-check
 // The body of every pool worker, shared by the Node and Web entries. Plain JS so
 // Node can start it straight from src/ as well as from dist/.
-// Layout constants mirror src/control.ts.
-const GEN = 0, PENDING = 1, KERNEL = 2, NARGS = 3, PARTICIPANTS = 4, ERROR = 5,
-  HAS_SCRATCH = 6, SHUTDOWN = 7, READY = 16, RANGES = 128, ARGS_BYTE = 2048, ERR_BYTE = 4096,
-  ERR_LEN = 4096;
+// Layout constants mirror src/control.ts; the claiming protocol is described there.
+const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, CHUNKS = 4, ERROR = 5, HAS_SCRATCH = 6, SHUTDOWN = 7,
+  PARTICIPANTS = 8, READY = 16, SCRATCH = 96, CLAIM = 256, RANGES = 512, ARGS_BYTE = 4096, ERR_BYTE = 6144,
+  ERR_LEN = 2048, CLAIMED = -1;
 // Spin this many checks before sleeping: back-to-back kernels (a training
 // step) then avoid the cost of a futex wake.
 const SPIN = 20000;
+
+/**
+ * Runs every chunk of job `gen` this thread can claim, starting at its own
+ * share so threads rarely contend for the same claim word.
+ * @param {Int32Array} ctl @param {Float64Array} args @param {Function[]} fns
+ * @param {number} tid @param {number} gen @param {(e: unknown) => void} onError
+ */
+export function runChunks(ctl, args, fns, tid, gen, onError) {
+  const chunks = ctl[CHUNKS], p = Math.max(1, ctl[PARTICIPANTS]);
+  const first = Math.floor((Math.min(tid, p - 1) * chunks) / p);
+  let call;
+  for (let i = 0; i < chunks; i++) {
+    const k = (first + i) % chunks;
+    if (Atomics.compareExchange(ctl, CLAIM + k, gen, CLAIMED) !== gen) continue;
+    if (!call) {
+      const n = ctl[NARGS];
+      call = new Array(n);
+      for (let j = 0; j < n; j++) call[j] = args[j];
+      if (ctl[HAS_SCRATCH]) call.push(ctl[SCRATCH + tid]);
+      call.push(0, 0);
+    }
+    call[call.length - 2] = ctl[RANGES + 2 * k];
+    call[call.length - 1] = ctl[RANGES + 2 * k + 1];
+    try {
+      fns[ctl[KERNEL]](...call);
+    } catch (e) {
+      onError(e);
+    }
+    if (Atomics.add(ctl, DONE, 1) === chunks - 1) Atomics.notify(ctl, DONE);
+  }
+}
 
 /**
  * @param {{ memory: WebAssembly.Memory, module?: WebAssembly.Module, bytes?: Uint8Array,
@@ -22,6 +53,14 @@ export function workerLoop(init) {
   const ctl = new Int32Array(sab);
   const args = new Float64Array(sab, ARGS_BYTE, 64);
   const errBytes = new Uint8Array(sab, ERR_BYTE, ERR_LEN);
+  const onError = (/** @type {unknown} */ e) => {
+    if (Atomics.compareExchange(ctl, ERROR, 0, tid + 1) === 0) {
+      const msg = new TextEncoder().encode(String((e && /** @type {Error} */ (e).message) || e));
+      const len = Math.min(msg.length, ERR_LEN - 4);
+      new DataView(sab, ERR_BYTE).setUint32(0, len, true);
+      errBytes.set(msg.subarray(0, len), 4);
+    }
+  };
   Atomics.store(ctl, READY + tid, 1);
   Atomics.notify(ctl, READY + tid);
   let seen = Atomics.load(ctl, GEN);
@@ -34,26 +73,6 @@ export function workerLoop(init) {
     }
     seen = gen;
     if (Atomics.load(ctl, SHUTDOWN) !== 0) return;
-    if (tid >= Atomics.load(ctl, PARTICIPANTS)) continue;
-    const r = RANGES + tid * 3;
-    const start = ctl[r], end = ctl[r + 1];
-    if (end > start) {
-      try {
-        const n = ctl[NARGS];
-        const call = new Array(n);
-        for (let i = 0; i < n; i++) call[i] = args[i];
-        if (ctl[HAS_SCRATCH]) call.push(ctl[r + 2]);
-        call.push(start, end);
-        fns[ctl[KERNEL]](...call);
-      } catch (e) {
-        if (Atomics.compareExchange(ctl, ERROR, 0, tid + 1) === 0) {
-          const msg = new TextEncoder().encode(String(e && /** @type {Error} */ (e).message || e));
-          const len = Math.min(msg.length, ERR_LEN - 4);
-          new DataView(sab, ERR_BYTE).setUint32(0, len, true);
-          errBytes.set(msg.subarray(0, len), 4);
-        }
-      }
-    }
-    if (Atomics.sub(ctl, PENDING, 1) === 1) Atomics.notify(ctl, PENDING);
+    runChunks(ctl, args, fns, tid, gen, onError);
   }
 }

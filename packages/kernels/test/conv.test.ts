@@ -28,6 +28,7 @@ const cases: Case[] = [
   { x: [2, 5, 5, 8], f: [3, 3, 8, 12], p: { pad: 1 } },
   { x: [2, 3, 4, 10], f: [1, 1, 10, 13], p: {} },
   { x: [5, 7, 7, 1], f: [3, 3, 1, 32], p: {} }, // batch > threads, one input channel
+  { x: [3, 12, 11, 1], f: [3, 3, 1, 8], p: { pad: 'same', dilations: [1, 2] } },
   { x: [4, 21, 19, 5], f: [3, 3, 5, 7], p: {} }, // several reduction chunks, odd channels
   { x: [8, 16, 16, 16], f: [3, 3, 16, 32], p: { pad: 'same' } }, // large: the pool splits it
   { x: [2, 7, 6, 3], f: [1, 1, 3, 4], p: { strides: 2 } }, // stride phases no tap reaches: dx = 0 there

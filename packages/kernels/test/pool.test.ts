@@ -25,6 +25,8 @@ const cases: Case[] = [
   { x: [2, 5, 4, 7], f: 2, o: { strides: 1, pad: 2 } }, // corner windows entirely in the padding
   { x: [1, 6, 7, 3], f: [3, 2], o: { strides: 2, pad: [[0, 0], [1, 0], [0, 1], [0, 0]] } },
   { x: [5, 4, 4, 9], f: 1, o: { strides: 1, pad: 'same' } }, // 1x1 identity, batch > threads
+  { x: [2, 7, 7, 5], f: 2, o: { strides: 3 } }, // disjoint windows, pixels in none
+  { x: [1, 7, 5, 18], f: 2, o: { pad: 'same' } }, // disjoint, padded bottom/right, 16 + 2 channels
   { x: [8, 26, 26, 32], f: 2, o: {} }, // the seed CNN's pool: large enough for the pool
 ];
 
@@ -91,6 +93,16 @@ describe('pool2d', () => {
     const x = put([1, Number.NaN, -Infinity, 2]), y = empty(4);
     maxPool(x, y, [1, 2, 2, 1], 1);
     expect(Array.from(get(y, 4))).toEqual([1, Number.NaN, -Infinity, 2]);
+    release(x, y);
+  });
+
+  it('a 1x1 max pool keeps x whenever the output shape equals the input shape, as tfjs does', () => {
+    // Padding top/left 1 with ceil rounding: 3 -> ceil(3/2 + 1) = 3 rows, yet tfjs returns x unchanged.
+    const X = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const x = put(X), y = empty(9);
+    const g = maxPool(x, y, [1, 3, 3, 1], 1, { strides: 2, pad: [[0, 0], [1, 0], [1, 0], [0, 0]], dimRoundingMode: 'ceil' });
+    expect([g.outHeight, g.outWidth]).toEqual([3, 3]);
+    expect(Array.from(get(y, 9))).toEqual(X);
     release(x, y);
   });
 

@@ -3,7 +3,7 @@ import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 
 export type ActivationIdentifier = 'linear' | 'relu' | 'relu6' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'sigmoid'
-  | 'hardSigmoid' | 'tanh' | 'softmax' | 'logSoftmax' | 'swish' | 'gelu' | 'mish' | string;
+  | 'hardSigmoid' | 'tanh' | 'softmax' | 'logSoftmax' | 'swish' | 'gelu' | 'gelu_new' | 'mish' | string;
 
 const fns: Record<string, (x: Tensor) => Tensor> = {
   linear: (x) => x,
@@ -20,6 +20,7 @@ const fns: Record<string, (x: Tensor) => Tensor> = {
   logsoftmax: (x) => ops.logSoftmax(x),
   swish: (x) => x.mul(ops.sigmoid(x)),
   gelu: (x) => ops.gelu(x),
+  gelunew: (x) => ops.gelu(x, true),
   mish: (x) => x.mul(ops.tanh(ops.softplus(x))),
 };
 
@@ -27,10 +28,10 @@ const fns: Record<string, (x: Tensor) => Tensor> = {
 export function activationName(id: ActivationIdentifier | null | undefined): string {
   const key = (id ?? 'linear').replace(/_/g, '').toLowerCase();
   if (!(key in fns)) throw new Error(`unknown activation '${id}' (known: ${Object.keys(fns).join(', ')})`);
-  return { hardsigmoid: 'hardSigmoid', logsoftmax: 'logSoftmax' }[key] ?? key;
+  return { hardsigmoid: 'hardSigmoid', logsoftmax: 'logSoftmax', gelunew: 'gelu_new' }[key] ?? key;
 }
 
 /** The activation function for a name. */
 export function getActivation(id: ActivationIdentifier | null | undefined): (x: Tensor) => Tensor {
-  return fns[activationName(id).toLowerCase()]!;
+  return fns[activationName(id).replace(/_/g, '').toLowerCase()]!;
 }

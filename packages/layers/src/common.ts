@@ -12,9 +12,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${n}`;
 }
 
-/** camelCase class name -> snake_case prefix ("Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization"). */
+/** Class name -> snake_case prefix, as Keras does ("Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization"). */
 export function snakePrefix(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 export function fmt(shape: Shape | Shape[] | number[]): string {

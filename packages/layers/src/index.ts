@@ -20,7 +20,7 @@ export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, ty
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { Add, Multiply, Average, Concatenate } from './layers/merge.js';
 export { SimpleRNN, LSTM, GRU, Bidirectional, RNNBase, type RNNArgs, type BidirectionalArgs } from './layers/recurrent.js';
-export { losses, getLoss, type LossFn, type LossObject } from './losses.js';
+export { losses, getLoss, type LossFn, type LossObject, type LossOptions } from './losses.js';
 export { metrics, getMetric, type Metric, type MetricIdentifier } from './metrics.js';
 export { initializers, getInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 export { regularizers, getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
@@ -28,5 +28,19 @@ export { getActivation, type ActivationIdentifier } from './activations.js';
 export { Callback, CallbackList, History, CustomCallback, type Logs, type TrainParams, type CustomCallbackArgs } from './callbacks/base.js';
 export { type ModelCompileArgs } from './training/compile.js';
 export { type ModelFitArgs, type ModelFitDatasetArgs, type BatchDataset } from './training/fit.js';
+export { type ClassWeight, type ClassWeightArg } from './training/class-weight.js';
 export { type ModelData } from './training/data.js';
 export { type Shape } from './common.js';
+export { io, loadLayersModel, modelArtifacts } from './io/index.js';
+export type {
+  IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveConfig, SaveResult, LoadOptions, TrainingConfig,
+  WeightsManifestEntry, WeightsManifestGroupConfig, WeightQuantization, WeightDType, WasmmlRecord, FileSystemOptions, HttpOptions,
+} from './io/index.js';
+export {
+  callbacks, EarlyStopping, earlyStopping, ModelCheckpoint, modelCheckpoint, formatCheckpointPath, ReduceLROnPlateau, reduceLROnPlateau,
+  LearningRateScheduler, learningRateScheduler, ProgressBar, progressBar,
+} from './callbacks/index.js';
+export type {
+  EarlyStoppingArgs, ModelCheckpointArgs, CheckpointTarget, ReduceLROnPlateauArgs, LearningRateSchedulerFn,
+  ProgressBarArgs, OutStream, MonitorMode,
+} from './callbacks/index.js';

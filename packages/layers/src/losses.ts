@@ -68,9 +68,9 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, from
   }
   const ids = labels.dtype === 'int32' ? labels : ops.cast(labels, 'int32');
   if (fromLogits) return ops.sparseSoftmaxCrossEntropyWithLogits(ids, yPred);
+  // tfjs: clip, then the categorical loss (which renormalises) on one-hot labels.
   const p = ops.clipByValue(yPred, EPS, 1 - EPS);
-  const picked = ops.sum(ops.mul(ops.oneHot(ids, yPred.shape[yPred.rank - 1]!, 1, 0, 'float32'), ops.log(p)), -1);
-  return ops.neg(picked);
+  return categoricalCrossentropy(ops.oneHot(ids, yPred.shape[yPred.rank - 1]!, 1, 0, 'float32'), p);
 }
 
 /** Keras cosine similarity loss: -cos(yTrue, yPred) over the last axis (tfjs `cosineProximity`). */
@@ -80,28 +80,43 @@ export function cosineSimilarity(yTrue: Tensor, yPred: Tensor): Tensor {
   return ops.neg(ops.sum(ops.mul(norm(f32(yTrue)), norm(yPred)), -1));
 }
 
-type WithLogits = (yTrue: Tensor, yPred: Tensor, fromLogits?: boolean) => Tensor;
+/** Options of the loss factories: fromLogits for the cross-entropies, delta for huber. */
+export interface LossOptions {
+  /** yPred holds logits, not probabilities (cross-entropies only). */
+  fromLogits?: boolean;
+  /** Where huber turns from quadratic to linear (default 1). */
+  delta?: number;
+}
 
-function factory(name: string, fn: WithLogits) {
-  function make(a: Tensor, b: Tensor, fromLogits?: boolean): Tensor;
-  function make(opts?: { fromLogits?: boolean }): LossObject;
-  function make(a?: Tensor | { fromLogits?: boolean }, b?: Tensor, fromLogits?: boolean): Tensor | LossObject {
-    if (a instanceof Tensor) return fn(a, b!, fromLogits);
-    const logits = a?.fromLogits ?? false;
-    return { name, fromLogits: logits, call: (yt, yp) => fn(yt, yp, logits) };
+type WithOptions = (yTrue: Tensor, yPred: Tensor, opts: LossOptions) => Tensor;
+
+function factory(name: string, fn: WithOptions, takes: Array<keyof LossOptions>) {
+  function make(yTrue: Tensor, yPred: Tensor, fromLogits?: boolean): Tensor;
+  function make(opts?: LossOptions): LossObject;
+  function make(a?: Tensor | LossOptions, b?: Tensor, fromLogits?: boolean): Tensor | LossObject {
+    if (a instanceof Tensor) return fn(a, b!, { fromLogits: fromLogits ?? false });
+    const opts = a ?? {};
+    for (const k of Object.keys(opts)) {
+      if (!takes.includes(k as keyof LossOptions)) throw new Error(`losses.${name}: unknown option '${k}' (takes: ${takes.join(', ') || 'none'})`);
+    }
+    const logits = opts.fromLogits ?? false;
+    return { name, fromLogits: logits, call: (yt, yp) => fn(yt, yp, opts) };
   }
   return make;
 }
 
-/** Losses: call with (yTrue, yPred) for per-sample values, or with options ({fromLogits}) for compile(). */
+/**
+ * Losses: call with (yTrue, yPred) for per-sample values, or with options
+ * ({fromLogits}, or {delta} for huber) for a loss object compile() takes.
+ */
 export const losses = {
-  meanSquaredError: factory('meanSquaredError', meanSquaredError),
-  meanAbsoluteError: factory('meanAbsoluteError', meanAbsoluteError),
-  huber: factory('huber', (a, b) => huber(a, b)),
-  binaryCrossentropy: factory('binaryCrossentropy', binaryCrossentropy),
-  categoricalCrossentropy: factory('categoricalCrossentropy', categoricalCrossentropy),
-  sparseCategoricalCrossentropy: factory('sparseCategoricalCrossentropy', sparseCategoricalCrossentropy),
-  cosineSimilarity: factory('cosineSimilarity', cosineSimilarity),
+  meanSquaredError: factory('meanSquaredError', (a, b) => meanSquaredError(a, b), []),
+  meanAbsoluteError: factory('meanAbsoluteError', (a, b) => meanAbsoluteError(a, b), []),
+  huber: factory('huber', (a, b, o) => huber(a, b, o.delta ?? 1), ['delta']),
+  binaryCrossentropy: factory('binaryCrossentropy', (a, b, o) => binaryCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  categoricalCrossentropy: factory('categoricalCrossentropy', (a, b, o) => categoricalCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  sparseCategoricalCrossentropy: factory('sparseCategoricalCrossentropy', (a, b, o) => sparseCategoricalCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  cosineSimilarity: factory('cosineSimilarity', (a, b) => cosineSimilarity(a, b), []),
 };
 
 const aliases: Record<string, keyof typeof losses> = {
@@ -116,5 +131,5 @@ export function getLoss(id: string | LossFn | LossObject): LossObject {
   if (typeof id === 'object') return id;
   const key = aliases[id.replace(/_/g, '').toLowerCase()];
   if (!key) throw new Error(`unknown loss '${id}' (known: ${Object.keys(losses).join(', ')})`);
-  return (losses[key] as (o?: { fromLogits?: boolean }) => LossObject)({});
+  return (losses[key] as (o?: LossOptions) => LossObject)({});
 }

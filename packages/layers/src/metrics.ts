@@ -125,17 +125,19 @@ export const metrics = {
 };
 
 /**
- * A metric from a name. 'accuracy'/'acc' follows the loss, as tfjs does:
- * binary for binaryCrossentropy, sparse for sparseCategoricalCrossentropy,
- * categorical otherwise; with fromLogits the binary threshold is 0.
+ * A metric from a name. 'accuracy'/'acc' follows the loss and the output, as tfjs
+ * does: binary for binaryCrossentropy or a single output unit, sparse for
+ * sparseCategoricalCrossentropy, categorical otherwise; with fromLogits the
+ * binary threshold is 0.
+ * @param units Size of the output's last axis, when known.
  */
-export function getMetric(id: MetricIdentifier | Metric, lossName: string, fromLogits = false): Metric {
+export function getMetric(id: MetricIdentifier | Metric, lossName: string, fromLogits = false, units: number | null = null): Metric {
   if (typeof id === 'object') return id;
   const key = id.replace(/_/g, '').toLowerCase();
   const rename = (m: Metric, name: string): Metric => Object.assign(Object.create(Object.getPrototypeOf(m)), m, { name });
   switch (key) {
     case 'accuracy': case 'acc': {
-      const base = lossName === 'binaryCrossentropy' ? metrics.binaryAccuracy(fromLogits ? 0 : 0.5)
+      const base = lossName === 'binaryCrossentropy' || units === 1 ? metrics.binaryAccuracy(fromLogits ? 0 : 0.5)
         : lossName === 'sparseCategoricalCrossentropy' ? metrics.sparseCategoricalAccuracy() : metrics.categoricalAccuracy();
       return rename(base, 'acc');
     }

@@ -2,7 +2,7 @@
 // executed eagerly on tensors; also usable as a layer inside another model.
 import { scalar, type Tensor } from '@wasmml/tensor';
 import { fmt, type Shape } from './common.js';
-import { Layer, type CallArgs, type LayerArgs } from './layer.js';
+import { Layer, type CallArgs, type LayerArgs, type LayerWeight } from './layer.js';
 import { InputLayer } from './layers/input.js';
 import { SymbolicTensor, type Node } from './symbolic.js';
 import { compileModel, type ModelCompileArgs } from './training/compile.js';
@@ -12,6 +12,8 @@ import {
 } from './training/fit.js';
 import type { ModelData } from './training/data.js';
 import type { History } from './callbacks/base.js';
+import { saveModel } from './io/save.js';
+import type { IOHandler, SaveConfig, SaveResult } from './io/types.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -141,8 +143,18 @@ export class LayersModel extends Layer {
     return out.length === 1 ? out[0]! : out;
   }
 
+  /** Whether training updates the model's weights; setting it freezes or unfreezes every layer (as Keras does). */
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+  override set trainable(v: boolean) {
+    super.trainable = v;
+    for (const l of this.layers) l.trainable = v;
+  }
+
+  /** All weights: every trainable weight (layer by layer), then every non-trainable one, as tfjs and Keras order them. */
   override get weights() {
-    return this.layers.flatMap((l) => l.weights);
+    return this.namedWeights.map((w) => w.variable);
   }
   override get trainableWeights() {
     return this.trainable ? this.layers.flatMap((l) => l.trainableWeights) : [];
@@ -150,21 +162,14 @@ export class LayersModel extends Layer {
   override get nonTrainableWeights() {
     return this.trainable ? this.layers.flatMap((l) => l.nonTrainableWeights) : this.layers.flatMap((l) => l.weights);
   }
+  /** @internal In `weights` order, which getWeights/setWeights (base class) follow. */
   override get namedWeights() {
-    return this.layers.flatMap((l) => l.namedWeights);
-  }
-  override getWeights(): Tensor[] {
-    return this.layers.flatMap((l) => l.getWeights());
-  }
-  override setWeights(values: Tensor[]): void {
-    const total = this.layers.reduce((n, l) => n + l.namedWeights.length, 0);
-    if (values.length !== total) throw new Error(`${this.name}.setWeights: got ${values.length} tensors, the model has ${total} weights`);
-    let k = 0;
+    const trainable: LayerWeight[] = [], frozen: LayerWeight[] = [];
     for (const l of this.layers) {
-      const n = l.namedWeights.length;
-      l.setWeights(values.slice(k, k + n));
-      k += n;
+      const live = new Set(this.trainable ? l.trainableWeights : []);
+      for (const w of l.namedWeights) (live.has(w.variable) ? trainable : frozen).push(w);
     }
+    return [...trainable, ...frozen];
   }
   override countParams(): number {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
@@ -218,6 +223,17 @@ export class LayersModel extends Layer {
   /** One training step on one batch: the loss, or [loss, ...metrics]. */
   trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
     return trainOnBatch(this, x, y);
+  }
+
+  /**
+   * Saves the model in the TensorFlow.js layers format: model.json (topology,
+   * weights manifest, integrity record) plus weight shards. `handlerOrURL` is
+   * 'file://<dir>' (Node, Deno), 'indexeddb://<name>' or 'downloads://<name>'
+   * (browsers), 'http(s)://...' (POST), or an IOHandler. With includeOptimizer
+   * the loss, metrics, optimizer settings and optimizer state are saved too.
+   */
+  save(handlerOrURL: string | IOHandler, config?: SaveConfig): Promise<SaveResult> {
+    return saveModel(this, handlerOrURL, config);
   }
 
   /** A layer by name or index. */

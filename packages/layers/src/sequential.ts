@@ -32,8 +32,10 @@ export class Sequential extends LayersModel {
       return;
     }
     this.pending.push(layer);
-    if (this.outputs.length === 0 && this.pending.length === 1 && layer.batchInputShape) {
-      const inp = new InputLayer({ batchInputShape: layer.batchInputShape, dtype: layer.dtype, name: `${layer.name}_input` });
+    // A model added first brings its own input shape (tfjs and Keras take it from there).
+    const shape = layer.batchInputShape ?? (layer instanceof LayersModel && layer.inputs.length === 1 ? layer.inputs[0]!.shape : undefined);
+    if (this.outputs.length === 0 && this.pending.length === 1 && shape) {
+      const inp = new InputLayer({ batchInputShape: shape, dtype: layer.dtype, name: `${layer.name}_input` });
       this.inputs = [inp.output];
       this.outputs = [inp.output];
     }

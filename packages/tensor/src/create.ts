@@ -39,7 +39,10 @@ function rankChecked(rank: number) {
     return t;
   };
 }
-export const tensor1d = rankChecked(1);
+/** A rank-1 tensor (tfjs `tensor1d(values, dtype)`). */
+export function tensor1d(values: TensorLike, dtype?: DataType): Tensor {
+  return rankChecked(1)(values, undefined, dtype);
+}
 export const tensor2d = rankChecked(2);
 export const tensor3d = rankChecked(3);
 export const tensor4d = rankChecked(4);

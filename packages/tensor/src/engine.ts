@@ -14,8 +14,12 @@ export interface TapeNode {
   name: string;
   inputs: Tensor[];
   outputs: Tensor[];
-  /** Gradients for each input (undefined where an input gets none), given one dy per output. */
-  backward: (dys: Tensor[]) => Array<Tensor | undefined>;
+  /**
+   * Gradients for each input (undefined where an input gets none), given one dy
+   * per output. `needed[i]` is false for inputs no gradient is asked for (data,
+   * constants): expensive ops skip computing those.
+   */
+  backward: (dys: Tensor[], needed: boolean[]) => Array<Tensor | undefined>;
 }
 
 interface Scope {

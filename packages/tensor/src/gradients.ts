@@ -13,8 +13,8 @@ import { ones, zeros } from './create.js';
 import { registeredVariables, type Variable } from './variable.js';
 import { add } from './ops/arithmetic.js';
 
-/** Nodes on some path from xs to y, in recording order. */
-function relevantNodes(tape: TapeNode[], xs: Tensor[], y: Tensor): TapeNode[] {
+/** Nodes on some path from xs to y, in recording order, and the tensors that depend on xs. */
+function relevantNodes(tape: TapeNode[], xs: Tensor[], y: Tensor): { nodes: TapeNode[]; reach: Set<number> } {
   const reach = new Set(xs.map((x) => x.id));
   const fwd: TapeNode[] = [];
   for (const n of tape) {
@@ -32,17 +32,17 @@ function relevantNodes(tape: TapeNode[], xs: Tensor[], y: Tensor): TapeNode[] {
       for (const t of n.inputs) needed.add(t.id);
     }
   }
-  return out.reverse();
+  return { nodes: out.reverse(), reach };
 }
 
 function backprop(tape: TapeNode[], xs: Tensor[], y: Tensor, dy: Tensor): Array<Tensor | undefined> {
   const grads = new Map<number, Tensor>([[y.id, dy]]);
-  const nodes = relevantNodes(tape, xs, y);
+  const { nodes, reach } = relevantNodes(tape, xs, y);
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     if (!node.outputs.some((o) => grads.has(o.id))) continue;
     const dys = node.outputs.map((o) => grads.get(o.id) ?? zeros(o.shape, 'float32'));
-    const inGrads = node.backward(dys);
+    const inGrads = node.backward(dys, node.inputs.map((t) => reach.has(t.id)));
     node.inputs.forEach((input, k) => {
       const g = inGrads[k];
       if (!g) return;

@@ -10,7 +10,7 @@ export { type DataType, type TypedArray, type DataTypeMap } from './dtype.js';
 export { type TensorLike } from './convert.js';
 export { Variable, variable, registeredVariables } from './variable.js';
 export { tidy, keep, dispose, memory, getTensorsInContainer, type TensorContainer, type MemoryInfo } from './tidy.js';
-export { setSeed } from './random.js';
+export { setSeed, nextSeed } from './random.js';
 export {
   tensor, scalar, tensor1d, tensor2d, tensor3d, tensor4d, fill, zeros, ones, zerosLike, onesLike, clone, range,
   linspace, eye, oneHot, randomNormal, truncatedNormal, randomUniform,
@@ -52,3 +52,7 @@ export { lstmSequence, type LstmSequenceArgs, type RecurrentActivation } from '.
 export { gruSequence, type GruSequenceArgs } from './ops/gru.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
+export {
+  mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
+  type SparseRule, type SparseSgdRule, type SparseAdamRule,
+} from './ops/mf.js';

@@ -74,6 +74,14 @@ export function setSeed(seed: number): void {
   global = new Random(seed);
 }
 
+/**
+ * A 32-bit seed drawn from the global generator: libraries seed their own
+ * streams with it so that `setSeed` makes whole training runs reproducible.
+ */
+export function nextSeed(): number {
+  return global.nextU32();
+}
+
 /** The generator for one call: its own when a seed is given, else the global one. */
 export function generator(seed?: number): Random {
   return seed === undefined ? global : new Random(seed);

@@ -1,6 +1,6 @@
 // tidy / keep / dispose / memory: tfjs semantics.
 import { backendInfo, type ArenaStats } from '@wasmml/kernels';
-import { ENGINE, popScope, pushScope } from './engine.js';
+import { ENGINE, popScope, pushScope, recording } from './engine.js';
 import { Tensor } from './tensor.js';
 
 /** Anything `tidy` may return and `dispose` accepts: tensors inside arrays and plain objects. */
@@ -49,8 +49,12 @@ export function tidy<T extends TensorContainer>(nameOrFn: string | (() => T), ma
   }
   const keepIds = new Set(getTensorsInContainer(result).map((t) => t.id));
   const parent = ENGINE.scopes[ENGINE.scopes.length - 1];
+  // While a gradient is being recorded the tape's backward functions may still need
+  // this scope's tensors (tfjs keeps them too): hand them to the enclosing scope, the
+  // gradient function's own, which frees them once the gradients are computed.
+  const defer = recording() && parent !== undefined;
   for (const t of scope.tracked) {
-    if (keepIds.has(t.id)) parent?.tracked.push(t);
+    if (keepIds.has(t.id) || (defer && !t.kept)) parent?.tracked.push(t);
     else if (!t.kept) t.dispose();
   }
   return result;

@@ -99,6 +99,26 @@ describe('gradient API', () => {
     wm.dispose(grads);
   });
 
+  it('10,000 gradient steps keep memory flat', () => {
+    const w = wm.variable(wm.randomNormal([8, 4], 0, 1, 'float32', 2), true, 'flat10k');
+    const x = wm.randomNormal([16, 8], 0, 1, 'float32', 3);
+    const step = () => wm.tidy(() => {
+      const { value, grads } = wm.variableGrads(() => x.matMul(w).relu().square().mean(), [w]);
+      w.assign(w.sub(grads['flat10k']!.mul(0.01)));
+      return value.dataSync()[0]!;
+    });
+    const first = step();
+    const before = wm.memory();
+    let last = first;
+    for (let i = 0; i < 10_000; i++) last = step();
+    const after = wm.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(after.arena.bytesInUse).toBe(before.arena.bytesInUse);
+    expect(last).toBeLessThan(first);
+    wm.dispose([w, x]);
+  });
+
   it('a 10-10-1 MLP trained by hand with valueAndGrads: MSE falls 100-fold', () => {
     wm.setSeed(1);
     const x = wm.randomUniform([64, 10], -1, 1);
@@ -107,8 +127,7 @@ describe('gradient API', () => {
     let w1 = wm.randomNormal([10, 10], 0, 0.5), b1 = wm.zeros([10]), w2 = wm.randomNormal([10, 1], 0, 0.5), b2 = wm.zeros([1]);
     const loss = (a: wm.Tensor, b: wm.Tensor, c: wm.Tensor, d: wm.Tensor) => {
       const h = x.matMul(a).add(b);
-      const relu = h.mul(h.cast('bool').cast('float32')); // placeholder until relu lands
-      const diff = relu.matMul(c).add(d).sub(y);
+      const diff = h.relu().matMul(c).add(d).sub(y);
       return diff.mul(diff).sum().div(64);
     };
     const before = wm.memory().numTensors;
@@ -125,5 +144,18 @@ describe('gradient API', () => {
     expect(wm.memory().numTensors).toBe(before);
     expect(last).toBeLessThan(first / 100);
     wm.dispose([x, trueW, y, w1, b1, w2, b2]);
+  });
+});
+
+describe('tidy inside a gradient function', () => {
+  it('keeps what the backward pass needs (tfjs-layers losses and regularizers use tidy) and frees it afterwards', () => {
+    const x = wm.variable(wm.tensor([1, 2, 3]), true, 'tidy_in_grad_x');
+    const before = wm.memory().numTensors;
+    const { value, grads } = wm.variableGrads(() => wm.tidy(() => wm.sum(x.mul(x)).mul(0.5)), [x]);
+    expect(Array.from(grads.tidy_in_grad_x!.dataSync())).toEqual([1, 2, 3]);
+    expect(value.dataSync()[0]).toBe(7);
+    wm.dispose([value, grads.tidy_in_grad_x!]);
+    expect(wm.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });

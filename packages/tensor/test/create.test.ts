@@ -130,3 +130,14 @@ describe('memory', () => {
     v.dispose();
   });
 });
+
+describe('rank-checked constructors', () => {
+  it('tensor1d(values, dtype) and tensor2d(values, shape, dtype) follow tfjs', () => {
+    const a = wm.tensor1d([1, 2, 3], 'int32');
+    expect(a.dtype).toBe('int32');
+    const b = wm.tensor2d([1, 2, 3, 4], [2, 2], 'float32');
+    expect(b.shape).toEqual([2, 2]);
+    expect(() => wm.tensor2d([1, 2, 3])).toThrow(/rank 1/);
+    wm.dispose([a, b]);
+  });
+});

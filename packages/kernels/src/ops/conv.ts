@@ -179,7 +179,7 @@ export function conv2dBackpropFilter(x: number, dy: number, dw: number, xShape: 
     if (chunks > 1) partial = rt.arena.alloc(chunks * k * cout * 4);
     const items = chunks * Math.ceil(kp / group);
     rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), blockLen, perChunk, group],
-      items, { cost: (MR * pixels * cout * kp) / items + 1, scratchBytes: alignUp(MR * 4 * blockLen) });
+      items, { cost: (MR * pixels * cout * kp) / items + 1, scratchBytes: alignUp(16 + MR * 4 * blockLen) });
     if (chunks > 1) {
       rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, k * cout, chunks], Math.ceil((k * cout) / 4), { cost: 4 * chunks });
     }

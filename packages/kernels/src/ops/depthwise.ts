@@ -60,7 +60,8 @@ export function depthwiseConv2dBackpropFilter(x: number, dy: number, dw: number,
   const cout = cin * mult, taps = fh * fw;
   if (cout === 0) return g;
   const rt = runtime();
-  // Chunks of at least 512 pixels: fewer would cost more in partials than they save.
+  // Chunks are whole units of 512 pixels: smaller ones would spend more on
+  // partial sums than they gain in parallelism.
   const pixels = g.batch * g.outHeight * g.outWidth;
   const { chunks, perChunk } = reductionChunks(Math.ceil(pixels / 512), taps * cout);
   const chunkPixels = perChunk * 512;

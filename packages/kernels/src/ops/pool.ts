@@ -55,10 +55,10 @@ export function avgPool(x: number, y: number, xShape: readonly number[], filterS
 export function maxPoolBackprop(dy: number, x: number, dx: number, xShape: readonly number[], filterSize: Pair,
   opts: Pool2dOptions = {}): Conv2dGeometry {
   const g = geometry('maxPoolBackprop', xShape, filterSize, opts);
-  const items = g.batch * Math.ceil(g.inChannels / 4);
+  const items = g.batch * Math.ceil(g.inChannels / 16);
   if (items === 0 || g.inHeight * g.inWidth === 0) return g;
   runtime().pool.run('max_pool2d_backprop_f32', [x, dy, dx, ...args(g)], items,
-    { cost: 4 * (g.inHeight * g.inWidth + 2 * g.outHeight * g.outWidth * g.filterHeight * g.filterWidth) + 1 });
+    { cost: 16 * (g.inHeight * g.inWidth + 2 * g.outHeight * g.outWidth * g.filterHeight * g.filterWidth) + 1 });
   return g;
 }
 

@@ -24,7 +24,10 @@ export const platform: Platform = {
     return url.protocol === 'file:' ? toBytes(readFileSync(fileURLToPath(url))) : undefined;
   },
   createWorker(onError): PoolWorker {
-    const w = new Worker(new URL('../worker-node.js', import.meta.url));
+    // Workers inherit the process's flags; --input-type (valid only with -e)
+    // would stop a worker from starting.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const w = new Worker(new URL('../worker-node.js', import.meta.url), { execArgv });
     // A pool worker must never keep the process alive once user code is done.
     w.unref();
     w.on('error', onError);

@@ -156,7 +156,13 @@ export class Conv1D extends BaseConv {
 
 export class Conv2DTranspose extends BaseConv {
   static readonly className = 'Conv2DTranspose';
-  constructor(args: ConvArgs) { super(2, args); }
+  constructor(args: ConvArgs) {
+    super(2, args);
+    // tfjs ignores a dilation rate here; computing something else than asked is worse than refusing.
+    if (this.dilationRate.some((d) => d !== 1)) {
+      throw new Error(`Conv2DTranspose: dilationRate ${JSON.stringify(args.dilationRate)} is not supported (only 1)`);
+    }
+  }
   getClassName() { return 'Conv2DTranspose'; }
   override build(inputShape: Shape | Shape[]): void {
     const c = this.inChannels(inputShape);

@@ -52,6 +52,8 @@ export class Dense extends Layer {
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
     this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
+    // Acts on each time step alone, so a sequence mask still applies to its output (as in Keras).
+    this.supportsMasking = true;
   }
 
   getClassName() { return 'Dense'; }

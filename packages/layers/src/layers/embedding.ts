@@ -55,7 +55,11 @@ export class Embedding extends Layer {
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const ids = x.dtype === 'int32' ? x : ops.cast(x, 'int32');
-    return ops.gather(this.embeddings!, ids, 0);
+    try {
+      return ops.gather(this.embeddings!, ids, 0);
+    } catch (e) {
+      throw new Error(`${this.name} (embedding): ids must lie in [0, ${this.inputDim}) for input of shape [${x.shape}]: ${(e as Error).message}`);
+    }
   }
 
   override computeMask(inputs: Tensor | Tensor[]): Tensor | null {

@@ -32,6 +32,11 @@ export interface BatchNormalizationArgs extends LayerArgs {
 /**
  * Normalises each channel with the batch's statistics while training (and
  * updates moving averages), with the moving averages at inference.
+ *
+ * A frozen layer (`trainable = false`) always runs in inference mode and leaves
+ * its moving averages alone, as in Keras 2+: fine-tuning on top of a frozen base
+ * then keeps the statistics the base was trained with. (tfjs still normalises
+ * with batch statistics and updates them.)
  */
 export class BatchNormalization extends Layer {
   static readonly className = 'BatchNormalization';
@@ -85,7 +90,7 @@ export class BatchNormalization extends Layer {
     const bshape = x.shape.map((d, i) => (i === ax ? d : 1));
     const b = (t: Tensor) => (ax === x.rank - 1 ? t : ops.reshape(t, bshape));
     let mean: Tensor, variance: Tensor;
-    if (kwargs.training) {
+    if (kwargs.training && this.trainable) {
       const m = ops.moments(x, reduce);
       mean = m.mean;
       variance = m.variance;

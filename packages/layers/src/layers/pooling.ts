@@ -5,6 +5,11 @@ import { fmt, tuple, type Shape } from '../common.js';
 import { Layer, type LayerArgs } from '../layer.js';
 import { convOutLength, type PaddingMode } from './conv.js';
 
+function checkPadding(padding: unknown, layer: string): PaddingMode {
+  if (padding !== 'valid' && padding !== 'same') throw new Error(`${layer}: padding must be 'valid' or 'same', got ${String(padding)}`);
+  return padding;
+}
+
 export interface Pooling2DArgs extends LayerArgs {
   poolSize?: number | [number, number];
   strides?: number | [number, number];
@@ -39,7 +44,7 @@ abstract class Pooling2D extends Layer {
     this.poolSize = tuple(args.poolSize, 2, 2, `${this.getClassName()}: poolSize`);
     // Keras: strides default to the pool size.
     this.strides = tuple(args.strides ?? this.poolSize, 2, 2, `${this.getClassName()}: strides`);
-    this.padding = args.padding ?? 'valid';
+    this.padding = checkPadding(args.padding ?? 'valid', this.getClassName());
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = shapeOf(inputShape);
@@ -76,7 +81,7 @@ abstract class Pooling1D extends Layer {
     super(args);
     this.poolSize = tuple(args.poolSize, 1, 2, `${this.getClassName()}: poolSize`)[0]!;
     this.strides = tuple(args.strides ?? this.poolSize, 1, 2, `${this.getClassName()}: strides`)[0]!;
-    this.padding = args.padding ?? 'valid';
+    this.padding = checkPadding(args.padding ?? 'valid', this.getClassName());
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = shapeOf(inputShape);

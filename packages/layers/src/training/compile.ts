@@ -9,8 +9,8 @@ export interface ModelCompileArgs {
   /** One loss for every output, a list (one per output), or a map by output name. */
   loss: string | LossFn | LossObject | Array<string | LossFn | LossObject> | Record<string, string | LossFn | LossObject>;
   metrics?: Array<MetricIdentifier | Metric> | Record<string, Array<MetricIdentifier | Metric>>;
-  /** Weights of each output's loss in the total. */
-  lossWeights?: number[];
+  /** Weights of each output's loss in the total: a list (one per output) or a map by output name (Keras). */
+  lossWeights?: number[] | Record<string, number>;
 }
 
 /** @internal */
@@ -18,6 +18,8 @@ export interface CompiledState {
   optimizer: Optimizer;
   losses: LossObject[];
   lossWeights: number[];
+  /** Names of the outputs (their layers' names), which prefix per-output logs. */
+  outputNames: string[];
   /** metrics[i]: metrics of output i. */
   metrics: Metric[][];
 }
@@ -46,11 +48,15 @@ export function compileModel(model: LayersModel, args: ModelCompileArgs): void {
   const metricIds = args.metrics ?? [];
   const metrics = losses.map((l, i) => {
     const ids = Array.isArray(metricIds) ? metricIds : (metricIds[outNames[i]!] ?? []);
-    const ms = ids.map((m) => getMetric(m, l.name, l.fromLogits ?? false));
+    const units = model.outputs[i]?.shape.at(-1) ?? null;
+    const ms = ids.map((m) => getMetric(m, l.name, l.fromLogits ?? false, units));
     if (nOut > 1) return ms.map((m) => Object.assign(Object.create(Object.getPrototypeOf(m)), m, { name: `${outNames[i]}_${m.name}` }) as Metric);
     return ms;
   });
   const optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
   if (!(optimizer instanceof Optimizer)) throw new Error(`${model.name}.compile: optimizer must be a name or an Optimizer`);
-  model.compiled = { optimizer, losses, lossWeights: args.lossWeights ?? losses.map(() => 1), metrics };
+  const lw = args.lossWeights;
+  if (Array.isArray(lw) && lw.length !== nOut) throw new Error(`${model.name}.compile: ${lw.length} lossWeights for ${nOut} outputs`);
+  const lossWeights = losses.map((_, i) => (lw === undefined ? 1 : Array.isArray(lw) ? lw[i]! : lw[outNames[i]!] ?? 1));
+  model.compiled = { optimizer, losses, lossWeights, outputNames: outNames, metrics };
 }

@@ -11,22 +11,30 @@ export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], 
   if (resetMetrics) for (const ms of c.metrics) for (const m of ms) m.reset();
   const n = sampleCount([xs, ys], model, 'evaluate');
   let lossSum = 0;
+  const outSums = new Float64Array(c.losses.length);
   for (let start = 0; start < n; start += batchSize) {
     const ids = range(start, Math.min(n, start + batchSize));
     const whole = start === 0 && ids.length === n;
     const bx = whole ? xs : takeRows(xs, ids), by = whole ? ys : takeRows(ys, ids);
-    lossSum += tidy(() => {
-      const preds = model.execute(bx, { training: false });
-      let total = scalar(0);
-      preds.forEach((p, i) => {
-        total = total.add(ops.mean(c.losses[i]!.call(by[i]!, p)).mul(c.lossWeights[i]!));
-        for (const m of c.metrics[i]!) m.update(by[i]!, p);
-      });
-      return total.dataSync()[0]!;
-    }) * ids.length;
-    if (!whole) dispose([bx, by]);
+    try {
+      lossSum += tidy(() => {
+        const preds = model.execute(bx, { training: false });
+        let total = scalar(0);
+        preds.forEach((p, i) => {
+          const mean = ops.mean(c.losses[i]!.call(by[i]!, p));
+          if (preds.length > 1) outSums[i]! += mean.dataSync()[0]! * ids.length;
+          total = total.add(mean.mul(c.lossWeights[i]!));
+          for (const m of c.metrics[i]!) m.update(by[i]!, p);
+        });
+        return total.dataSync()[0]!;
+      }) * ids.length;
+    } finally {
+      if (!whole) dispose([bx, by]);
+    }
   }
+  // Per-output losses first (several outputs only), then metrics: tfjs's order of evaluate() results.
   const metrics: Record<string, number> = {};
+  if (c.losses.length > 1) c.outputNames.forEach((name, i) => { metrics[`${name}_loss`] = n === 0 ? 0 : outSums[i]! / n; });
   for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
   return { loss: n === 0 ? 0 : lossSum / n, metrics };
 }
@@ -52,8 +60,14 @@ export function predictModel(model: LayersModel, x: ModelData, args: { batchSize
     const ids = range(start, Math.min(n, start + batchSize));
     const whole = start === 0 && ids.length === n;
     const bx = whole ? xs : takeRows(xs, ids);
-    parts.push(tidy(() => model.execute(bx, { training: false })));
-    if (!whole) dispose(bx);
+    try {
+      parts.push(tidy(() => model.execute(bx, { training: false })));
+    } catch (e) {
+      dispose(parts);
+      throw e;
+    } finally {
+      if (!whole) dispose(bx);
+    }
     if (n === 0) break;
   }
   const outs = model.outputs.map((_, i) => {

@@ -4,9 +4,11 @@ import {
 } from '@wasmml/tensor';
 import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
 import type { LayersModel } from '../model.js';
+import type { CompiledState } from './compile.js';
 import { progressCallback } from '../callbacks/progress.js';
 import { evaluateBatches } from './evaluate.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
+import { classWeightsPerOutput, sampleWeightsFor, type ClassWeightArg } from './class-weight.js';
 import * as ops from '@wasmml/tensor';
 
 export interface ModelFitArgs {
@@ -18,8 +20,8 @@ export interface ModelFitArgs {
   validationSplit?: number;
   validationData?: [ModelData, ModelData];
   shuffle?: boolean;
-  /** Weight of each class in the loss, by class index. */
-  classWeight?: Record<number, number>;
+  /** Weight of each class in the loss, by class index (per output for several outputs). */
+  classWeight?: ClassWeightArg;
   initialEpoch?: number;
   /** Batches before an epoch ends (default: all the data). */
   stepsPerEpoch?: number;
@@ -27,48 +29,63 @@ export interface ModelFitArgs {
   yieldEvery?: number;
 }
 
+/** Log keys after 'loss': per-output losses (several outputs only), then metrics. */
+function logNames(c: CompiledState): string[] {
+  return [...(c.outputNames.length > 1 ? c.outputNames.map((n) => `${n}_loss`) : []), ...c.metrics.flat().map((m) => m.name)];
+}
+
 function requireCompiled(model: LayersModel, op: string) {
   if (!model.compiled) throw new Error(`${model.name}.${op}: compile the model first (model.compile({optimizer, loss}))`);
   return model.compiled;
 }
 
-function classWeights(ys: Tensor, weights: Record<number, number>): Tensor {
-  // One-hot targets give their argmax; sparse or binary targets are the class itself.
-  const ids = tidy(() => (ys.rank >= 2 && ys.shape[ys.rank - 1]! > 1 ? ops.argMax(ys, -1) : ops.reshape(ys, [-1])).dataSync());
-  const w = new Float32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) w[i] = weights[Math.round(ids[i]!)] ?? 1;
-  return ops.tensor(w, [ids.length]);
+/** Result of one training step: the total loss and, for several outputs, each output's own (unweighted) loss. */
+export interface StepResult {
+  loss: number;
+  /** `<output>_loss` for each output when the model has more than one (tfjs/Keras log keys). */
+  outputLosses: Record<string, number>;
 }
 
 /**
- * One optimisation step on a batch: returns the loss as a number and updates the
+ * One optimisation step on a batch: returns the losses as numbers and updates the
  * compiled metrics. Everything it allocates is freed before it returns.
  */
-export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeight?: Tensor): number {
+export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sampleWeights?: Array<Tensor | undefined>): StepResult {
   const c = requireCompiled(model, 'fit');
   const vars = model.trainableWeights;
   if (vars.length === 0) throw new Error(`${model.name}.fit: the model has no trainable weights (all layers frozen?)`);
   let preds: Tensor[] = [];
-  const { value, grads } = variableGrads(() => {
-    const out = model.execute(xs, { training: true });
-    preds = out.map((p) => keep(p));
-    let total: Tensor = scalar(0);
-    out.forEach((p, i) => {
-      let per = c.losses[i]!.call(ys[i]!, p);
-      if (sampleWeight) per = per.rank === 1 ? per.mul(sampleWeight) : per;
-      total = total.add(ops.mean(per).mul(c.lossWeights[i]!));
-    });
-    const reg = model.regularizationLoss();
-    return reg ? total.add(reg) : total;
-  }, vars);
+  const perOutput: Tensor[] = [];
+  let result: { value: Tensor; grads: Record<string, Tensor> } | undefined;
   try {
-    c.optimizer.applyGradients(grads);
+    result = variableGrads(() => {
+      const out = model.execute(xs, { training: true });
+      // Kept past the gradient's tidy for the metrics; freed below, also when a loss throws.
+      preds = out.map((p) => keep(p));
+      let total: Tensor = scalar(0);
+      out.forEach((p, i) => {
+        let per = c.losses[i]!.call(ys[i]!, p);
+        const sw = sampleWeights?.[i];
+        if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
+        const mean = ops.mean(per);
+        if (out.length > 1) perOutput.push(keep(mean));
+        total = total.add(mean.mul(c.lossWeights[i]!));
+      });
+      const reg = model.regularizationLoss();
+      return reg ? total.add(reg) : total;
+    }, vars);
+    c.optimizer.applyGradients(result.grads);
     c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
-    return value.dataSync()[0]!;
+    const outputLosses: Record<string, number> = {};
+    perOutput.forEach((t, i) => { outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!; });
+    return { loss: result.value.dataSync()[0]!, outputLosses };
   } finally {
-    dispose(grads);
-    value.dispose();
+    if (result) {
+      dispose(result.grads);
+      result.value.dispose();
+    }
     dispose(preds);
+    dispose(perOutput);
   }
 }
 
@@ -96,12 +113,14 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
     owned.push(...tx!, ...ty!, ...vx!, ...vy!);
     [xs, ys, valXs, valYs] = [tx!, ty!, vx!, vy!];
   }
+  const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
   const history = new History();
   const verbose = args.verbose ?? 1;
-  const metricNames = c.metrics.flat().map((m) => m.name);
-  const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
+  const metricNames = logNames(c);
+  // History last, as Keras: it records what earlier callbacks added to the logs.
+  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
   cbs.setModel(model);
   cbs.setParams({
     epochs, initialEpoch: args.initialEpoch ?? 0, samples: n, steps: stepsPerEpoch, batchSize, verbose,
@@ -118,22 +137,25 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
       const order = range(0, n);
       if (args.shuffle ?? true) shuffle(order);
       let lossSum = 0, seen = 0;
+      const outSums: Record<string, number> = {};
       for (let step = 0; step < stepsPerEpoch; step++) {
         const start = (step * batchSize) % n;
         const ids = order.subarray(start, Math.min(start + batchSize, n));
         await cbs.onBatchBegin(step, { batch: step, size: ids.length });
         const bx = takeRows(xs, ids), by = takeRows(ys, ids);
-        const sw = args.classWeight ? classWeights(by[0]!, args.classWeight) : undefined;
-        let loss: number;
+        const sw: Array<Tensor | undefined> = [];
+        let r: StepResult;
         try {
-          loss = trainStep(model, bx, by, sw);
+          if (classWeights) classWeights.forEach((cw, i) => sw.push(cw ? sampleWeightsFor(by[i]!, cw, `${model.name}.fit`) : undefined));
+          r = trainStep(model, bx, by, classWeights ? sw : undefined);
         } finally {
           dispose([bx, by]);
-          sw?.dispose();
+          dispose(sw.filter((t): t is Tensor => t !== undefined));
         }
-        lossSum += loss * ids.length;
+        lossSum += r.loss * ids.length;
         seen += ids.length;
-        const logs: Logs = { batch: step, size: ids.length, loss };
+        for (const [k, v] of Object.entries(r.outputLosses)) outSums[k] = (outSums[k] ?? 0) + v * ids.length;
+        const logs: Logs = { batch: step, size: ids.length, loss: r.loss, ...r.outputLosses };
         for (const ms of c.metrics) for (const m of ms) logs[m.name] = m.result();
         await cbs.onBatchEnd(step, logs);
         if (Date.now() - lastYield >= yieldEvery) {
@@ -143,6 +165,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         if (model.stopTraining) break;
       }
       const epochLogs: Logs = { loss: lossSum / Math.max(1, seen) };
+      for (const [k, v] of Object.entries(outSums)) epochLogs[k] = v / Math.max(1, seen);
       for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
       if (valXs && valYs) {
         const v = evaluateBatches(model, valXs, valYs, batchSize);
@@ -166,14 +189,19 @@ export async function trainOnBatch(model: LayersModel, x: ModelData, y: ModelDat
   sampleCount([xs, ys], model, 'trainOnBatch');
   const c = requireCompiled(model, 'trainOnBatch');
   for (const ms of c.metrics) for (const m of ms) m.reset();
-  const loss = trainStep(model, xs, ys);
-  const ms = c.metrics.flat().map((m) => m.result());
-  return ms.length === 0 ? loss : [loss, ...ms];
+  const r = trainStep(model, xs, ys);
+  const rest = [...Object.values(r.outputLosses), ...c.metrics.flat().map((m) => m.result())];
+  return rest.length === 0 ? r.loss : [r.loss, ...rest];
 }
 
-/** A dataset of {xs, ys} batches: tfjs's `iterator()` form or async iteration. */
+/** An iterator over {xs, ys} batches. */
+interface BatchIterator {
+  next(): Promise<IteratorResult<{ xs: ModelData; ys: ModelData }>>;
+}
+
+/** A dataset of {xs, ys} batches: async-iterable (a @wasmml/datasets Dataset) or with tfjs's `iterator()`. */
 export interface BatchDataset {
-  iterator?: () => Promise<{ next(): Promise<IteratorResult<{ xs: ModelData; ys: ModelData }>> }>;
+  iterator?: () => Promise<BatchIterator> | BatchIterator;
   [Symbol.asyncIterator]?: () => AsyncIterator<{ xs: ModelData; ys: ModelData }>;
 }
 
@@ -184,6 +212,8 @@ export interface ModelFitDatasetArgs {
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
   validationData?: BatchDataset | [ModelData, ModelData];
   initialEpoch?: number;
+  /** Weight of each class in the loss, by class index (per output for several outputs). */
+  classWeight?: ClassWeightArg;
 }
 
 async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: ModelData }> {
@@ -206,8 +236,9 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
   const epochs = args.epochs ?? 1;
   const history = new History();
   const verbose = args.verbose ?? 1;
-  const metricNames = c.metrics.flat().map((m) => m.name);
-  const cbs = new CallbackList([history, ...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks)]);
+  const metricNames = logNames(c);
+  // History last, as Keras: it records what earlier callbacks added to the logs.
+  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
   cbs.setModel(model);
   cbs.setParams({
     epochs, initialEpoch: args.initialEpoch ?? 0, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, verbose,
@@ -219,27 +250,37 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
     await cbs.onEpochBegin(epoch);
     for (const ms of c.metrics) for (const m of ms) m.reset();
     let lossSum = 0, seen = 0, step = 0;
+    const outSums: Record<string, number> = {};
     for await (const b of batches(dataset)) {
       const xs = toList(model, b.xs, 'inputs', 'fitDataset');
       if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
       const ys = toList(model, b.ys, 'outputs', 'fitDataset');
       const size = sampleCount([xs, ys], model, 'fitDataset');
       await cbs.onBatchBegin(step, { batch: step, size });
-      let loss: number;
+      const names = c.outputNames.length > 0 ? c.outputNames : [model.name];
+      const sw: Array<Tensor | undefined> = [];
+      let r: StepResult;
       try {
-        loss = trainStep(model, xs, ys);
+        if (args.classWeight) {
+          classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`)
+            .forEach((cw, i) => sw.push(cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined));
+        }
+        r = trainStep(model, xs, ys, args.classWeight ? sw : undefined);
       } finally {
         dispose([xs, ys]);
+        dispose(sw.filter((t): t is Tensor => t !== undefined));
       }
-      lossSum += loss * size;
+      lossSum += r.loss * size;
       seen += size;
-      const logs: Logs = { batch: step, size, loss };
+      for (const [k, v] of Object.entries(r.outputLosses)) outSums[k] = (outSums[k] ?? 0) + v * size;
+      const logs: Logs = { batch: step, size, loss: r.loss, ...r.outputLosses };
       for (const ms of c.metrics) for (const m of ms) logs[m.name] = m.result();
       await cbs.onBatchEnd(step, logs);
       step++;
       if (model.stopTraining || (args.batchesPerEpoch !== undefined && step >= args.batchesPerEpoch)) break;
     }
     const epochLogs: Logs = { loss: lossSum / Math.max(1, seen) };
+    for (const [k, v] of Object.entries(outSums)) epochLogs[k] = v / Math.max(1, seen);
     for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
     if (args.validationData) {
       const v = Array.isArray(args.validationData)
@@ -259,16 +300,24 @@ export async function evaluateDatasetBatches(model: LayersModel, ds: BatchDatase
   const c = requireCompiled(model, 'evaluateDataset');
   for (const ms of c.metrics) for (const m of ms) m.reset();
   let lossSum = 0, seen = 0;
+  const outSums: Record<string, number> = {};
+  const lossKeys = c.losses.length > 1 ? c.outputNames.map((n) => `${n}_loss`) : [];
   for await (const b of batches(ds)) {
     const xs = toList(model, b.xs, 'inputs', 'evaluateDataset');
+    if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
     const ys = toList(model, b.ys, 'outputs', 'evaluateDataset');
     const size = sampleCount([xs, ys], model, 'evaluateDataset');
-    const r = evaluateBatches(model, xs, ys, size, false);
-    lossSum += r.loss * size;
-    seen += size;
-    dispose([xs, ys]);
+    try {
+      const r = evaluateBatches(model, xs, ys, size, false);
+      lossSum += r.loss * size;
+      seen += size;
+      for (const k of lossKeys) outSums[k] = (outSums[k] ?? 0) + r.metrics[k]! * size;
+    } finally {
+      dispose([xs, ys]);
+    }
   }
   const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(outSums)) metrics[k] = v / Math.max(1, seen);
   for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
   return { loss: lossSum / Math.max(1, seen), metrics };
 }

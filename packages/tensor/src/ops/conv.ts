@@ -12,7 +12,7 @@ import { record } from '../engine.js';
 import { fmtShape } from '../shape.js';
 import { emptyTensor, Tensor, viewOf } from '../tensor.js';
 import { reduceRaw } from './reduce.js';
-import type { FusedActivation } from './fused.js';
+import { actAlpha, type FusedActivation } from './fused.js';
 
 export type { Padding, Pair, DimRoundingMode };
 
@@ -74,19 +74,26 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
   const g = conv2dGeometry(x.shape, [f.shape[0]!, f.shape[1]!], params, op);
   const y = emptyTensor([g.batch, g.outHeight, g.outWidth, f.shape[3]!], 'float32');
   conv2dK(x.ptr, f.ptr, y.ptr, x.shape, f.shape, {
-    ...params, ...(bias ? { bias: bias.ptr } : {}), activation: ACT[act], alpha: args.leakyreluAlpha ?? 0.2,
+    ...params, ...(bias ? { bias: bias.ptr } : {}), activation: ACT[act], alpha: actAlpha(act, args.leakyreluAlpha),
   });
   const out = x0.rank === 3 ? viewOf(y, y.shape.slice(1)) : y;
   const inputs = bias ? [x0, f, bias] : [x0, f];
-  record(bias || act !== 'linear' ? 'FusedConv2D' : 'Conv2D', inputs, [out], ([dy]) => {
+  record(bias || act !== 'linear' ? 'FusedConv2D' : 'Conv2D', inputs, [out], ([dy], needed) => {
     const dy4 = viewOf(dy!, y.shape);
-    const dz = act === 'linear' ? dy4 : unaryGradInto(ACT[act] === 'leakyRelu' ? 'leakyRelu' : ACT[act] as 'relu', y, y, dy4, args.leakyreluAlpha ?? 0.2);
-    const dx = emptyTensor(x.shape, 'float32');
-    conv2dBackpropInput(dz.ptr, f.ptr, dx.ptr, x.shape, f.shape, params);
-    const df = emptyTensor(f.shape, 'float32');
-    conv2dBackpropFilter(x.ptr, dz.ptr, df.ptr, x.shape, f.shape, params);
-    const grads: Tensor[] = [x0.rank === 3 ? viewOf(dx, x0.shape) : dx, df];
-    if (bias) grads.push(viewOf(reduceRaw('sum', dz, [0, 1, 2], 'float32'), bias.shape));
+    const dz = act === 'linear' ? dy4 : unaryGradInto(ACT[act] as 'relu', y, y, dy4, actAlpha(act, args.leakyreluAlpha));
+    const grads: Array<Tensor | undefined> = [undefined, undefined];
+    // The input of a first layer is data: its gradient (a full convolution) is skipped.
+    if (needed[0]) {
+      const dx = emptyTensor(x.shape, 'float32');
+      conv2dBackpropInput(dz.ptr, f.ptr, dx.ptr, x.shape, f.shape, params);
+      grads[0] = x0.rank === 3 ? viewOf(dx, x0.shape) : dx;
+    }
+    if (needed[1]) {
+      const df = emptyTensor(f.shape, 'float32');
+      conv2dBackpropFilter(x.ptr, dz.ptr, df.ptr, x.shape, f.shape, params);
+      grads[1] = df;
+    }
+    if (bias && needed[2]) grads.push(viewOf(reduceRaw('sum', dz, [0, 1, 2], 'float32'), bias.shape));
     return grads;
   });
   return out;

@@ -25,6 +25,11 @@ export interface FusedMatMulArgs {
   leakyreluAlpha?: number;
 }
 
+/** The kernels' activation parameter: leakyRelu's slope, ELU's alpha (1 in tfjs). */
+export function actAlpha(act: FusedActivation, leakyreluAlpha?: number): number {
+  return act === 'leakyrelu' ? leakyreluAlpha ?? 0.2 : act === 'elu' ? 1 : 0;
+}
+
 const KERNEL_ACT: Record<FusedActivation, ActName> = {
   linear: 'linear', relu: 'relu', relu6: 'relu6', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', leakyrelu: 'leakyRelu',
 };
@@ -52,19 +57,19 @@ export function fusedMatMul(args: FusedMatMulArgs): Tensor {
   }
   const out = emptyTensor([m, n], 'float32');
   gemm(a.ptr, b.ptr, out.ptr, m, n, k, {
-    transposeA: tA, transposeB: tB, activation: KERNEL_ACT[act], alpha: args.leakyreluAlpha ?? 0.2,
+    transposeA: tA, transposeB: tB, activation: KERNEL_ACT[act], alpha: actAlpha(act, args.leakyreluAlpha),
     ...(bias ? { bias: bias.ptr } : {}),
   });
   const inputs = bias ? [a, b, bias] : [a, b];
-  record('_FusedMatMul', inputs, [out], ([dy]) => {
+  record('_FusedMatMul', inputs, [out], ([dy], needed) => {
     const kind = act === 'leakyrelu' ? 'leakyRelu' : act;
-    const dz = kind === 'linear' ? dy! : unaryGradInto(kind, out, out, dy!, args.leakyreluAlpha ?? 0.2);
-    let da: Tensor, db: Tensor;
-    if (!tA && !tB) { da = matMul(dz, b, false, true); db = matMul(a, dz, true, false); }
-    else if (!tA && tB) { da = matMul(dz, b, false, false); db = matMul(dz, a, true, false); }
-    else if (tA && !tB) { da = matMul(b, dz, false, true); db = matMul(a, dz, false, false); }
-    else { da = matMul(b, dz, true, true); db = matMul(dz, a, true, true); }
-    return bias ? [da, db, reduceRaw('sum', dz, [0], 'float32')] : [da, db];
+    const dz = kind === 'linear' ? dy! : unaryGradInto(kind, out, out, dy!, actAlpha(act, args.leakyreluAlpha));
+    // Gradients only where asked: a first layer's input is data.
+    const da = !needed[0] ? undefined : !tA && !tB ? matMul(dz, b, false, true) : !tA && tB ? matMul(dz, b, false, false)
+      : tA && !tB ? matMul(b, dz, false, true) : matMul(b, dz, true, true);
+    const db = !needed[1] ? undefined : !tA && !tB ? matMul(a, dz, true, false) : !tA && tB ? matMul(dz, a, true, false)
+      : tA && !tB ? matMul(a, dz, false, false) : matMul(dz, a, true, true);
+    return bias ? [da, db, needed[2] ? reduceRaw('sum', dz, [0], 'float32') : undefined] : [da, db];
   });
   return out;
 }

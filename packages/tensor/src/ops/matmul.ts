@@ -64,22 +64,13 @@ export function matMul(a: Tensor | TensorLike, b: Tensor | TensorLike, transpose
     throw new Error(`matMul: inputs must be float32, got ${describe(at, bt)}; cast them first`);
   }
   const out = product(at, bt, transposeA, transposeB, 'matMul');
-  record('BatchMatMul', [at, bt], [out], ([dy]) => {
-    let da: Tensor, db: Tensor;
-    if (!transposeA && !transposeB) {
-      da = product(dy!, bt, false, true, 'matMul grad');
-      db = product(at, dy!, true, false, 'matMul grad');
-    } else if (!transposeA && transposeB) {
-      da = product(dy!, bt, false, false, 'matMul grad');
-      db = product(dy!, at, true, false, 'matMul grad');
-    } else if (transposeA && !transposeB) {
-      da = product(bt, dy!, false, true, 'matMul grad');
-      db = product(at, dy!, false, false, 'matMul grad');
-    } else {
-      da = product(bt, dy!, true, true, 'matMul grad');
-      db = product(dy!, at, true, true, 'matMul grad');
-    }
-    return [unbroadcastBatch(da, at), unbroadcastBatch(db, bt)];
+  record('BatchMatMul', [at, bt], [out], ([dy], needed) => {
+    const g = 'matMul grad';
+    const da = !needed[0] ? undefined : !transposeA && !transposeB ? product(dy!, bt, false, true, g)
+      : !transposeA ? product(dy!, bt, false, false, g) : !transposeB ? product(bt, dy!, false, true, g) : product(bt, dy!, true, true, g);
+    const db = !needed[1] ? undefined : !transposeA && !transposeB ? product(at, dy!, true, false, g)
+      : !transposeA ? product(dy!, at, true, false, g) : !transposeB ? product(at, dy!, false, false, g) : product(dy!, at, true, true, g);
+    return [da && unbroadcastBatch(da, at), db && unbroadcastBatch(db, bt)];
   });
   return out;
 }

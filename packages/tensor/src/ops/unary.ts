@@ -1,5 +1,6 @@
 // Unary math and activations (tfjs names), each with its derivative kernel.
 import { unaryGradInto, unaryInto, type UnaryKind } from '../backend.js';
+import type { UnaryOp } from '@wasmml/kernels';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape } from '../shape.js';
@@ -7,12 +8,12 @@ import { Tensor } from '../tensor.js';
 import { castRaw } from './cast.js';
 import { zerosLike } from '../create.js';
 
-/** How an op treats int32 input: keep it int32, or compute in float32. */
+/** Ops whose int32 input gives an int32 result (tfjs); others compute in float32. */
 const INT_KEEPS = new Set<UnaryKind>(['neg', 'abs', 'sign', 'square', 'relu', 'relu6', 'round', 'floor', 'ceil', 'clipByValue']);
 /** Ops whose gradient is zero everywhere (tfjs registers them so). */
 const ZERO_GRAD = new Set<UnaryKind>(['sign', 'round', 'floor', 'ceil']);
 
-function unaryOp(name: string, kind: UnaryKind, x: Tensor | TensorLike, alpha = 0, beta = 0): Tensor {
+function unaryOp(name: string, kind: UnaryKind, x: Tensor | TensorLike, alpha?: number, beta?: number): Tensor {
   let t = convert(x, 'x', name);
   if (t.dtype === 'bool') t = castRaw(t, INT_KEEPS.has(kind) ? 'int32' : 'float32');
   else if (t.dtype === 'int32' && !INT_KEEPS.has(kind) && kind !== 'isNaN' && kind !== 'isFinite' && kind !== 'isInf') {
@@ -25,7 +26,7 @@ function unaryOp(name: string, kind: UnaryKind, x: Tensor | TensorLike, alpha = 
       if (ZERO_GRAD.has(kind)) return [zerosLike(dy!)];
       const xf = xt.dtype === 'float32' ? xt : castRaw(xt, 'float32');
       const yf = out.dtype === 'float32' ? out : castRaw(out, 'float32');
-      return [unaryGradInto(kind, xf, yf, dy!, alpha, beta)];
+      return [unaryGradInto(kind as UnaryOp, xf, yf, dy!, alpha, beta)];
     });
   }
   return out;
@@ -58,7 +59,7 @@ export const softplus = (x: Tensor | TensorLike) => unaryOp('Softplus', 'softplu
 export const logSigmoid = (x: Tensor | TensorLike) => neg(softplus(neg(x)));
 /** Gaussian error linear unit: exact erf form, or the tanh approximation. */
 export const gelu = (x: Tensor | TensorLike, approximate = false) =>
-  approximate ? unaryOp('GeluTanh', 'geluTanh', x) : unaryOp('Gelu', 'gelu', x);
+  approximate ? unaryOp('GeluApprox', 'geluApprox', x) : unaryOp('Gelu', 'gelu', x);
 export const erf = (x: Tensor | TensorLike) => unaryOp('Erf', 'erf', x);
 export const round = (x: Tensor | TensorLike) => unaryOp('Round', 'round', x);
 export const floor = (x: Tensor | TensorLike) => unaryOp('Floor', 'floor', x);

@@ -1,0 +1,326 @@
+// Sparse matrix-factorisation training (biased MF and BPR) and pair scoring.
+// The samples of an epoch come in a stratified layout (see assembly/mf.ts):
+// `strata` kernel calls, each over `blocks` blocks that touch disjoint user
+// and item rows, so the pool can run the blocks of a call at once and the
+// result does not depend on the thread count. The layout is checked here
+// before any kernel runs; a bad one throws and nothing is written.
+import { runtime } from '../runtime.js';
+import { i32View } from '../views.js';
+
+/** Arena addresses (bytes) of the float32 model arrays. */
+export interface MfBuffers {
+  /** User factors [numUsers, factors]. */
+  userFactors: number;
+  /** Item factors [numItems, factors]. */
+  itemFactors: number;
+  /** User biases [numUsers] (omit for no user bias). */
+  userBias?: number;
+  /** Item biases [numItems] (omit for no item bias). */
+  itemBias?: number;
+  /** Latent dimension. */
+  factors: number;
+  /** Rows of userFactors. */
+  numUsers: number;
+  /** Rows of itemFactors. */
+  numItems: number;
+}
+
+/**
+ * Arena addresses of the Adam state of `MfBuffers`, all float32 and zeroed at
+ * the start except the powers: first and second moments shaped like each
+ * array, and per row [beta1^t, beta2^t] of the row's own step count t
+ * (initialised to [1, 1]).
+ */
+export interface MfAdamBuffers {
+  /** First moment of the user factors. */
+  mUserFactors: number;
+  /** Second moment of the user factors. */
+  vUserFactors: number;
+  /** First moment of the item factors. */
+  mItemFactors: number;
+  /** Second moment of the item factors. */
+  vItemFactors: number;
+  /** First moment of the user biases (when there are user biases). */
+  mUserBias?: number;
+  /** Second moment of the user biases. */
+  vUserBias?: number;
+  /** First moment of the item biases (when there are item biases). */
+  mItemBias?: number;
+  /** Second moment of the item biases. */
+  vItemBias?: number;
+  /** [numUsers, 2] step powers. */
+  userPowers: number;
+  /** [numItems, 2] step powers. */
+  itemPowers: number;
+}
+
+/** An epoch's training samples in stratified order. */
+export interface MfLayout {
+  /** int32 [positions]: the sample index run at each position. */
+  order: number;
+  /** Number of positions in `order`. */
+  positions: number;
+  /** int32 [strata * blocks + 1]: block (s, b) runs positions [offsets[s*blocks+b], offsets[s*blocks+b+1]). */
+  offsets: number;
+  /** Kernel calls, run in order. */
+  strata: number;
+  /** Blocks per call; the blocks of one call must touch disjoint user rows and disjoint item rows. */
+  blocks: number;
+}
+
+/** Plain SGD with L2, applied after every sample (Surprise's SVD update; Rendle's BPR update). */
+export interface SparseSgdRule {
+  /** Selects the rule. */
+  type: 'sgd';
+  /** Step size of the factors. */
+  learningRate: number;
+  /** L2 factor of the factors (default 0). */
+  l2?: number;
+  /** Step size of the biases (default: learningRate). */
+  biasLearningRate?: number;
+  /** L2 factor of the biases (default: l2). */
+  biasL2?: number;
+}
+
+/**
+ * Adam on the rows a sample touches, applied after every sample; each row keeps
+ * its own step count for the bias corrections, so a row updated t times has
+ * had exactly t Adam steps (rows not touched are not decayed: "lazy" Adam).
+ */
+export interface SparseAdamRule {
+  /** Selects the rule. */
+  type: 'adam';
+  /** Step size of the factors (default 0.001). */
+  learningRate?: number;
+  /** L2 factor added to the gradient of the factors (default 0). */
+  l2?: number;
+  /** Step size of the biases (default: learningRate). */
+  biasLearningRate?: number;
+  /** L2 factor of the biases (default: l2). */
+  biasL2?: number;
+  /** Decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Decay of the second moment (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the second moment (default 1e-7). */
+  epsilon?: number;
+}
+
+/** The update rules of the sparse MF / BPR kernels. */
+export type SparseRule = SparseSgdRule | SparseAdamRule;
+
+/** Arena addresses of int32 samples. */
+export interface MfSamples {
+  /** int32 user index per sample. */
+  users: number;
+  /** int32 item index (MF: rated item; BPR: positive item) per sample. */
+  items: number;
+  /** MF: float32 rating per sample. */
+  ratings?: number;
+  /** Number of samples. */
+  count: number;
+}
+
+/** BPR negatives: int32 [layout.positions, perSample] candidates, by position in the layout. */
+export interface BprNegatives {
+  /** Arena address. */
+  negatives: number;
+  /** Candidates per position; with more than one, the highest-scored is used. */
+  perSample: number;
+}
+
+const TABLE_WORDS = 22;
+
+function fail(op: string, msg: string): never {
+  throw new RangeError(`wasmml ${op}: ${msg}`);
+}
+
+function checkBuffers(op: string, b: MfBuffers): void {
+  for (const [k, v] of [['factors', b.factors], ['numUsers', b.numUsers], ['numItems', b.numItems]] as const) {
+    if (!Number.isInteger(v) || v < 0) fail(op, `${k} = ${v}, expected an integer >= 0`);
+  }
+  for (const [k, v] of Object.entries(b)) {
+    if (k.endsWith('Factors') || k.endsWith('Bias')) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v % 4 !== 0)) fail(op, `bad address ${k} = ${v}`);
+    }
+  }
+}
+
+interface RuleArgs { name: string; args: number[]; adam: boolean }
+
+function ruleArgs(op: string, kind: 'mf' | 'bpr', rule: SparseRule): RuleArgs {
+  const adam = rule.type === 'adam';
+  if (rule.type !== 'sgd' && !adam) fail(op, `unknown rule '${(rule as { type: string }).type}' (sgd or adam)`);
+  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0;
+  const args = [lr, l2, rule.biasLearningRate ?? lr, rule.biasL2 ?? l2];
+  if (rule.type === 'adam') args.push(rule.beta1 ?? 0.9, rule.beta2 ?? 0.999, rule.epsilon ?? 1e-7);
+  for (const v of args) if (!Number.isFinite(v) || v < 0) fail(op, `hyper-parameters must be finite and >= 0, got [${args}]`);
+  return { name: `${kind}_${rule.type}_f32`, args, adam };
+}
+
+function writeTable(b: MfBuffers, s: MfSamples, third: number, layout: MfLayout, negCount: number,
+  adam: MfAdamBuffers | undefined): number {
+  const rt = runtime();
+  const table = rt.arena.alloc(TABLE_WORDS * 4);
+  const a = adam;
+  i32View(table, TABLE_WORDS).set([
+    b.userFactors, b.itemFactors, b.userBias ?? 0, b.itemBias ?? 0, b.factors, b.numUsers, b.numItems,
+    s.users, s.items, third, layout.order, negCount,
+    a?.mUserFactors ?? 0, a?.vUserFactors ?? 0, a?.mItemFactors ?? 0, a?.vItemFactors ?? 0,
+    a?.mUserBias ?? 0, a?.vUserBias ?? 0, a?.mItemBias ?? 0, a?.vItemBias ?? 0, a?.userPowers ?? 0, a?.itemPowers ?? 0,
+  ]);
+  return table;
+}
+
+function checkAdam(op: string, b: MfBuffers, a: MfAdamBuffers | undefined): void {
+  if (!a) fail(op, 'the adam rule needs its state buffers (MfAdamBuffers)');
+  const need: Array<[string, number | undefined]> = [
+    ['mUserFactors', a.mUserFactors], ['vUserFactors', a.vUserFactors], ['mItemFactors', a.mItemFactors],
+    ['vItemFactors', a.vItemFactors], ['userPowers', a.userPowers], ['itemPowers', a.itemPowers],
+  ];
+  if (b.userBias) need.push(['mUserBias', a.mUserBias], ['vUserBias', a.vUserBias]);
+  if (b.itemBias) need.push(['mItemBias', a.mItemBias], ['vItemBias', a.vItemBias]);
+  const rows = (k: string) => (k.includes('User') || k === 'userPowers' ? b.numUsers : b.numItems);
+  for (const [k, v] of need) {
+    if (rows(k) > 0 && (!v || v % 4 !== 0)) fail(op, `adam state ${k} has bad address ${v}`);
+  }
+}
+
+/**
+ * Checks ids, offsets and that the blocks of every stratum touch disjoint
+ * user rows and disjoint item rows (items and, for BPR, negatives).
+ */
+function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, neg?: BprNegatives): void {
+  const { strata, blocks, positions } = layout;
+  for (const [k, v] of [['strata', strata], ['blocks', blocks], ['positions', positions], ['count', s.count]] as const) {
+    if (!Number.isInteger(v) || v < 0) fail(op, `${k} = ${v}, expected an integer >= 0`);
+  }
+  const cells = strata * blocks;
+  // Views, not copies: nothing below allocates in the arena, so they stay valid.
+  const offsets = i32View(layout.offsets, cells + 1);
+  if (offsets[0] !== 0 || offsets[cells] !== positions) {
+    fail(op, `offsets must run from 0 to positions (${positions}), got ${offsets[0]} .. ${offsets[cells]}`);
+  }
+  for (let c = 0; c < cells; c++) {
+    if (offsets[c + 1]! < offsets[c]!) fail(op, `offsets decrease at block ${c} (${offsets[c]} > ${offsets[c + 1]})`);
+  }
+  const order = i32View(layout.order, positions);
+  const users = i32View(s.users, s.count), items = i32View(s.items, s.count);
+  const per = neg?.perSample ?? 0;
+  const negs = neg ? i32View(neg.negatives, positions * per) : undefined;
+  // owner[row] = the last (stratum * blocks + block + 1) that touched it; a row
+  // seen earlier in the same stratum under another block is a conflict.
+  const userOwner = new Int32Array(b.numUsers), itemOwner = new Int32Array(b.numItems);
+  const claim = (owner: Int32Array, row: number, stamp: number, stratumBase: number, what: string, pos: number) => {
+    const prev = owner[row]!;
+    if (prev > stratumBase && prev !== stamp) {
+      fail(op, `${what} ${row} at position ${pos} is in two blocks (${prev - stratumBase - 1} and ${stamp - stratumBase - 1}) of stratum ${Math.floor(stratumBase / blocks)}: the blocks of a stratum must touch disjoint rows`);
+    }
+    owner[row] = stamp;
+  };
+  for (let st = 0; st < strata; st++) {
+    const base = st * blocks;
+    for (let bl = 0; bl < blocks; bl++) {
+      const stamp = base + bl + 1;
+      for (let pos = offsets[base + bl]!; pos < offsets[base + bl + 1]!; pos++) {
+        const idx = order[pos]!;
+        if (!(idx >= 0 && idx < s.count)) fail(op, `order[${pos}] = ${idx} is not a sample index in [0, ${s.count})`);
+        const u = users[idx]!, i = items[idx]!;
+        if (!(u >= 0 && u < b.numUsers)) fail(op, `user ${u} of sample ${idx} is not in [0, ${b.numUsers})`);
+        if (!(i >= 0 && i < b.numItems)) fail(op, `item ${i} of sample ${idx} is not in [0, ${b.numItems})`);
+        claim(userOwner, u, stamp, base, 'user', pos);
+        claim(itemOwner, i, stamp, base, 'item', pos);
+        for (let c = 0; c < per; c++) {
+          const j = negs![pos * per + c]!;
+          if (!(j >= 0 && j < b.numItems)) fail(op, `negative ${j} at position ${pos} is not in [0, ${b.numItems})`);
+          claim(itemOwner, j, stamp, base, 'negative item', pos);
+        }
+      }
+    }
+  }
+}
+
+function runStrata(name: string, table: number, layout: MfLayout, args: number[], costPerSample: number): number {
+  const rt = runtime();
+  const cells = layout.strata * layout.blocks;
+  if (cells === 0 || layout.positions === 0) return 0;
+  const loss = rt.arena.alloc(cells * 8);
+  try {
+    const cost = Math.max(1, Math.ceil((layout.positions / cells) * costPerSample));
+    for (let st = 0; st < layout.strata; st++) {
+      rt.pool.run(name, [table, layout.offsets + st * layout.blocks * 4, ...args, loss + st * layout.blocks * 8],
+        layout.blocks, { cost });
+    }
+    const parts = new Float64Array(rt.memory.buffer, loss, cells);
+    let sum = 0;
+    for (let c = 0; c < cells; c++) sum += parts[c]!;
+    return sum;
+  } finally {
+    rt.arena.free(loss);
+  }
+}
+
+/**
+ * One epoch of biased MF on explicit ratings: for each sample in layout order,
+ * err = r - (mu + bu + bi + p·q) and an SGD or sparse-Adam step on the rows it
+ * touches. Returns the sum of squared errors seen during the epoch.
+ */
+export function mfTrainEpoch(buffers: MfBuffers, samples: MfSamples, layout: MfLayout, mu: number, rule: SparseRule,
+  adam?: MfAdamBuffers): number {
+  const op = 'mfTrainEpoch';
+  checkBuffers(op, buffers);
+  if (!samples.ratings) fail(op, 'samples.ratings is required');
+  if (!Number.isFinite(mu)) fail(op, `mu = ${mu}, expected a finite number`);
+  const r = ruleArgs(op, 'mf', rule);
+  if (r.adam) checkAdam(op, buffers, adam);
+  checkLayout(op, buffers, samples, layout);
+  const rt = runtime();
+  const table = writeTable(buffers, samples, samples.ratings, layout, 0, r.adam ? adam : undefined);
+  try {
+    return runStrata(r.name, table, layout, [mu, ...r.args], buffers.factors * (r.adam ? 24 : 8) + 8);
+  } finally {
+    rt.arena.free(table);
+  }
+}
+
+/**
+ * One epoch of BPR-MF: for each position, the sample's user and positive item
+ * against a negative (the best-scored of `perSample` candidates), with an SGD
+ * or sparse-Adam ascent step on log sigmoid(x_uij). `buffers.userBias` is
+ * ignored (it cancels in x_uij). Returns the sum of -log sigmoid(x_uij).
+ */
+export function bprTrainEpoch(buffers: MfBuffers, samples: MfSamples, negatives: BprNegatives, layout: MfLayout,
+  rule: SparseRule, adam?: MfAdamBuffers): number {
+  const op = 'bprTrainEpoch';
+  checkBuffers(op, buffers);
+  if (!Number.isInteger(negatives.perSample) || negatives.perSample < 1) {
+    fail(op, `negatives.perSample = ${negatives.perSample}, expected an integer >= 1`);
+  }
+  const r = ruleArgs(op, 'bpr', rule);
+  const b = { ...buffers, userBias: undefined };
+  if (r.adam) checkAdam(op, b, adam);
+  checkLayout(op, b, samples, layout, negatives);
+  const rt = runtime();
+  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined);
+  try {
+    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * (negatives.perSample > 1 ? negatives.perSample : 0)) + 16;
+    return runStrata(r.name, table, layout, r.args, cost);
+  } finally {
+    rt.arena.free(table);
+  }
+}
+
+/**
+ * out[s] = mu + bu[users[s]] + bi[items[s]] + P[users[s]] · Q[items[s]] for
+ * `count` int32 (user, item) pairs. An id outside the model's range adds
+ * nothing (cold start: the known side's bias plus mu).
+ */
+export function mfPredict(buffers: MfBuffers, users: number, items: number, count: number, mu: number, out: number): void {
+  const op = 'mfPredict';
+  checkBuffers(op, buffers);
+  if (!Number.isInteger(count) || count < 0) fail(op, `count = ${count}, expected an integer >= 0`);
+  if (count === 0) return;
+  runtime().pool.run('mf_predict_f32', [buffers.userFactors, buffers.itemFactors, buffers.userBias ?? 0,
+    buffers.itemBias ?? 0, buffers.factors, buffers.numUsers, buffers.numItems, users, items, mu, out], count,
+  { cost: 2 * buffers.factors + 8 });
+}

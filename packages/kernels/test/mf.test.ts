@@ -1,0 +1,419 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  alloc, bprTrainEpoch, f32View, free, i32View, mfPredict, mfTrainEpoch, type MfAdamBuffers, type MfBuffers,
+  type MfLayout, type SparseRule,
+} from '@wasmml/kernels';
+import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
+import { get, put, release, setup, singleAndThreaded } from './helpers.js';
+
+beforeAll(() => setup(2));
+
+function putI32(data: ArrayLike<number>): number {
+  const p = alloc(Math.max(4, data.length * 4));
+  i32View(p, data.length).set(data);
+  return p;
+}
+
+interface Problem {
+  nu: number; ni: number; k: number; n: number; bias: boolean;
+  users: Int32Array; items: Int32Array; ratings: Float32Array;
+  P: Float32Array; Q: Float32Array; bu: Float32Array; bi: Float32Array;
+}
+
+function problem(nu: number, ni: number, k: number, n: number, bias: boolean, seed: number): Problem {
+  const r = rng(seed);
+  const users = Int32Array.from({ length: n }, () => Math.floor(r() * nu));
+  const items = Int32Array.from({ length: n }, () => Math.floor(r() * ni));
+  const ratings = Float32Array.from({ length: n }, () => 1 + Math.floor(r() * 9) / 2);
+  return {
+    nu, ni, k, n, bias, users, items, ratings,
+    P: randomFloats(nu * k, seed + 1, -0.3, 0.3), Q: randomFloats(ni * k, seed + 2, -0.3, 0.3),
+    bu: bias ? randomFloats(nu, seed + 3, -0.2, 0.2) : new Float32Array(nu),
+    bi: bias ? randomFloats(ni, seed + 4, -0.2, 0.2) : new Float32Array(ni),
+  };
+}
+
+/**
+ * A valid stratified layout: user block u % B, item block i % B; stratum s
+ * pairs user block b with item block (b + s) % B. Samples keep file order
+ * inside a block. Returns the order and offsets.
+ */
+function stratify(users: Int32Array, itemsOf: (idx: number) => number[], B: number): { order: Int32Array; offsets: Int32Array } {
+  const cells: number[][] = Array.from({ length: B * B }, () => []);
+  for (let idx = 0; idx < users.length; idx++) {
+    const ub = users[idx]! % B;
+    const ibs = new Set(itemsOf(idx).map((i) => i % B));
+    if (ibs.size !== 1) continue; // a triple whose items fall in different blocks is dropped
+    const ib = [...ibs][0]!;
+    const s = (ib - ub + B) % B;
+    cells[s * B + ub]!.push(idx);
+  }
+  const order = Int32Array.from(cells.flat());
+  const offsets = new Int32Array(B * B + 1);
+  cells.forEach((c, i) => (offsets[i + 1] = offsets[i]! + c.length));
+  return { order, offsets };
+}
+
+interface Adam64 { mP: Float64Array; vP: Float64Array; mQ: Float64Array; vQ: Float64Array; mbu: Float64Array; vbu: Float64Array;
+  mbi: Float64Array; vbi: Float64Array; tu: Int32Array; ti: Int32Array }
+
+function adam64(nu: number, ni: number, k: number): Adam64 {
+  return {
+    mP: new Float64Array(nu * k), vP: new Float64Array(nu * k), mQ: new Float64Array(ni * k), vQ: new Float64Array(ni * k),
+    mbu: new Float64Array(nu), vbu: new Float64Array(nu), mbi: new Float64Array(ni), vbi: new Float64Array(ni),
+    tu: new Int32Array(nu), ti: new Int32Array(ni),
+  };
+}
+
+function adamStep(p: Float64Array, m: Float64Array, v: Float64Array, at: number, g: number, t: number, lr: number,
+  b1: number, b2: number, eps: number): void {
+  m[at] = b1 * m[at]! + (1 - b1) * g;
+  v[at] = b2 * v[at]! + (1 - b2) * g * g;
+  p[at]! -= lr * (m[at]! / (1 - b1 ** t)) / (Math.sqrt(v[at]! / (1 - b2 ** t)) + eps);
+}
+
+/** Float64 reference of one MF epoch over `order`. Returns the squared-error sum. */
+function refMf(pr: Problem, order: Int32Array, mu: number, rule: SparseRule, st: Adam64 | undefined,
+  P: Float64Array, Q: Float64Array, bu: Float64Array, bi: Float64Array): number {
+  const { k } = pr;
+  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
+  const b1 = rule.type === 'adam' ? rule.beta1 ?? 0.9 : 0, b2 = rule.type === 'adam' ? rule.beta2 ?? 0.999 : 0;
+  const eps = rule.type === 'adam' ? rule.epsilon ?? 1e-7 : 0;
+  let loss = 0;
+  for (const idx of order) {
+    const u = pr.users[idx]!, i = pr.items[idx]!;
+    let pred = mu + (pr.bias ? bu[u]! + bi[i]! : 0);
+    for (let f = 0; f < k; f++) pred += P[u * k + f]! * Q[i * k + f]!;
+    const err = pr.ratings[idx]! - pred;
+    loss += err * err;
+    if (rule.type === 'sgd') {
+      if (pr.bias) {
+        bu[u]! += lrB * (err - l2B * bu[u]!);
+        bi[i]! += lrB * (err - l2B * bi[i]!);
+      }
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        P[u * k + f] = p + lr * (err * q - l2 * p);
+        Q[i * k + f] = q + lr * (err * p - l2 * q);
+      }
+    } else {
+      const tu = ++st!.tu[u]!, ti = ++st!.ti[i]!;
+      if (pr.bias) {
+        adamStep(bu, st!.mbu, st!.vbu, u, l2B * bu[u]! - err, tu, lrB, b1, b2, eps);
+        adamStep(bi, st!.mbi, st!.vbi, i, l2B * bi[i]! - err, ti, lrB, b1, b2, eps);
+      }
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        adamStep(P, st!.mP, st!.vP, u * k + f, l2 * p - err * q, tu, lr, b1, b2, eps);
+        adamStep(Q, st!.mQ, st!.vQ, i * k + f, l2 * q - err * p, ti, lr, b1, b2, eps);
+      }
+    }
+  }
+  return loss;
+}
+
+interface Device {
+  buffers: MfBuffers; adam?: MfAdamBuffers; samples: { users: number; items: number; ratings: number; count: number };
+  ptrs: number[];
+}
+
+function upload(pr: Problem, withAdam: boolean): Device {
+  const ptrs: number[] = [];
+  const keep = (p: number) => (ptrs.push(p), p);
+  const buffers: MfBuffers = {
+    userFactors: keep(put(pr.P)), itemFactors: keep(put(pr.Q)), factors: pr.k, numUsers: pr.nu, numItems: pr.ni,
+    ...(pr.bias ? { userBias: keep(put(pr.bu)), itemBias: keep(put(pr.bi)) } : {}),
+  };
+  const zeros = (n: number) => keep(put(new Float32Array(n)));
+  const adam = withAdam ? {
+    mUserFactors: zeros(pr.nu * pr.k), vUserFactors: zeros(pr.nu * pr.k), mItemFactors: zeros(pr.ni * pr.k),
+    vItemFactors: zeros(pr.ni * pr.k), mUserBias: zeros(pr.nu), vUserBias: zeros(pr.nu), mItemBias: zeros(pr.ni),
+    vItemBias: zeros(pr.ni), userPowers: keep(put(new Float32Array(pr.nu * 2).fill(1))),
+    itemPowers: keep(put(new Float32Array(pr.ni * 2).fill(1))),
+  } : undefined;
+  const samples = { users: keep(putI32(pr.users)), items: keep(putI32(pr.items)), ratings: keep(put(pr.ratings)), count: pr.n };
+  return { buffers, ...(adam ? { adam } : {}), samples, ptrs };
+}
+
+function layoutOf(order: Int32Array, offsets: Int32Array, B: number, ptrs: number[]): MfLayout {
+  const o = putI32(order), off = putI32(offsets);
+  ptrs.push(o, off);
+  return { order: o, positions: order.length, offsets: off, strata: B, blocks: B };
+}
+
+function modelOut(d: Device, pr: Problem): Float32Array[] {
+  const out = [get(d.buffers.userFactors, pr.nu * pr.k), get(d.buffers.itemFactors, pr.ni * pr.k)];
+  if (pr.bias) out.push(get(d.buffers.userBias!, pr.nu), get(d.buffers.itemBias!, pr.ni));
+  return out;
+}
+
+const RULES: SparseRule[] = [
+  { type: 'sgd', learningRate: 0.05, l2: 0.02 },
+  { type: 'sgd', learningRate: 0.03, l2: 0.01, biasLearningRate: 0.07, biasL2: 0.2 },
+  { type: 'adam', learningRate: 0.01, l2: 0.01, biasL2: 0.03 },
+];
+
+describe('mf_sgd_f32 / mf_adam_f32', () => {
+  for (const k of [1, 3, 4, 7, 16, 37]) {
+    for (const rule of RULES) {
+      for (const bias of [true, false]) {
+        it(`k=${k} ${rule.type} lr=${rule.learningRate} bias=${bias}: matches a float64 reference over 3 epochs`, () => {
+          const pr = problem(11, 13, k, 300, bias, k * 7 + (bias ? 1 : 0));
+          const B = 3;
+          const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!], B);
+          const mu = 3.2;
+          const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bu = Float64Array.from(pr.bu), bi = Float64Array.from(pr.bi);
+          const st = rule.type === 'adam' ? adam64(pr.nu, pr.ni, k) : undefined;
+          const d = upload(pr, rule.type === 'adam');
+          const layout = layoutOf(order, offsets, B, d.ptrs);
+          for (let epoch = 0; epoch < 3; epoch++) {
+            const want = refMf(pr, order, mu, rule, st, P, Q, bu, bi);
+            const got = mfTrainEpoch(d.buffers, d.samples, layout, mu, rule, d.adam);
+            expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
+          }
+          const [gP, gQ, gbu, gbi] = modelOut(d, pr);
+          expectClose(gP!, P, 1e-3, 1e-4, 'P');
+          expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
+          if (bias) {
+            expectClose(gbu!, bu, 1e-3, 1e-4, 'bu');
+            expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+          }
+          release(...d.ptrs);
+        });
+      }
+    }
+  }
+
+  it('SGD lowers the training error on a low-rank problem', () => {
+    const nu = 40, ni = 50, k = 4, n = 1500;
+    const r = rng(3);
+    const U = randomFloats(nu * 2, 4, -1, 1), V = randomFloats(ni * 2, 5, -1, 1);
+    const pr = problem(nu, ni, k, n, true, 9);
+    for (let s = 0; s < n; s++) {
+      const u = Math.floor(r() * nu), i = Math.floor(r() * ni);
+      pr.users[s] = u;
+      pr.items[s] = i;
+      pr.ratings[s] = 3 + U[u * 2]! * V[i * 2]! + U[u * 2 + 1]! * V[i * 2 + 1]!;
+    }
+    const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!], 4);
+    const d = upload(pr, false);
+    const layout = layoutOf(order, offsets, 4, d.ptrs);
+    const losses: number[] = [];
+    for (let e = 0; e < 40; e++) losses.push(mfTrainEpoch(d.buffers, d.samples, layout, 3, { type: 'sgd', learningRate: 0.05, l2: 0.001 }) / n);
+    expect(losses[39]!).toBeLessThan(losses[0]! * 0.1);
+    release(...d.ptrs);
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.type}: threaded results equal single-threaded ones bit for bit`, () => {
+      const pr = problem(300, 400, 37, 20000, true, 21);
+      const B = 8;
+      const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!], B);
+      const { single, threaded } = singleAndThreaded(() => {
+        const d = upload(pr, rule.type === 'adam');
+        const layout = layoutOf(order, offsets, B, d.ptrs);
+        const loss = mfTrainEpoch(d.buffers, d.samples, layout, 3, rule, d.adam);
+        const out = [...modelOut(d, pr), ...(d.adam ? [get(d.adam.vItemFactors, pr.ni * pr.k), get(d.adam.itemPowers, pr.ni * 2)] : [])];
+        release(...d.ptrs);
+        return { loss, out };
+      });
+      expect(threaded.loss).toBe(single.loss);
+      single.out.forEach((a, i) => expect(threaded.out[i]).toEqual(a));
+    });
+  }
+
+  it('an empty epoch does nothing', () => {
+    const pr = problem(3, 4, 5, 0, true, 2);
+    const d = upload(pr, false);
+    const layout = layoutOf(new Int32Array(0), new Int32Array(5), 2, d.ptrs);
+    expect(mfTrainEpoch(d.buffers, d.samples, layout, 3, RULES[0]!)).toBe(0);
+    expect(modelOut(d, pr)[0]).toEqual(pr.P);
+    release(...d.ptrs);
+  });
+
+  it('rejects a layout whose blocks share rows, ids out of range and bad offsets, writing nothing', () => {
+    const pr = problem(6, 6, 4, 40, true, 5);
+    const d = upload(pr, false);
+    // Two blocks in one stratum holding the same user.
+    const bad = layoutOf(Int32Array.from([0, 1]), Int32Array.from([0, 1, 2]), 1, d.ptrs);
+    bad.blocks = 2;
+    pr.users[1] = pr.users[0]!;
+    pr.items[1] = (pr.items[0]! + 1) % 6;
+    i32View(d.samples.users, pr.n).set(pr.users);
+    i32View(d.samples.items, pr.n).set(pr.items);
+    expect(() => mfTrainEpoch(d.buffers, d.samples, bad, 3, RULES[0]!)).toThrow(/user .* is in two blocks .* disjoint rows/);
+    const outside = layoutOf(Int32Array.from([0]), Int32Array.from([0, 1]), 1, d.ptrs);
+    i32View(d.samples.items, 1)[0] = 6;
+    expect(() => mfTrainEpoch(d.buffers, d.samples, outside, 3, RULES[0]!)).toThrow(/item 6 of sample 0 is not in \[0, 6\)/);
+    const badOffsets = layoutOf(Int32Array.from([2, 3]), Int32Array.from([0, 3]), 1, d.ptrs);
+    expect(() => mfTrainEpoch(d.buffers, d.samples, badOffsets, 3, RULES[0]!)).toThrow(/offsets must run from 0 to positions/);
+    expect(() => mfTrainEpoch(d.buffers, d.samples, outside, 3, { type: 'adam' })).toThrow(/needs its state buffers/);
+    expect(modelOut(d, pr)[0]).toEqual(pr.P);
+    expect(modelOut(d, pr)[1]).toEqual(pr.Q);
+    release(...d.ptrs);
+  });
+});
+
+/** Float64 reference of one BPR epoch; negatives by position, best-scored candidate first on ties. */
+function refBpr(pr: Problem, order: Int32Array, negs: Int32Array, per: number, rule: SparseRule, st: Adam64 | undefined,
+  P: Float64Array, Q: Float64Array, bi: Float64Array): number {
+  const { k } = pr;
+  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
+  const b1 = rule.type === 'adam' ? rule.beta1 ?? 0.9 : 0, b2 = rule.type === 'adam' ? rule.beta2 ?? 0.999 : 0;
+  const eps = rule.type === 'adam' ? rule.epsilon ?? 1e-7 : 0;
+  const score = (u: number, i: number) => {
+    let s = pr.bias ? bi[i]! : 0;
+    for (let f = 0; f < k; f++) s += P[u * k + f]! * Q[i * k + f]!;
+    return s;
+  };
+  let loss = 0;
+  order.forEach((idx, pos) => {
+    const u = pr.users[idx]!, i = pr.items[idx]!;
+    let j = -1, best = -Infinity;
+    for (let c = 0; c < per; c++) {
+      const cand = negs[pos * per + c]!;
+      if (cand === i) continue;
+      const s = per === 1 ? 0 : score(u, cand);
+      if (j < 0 || s > best) { j = cand; best = s; }
+    }
+    if (j < 0) return;
+    const x = score(u, i) - score(u, j);
+    const g = 1 / (1 + Math.exp(x));
+    loss += Math.log1p(Math.exp(-x));
+    if (rule.type === 'sgd') {
+      if (pr.bias) {
+        bi[i]! += lrB * (g - l2B * bi[i]!);
+        bi[j]! += lrB * (-g - l2B * bi[j]!);
+      }
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, a = Q[i * k + f]!, c = Q[j * k + f]!;
+        P[u * k + f] = p + lr * (g * (a - c) - l2 * p);
+        Q[i * k + f] = a + lr * (g * p - l2 * a);
+        Q[j * k + f] = c + lr * (-g * p - l2 * c);
+      }
+    } else {
+      const tu = ++st!.tu[u]!, ti = ++st!.ti[i]!, tj = ++st!.ti[j]!;
+      if (pr.bias) {
+        adamStep(bi, st!.mbi, st!.vbi, i, l2B * bi[i]! - g, ti, lrB, b1, b2, eps);
+        adamStep(bi, st!.mbi, st!.vbi, j, l2B * bi[j]! + g, tj, lrB, b1, b2, eps);
+      }
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, a = Q[i * k + f]!, c = Q[j * k + f]!;
+        adamStep(P, st!.mP, st!.vP, u * k + f, l2 * p - g * (a - c), tu, lr, b1, b2, eps);
+        adamStep(Q, st!.mQ, st!.vQ, i * k + f, l2 * a - g * p, ti, lr, b1, b2, eps);
+        adamStep(Q, st!.mQ, st!.vQ, j * k + f, l2 * c + g * p, tj, lr, b1, b2, eps);
+      }
+    }
+  });
+  return loss;
+}
+
+describe('bpr_sgd_f32 / bpr_adam_f32', () => {
+  function bprCase(pr: Problem, per: number, B: number, seed: number) {
+    const r = rng(seed);
+    // Negatives drawn per sample from the positive's item block, then laid out by position.
+    const cand = Array.from({ length: pr.n }, (_, idx) => Array.from({ length: per }, () => {
+      for (;;) {
+        const j = Math.floor(r() * pr.ni);
+        if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
+      }
+    }));
+    const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!, ...cand[idx]!], B);
+    const negs = Int32Array.from(Array.from(order).flatMap((idx) => cand[idx]!));
+    return { order, offsets, negs };
+  }
+
+  for (const k of [1, 5, 8, 19]) {
+    for (const rule of RULES) {
+      for (const per of [1, 3]) {
+        it(`k=${k} ${rule.type} candidates=${per}: matches a float64 reference over 2 epochs`, () => {
+          const pr = problem(9, 40, k, 250, true, 100 + k);
+          const B = 2;
+          const { order, offsets, negs } = bprCase(pr, per, B, k);
+          const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bi = Float64Array.from(pr.bi);
+          const st = rule.type === 'adam' ? adam64(pr.nu, pr.ni, k) : undefined;
+          const d = upload(pr, rule.type === 'adam');
+          const layout = layoutOf(order, offsets, B, d.ptrs);
+          const negPtr = putI32(negs);
+          d.ptrs.push(negPtr);
+          const bu0 = get(d.buffers.userBias!, pr.nu);
+          for (let epoch = 0; epoch < 2; epoch++) {
+            const want = refBpr(pr, order, negs, per, rule, st, P, Q, bi);
+            const got = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, rule, d.adam);
+            expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
+          }
+          const [gP, gQ, gbu, gbi] = modelOut(d, pr);
+          expectClose(gP!, P, 1e-3, 1e-4, 'P');
+          expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
+          expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+          expect(gbu).toEqual(bu0); // BPR has no user bias: untouched
+          release(...d.ptrs);
+        });
+      }
+    }
+  }
+
+  it('threaded equals single-threaded, and a negative outside the block is rejected', () => {
+    const pr = problem(200, 300, 24, 12000, true, 31);
+    const B = 4;
+    const { order, offsets, negs } = bprCase(pr, 2, B, 5);
+    for (const rule of RULES) {
+      const { single, threaded } = singleAndThreaded(() => {
+        const d = upload(pr, rule.type === 'adam');
+        const layout = layoutOf(order, offsets, B, d.ptrs);
+        const negPtr = putI32(negs);
+        d.ptrs.push(negPtr);
+        const loss = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: 2 }, layout, rule, d.adam);
+        const out = modelOut(d, pr);
+        release(...d.ptrs);
+        return { loss, out };
+      });
+      expect(threaded.loss).toBe(single.loss);
+      single.out.forEach((a, i) => expect(threaded.out[i]).toEqual(a));
+    }
+    const d = upload(pr, false);
+    const layout = layoutOf(order, offsets, B, d.ptrs);
+    const moved = negs.slice();
+    // Move a negative of the first position into another block's item group.
+    moved[0] = (moved[0]! + 1) % pr.ni;
+    const negPtr = putI32(moved);
+    d.ptrs.push(negPtr);
+    expect(() => bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: 2 }, layout, RULES[0]!))
+      .toThrow(/negative item .* is in two blocks/);
+    release(...d.ptrs);
+  });
+});
+
+describe('mf_predict_f32', () => {
+  it('scores pairs, falling back to the known side for ids out of range', () => {
+    const pr = problem(5, 7, 6, 0, true, 8);
+    const d = upload(pr, false);
+    const us = [0, 4, 2, -1, 5, 3, -2], is = [6, 0, 3, 2, 1, 7, 99];
+    const u = putI32(us), i = putI32(is), out = put(new Float32Array(us.length).fill(Number.NaN));
+    mfPredict(d.buffers, u, i, us.length, 3.5, out);
+    const want = us.map((uu, s) => {
+      const ii = is[s]!;
+      const uOk = uu >= 0 && uu < 5, iOk = ii >= 0 && ii < 7;
+      let v = 3.5 + (uOk ? pr.bu[uu]! : 0) + (iOk ? pr.bi[ii]! : 0);
+      if (uOk && iOk) for (let f = 0; f < 6; f++) v += pr.P[uu * 6 + f]! * pr.Q[ii * 6 + f]!;
+      return v;
+    });
+    expectClose(get(out, us.length), want, 1e-5, 1e-5);
+    release(u, i, out, ...d.ptrs);
+  });
+
+  it('threaded equals single-threaded', () => {
+    const pr = problem(100, 120, 33, 50000, false, 12);
+    const d = upload(pr, false);
+    const { single, threaded } = singleAndThreaded(() => {
+      const out = put(new Float32Array(pr.n));
+      mfPredict(d.buffers, d.samples.users, d.samples.items, pr.n, 1, out);
+      const v = get(out, pr.n);
+      free(out);
+      return v;
+    });
+    expect(threaded).toEqual(single);
+    expect(Number.isFinite(f32View(d.buffers.userFactors, 1)[0]!)).toBe(true);
+    release(...d.ptrs);
+  });
+});

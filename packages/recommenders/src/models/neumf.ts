@@ -1,0 +1,208 @@
+// NeuMF (He et al. 2017, "Neural Collaborative Filtering"): a GMF branch
+// (element-wise product of user and item embeddings) and an MLP branch (the
+// concatenated embeddings through ReLU layers), joined by one output unit;
+// trained as a layers model on observed interactions against uniformly
+// sampled unobserved items (label 0) with binary cross-entropy and Adam.
+import type { ArtifactArrays, SavedState } from '../io/artifacts.js';
+import { Random } from '@wasmml/datasets';
+import { input, layers, losses, model as functionalModel, initializers, type LayersModel, type SymbolicTensor } from '@wasmml/layers';
+import { adam } from '@wasmml/optimizers';
+import { dispose, tensor, tidy, type Tensor } from '@wasmml/tensor';
+import { toInteractions, type InteractionData } from '../data/interactions.js';
+import { allIndices, sampleNegative } from '../data/negatives.js';
+import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
+import { Recommender, type RecommenderConfig } from './base.js';
+import type { ItemVectors } from './base.js';
+
+/** Configuration of {@link neuMF}. */
+export interface NeuMFConfig extends RecommenderConfig {
+  /** Embedding size of the GMF branch (default 16). */
+  gmfDim?: number;
+  /** Units of the MLP layers; the user and item MLP embeddings are half the first (default [64, 32, 16]). */
+  mlpLayers?: number[];
+  /** Seed of the initialisation and of training (default 0). */
+  seed?: number;
+}
+
+/** Options of `NeuMF.fit`. */
+export interface NeuMFFitOptions extends BaseFitOptions {
+  /** Passes over the interactions (default 20). */
+  epochs?: number;
+  /** Sampled negatives per observed interaction, redrawn every epoch (default 4). */
+  negatives?: number;
+  /** Samples per step (default 256). */
+  batchSize?: number;
+  /** Adam step size (default 0.001). */
+  learningRate?: number;
+}
+
+/** NeuMF; see {@link neuMF}. */
+export class NeuMF extends Recommender {
+  readonly kind = 'neuMF';
+  /** GMF embedding size. */
+  readonly gmfDim: number;
+  /** MLP layer units. */
+  readonly mlpLayers: number[];
+  /** The layers model: inputs [user, item] int32 [n, 1], output the logit [n, 1]. */
+  readonly net: LayersModel;
+  private readonly seed: number;
+  private compiledLr: number | undefined;
+
+  /** @internal Use {@link neuMF}. */
+  constructor(config: NeuMFConfig) {
+    super(config, 'neuMF');
+    this.gmfDim = positiveInt(config.gmfDim ?? 16, 'gmfDim', 'neuMF');
+    this.mlpLayers = config.mlpLayers ?? [64, 32, 16];
+    if (this.mlpLayers.length < 1 || this.mlpLayers.some((u) => !Number.isInteger(u) || u < 1) || this.mlpLayers[0]! % 2 !== 0) {
+      throw new RangeError(`neuMF: mlpLayers [${this.mlpLayers}] must be positive integers, the first even`);
+    }
+    this.seed = config.seed ?? 0;
+    this.net = this.build();
+  }
+
+  private build(): LayersModel {
+    let s = this.seed * 7919;
+    const seed = () => (s = (s + 1) % 2147483647);
+    const emb = (n: number, dim: number, name: string) => layers.embedding({
+      inputDim: n, outputDim: dim, name, embeddingsInitializer: initializers.randomNormal({ stddev: 0.01, seed: seed() }),
+    });
+    const user = input({ shape: [1], dtype: 'int32', name: 'user' });
+    const item = input({ shape: [1], dtype: 'int32', name: 'item' });
+    const flat = (x: SymbolicTensor) => layers.flatten().apply(x) as SymbolicTensor;
+    const gmf = layers.multiply({ name: 'gmf' }).apply([
+      flat(emb(this.numUsers, this.gmfDim, 'gmf_user').apply(user) as SymbolicTensor),
+      flat(emb(this.numItems, this.gmfDim, 'gmf_item').apply(item) as SymbolicTensor),
+    ]) as SymbolicTensor;
+    const half = this.mlpLayers[0]! / 2;
+    let h = layers.concatenate({ name: 'mlp_input' }).apply([
+      flat(emb(this.numUsers, half, 'mlp_user').apply(user) as SymbolicTensor),
+      flat(emb(this.numItems, half, 'mlp_item').apply(item) as SymbolicTensor),
+    ]) as SymbolicTensor;
+    for (const [l, units] of this.mlpLayers.slice(1).entries()) {
+      h = layers.dense({ units, activation: 'relu', name: `mlp_${l + 1}`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) }).apply(h) as SymbolicTensor;
+    }
+    const joined = layers.concatenate({ name: 'neumf' }).apply([gmf, h]) as SymbolicTensor;
+    const logit = layers.dense({ units: 1, name: 'prediction', kernelInitializer: initializers.lecunUniform({ seed: seed() }) }).apply(joined) as SymbolicTensor;
+    return functionalModel({ inputs: [user, item], outputs: logit, name: 'neumf' });
+  }
+
+  /**
+   * Trains on observed interactions `users`, `items` (dense indices). Each
+   * epoch pairs every interaction with `negatives` items the user has no
+   * interaction with, shuffles, and runs one pass of minibatch Adam.
+   */
+  async fit(data: InteractionData, opts: NeuMFFitOptions = {}): Promise<TrainHistory> {
+    const op = 'neuMF.fit';
+    const d = toInteractions(data, op, this.numUsers, this.numItems);
+    if (d.count === 0) throw new Error(`${op}: no interactions to train on`);
+    const epochs = opts.epochs ?? 20;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${op}: epochs = ${epochs}, expected an integer >= 0`);
+    const negatives = opts.negatives ?? 4;
+    if (!Number.isInteger(negatives) || negatives < 0) throw new RangeError(`${op}: negatives = ${negatives}, expected an integer >= 0`);
+    const batchSize = positiveInt(opts.batchSize ?? 256, 'batchSize', op);
+    const lr = nonNegative(opts.learningRate ?? 0.001, 'learningRate', op);
+    if (this.compiledLr !== lr) {
+      this.net.compile({ optimizer: adam(lr), loss: losses.binaryCrossentropy({ fromLogits: true }) });
+      this.compiledLr = lr;
+    }
+    this.observe(d);
+    const seen = this.seen!;
+    const pool = allIndices(this.numItems);
+    const rng = new Random(`${this.seed}:neumf-fit:${this.fits++}`);
+    const n = d.count * (1 + negatives);
+    const log = new EpochLog('neuMF', { ...opts, epochs });
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const us = new Int32Array(n), is = new Int32Array(n), ys = new Float32Array(n);
+      const perm = rng.permutation(n);
+      let w = 0;
+      for (let r = 0; r < d.count; r++) {
+        const u = d.users[r]!;
+        const put = (i: number, y: number) => {
+          const at = perm[w++]!;
+          us[at] = u;
+          is[at] = i;
+          ys[at] = y;
+        };
+        put(d.items[r]!, 1);
+        for (let c = 0; c < negatives; c++) {
+          const j = sampleNegative(rng, pool, seen, u);
+          put(j < 0 ? d.items[r]! : j, j < 0 ? 1 : 0);
+        }
+      }
+      const x = [tensor(us, [n, 1], 'int32'), tensor(is, [n, 1], 'int32')], y = tensor(ys, [n, 1], 'float32');
+      let loss: number;
+      try {
+        const h = await this.net.fit(x, y, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+        loss = h.history.loss![0] as number;
+      } finally {
+        dispose([...x, y]);
+      }
+      await log.end(epoch, { loss });
+    }
+    return log.result;
+  }
+
+  /** Logits of (user, item) pairs (higher = more likely); unknown ids score as their embedding rows, or 0 out of range. */
+  scorePairs(users: Int32Array, items: Int32Array): Float32Array {
+    if (users.length !== items.length) throw new Error(`neuMF.scorePairs: ${users.length} users for ${items.length} items`);
+    const n = users.length;
+    if (n === 0) return new Float32Array(0);
+    const ok = (v: number, lim: number) => v >= 0 && v < lim;
+    const u = Int32Array.from(users, (v) => (ok(v, this.numUsers) ? v : 0));
+    const i = Int32Array.from(items, (v) => (ok(v, this.numItems) ? v : 0));
+    const out = tidy(() => {
+      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32')], { batchSize: 8192 }) as Tensor;
+      return p.dataSync() as Float32Array;
+    });
+    for (let r = 0; r < n; r++) if (!ok(users[r]!, this.numUsers) || !ok(items[r]!, this.numItems)) out[r] = 0;
+    return out;
+  }
+
+  protected scoreAllItems(users: Int32Array): Float32Array {
+    const n = users.length * this.numItems;
+    const u = new Int32Array(n), i = new Int32Array(n);
+    users.forEach((user, r) => {
+      u.fill(user, r * this.numItems, (r + 1) * this.numItems);
+      for (let j = 0; j < this.numItems; j++) i[r * this.numItems + j] = j;
+    });
+    return this.scorePairs(u, i);
+  }
+
+  /** GMF item embeddings: the item side of the model's matrix-factorisation part. */
+  protected itemVectors(): ItemVectors {
+    const w = this.net.getLayer('gmf_item').weights[0]!;
+    return { data: w.dataSync() as Float32Array, dim: this.gmfDim };
+  }
+
+  protected saveState(): SavedState {
+    const arrays: ArtifactArrays = {};
+    this.net.weights.forEach((w, k) => (arrays[`w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
+    return { config: { gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed }, arrays };
+  }
+
+  /** @internal Rebuilds a saved model. */
+  static fromSaved(config: Record<string, unknown>, arrays: Record<string, Float32Array | Int32Array>): NeuMF {
+    const m = new NeuMF(config as unknown as NeuMFConfig);
+    const ws = m.net.weights.map((w, k) => {
+      const a = arrays[`w${k}`];
+      if (!(a instanceof Float32Array) || a.length !== w.size) throw new Error(`loadRecommender: neuMF weight w${k} is missing or not float32 of shape [${w.shape}]`);
+      return tensor(a, [...w.shape], 'float32');
+    });
+    m.net.setWeights(ws);
+    dispose(ws);
+    m.restoreServing(arrays);
+    return m;
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/**
+ * NeuMF for implicit feedback: `fit({users, items}, {epochs, negatives})`,
+ * then `recommend`, `similarItems`, `scorePairs`...
+ */
+export function neuMF(config: NeuMFConfig): NeuMF {
+  return new NeuMF(config);
+}

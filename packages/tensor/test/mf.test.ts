@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import * as wm from '@wasmml/tensor';
+import { tf } from '@wasmml/test-utils/tfjs';
+import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
+
+function setup(nu: number, ni: number, k: number, n: number, seed: number) {
+  const r = rng(seed);
+  const users = Int32Array.from({ length: n }, () => Math.floor(r() * nu));
+  const items = Int32Array.from({ length: n }, () => Math.floor(r() * ni));
+  const ratings = Float32Array.from({ length: n }, () => 1 + Math.floor(r() * 9) / 2);
+  const P = randomFloats(nu * k, seed + 1, -0.2, 0.2), Q = randomFloats(ni * k, seed + 2, -0.2, 0.2);
+  const bu = randomFloats(nu, seed + 3, -0.1, 0.1), bi = randomFloats(ni, seed + 4, -0.1, 0.1);
+  return { users, items, ratings, P, Q, bu, bi };
+}
+
+/** One stratum of one block: plain sequential order. */
+function sequential(n: number) {
+  return { order: wm.tensor(Int32Array.from({ length: n }, (_, i) => i), [n], 'int32'), offsets: wm.tensor([0, n], [2], 'int32'), strata: 1, blocks: 1 };
+}
+
+describe('mfTrainEpoch', () => {
+  it('SGD over variables matches Surprise\'s update in float64, and leaves earlier clones alone', () => {
+    const nu = 7, ni = 9, k = 6, n = 120, mu = 3.1, lr = 0.04, l2 = 0.03;
+    const d = setup(nu, ni, k, n, 1);
+    const vars = {
+      userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
+      userBias: wm.variable(wm.tensor(d.bu)), itemBias: wm.variable(wm.tensor(d.bi)),
+    };
+    const before = vars.userFactors.clone();
+    const data = { users: wm.tensor(d.users), items: wm.tensor(d.items), ratings: wm.tensor(d.ratings) };
+    const layout = sequential(n);
+    const P = Float64Array.from(d.P), Q = Float64Array.from(d.Q), bu = Float64Array.from(d.bu), bi = Float64Array.from(d.bi);
+    let want = 0;
+    for (let s = 0; s < n; s++) {
+      const u = d.users[s]!, i = d.items[s]!;
+      let pred = mu + bu[u]! + bi[i]!;
+      for (let f = 0; f < k; f++) pred += P[u * k + f]! * Q[i * k + f]!;
+      const err = d.ratings[s]! - pred;
+      want += err * err;
+      bu[u]! += lr * (err - l2 * bu[u]!);
+      bi[i]! += lr * (err - l2 * bi[i]!);
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        P[u * k + f] = p + lr * (err * q - l2 * p);
+        Q[i * k + f] = q + lr * (err * p - l2 * q);
+      }
+    }
+    const got = wm.mfTrainEpoch(vars, data, layout, mu, { type: 'sgd', learningRate: lr, l2 });
+    expect(got).toBeCloseTo(want, 3);
+    expectClose(vars.userFactors.dataSync(), P, 1e-4, 1e-5, 'P');
+    expectClose(vars.itemFactors.dataSync(), Q, 1e-4, 1e-5, 'Q');
+    expectClose(vars.userBias.dataSync(), bu, 1e-4, 1e-5, 'bu');
+    expectClose(vars.itemBias.dataSync(), bi, 1e-4, 1e-5, 'bi');
+    expect(before.dataSync()).toEqual(d.P);
+    wm.dispose([before, data.users, data.items, data.ratings, layout.order, layout.offsets, ...Object.values(vars)]);
+  });
+
+  it('sparse Adam lowers the error, and memory stays flat over epochs', () => {
+    const nu = 30, ni = 40, k = 8, n = 2000;
+    const d = setup(nu, ni, k, n, 2);
+    const vars = { userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])), itemBias: wm.variable(wm.zeros([ni])) };
+    const state = wm.mfAdamState(vars);
+    const data = { users: wm.tensor(d.users), items: wm.tensor(d.items), ratings: wm.tensor(d.ratings) };
+    const layout = sequential(n);
+    const rule = { type: 'adam', learningRate: 0.01 } as const;
+    const first = wm.mfTrainEpoch(vars, data, layout, 3, rule, state);
+    const mem = wm.memory();
+    let last = first;
+    for (let e = 0; e < 20; e++) last = wm.mfTrainEpoch(vars, data, layout, 3, rule, state);
+    expect(last).toBeLessThan(first * 0.8);
+    expect(wm.memory().numTensors).toBe(mem.numTensors);
+    expect(wm.memory().numBytes).toBe(mem.numBytes);
+    // The item powers count each row's own steps: beta1^t for t = the row's sample count x 21 epochs.
+    const counts = new Int32Array(ni);
+    for (const i of d.items) counts[i]!++;
+    const pw = state.itemPowers.dataSync();
+    expect(pw[0]).toBeCloseTo(0.9 ** (counts[0]! * 21), 4);
+    expect(() => wm.mfTrainEpoch(vars, data, layout, 3, rule)).toThrow(/adam rule needs the state from mfAdamState/);
+    state.dispose();
+    wm.dispose([data.users, data.items, data.ratings, layout.order, layout.offsets, ...Object.values(vars)]);
+  });
+
+  it('rejects bad inputs with the op, shapes and dtypes in the message', () => {
+    const vars = { userFactors: wm.variable(wm.zeros([3, 4])), itemFactors: wm.variable(wm.zeros([5, 4])) };
+    const users = wm.tensor([0, 1], [2], 'int32'), items = wm.tensor([0, 1], [2], 'int32');
+    const layout = sequential(2);
+    expect(() => wm.mfTrainEpoch(vars, { users, items, ratings: wm.tensor([1, 2, 3]) }, layout, 0, { type: 'sgd', learningRate: 0.1 }))
+      .toThrow(/mfTrainEpoch: ratings must be float32 with 2 elements, got \[3\]/);
+    expect(() => wm.mfTrainEpoch(vars, { users: wm.tensor([0, 1]), items, ratings: wm.tensor([1, 2]) }, layout, 0, { type: 'sgd', learningRate: 0.1 }))
+      .toThrow(/mfTrainEpoch: users must be a 1-D int32 tensor, got \[2\] \(float32\)/);
+    const bad = { userFactors: vars.userFactors, itemFactors: wm.variable(wm.zeros([5, 3])) };
+    expect(() => wm.mfPredict(bad, [0], [0])).toThrow(/mfPredict: userFactors \[3,4\] \(float32\) and itemFactors \[5,3\]/);
+    expect(() => wm.mfTrainEpoch(vars, { users, items, ratings: wm.tensor([1, 2]) }, { ...layout, blocks: 2 }, 0, { type: 'sgd', learningRate: 0.1 }))
+      .toThrow(/layout.offsets has 2 elements; strata 1 x blocks 2 needs 3/);
+    wm.dispose([users, items, layout.order, layout.offsets, ...Object.values(vars), bad.itemFactors]);
+  });
+});
+
+describe('bprTrainEpoch', () => {
+  it('raises the positive item above sampled negatives and leaves the user bias alone', () => {
+    const nu = 20, ni = 30, k = 8, n = 600;
+    const r = rng(5);
+    // Users prefer items of their own parity.
+    const users = Int32Array.from({ length: n }, () => Math.floor(r() * nu));
+    const items = Int32Array.from(users, (u) => 2 * Math.floor(r() * 15) + (u % 2));
+    const vars = {
+      userFactors: wm.variable(wm.tensor(randomFloats(nu * k, 6, -0.1, 0.1), [nu, k])),
+      itemFactors: wm.variable(wm.tensor(randomFloats(ni * k, 7, -0.1, 0.1), [ni, k])),
+      userBias: wm.variable(wm.zeros([nu])), itemBias: wm.variable(wm.zeros([ni])),
+    };
+    const data = { users: wm.tensor(users), items: wm.tensor(items) };
+    const layout = sequential(n);
+    const losses: number[] = [];
+    for (let e = 0; e < 15; e++) {
+      const negs = Int32Array.from(users, (u) => 2 * Math.floor(r() * 15) + 1 - (u % 2));
+      const nt = wm.tensor(negs, [n, 1], 'int32');
+      losses.push(wm.bprTrainEpoch(vars, data, nt, layout, { type: 'sgd', learningRate: 0.1, l2: 0.001 }));
+      nt.dispose();
+    }
+    expect(losses[14]!).toBeLessThan(losses[0]! * 0.3);
+    const s = wm.mfPredict(vars, [0, 0, 1, 1], [2, 3, 2, 3]).dataSync();
+    expect(s[0]).toBeGreaterThan(s[1]!);
+    expect(s[3]).toBeGreaterThan(s[2]!);
+    expect(vars.userBias.dataSync()).toEqual(new Float32Array(nu));
+    const wrong = wm.tensor(new Int32Array(n), [n], 'int32');
+    expect(() => wm.bprTrainEpoch(vars, data, wrong, layout, { type: 'sgd', learningRate: 0.1 }))
+      .toThrow(/bprTrainEpoch: negatives must be int32 \[positions = 600, candidates >= 1\], got \[600\]/);
+    wm.dispose([wrong, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
+  });
+});
+
+describe('mfPredict', () => {
+  it('matches tfjs gather / mul / sum plus biases, with cold-start ids adding nothing', () => {
+    const nu = 6, ni = 8, k = 5;
+    const d = setup(nu, ni, k, 0, 9);
+    const vars = {
+      userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
+      userBias: wm.variable(wm.tensor(d.bu)), itemBias: wm.variable(wm.tensor(d.bi)),
+    };
+    const us = [0, 5, 3, 2, 2], is = [7, 0, 4, 4, 1];
+    const got = wm.mfPredict(vars, us, is, 2.5);
+    const want = tf.tidy(() => {
+      const P = tf.tensor2d(d.P, [nu, k]), Q = tf.tensor2d(d.Q, [ni, k]);
+      const u = tf.tensor1d(us, 'int32'), i = tf.tensor1d(is, 'int32');
+      const dot = tf.sum(tf.mul(tf.gather(P, u), tf.gather(Q, i)), 1);
+      return tf.add(tf.add(tf.add(dot, tf.gather(tf.tensor1d(d.bu), u)), tf.gather(tf.tensor1d(d.bi), i)), 2.5);
+    });
+    expectClose(got.dataSync(), want.dataSync() as Float32Array, 1e-5, 1e-6);
+    const cold = wm.mfPredict(vars, [-1, 99, 1], [3, 2, 100], 2.5).dataSync();
+    expectClose(cold, [2.5 + d.bi[3]!, 2.5 + d.bi[2]!, 2.5 + d.bu[1]!], 1e-6, 1e-6);
+    want.dispose();
+    wm.dispose([got, ...Object.values(vars)]);
+  });
+});

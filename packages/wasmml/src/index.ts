@@ -1,0 +1,30 @@
+/**
+ * wasmml — one import for the whole library, shaped like `@tensorflow/tfjs`:
+ * tensors, ops and autograd at the top level (`wm.tensor`, `wm.tidy`,
+ * `wm.grads`), Keras-style models and layers (`wm.sequential`,
+ * `wm.layers.dense`), optimizers under `wm.train` (`wm.train.adam`) and
+ * datasets under `wm.data` (`wm.data.loadMnist`). Every name comes from one of
+ * the `@wasmml/*` packages; install those instead to ship less.
+ * @packageDocumentation
+ */
+export * from '@wasmml/tensor';
+export * from '@wasmml/layers';
+export {
+  train, Optimizer, SGDOptimizer, MomentumOptimizer, RMSPropOptimizer, AdagradOptimizer, AdamOptimizer, AdamaxOptimizer,
+  AdamWOptimizer, getOptimizer, optimizerFromConfig, type OptimizerOptions, type OptimizerConfig, type NamedTensor,
+  type LearningRateSchedule,
+} from '@wasmml/optimizers';
+
+/**
+ * Everything in `@wasmml/optimizers`: the optimizer factories and classes,
+ * learning-rate schedules (`exponentialDecay`, `cosineDecay`, `linearWarmup`...)
+ * and their configuration helpers.
+ */
+export * as optimizers from '@wasmml/optimizers';
+
+/**
+ * `@wasmml/datasets`, as `tf.data`: the `Dataset` pipeline, the loaders
+ * (`loadMnist`, `loadCifar10`, `loadMovieLens`, `loadSpamAssassin`), downloads,
+ * augmentation and preprocessing.
+ */
+export * as data from '@wasmml/datasets';
