@@ -15,7 +15,7 @@ export { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/posi
 export { TransformerEncoder, type TransformerEncoderArgs } from './layers/transformer-encoder.js';
 export { LastTimestep } from './layers/last-timestep.js';
 export { TextClassifier, textClassifier, type TextClassifierArgs, type EncoderKind } from './models/text-classifier.js';
-export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective } from './training/pretrain.js';
+export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective, type PretrainResult } from './training/pretrain.js';
 export { seededRandom, shuffleInPlace } from './training/random.js';
 export { classificationReport, type ClassificationReport } from './metrics.js';
 export {

@@ -3,17 +3,28 @@
 
 /** Scores of predictions against true labels. */
 export interface ClassificationReport {
+  /** Fraction of correct predictions. */
   accuracy: number;
   /** Per class (0 where a class was never predicted / never present). */
   precision: number[];
+  /** Per class recall. */
   recall: number[];
+  /** Per class F1 score. */
   f1: number[];
   /** Per class: number of true examples. */
   support: number[];
   /** confusionMatrix[true][predicted] counts. */
   confusionMatrix: number[][];
   /** Unweighted means over classes. */
-  macro: { precision: number; recall: number; f1: number };
+  macro: {
+    /** Mean precision over classes. */
+    precision: number;
+    /** Mean recall over classes. */
+    recall: number;
+    /** Mean F1 over classes. */
+    f1: number;
+  };
+  /** Class names, when given. */
   classNames?: string[];
 }
 
@@ -45,6 +56,7 @@ export function classificationReport(labels: ArrayLike<number>, predictions: Arr
   }
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
   return {
+    /** Fraction of correct predictions. */
     accuracy: labels.length ? correct / labels.length : 0, precision, recall, f1, support, confusionMatrix: cm,
     macro: { precision: mean(precision), recall: mean(recall), f1: mean(f1) }, ...(classNames ? { classNames } : {}),
   };

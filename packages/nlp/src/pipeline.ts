@@ -13,16 +13,20 @@ import { TextVectorizer, type TextVectorizerArgs, type TextVectorizerJSON } from
 import type { Split, Standardize } from './text/standardize.js';
 import { TextClassifier, type TextClassifierArgs } from './models/text-classifier.js';
 import { classificationReport, type ClassificationReport } from './metrics.js';
-import { pretrainTextEncoder, type PretrainArgs } from './training/pretrain.js';
+import { pretrainTextEncoder, type PretrainArgs, type PretrainResult } from './training/pretrain.js';
 import { decodeBase64, encodeBase64 } from './base64.js';
 
 /** Classifier options the pipeline fills in itself (vocabSize and sequenceLength come from the vectorizer). */
-export type PipelineClassifierArgs = Omit<TextClassifierArgs, 'vocabSize' | 'sequenceLength'> & { sequenceLength?: number };
+export type PipelineClassifierArgs = Omit<TextClassifierArgs, 'vocabSize' | 'sequenceLength'> & {
+  /** Default: the vectorizer's outputSequenceLength. */
+  sequenceLength?: number;
+};
 
 /** Options of {@link TextClassificationPipeline}. */
 export interface TextClassificationPipelineArgs {
   /** A vectorizer, or its options (default: maxTokens 10000, outputSequenceLength 200, 'int' output). */
   vectorizer?: TextVectorizer | TextVectorizerArgs;
+  /** Classifier options. */
   classifier: PipelineClassifierArgs;
   /** Names of the classes, in label order. */
   classNames?: string[];
@@ -32,12 +36,19 @@ export interface TextClassificationPipelineArgs {
 
 /** Options of {@link TextClassificationPipeline.fit}. */
 export interface PipelineFitArgs {
+  /** Epochs (default 1). */
   epochs?: number;
+  /** Batch size (default 32). */
   batchSize?: number;
+  /** Shuffle each epoch (default true). */
   shuffle?: boolean;
+  /** Texts and labels scored after each epoch. */
   validationData?: [string[], ArrayLike<number>];
+  /** Fraction of the texts held out for validation. */
   validationSplit?: number;
+  /** 0 silent (default), 1 progress, 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks, as for model.fit. */
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
 }
 
@@ -53,19 +64,36 @@ export interface PipelinePrediction {
 
 /** The saved form of a pipeline (JSON-serialisable). */
 export interface PipelineArtifacts {
+  /** Marks the JSON as a saved pipeline. */
   format: 'wasmml-text-classification-pipeline';
+  /** Format version. */
   version: 1;
+  /** The vectorizer. */
   vectorizer: TextVectorizerJSON;
+  /** Classifier options. */
   classifier: TextClassifierArgs;
+  /** Names of the classes, in label order. */
   classNames?: string[];
+  /** Adam learning rate the model is compiled with. */
   learningRate: number;
-  weights: Array<{ name: string; shape: number[]; data: string }>;
+  /** Weights in getWeights() order. */
+  weights: Array<{
+    /** The weight's saved name (layer/weight). */
+    name: string;
+    /** Its shape. */
+    shape: number[];
+    /** Its float32 values, little-endian, base64. */
+    data: string;
+  }>;
 }
 
 /** A vectorizer and a text classifier, end to end from strings to classes. */
 export class TextClassificationPipeline {
+  /** The vectorizer. */
   readonly vectorizer: TextVectorizer;
+  /** Names of the classes, in label order. */
   readonly classNames: string[] | undefined;
+  /** Adam learning rate the model is compiled with. */
   readonly learningRate: number;
   private readonly classifierArgs: PipelineClassifierArgs;
   private built: TextClassifier | undefined;
@@ -133,6 +161,7 @@ export class TextClassificationPipeline {
         owned.push(...validationData);
       }
       return await this.model.fit(x, y, {
+        /** Epochs (default 1). */
         epochs: args.epochs ?? 1, batchSize: args.batchSize ?? 32, shuffle: args.shuffle ?? true, verbose: args.verbose ?? 0,
         ...(validationData ? { validationData } : {}), ...(args.validationSplit ? { validationSplit: args.validationSplit } : {}),
         ...(args.callbacks ? { callbacks: args.callbacks } : {}),
@@ -143,7 +172,7 @@ export class TextClassificationPipeline {
   }
 
   /** Pre-trains the encoder on unlabelled texts (see pretrainTextEncoder). */
-  async pretrain(texts: string[], args: PretrainArgs = {}): Promise<{ loss: number[] }> {
+  async pretrain(texts: string[], args: PretrainArgs = {}): Promise<PretrainResult> {
     if (!this.vectorizer.adapted) await this.vectorizer.adapt(texts);
     this.build();
     return pretrainTextEncoder(this.model, this.vectorizer.encodeBatch(texts), args);
@@ -183,6 +212,7 @@ export class TextClassificationPipeline {
       name: w.originalName, shape: [...w.variable.shape], data: encodeBase64(new Uint8Array(Float32Array.from(w.variable.dataSync()).buffer)),
     }));
     const artifacts: PipelineArtifacts = {
+      /** Marks the JSON as a saved pipeline. */
       format: 'wasmml-text-classification-pipeline', version: 1, vectorizer: this.vectorizer.toJSON(), classifier: { ...m.options },
       ...(this.classNames ? { classNames: [...this.classNames] } : {}), learningRate: this.learningRate, weights,
     };

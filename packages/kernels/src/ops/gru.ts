@@ -23,10 +23,15 @@ export interface GruSequence {
   hPrev?: number;
   /** [batch, steps] float mask (0 skips a step), or 0. */
   mask?: number;
+  /** Number of sequences. */
   batch: number;
+  /** Time steps. */
   steps: number;
+  /** State size. */
   units: number;
+  /** Process steps from last to first (outputs stay in processing order, as tfjs). */
   goBackwards?: boolean;
+  /** Gate activation (default 'hardSigmoid'). */
   recurrentActivation?: RecurrentActivation;
 }
 

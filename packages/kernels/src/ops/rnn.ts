@@ -23,19 +23,25 @@ export interface LstmSequence {
   recurrentKernel: number;
   /** [batch, units] initial states. */
   h0: number;
+  /** [batch, units] initial cell state. */
   c0: number;
-  /** [batch, steps, units] hidden and cell states after each step, in processing order. */
+  /** [batch, steps, units] hidden states after each step, in processing order. */
   h: number;
+  /** [batch, steps, units] cell states after each step, in processing order. */
   c: number;
   /** [batch, steps] float mask (0 skips a step: the state carries over), or 0 for none. */
   mask?: number;
   /** [batch, steps, units], or 0: receives the state each time step started from, for the weight gradient. */
   hPrev?: number;
+  /** Number of sequences. */
   batch: number;
+  /** Time steps. */
   steps: number;
+  /** State size. */
   units: number;
   /** Process steps from last to first (outputs stay in processing order, as tfjs). */
   goBackwards?: boolean;
+  /** Gate activation (default 'hardSigmoid'). */
   recurrentActivation?: RecurrentActivation;
 }
 
@@ -45,11 +51,13 @@ export interface LstmSequenceGrads {
   dh?: number;
   /** [batch, units] gradients of the last h and c, or 0. */
   dhLast?: number;
+  /** [batch, units] gradient of the last c, or 0. */
   dcLast?: number;
   /** Out: [batch, steps, 4·units] gate pre-activation gradients (time order, like `gates`). */
   dGates: number;
   /** Out: [batch, units] gradients of the initial states. */
   dh0: number;
+  /** Out: [batch, units] gradient of the initial cell state. */
   dc0: number;
 }
 

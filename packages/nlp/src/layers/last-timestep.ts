@@ -8,6 +8,7 @@ import { Layer, type Shape } from '@wasmml/layers';
 
 /** Takes the last time step of a sequence. */
 export class LastTimestep extends Layer {
+  /** Saved class name. */
   static readonly className = 'LastTimestep';
   getClassName() { return 'LastTimestep'; }
 

@@ -6,6 +6,7 @@ import { multiHeadAttention, type AttentionWeights } from './attention-math.js';
 
 /** Options of {@link MultiHeadAttention} (Keras names, camelCase). */
 export interface MultiHeadAttentionArgs extends LayerArgs {
+  /** Number of attention heads. */
   numHeads: number;
   /** Size of each head for query and key. */
   keyDim: number;
@@ -13,11 +14,15 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   valueDim?: number;
   /** Dropout on the attention scores while training. */
   dropout?: number;
+  /** Whether the projections have biases. */
   useBias?: boolean;
   /** Last dimension of the output (default: the query's). */
   outputShape?: number;
+  /** Initialiser of the projection kernels (default glorotUniform). */
   kernelInitializer?: Initializer | InitializerIdentifier;
+  /** Initialiser of the projection biases (default zeros). */
   biasInitializer?: Initializer | InitializerIdentifier;
+  /** Seed of the dropout masks. */
   seed?: number;
 }
 
@@ -27,12 +32,19 @@ function shapes(s: Shape | Shape[]): Shape[] {
 
 /** Multi-head scaled dot-product attention (Vaswani et al. 2017), with key padding masks. */
 export class MultiHeadAttention extends Layer {
+  /** Saved class name. */
   static readonly className = 'MultiHeadAttention';
+  /** Number of attention heads. */
   readonly numHeads: number;
+  /** Size of each head for query and key. */
   readonly keyDim: number;
+  /** Size of each head for value. */
   readonly valueDim: number;
+  /** Dropout rate on the attention scores while training. */
   readonly dropout: number;
+  /** Whether the projections have biases. */
   readonly useBias: boolean;
+  /** Last dimension of the output (undefined: the query's). */
   readonly outputDim: number | undefined;
   private readonly kernelInit: Initializer;
   private readonly biasInit: Initializer;
@@ -102,9 +114,10 @@ export class MultiHeadAttention extends Layer {
     return output;
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), numHeads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, dropout: this.dropout,
+      /** Whether the projections have biases. */
       useBias: this.useBias, ...(this.outputDim !== undefined ? { outputShape: this.outputDim } : {}),
     };
   }

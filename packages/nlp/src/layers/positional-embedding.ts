@@ -14,18 +14,26 @@ export interface PositionalEmbeddingArgs extends LayerArgs {
   sequenceLength: number;
   /** Id 0 is padding: a mask goes to the layers that follow (default true). */
   maskZero?: boolean;
+  /** Initialiser of both tables (default randomUniform). */
   embeddingsInitializer?: Initializer | InitializerIdentifier;
 }
 
 /** ids [batch, T] -> token embedding + position embedding [batch, T, outputDim]. */
 export class PositionalEmbedding extends Layer {
+  /** Saved class name. */
   static readonly className = 'PositionalEmbedding';
+  /** Number of token ids. */
   readonly inputDim: number;
+  /** Embedding size. */
   readonly outputDim: number;
+  /** Number of learned positions. */
   readonly sequenceLength: number;
+  /** Whether id 0 is padding (masked). */
   readonly maskZero: boolean;
   private readonly init: Initializer;
+  /** The [inputDim, outputDim] token embeddings (after build). */
   tokenEmbeddings: Tensor | undefined;
+  /** The [sequenceLength, outputDim] position embeddings (after build). */
   positionEmbeddings: Tensor | undefined;
 
   constructor(args: PositionalEmbeddingArgs) {
@@ -72,7 +80,7 @@ export class PositionalEmbedding extends Layer {
     return ops.notEqual(Array.isArray(inputs) ? inputs[0]! : inputs, 0);
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, sequenceLength: this.sequenceLength, maskZero: this.maskZero };
   }
 }

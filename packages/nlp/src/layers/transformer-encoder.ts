@@ -10,25 +10,35 @@ import { layerNorm, multiHeadAttention, project, type AttentionWeights } from '.
 export interface TransformerEncoderArgs extends LayerArgs {
   /** Hidden size of the feed-forward network. */
   intermediateDim: number;
+  /** Number of attention heads. */
   numHeads: number;
   /** Dropout after attention and feed-forward while training (default 0). */
   dropout?: number;
   /** Feed-forward activation (default 'relu'). */
   activation?: string;
+  /** Layer normalisation epsilon (default 1e-5). */
   layerNormEpsilon?: number;
   /** Pre-norm block (normalise before each sub-block) instead of the original post-norm. */
   normalizeFirst?: boolean;
+  /** Seed of the dropout masks. */
   seed?: number;
 }
 
 /** A transformer encoder block over [batch, T, d] (d divisible by numHeads). */
 export class TransformerEncoder extends Layer {
+  /** Saved class name. */
   static readonly className = 'TransformerEncoder';
+  /** Feed-forward hidden size. */
   readonly intermediateDim: number;
+  /** Number of attention heads. */
   readonly numHeads: number;
+  /** Dropout rate while training. */
   readonly dropout: number;
+  /** Feed-forward activation. */
   readonly activation: string;
+  /** Layer normalisation epsilon (default 1e-5). */
   readonly layerNormEpsilon: number;
+  /** Pre-norm block instead of post-norm. */
   readonly normalizeFirst: boolean;
   private readonly seed: number | undefined;
   private att: AttentionWeights | undefined;
@@ -102,9 +112,10 @@ export class TransformerEncoder extends Layer {
     return out;
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), intermediateDim: this.intermediateDim, numHeads: this.numHeads, dropout: this.dropout,
+      /** Feed-forward activation. */
       activation: this.activation, layerNormEpsilon: this.layerNormEpsilon, normalizeFirst: this.normalizeFirst,
     };
   }

@@ -18,10 +18,13 @@ export type EncoderKind = 'lstm' | 'gru' | 'transformer' | 'bag-of-embeddings';
 export interface TextClassifierArgs {
   /** Number of token ids (the vectorizer's vocabularySize()). */
   vocabSize: number;
+  /** Embedding size. */
   embeddingDim: number;
+  /** Which encoder to build. */
   encoder: EncoderKind;
   /** LSTM / GRU units; the transformer's feed-forward size; the bag's hidden Dense size. */
   units: number;
+  /** Number of classes (softmax outputs). */
   numClasses: number;
   /** Sequence length: required by 'transformer' (its learned positions), optional otherwise. */
   sequenceLength?: number;
@@ -41,12 +44,14 @@ export interface TextClassifierArgs {
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   /** Seed for the dropout masks. */
   seed?: number;
+  /** Model name. */
   name?: string;
 }
 
 interface Graph {
   input: SymbolicTensor;
   output: SymbolicTensor;
+  /** Which encoder to build. */
   encoder: Layer[];
   pool: Layer;
   head: Layer[];

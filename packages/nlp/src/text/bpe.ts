@@ -23,12 +23,19 @@ export interface BpeTrainArgs {
 
 /** The saved form of a BpeTokenizer. */
 export interface BpeTokenizerJSON {
+  /** Marks the JSON as a saved BpeTokenizer. */
   format: 'wasmml-bpe';
+  /** Format version. */
   version: 1;
+  /** Whether texts are lower-cased first. */
   lowercase: boolean;
+  /** Longest word kept whole (longer ones are cut). */
   maxWordLength: number;
+  /** Tokens at the start of the vocabulary (padding, unknown...). */
   specialTokens: string[];
+  /** Tokens by id. */
   vocabulary: string[];
+  /** Learnt merges, in the order they apply. */
   merges: Array<[string, string]>;
 }
 
@@ -79,8 +86,11 @@ const SEP = '\u0000';
 
 /** A byte-pair-encoding subword tokenizer: train on a corpus, encode, decode, save. */
 export class BpeTokenizer {
+  /** Whether texts are lower-cased first. */
   readonly lowercase: boolean;
+  /** Longest word kept whole (longer ones are cut). */
   readonly maxWordLength: number;
+  /** Tokens at the start of the vocabulary (padding, unknown...). */
   readonly specialTokens: string[];
   private readonly vocab: string[];
   private readonly index: Map<string, number>;
@@ -252,7 +262,9 @@ export class BpeTokenizer {
   /** The tokenizer as JSON (vocabulary and merges in order). */
   toJSON(): BpeTokenizerJSON {
     return {
+      /** Marks the JSON as a saved BpeTokenizer. */
       format: 'wasmml-bpe', version: 1, lowercase: this.lowercase, maxWordLength: this.maxWordLength,
+      /** Tokens at the start of the vocabulary (padding, unknown...). */
       specialTokens: [...this.specialTokens], vocabulary: this.getVocabulary(), merges: this.merges.map(([a, b]) => [a, b]),
     };
   }

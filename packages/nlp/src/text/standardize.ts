@@ -5,6 +5,7 @@ export type Standardize = 'lower_and_strip_punctuation' | 'lower' | 'strip_punct
 
 /** Something that splits a text into tokens (a BpeTokenizer, for instance). */
 export interface Tokenizer {
+  /** The tokens of one text. */
   tokenize(text: string): string[];
 }
 

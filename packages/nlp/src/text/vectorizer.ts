@@ -33,15 +33,22 @@ export interface TextVectorizerArgs {
 
 /** The saved form of a TextVectorizer. */
 export interface TextVectorizerJSON {
+  /** Marks the JSON as a saved TextVectorizer. */
   format: 'wasmml-text-vectorizer';
+  /** Format version. */
   version: 1;
+  /** Settings, as getConfig() returns them. */
   config: Omit<TextVectorizerArgs, 'standardize' | 'split' | 'vocabulary' | 'idfWeights'> & {
+    /** The standardisation step. */
     standardize: Exclude<Standardize, (text: string) => string> | 'custom';
+    /** The splitting step. */
     split: Exclude<Split, ((text: string) => string[]) | Tokenizer> | 'custom' | 'bpe';
   };
   /** The full vocabulary as getVocabulary() returns it. */
   vocabulary: string[];
+  /** IDF weight of each vocabulary token after the OOV one (tf_idf). */
   idfWeights?: number[];
+  /** The BPE tokenizer used to split, if any. */
   bpe?: BpeTokenizerJSON;
 }
 
@@ -50,12 +57,19 @@ const OOV = '[UNK]';
 
 /** Text -> token ids or vectors, with Keras TextVectorization semantics. */
 export class TextVectorizer {
+  /** Vocabulary size cap (reserved tokens included), undefined for none. */
   readonly maxTokens: number | undefined;
+  /** The standardisation step. */
   readonly standardize: Standardize;
+  /** The splitting step. */
   readonly split: Split;
+  /** Longest n-gram emitted. */
   readonly ngrams: number;
+  /** What apply() returns. */
   readonly outputMode: OutputMode;
+  /** Length of int sequences (undefined: the longest text). */
   readonly outputSequenceLength: number | undefined;
+  /** Vectors are maxTokens long. */
   readonly padToMaxTokens: boolean;
   private vocab: string[] = [];
   private index = new Map<string, number>();
@@ -213,7 +227,12 @@ export class TextVectorizer {
   }
 
   /** Padded / truncated id rows as a flat Int32Array ('int' mode). */
-  encodeBatch(texts: string[]): { data: Int32Array; length: number } {
+  encodeBatch(texts: string[]): {
+    /** [texts, length] ids, row after row. */
+    data: Int32Array;
+    /** Ids per text. */
+    length: number;
+  } {
     if (this.outputMode !== 'int') throw new Error(`TextVectorizer.encodeBatch: only for outputMode 'int', this one is '${this.outputMode}'`);
     const rows = texts.map((t) => this.encode(t));
     const length = this.outputSequenceLength ?? Math.max(1, ...rows.map((r) => r.length));
@@ -229,7 +248,9 @@ export class TextVectorizer {
       : this.split instanceof BpeTokenizer ? 'bpe' : typeof this.split === 'object' && this.split !== null ? 'custom' : this.split;
     return {
       ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}), standardize: std, split, ngrams: this.ngrams,
+      /** What apply() returns. */
       outputMode: this.outputMode, ...(this.outputSequenceLength !== undefined ? { outputSequenceLength: this.outputSequenceLength } : {}),
+      /** Vectors are maxTokens long. */
       padToMaxTokens: this.padToMaxTokens,
     };
   }
@@ -237,6 +258,7 @@ export class TextVectorizer {
   /** The vectorizer as JSON: settings, vocabulary, IDF weights and any BPE tokenizer. */
   toJSON(): TextVectorizerJSON {
     return {
+      /** Marks the JSON as a saved TextVectorizer. */
       format: 'wasmml-text-vectorizer', version: 1, config: this.getConfig(), vocabulary: this.getVocabulary(),
       ...(this.idf ? { idfWeights: Array.from(this.idf.subarray(1)) } : {}),
       ...(this.split instanceof BpeTokenizer ? { bpe: this.split.toJSON() } : {}),

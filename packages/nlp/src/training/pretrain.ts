@@ -18,7 +18,9 @@ export type PretrainObjective = 'next-token' | 'masked-token';
 export interface PretrainArgs {
   /** Default: 'next-token' for 'lstm' / 'gru', 'masked-token' otherwise. */
   objective?: PretrainObjective;
+  /** Passes over the texts (default 1). */
   epochs?: number;
+  /** Texts per batch (default 32). */
   batchSize?: number;
   /** Adam learning rate (default 1e-3). */
   learningRate?: number;
@@ -28,6 +30,7 @@ export interface PretrainArgs {
   maskRate?: number;
   /** masked-token: the id that replaces hidden tokens (default 1, the vectorizer's OOV id). */
   maskId?: number;
+  /** Seed of the shuffles and sampled positions. */
   seed?: number;
   /** Called after each epoch with its mean loss. */
   onEpochEnd?: (epoch: number, loss: number) => void | Promise<void>;
@@ -38,6 +41,12 @@ function uniqueName(base: string): string {
   let i = 0;
   while (taken.has(`${base}_${i}`)) i++;
   return `${base}_${i}`;
+}
+
+/** What pre-training reports. */
+export interface PretrainResult {
+  /** Mean loss of each epoch. */
+  loss: number[];
 }
 
 /** One batch of the objective: encoder input, flat positions to predict and their target ids. */
@@ -71,7 +80,7 @@ function makeBatch(ids: Int32Array, T: number, rows: number[], objective: Pretra
  * Pre-trains the encoder of `model` on token ids [n, T] (int32; 0 = padding).
  * Resolves to the mean loss of each epoch.
  */
-export async function pretrainTextEncoder(model: TextClassifier, ids: Tensor | { data: Int32Array; length: number }, args: PretrainArgs = {}): Promise<{ loss: number[] }> {
+export async function pretrainTextEncoder(model: TextClassifier, ids: Tensor | { data: Int32Array; length: number }, args: PretrainArgs = {}): Promise<PretrainResult> {
   const kind = model.options.encoder;
   const objective = args.objective ?? (kind === 'lstm' || kind === 'gru' ? 'next-token' : 'masked-token');
   if (objective === 'next-token' && kind !== 'lstm' && kind !== 'gru') {

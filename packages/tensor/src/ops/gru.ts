@@ -23,7 +23,7 @@ export interface GruSequenceArgs {
   bias?: Tensor | TensorLike;
   /** Initial state [batch, units] (zeros by default). */
   initialState?: Tensor | TensorLike;
-  /** [batch, steps]: steps where it is 0 leave the state unchanged. */
+  /** Mask of shape [batch, steps]: steps where it is 0 leave the state unchanged. */
   mask?: Tensor | TensorLike;
   /** Process the sequence from its last step (outputs in processing order, as tfjs). */
   goBackwards?: boolean;

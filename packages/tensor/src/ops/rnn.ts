@@ -26,7 +26,7 @@ export interface LstmSequenceArgs {
   bias?: Tensor | TensorLike;
   /** Initial [h, c], each [batch, units] (zeros by default). */
   initialState?: [Tensor | TensorLike, Tensor | TensorLike];
-  /** [batch, steps]: steps where it is 0 (false) leave the state unchanged (Keras masking). */
+  /** Mask of shape [batch, steps]: steps where it is 0 (false) leave the state unchanged (Keras masking). */
   mask?: Tensor | TensorLike;
   /** Process the sequence from its last step; the output sequence is then in processing (reversed) order, as tfjs. */
   goBackwards?: boolean;
