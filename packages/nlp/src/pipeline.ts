@@ -1,9 +1,10 @@
 // TextClassificationPipeline: vectorizer + text classifier, trained, scored,
 // used and saved together, so the vocabulary always travels with the weights.
 //
-// Saving: @wasmml/layers has no model save/load yet, so the pipeline saves its
-// own small JSON: the vectorizer, the textClassifier options (enough to rebuild
-// the same graph) and the weights (base64 float32) in getWeights() order.
+// Saving: the pipeline saves its own small JSON (the vectorizer, the
+// textClassifier options that rebuild the same graph, and the weights as base64
+// float32 in getWeights() order), since @wasmml/layers' loadLayersModel does not
+// know this package's layers (PositionalEmbedding, TransformerEncoder, LastTimestep).
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import type { Callback, CustomCallbackArgs, History } from '@wasmml/layers';
