@@ -3,7 +3,8 @@
 // fine-tuning with 5 % of the training labels against training from scratch.
 // Runs against the built dist: `pnpm build` first, then
 //   node packages/nlp/scripts/spam-report.mjs [lstm|transformer|fewshot ...]
-// Env: SPAM_EPOCHS (default 3), SPAM_SEQ (default 200), SPAM_SEED (default 42); few-shot: SPAM_PRE_EPOCHS (10),
+// Env: SPAM_EPOCHS (default 3), SPAM_SEQ (default 200), SPAM_SEED (default 42); few-shot: SPAM_PRE_EPOCHS (10;
+// the README's best bag-of-embeddings row used 20 with SPAM_PRE_LR=0.01),
 // SPAM_PRE_LR (3e-3), SPAM_FT_EPOCHS (frozen, 10), SPAM_UNFROZEN_EPOCHS (20), SPAM_FEWSHOT (a config name prefix).
 import * as wm from '@wasmml/tensor';
 import { loadSpamAssassin } from '@wasmml/datasets';
