@@ -86,7 +86,7 @@ class AUC implements Metric {
   readonly name = 'auc';
   private readonly pos: Float64Array;
   private readonly neg: Float64Array;
-  constructor(private readonly numThresholds = 200) {
+  constructor(private readonly numThresholds = 200, private readonly fromLogits = false) {
     this.pos = new Float64Array(numThresholds + 1);
     this.neg = new Float64Array(numThresholds + 1);
   }
@@ -94,7 +94,9 @@ class AUC implements Metric {
     const p = yPred.dataSync(), t = f32(yTrue).dataSync();
     if (p.length !== t.length) throw new Error(`auc: yTrue has ${t.length} values, yPred ${p.length}`);
     for (let i = 0; i < p.length; i++) {
-      const b = Math.min(this.numThresholds, Math.max(0, Math.floor(p[i]! * this.numThresholds)));
+      // Logits go through the sigmoid so that the [0, 1] thresholds still cover them.
+      const prob = this.fromLogits ? 1 / (1 + Math.exp(-p[i]!)) : p[i]!;
+      const b = Math.min(this.numThresholds, Math.max(0, Math.floor(prob * this.numThresholds)));
       if (t[i]! > 0.5) this.pos[b]! += 1;
       else this.neg[b]! += 1;
     }
@@ -138,9 +140,9 @@ export const metrics = {
   f1: (threshold = 0.5) => new Confusion('f1', 'f1', threshold),
   /**
    * Area under the ROC curve from counts at `numThresholds` (default 200) evenly spaced thresholds in [0, 1] (Keras's
-   * method); expects probabilities.
+   * method); predictions are probabilities, or logits when `fromLogits` is true.
    */
-  auc: (numThresholds = 200) => new AUC(numThresholds),
+  auc: (numThresholds = 200, fromLogits = false) => new AUC(numThresholds, fromLogits),
   /** Mean squared error over all values seen. */
   meanSquaredError: () => new MeanOf('meanSquaredError', meanSquaredError),
   /** Mean absolute error over all values seen. */
@@ -170,7 +172,7 @@ export function getMetric(id: MetricIdentifier | Metric, lossName: string, fromL
     case 'precision': return metrics.precision(fromLogits ? 0 : 0.5);
     case 'recall': return metrics.recall(fromLogits ? 0 : 0.5);
     case 'f1': case 'f1score': return metrics.f1(fromLogits ? 0 : 0.5);
-    case 'auc': return metrics.auc();
+    case 'auc': return metrics.auc(200, fromLogits);
     case 'mse': case 'meansquarederror': return rename(metrics.meanSquaredError(), id);
     case 'mae': case 'meanabsoluteerror': return rename(metrics.meanAbsoluteError(), id);
     default: throw new Error(`unknown metric '${id}' (known: accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, precision, recall, f1, auc, mse, mae)`);

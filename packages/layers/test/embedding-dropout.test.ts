@@ -39,6 +39,20 @@ describe('Embedding', () => {
     });
   });
 
+  it('maskZero: globalMaxPooling1d takes the max over real steps only (zeros when all are padding)', () => {
+    const x = input({ shape: [5] });
+    const emb = layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true, embeddingsInitializer: 'randomNormal' });
+    const m = model({ inputs: x, outputs: layers.globalMaxPooling1d().apply(emb.apply(x)) as never });
+    const seqs = [...SEQS, [0, 0, 0, 0, 0]];
+    const y = (m.predict(ids(seqs).ours) as wm.Tensor).arraySync() as number[][];
+    const table = emb.getWeights()[0]!.arraySync() as number[][];
+    seqs.forEach((seq, r) => {
+      const real = seq.filter((id) => id !== 0);
+      const want = [0, 1, 2, 3].map((j) => (real.length ? Math.max(...real.map((id) => table[id]![j]!)) : 0));
+      close(y[r]!, want, `sequence ${r}`);
+    });
+  });
+
   it('maskZero: training never touches the padding row (masked steps get no gradient)', async () => {
     const m = sequential({ layers: [
       layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true, inputLength: 5 }),

@@ -81,6 +81,17 @@ describe('metrics against direct computations', () => {
     expect(feed(metrics.auc(), truth, Float32Array.from(truth, (t) => 1 - t), 1)).toBeCloseTo(0, 6);
   });
 
+  it('auc from logits equals auc of their sigmoid, also through getMetric with a fromLogits loss', () => {
+    const logits = Float32Array.from(scores, (p) => Math.log(p / (1 - p)) * 3);
+    const probs = Float32Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+    const ref = feed(metrics.auc(), truth, probs, 1);
+    expect(ref).toBeGreaterThan(0.6);
+    expect(feed(metrics.auc(200, true), truth, logits, 1)).toBeCloseTo(ref, 3);
+    expect(feed(getMetric("auc", "binaryCrossentropy", true), truth, logits, 1)).toBeCloseTo(ref, 3);
+    // On raw logits the probability buckets clamp most values into the two end buckets.
+    expect(Math.abs(feed(metrics.auc(), truth, logits, 1) - ref)).toBeGreaterThan(0.01);
+  });
+
   it('mse and mae over every element', () => {
     const yp = randomFloats(N * K, 13, -2, 2), yt = randomFloats(N * K, 14, -2, 2);
     const mse = yp.reduce((s, v, i) => s + (v - yt[i]!) ** 2, 0) / (N * K);

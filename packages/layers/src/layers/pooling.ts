@@ -195,12 +195,28 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   }
 }
 
-/** Maximum over time steps: [batch, steps, c] to [batch, c] (tfjs `tf.layers.globalMaxPooling1d`). */
+/**
+ * Maximum over time steps: [batch, steps, c] to [batch, c] (tfjs `tf.layers.globalMaxPooling1d`); with a mask from an
+ * Embedding(maskZero) layer only the unmasked steps count, and a sequence with none gives zeros.
+ */
 export class GlobalMaxPooling1D extends GlobalPooling {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'GlobalMaxPooling1D';
+  constructor(args: LayerArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
   getClassName() { return 'GlobalMaxPooling1D'; }
-  call(inputs: Tensor | Tensor[]): Tensor {
-    return ops.max(singleInput(inputs, this.name), 1);
+  call(inputs: Tensor | Tensor[], kwargs: { mask?: Tensor | null } = {}): Tensor {
+    const x = singleInput(inputs, this.name);
+    if (!kwargs.mask) return ops.max(x, 1);
+    // Masked steps sink to the most negative float so they never win the max (and get no gradient).
+    const m = ops.expandDims(ops.cast(kwargs.mask, 'float32'), -1);
+    const shifted = ops.add(ops.mul(x, m), ops.mul(ops.sub(m, 1), 3.4e38));
+    const any = ops.cast(ops.greater(ops.sum(m, 1), 0), 'float32');
+    return ops.mul(ops.max(shifted, 1), any);
+  }
+  override computeMask(): null {
+    return null;
   }
 }

@@ -12,18 +12,31 @@ import { getInitializer, serializeInitializer, type Initializer, type Initialize
 import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 
+/** Arguments of {@link SimpleRNN}, {@link LSTM} and {@link GRU} (tfjs `SimpleRNNLayerArgs`, `LSTMLayerArgs`, `GRULayerArgs`). */
 export interface RNNArgs extends LayerArgs {
+  /** Size of the hidden state (and of the output's last axis). */
   units: number;
+  /** Activation of the candidate state and the output (default 'tanh'). */
   activation?: ActivationIdentifier;
+  /** Activation of the gates, LSTM and GRU (default 'hardSigmoid', as tfjs). */
   recurrentActivation?: ActivationIdentifier;
+  /** Whether the layer has a bias (default true). */
   useBias?: boolean;
+  /** Initialiser of the input kernel [features, gates * units] (default 'glorotUniform'). */
   kernelInitializer?: Initializer | InitializerIdentifier;
+  /** Initialiser of the recurrent kernel [units, gates * units] (default 'orthogonal'). */
   recurrentInitializer?: Initializer | InitializerIdentifier;
+  /** Initialiser of the bias (default 'zeros'). */
   biasInitializer?: Initializer | InitializerIdentifier;
+  /** Penalty on the input kernel added to the loss. */
   kernelRegularizer?: Regularizer | RegularizerIdentifier;
+  /** Penalty on the recurrent kernel added to the loss. */
   recurrentRegularizer?: Regularizer | RegularizerIdentifier;
+  /** Output the hidden state of every step, [batch, steps, units], instead of the last, [batch, units] (default false). */
   returnSequences?: boolean;
+  /** Also output the final states (h, and c for LSTM) after the output (default false). */
   returnState?: boolean;
+  /** Process the sequence from its last step to its first (default false). */
   goBackwards?: boolean;
   /** LSTM: start the forget-gate bias at 1 (off by default, as in tfjs; Keras turns it on). */
   unitForgetBias?: boolean;
@@ -33,27 +46,44 @@ function shapeOf(s: Shape | Shape[]): Shape {
   return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
 }
 
+/** What SimpleRNN, LSTM and GRU share: weights, masking, the step loop and the config. */
 abstract class RNNBase extends Layer {
+  /** Size of the hidden state. */
   readonly units: number;
+  /** Name of the candidate/output activation. */
   readonly activation: string;
+  /** Name of the gate activation. */
   readonly recurrentActivation: string;
+  /** Whether the layer has a bias. */
   readonly useBias: boolean;
+  /** Whether the output holds every step's hidden state. */
   readonly returnSequences: boolean;
+  /** Whether the final states follow the output. */
   readonly returnState: boolean;
+  /** Whether the sequence is processed from last step to first. */
   readonly goBackwards: boolean;
+  /** Initialiser of {@link kernel}. */
   protected readonly kernelInit: Initializer;
+  /** Initialiser of {@link recurrentKernel}. */
   protected readonly recurrentInit: Initializer;
+  /** Initialiser of {@link bias} (LSTM may wrap it, see {@link biasInitializerFor}). */
   protected readonly biasInit: Initializer;
+  /** Penalty on {@link kernel}, if any. */
   protected readonly kernelReg: Regularizer | undefined;
+  /** Penalty on {@link recurrentKernel}, if any. */
   protected readonly recurrentReg: Regularizer | undefined;
+  /** Input kernel [features, gates * units], once built. */
   kernel: Tensor | undefined;
+  /** Recurrent kernel [units, gates * units], once built. */
   recurrentKernel: Tensor | undefined;
+  /** Bias [gates * units], once built (when useBias). */
   bias: Tensor | undefined;
   /** Gates stacked in the kernels (1 SimpleRNN, 4 LSTM, 3 GRU). */
   protected abstract readonly gates: number;
   /** Number of state tensors (h, and c for LSTM). */
   protected abstract readonly stateCount: number;
 
+  /** See {@link RNNArgs}. */
   constructor(args: RNNArgs) {
     super(args);
     this.units = assertPositiveInt(args.units, `${this.getClassName()}: units`);
@@ -82,6 +112,7 @@ abstract class RNNBase extends Layer {
     if (this.useBias) this.bias = this.addWeight('bias', [n], this.biasInitializerFor(n));
   }
 
+  /** The initialiser of a bias of n values (LSTM's unitForgetBias overrides it). */
   protected biasInitializerFor(_n: number): Initializer {
     return this.biasInit;
   }
@@ -100,6 +131,10 @@ abstract class RNNBase extends Layer {
   /** One step: projected input xw [batch, gates*units] and states -> new states (h first). */
   protected abstract step(xw: Tensor, states: Tensor[]): Tensor[];
 
+  /**
+   * Runs the sequence [batch, steps, features] (optionally followed by initial states) step by step; masked steps
+   * keep the previous state.
+   */
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : undefined;
@@ -127,7 +162,7 @@ abstract class RNNBase extends Layer {
     return this.returnState ? [output, ...states] : output;
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
       useBias: this.useBias, returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
@@ -137,7 +172,9 @@ abstract class RNNBase extends Layer {
   }
 }
 
+/** A fully connected recurrent layer, h_t = activation(x_t W + h_{t-1} U + b) (tfjs `tf.layers.simpleRNN`). */
 export class SimpleRNN extends RNNBase {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'SimpleRNN';
   protected readonly gates = 1;
   protected readonly stateCount = 1;
@@ -158,11 +195,15 @@ class UnitForgetBias {
   getConfig() { return {}; }
 }
 
+/** Long short-term memory (tfjs `tf.layers.lstm`; gates i, f, c, o in the kernels' column order, as tfjs and Keras). */
 export class LSTM extends RNNBase {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'LSTM';
   protected readonly gates = 4;
   protected readonly stateCount = 2;
+  /** Whether the forget-gate bias starts at 1. */
   readonly unitForgetBias: boolean;
+  /** See {@link RNNArgs}. */
   constructor(args: RNNArgs) {
     super(args);
     this.unitForgetBias = args.unitForgetBias ?? false;
@@ -196,10 +237,12 @@ export class LSTM extends RNNBase {
     const hNew = ops.mul(ra(zo!), act(cNew));
     return [hNew, cNew];
   }
-  override getConfig() { return { ...super.getConfig(), unitForgetBias: this.unitForgetBias }; }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), unitForgetBias: this.unitForgetBias }; }
 }
 
+/** Gated recurrent unit (tfjs `tf.layers.gru`; gates z, r, h in the kernels' column order, reset applied before the recurrent product). */
 export class GRU extends RNNBase {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'GRU';
   protected readonly gates = 3;
   protected readonly stateCount = 1;
@@ -233,18 +276,26 @@ export class GRU extends RNNBase {
   }
 }
 
+/** Arguments of {@link Bidirectional} (tfjs `BidirectionalLayerArgs`). */
 export interface BidirectionalArgs extends LayerArgs {
+  /** The recurrent layer run forwards; a copy of it runs backwards. */
   layer: RNNBase;
+  /** How the two outputs combine (default 'concat' on the last axis). */
   mergeMode?: 'concat' | 'sum' | 'mul' | 'ave';
 }
 
 /** Runs a recurrent layer forwards and a copy backwards, merging their outputs. */
 export class Bidirectional extends Layer {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Bidirectional';
+  /** The layer given, run forwards. */
   readonly forward: RNNBase;
+  /** Its copy, run backwards (its own weights). */
   readonly backward: RNNBase;
+  /** How the two outputs combine. */
   readonly mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
 
+  /** See {@link BidirectionalArgs}. */
   constructor(args: BidirectionalArgs) {
     super(args);
     this.forward = args.layer;
@@ -294,6 +345,7 @@ export class Bidirectional extends Layer {
     return this.forward.computeMask(inputs, mask);
   }
 
+  /** Runs both directions on the input and merges their outputs. */
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
     const f = this.forward.call(inputs, kwargs) as Tensor;
     let b = this.backward.call(inputs, kwargs) as Tensor;
@@ -307,7 +359,7 @@ export class Bidirectional extends Layer {
     }
   }
 
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), layer: { className: this.forward.getClassName(), config: this.forward.getConfig() }, mergeMode: this.mergeMode };
   }
 
