@@ -137,9 +137,9 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     for (const y of [80, 120, 160, 200, 240]) await page.mouse.move(box.x + 140 - (y - 40) / 50, box.y + y, { steps: 3 });
     await page.mouse.up();
     await page.waitForFunction(() => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction, null, { timeout: 30_000 });
-    const { prediction } = await stateOf(page);
-    expect(prediction!.digit).toBe(1);
-    expect(prediction!.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    const prediction = (await stateOf(page)).prediction as { digit: number; probs: number[] };
+    expect(prediction.digit).toBe(1);
+    expect(prediction.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(await page.locator('#guess').textContent()).toContain('It looks like a 1');
 
     await screenshot(page, 'browser-example.png');
