@@ -1,10 +1,11 @@
-// pnpm examples: every example in its short mode, one after the other — the
-// Node CLI, the Deno CLI, and the browser page in headless Chromium. Stops at
-// the first failure.
+// pnpm examples: every task of every example in its short mode, one after the
+// other — the Node CLI, the Deno CLI, and the browser page in headless
+// Chromium. Stops at the first failure.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tasks } from './models/index.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const deno = join(here, '..', 'node_modules', '.bin', 'deno');
@@ -14,10 +15,13 @@ const step = (title, cmd, args, cwd) => {
 };
 
 execFileSync(process.execPath, [join(here, 'ensure-built.mjs')], { stdio: 'inherit' });
-step('Node', process.execPath, ['main.mjs', '--quick'], join(here, 'node'));
-step('Deno', deno, ['run', '--allow-read', '--allow-env', '--allow-write=out', 'main.ts', '--quick'], join(here, 'deno'));
+const names = Object.keys(tasks);
+for (const task of names) step(`Node: ${task}`, process.execPath, ['main.mjs', '--task', task, '--quick'], join(here, 'node'));
+for (const task of names) {
+  step(`Deno: ${task}`, deno, ['run', '--allow-read', '--allow-env', '--allow-write=out', 'main.ts', '--task', task, '--quick'], join(here, 'deno'));
+}
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
-  step('Browser (headless Chromium)', process.execPath, ['headless.mjs'], join(here, 'browser'));
+  for (const task of names) step(`Browser (headless Chromium): ${task}`, process.execPath, ['headless.mjs', '--task', task], join(here, 'browser'));
 } else {
   console.log('\n== Browser: skipped, no Chromium (apt-get install chromium)');
 }

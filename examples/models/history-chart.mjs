@@ -1,26 +1,29 @@
-// The training-history chart as a Vega-Lite spec: loss and accuracy per epoch,
-// training and validation, side by side. The Node runner renders it to SVG;
-// the browser page streams rows into the same spec while training runs.
+// The training-history chart as a Vega-Lite spec: one panel per logged metric
+// (loss and accuracy for the classifiers; loss and RMSE for the recommender),
+// one line per split (training, validation), side by side. The Node runner
+// renders it to SVG; the browser page streams rows into the same spec while
+// training runs.
 
 /** Name of the data set the spec reads, for streaming rows into a live view. */
 export const HISTORY_DATA = 'history';
 
-const SERIES = [
-  ['loss', 'loss', 'training'],
-  ['val_loss', 'loss', 'validation'],
-  ['acc', 'accuracy', 'training'],
-  ['val_acc', 'accuracy', 'validation'],
-];
+// Display names of logged metrics; others keep their key (rmse, mae...).
+const METRIC_NAMES = { acc: 'accuracy', val_acc: 'accuracy' };
+/** Panel order: loss first, then accuracy, then whatever else a task logs. */
+const PANEL_ORDER = ['loss', 'accuracy', 'rmse'];
 
 /**
- * Chart rows for one epoch's logs: `{epoch, metric, split, value}` per logged
- * series (loss/acc and their val_ versions). Epochs count from 1.
+ * Chart rows for one epoch's logs: `{epoch, metric, split, value}` per finite
+ * value; `val_x` is metric x on the validation split. Epochs count from 1.
  * @param {number} epoch zero-based, as fit() reports it
  * @param {Record<string, number>} logs
  */
 export function historyRows(epoch, logs) {
-  return SERIES.filter(([key]) => Number.isFinite(logs[key]))
-    .map(([key, metric, split]) => ({ epoch: epoch + 1, metric, split, value: logs[key] }));
+  return Object.entries(logs).filter(([, v]) => Number.isFinite(v)).map(([key, value]) => {
+    const validation = key.startsWith('val_');
+    const base = validation ? key.slice(4) : key;
+    return { epoch: epoch + 1, metric: METRIC_NAMES[base] ?? base, split: validation ? 'validation' : 'training', value };
+  });
 }
 
 /**
@@ -33,7 +36,7 @@ export function historyToRows(history) {
 }
 
 /**
- * The Vega-Lite spec: two panels (loss, accuracy) with one line per split.
+ * The Vega-Lite spec: a panel per metric (loss first) with one line per split.
  * @param {{ values?: object[], title?: string, width?: number, height?: number }} [options]
  */
 export function historyChartSpec({ values, title = 'Training history', width = 280, height = 180 } = {}) {
@@ -42,7 +45,7 @@ export function historyChartSpec({ values, title = 'Training history', width = 2
     background: 'white',
     title,
     data: values ? { name: HISTORY_DATA, values } : { name: HISTORY_DATA },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: ['loss', 'accuracy'] } },
+    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: PANEL_ORDER } },
     resolve: { scale: { y: 'independent' } },
     spec: {
       width,

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as wm from 'wasmml';
+import { findDatasetDir } from './data-files.mjs';
 
 const has = (dir, stem) => existsSync(join(dir, `${stem}-ubyte.gz`)) || existsSync(join(dir, `${stem}-ubyte`));
 
@@ -14,12 +15,7 @@ const has = (dir, stem) => existsSync(join(dir, `${stem}-ubyte.gz`)) || existsSy
  * @param {string} repoRoot
  */
 export function findMnistDir(dir, repoRoot) {
-  if (dir) return dir;
-  const env = process.env.WASMML_DATASETS_DIR;
-  for (const base of [env, join(repoRoot, '..', 'shared', 'datasets')]) {
-    if (base && existsSync(join(base, 'mnist'))) return join(base, 'mnist');
-  }
-  return undefined;
+  return findDatasetDir('mnist', dir, repoRoot);
 }
 
 /**

