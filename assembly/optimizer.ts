@@ -98,12 +98,13 @@ const ADAMAX: i32 = 5;
     }
     case ADAM: {
       // c0 = -lr, c1 = beta1, c2 = 1 - beta1, c3 = beta2, c4 = 1 - beta2,
-      // c5 = 1 - beta1^t, c6 = 1 - beta2^t, c7 = epsilon, c8 = lr * weightDecay (AdamW; 0 = Adam).
+      // c5 = 1 / (1 - beta1^t), c6 = 1 / (1 - beta2^t), c7 = epsilon, c8 = lr * weightDecay (AdamW; 0 = Adam).
+      // The bias corrections multiply by reciprocals: divides and the square root bound this loop's speed.
       const m = f32x4.add(f32x4.mul(ld(full, s0, w), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
       const v = f32x4.add(f32x4.mul(ld(full, s1, w), f32x4.splat(c3)), f32x4.mul(sq(grad), f32x4.splat(c4)));
       st(full, s0, m, w);
       st(full, s1, v, w);
-      const mh = f32x4.div(m, f32x4.splat(c5)), vh = f32x4.div(v, f32x4.splat(c6));
+      const mh = f32x4.mul(m, f32x4.splat(c5)), vh = f32x4.mul(v, f32x4.splat(c6));
       const step = f32x4.mul(f32x4.div(mh, f32x4.add(f32x4.sqrt(vh), f32x4.splat(c7))), f32x4.splat(c0));
       // Decoupled weight decay reads the value from before this step.
       const base = c8 != 0 ? f32x4.sub(value, f32x4.mul(f32x4.splat(c8), value)) : value;
@@ -182,7 +183,7 @@ export function opt_adagrad_f32(table: usize, nParams: i32, negLr: f32, epsilon:
  */
 export function opt_adam_f32(table: usize, nParams: i32, negLr: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32,
   oneMinusBeta2: f32, bc1: f32, bc2: f32, epsilon: f32, lrWd: f32, clip: f32, start: i32, end: i32): void {
-  walk(ADAM, table, nParams, negLr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, bc1, bc2, epsilon, lrWd, 0, clip,
+  walk(ADAM, table, nParams, negLr, beta1, oneMinusBeta1, beta2, oneMinusBeta2, <f32>1 / bc1, <f32>1 / bc2, epsilon, lrWd, 0, clip,
     start, end);
 }
 
