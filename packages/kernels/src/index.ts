@@ -49,5 +49,5 @@ export {
 } from './ops/unary.js';
 export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, type MfBuffers, type MfAdamBuffers, type MfLayout, type MfSamples,
-  type BprNegatives, type SparseRule, type SparseSgdRule, type SparseAdamRule,
+  type BprNegatives, type BprContext, type SparseRule, type SparseSgdRule, type SparseAdamRule,
 } from './ops/mf.js';
