@@ -51,3 +51,7 @@ export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, type MfBuffers, type MfAdamBuffers, type MfLayout, type MfSamples,
   type BprNegatives, type BprContext, type SparseRule, type SparseSgdRule, type SparseAdamRule,
 } from './ops/mf.js';
+export {
+  lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,
+} from './ops/rnn.js';
+export { gruForward, gruBackward, type GruSequence, type GruSequenceGrads } from './ops/gru.js';

@@ -29,6 +29,10 @@ export interface ArenaStats {
   maxMemoryBytes: number;
 }
 
+/**
+ * Thrown when a block cannot be allocated: the memory would have to grow past {@link InitOptions.maxMemoryBytes}, or
+ * the runtime refused to grow it.
+ */
 export class OutOfMemoryError extends Error {
   constructor(message: string) {
     super(message);
@@ -43,6 +47,10 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/**
+ * Allocator of the kernel memory: hands out 16-byte-aligned blocks (by exact size classes, then first-fit over
+ * coalesced free blocks) and grows the memory when full. Used on the calling thread only.
+ */
 export class Arena {
   private top = ARENA_BASE;
   private readonly live = new Map<number, number>();
@@ -90,6 +98,7 @@ export class Arena {
     return this.live.get(ptr) ?? 0;
   }
 
+  /** Current figures: bytes in use and free, live blocks, peak use, memory size and limit. */
   stats(): ArenaStats {
     return {
       bytesInUse: this.inUse,

@@ -6,6 +6,7 @@ import { CTL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS } from './control.js';
 import { runChunks } from './worker-loop.js';
 import type { Platform, PoolWorker } from './platform/types.js';
 
+/** How a kernel call may be split over the thread pool. */
 export interface RunOptions {
   /** Work per item, in multiply-add-like units; decides whether threads pay off. */
   cost?: number;
@@ -22,10 +23,15 @@ let parallelThreshold = 1 << 17;
 export function setParallelThreshold(units: number): void {
   parallelThreshold = Math.max(0, units);
 }
+/** The work size (items x cost) above which kernels are split over the pool; see {@link setParallelThreshold}. */
 export function getParallelThreshold(): number {
   return parallelThreshold;
 }
 
+/**
+ * Thrown when a kernel cannot run: an unknown kernel name, too many arguments, a worker that failed to start or
+ * crashed.
+ */
 export class KernelError extends Error {
   constructor(message: string) {
     super(message);

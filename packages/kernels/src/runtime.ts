@@ -7,11 +7,16 @@ import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { Arena, ARENA_BASE, MAX_PAGES, PAGE, type ArenaStats } from './memory.js';
 import { Pool } from './pool.js';
 
+/**
+ * Which build of the kernel module runs: relaxed SIMD (fused multiply-add) or plain SIMD, on shared memory (threads)
+ * or not (one thread).
+ */
 export type VariantName = 'relaxed-shared' | 'relaxed-single' | 'simd-shared' | 'simd-single';
 
 /** Where a kernel module comes from: bytes, a compiled module, or a URL to fetch. */
 export type WasmSource = Uint8Array | ArrayBuffer | WebAssembly.Module | URL | string;
 
+/** Options of {@link init}: threads, relaxed SIMD, where the `.wasm` builds come from and memory limits. */
 export interface InitOptions {
   /** Threads, the calling thread included. Default: the number of cores (1 without shared memory). */
   threads?: number;
@@ -33,26 +38,47 @@ export interface InitOptions {
 
 /** What the loader chose, and the state of memory and threads. */
 export interface BackendInfo {
+  /** The build that runs, or 'custom' for a module given through {@link InitOptions.wasm}. */
   variant: VariantName | 'custom';
+  /** Where it runs: 'node', 'deno', 'browser' or 'worker' (a web worker). */
   runtime: string;
+  /** Always true: every build needs WebAssembly SIMD. */
   simd: true;
+  /** Whether the relaxed SIMD (fused multiply-add) build runs. */
   relaxedSimd: boolean;
+  /** Whether the memory is shared, which threads need (false on pages that are not cross-origin isolated). */
   sharedMemory: boolean;
   /** Threads taking part in split kernels now (the calling thread included). */
   threads: number;
   /** Threads asked for; more than `threads` while workers start. */
   requestedThreads: number;
+  /** Figures of the memory arena at the time of the call. */
   memory: ArenaStats;
 }
 
+/**
+ * The loaded kernel module (from {@link runtime}): its exports, memory, arena and thread pool; what `@wasmml/tensor`
+ * calls into.
+ */
 export interface Runtime {
+  /** The module's exported kernel functions by name (`gemm_f32`, ...); arguments are byte addresses and sizes. */
   readonly exports: Record<string, (...args: number[]) => number | void>;
+  /** The one wasm memory every tensor lives in; derive views from its current buffer, as growth replaces it. */
   readonly memory: WebAssembly.Memory;
+  /** Allocator of blocks in {@link Runtime.memory}. */
   readonly arena: Arena;
+  /** The thread pool that splits kernel calls over workers. */
   readonly pool: Pool;
+  /** The build that runs, or 'custom' for a user-supplied module. */
   readonly variant: VariantName | 'custom';
+  /** Whether the relaxed SIMD (fused multiply-add) build runs. */
   readonly relaxed: boolean;
+  /** Whether the memory is shared (threads possible). */
   readonly shared: boolean;
+  /**
+   * Resolves once the pool's workers run (kernels run on the calling thread until then); rejects if they fail to
+   * start.
+   */
   readonly starting: Promise<void>;
 }
 
@@ -136,7 +162,7 @@ function build(opts: InitOptions, code: Uint8Array | WebAssembly.Module, choice:
 
 /**
  * Loads the kernel module (once) and starts the thread pool; resolves when the
- * workers run. Options apply only to the first call (or after `shutdown()`).
+ * workers run. Options apply only to the first call; later calls return the running state.
  */
 export async function init(options: InitOptions = {}): Promise<BackendInfo> {
   if (current) {
@@ -227,7 +253,11 @@ export function backendInfo(): BackendInfo {
   };
 }
 
-/** Kernel calls so far, and how many were split over the pool (small ones stay on the calling thread). */
+/**
+ * Kernel calls so far, and how many were split over the pool (small ones stay on the calling thread).
+ * @property __type.calls Kernel calls run since the runtime loaded.
+ * @property __type.splitCalls Those of them that were split over the pool's threads.
+ */
 export function poolStats(): { calls: number; splitCalls: number } {
   return { ...runtime().pool.stats };
 }

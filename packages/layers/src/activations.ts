@@ -2,6 +2,10 @@
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 
+/**
+ * Name of an activation function, as in Keras/tfjs (`'relu'`, `'softmax'`, ...); case and underscores are ignored,
+ * and an unknown name throws.
+ */
 export type ActivationIdentifier = 'linear' | 'relu' | 'relu6' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'sigmoid'
   | 'hardSigmoid' | 'tanh' | 'softmax' | 'logSoftmax' | 'swish' | 'gelu' | 'gelu_new' | 'mish' | string;
 

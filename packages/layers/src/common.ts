@@ -39,3 +39,17 @@ export function tuple(v: number | number[] | undefined, n: number, def: number, 
   }
   return arr;
 }
+
+/** The one input of a single-input layer (a one-element list is accepted). */
+export function singleInput<T>(x: T | T[], layer: string): T {
+  if (Array.isArray(x)) {
+    if (x.length !== 1) throw new Error(`${layer} expects one input, got ${x.length}`);
+    return x[0]!;
+  }
+  return x;
+}
+
+/** The first input's shape when given a list of shapes. */
+export function firstShape(s: Shape | Shape[]): Shape {
+  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
+}

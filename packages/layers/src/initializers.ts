@@ -3,9 +3,13 @@ import {
   fill, randomNormal, randomUniform, tensor, truncatedNormal, type DataType, type Tensor,
 } from '@wasmml/tensor';
 
+/** A weight initialiser (tfjs `tf.initializers.Initializer`): makes a layer weight's starting value from its shape. */
 export interface Initializer {
+  /** Registered class name in saved models ('GlorotUniform', 'Zeros', ...). */
   readonly className: string;
+  /** A new tensor of `shape` and `dtype` with initial values. */
   apply(shape: number[], dtype: DataType): Tensor;
+  /** Settings for saving (Keras/tfjs field names). */
   getConfig(): Record<string, unknown>;
 }
 
@@ -95,29 +99,50 @@ class Orthogonal implements Initializer {
   getConfig() { return { gain: this.gain, seed: this.seed ?? null }; }
 }
 
+/**
+ * Name of an initialiser (Keras/tfjs camelCase or snake_case, e.g. 'glorotUniform' or 'he_normal'); an unknown name
+ * throws.
+ */
 export type InitializerIdentifier =
   | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal'
   | 'orthogonal' | 'randomNormal' | 'randomUniform' | 'truncatedNormal' | string;
 
 /** Initialiser factories (tfjs `tf.initializers.*`). */
 export const initializers = {
+  /** All zeros (tfjs `zeros`). */
   zeros: () => new Constant('Zeros', 0),
+  /** All ones (tfjs `ones`). */
   ones: () => new Constant('Ones', 1),
+  /** Every value `args.value` (tfjs `constant`). */
   constant: (args: { value: number }) => new Constant('Constant', args.value),
+  /** Normal values, mean 0 and stddev 0.05 by default (tfjs `randomNormal`). */
   randomNormal: (args: { mean?: number; stddev?: number; seed?: number } = {}) =>
     new RandomDist('RandomNormal', args.mean ?? 0, args.stddev ?? 0.05, args.seed),
+  /** Uniform values in [minval, maxval), [-0.05, 0.05) by default (tfjs `randomUniform`). */
   randomUniform: (args: { minval?: number; maxval?: number; seed?: number } = {}) =>
     new RandomDist('RandomUniform', args.minval ?? -0.05, args.maxval ?? 0.05, args.seed),
+  /** Normal values redrawn beyond two stddevs, mean 0 and stddev 0.05 by default (tfjs `truncatedNormal`). */
   truncatedNormal: (args: { mean?: number; stddev?: number; seed?: number } = {}) =>
     new RandomDist('TruncatedNormal', args.mean ?? 0, args.stddev ?? 0.05, args.seed),
+  /**
+   * Values of variance scale / n, n the fan-in, fan-out or their mean, from a normal, truncated normal or uniform
+   * distribution (tfjs `varianceScaling`; default scale 1, mode 'fanIn', distribution 'normal').
+   */
   varianceScaling: (args: { scale?: number; mode?: Mode; distribution?: Distribution; seed?: number } = {}) =>
     new VarianceScaling('VarianceScaling', args.scale ?? 1, args.mode ?? 'fanIn', args.distribution ?? 'normal', args.seed),
+  /** Glorot/Xavier uniform: limit sqrt(6 / (fanIn + fanOut)) (tfjs `glorotUniform`, the default kernel initialiser). */
   glorotUniform: (args: { seed?: number } = {}) => new VarianceScaling('GlorotUniform', 1, 'fanAvg', 'uniform', args.seed),
+  /** Glorot/Xavier normal: truncated normal of variance 2 / (fanIn + fanOut) (tfjs `glorotNormal`). */
   glorotNormal: (args: { seed?: number } = {}) => new VarianceScaling('GlorotNormal', 1, 'fanAvg', 'normal', args.seed),
+  /** He uniform: limit sqrt(6 / fanIn) (tfjs `heUniform`). */
   heUniform: (args: { seed?: number } = {}) => new VarianceScaling('HeUniform', 2, 'fanIn', 'uniform', args.seed),
+  /** He normal: truncated normal of variance 2 / fanIn (tfjs `heNormal`). */
   heNormal: (args: { seed?: number } = {}) => new VarianceScaling('HeNormal', 2, 'fanIn', 'normal', args.seed),
+  /** LeCun uniform: limit sqrt(3 / fanIn) (tfjs `leCunUniform`). */
   lecunUniform: (args: { seed?: number } = {}) => new VarianceScaling('LeCunUniform', 1, 'fanIn', 'uniform', args.seed),
+  /** LeCun normal: truncated normal of variance 1 / fanIn (tfjs `leCunNormal`). */
   lecunNormal: (args: { seed?: number } = {}) => new VarianceScaling('LeCunNormal', 1, 'fanIn', 'normal', args.seed),
+  /** A (semi-)orthogonal matrix times `gain` (default 1), for weights of rank 2 or more (tfjs `orthogonal`). */
   orthogonal: (args: { gain?: number; seed?: number } = {}) => new Orthogonal(args.gain, args.seed),
 };
 
@@ -146,6 +171,11 @@ export function getInitializer(id: Initializer | InitializerIdentifier | { class
 }
 
 /** Saved form of an initialiser. */
-export function serializeInitializer(i: Initializer): { className: string; config: Record<string, unknown> } {
+export function serializeInitializer(i: Initializer): {
+  /** Registered class name of the initialiser ('GlorotUniform', ...). */
+  className: string;
+  /** Its settings ({@link Initializer.getConfig}). */
+  config: Record<string, unknown>
+} {
   return { className: i.className, config: i.getConfig() };
 }

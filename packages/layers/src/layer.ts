@@ -8,13 +8,17 @@ import { SymbolicTensor, type Node } from './symbolic.js';
 
 /** Arguments every layer accepts. */
 export interface LayerArgs {
+  /** Layer name, unique in a model (default: the snake_case class name with a counter, e.g. `dense_1`). */
   name?: string;
+  /** Whether training updates the layer's weights (default true). */
   trainable?: boolean;
   /** Input shape without the batch dimension (first layer of a model). */
   inputShape?: Shape;
   /** Full input shape including the batch dimension (null for any). */
   batchInputShape?: Shape;
+  /** Batch size to fix with `inputShape` (default: any). */
   batchSize?: number;
+  /** dtype of the layer's weights and outputs (default 'float32'). */
   dtype?: DataType;
   /** Initial weight values, in getWeights() order. */
   weights?: Tensor[];
@@ -22,16 +26,25 @@ export interface LayerArgs {
 
 /** Per-call options; `training` switches dropout and batch-norm behaviour. */
 export interface CallArgs {
+  /** True during `fit` (dropout drops, batch normalisation uses batch statistics); false or absent for inference. */
   training?: boolean;
+  /** Mask of the inputs (1 for real time steps, 0 for padding), as an Embedding with `maskZero` produces. */
   mask?: Tensor | null;
   [key: string]: unknown;
 }
 
 /** A layer weight: the variable, the name it is saved under, and its regulariser. */
 export interface LayerWeight {
+  /** The variable holding the weight's value. */
   variable: Variable;
+  /**
+   * Name in saved models, `<layer name>/<weight name>` (e.g. `dense_1/kernel`); the variable's own name may carry a
+   * suffix to stay unique.
+   */
   originalName: string;
+  /** Whether training may update this weight (batch-norm moving statistics are not trainable). */
   trainable: boolean;
+  /** Penalty added to the loss for this weight, if any. */
   regularizer?: Regularizer;
 }
 
@@ -46,15 +59,24 @@ function uniqueVariableName(name: string): string {
   return `${name}_${i}`;
 }
 
+/**
+ * Base class of every layer (tfjs `tf.layers.Layer`): owns its weights, builds them on first use from the input
+ * shape, and through `apply` computes on tensors or records a node on symbolic tensors for functional models.
+ */
 export abstract class Layer {
+  /** Layer name, unique in a model; the prefix of its weights' saved names. */
   readonly name: string;
+  /** Whether `build` has created the weights (it runs on the first `apply`). */
   built = false;
+  /** Input shape with the batch dimension (null for unknown sizes), when given at construction. */
   batchInputShape: Shape | undefined;
+  /** dtype of the layer's weights and outputs ('float32' by default). */
   dtype: DataType;
   /** Whether this layer passes on (or makes) a mask for the next one. */
   supportsMasking = false;
   /** Every application of this layer in a functional graph. */
   readonly inboundNodes: Node[] = [];
+  /** The weights `addWeight` created, in creation order. */
   protected readonly layerWeights: LayerWeight[] = [];
   private trainableFlag: boolean;
   private initialWeights: Tensor[] | undefined;
@@ -75,6 +97,7 @@ export abstract class Layer {
   get trainable(): boolean {
     return this.trainableFlag;
   }
+  /** Freezes (false) or unfreezes (true) the layer's weights; takes effect from the next training step, no recompile. */
   set trainable(v: boolean) {
     this.trainableFlag = v;
   }

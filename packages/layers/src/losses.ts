@@ -9,8 +9,11 @@ export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /** A named loss, as compile() takes it. */
 export interface LossObject {
+  /** Loss name, used in logs and saved training configs. */
   readonly name: string;
+  /** Whether yPred holds logits rather than probabilities. */
   readonly fromLogits?: boolean;
+  /** Per-sample loss values for a batch. */
   call: LossFn;
 }
 
@@ -110,12 +113,25 @@ function factory(name: string, fn: WithOptions, takes: Array<keyof LossOptions>)
  * ({fromLogits}, or {delta} for huber) for a loss object compile() takes.
  */
 export const losses = {
+  /** mean((yTrue - yPred)²) over the last axis (tfjs `losses.meanSquaredError`; alias 'mse'). */
   meanSquaredError: factory('meanSquaredError', (a, b) => meanSquaredError(a, b), []),
+  /** mean(|yTrue - yPred|) over the last axis (alias 'mae'). */
   meanAbsoluteError: factory('meanAbsoluteError', (a, b) => meanAbsoluteError(a, b), []),
+  /** Huber loss over the last axis: quadratic below `delta` (default 1), linear above. */
   huber: factory('huber', (a, b, o) => huber(a, b, o.delta ?? 1), ['delta']),
+  /**
+   * Binary cross-entropy over the last axis, on probabilities (clipped to [1e-7, 1 - 1e-7]) or, with fromLogits, on
+   * logits.
+   */
   binaryCrossentropy: factory('binaryCrossentropy', (a, b, o) => binaryCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  /**
+   * Cross-entropy with one-hot (or soft) labels over the last axis, on probabilities (renormalised and clipped, as
+   * Keras) or logits.
+   */
   categoricalCrossentropy: factory('categoricalCrossentropy', (a, b, o) => categoricalCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  /** Cross-entropy with integer class labels ([batch] or [batch, 1]), on probabilities or logits. */
   sparseCategoricalCrossentropy: factory('sparseCategoricalCrossentropy', (a, b, o) => sparseCategoricalCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  /** -cos(yTrue, yPred) over the last axis (Keras `cosine_similarity`, tfjs `cosineProximity`). */
   cosineSimilarity: factory('cosineSimilarity', (a, b) => cosineSimilarity(a, b), []),
 };
 

@@ -4,11 +4,18 @@ import * as ops from '@wasmml/tensor';
 import { tidy, type Tensor } from '@wasmml/tensor';
 import { meanAbsoluteError, meanSquaredError } from './losses.js';
 
+/**
+ * A stateful training metric: `update` per batch, `result` over every sample since `reset`, so epoch figures are
+ * exact rather than averages of batch averages.
+ */
 export interface Metric {
   /** Key in logs and History (tfjs names: 'acc' for accuracy). */
   readonly name: string;
+  /** Adds a batch of labels and predictions to the running state. */
   update(yTrue: Tensor, yPred: Tensor): void;
+  /** The metric over everything seen since the last reset (0 before any update). */
   result(): number;
+  /** Clears the running state (at the start of each epoch and evaluation). */
   reset(): void;
 }
 
@@ -108,19 +115,35 @@ class AUC implements Metric {
   reset() { this.pos.fill(0); this.neg.fill(0); }
 }
 
+/**
+ * Name of a metric (Keras/tfjs camelCase or snake_case); 'accuracy' picks binary, categorical or sparse accuracy from
+ * the loss.
+ */
 export type MetricIdentifier = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy'
   | 'precision' | 'recall' | 'f1' | 'auc' | 'mse' | 'mae' | 'meanSquaredError' | 'meanAbsoluteError' | string;
 
 /** Metric factories. */
 export const metrics = {
+  /** Share of values where (yPred > threshold) equals yTrue (threshold default 0.5). */
   binaryAccuracy: (threshold = 0.5) => new MeanOf('binaryAccuracy', (a, b) => binaryAccuracy(a, b, threshold)),
+  /** Share of samples whose predicted class (argmax) matches the one-hot label's. */
   categoricalAccuracy: () => new MeanOf('categoricalAccuracy', categoricalAccuracy),
+  /** Share of samples whose predicted class (argmax) equals the integer label. */
   sparseCategoricalAccuracy: () => new MeanOf('sparseCategoricalAccuracy', sparseCategoricalAccuracy),
+  /** True positives / predicted positives, predictions thresholded at `threshold` (default 0.5). */
   precision: (threshold = 0.5) => new Confusion('precision', 'precision', threshold),
+  /** True positives / actual positives, predictions thresholded at `threshold` (default 0.5). */
   recall: (threshold = 0.5) => new Confusion('recall', 'recall', threshold),
+  /** Harmonic mean of precision and recall at `threshold` (default 0.5). */
   f1: (threshold = 0.5) => new Confusion('f1', 'f1', threshold),
+  /**
+   * Area under the ROC curve from counts at `numThresholds` (default 200) evenly spaced thresholds in [0, 1] (Keras's
+   * method); expects probabilities.
+   */
   auc: (numThresholds = 200) => new AUC(numThresholds),
+  /** Mean squared error over all values seen. */
   meanSquaredError: () => new MeanOf('meanSquaredError', meanSquaredError),
+  /** Mean absolute error over all values seen. */
   meanAbsoluteError: () => new MeanOf('meanAbsoluteError', meanAbsoluteError),
 };
 

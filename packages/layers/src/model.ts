@@ -15,9 +15,13 @@ import type { History } from './callbacks/base.js';
 import { saveModel } from './io/save.js';
 import type { IOHandler, SaveConfig, SaveResult } from './io/types.js';
 
+/** Arguments of {@link model} (tfjs `ContainerArgs`). */
 export interface ModelArgs {
+  /** The model's inputs, made with {@link input}. */
   inputs: SymbolicTensor | SymbolicTensor[];
+  /** The model's outputs: symbolic tensors computed from the inputs by applying layers. */
   outputs: SymbolicTensor | SymbolicTensor[];
+  /** Model name (default `model_<n>`). */
   name?: string;
 }
 
@@ -44,12 +48,20 @@ function orderNodes(outputs: SymbolicTensor[]): Node[] {
   return order;
 }
 
+/**
+ * A model: a graph of layers from symbolic inputs to outputs, executed on tensors (tfjs `tf.LayersModel`); trains
+ * with compile/fit, and can itself be used as a layer. Made by {@link model}, or as a {@link Sequential}.
+ */
 export class LayersModel extends Layer {
+  /** Class name under which the model is saved ('Model'). */
   static readonly className: string = 'Model';
+  /** The model's symbolic inputs. */
   inputs: SymbolicTensor[] = [];
+  /** The model's symbolic outputs. */
   outputs: SymbolicTensor[] = [];
   /** Layers in execution order (inputs first), each once. */
   layers: Layer[] = [];
+  /** Layer applications in execution order (every node after the nodes of its inputs). */
   protected nodes: Node[] = [];
   /** @internal Set by compile(). */
   compiled: import('./training/compile.js').CompiledState | undefined;
@@ -98,6 +110,7 @@ export class LayersModel extends Layer {
     return this.inputs.length === 1 ? this.inputs[0]!.shape : this.inputs.map((i) => i.shape);
   }
 
+  /** Output shapes (batch dimension null): one shape, or a list for several outputs. */
   get outputShape(): Shape | Shape[] {
     return this.outputs.length === 1 ? this.outputs[0]!.shape : this.outputs.map((o) => o.shape);
   }

@@ -7,12 +7,20 @@ import { InputLayer } from './layers/input.js';
 import { LayersModel } from './model.js';
 import type { SymbolicTensor } from './symbolic.js';
 
+/** Arguments of {@link sequential} (tfjs `SequentialArgs`). */
 export interface SequentialArgs {
+  /** Layers to stack, in order; the first needs an input shape unless the first data brings it. */
   layers?: Layer[];
+  /** Model name (default `sequential_<n>`). */
   name?: string;
 }
 
+/**
+ * A linear stack of single-input layers (tfjs `tf.Sequential`); the graph is built once the input shape is known,
+ * from the first layer's inputShape or the first data.
+ */
 export class Sequential extends LayersModel {
+  /** Class name under which the model is saved. */
   static override readonly className: string = 'Sequential';
   private readonly pending: Layer[] = [];
 
@@ -42,7 +50,7 @@ export class Sequential extends LayersModel {
     if (this.outputs.length > 0) this.connect();
   }
 
-  /** Removes the last layer. */
+  /** Not supported (tfjs removes the last layer): throws; build a new Sequential instead. */
   pop(): void {
     throw new Error(`${this.name}.pop is not supported; build a new Sequential instead`);
   }
@@ -78,10 +86,20 @@ export class Sequential extends LayersModel {
     return super.call(x, kwargs);
   }
 
+  /**
+   * Model settings for saving: its name and each layer's class name and config.
+   * @property __type.name Model name.
+   * @property __type.layers The layers, in order.
+   */
   override getConfig() {
     return {
       name: this.name,
-      layers: this.layers.map((l) => ({ className: l.getClassName(), config: l.getConfig() })),
+      layers: this.layers.map((l) => ({
+        /** Saved class name of the layer. */
+        className: l.getClassName(),
+        /** Its settings ({@link Layer.getConfig}). */
+        config: l.getConfig()
+      })),
     };
   }
 }

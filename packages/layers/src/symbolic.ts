@@ -16,14 +16,18 @@ export interface Node {
 
 /** A placeholder for a tensor in a model under construction (tfjs `SymbolicTensor`). */
 export class SymbolicTensor {
+  /** Unique id. */
   readonly id = nextId++;
   constructor(
+    /** dtype of the tensor it stands for. */
     readonly dtype: DataType,
+    /** Shape, with null for sizes unknown until data comes (the batch dimension). */
     readonly shape: Shape,
     /** The layer application that produces it (undefined for model inputs until their InputLayer node is set). */
     public node: Node | undefined,
     /** Which output of that node. */
     readonly outputIndex: number,
+    /** Name, `<layer name>/out` (with the output index for layers of several outputs). */
     readonly name: string,
   ) {}
 
@@ -32,6 +36,7 @@ export class SymbolicTensor {
     return this.node?.layer;
   }
 
+  /** Number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }

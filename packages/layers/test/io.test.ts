@@ -62,9 +62,10 @@ function predictTfjs(m: tfl.LayersModel, xs: Data[]): Float32Array {
 /** Gives every tfjs weight seeded values (moving variances positive) so no layer is at its initial state. */
 function randomizeTfjs(m: tfl.LayersModel, seed: number): void {
   m.setWeights(m.weights.map((w, i) => {
-    const d = randomFloats(w.shape.reduce((a, b) => a * b, 1), seed + i, -0.8, 0.8);
+    const shape = w.shape as number[];
+    const d = randomFloats(shape.reduce((a, b) => a * b, 1), seed + i, -0.8, 0.8);
     if (w.originalName.endsWith('moving_variance')) for (let k = 0; k < d.length; k++) d[k] = Math.abs(d[k]!) + 0.3;
-    return tf.tensor(d, w.shape);
+    return tf.tensor(d, shape);
   }));
 }
 

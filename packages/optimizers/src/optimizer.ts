@@ -7,7 +7,9 @@ import { constant, scheduleFromConfig, type LearningRateSchedule, type ScheduleC
 
 /** A tensor with a name: gradients by variable name, and saved optimizer state. */
 export interface NamedTensor {
+  /** Variable name (for gradients) or state entry name (for saved weights). */
   name: string;
+  /** The tensor under that name. */
   tensor: Tensor;
 }
 
@@ -21,18 +23,29 @@ export interface OptimizerOptions {
 
 /** Serialisable optimizer description. */
 export interface OptimizerConfig {
+  /** Optimizer class name as tfjs saves it ('SGD', 'Momentum', 'RMSProp', 'Adagrad', 'Adam', 'Adamax', or 'AdamW'). */
   className: string;
+  /** A fixed learning rate, or the config of a learning-rate schedule. */
   learningRate: number | ScheduleConfig;
+  /** Element-wise gradient clipping bound, when set. */
   clipValue?: number;
+  /** Global gradient-norm clipping bound, when set. */
   clipNorm?: number;
   [key: string]: unknown;
 }
 
+/**
+ * Base of all optimizers (tfjs `tf.Optimizer`): turns gradients into variable updates, all parameters in one fused
+ * kernel call per step, with optional clipping and a learning-rate schedule. Free its state with `dispose()`.
+ */
 export abstract class Optimizer {
   /** Updates applied so far. */
   iterations = 0;
+  /** Element-wise gradient clipping bound from {@link OptimizerOptions.clipValue}, or undefined. */
   readonly clipValue: number | undefined;
+  /** Global-norm gradient clipping bound from {@link OptimizerOptions.clipNorm}, or undefined. */
   readonly clipNorm: number | undefined;
+  /** The learning rate as a function of {@link Optimizer.iterations}. */
   protected schedule: LearningRateSchedule;
   private readonly slots = new Map<string, Variable[]>();
   private static count = 0;
@@ -90,7 +103,11 @@ export abstract class Optimizer {
     return null;
   }
 
-  /** Gradients of f() by variable name, without applying them. */
+  /**
+   * Gradients of f() by variable name, without applying them.
+   * @property __type.value The value of f().
+   * @property __type.grads Gradient of each variable f uses, keyed by variable name.
+   */
   computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
     return variableGrads(f, varList);
   }
@@ -171,6 +188,10 @@ export abstract class Optimizer {
     }
   }
 
+  /**
+   * Serialisable description: class name, learning rate (or schedule config), clipping and the rule's
+   * hyperparameters; {@link optimizerFromConfig} rebuilds it.
+   */
   getConfig(): OptimizerConfig {
     const lr = this.schedule.config.kind === 'constant' ? this.schedule.config.value : this.schedule.config;
     const c: OptimizerConfig = { className: this.getClassName(), learningRate: lr, ...this.ownConfig() };

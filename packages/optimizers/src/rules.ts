@@ -14,70 +14,155 @@ export class SGDOptimizer extends Optimizer {
   getClassName() { return 'SGD'; }
   protected rule(learningRate: number): OptimizerRule { return { type: 'sgd', learningRate }; }
   protected ownConfig() { return {}; }
+  /** Rebuilds an SGD optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new SGDOptimizer(Optimizer.lr(c), c); }
 }
 
 /** Momentum (tfjs): a = m·a + g; p -= lr · a, or lr · (g + m·a) with Nesterov. */
 export class MomentumOptimizer extends Optimizer {
+  /**
+   * @param learningRate Step size, or a schedule of the step.
+   * @param momentum Decay of the accumulated velocity (e.g. 0.9).
+   * @param useNesterov Use Nesterov momentum (default false).
+   * @param opts Gradient clipping.
+   */
   constructor(learningRate: LR, readonly momentum: number, readonly useNesterov = false, opts?: OptimizerOptions) { super(learningRate, opts); }
   getClassName() { return 'Momentum'; }
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'momentum', learningRate, momentum: this.momentum, useNesterov: this.useNesterov };
   }
+  /**
+   * Rule-specific config entries: momentum and useNesterov.
+   * @property __type.momentum See {@link MomentumOptimizer.momentum}.
+   * @property __type.useNesterov See {@link MomentumOptimizer.useNesterov}.
+   */
   protected ownConfig() { return { momentum: this.momentum, useNesterov: this.useNesterov }; }
+  /** Rebuilds a Momentum optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new MomentumOptimizer(Optimizer.lr(c), c.momentum as number, c.useNesterov as boolean, c); }
 }
 
 /** RMSProp (tfjs form, optional momentum and centring). */
 export class RMSPropOptimizer extends Optimizer {
+  /**
+   * @param learningRate Step size, or a schedule of the step.
+   * @param decay Discount of the running average of squared gradients (default 0.9).
+   * @param momentum Momentum of the update (default 0: none).
+   * @param epsilon Added to the denominator for stability (default 1e-7, as tfjs).
+   * @param centered Divide by the gradient's estimated variance instead of its raw second moment (default false).
+   * @param opts Gradient clipping.
+   */
   constructor(learningRate: LR, readonly decay = 0.9, readonly momentum = 0, readonly epsilon = EPSILON, readonly centered = false, opts?: OptimizerOptions) { super(learningRate, opts); }
   getClassName() { return 'RMSProp'; }
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'rmsprop', learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
+  /**
+   * Rule-specific config entries: decay, momentum, epsilon and centered.
+   * @property __type.decay See {@link RMSPropOptimizer.decay}.
+   * @property __type.momentum See {@link RMSPropOptimizer.momentum}.
+   * @property __type.epsilon See {@link RMSPropOptimizer.epsilon}.
+   * @property __type.centered See {@link RMSPropOptimizer.centered}.
+   */
   protected ownConfig() { return { decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered }; }
+  /** Rebuilds an RMSProp optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new RMSPropOptimizer(Optimizer.lr(c), c.decay as number, c.momentum as number, c.epsilon as number, c.centered as boolean, c); }
 }
 
 /** Adagrad: a += g²; p -= lr · g / sqrt(a + ε). */
 export class AdagradOptimizer extends Optimizer {
+  /**
+   * @param learningRate Step size, or a schedule of the step.
+   * @param initialAccumulatorValue Starting value of the squared-gradient sums (default 0.1, as tfjs).
+   * @param opts Gradient clipping.
+   */
   constructor(learningRate: LR, readonly initialAccumulatorValue = 0.1, opts?: OptimizerOptions) { super(learningRate, opts); }
   getClassName() { return 'Adagrad'; }
   protected override slotInit() { return this.initialAccumulatorValue; }
   protected rule(learningRate: number): OptimizerRule { return { type: 'adagrad', learningRate, epsilon: EPSILON }; }
+  /**
+   * Rule-specific config entries: initialAccumulatorValue.
+   * @property __type.initialAccumulatorValue See {@link AdagradOptimizer.initialAccumulatorValue}.
+   */
   protected ownConfig() { return { initialAccumulatorValue: this.initialAccumulatorValue }; }
+  /** Rebuilds an Adagrad optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new AdagradOptimizer(Optimizer.lr(c), c.initialAccumulatorValue as number, c); }
 }
 
 /** Adam (Kingma & Ba) with tfjs's epsilon placement. */
 export class AdamOptimizer extends Optimizer {
+  /**
+   * @param learningRate Step size, or a schedule of the step (default 0.001).
+   * @param beta1 Decay of the first-moment estimate (default 0.9).
+   * @param beta2 Decay of the second-moment estimate (default 0.999).
+   * @param epsilon Added to the denominator for stability (default 1e-7, as tfjs).
+   * @param opts Gradient clipping.
+   */
   constructor(learningRate: LR = 0.001, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = EPSILON, opts?: OptimizerOptions) { super(learningRate, opts); }
   getClassName() { return 'Adam'; }
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adam', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step };
   }
+  /**
+   * Rule-specific config entries: beta1, beta2 and epsilon.
+   * @property __type.beta1 See {@link AdamOptimizer.beta1}.
+   * @property __type.beta2 See {@link AdamOptimizer.beta2}.
+   * @property __type.epsilon See {@link AdamOptimizer.epsilon}.
+   */
   protected ownConfig() { return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
+  /** Rebuilds an Adam optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new AdamOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, c); }
 }
 
 /** Adamax (tfjs form, with its learning-rate decay). */
 export class AdamaxOptimizer extends Optimizer {
+  /**
+   * @param learningRate Step size, or a schedule of the step (default 0.002).
+   * @param beta1 Decay of the first-moment estimate (default 0.9).
+   * @param beta2 Decay of the exponentially weighted infinity norm (default 0.999).
+   * @param epsilon Added to the denominator for stability (default 1e-7, as tfjs).
+   * @param decay Learning-rate decay per step, lr / (1 + decay · step) (default 0: none).
+   * @param opts Gradient clipping.
+   */
   constructor(learningRate: LR = 0.002, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = EPSILON, readonly decay = 0, opts?: OptimizerOptions) { super(learningRate, opts); }
   getClassName() { return 'Adamax'; }
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adamax', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay, step };
   }
+  /**
+   * Rule-specific config entries: beta1, beta2, epsilon and decay.
+   * @property __type.beta1 See {@link AdamaxOptimizer.beta1}.
+   * @property __type.beta2 See {@link AdamaxOptimizer.beta2}.
+   * @property __type.epsilon See {@link AdamaxOptimizer.epsilon}.
+   * @property __type.decay See {@link AdamaxOptimizer.decay}.
+   */
   protected ownConfig() { return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay }; }
+  /** Rebuilds an Adamax optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new AdamaxOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, c.decay as number, c); }
 }
 
 /** AdamW (Loshchilov & Hutter): Adam plus decoupled weight decay p -= lr · wd · p. */
 export class AdamWOptimizer extends Optimizer {
+  /**
+   * @param learningRate Step size, or a schedule of the step (default 0.001).
+   * @param weightDecay Decoupled weight decay per step, scaled by the learning rate (default 0.01).
+   * @param beta1 Decay of the first-moment estimate (default 0.9).
+   * @param beta2 Decay of the second-moment estimate (default 0.999).
+   * @param epsilon Added to the denominator for stability (default 1e-7).
+   * @param opts Gradient clipping.
+   */
   constructor(learningRate: LR = 0.001, readonly weightDecay = 0.01, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = EPSILON, opts?: OptimizerOptions) { super(learningRate, opts); }
   getClassName() { return 'AdamW'; }
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adamw', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay, step };
   }
+  /**
+   * Rule-specific config entries: weightDecay, beta1, beta2 and epsilon.
+   * @property __type.weightDecay See {@link AdamWOptimizer.weightDecay}.
+   * @property __type.beta1 See {@link AdamWOptimizer.beta1}.
+   * @property __type.beta2 See {@link AdamWOptimizer.beta2}.
+   * @property __type.epsilon See {@link AdamWOptimizer.epsilon}.
+   */
   protected ownConfig() { return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
+  /** Rebuilds an AdamW optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) { return new AdamWOptimizer(Optimizer.lr(c), c.weightDecay as number, c.beta1 as number, c.beta2 as number, c.epsilon as number, c); }
 }

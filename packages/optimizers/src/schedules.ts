@@ -8,14 +8,81 @@ export interface LearningRateSchedule {
   readonly config: ScheduleConfig;
 }
 
+/**
+ * Serialisable description of a learning-rate schedule: which function made it (`kind`) and its arguments, so
+ * {@link scheduleFromConfig} can rebuild it (optimizer configs and saved training state carry it).
+ */
 export type ScheduleConfig =
-  | { kind: 'constant'; value: number }
-  | { kind: 'exponentialDecay'; initialLearningRate: number; decaySteps: number; decayRate: number; staircase: boolean }
-  | { kind: 'stepDecay'; initialLearningRate: number; stepSize: number; factor: number }
-  | { kind: 'piecewiseConstant'; boundaries: number[]; values: number[] }
-  | { kind: 'cosineDecayRestarts'; initialLearningRate: number; firstDecaySteps: number; tMul: number; mMul: number; alpha: number }
-  | { kind: 'cosineDecay'; initialLearningRate: number; decaySteps: number; alpha: number }
-  | { kind: 'linearWarmup'; warmupSteps: number; initialLearningRate: number; after: ScheduleConfig };
+  | {
+    /** Made by {@link constant}. */
+    kind: 'constant';
+    /** The fixed learning rate. */
+    value: number;
+  }
+  | {
+    /** Made by {@link exponentialDecay}. */
+    kind: 'exponentialDecay';
+    /** Learning rate at step 0. */
+    initialLearningRate: number;
+    /** Steps over which the rate is multiplied by decayRate once. */
+    decaySteps: number;
+    /** Factor per decaySteps steps. */
+    decayRate: number;
+    /** Whether the exponent is floored (the rate drops in steps). */
+    staircase: boolean;
+  }
+  | {
+    /** Made by {@link stepDecay}. */
+    kind: 'stepDecay';
+    /** Learning rate at step 0. */
+    initialLearningRate: number;
+    /** Steps between drops. */
+    stepSize: number;
+    /** Factor applied at each drop. */
+    factor: number;
+  }
+  | {
+    /** Made by {@link piecewiseConstant}. */
+    kind: 'piecewiseConstant';
+    /** Steps where the rate changes, ascending. */
+    boundaries: number[];
+    /** The rate before the first boundary, between boundaries and after the last (one more than boundaries). */
+    values: number[];
+  }
+  | {
+    /** Made by {@link cosineDecayRestarts}. */
+    kind: 'cosineDecayRestarts';
+    /** Learning rate at the start of the first period. */
+    initialLearningRate: number;
+    /** Length in steps of the first period. */
+    firstDecaySteps: number;
+    /** Factor by which each period is longer than the one before. */
+    tMul: number;
+    /** Factor by which each period's starting rate is lower than the one before. */
+    mMul: number;
+    /** The rate at the end of a period, as a fraction of its start. */
+    alpha: number;
+  }
+  | {
+    /** Made by {@link cosineDecay}. */
+    kind: 'cosineDecay';
+    /** Learning rate at step 0. */
+    initialLearningRate: number;
+    /** Steps over which the rate decays; it stays at the end value after. */
+    decaySteps: number;
+    /** The final rate, as a fraction of initialLearningRate. */
+    alpha: number;
+  }
+  | {
+    /** Made by {@link linearWarmup}. */
+    kind: 'linearWarmup';
+    /** Steps of the linear ramp. */
+    warmupSteps: number;
+    /** Learning rate at step 0, where the ramp starts. */
+    initialLearningRate: number;
+    /** The schedule followed after the warm-up (its step counted from the end of the ramp). */
+    after: ScheduleConfig;
+  };
 
 function make(config: ScheduleConfig, fn: (step: number) => number): LearningRateSchedule {
   return Object.assign((step: number) => fn(step), { config });

@@ -19,6 +19,8 @@ import { clone } from './create.js';
 type T = Tensor | TensorLike;
 type Axis = number | number[] | null;
 
+// These methods are documented by @property tags in the Tensor class comment
+// (tensor.ts), which keeps the declarations below several to a line.
 declare module './tensor.js' {
   interface Tensor {
     add(b: T): Tensor; sub(b: T): Tensor; mul(b: T): Tensor; div(b: T): Tensor; floorDiv(b: T): Tensor; mod(b: T): Tensor;

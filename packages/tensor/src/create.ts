@@ -43,8 +43,11 @@ function rankChecked(rank: number) {
 export function tensor1d(values: TensorLike, dtype?: DataType): Tensor {
   return rankChecked(1)(values, undefined, dtype);
 }
+/** A rank-2 tensor (tfjs `tensor2d(values, shape?, dtype?)`); throws if the values do not have rank 2. */
 export const tensor2d = rankChecked(2);
+/** A rank-3 tensor (tfjs `tensor3d(values, shape?, dtype?)`); throws if the values do not have rank 3. */
 export const tensor3d = rankChecked(3);
+/** A rank-4 tensor (tfjs `tensor4d(values, shape?, dtype?)`); throws if the values do not have rank 4. */
 export const tensor4d = rankChecked(4);
 
 /** A tensor of `shape` with every element `value`. */
@@ -56,19 +59,23 @@ export function fill(shape: number[], value: number | boolean, dtype?: DataType)
   return t;
 }
 
+/** A tensor of `shape` filled with 0 (default dtype float32). */
 export function zeros(shape: number[], dtype: DataType = 'float32'): Tensor {
   return fill(shape, 0, dtype);
 }
 
+/** A tensor of `shape` filled with 1 (default dtype float32). */
 export function ones(shape: number[], dtype: DataType = 'float32'): Tensor {
   return fill(shape, 1, dtype);
 }
 
+/** Zeros of the shape and dtype of `x`. */
 export function zerosLike(x: Tensor | TensorLike): Tensor {
   const t = convert(x, 'x', 'zerosLike');
   return zeros(t.shape, t.dtype);
 }
 
+/** Ones of the shape and dtype of `x`. */
 export function onesLike(x: Tensor | TensorLike): Tensor {
   const t = convert(x, 'x', 'onesLike');
   return ones(t.shape, t.dtype);

@@ -1,12 +1,16 @@
 /** Element types, as in TensorFlow.js (`bool` is stored one byte per element). */
 export type DataType = 'float32' | 'int32' | 'bool';
 
+/** The typed arrays tensor data is read and written as (Uint8Array for bool, one byte per element). */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 /** The typed array `dataSync()` returns for each dtype. */
 export interface DataTypeMap {
+  /** float32 data comes as a Float32Array. */
   float32: Float32Array;
+  /** int32 data comes as an Int32Array. */
   int32: Int32Array;
+  /** bool data comes as a Uint8Array of 0 and 1. */
   bool: Uint8Array;
 }
 

@@ -118,7 +118,11 @@ export function grads(f: (...args: Tensor[]) => Tensor):
   };
 }
 
-/** Like grad, also returning f's value: x -> {value, grad}. */
+/**
+ * Like {@link grad}, also returning f's value (tfjs `valueAndGrad`): x -> {value, grad}.
+ * @property __type.__type.__type.value f(x).
+ * @property __type.__type.__type.grad df/dx, times dy.
+ */
 export function valueAndGrad(f: (x: Tensor) => Tensor):
   (x: Tensor | TensorLike, dy?: Tensor | TensorLike) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
@@ -128,7 +132,11 @@ export function valueAndGrad(f: (x: Tensor) => Tensor):
   };
 }
 
-/** Like grads, also returning f's value: [x1, ...] -> {value, grads}. */
+/**
+ * Like {@link grads}, also returning f's value (tfjs `valueAndGrads`): [x1, ...] -> {value, grads}.
+ * @property __type.__type.__type.value f(x1, ...).
+ * @property __type.__type.__type.grads One gradient per input, in order, times dy.
+ */
 export function valueAndGrads(f: (...args: Tensor[]) => Tensor):
   (args: Array<Tensor | TensorLike>, dy?: Tensor | TensorLike) => { value: Tensor; grads: Tensor[] } {
   return (args, dy) => {
@@ -141,6 +149,8 @@ export function valueAndGrads(f: (...args: Tensor[]) => Tensor):
 /**
  * Gradients of the scalar f() with respect to trainable variables (all of them
  * unless varList is given), by variable name. Variables f does not use are left out.
+ * @property __type.value The value of f().
+ * @property __type.grads Gradient of each variable f uses, keyed by {@link Variable.name}.
  */
 export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
   const vars = (varList ?? [...registeredVariables().values()]).filter((v) => v.trainable);

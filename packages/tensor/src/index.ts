@@ -48,6 +48,8 @@ export { batchNorm, dropout, broadcastTo, topk, shuffle } from './ops/misc.js';
 export {
   softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits,
 } from './ops/xent.js';
+export { lstmSequence, type LstmSequenceArgs, type RecurrentActivation } from './ops/rnn.js';
+export { gruSequence, type GruSequenceArgs } from './ops/gru.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
 export {

@@ -9,14 +9,98 @@ import { fmtShape, sizeOf } from './shape.js';
 /** Nested arrays of numbers or booleans, as `array()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
+/** A tensor's number of dimensions (tfjs's `Rank`, here a plain number: shapes are not typed by rank). */
 export type Rank = number;
 
-/** A multi-dimensional array of numbers living in the wasm arena. */
+/**
+ * A multi-dimensional array of numbers living in the wasm arena (tfjs `tf.Tensor`). Tensors are immutable; free them
+ * with `dispose()` or inside `tidy()`. The common ops are also methods (`a.add(b).relu()`, installed by chain.ts); each
+ * calls the op of the same name with this tensor as first argument.
+ *
+ * @property add `this + b`, element-wise with broadcasting.
+ * @property sub `this - b`, element-wise with broadcasting.
+ * @property mul `this * b`, element-wise with broadcasting.
+ * @property div `this / b` with broadcasting; int32 operands divide as floats.
+ * @property floorDiv `floor(this / b)` with broadcasting, as int32.
+ * @property mod Floored remainder of `this / b` (sign of b), with broadcasting.
+ * @property maximum Element-wise larger of this and b, with broadcasting.
+ * @property minimum Element-wise smaller of this and b, with broadcasting.
+ * @property pow `this ** b`, element-wise with broadcasting.
+ * @property squaredDifference `(this - b)²`, element-wise with broadcasting.
+ * @property equal `this == b` as a bool tensor, with broadcasting.
+ * @property notEqual `this != b` as a bool tensor, with broadcasting.
+ * @property less `this < b` as a bool tensor, with broadcasting.
+ * @property lessEqual `this <= b` as a bool tensor, with broadcasting.
+ * @property greater `this > b` as a bool tensor, with broadcasting.
+ * @property greaterEqual `this >= b` as a bool tensor, with broadcasting.
+ * @property logicalAnd AND of two bool tensors, with broadcasting.
+ * @property logicalOr OR of two bool tensors, with broadcasting.
+ * @property logicalNot NOT of a bool tensor.
+ * @property neg `-this`, element-wise.
+ * @property abs Absolute value, element-wise.
+ * @property sign -1, 0 or 1 by sign, element-wise.
+ * @property exp `e^this`, element-wise.
+ * @property expm1 `e^this - 1`, accurate near 0.
+ * @property log Natural logarithm, element-wise.
+ * @property log1p `log(1 + this)`, accurate near 0.
+ * @property sqrt Square root, element-wise.
+ * @property rsqrt `1 / sqrt(this)`, element-wise.
+ * @property square `this²`, element-wise.
+ * @property reciprocal `1 / this`, element-wise.
+ * @property sin Sine (radians), element-wise.
+ * @property cos Cosine (radians), element-wise.
+ * @property tanh Hyperbolic tangent, element-wise.
+ * @property sigmoid `1 / (1 + e^-this)`, element-wise.
+ * @property relu `max(this, 0)`, element-wise.
+ * @property relu6 `min(max(this, 0), 6)`, element-wise.
+ * @property leakyRelu `this` above 0, `alpha * this` below (alpha default 0.2).
+ * @property elu `this` above 0, `e^this - 1` below.
+ * @property selu Scaled ELU with tfjs's constants.
+ * @property softplus `log(1 + e^this)`, computed stably.
+ * @property round Nearest integer, halves to even.
+ * @property floor Largest integer not above each element.
+ * @property ceil Smallest integer not below each element.
+ * @property clipByValue Clamps every element to [min, max].
+ * @property sum Sum over `axis` (all axes by default); keepDims keeps them with size 1.
+ * @property mean Mean over `axis` (all axes by default).
+ * @property max Maximum over `axis` (all axes by default).
+ * @property min Minimum over `axis` (all axes by default).
+ * @property prod Product over `axis` (all axes by default).
+ * @property logSumExp `log(sum(exp(this)))` over `axis`, computed stably.
+ * @property argMax int32 index of the largest value along `axis` (default 0; first on ties).
+ * @property argMin int32 index of the smallest value along `axis` (default 0; first on ties).
+ * @property all AND over `axis` of a bool tensor (all axes by default).
+ * @property any OR over `axis` of a bool tensor (all axes by default).
+ * @property norm Vector or matrix norm over `axis` (ord 'euclidean' by default; also 1, 2, Infinity, 'fro').
+ * @property softmax Softmax along `dim` (default the last axis).
+ * @property logSoftmax Log of the softmax along `axis` (default the last axis), computed stably.
+ * @property matMul Matrix product `this · b`, either side optionally transposed; batched over leading dimensions.
+ * @property dot Dot, matrix-vector or matrix-matrix product of rank-1 or rank-2 tensors.
+ * @property reshape The same elements under a new shape; one dimension may be -1 (inferred). Shares the buffer.
+ * @property expandDims Inserts a dimension of size 1 at `axis` (default 0).
+ * @property squeeze Removes dimensions of size 1 (all, or those listed).
+ * @property flatten Reshapes to one dimension.
+ * @property transpose Permutes the dimensions (default: reverses them).
+ * @property gather Slices at `indices` along `axis` (default 0).
+ * @property slice Extracts `[begin, begin + size)` per dimension (size -1: to the end).
+ * @property pad Pads with `value` (default 0); `paddings[i]` is [before, after] of dimension i.
+ * @property reverse Reverses the order of elements along the given axes (all by default).
+ * @property tile Repeats the tensor `reps[i]` times along dimension i.
+ * @property cast Converts to another dtype (the gradient passes through).
+ * @property asType Same as `cast`.
+ * @property clone A copy (sharing the immutable buffer).
+ * @property as1D Reshapes to one dimension.
+ * @property as2D Reshapes to [rows, columns].
+ * @property toFloat Casts to float32.
+ * @property toInt Casts to int32 (truncating toward zero).
+ * @property toBool Casts to bool (non-zero is true).
+ */
 export class Tensor {
   /** Unique id. */
   readonly id: number;
   /** Dimensions, outermost first. */
   readonly shape: number[];
+  /** Element type: 'float32', 'int32' or 'bool'. */
   readonly dtype: DataType;
   /** Number of elements. */
   readonly size: number;
@@ -43,10 +127,12 @@ export class Tensor {
     trackInScope(this);
   }
 
+  /** Number of dimensions (0 for a scalar). */
   get rank(): number {
     return this.shape.length;
   }
 
+  /** Whether `dispose()` has freed this tensor; a disposed tensor throws on use. */
   get isDisposed(): boolean {
     return this.disposedFlag;
   }
@@ -80,6 +166,7 @@ export class Tensor {
     return nest(values, this.shape, 0, 0);
   }
 
+  /** The elements as nested arrays, asynchronously (tfjs compatibility; same as `arraySync()`). */
   async array(): Promise<NestedArray> {
     return this.arraySync();
   }

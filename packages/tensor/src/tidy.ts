@@ -73,14 +73,22 @@ export function dispose(container: TensorContainer | Tensor[]): void {
 
 /** Memory figures: tensors and buffers as tfjs reports them, plus the wasm arena. */
 export interface MemoryInfo {
+  /** Live tensors (variables included). */
   numTensors: number;
+  /** Live data buffers; fewer than tensors when views such as `reshape` share one. */
   numDataBuffers: number;
+  /** Bytes of the live data buffers. */
   numBytes: number;
+  /** Always false: every buffer is counted (tfjs sets it when it cannot be sure). */
   unreliable: false;
   /** The kernel arena: bytes in use, free, peak and the wasm memory size. */
   arena: ArenaStats;
 }
 
+/**
+ * Memory figures (tfjs `tf.memory()`): live tensors, buffers and bytes, and the kernel arena; use it to check that a
+ * training loop stays flat.
+ */
 export function memory(): MemoryInfo {
   return {
     numTensors: ENGINE.numTensors,

@@ -8,8 +8,14 @@ import { fmtShape, shapesEqual } from './shape.js';
 const registry = new Map<string, Variable>();
 let unnamed = 0;
 
+/**
+ * A mutable tensor (tfjs `tf.Variable`): what gradients are taken against and optimizers update. Not tracked by
+ * `tidy`; freed only by `dispose()`.
+ */
 export class Variable extends Tensor {
+  /** Unique name (given or generated); {@link variableGrads} returns gradients keyed by it. */
   readonly name: string;
+  /** Whether {@link variableGrads} (and optimizers minimizing without a var list) include this variable. */
   trainable: boolean;
 
   /** @internal Use `variable()`. */

@@ -28,3 +28,15 @@ export * as optimizers from '@wasmml/optimizers';
  * augmentation and preprocessing.
  */
 export * as data from '@wasmml/datasets';
+
+/**
+ * `@wasmml/nlp`: text vectorization, byte-pair tokenisation, attention and
+ * transformer layers, text classifiers and the classification pipeline.
+ */
+export * as nlp from '@wasmml/nlp';
+
+/**
+ * `@wasmml/recommenders`: matrix factorisation, BPR, NeuMF, two-tower
+ * retrieval, splits, ranking metrics and serving.
+ */
+export * as recommenders from '@wasmml/recommenders';

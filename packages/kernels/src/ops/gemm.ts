@@ -5,16 +5,21 @@ import { Act, type ActName } from './codes.js';
 const MR = 4;
 const NR = 8;
 
+/** Options of {@link gemm}: transposes, batching, fused bias and activation, accumulation. */
 export interface GemmOptions {
+  /** A is stored [k][m] and used transposed (default false). */
   transposeA?: boolean;
+  /** B is stored [n][k] and used transposed (default false). */
   transposeB?: boolean;
   /** Number of matrices (default 1). */
   batch?: number;
   /** Whether each batch has its own A / B (default true); false broadcasts one. */
   batchA?: boolean;
+  /** Whether each batch has its own B (default true); false uses one B for every batch. */
   batchB?: boolean;
   /** Address of a length-N bias vector, or 0. */
   bias?: number;
+  /** Activation applied after the bias (default 'linear'). */
   activation?: ActName;
   /** Parameter of leakyRelu / elu. */
   alpha?: number;

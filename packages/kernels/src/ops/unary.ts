@@ -26,6 +26,9 @@ const UNARY: Record<UnaryOp, readonly [string, number]> = {
 };
 /** Every `UnaryOp`. */
 export const UNARY_OPS = Object.keys(UNARY) as UnaryOp[];
+// Kernel names built once: a template string per call shows up in small-op dispatch.
+const F32_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${UNARY[op][0]}_f32`])) as Record<UnaryOp, string>;
+const GRAD_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${UNARY[op][0]}_grad_f32`])) as Record<UnaryOp, string>;
 /** The `UnaryOp`s with an int32 kernel (wrapping: neg and abs of -2^31 give -2^31). */
 export const INT32_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign', 'square'];
 
@@ -97,7 +100,7 @@ export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: n
   if (n === 0) return;
   checkAddress(what, 'x', x);
   checkAddress(what, 'out', out);
-  runtime().pool.run(`${name}_${dtype === 'int32' ? 'i32' : 'f32'}`, args, n, { cost });
+  runtime().pool.run(dtype === 'int32' ? `${name}_i32` : F32_NAME[op], args, n, { cost });
 }
 
 /** out[i] = 1 or 0 (uint8) as float32 x[i] is NaN / finite / ±Infinity, for n elements. */
@@ -129,5 +132,5 @@ export function unaryGrad(op: UnaryOp, x: number, y: number, dy: number, dx: num
   if (reads !== 'none') checkAddress(`${what} (reads ${reads})`, reads, reads === 'x' ? x : y);
   checkAddress(what, 'dy', dy);
   checkAddress(what, 'dx', dx);
-  runtime().pool.run(`${name}_grad_f32`, args, n, { cost: cost + 2 });
+  runtime().pool.run(GRAD_NAME[op], args, n, { cost: cost + 2 });
 }

@@ -3,38 +3,42 @@
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { activationName, getActivation, type ActivationIdentifier } from '../activations.js';
-import { assertPositiveInt, fmt, tuple, type Shape } from '../common.js';
+import { assertPositiveInt, fmt, tuple, type Shape, singleInput, firstShape } from '../common.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { Layer, type LayerArgs } from '../layer.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 
 export type PaddingMode = 'valid' | 'same';
 
+/** Arguments of the convolution layers (tfjs `ConvLayerArgs`); images are channels-last (NHWC, or NWC for 1-D). */
 export interface ConvArgs extends LayerArgs {
+  /** Number of output channels (filters). */
   filters: number;
+  /** Size of the convolution window: one number for every spatial dimension, or one per dimension. */
   kernelSize: number | number[];
+  /** Step of the window per spatial dimension, or one number for all (default 1). */
   strides?: number | number[];
+  /** 'valid' (no padding, the default) or 'same' (output size = input size / stride, rounded up). */
   padding?: PaddingMode;
+  /** Spacing between kernel taps per spatial dimension, or one number for all (default 1). */
   dilationRate?: number | number[];
+  /**
+   * Activation applied to the output (default 'linear'); Conv1D and Conv2D fuse relu, relu6, sigmoid, tanh and elu
+   * into the convolution.
+   */
   activation?: ActivationIdentifier;
+  /** Whether to add a bias per output channel (default true). */
   useBias?: boolean;
+  /** Initializer of the kernel (default 'glorotUniform'). */
   kernelInitializer?: Initializer | InitializerIdentifier;
+  /** Initializer of the bias (default 'zeros'). */
   biasInitializer?: Initializer | InitializerIdentifier;
+  /** Penalty on the kernel added to the loss. */
   kernelRegularizer?: Regularizer | RegularizerIdentifier;
+  /** Penalty on the bias added to the loss. */
   biasRegularizer?: Regularizer | RegularizerIdentifier;
+  /** Only 'channelsLast' is supported (the default); anything else throws. */
   dataFormat?: 'channelsLast';
-}
-
-function single(x: Tensor | Tensor[], name: string): Tensor {
-  if (Array.isArray(x)) {
-    if (x.length !== 1) throw new Error(`${name} expects one input, got ${x.length}`);
-    return x[0]!;
-  }
-  return x;
-}
-
-function shapeOf(s: Shape | Shape[]): Shape {
-  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
 }
 
 /** Output length of one spatial dimension (Keras conv_output_length). */
@@ -48,19 +52,36 @@ export function convOutLength(len: number | null, k: number, padding: PaddingMod
 const FUSABLE = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu'];
 
 abstract class BaseConv extends Layer {
+  /** Number of spatial dimensions (1 for Conv1D, 2 otherwise). */
   readonly rank: number;
+  /** Number of output channels (1 in DepthwiseConv2D, whose output channels are inChannels · depthMultiplier). */
   readonly filters: number;
+  /** Window size per spatial dimension. */
   readonly kernelSize: number[];
+  /** Stride per spatial dimension. */
   readonly strides: number[];
+  /** 'valid' or 'same'. */
   readonly padding: PaddingMode;
+  /** Dilation per spatial dimension. */
   readonly dilationRate: number[];
+  /** Name of the output activation ('linear' when none). */
   readonly activation: string;
+  /** Whether the layer adds a bias. */
   readonly useBias: boolean;
+  /** Initializer of the kernel. */
   protected readonly kernelInitializer: Initializer;
+  /** Initializer of the bias. */
   protected readonly biasInitializer: Initializer;
+  /** Penalty on the kernel, if any. */
   protected readonly kernelRegularizer: Regularizer | undefined;
+  /** Penalty on the bias, if any. */
   protected readonly biasRegularizer: Regularizer | undefined;
+  /**
+   * The kernel variable once built: [kernelSize..., inChannels, filters] ([kh, kw, filters, inChannels] for
+   * Conv2DTranspose, [kh, kw, inChannels, depthMultiplier] for DepthwiseConv2D).
+   */
   kernel: Tensor | undefined;
+  /** The bias variable once built (when useBias). */
   bias: Tensor | undefined;
 
   constructor(rank: number, args: ConvArgs) {
@@ -81,14 +102,16 @@ abstract class BaseConv extends Layer {
     this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
   }
 
+  /** The channel count of an input shape; throws if the rank is wrong or the channels are unknown. */
   protected inChannels(inputShape: Shape | Shape[]): number {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     if (s.length !== this.rank + 2) throw new Error(`${this.name}: expected input of rank ${this.rank + 2} (batch, spatial..., channels), got shape ${fmt(s)}`);
     const c = s[s.length - 1];
     if (typeof c !== 'number') throw new Error(`${this.name}: the channel dimension must be known, got ${fmt(s)}`);
     return c;
   }
 
+  /** Applies the activation unless the convolution kernel already fused it. */
   protected finish(y: Tensor, fused: boolean): Tensor {
     return fused ? y : getActivation(this.activation)(y);
   }
@@ -102,7 +125,11 @@ abstract class BaseConv extends Layer {
   }
 }
 
+/**
+ * 2-D convolution over NHWC images (tfjs `tf.layers.conv2d`): [batch, h, w, inChannels] to [batch, h', w', filters].
+ */
 export class Conv2D extends BaseConv {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Conv2D';
   constructor(args: ConvArgs) { super(2, args); }
   getClassName() { return 'Conv2D'; }
@@ -112,11 +139,11 @@ export class Conv2D extends BaseConv {
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, ...[0, 1].map((i) => convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!)), this.filters];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const fused = FUSABLE.includes(this.activation);
     const y = ops.fusedConv2d({
       x, filter: this.kernel!, strides: this.strides as [number, number], pad: this.padding,
@@ -127,7 +154,9 @@ export class Conv2D extends BaseConv {
   }
 }
 
+/** 1-D convolution over sequences (tfjs `tf.layers.conv1d`): [batch, steps, inChannels] to [batch, steps', filters]. */
 export class Conv1D extends BaseConv {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Conv1D';
   constructor(args: ConvArgs) { super(1, args); }
   getClassName() { return 'Conv1D'; }
@@ -137,11 +166,11 @@ export class Conv1D extends BaseConv {
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, convOutLength(s[1] as number | null, this.kernelSize[0]!, this.padding, this.strides[0]!, this.dilationRate[0]!), this.filters];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     // A 1-D convolution is a 2-D one over a height-1 image.
     const x4 = ops.expandDims(x, 1);
     const k4 = ops.expandDims(this.kernel!, 0);
@@ -154,7 +183,12 @@ export class Conv1D extends BaseConv {
   }
 }
 
+/**
+ * Transposed 2-D convolution, which upsamples by the strides (tfjs `tf.layers.conv2dTranspose`); only dilationRate 1
+ * (others throw).
+ */
 export class Conv2DTranspose extends BaseConv {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Conv2DTranspose';
   constructor(args: ConvArgs) {
     super(2, args);
@@ -176,11 +210,11 @@ export class Conv2DTranspose extends BaseConv {
     return this.padding === 'same' ? len * s : len * s + Math.max(k - s, 0);
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     return [s[0] ?? null, this.outLen(s[1] as number | null, 0), this.outLen(s[2] as number | null, 1), this.filters];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const outShape = this.computeOutputShape(x.shape) as number[];
     let y = ops.conv2dTranspose(x, this.kernel!, [x.shape[0]!, outShape[1]!, outShape[2]!, this.filters], this.strides as [number, number], this.padding);
     if (this.bias) y = ops.add(y, this.bias);
@@ -188,14 +222,27 @@ export class Conv2DTranspose extends BaseConv {
   }
 }
 
+/**
+ * Arguments of {@link DepthwiseConv2D}: those of convolutions without filters, kernel initializer and regularizer,
+ * which depthMultiplier and the depthwise ones replace.
+ */
 export interface DepthwiseConv2DArgs extends Omit<ConvArgs, 'filters' | 'kernelInitializer' | 'kernelRegularizer'> {
+  /** Output channels per input channel (default 1). */
   depthMultiplier?: number;
+  /** Initializer of the depthwise kernel (default 'glorotUniform'). */
   depthwiseInitializer?: Initializer | InitializerIdentifier;
+  /** Penalty on the depthwise kernel added to the loss. */
   depthwiseRegularizer?: Regularizer | RegularizerIdentifier;
 }
 
+/**
+ * Depthwise 2-D convolution (tfjs `tf.layers.depthwiseConv2d`): each input channel convolved with its own
+ * depthMultiplier filters, [batch, h, w, c] to [batch, h', w', c · depthMultiplier].
+ */
 export class DepthwiseConv2D extends BaseConv {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'DepthwiseConv2D';
+  /** Output channels per input channel. */
   readonly depthMultiplier: number;
   constructor(args: DepthwiseConv2DArgs) {
     super(2, { ...args, filters: 1, ...(args.depthwiseInitializer ? { kernelInitializer: args.depthwiseInitializer } : {}), ...(args.depthwiseRegularizer ? { kernelRegularizer: args.depthwiseRegularizer } : {}) });
@@ -208,16 +255,20 @@ export class DepthwiseConv2D extends BaseConv {
     if (this.useBias) this.bias = this.addWeight('bias', [c * this.depthMultiplier], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     const c = s[3] as number | null;
     return [s[0] ?? null, ...[0, 1].map((i) => convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!)), c === null ? null : c * this.depthMultiplier];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     let y = ops.depthwiseConv2d(x, this.kernel!, this.strides as [number, number], this.padding, 'NHWC', this.dilationRate as [number, number]);
     if (this.bias) y = ops.add(y, this.bias);
     return getActivation(this.activation)(y);
   }
+  /**
+   * Layer settings for saving, with depthMultiplier and without filters.
+   * @property __type.depthMultiplier Output channels per input channel.
+   */
   override getConfig() {
     const { filters: _f, ...rest } = super.getConfig();
     return { ...rest, depthMultiplier: this.depthMultiplier };

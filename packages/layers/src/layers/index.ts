@@ -14,6 +14,38 @@ import { Add, Average, Concatenate, Multiply } from './merge.js';
 import { Bidirectional, GRU, LSTM, SimpleRNN, type BidirectionalArgs, type RNNArgs } from './recurrent.js';
 import { InputLayer } from './input.js';
 
+/**
+ * The layer factories, as `tf.layers.*` in tfjs: `layers.dense({ units: 10 })` makes a {@link Dense} layer.
+ *
+ * @property __type.dense A fully connected layer, {@link Dense}.
+ * @property __type.activation A layer applying an activation function, {@link Activation}.
+ * @property __type.flatten Flattens all but the batch dimension, {@link Flatten}.
+ * @property __type.reshape Reshapes all but the batch dimension, {@link Reshape}.
+ * @property __type.dropout Drops a fraction of inputs while training, {@link Dropout}.
+ * @property __type.conv1d 1-D convolution over sequences, {@link Conv1D}.
+ * @property __type.conv2d 2-D convolution over NHWC images, {@link Conv2D}.
+ * @property __type.conv2dTranspose Transposed 2-D convolution (upsampling), {@link Conv2DTranspose}.
+ * @property __type.depthwiseConv2d Depthwise 2-D convolution, {@link DepthwiseConv2D}.
+ * @property __type.maxPooling1d 1-D max pooling, {@link MaxPooling1D}.
+ * @property __type.maxPooling2d 2-D max pooling, {@link MaxPooling2D}.
+ * @property __type.averagePooling1d 1-D average pooling, {@link AveragePooling1D}.
+ * @property __type.averagePooling2d 2-D average pooling, {@link AveragePooling2D}.
+ * @property __type.globalAveragePooling1d Mean over time steps (mask-aware), {@link GlobalAveragePooling1D}.
+ * @property __type.globalAveragePooling2d Mean over height and width, {@link GlobalAveragePooling2D}.
+ * @property __type.globalMaxPooling1d Maximum over time steps, {@link GlobalMaxPooling1D}.
+ * @property __type.globalMaxPooling2d Maximum over height and width, {@link GlobalMaxPooling2D}.
+ * @property __type.batchNormalization Batch normalisation, {@link BatchNormalization}.
+ * @property __type.layerNormalization Layer normalisation, {@link LayerNormalization}.
+ * @property __type.embedding Integer ids to dense vectors, {@link Embedding}.
+ * @property __type.simpleRNN Fully connected recurrent layer, {@link SimpleRNN}.
+ * @property __type.lstm Long short-term memory layer, {@link LSTM}.
+ * @property __type.gru Gated recurrent unit layer, {@link GRU}.
+ * @property __type.bidirectional Runs a recurrent layer both ways and merges the outputs, {@link Bidirectional}.
+ * @property __type.add Element-wise sum of inputs, {@link Add}.
+ * @property __type.multiply Element-wise product of inputs, {@link Multiply}.
+ * @property __type.average Element-wise mean of inputs, {@link Average}.
+ * @property __type.concatenate Concatenation of inputs along an axis, {@link Concatenate}.
+ */
 export const layers = {
   dense: (args: DenseArgs) => new Dense(args),
   activation: (args: LayerArgs & { activation: ActivationIdentifier }) => new Activation(args),

@@ -4,19 +4,27 @@ import { uniqueName, type Shape } from '../common.js';
 import { Layer, type CallArgs } from '../layer.js';
 import { SymbolicTensor } from '../symbolic.js';
 
+/** Arguments of {@link input} (tfjs `InputConfig`): give `shape` or `batchShape`. */
 export interface InputArgs {
   /** Shape without the batch dimension. */
   shape?: Shape;
   /** Shape with the batch dimension. */
   batchShape?: Shape;
+  /** Fixed batch size to go with `shape` (default: any). */
   batchSize?: number;
+  /** dtype of the input (default 'float32'). */
   dtype?: DataType;
+  /** Name of the input layer (default `input_<n>`). */
   name?: string;
+  /** Accepted for tfjs compatibility and ignored: inputs are always dense. */
   sparse?: boolean;
 }
 
+/** The layer behind {@link input}: holds a functional model's input shape and passes tensors through. */
 export class InputLayer extends Layer {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'InputLayer';
+  /** The symbolic tensor that stands for this input when building a functional model. */
   readonly output: SymbolicTensor;
 
   constructor(args: { batchInputShape: Shape; dtype?: DataType; name?: string; inputShape?: Shape; batchSize?: number }) {
@@ -34,6 +42,13 @@ export class InputLayer extends Layer {
     return inputs;
   }
 
+  /**
+   * Layer settings for saving.
+   * @property __type.batchInputShape Input shape with the batch dimension.
+   * @property __type.dtype dtype of the input.
+   * @property __type.sparse Always false.
+   * @property __type.name Layer name.
+   */
   override getConfig() {
     return { batchInputShape: this.batchInputShape, dtype: this.dtype, sparse: false, name: this.name };
   }

@@ -27,32 +27,42 @@ abstract class ElementwiseMerge extends Layer {
       return d;
     });
   }
+  /** Combines the input tensors (at least two) into one. */
   protected abstract merge(xs: Tensor[]): Tensor;
   call(inputs: Tensor | Tensor[]): Tensor {
     return this.merge(list(inputs, this.name));
   }
 }
 
+/** Element-wise sum of its inputs, which broadcast (tfjs `tf.layers.add`). */
 export class Add extends ElementwiseMerge {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Add';
   getClassName() { return 'Add'; }
   protected merge(xs: Tensor[]) { return xs.slice(1).reduce((a, b) => ops.add(a, b), xs[0]!); }
 }
 
+/** Element-wise product of its inputs, which broadcast (tfjs `tf.layers.multiply`). */
 export class Multiply extends ElementwiseMerge {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Multiply';
   getClassName() { return 'Multiply'; }
   protected merge(xs: Tensor[]) { return xs.slice(1).reduce((a, b) => ops.mul(a, b), xs[0]!); }
 }
 
+/** Element-wise mean of its inputs, which broadcast (tfjs `tf.layers.average`). */
 export class Average extends ElementwiseMerge {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Average';
   getClassName() { return 'Average'; }
   protected merge(xs: Tensor[]) { return ops.div(xs.slice(1).reduce((a, b) => ops.add(a, b), xs[0]!), xs.length); }
 }
 
+/** Concatenates its inputs along an axis (tfjs `tf.layers.concatenate`; default the last axis). */
 export class Concatenate extends Layer {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Concatenate';
+  /** Axis to concatenate along (negative counts from the end; default -1). */
   readonly axis: number;
   constructor(args: LayerArgs & { axis?: number } = {}) {
     super(args);
@@ -70,5 +80,9 @@ export class Concatenate extends Layer {
   call(inputs: Tensor | Tensor[]): Tensor {
     return ops.concat(list(inputs, this.name), this.axis);
   }
+  /**
+   * Layer settings for saving.
+   * @property __type.axis Axis to concatenate along.
+   */
   override getConfig() { return { ...super.getConfig(), axis: this.axis }; }
 }

@@ -1,31 +1,29 @@
 // BatchNormalization and LayerNormalization (Keras semantics and defaults).
 import * as ops from '@wasmml/tensor';
 import { tidy, type Tensor, type Variable } from '@wasmml/tensor';
-import { fmt, type Shape } from '../common.js';
+import { fmt, type Shape, singleInput, firstShape } from '../common.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
 
-function single(x: Tensor | Tensor[], name: string): Tensor {
-  if (Array.isArray(x)) {
-    if (x.length !== 1) throw new Error(`${name} expects one input, got ${x.length}`);
-    return x[0]!;
-  }
-  return x;
-}
-
-function shapeOf(s: Shape | Shape[]): Shape {
-  return Array.isArray(s[0]) ? (s as Shape[])[0]! : (s as Shape);
-}
-
+/** Arguments of {@link BatchNormalization} (tfjs `BatchNormalizationLayerArgs`, Keras defaults). */
 export interface BatchNormalizationArgs extends LayerArgs {
+  /** The channel axis that is normalised per value (default -1, the last). */
   axis?: number;
+  /** Momentum of the moving mean and variance (default 0.99). */
   momentum?: number;
+  /** Added to the variance before the square root (default 0.001). */
   epsilon?: number;
+  /** Whether to add the learned offset beta (default true). */
   center?: boolean;
+  /** Whether to multiply by the learned scale gamma (default true). */
   scale?: boolean;
+  /** Initializer of beta (default 'zeros'). */
   betaInitializer?: Initializer | InitializerIdentifier;
+  /** Initializer of gamma (default 'ones'). */
   gammaInitializer?: Initializer | InitializerIdentifier;
+  /** Initializer of the moving mean (default 'zeros'). */
   movingMeanInitializer?: Initializer | InitializerIdentifier;
+  /** Initializer of the moving variance (default 'ones'). */
   movingVarianceInitializer?: Initializer | InitializerIdentifier;
 }
 
@@ -39,16 +37,26 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * with batch statistics and updates them.)
  */
 export class BatchNormalization extends Layer {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'BatchNormalization';
+  /** The normalised channel axis (negative counts from the end). */
   readonly axis: number;
+  /** Momentum of the moving averages. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether the layer has the offset beta. */
   readonly center: boolean;
+  /** Whether the layer has the scale gamma. */
   readonly scale: boolean;
   private readonly inits: Record<'beta' | 'gamma' | 'mean' | 'variance', Initializer>;
+  /** Learned scale per channel, once built (when scale). */
   gamma: Variable | undefined;
+  /** Learned offset per channel, once built (when center). */
   beta: Variable | undefined;
+  /** Moving average of the batch means (not trainable), used at inference. */
   movingMean: Variable | undefined;
+  /** Moving average of the batch variances (not trainable), used at inference. */
   movingVariance: Variable | undefined;
 
   constructor(args: BatchNormalizationArgs = {}) {
@@ -74,7 +82,7 @@ export class BatchNormalization extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     const c = s[this.channelAxis(s.length)];
     if (typeof c !== 'number') throw new Error(`${this.name}: the normalised axis must have a known size, got ${fmt(s)}`);
     if (this.scale) this.gamma = this.addWeight('gamma', [c], this.inits.gamma);
@@ -84,7 +92,7 @@ export class BatchNormalization extends Layer {
   }
 
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const ax = this.channelAxis(x.rank);
     const reduce = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== ax);
     const bshape = x.shape.map((d, i) => (i === ax ? d : 1));
@@ -107,6 +115,18 @@ export class BatchNormalization extends Layer {
     return ops.batchNorm(x, b(mean), b(variance), this.beta ? b(this.beta) : undefined, this.gamma ? b(this.gamma) : undefined, this.epsilon);
   }
 
+  /**
+   * Layer settings for saving.
+   * @property __type.axis Normalised axis.
+   * @property __type.momentum Momentum of the moving averages.
+   * @property __type.epsilon Variance epsilon.
+   * @property __type.center Whether there is an offset.
+   * @property __type.scale Whether there is a scale.
+   * @property __type.betaInitializer Serialised initializer of beta.
+   * @property __type.gammaInitializer Serialised initializer of gamma.
+   * @property __type.movingMeanInitializer Serialised initializer of the moving mean.
+   * @property __type.movingVarianceInitializer Serialised initializer of the moving variance.
+   */
   override getConfig() {
     return {
       ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
@@ -116,25 +136,39 @@ export class BatchNormalization extends Layer {
   }
 }
 
+/** Arguments of {@link LayerNormalization} (tfjs `LayerNormalizationLayerArgs`). */
 export interface LayerNormalizationArgs extends LayerArgs {
+  /** Axis or axes each sample is normalised over (default -1, the last). */
   axis?: number | number[];
+  /** Added to the variance before the square root (default 0.001). */
   epsilon?: number;
+  /** Whether to add the learned offset beta (default true). */
   center?: boolean;
+  /** Whether to multiply by the learned scale gamma (default true). */
   scale?: boolean;
+  /** Initializer of beta (default 'zeros'). */
   betaInitializer?: Initializer | InitializerIdentifier;
+  /** Initializer of gamma (default 'ones'). */
   gammaInitializer?: Initializer | InitializerIdentifier;
 }
 
 /** Normalises each sample over its last axis (or axes), then scales and shifts. */
 export class LayerNormalization extends Layer {
+  /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'LayerNormalization';
+  /** The normalised axes (negative count from the end). */
   readonly axis: number[];
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether the layer has the offset beta. */
   readonly center: boolean;
+  /** Whether the layer has the scale gamma. */
   readonly scale: boolean;
   private readonly betaInit: Initializer;
   private readonly gammaInit: Initializer;
+  /** Learned scale over the normalised axes, once built (when scale). */
   gamma: Variable | undefined;
+  /** Learned offset over the normalised axes, once built (when center). */
   beta: Variable | undefined;
 
   constructor(args: LayerNormalizationArgs = {}) {
@@ -155,7 +189,7 @@ export class LayerNormalization extends Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const s = shapeOf(inputShape);
+    const s = firstShape(inputShape);
     const shape = this.axes(s.length).map((a) => s[a]);
     if (shape.some((d) => typeof d !== 'number')) throw new Error(`${this.name}: normalised axes must have known sizes, got ${fmt(s)}`);
     if (this.scale) this.gamma = this.addWeight('gamma', shape as number[], this.gammaInit);
@@ -163,7 +197,7 @@ export class LayerNormalization extends Layer {
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this.name);
+    const x = singleInput(inputs, this.name);
     const axes = this.axes(x.rank);
     const { mean, variance } = ops.moments(x, axes, true);
     const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
@@ -171,6 +205,13 @@ export class LayerNormalization extends Layer {
     return ops.batchNorm(x, mean, variance, this.beta ? b(this.beta) : undefined, this.gamma ? b(this.gamma) : undefined, this.epsilon);
   }
 
+  /**
+   * Layer settings for saving.
+   * @property __type.axis Normalised axes.
+   * @property __type.epsilon Variance epsilon.
+   * @property __type.center Whether there is an offset.
+   * @property __type.scale Whether there is a scale.
+   */
   override getConfig() {
     return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }

@@ -1,7 +1,9 @@
 // Recurrent layers: SimpleRNN, LSTM, GRU (tfjs/Keras weight layouts and gate
-// order) and the Bidirectional wrapper. The input projection of all time steps
-// is one GEMM; each step then adds the recurrent product and applies the gates.
-// Masked steps (Embedding maskZero) carry the previous state through.
+// order) and the Bidirectional wrapper, checked against tfjs-layers. LSTM and
+// GRU with their usual activations run on the fused sequence ops (lstmSequence,
+// gruSequence); otherwise, and for SimpleRNN, the input projection of all steps
+// is one GEMM and each step is composed from tensor ops. Masked steps
+// (Embedding maskZero) carry the previous state through.
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { activationName, getActivation, type ActivationIdentifier } from '../activations.js';
@@ -23,7 +25,7 @@ export interface RNNArgs extends LayerArgs {
   returnSequences?: boolean;
   returnState?: boolean;
   goBackwards?: boolean;
-  /** LSTM: start the forget-gate bias at 1. */
+  /** LSTM: start the forget-gate bias at 1 (off by default, as in tfjs; Keras turns it on). */
   unitForgetBias?: boolean;
 }
 
@@ -121,7 +123,7 @@ abstract class RNNBase extends Layer {
       states = next;
       if (this.returnSequences) outs.push(states[0]!);
     }
-    const output = this.returnSequences ? ops.stack(this.goBackwards ? outs : outs, 1) : states[0]!;
+    const output = this.returnSequences ? ops.stack(outs, 1) : states[0]!;
     return this.returnState ? [output, ...states] : output;
   }
 
@@ -145,14 +147,13 @@ export class SimpleRNN extends RNNBase {
   }
 }
 
-/** Bias initialiser with the forget-gate block (second quarter) set to 1. */
+/** Bias initialiser with the forget-gate block (second quarter) set to 1, the rest from `base` (as tfjs). */
 class UnitForgetBias {
   readonly className = 'UnitForgetBias';
-  constructor(private readonly units: number) {}
+  constructor(private readonly units: number, private readonly base: Initializer) {}
   apply(shape: number[]): Tensor {
-    const v = new Float32Array(shape[0]!);
-    v.fill(1, this.units, 2 * this.units);
-    return ops.tensor(v, shape);
+    const u = this.units;
+    return ops.concat([this.base.apply([u], 'float32'), ops.ones([u]), this.base.apply([shape[0]! - 2 * u], 'float32')], 0);
   }
   getConfig() { return {}; }
 }
@@ -164,11 +165,28 @@ export class LSTM extends RNNBase {
   readonly unitForgetBias: boolean;
   constructor(args: RNNArgs) {
     super(args);
-    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.unitForgetBias = args.unitForgetBias ?? false;
   }
   getClassName() { return 'LSTM'; }
+
+  /** Whole sequences run through the fused lstmSequence op when its activations allow (tanh cell, hardSigmoid or sigmoid gates). */
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
+    const rec = this.recurrentActivation;
+    if (this.activation !== 'tanh' || (rec !== 'hardSigmoid' && rec !== 'sigmoid')) return super.call(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : undefined;
+    if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
+    const [seq, h, c] = ops.lstmSequence({
+      x, kernel: this.kernel!, recurrentKernel: this.recurrentKernel!, ...(this.bias ? { bias: this.bias } : {}),
+      ...(initial ? { initialState: [initial[0]!, initial[1]!] as [Tensor, Tensor] } : {}),
+      ...(kwargs.mask ? { mask: kwargs.mask } : {}), goBackwards: this.goBackwards, recurrentActivation: rec,
+    });
+    const output = this.returnSequences ? seq : h;
+    return this.returnState ? [output, h, c] : output;
+  }
+
   protected override biasInitializerFor(): Initializer {
-    return this.unitForgetBias ? (new UnitForgetBias(this.units) as unknown as Initializer) : this.biasInit;
+    return this.unitForgetBias ? (new UnitForgetBias(this.units, this.biasInit) as unknown as Initializer) : this.biasInit;
   }
   protected step(xw: Tensor, [h, c]: Tensor[]): Tensor[] {
     const z = ops.add(xw, ops.matMul(h!, this.recurrentKernel!));
@@ -186,6 +204,23 @@ export class GRU extends RNNBase {
   protected readonly gates = 3;
   protected readonly stateCount = 1;
   getClassName() { return 'GRU'; }
+
+  /** Whole sequences run through the fused gruSequence op when its activations allow (tanh, hardSigmoid or sigmoid gates). */
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
+    const rec = this.recurrentActivation;
+    if (this.activation !== 'tanh' || (rec !== 'hardSigmoid' && rec !== 'sigmoid')) return super.call(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs[1] : undefined;
+    if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
+    const [seq, h] = ops.gruSequence({
+      x, kernel: this.kernel!, recurrentKernel: this.recurrentKernel!, ...(this.bias ? { bias: this.bias } : {}),
+      ...(initial ? { initialState: initial } : {}), ...(kwargs.mask ? { mask: kwargs.mask } : {}),
+      goBackwards: this.goBackwards, recurrentActivation: rec,
+    });
+    const output = this.returnSequences ? seq : h;
+    return this.returnState ? [output, h] : output;
+  }
+
   protected step(xw: Tensor, [h]: Tensor[]): Tensor[] {
     const u = this.units;
     const [xz, xr, xh] = ops.split(xw, 3, 1);

@@ -4,10 +4,13 @@ import { getLoss, type LossFn, type LossObject } from '../losses.js';
 import { getMetric, type Metric, type MetricIdentifier } from '../metrics.js';
 import type { LayersModel } from '../model.js';
 
+/** Arguments of {@link LayersModel.compile} (tfjs `ModelCompileArgs`). */
 export interface ModelCompileArgs {
+  /** An optimizer, or its name with default settings ('sgd', 'adam', 'rmsprop', ...). */
   optimizer: string | Optimizer;
   /** One loss for every output, a list (one per output), or a map by output name. */
   loss: string | LossFn | LossObject | Array<string | LossFn | LossObject> | Record<string, string | LossFn | LossObject>;
+  /** Metrics reported in logs and by evaluate: a list for every output, or lists by output name. */
   metrics?: Array<MetricIdentifier | Metric> | Record<string, Array<MetricIdentifier | Metric>>;
   /** Weights of each output's loss in the total: a list (one per output) or a map by output name (Keras). */
   lossWeights?: number[] | Record<string, number>;

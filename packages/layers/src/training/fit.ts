@@ -11,17 +11,25 @@ import { range, sampleCount, takeRows, toList, type ModelData } from './data.js'
 import { classWeightsPerOutput, sampleWeightsFor, type ClassWeightArg } from './class-weight.js';
 import * as ops from '@wasmml/tensor';
 
+/** Arguments of {@link LayersModel.fit} (tfjs `ModelFitArgs`). */
 export interface ModelFitArgs {
+  /** Samples per gradient step (default 32). */
   batchSize?: number;
+  /** Epoch to stop after: training runs from initialEpoch to epochs - 1 (default 1). */
   epochs?: number;
   /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks (objects, or tfjs-style `{onEpochEnd, ...}` functions) called during training. */
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  /** Fraction in (0, 1) of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
+  /** Inputs and targets evaluated after each epoch (`val_*` logs); takes precedence over validationSplit. */
   validationData?: [ModelData, ModelData];
+  /** Whether to shuffle the training samples every epoch (default true). */
   shuffle?: boolean;
   /** Weight of each class in the loss, by class index (per output for several outputs). */
   classWeight?: ClassWeightArg;
+  /** Epoch to start at, for resuming training (default 0). */
   initialEpoch?: number;
   /** Batches before an epoch ends (default: all the data). */
   stepsPerEpoch?: number;
@@ -89,6 +97,27 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
   }
 }
 
+/**
+ * The callbacks of a fit: progress display, the user's, then History (last, as
+ * in Keras, so it records what earlier callbacks add to the logs).
+ */
+function startCallbacks(model: LayersModel, c: ReturnType<typeof requireCompiled>,
+  args: { verbose?: 0 | 1 | 2; callbacks?: ModelFitArgs['callbacks']; initialEpoch?: number },
+  p: { epochs: number; samples: number | null; steps: number | null; batchSize: number | null; doValidation: boolean },
+): { history: History; cbs: CallbackList } {
+  const history = new History();
+  const verbose = args.verbose ?? 1;
+  const names = logNames(c);
+  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
+  cbs.setModel(model);
+  cbs.setParams({
+    ...p, initialEpoch: args.initialEpoch ?? 0, verbose,
+    metrics: ['loss', ...names, ...(p.doValidation ? ['val_loss', ...names.map((m) => `val_${m}`)] : [])],
+  });
+  model.stopTraining = false;
+  return { history, cbs };
+}
+
 export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
   let xs = toList(model, x, 'inputs', 'fit');
   if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
@@ -116,17 +145,9 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
-  const history = new History();
-  const verbose = args.verbose ?? 1;
-  const metricNames = logNames(c);
-  // History last, as Keras: it records what earlier callbacks added to the logs.
-  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
-  cbs.setModel(model);
-  cbs.setParams({
-    epochs, initialEpoch: args.initialEpoch ?? 0, samples: n, steps: stepsPerEpoch, batchSize, verbose,
-    doValidation: !!valXs, metrics: ['loss', ...metricNames, ...(valXs ? ['val_loss', ...metricNames.map((m) => `val_${m}`)] : [])],
+  const { history, cbs } = startCallbacks(model, c, args, {
+    epochs, samples: n, steps: stepsPerEpoch, batchSize, doValidation: !!valXs,
   });
-  model.stopTraining = false;
   const yieldEvery = args.yieldEvery ?? 50;
   let lastYield = Date.now();
   try {
@@ -201,16 +222,30 @@ interface BatchIterator {
 
 /** A dataset of {xs, ys} batches: async-iterable (a @wasmml/datasets Dataset) or with tfjs's `iterator()`. */
 export interface BatchDataset {
+  /** tfjs-style: returns an iterator over the batches. */
   iterator?: () => Promise<BatchIterator> | BatchIterator;
-  [Symbol.asyncIterator]?: () => AsyncIterator<{ xs: ModelData; ys: ModelData }>;
+  /** An async iterator over the batches (used first when present). */
+  [Symbol.asyncIterator]?: () => AsyncIterator<{
+    /** Inputs of the batch: a tensor, a list or a map by input name. */
+    xs: ModelData;
+    /** Targets of the batch: a tensor, a list or a map by output name. */
+    ys: ModelData
+  }>;
 }
 
+/** Arguments of {@link LayersModel.fitDataset} (tfjs `ModelFitDatasetArgs`). */
 export interface ModelFitDatasetArgs {
+  /** Epoch to stop after: training runs from initialEpoch to epochs - 1 (default 1). */
   epochs?: number;
+  /** Batches per epoch (default: until the dataset ends; it is iterated afresh each epoch). */
   batchesPerEpoch?: number;
+  /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks (objects, or tfjs-style `{onEpochEnd, ...}` functions) called during training. */
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  /** A dataset, or inputs and targets, evaluated after each epoch (`val_*` logs). */
   validationData?: BatchDataset | [ModelData, ModelData];
+  /** Epoch to start at, for resuming training (default 0). */
   initialEpoch?: number;
   /** Weight of each class in the loss, by class index (per output for several outputs). */
   classWeight?: ClassWeightArg;
@@ -234,17 +269,9 @@ async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: M
 export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset, args: ModelFitDatasetArgs = {}): Promise<History> {
   const c = requireCompiled(model, 'fitDataset');
   const epochs = args.epochs ?? 1;
-  const history = new History();
-  const verbose = args.verbose ?? 1;
-  const metricNames = logNames(c);
-  // History last, as Keras: it records what earlier callbacks added to the logs.
-  const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
-  cbs.setModel(model);
-  cbs.setParams({
-    epochs, initialEpoch: args.initialEpoch ?? 0, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, verbose,
-    doValidation: !!args.validationData, metrics: ['loss', ...metricNames],
+  const { history, cbs } = startCallbacks(model, c, args, {
+    epochs, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, doValidation: !!args.validationData,
   });
-  model.stopTraining = false;
   await cbs.onTrainBegin();
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     await cbs.onEpochBegin(epoch);

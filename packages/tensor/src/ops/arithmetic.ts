@@ -4,7 +4,7 @@ import { binaryInto, type BinaryKind } from '../backend.js';
 import { convertPair, type TensorLike } from '../convert.js';
 import { upcastType, type DataType } from '../dtype.js';
 import { record } from '../engine.js';
-import { broadcastShape } from '../shape.js';
+import { broadcastShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
 import { castRaw } from './cast.js';
@@ -18,7 +18,7 @@ type Grad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | undefined
 export function binaryOp(name: string, kind: BinaryKind, x: Tensor | TensorLike, y: Tensor | TensorLike, grad?: Grad,
   floatOnly = false): Tensor {
   let [a, b] = convertPair(x, y, name);
-  const shape = broadcastShape(a.shape, b.shape, name);
+  const shape = shapesEqual(a.shape, b.shape) ? a.shape.slice() : broadcastShape(a.shape, b.shape, name);
   let dtype: DataType = upcastType(a.dtype, b.dtype);
   if (dtype === 'bool' || (floatOnly && dtype !== 'float32')) dtype = floatOnly ? 'float32' : 'int32';
   if (a.dtype !== dtype) a = castRaw(a, dtype);

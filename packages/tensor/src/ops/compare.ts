@@ -17,11 +17,17 @@ function compare(name: string, kind: CompareKind, x: Tensor | TensorLike, y: Ten
   return compareInto(kind, a, b, broadcastShape(a.shape, b.shape, name));
 }
 
+/** Element-wise a == b as a bool tensor (tfjs `equal`); inputs broadcast and are upcast to a common dtype. */
 export const equal = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('equal', 'equal', a, b);
+/** Element-wise a != b as a bool tensor (tfjs `notEqual`); inputs broadcast. */
 export const notEqual = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('notEqual', 'notEqual', a, b);
+/** Element-wise a < b as a bool tensor (tfjs `less`); inputs broadcast. */
 export const less = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('less', 'less', a, b);
+/** Element-wise a <= b as a bool tensor (tfjs `lessEqual`); inputs broadcast. */
 export const lessEqual = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('lessEqual', 'lessEqual', a, b);
+/** Element-wise a > b as a bool tensor (tfjs `greater`); inputs broadcast. */
 export const greater = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('greater', 'greater', a, b);
+/** Element-wise a >= b as a bool tensor (tfjs `greaterEqual`); inputs broadcast. */
 export const greaterEqual = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('greaterEqual', 'greaterEqual', a, b);
 
 function logical(name: string, kind: LogicalKind, x: Tensor | TensorLike, y: Tensor | TensorLike): Tensor {
@@ -32,8 +38,11 @@ function logical(name: string, kind: LogicalKind, x: Tensor | TensorLike, y: Ten
   return logicalInto(kind, a, b, broadcastShape(a.shape, b.shape, name));
 }
 
+/** Element-wise AND of two bool tensors (tfjs `logicalAnd`); they broadcast; other dtypes throw. */
 export const logicalAnd = (a: Tensor | TensorLike, b: Tensor | TensorLike) => logical('logicalAnd', 'logicalAnd', a, b);
+/** Element-wise OR of two bool tensors (tfjs `logicalOr`); they broadcast; other dtypes throw. */
 export const logicalOr = (a: Tensor | TensorLike, b: Tensor | TensorLike) => logical('logicalOr', 'logicalOr', a, b);
+/** Element-wise XOR of two bool tensors (tfjs `logicalXor`); they broadcast; other dtypes throw. */
 export const logicalXor = (a: Tensor | TensorLike, b: Tensor | TensorLike) => logical('logicalXor', 'logicalXor', a, b);
 
 /** NOT of a bool tensor. */

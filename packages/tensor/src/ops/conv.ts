@@ -38,16 +38,27 @@ const ACT: Record<FusedActivation, 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'ta
   linear: 'linear', relu: 'relu', relu6: 'relu6', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', leakyrelu: 'leakyRelu',
 };
 
+/** Arguments of {@link fusedConv2d} (tfjs `fused.conv2d`). */
 export interface FusedConv2dArgs {
+  /** Input images, [batch, height, width, inChannels] (or one image without the batch axis); float32. */
   x: Tensor | TensorLike;
+  /** Filters, [filterHeight, filterWidth, inChannels, outChannels]; float32. */
   filter: Tensor | TensorLike;
+  /** Stride [height, width], or one number for both (default 1). */
   strides?: Pair;
+  /** 'valid' (default), 'same', a number for every side, or explicit [[0, 0], [top, bottom], [left, right], [0, 0]]. */
   pad?: Padding;
+  /** Only channels-last 'NHWC' is supported (the default). */
   dataFormat?: 'NHWC';
+  /** Dilation [height, width], or one number for both (default 1). */
   dilations?: Pair;
+  /** How a fractional output size is rounded with numeric padding (default: truncate). */
   dimRoundingMode?: DimRoundingMode;
+  /** A vector of outChannels values added to every output pixel. */
   bias?: Tensor | TensorLike;
+  /** Activation applied after the bias (default 'linear'). */
   activation?: FusedActivation;
+  /** Slope below zero of 'leakyrelu' (default 0.2). */
   leakyreluAlpha?: number;
 }
 

@@ -12,16 +12,27 @@ import { reduceRaw } from './reduce.js';
 import { add } from './arithmetic.js';
 import { getActivationFn } from './activation-fns.js';
 
+/**
+ * Activations a fused op applies in the same pass (tfjs fused activation names; 'leakyrelu' uses `leakyreluAlpha`,
+ * 'elu' alpha 1).
+ */
 export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'leakyrelu';
 
+/** Arguments of {@link fusedMatMul} (tfjs `fused.matMul`). */
 export interface FusedMatMulArgs {
+  /** Left matrix, [m, k] ([k, m] with transposeA); float32. */
   a: Tensor | TensorLike;
+  /** Right matrix, [k, n] ([n, k] with transposeB); float32. */
   b: Tensor | TensorLike;
+  /** Use a transposed (default false). */
   transposeA?: boolean;
+  /** Use b transposed (default false). */
   transposeB?: boolean;
   /** A vector added to every row (broadcast over the last axis). */
   bias?: Tensor | TensorLike;
+  /** Activation applied after the bias (default 'linear'). */
   activation?: FusedActivation;
+  /** Slope below zero of 'leakyrelu' (default 0.2). */
   leakyreluAlpha?: number;
 }
 

@@ -45,9 +45,9 @@ export interface MfVariables {
 export interface MfAdamState {
   /** Moments [m, v] of each array, keyed like MfVariables. */
   moments: { [K in keyof MfVariables]?: [Variable, Variable] };
-  /** [numUsers, 2]: beta1^t, beta2^t of each user row's own step count. */
+  /** Shape [numUsers, 2]: beta1^t, beta2^t of each user row's own step count. */
   userPowers: Variable;
-  /** [numItems, 2]: the same for item rows. */
+  /** Shape [numItems, 2]: the same for item rows. */
   itemPowers: Variable;
   /** Frees the state. */
   dispose(): void;

@@ -46,7 +46,11 @@ export function broadcastTo(x: Tensor | TensorLike, shape: number[]): Tensor {
   return out;
 }
 
-/** The k largest values along the last axis and their indices (tfjs `topk`; ties keep the lower index). */
+/**
+ * The k largest values along the last axis and their indices (tfjs `topk`; ties keep the lower index).
+ * @property __type.values The k values, [..., k], largest first (also when `sorted` is false).
+ * @property __type.indices Their int32 positions along the last axis, [..., k].
+ */
 export function topk(x: Tensor | TensorLike, k = 1, sorted = true): { values: Tensor; indices: Tensor } {
   const t = convert(x, 'x', 'topk');
   if (t.rank === 0) throw new Error('topk: input must have rank >= 1');

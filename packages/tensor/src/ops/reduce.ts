@@ -161,7 +161,11 @@ function elementwiseOps() {
   return elementwise;
 }
 
-/** Mean and variance over axes (tfjs `moments`). */
+/**
+ * Mean and variance over axes (tfjs `moments`); all axes when `axis` is null or omitted.
+ * @property __type.mean Mean over the axes (the axes kept with size 1 when keepDims).
+ * @property __type.variance Population variance (divided by n) over the axes.
+ */
 export function moments(x: Tensor | TensorLike, axis?: number | number[] | null, keepDims = false): { mean: Tensor; variance: Tensor } {
   const t = convert(x, 'x', 'moments');
   const axes = normAxes(axis, t.rank, 'moments');

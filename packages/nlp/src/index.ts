@@ -1,0 +1,38 @@
+/**
+ * @wasmml/nlp — text processing and trainable text models on wasmml:
+ * Keras-style TextVectorizer, byte-pair encoding, attention / positional
+ * embedding / transformer encoder layers, `textClassifier`, self-supervised
+ * pre-training of text encoders, and an end-to-end TextClassificationPipeline.
+ * @packageDocumentation
+ */
+export {
+  TextVectorizer, type TextVectorizerArgs, type TextVectorizerJSON, type OutputMode,
+} from './text/vectorizer.js';
+export { standardizeText, splitText, type Standardize, type Split, type Tokenizer } from './text/standardize.js';
+export { BpeTokenizer, END_OF_WORD, type BpeTrainArgs, type BpeTokenizerJSON } from './text/bpe.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
+export { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
+export { TransformerEncoder, type TransformerEncoderArgs } from './layers/transformer-encoder.js';
+export { LastTimestep } from './layers/last-timestep.js';
+export { TextClassifier, textClassifier, type TextClassifierArgs, type EncoderKind } from './models/text-classifier.js';
+export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective, type PretrainResult } from './training/pretrain.js';
+export { seededRandom, shuffleInPlace } from './training/random.js';
+export { classificationReport, type ClassificationReport } from './metrics.js';
+export {
+  TextClassificationPipeline, type TextClassificationPipelineArgs, type PipelineClassifierArgs, type PipelineFitArgs,
+  type PipelinePrediction, type PipelineArtifacts,
+} from './pipeline.js';
+
+import { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
+import { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
+import { TransformerEncoder, type TransformerEncoderArgs } from './layers/transformer-encoder.js';
+
+/** Factories in the `layers.*` style: `nlpLayers.multiHeadAttention({...})`. */
+export const nlpLayers = {
+  /** Multi-head scaled dot-product attention. */
+  multiHeadAttention: (args: MultiHeadAttentionArgs) => new MultiHeadAttention(args),
+  /** Token + learned position embeddings. */
+  positionalEmbedding: (args: PositionalEmbeddingArgs) => new PositionalEmbedding(args),
+  /** A transformer encoder block. */
+  transformerEncoder: (args: TransformerEncoderArgs) => new TransformerEncoder(args),
+};
