@@ -10,6 +10,7 @@
 // the user had just before it, serving sees the user's latest training items.
 import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
+import type { LearningRateSchedule } from '@wasmml/optimizers';
 import {
   bprTrainEpoch, dispose, mfAdamState, tensor, variable, type MfVariables, type SparseRule, type Variable,
 } from '@wasmml/tensor';
@@ -52,9 +53,13 @@ export interface BprFitOptions extends BaseFitOptions {
   epochs?: number;
   /** 'sgd' (default) or 'adam' (sparse, per-row). */
   optimizer?: 'sgd' | 'adam';
-  /** Step size (default 0.05 for sgd, 0.005 for adam). */
-  learningRate?: number;
-  /** Step size of the item biases (default: learningRate). */
+  /**
+   * Step size (default 0.05 for sgd, 0.005 for adam), or a schedule from
+   * `@wasmml/optimizers` (`cosineDecay`, `piecewiseConstant`...) evaluated
+   * once per epoch: its step is the epoch index of this fit.
+   */
+  learningRate?: number | LearningRateSchedule;
+  /** Step size of the item biases (default: learningRate, schedule included). */
   biasLearningRate?: number;
   /** Negative candidates drawn per interaction; above 1, the best-scored one is used (default 1). */
   negativeCandidates?: number;
@@ -156,11 +161,14 @@ export class BprModel extends FactorModel {
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${op}: epochs = ${epochs}, expected an integer >= 0`);
     const type = opts.optimizer ?? 'sgd';
     if (type !== 'sgd' && type !== 'adam') throw new Error(`${op}: optimizer '${String(type)}' is not 'sgd' or 'adam'`);
-    const lr = nonNegative(opts.learningRate ?? (type === 'sgd' ? 0.05 : 0.005), 'learningRate', op);
-    const rule: SparseRule = {
-      type, learningRate: lr, l2: this.l2, biasL2: this.biasL2,
-      biasLearningRate: nonNegative(opts.biasLearningRate ?? lr, 'biasLearningRate', op),
+    const lrOpt = opts.learningRate ?? (type === 'sgd' ? 0.05 : 0.005);
+    const lrAt = (epoch: number) => nonNegative(typeof lrOpt === 'number' ? lrOpt : lrOpt(epoch), 'learningRate', op);
+    const biasLr = opts.biasLearningRate === undefined ? undefined : nonNegative(opts.biasLearningRate, 'biasLearningRate', op);
+    const ruleAt = (epoch: number): SparseRule => {
+      const lr = lrAt(epoch);
+      return { type, learningRate: lr, l2: this.l2, biasL2: this.biasL2, biasLearningRate: biasLr ?? lr };
     };
+    ruleAt(0); // a bad rate fails before anything changes
     const per = positiveInt(opts.negativeCandidates ?? 1, 'negativeCandidates', op);
     const S = this.contextFactors;
     // Context rows are shared across users and items: no two blocks could run at once.
@@ -197,7 +205,7 @@ export class BprModel extends FactorModel {
         const negT = tensor(negs, [d.count, per], 'int32');
         let loss: number;
         try {
-          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, rule, state, context);
+          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, ruleAt(epoch), state, context);
         } finally {
           dispose([order, offsets, negT]);
         }
