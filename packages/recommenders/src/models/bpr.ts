@@ -225,6 +225,7 @@ export class BprModel extends FactorModel {
     this.scoring = undefined;
   }
 
+  /** Frees the model's tensors (factors, biases and context factors). */
   override dispose(): void {
     super.dispose();
     dispose([...(this.contextFactors ? [this.contextFactors] : []), ...(this.scoring ? [this.scoring] : [])]);
