@@ -22,6 +22,9 @@
 //   Adam state: 12 mP 13 vP 14 mQ 15 vQ 16 mBu 17 vBu 18 mBi 19 vBi
 //   20 user powers [numUsers, 2], 21 item powers [numItems, 2]: beta1^t, beta2^t
 //      of the row's own step count t (each row runs Adam over its own updates).
+//   BPR context (sgd only; 22 = 0 for none): 22 S (context factors [numItems, k])
+//   23 context items (int32 [samples, 24], entries outside [0, numItems) are
+//   padding)   24 context length   25 L2 factor of S (float32 bits).
 // `offsets` holds blocks + 1 int32 positions into `order`; block b runs
 // positions [offsets[b], offsets[b+1]). `loss` receives one float64 per block:
 // the sum of squared errors (MF) or of -log sigmoid(x_uij) (BPR).
@@ -192,12 +195,76 @@ const ADAM: i32 = 1;
   return <f64>err * <f64>err;
 }
 
+// The sample's context (FPMC-style, Rendle et al. 2010): the user's other items
+// l whose context factors s_l, averaged, add to the user's factors:
+// x_ui = b_i + (p_u + mean_l s_l) · q_i.
+
+/** Number of valid context items of a sample (entries outside [0, numItems) are padding). */
+@inline function ctxCount(ctx: usize, cl: i32, numItems: i32): i32 {
+  let n = 0;
+  for (let c = 0; c < cl; c++) {
+    const l = load<i32>(ctx + (<usize>c << 2));
+    if (l >= 0 && l < numItems) n++;
+  }
+  return n;
+}
+
+/** sum over the valid context items l of S_l · q (q: one row), in context order. */
+@inline function ctxDot(S: usize, ctx: usize, cl: i32, numItems: i32, q: usize, k: i32): f32 {
+  const rowBytes = <usize>k << 2;
+  let s: f32 = 0;
+  for (let c = 0; c < cl; c++) {
+    const l = load<i32>(ctx + (<usize>c << 2));
+    if (l >= 0 && l < numItems) s += dot(S + <usize>l * rowBytes, q, k);
+  }
+  return s;
+}
+
+/** sum over the valid context items l of S_l · (qi - qj). */
+@inline function ctxDotDiff(S: usize, ctx: usize, cl: i32, numItems: i32, qi: usize, qj: usize, k: i32): f32 {
+  const rowBytes = <usize>k << 2;
+  let s: f32 = 0;
+  for (let c = 0; c < cl; c++) {
+    const l = load<i32>(ctx + (<usize>c << 2));
+    if (l >= 0 && l < numItems) s += dotDiff(S + <usize>l * rowBytes, qi, qj, k);
+  }
+  return s;
+}
+
+// BPR SGD with a context on one vector at byte offset o: the user side is
+// u = p + w sum_l s_l (old values), so p and every s_l step along g (qi - qj)
+// (s_l scaled by w), and qi, qj along +-g u. A context item listed twice is
+// stepped twice, as its gradient (it counts twice in the mean) says.
+@inline function bprSgdCtxVec(pu: usize, qi: usize, qj: usize, S: usize, ctx: usize, cl: i32, numItems: i32, rowBytes: usize,
+  o: usize, w: i32, vg: v128, vlr: v128, vreg: v128, vw: v128, vregC: v128): void {
+  const p = ld(pu + o, w), a = ld(qi + o, w), c = ld(qj + o, w);
+  let sum = f32x4.splat(0);
+  for (let t = 0; t < cl; t++) {
+    const l = load<i32>(ctx + (<usize>t << 2));
+    if (l >= 0 && l < numItems) sum = f32x4.add(sum, ld(S + <usize>l * rowBytes + o, w));
+  }
+  const u = f32x4.add(p, f32x4.mul(vw, sum));
+  const diff = f32x4.sub(a, c);
+  const gd = f32x4.mul(vg, diff), gu = f32x4.mul(vg, u);
+  st(pu + o, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(gd, f32x4.mul(vreg, p)))), w);
+  const gdw = f32x4.mul(gd, vw);
+  for (let t = 0; t < cl; t++) {
+    const l = load<i32>(ctx + (<usize>t << 2));
+    if (l < 0 || l >= numItems) continue;
+    const sa = S + <usize>l * rowBytes + o, sv = ld(sa, w);
+    st(sa, f32x4.add(sv, f32x4.mul(vlr, f32x4.sub(gdw, f32x4.mul(vregC, sv)))), w);
+  }
+  st(qi + o, f32x4.add(a, f32x4.mul(vlr, f32x4.sub(gu, f32x4.mul(vreg, a)))), w);
+  st(qj + o, f32x4.add(c, f32x4.mul(vlr, f32x4.sub(f32x4.neg(gu), f32x4.mul(vreg, c)))), w);
+}
+
 // One BPR triple (Rendle et al. 2009): x = bi - bj + p·(qi - qj), g = sigmoid(-x);
 // ascent on log sigmoid(x) with L2:
 //   p += lr (g (qi - qj) - reg p), qi += lr (g p - reg qi), qj += lr (-g p - reg qj),
 //   bi += lrB (g - regB bi), bj += lrB (-g - regB bj).
 // With several negative candidates the highest-scored one is used (dynamic
-// negative sampling, Zhang et al. 2013), first on ties.
+// negative sampling, Zhang et al. 2013), first on ties. With a context (table
+// word 22), p above stands for p + mean_l s_l and the s_l step with p.
 @inline function bprSample(rule: i32, table: usize, pos: i32, idx: i32, lr: f32, reg: f32, lrB: f32, regB: f32,
   b1: f32, b2: f32, eps: f32): f64 {
   const k = word(table, 4), numItems = word(table, 6), negCount = word(table, 11);
@@ -207,12 +274,19 @@ const ADAM: i32 = 1;
   const rowBytes = <usize>k << 2;
   const pu = addr(table, 0) + <usize>u * rowBytes, Q = addr(table, 1), biA = addr(table, 3);
   const negs = addr(table, 9) + (<usize>pos * negCount << 2);
+  // The context, if any (sgd only: the wrapper refuses it with adam).
+  const S = addr(table, 22), cl = S ? word(table, 24) : 0;
+  const ctx = S ? addr(table, 23) + (<usize>idx * <usize>cl << 2) : 0;
+  const nc = S ? ctxCount(ctx, cl, numItems) : 0;
+  const wc: f32 = nc > 0 ? <f32>1 / <f32>nc : 0;
   let j = -1, best: f32 = -Infinity;
   for (let c = 0; c < negCount; c++) {
     const cand = load<i32>(negs + (<usize>c << 2));
     if (cand < 0 || cand >= numItems || cand == i) continue;
     if (negCount == 1) { j = cand; break; }
-    let s = dot(pu, Q + <usize>cand * rowBytes, k);
+    const qc = Q + <usize>cand * rowBytes;
+    let s = dot(pu, qc, k);
+    if (nc > 0) s += wc * ctxDot(S, ctx, cl, numItems, qc, k);
     if (biA) s += load<f32>(biA + (<usize>cand << 2));
     if (j < 0 || s > best) { j = cand; best = s; }
   }
@@ -220,6 +294,7 @@ const ADAM: i32 = 1;
   const qi = Q + <usize>i * rowBytes, qj = Q + <usize>j * rowBytes;
   const bi = biA ? biA + (<usize>i << 2) : 0, bj = biA ? biA + (<usize>j << 2) : 0;
   let x = dotDiff(pu, qi, qj, k);
+  if (nc > 0) x += wc * ctxDotDiff(S, ctx, cl, numItems, qi, qj, k);
   if (biA) x += load<f32>(bi) - load<f32>(bj);
   const g = sigmoid(-x);
   const vg = f32x4.splat(g), vreg = f32x4.splat(reg);
@@ -229,9 +304,14 @@ const ADAM: i32 = 1;
       store<f32>(bj, load<f32>(bj) + lrB * (-g - regB * load<f32>(bj)));
     }
     const vlr = f32x4.splat(lr);
-    let f = 0;
-    for (; f + 4 <= k; f += 4) bprSgdVec(pu, qi, qj, <usize>f << 2, 4, vg, vlr, vreg);
-    if (f < k) bprSgdVec(pu, qi, qj, <usize>f << 2, k - f, vg, vlr, vreg);
+    if (nc > 0) {
+      const vw = f32x4.splat(wc), vregC = f32x4.splat(reinterpret<f32>(word(table, 25)));
+      for (let f = 0; f < k; f += 4) bprSgdCtxVec(pu, qi, qj, S, ctx, cl, numItems, rowBytes, <usize>f << 2, k - f, vg, vlr, vreg, vw, vregC);
+    } else {
+      let f = 0;
+      for (; f + 4 <= k; f += 4) bprSgdVec(pu, qi, qj, <usize>f << 2, 4, vg, vlr, vreg);
+      if (f < k) bprSgdVec(pu, qi, qj, <usize>f << 2, k - f, vg, vlr, vreg);
+    }
   } else {
     const pwU = stepPowers(addr(table, 20) + (<usize>u << 3), b1, b2);
     const pwI = stepPowers(addr(table, 21) + (<usize>i << 3), b1, b2);

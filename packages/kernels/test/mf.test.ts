@@ -417,3 +417,120 @@ describe('mf_predict_f32', () => {
     release(...d.ptrs);
   });
 });
+
+/**
+ * Float64 reference of one BPR-SGD epoch with a context (FPMC-style): the user
+ * side is p_u + mean over the sample's valid context items l of s_l; p and each
+ * s_l (in context order, a repeated item stepping twice) step before q_i, q_j,
+ * all from the values before the triple.
+ */
+function refBprContext(pr: Problem, order: Int32Array, negs: Int32Array, per: number, rule: SparseRule, ctx: Int32Array,
+  cl: number, l2C: number, P: Float64Array, Q: Float64Array, bi: Float64Array, S: Float64Array): number {
+  const { k } = pr;
+  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
+  let loss = 0;
+  order.forEach((idx, pos) => {
+    const u = pr.users[idx]!, i = pr.items[idx]!;
+    const ls = Array.from(ctx.subarray(idx * cl, (idx + 1) * cl)).filter((l) => l >= 0 && l < pr.ni);
+    const w = ls.length ? 1 / ls.length : 0;
+    const ue = Float64Array.from({ length: k }, (_, f) => P[u * k + f]! + w * ls.reduce((s, l) => s + S[l * k + f]!, 0));
+    const score = (it: number) => {
+      let s = pr.bias ? bi[it]! : 0;
+      for (let f = 0; f < k; f++) s += ue[f]! * Q[it * k + f]!;
+      return s;
+    };
+    let j = -1, best = -Infinity;
+    for (let c = 0; c < per; c++) {
+      const cand = negs[pos * per + c]!;
+      if (cand === i) continue;
+      const s = per === 1 ? 0 : score(cand);
+      if (j < 0 || s > best) { j = cand; best = s; }
+    }
+    if (j < 0) return;
+    const x = score(i) - score(j);
+    const g = 1 / (1 + Math.exp(x));
+    loss += Math.log1p(Math.exp(-x));
+    if (pr.bias) {
+      bi[i]! += lrB * (g - l2B * bi[i]!);
+      bi[j]! += lrB * (-g - l2B * bi[j]!);
+    }
+    for (let f = 0; f < k; f++) {
+      const p = P[u * k + f]!, a = Q[i * k + f]!, c = Q[j * k + f]!;
+      P[u * k + f] = p + lr * (g * (a - c) - l2 * p);
+      for (const l of ls) S[l * k + f] = S[l * k + f]! + lr * (g * (a - c) * w - l2C * S[l * k + f]!);
+      Q[i * k + f] = a + lr * (g * ue[f]! - l2 * a);
+      Q[j * k + f] = c + lr * (-g * ue[f]! - l2 * c);
+    }
+  });
+  return loss;
+}
+
+describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
+  function contextCase(pr: Problem, per: number, cl: number, seed: number) {
+    const r = rng(seed);
+    const negs = Int32Array.from({ length: pr.n * per }, (_, t) => {
+      for (;;) {
+        const j = Math.floor(r() * pr.ni);
+        if (j !== pr.items[Math.floor(t / per)]) return j;
+      }
+    });
+    // Context entries: items, -1 padding, an out-of-range id (padding too) and, now and then, a repeat.
+    const ctx = Int32Array.from({ length: pr.n * cl }, (_, t) => {
+      const x = r();
+      if (x < 0.15) return -1;
+      if (x < 0.2) return pr.ni + 3;
+      return Math.floor(r() * pr.ni);
+    });
+    ctx[1] = ctx[0] = 2; // a repeated context item
+    return { negs, ctx };
+  }
+
+  for (const k of [1, 5, 8, 19]) {
+    for (const per of [1, 3]) {
+      it(`k=${k} candidates=${per}: matches a float64 reference over 2 epochs`, () => {
+        const pr = problem(9, 40, k, 250, true, 300 + k);
+        const cl = 4, rule = RULES[1]!, l2C = 0.003;
+        const { negs, ctx } = contextCase(pr, per, cl, k);
+        const order = Int32Array.from({ length: pr.n }, (_, t) => t);
+        const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bi = Float64Array.from(pr.bi);
+        const S0 = randomFloats(pr.ni * k, 77 + k, -0.3, 0.3), S = Float64Array.from(S0);
+        const d = upload(pr, false);
+        const layout = layoutOf(order, Int32Array.of(0, pr.n), 1, d.ptrs);
+        const negPtr = putI32(negs), ctxPtr = putI32(ctx), sPtr = put(S0);
+        d.ptrs.push(negPtr, ctxPtr, sPtr);
+        const context = { factors: sPtr, items: ctxPtr, length: cl, l2: l2C };
+        for (let epoch = 0; epoch < 2; epoch++) {
+          const want = refBprContext(pr, order, negs, per, rule, ctx, cl, l2C, P, Q, bi, S);
+          const got = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, rule, undefined, context);
+          expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
+        }
+        const [gP, gQ, , gbi] = modelOut(d, pr);
+        expectClose(gP!, P, 1e-3, 1e-4, 'P');
+        expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
+        expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+        expectClose(get(sPtr, pr.ni * k), S, 1e-3, 1e-4, 'S');
+        release(...d.ptrs);
+      });
+    }
+  }
+
+  it('rejects a context item shared by two blocks of a stratum, and a context with adam, writing nothing', () => {
+    const pr = problem(6, 8, 4, 2, true, 8);
+    pr.users.set([0, 1]);
+    pr.items.set([0, 1]);
+    const d = upload(pr, true);
+    // Two blocks in one stratum: users 0 | 1, items 0 | 1, negatives 2 | 3, but both samples have context item 5.
+    const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
+    layout.blocks = 2;
+    const negPtr = putI32(Int32Array.of(2, 3)), ctxPtr = putI32(Int32Array.of(5, 5)), sPtr = put(new Float32Array(pr.ni * pr.k).fill(0.5));
+    d.ptrs.push(negPtr, ctxPtr, sPtr);
+    const context = { factors: sPtr, items: ctxPtr, length: 1 };
+    const negatives = { negatives: negPtr, perSample: 1 };
+    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, RULES[0]!, undefined, context))
+      .toThrow(/context item 5 .* is in two blocks/);
+    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, RULES[2]!, d.adam, context)).toThrow(/sgd rule only/);
+    expect(modelOut(d, pr)[0]).toEqual(pr.P);
+    expect(get(sPtr, pr.ni * pr.k)).toEqual(new Float32Array(pr.ni * pr.k).fill(0.5));
+    release(...d.ptrs);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setThreads } from '@wasmml/tensor';
-import { bpr, coreFilter, evaluateRanking, leaveOneOut, type BprFitOptions } from '@wasmml/recommenders';
+import { piecewiseConstant } from '@wasmml/optimizers';
+import { bpr, coreFilter, evaluateRanking, leaveOneOut, type BprConfig, type BprFitOptions } from '@wasmml/recommenders';
 import { clusteredInteractions, movieLens, movieLensDir } from './helpers.js';
 
 const nu = 120, ni = 300;
@@ -21,6 +22,20 @@ describe('bpr', () => {
     });
   }
 
+  it('takes a learning-rate schedule evaluated per epoch', async () => {
+    const seen: number[] = [];
+    const schedule = Object.assign((epoch: number) => (seen.push(epoch), epoch === 0 ? 0.05 : 0), { config: { kind: 'constant', value: 0 } as const });
+    const m = bpr({ numUsers: nu, numItems: ni, factors: 8, seed: 4 });
+    await m.fit(split.train, { epochs: 1, learningRate: schedule });
+    const after1 = m.scoreItems([3]);
+    // Rate 0 from epoch 1 on: the factors stay where epoch 0 left them.
+    await m.fit(split.train, { epochs: 2, learningRate: piecewiseConstant({ boundaries: [0], values: [0, 0] }) });
+    expect(m.scoreItems([3])).toEqual(after1);
+    expect(new Set(seen)).toEqual(new Set([0]));
+    await expect(m.fit(split.train, { epochs: 1, learningRate: () => -1 } as unknown as BprFitOptions)).rejects.toThrow(/learningRate/);
+    m.dispose();
+  });
+
   it('gives identical factors on 1 and 2 threads for a seed', async () => {
     const run = async (threads: number) => {
       await setThreads(threads);
@@ -37,28 +52,36 @@ describe('bpr', () => {
 
 const mlDir = movieLensDir();
 describe.skipIf(!mlDir)('bpr on MovieLens latest-small, leave-one-out (latest item), 99 sampled negatives', () => {
-  async function run(minItemInteractions: number) {
+  async function run(minItemInteractions: number, config: BprConfig, fit: BprFitOptions) {
     const ml = await movieLens(mlDir!);
     const f = coreFilter(ml, { minItemInteractions });
     const s = leaveOneOut(f.interactions, { by: 'time' });
-    const m = bpr({ numUsers: f.numUsers, numItems: f.numItems, seed: 1 });
+    const m = bpr({ numUsers: f.numUsers, numItems: f.numItems, seed: 1, ...config });
     const t0 = performance.now();
-    await m.fit(s.train, { epochs: 30, negativeCandidates: 3 });
+    await m.fit(s.train, fit);
     const ms = performance.now() - t0;
     const r = evaluateRanking(m, s, { k: 10, seed: 0 });
-    console.log(`[MovieLens BPR, items with >= ${minItemInteractions} interactions: ${f.numItems} items] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(2)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(2)}); fit ${ms.toFixed(0)} ms`);
+    console.log(`[MovieLens BPR ${JSON.stringify(config)}, items with >= ${minItemInteractions} interactions: ${f.numItems} items] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(2)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(2)}); fit ${ms.toFixed(0)} ms`);
     m.dispose();
     return r;
   }
 
-  it('on all 9,724 items: NDCG@10 at least 30 % above popularity, HR@10 at least 15 % above', async () => {
-    const r = await run(1);
-    expect(r.lift!.ndcg).toBeGreaterThanOrEqual(1.3);
-    expect(r.lift!.hitRate).toBeGreaterThanOrEqual(1.15);
+  // The standard protocol (all 9,724 items). HR@10 stays under 1.3x popularity for
+  // both variants (README): popularity is strong when most sampled negatives are obscure.
+  it("all items: plain BPR-MF clears popularity by 30 % on NDCG@10, userContext 'recent' by 45 %, and beats plain on both", async () => {
+    const plain = await run(1, {}, { epochs: 30, negativeCandidates: 3 });
+    expect(plain.lift!.ndcg).toBeGreaterThanOrEqual(1.3);
+    expect(plain.lift!.hitRate).toBeGreaterThanOrEqual(1.15);
+    // The settings chosen on the validation split (each user's second-latest item).
+    const recent = await run(1, { userContext: 'recent', biasL2: 0 }, { epochs: 100, negativeCandidates: 3 });
+    expect(recent.lift!.ndcg).toBeGreaterThanOrEqual(1.45);
+    expect(recent.lift!.hitRate).toBeGreaterThanOrEqual(1.22);
+    expect(recent.metrics.ndcg).toBeGreaterThan(plain.metrics.ndcg + 0.03);
+    expect(recent.metrics.hitRate).toBeGreaterThan(plain.metrics.hitRate + 0.015);
   });
 
-  it('on the items with >= 5 interactions (the usual 5-core filter): HR@10 and NDCG@10 at least 30 % above popularity', async () => {
-    const r = await run(5);
+  it('items with >= 5 interactions (the usual 5-core filter): HR@10 and NDCG@10 at least 30 % above popularity', async () => {
+    const r = await run(5, {}, { epochs: 30, negativeCandidates: 3 });
     expect(r.lift!.hitRate).toBeGreaterThanOrEqual(1.3);
     expect(r.lift!.ndcg).toBeGreaterThanOrEqual(1.3);
   });

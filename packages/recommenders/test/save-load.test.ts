@@ -35,6 +35,17 @@ const makers: Array<[string, () => Promise<Recommender>]> = [
     await m.fit(implicit, { epochs: 2 });
     return m;
   }],
+  // The context models also save each user's latest items (what serving adds to the user).
+  ['bpr (recent context)', async () => {
+    const m = bpr({ numUsers: nu, numItems: ni, factors: 6, itemIds, seed: 1, userContext: 'recent', contextLength: 3 });
+    await m.fit(implicit, { epochs: 3 });
+    return m;
+  }],
+  ['neuMF (recent context)', async () => {
+    const m = neuMF({ numUsers: nu, numItems: ni, gmfDim: 4, mlpLayers: [8, 4], seed: 1, userContext: 'recent', contextLength: 3 });
+    await m.fit(implicit, { epochs: 1, pretrainEpochs: 2 });
+    return m;
+  }],
   ['twoTower', async () => {
     const m = twoTower({ numUsers: nu, numItems: ni, embeddingDim: 4, hiddenUnits: [6], outputDim: 4, itemFeatures: feats, seed: 1 });
     await m.fit(implicit, { epochs: 2, batchSize: 32 });
@@ -43,10 +54,11 @@ const makers: Array<[string, () => Promise<Recommender>]> = [
 ];
 
 describe('save and load', () => {
-  for (const [kind, make] of makers) {
-    it(`${kind}: a directory round trip keeps scores, recommendations, id maps and seen items`, async () => {
+  for (const [name, make] of makers) {
+    const kind = name.split(' ')[0]!;
+    it(`${name}: a directory round trip keeps scores, recommendations, id maps and seen items`, async () => {
       const m = await make();
-      const where = join(dir, kind);
+      const where = join(dir, name.replace(/\W+/g, '-'));
       await m.save(where);
       const back = await loadRecommender(where);
       expect(back.kind).toBe(kind);

@@ -127,6 +127,42 @@ describe('bprTrainEpoch', () => {
       .toThrow(/bprTrainEpoch: negatives must be int32 \[positions = 600, candidates >= 1\], got \[600\]/);
     wm.dispose([wrong, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
   });
+
+  it('with a context: matches one hand-computed step, and checks the context tensors', () => {
+    const k = 2;
+    const vars = {
+      userFactors: wm.variable(wm.tensor([0.1, 0.2], [1, k])),
+      itemFactors: wm.variable(wm.tensor([0.3, -0.1, 0.2, 0.4, -0.2, 0.1], [3, k])),
+      itemBias: wm.variable(wm.tensor([0.05, -0.02, 0], [3])),
+    };
+    const S = wm.variable(wm.tensor([0.5, 0.1, 0, 0, 0.3, -0.3], [3, k]));
+    const data = { users: wm.tensor([0], [1], 'int32'), items: wm.tensor([0], [1], 'int32') };
+    const layout = sequential(1);
+    const negs = wm.tensor([1], [1, 1], 'int32');
+    // Context: items 0 and 2, and one padding entry.
+    const ctx = { factors: S, items: wm.tensor([0, -1, 2], [1, 3], 'int32'), l2: 0.1 };
+    const lr = 0.5, l2 = 0.01;
+    // x = b0 - b1 + (p + (s0 + s2) / 2) · (q0 - q1)
+    const ue = [0.1 + (0.5 + 0.3) / 2, 0.2 + (0.1 - 0.3) / 2], d = [0.3 - 0.2, -0.1 - 0.4];
+    const x = 0.05 + 0.02 + ue[0]! * d[0]! + ue[1]! * d[1]!, g = 1 / (1 + Math.exp(x));
+    const loss = wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, undefined, ctx);
+    expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
+    expectClose(vars.userFactors.dataSync() as Float32Array, [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)], 1e-5, 1e-6, 'P');
+    expectClose(S.dataSync() as Float32Array, [
+      0.5 + lr * (g * d[0]! / 2 - 0.1 * 0.5), 0.1 + lr * (g * d[1]! / 2 - 0.1 * 0.1), 0, 0,
+      0.3 + lr * (g * d[0]! / 2 - 0.1 * 0.3), -0.3 + lr * (g * d[1]! / 2 + 0.1 * 0.3),
+    ], 1e-5, 1e-6, 'S');
+    expectClose((vars.itemFactors.dataSync() as Float32Array).slice(0, 2), [0.3 + lr * (g * ue[0]! - l2 * 0.3), -0.1 + lr * (g * ue[1]! + l2 * 0.1)], 1e-5, 1e-6, 'q0');
+    const before = S.dataSync().slice();
+    const bad = wm.tensor([0, 1], [1, 2], 'float32');
+    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd' }, undefined, { factors: S, items: bad }))
+      .toThrow(/context.items must be int32 \[samples = 1, length >= 1\], got \[1,2\] \(float32\)/);
+    const st = wm.mfAdamState(vars);
+    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'adam' }, st, ctx)).toThrow(/sgd rule only/);
+    st.dispose();
+    expect(S.dataSync()).toEqual(before);
+    wm.dispose([bad, negs, ctx.items, S, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
+  });
 });
 
 describe('mfPredict', () => {

@@ -129,7 +129,22 @@ export interface BprNegatives {
   perSample: number;
 }
 
-const TABLE_WORDS = 22;
+/**
+ * A BPR context (FPMC-style): per sample, items of the user whose context
+ * factors, averaged, add to the user's factors: x_ui = b_i + (p_u + mean_l s_l) · q_i.
+ */
+export interface BprContext {
+  /** Arena address of the context factors S, float32 [numItems, factors]. */
+  factors: number;
+  /** Arena address of int32 [samples, length] context items per sample; entries outside [0, numItems) are padding. */
+  items: number;
+  /** Context items per sample (>= 1). */
+  length: number;
+  /** L2 factor of S (default 0). */
+  l2?: number;
+}
+
+const TABLE_WORDS = 26;
 
 function fail(op: string, msg: string): never {
   throw new RangeError(`wasmml ${op}: ${msg}`);
@@ -159,17 +174,31 @@ function ruleArgs(op: string, kind: 'mf' | 'bpr', rule: SparseRule): RuleArgs {
 }
 
 function writeTable(b: MfBuffers, s: MfSamples, third: number, layout: MfLayout, negCount: number,
-  adam: MfAdamBuffers | undefined): number {
+  adam: MfAdamBuffers | undefined, ctx?: BprContext): number {
   const rt = runtime();
   const table = rt.arena.alloc(TABLE_WORDS * 4);
   const a = adam;
-  i32View(table, TABLE_WORDS).set([
+  const words = i32View(table, TABLE_WORDS);
+  words.set([
     b.userFactors, b.itemFactors, b.userBias ?? 0, b.itemBias ?? 0, b.factors, b.numUsers, b.numItems,
     s.users, s.items, third, layout.order, negCount,
     a?.mUserFactors ?? 0, a?.vUserFactors ?? 0, a?.mItemFactors ?? 0, a?.vItemFactors ?? 0,
     a?.mUserBias ?? 0, a?.vUserBias ?? 0, a?.mItemBias ?? 0, a?.vItemBias ?? 0, a?.userPowers ?? 0, a?.itemPowers ?? 0,
+    ctx?.factors ?? 0, ctx?.items ?? 0, ctx?.length ?? 0, 0,
   ]);
+  // Word 25 holds the float32 L2 factor of the context factors.
+  new Float32Array(words.buffer, words.byteOffset + 25 * 4, 1)[0] = ctx?.l2 ?? 0;
   return table;
+}
+
+function checkContext(op: string, b: MfBuffers, s: MfSamples, ctx: BprContext): void {
+  if (!Number.isInteger(ctx.length) || ctx.length < 1) fail(op, `context.length = ${ctx.length}, expected an integer >= 1`);
+  if (b.numItems > 0 && s.count > 0) {
+    if (!Number.isInteger(ctx.factors) || ctx.factors <= 0 || ctx.factors % 4 !== 0) fail(op, `bad address context.factors = ${ctx.factors}`);
+    if (!Number.isInteger(ctx.items) || ctx.items <= 0 || ctx.items % 4 !== 0) fail(op, `bad address context.items = ${ctx.items}`);
+  }
+  const l2 = ctx.l2 ?? 0;
+  if (!Number.isFinite(l2) || l2 < 0) fail(op, `context.l2 = ${l2}, expected a finite number >= 0`);
 }
 
 function checkAdam(op: string, b: MfBuffers, a: MfAdamBuffers | undefined): void {
@@ -190,7 +219,7 @@ function checkAdam(op: string, b: MfBuffers, a: MfAdamBuffers | undefined): void
  * Checks ids, offsets and that the blocks of every stratum touch disjoint
  * user rows and disjoint item rows (items and, for BPR, negatives).
  */
-function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, neg?: BprNegatives): void {
+function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, neg?: BprNegatives, ctx?: BprContext): void {
   const { strata, blocks, positions } = layout;
   for (const [k, v] of [['strata', strata], ['blocks', blocks], ['positions', positions], ['count', s.count]] as const) {
     if (!Number.isInteger(v) || v < 0) fail(op, `${k} = ${v}, expected an integer >= 0`);
@@ -211,6 +240,10 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
   // owner[row] = the last (stratum * blocks + block + 1) that touched it; a row
   // seen earlier in the same stratum under another block is a conflict.
   const userOwner = new Int32Array(b.numUsers), itemOwner = new Int32Array(b.numItems);
+  // Context factor rows are a third table: two blocks of a stratum must not share one either.
+  const cl = ctx?.length ?? 0;
+  const ctxItems = ctx && s.count > 0 ? i32View(ctx.items, s.count * cl) : undefined;
+  const ctxOwner = ctxItems ? new Int32Array(b.numItems) : undefined;
   const claim = (owner: Int32Array, row: number, stamp: number, stratumBase: number, what: string, pos: number) => {
     const prev = owner[row]!;
     if (prev > stratumBase && prev !== stamp) {
@@ -234,6 +267,12 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
           const j = negs![pos * per + c]!;
           if (!(j >= 0 && j < b.numItems)) fail(op, `negative ${j} at position ${pos} is not in [0, ${b.numItems})`);
           claim(itemOwner, j, stamp, base, 'negative item', pos);
+        }
+        if (ctxItems) {
+          for (let c = 0; c < cl; c++) {
+            const l = ctxItems[idx * cl + c]!;
+            if (l >= 0 && l < b.numItems) claim(ctxOwner!, l, stamp, base, 'context item', pos);
+          }
         }
       }
     }
@@ -287,23 +326,29 @@ export function mfTrainEpoch(buffers: MfBuffers, samples: MfSamples, layout: MfL
  * One epoch of BPR-MF: for each position, the sample's user and positive item
  * against a negative (the best-scored of `perSample` candidates), with an SGD
  * or sparse-Adam ascent step on log sigmoid(x_uij). `buffers.userBias` is
- * ignored (it cancels in x_uij). Returns the sum of -log sigmoid(x_uij).
+ * ignored (it cancels in x_uij). With a `context` (sgd only) the user side is
+ * p_u + mean_l s_l over the sample's context items, and the s_l rows step
+ * with p_u (their rows must be disjoint across the blocks of a stratum too).
+ * Returns the sum of -log sigmoid(x_uij).
  */
 export function bprTrainEpoch(buffers: MfBuffers, samples: MfSamples, negatives: BprNegatives, layout: MfLayout,
-  rule: SparseRule, adam?: MfAdamBuffers): number {
+  rule: SparseRule, adam?: MfAdamBuffers, context?: BprContext): number {
   const op = 'bprTrainEpoch';
   checkBuffers(op, buffers);
   if (!Number.isInteger(negatives.perSample) || negatives.perSample < 1) {
     fail(op, `negatives.perSample = ${negatives.perSample}, expected an integer >= 1`);
   }
   const r = ruleArgs(op, 'bpr', rule);
+  if (context && r.adam) fail(op, 'a context trains with the sgd rule only');
+  if (context) checkContext(op, buffers, samples, context);
   const b = { ...buffers, userBias: undefined };
   if (r.adam) checkAdam(op, b, adam);
-  checkLayout(op, b, samples, layout, negatives);
+  checkLayout(op, b, samples, layout, negatives, context);
   const rt = runtime();
-  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined);
+  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined, context);
   try {
-    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * (negatives.perSample > 1 ? negatives.perSample : 0)) + 16;
+    const per = negatives.perSample > 1 ? negatives.perSample : 0, cl = context ? context.length : 0;
+    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * per * (1 + cl) + 6 * cl) + 16;
     return runStrata(r.name, table, layout, r.args, cost);
   } finally {
     rt.arena.free(table);

@@ -4,12 +4,20 @@
 // by SGD or sparse Adam in one fused kernel pass per epoch. With several
 // negative candidates per triple the kernel trains on the one the model
 // currently scores highest (dynamic negative sampling, Zhang et al. 2013).
+// With `userContext: 'recent'` the user side is p_u + the mean of context
+// factors s_l over the user's latest items (FPMC trained with the BPR
+// criterion, Rendle et al. 2010): each training interaction sees the items
+// the user had just before it, serving sees the user's latest training items.
 import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
-import { bprTrainEpoch, dispose, mfAdamState, tensor, type SparseRule } from '@wasmml/tensor';
+import type { LearningRateSchedule } from '@wasmml/optimizers';
+import {
+  bprTrainEpoch, dispose, mfAdamState, tensor, variable, type MfVariables, type SparseRule, type Variable,
+} from '@wasmml/tensor';
 import { toInteractions, type InteractionData } from '../data/interactions.js';
 import { sampleNegative } from '../data/negatives.js';
 import { Stratifier } from '../train/strata.js';
+import { latestItems, recentContext, userTimelines, withContext } from '../data/sequences.js';
 import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
 import { FactorModel, type FactorConfig } from './factors.js';
 
@@ -25,6 +33,18 @@ export interface BprConfig extends FactorConfig {
   biasL2?: number;
   /** Standard deviation of the factor initialisation (default 0.1). */
   initStd?: number;
+  /**
+   * What the user side is made of: 'none' (default) — the user's factors p_u
+   * (plain BPR-MF); 'recent' — p_u plus the mean of context factors s_l over
+   * the user's `contextLength` latest items (FPMC-style; Rendle et al. 2010).
+   * Training orders each user's interactions by `timestamps` (row order
+   * without them); a 'recent' model trains with SGD on one block (one thread).
+   */
+  userContext?: 'none' | 'recent';
+  /** Items in the 'recent' context (default 5). */
+  contextLength?: number;
+  /** L2 factor of the context factors (default 0.0001). */
+  contextL2?: number;
 }
 
 /** Options of `BprModel.fit`. */
@@ -33,13 +53,20 @@ export interface BprFitOptions extends BaseFitOptions {
   epochs?: number;
   /** 'sgd' (default) or 'adam' (sparse, per-row). */
   optimizer?: 'sgd' | 'adam';
-  /** Step size (default 0.05 for sgd, 0.005 for adam). */
-  learningRate?: number;
-  /** Step size of the item biases (default: learningRate). */
+  /**
+   * Step size (default 0.05 for sgd, 0.005 for adam), or a schedule from
+   * `@wasmml/optimizers` (`cosineDecay`, `piecewiseConstant`...) evaluated
+   * once per epoch: its step is the epoch index of this fit.
+   */
+  learningRate?: number | LearningRateSchedule;
+  /** Step size of the item biases (default: learningRate, schedule included). */
   biasLearningRate?: number;
   /** Negative candidates drawn per interaction; above 1, the best-scored one is used (default 1). */
   negativeCandidates?: number;
-  /** User and item groups of the stratified schedule (default 8); negatives come from the positive's item group. */
+  /**
+   * User and item groups of the stratified schedule (default 8; 1, the only
+   * value allowed, with a user context); negatives come from the positive's item group.
+   */
   blocks?: number;
 }
 
@@ -50,8 +77,20 @@ export class BprModel extends FactorModel {
   readonly l2: number;
   /** L2 factor of the item biases. */
   readonly biasL2: number;
+  /** The user side: 'none' (plain BPR-MF) or 'recent' (plus the latest items' context factors). */
+  readonly userContext: 'none' | 'recent';
+  /** Items in the 'recent' context. */
+  readonly contextLength: number;
+  /** L2 factor of the context factors. */
+  readonly contextL2: number;
   private readonly initStd: number;
   private readonly itemBias: boolean;
+  /** Context factors S [numItems, factors] ('recent' only). */
+  private readonly contextFactors: Variable | undefined;
+  /** Each user's latest training items [numUsers, contextLength], -1 padded ('recent', after fit). */
+  private context: Int32Array | undefined;
+  /** User factors plus their context, for scoring (rebuilt after fit). */
+  private scoring: Variable | undefined;
 
   /** @internal Use {@link bpr}. */
   constructor(config: BprConfig, arrays?: Record<string, Float32Array | Int32Array>) {
@@ -61,6 +100,43 @@ export class BprModel extends FactorModel {
     this.initStd = config.initStd ?? 0.1;
     this.l2 = nonNegative(config.l2 ?? 0.01, 'l2', 'bpr');
     this.biasL2 = nonNegative(config.biasL2 ?? this.l2, 'biasL2', 'bpr');
+    const uc = config.userContext ?? 'none';
+    if (uc !== 'none' && uc !== 'recent') throw new Error(`bpr: userContext '${String(uc)}' is not 'none' or 'recent'`);
+    this.userContext = uc;
+    this.contextLength = positiveInt(config.contextLength ?? 5, 'contextLength', 'bpr');
+    this.contextL2 = nonNegative(config.contextL2 ?? 0.0001, 'contextL2', 'bpr');
+    if (uc === 'recent') {
+      const n = this.numItems * this.factors, saved = arrays?.contextFactors, ctx = arrays?.contextItems;
+      if (arrays && !(saved instanceof Float32Array && saved.length === n)) {
+        throw new Error(`loadRecommender: bpr array contextFactors is missing or not float32 of shape [${this.numItems},${this.factors}]`);
+      }
+      if (arrays && ctx !== undefined && !(ctx instanceof Int32Array && ctx.length === this.numUsers * this.contextLength)) {
+        throw new Error(`loadRecommender: bpr array contextItems is not int32 of shape [${this.numUsers},${this.contextLength}]`);
+      }
+      const rng = new Random(`${this.seed}:bpr-context`);
+      const t = tensor(saved ?? Float32Array.from({ length: n }, () => rng.normal() * this.initStd), [this.numItems, this.factors], 'float32');
+      this.contextFactors = variable(t, false);
+      t.dispose();
+      this.context = ctx as Int32Array | undefined;
+    }
+  }
+
+  /** @internal The context factors S [numItems, factors] ('recent' only). */
+  get contextTable(): Variable | undefined {
+    return this.contextFactors;
+  }
+
+  /** User factors plus the mean context factors of each user's latest items ('recent'), else the plain variables. */
+  protected override scoringVars(): MfVariables {
+    if (!this.contextFactors || !this.context) return this.vars;
+    if (!this.scoring) {
+      const eff = withContext(this.vars.userFactors.dataSync() as Float32Array, this.contextFactors.dataSync() as Float32Array,
+        this.context, this.contextLength, this.numItems, this.factors);
+      const t = tensor(eff, [this.numUsers, this.factors], 'float32');
+      this.scoring = variable(t, false);
+      t.dispose();
+    }
+    return { ...this.vars, userFactors: this.scoring };
   }
 
   /** Items never interacted with were still trained (as negatives): their scores stand. */
@@ -72,7 +148,10 @@ export class BprModel extends FactorModel {
    * Trains on observed interactions `users`, `items` (dense indices; ratings,
    * if any, are ignored). Negatives are drawn uniformly among the items the
    * user has no interaction with, from the positive's item group of the
-   * schedule. Continues from the current factors when called again.
+   * schedule. Continues from the current factors when called again. With
+   * `userContext: 'recent'`, each interaction's context is the user's items
+   * just before it (by `timestamps`, else row order), and serving uses the
+   * user's latest items of this data.
    */
   async fit(data: InteractionData, opts: BprFitOptions = {}): Promise<TrainHistory> {
     const op = 'bpr.fit';
@@ -82,14 +161,27 @@ export class BprModel extends FactorModel {
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${op}: epochs = ${epochs}, expected an integer >= 0`);
     const type = opts.optimizer ?? 'sgd';
     if (type !== 'sgd' && type !== 'adam') throw new Error(`${op}: optimizer '${String(type)}' is not 'sgd' or 'adam'`);
-    const lr = nonNegative(opts.learningRate ?? (type === 'sgd' ? 0.05 : 0.005), 'learningRate', op);
-    const rule: SparseRule = {
-      type, learningRate: lr, l2: this.l2, biasL2: this.biasL2,
-      biasLearningRate: nonNegative(opts.biasLearningRate ?? lr, 'biasLearningRate', op),
+    const lrOpt = opts.learningRate ?? (type === 'sgd' ? 0.05 : 0.005);
+    const lrAt = (epoch: number) => nonNegative(typeof lrOpt === 'number' ? lrOpt : lrOpt(epoch), 'learningRate', op);
+    const biasLr = opts.biasLearningRate === undefined ? undefined : nonNegative(opts.biasLearningRate, 'biasLearningRate', op);
+    const ruleAt = (epoch: number): SparseRule => {
+      const lr = lrAt(epoch);
+      return { type, learningRate: lr, l2: this.l2, biasL2: this.biasL2, biasLearningRate: biasLr ?? lr };
     };
+    ruleAt(0); // a bad rate fails before anything changes
     const per = positiveInt(opts.negativeCandidates ?? 1, 'negativeCandidates', op);
-    const blocks = positiveInt(opts.blocks ?? 8, 'blocks', op);
+    const S = this.contextFactors;
+    // Context rows are shared across users and items: no two blocks could run at once.
+    const blocks = positiveInt(opts.blocks ?? (S ? 1 : 8), 'blocks', op);
+    if (S && blocks !== 1) throw new RangeError(`${op}: blocks = ${blocks}, but a model with userContext 'recent' trains on 1 block`);
+    if (S && type !== 'sgd') throw new Error(`${op}: a model with userContext 'recent' trains with optimizer 'sgd', got '${type}'`);
     this.observe(d);
+    const tl = S ? userTimelines(d, this.numUsers) : undefined;
+    const L = this.contextLength;
+    const ctxItems = tl ? tensor(recentContext(d, tl, L), [d.count, L], 'int32') : undefined;
+    const context = S && ctxItems ? { factors: S, items: ctxItems, l2: this.contextL2 } : undefined;
+    this.context = tl ? latestItems(d, tl, L) : undefined;
+    this.dropScoring();
     const seen = this.seen!;
     const strat = new Stratifier(d.users, d.items, this.numUsers, this.numItems, blocks);
     const rng = new Random(`${this.seed}:bpr-fit:${this.fits++}`);
@@ -113,23 +205,43 @@ export class BprModel extends FactorModel {
         const negT = tensor(negs, [d.count, per], 'int32');
         let loss: number;
         try {
-          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, rule, state);
+          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, ruleAt(epoch), state, context);
         } finally {
           dispose([order, offsets, negT]);
         }
+        // The factors moved: scoring (e.g. from a callback) rebuilds the users' context vectors.
+        this.dropScoring();
         await log.end(epoch, { loss: loss / d.count });
       }
     } finally {
-      dispose(Object.values(samples));
+      dispose([...Object.values(samples), ...(ctxItems ? [ctxItems] : [])]);
       state?.dispose();
     }
     return log.result;
   }
 
+  private dropScoring(): void {
+    this.scoring?.dispose();
+    this.scoring = undefined;
+  }
+
+  /** Frees the model's tensors (factors, biases and context factors). */
+  override dispose(): void {
+    super.dispose();
+    dispose([...(this.contextFactors ? [this.contextFactors] : []), ...(this.scoring ? [this.scoring] : [])]);
+  }
+
   protected saveState(): SavedState {
     return {
-      config: { factors: this.factors, itemBias: this.itemBias, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed },
-      arrays: this.factorArrays(),
+      config: {
+        factors: this.factors, itemBias: this.itemBias, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed,
+        userContext: this.userContext, contextLength: this.contextLength, contextL2: this.contextL2,
+      },
+      arrays: {
+        ...this.factorArrays(),
+        ...(this.contextFactors ? { contextFactors: { data: this.contextFactors.dataSync() as Float32Array, shape: [this.numItems, this.factors] } } : {}),
+        ...(this.context ? { contextItems: { data: this.context, shape: [this.numUsers, this.contextLength] } } : {}),
+      },
     };
   }
 

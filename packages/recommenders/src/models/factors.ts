@@ -83,16 +83,24 @@ export abstract class FactorModel extends Recommender {
     ];
   }
 
+  /**
+   * @internal The variables scoring reads: `vars`, or (BPR with a user
+   * context) the same with each user's factors plus their context.
+   */
+  protected scoringVars(): MfVariables {
+    return this.vars;
+  }
+
   /** Scores of pairs: offset + biases + p·q (cold ids fall back to the known side). */
   scorePairs(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new Error(`${this.kind}.scorePairs: ${users.length} users for ${items.length} items`);
     const [u, i] = this.coldIds(users, items);
-    return tidy(() => mfPredict(this.vars, tensor(u, [u.length], 'int32'), tensor(i, [i.length], 'int32'), this.offset).dataSync() as Float32Array);
+    return tidy(() => mfPredict(this.scoringVars(), tensor(u, [u.length], 'int32'), tensor(i, [i.length], 'int32'), this.offset).dataSync() as Float32Array);
   }
 
   protected scoreAllItems(users: Int32Array): Float32Array {
     const out = tidy(() => {
-      const pu = gather(this.vars.userFactors, tensor(users, [users.length], 'int32'), 0);
+      const pu = gather(this.scoringVars().userFactors, tensor(users, [users.length], 'int32'), 0);
       return fusedMatMul({ a: pu, b: this.vars.itemFactors, transposeB: true, ...(this.vars.itemBias ? { bias: this.vars.itemBias } : {}) })
         .dataSync() as Float32Array;
     });

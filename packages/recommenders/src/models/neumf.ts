@@ -3,9 +3,12 @@
 // concatenated embeddings through ReLU layers), joined by one output unit;
 // trained as a layers model on observed interactions against uniformly
 // sampled unobserved items (label 0) with binary cross-entropy and Adam.
+// Optionally the user side adds the user's recent items (userContext), and
+// the GMF branch starts from a BPR model trained by the fused kernel (the
+// paper's pre-training recipe, with its slow GMF stage replaced by the kernel).
 import type { ArtifactArrays, SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
-import { input, layers, losses, model as functionalModel, initializers, type LayersModel, type SymbolicTensor } from '@wasmml/layers';
+import { losses, type LayersModel } from '@wasmml/layers';
 import { adam } from '@wasmml/optimizers';
 import { dispose, tensor, tidy, type Tensor } from '@wasmml/tensor';
 import { toInteractions, type InteractionData } from '../data/interactions.js';
@@ -13,6 +16,9 @@ import { allIndices, sampleNegative } from '../data/negatives.js';
 import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
 import { Recommender, type RecommenderConfig } from './base.js';
 import type { ItemVectors } from './base.js';
+import { buildNeuMF } from './neumf-net.js';
+import { latestItems, recentContext, userTimelines } from '../data/sequences.js';
+import { pretrainGmf } from './neumf-pretrain.js';
 
 /** Configuration of {@link neuMF}. */
 export interface NeuMFConfig extends RecommenderConfig {
@@ -22,6 +28,15 @@ export interface NeuMFConfig extends RecommenderConfig {
   mlpLayers?: number[];
   /** Seed of the initialisation and of training (default 0). */
   seed?: number;
+  /**
+   * What the user side is made of: 'none' (default) — the user embeddings
+   * (He et al.); 'recent' — plus, in each branch, the mean embedding of the
+   * user's `contextLength` latest items (each training interaction sees the
+   * items just before it, by `timestamps`, else row order).
+   */
+  userContext?: 'none' | 'recent';
+  /** Items in the 'recent' context (default 5). */
+  contextLength?: number;
 }
 
 /** Options of `NeuMF.fit`. */
@@ -34,6 +49,15 @@ export interface NeuMFFitOptions extends BaseFitOptions {
   batchSize?: number;
   /** Adam step size (default 0.001). */
   learningRate?: number;
+  /**
+   * Epochs of GMF pre-training before the first NeuMF epoch (default 0: none).
+   * He et al. pre-train GMF and MLP, then initialise NeuMF from them; here the
+   * GMF branch is pre-trained as BPR-MF (with the same user context) by the
+   * fused kernel — gmfDim - 1 factors, the item bias folded into the last
+   * dimension (user 1, item b_i) — so NeuMF starts scoring exactly as that
+   * model, with the random MLP's output weights scaled down to 0.1.
+   */
+  pretrainEpochs?: number;
 }
 
 /** NeuMF; see {@link neuMF}. */
@@ -45,8 +69,14 @@ export class NeuMF extends Recommender {
   readonly mlpLayers: number[];
   /** The layers model: inputs [user, item] int32 [n, 1], output the logit [n, 1]. */
   readonly net: LayersModel;
+  /** The user side: 'none' or 'recent' (plus the latest items' mean embedding). */
+  readonly userContext: 'none' | 'recent';
+  /** Items in the 'recent' context. */
+  readonly contextLength: number;
   private readonly seed: number;
   private compiledLr: number | undefined;
+  /** Each user's latest training items [numUsers, contextLength], -1 padded ('recent', after fit). */
+  private context: Int32Array | undefined;
 
   /** @internal Use {@link neuMF}. */
   constructor(config: NeuMFConfig) {
@@ -57,33 +87,26 @@ export class NeuMF extends Recommender {
       throw new RangeError(`neuMF: mlpLayers [${this.mlpLayers}] must be positive integers, the first even`);
     }
     this.seed = config.seed ?? 0;
-    this.net = this.build();
+    const uc = config.userContext ?? 'none';
+    if (uc !== 'none' && uc !== 'recent') throw new Error(`neuMF: userContext '${String(uc)}' is not 'none' or 'recent'`);
+    this.userContext = uc;
+    this.contextLength = positiveInt(config.contextLength ?? 5, 'contextLength', 'neuMF');
+    this.net = buildNeuMF({
+      numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed,
+      contextLength: uc === 'recent' ? this.contextLength : 0,
+    });
   }
 
-  private build(): LayersModel {
-    let s = this.seed * 7919;
-    const seed = () => (s = (s + 1) % 2147483647);
-    const emb = (n: number, dim: number, name: string) => layers.embedding({
-      inputDim: n, outputDim: dim, name, embeddingsInitializer: initializers.randomNormal({ stddev: 0.01, seed: seed() }),
-    });
-    const user = input({ shape: [1], dtype: 'int32', name: 'user' });
-    const item = input({ shape: [1], dtype: 'int32', name: 'item' });
-    const flat = (x: SymbolicTensor) => layers.flatten().apply(x) as SymbolicTensor;
-    const gmf = layers.multiply({ name: 'gmf' }).apply([
-      flat(emb(this.numUsers, this.gmfDim, 'gmf_user').apply(user) as SymbolicTensor),
-      flat(emb(this.numItems, this.gmfDim, 'gmf_item').apply(item) as SymbolicTensor),
-    ]) as SymbolicTensor;
-    const half = this.mlpLayers[0]! / 2;
-    let h = layers.concatenate({ name: 'mlp_input' }).apply([
-      flat(emb(this.numUsers, half, 'mlp_user').apply(user) as SymbolicTensor),
-      flat(emb(this.numItems, half, 'mlp_item').apply(item) as SymbolicTensor),
-    ]) as SymbolicTensor;
-    for (const [l, units] of this.mlpLayers.slice(1).entries()) {
-      h = layers.dense({ units, activation: 'relu', name: `mlp_${l + 1}`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) }).apply(h) as SymbolicTensor;
+  /** int32 [n, contextLength] context input (item + 1, 0 pads) of users by their latest items; undefined without a context. */
+  private servingContext(users: Int32Array): Tensor | undefined {
+    if (this.userContext === 'none') return undefined;
+    const L = this.contextLength, out = new Int32Array(users.length * L);
+    if (this.context) {
+      users.forEach((u, r) => {
+        for (let c = 0; c < L; c++) out[r * L + c] = this.context![u * L + c]! + 1;
+      });
     }
-    const joined = layers.concatenate({ name: 'neumf' }).apply([gmf, h]) as SymbolicTensor;
-    const logit = layers.dense({ units: 1, name: 'prediction', kernelInitializer: initializers.lecunUniform({ seed: seed() }) }).apply(joined) as SymbolicTensor;
-    return functionalModel({ inputs: [user, item], outputs: logit, name: 'neumf' });
+    return tensor(out, [users.length, L], 'int32');
   }
 
   /**
@@ -101,6 +124,15 @@ export class NeuMF extends Recommender {
     if (!Number.isInteger(negatives) || negatives < 0) throw new RangeError(`${op}: negatives = ${negatives}, expected an integer >= 0`);
     const batchSize = positiveInt(opts.batchSize ?? 256, 'batchSize', op);
     const lr = nonNegative(opts.learningRate ?? 0.001, 'learningRate', op);
+    const pretrain = opts.pretrainEpochs ?? 0;
+    if (!Number.isInteger(pretrain) || pretrain < 0) throw new RangeError(`${op}: pretrainEpochs = ${pretrain}, expected an integer >= 0`);
+    if (pretrain > 0 && this.gmfDim < 2) throw new RangeError(`${op}: pretrainEpochs needs gmfDim >= 2 (gmfDim - 1 factors plus the item bias), got ${this.gmfDim}`);
+    if (pretrain > 0) {
+      await pretrainGmf(this.net, d, {
+        numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, seed: this.seed, epochs: pretrain,
+        userContext: this.userContext, contextLength: this.contextLength,
+      });
+    }
     if (this.compiledLr !== lr) {
       this.net.compile({ optimizer: adam(lr), loss: losses.binaryCrossentropy({ fromLogits: true }) });
       this.compiledLr = lr;
@@ -108,11 +140,16 @@ export class NeuMF extends Recommender {
     this.observe(d);
     const seen = this.seen!;
     const pool = allIndices(this.numItems);
+    const L = this.contextLength;
+    const tl = this.userContext === 'recent' ? userTimelines(d, this.numUsers) : undefined;
+    const ctxOf = tl ? recentContext(d, tl, L) : undefined;
+    this.context = tl ? latestItems(d, tl, L) : undefined;
     const rng = new Random(`${this.seed}:neumf-fit:${this.fits++}`);
     const n = d.count * (1 + negatives);
     const log = new EpochLog('neuMF', { ...opts, epochs });
     for (let epoch = 0; epoch < epochs; epoch++) {
       const us = new Int32Array(n), is = new Int32Array(n), ys = new Float32Array(n);
+      const cs = ctxOf ? new Int32Array(n * L) : undefined;
       const perm = rng.permutation(n);
       let w = 0;
       for (let r = 0; r < d.count; r++) {
@@ -122,6 +159,7 @@ export class NeuMF extends Recommender {
           us[at] = u;
           is[at] = i;
           ys[at] = y;
+          if (cs) for (let c = 0; c < L; c++) cs[at * L + c] = ctxOf![r * L + c]! + 1;
         };
         put(d.items[r]!, 1);
         for (let c = 0; c < negatives; c++) {
@@ -129,7 +167,8 @@ export class NeuMF extends Recommender {
           put(j < 0 ? d.items[r]! : j, j < 0 ? 1 : 0);
         }
       }
-      const x = [tensor(us, [n, 1], 'int32'), tensor(is, [n, 1], 'int32')], y = tensor(ys, [n, 1], 'float32');
+      const x = [tensor(us, [n, 1], 'int32'), tensor(is, [n, 1], 'int32'), ...(cs ? [tensor(cs, [n, L], 'int32')] : [])];
+      const y = tensor(ys, [n, 1], 'float32');
       let loss: number;
       try {
         const h = await this.net.fit(x, y, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
@@ -151,7 +190,8 @@ export class NeuMF extends Recommender {
     const u = Int32Array.from(users, (v) => (ok(v, this.numUsers) ? v : 0));
     const i = Int32Array.from(items, (v) => (ok(v, this.numItems) ? v : 0));
     const out = tidy(() => {
-      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32')], { batchSize: 8192 }) as Tensor;
+      const ctx = this.servingContext(u);
+      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32'), ...(ctx ? [ctx] : [])], { batchSize: 8192 }) as Tensor;
       return p.dataSync() as Float32Array;
     });
     for (let r = 0; r < n; r++) if (!ok(users[r]!, this.numUsers) || !ok(items[r]!, this.numItems)) out[r] = 0;
@@ -177,7 +217,11 @@ export class NeuMF extends Recommender {
   protected saveState(): SavedState {
     const arrays: ArtifactArrays = {};
     this.net.weights.forEach((w, k) => (arrays[`w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
-    return { config: { gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed }, arrays };
+    if (this.context) arrays.contextItems = { data: this.context, shape: [this.numUsers, this.contextLength] };
+    return {
+      config: { gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed, userContext: this.userContext, contextLength: this.contextLength },
+      arrays,
+    };
   }
 
   /** @internal Rebuilds a saved model. */
@@ -190,6 +234,13 @@ export class NeuMF extends Recommender {
     });
     m.net.setWeights(ws);
     dispose(ws);
+    const ctx = arrays.contextItems;
+    if (ctx !== undefined) {
+      if (!(ctx instanceof Int32Array && ctx.length === m.numUsers * m.contextLength)) {
+        throw new Error(`loadRecommender: neuMF array contextItems is not int32 of shape [${m.numUsers},${m.contextLength}]`);
+      }
+      m.context = ctx;
+    }
     m.restoreServing(arrays);
     return m;
   }

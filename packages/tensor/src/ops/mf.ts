@@ -15,6 +15,20 @@ import { variable, type Variable } from '../variable.js';
 
 export type { SparseRule, SparseSgdRule, SparseAdamRule } from '@wasmml/kernels';
 
+/**
+ * A BPR context (FPMC-style, Rendle et al. 2010): per training sample, items
+ * of the same user (e.g. the ones just before it) whose context factors,
+ * averaged, add to the user's factors: x_ui = b_i + (p_u + mean_l s_l) · q_i.
+ */
+export interface BprContextTensors {
+  /** Context factors S, float32 [numItems, factors], updated in place. */
+  factors: Variable;
+  /** int32 [samples, length]: context items of each sample; entries outside [0, numItems) (e.g. -1) are padding. */
+  items: Tensor;
+  /** L2 factor of S (default 0). */
+  l2?: number;
+}
+
 /** The arrays of a matrix factorisation: float32 variables, updated in place by training. */
 export interface MfVariables {
   /** [numUsers, factors]. */
@@ -185,12 +199,14 @@ export function mfTrainEpoch(vars: MfVariables, data: { users: Tensor; items: Te
  * `negatives` int32 [positions, perSample] (by position in the layout; with
  * several candidates the highest-scored one, as dynamic negative sampling),
  * then an SGD or sparse-Adam ascent step on log sigmoid(x_uij). The user
- * bias, if any, is left alone. Returns the sum of -log sigmoid(x_uij).
+ * bias, if any, is left alone. With a `context` (sgd only), the user side is
+ * p_u + mean_l s_l over the sample's context items, and those s_l rows are
+ * trained with p_u. Returns the sum of -log sigmoid(x_uij).
  */
 export function bprTrainEpoch(vars: MfVariables, data: { users: Tensor; items: Tensor }, negatives: Tensor,
-  layout: MfLayoutTensors, rule: SparseRule, state?: MfAdamState): number {
+  layout: MfLayoutTensors, rule: SparseRule, state?: MfAdamState, context?: BprContextTensors): number {
   const op = 'bprTrainEpoch';
-  shapeOf(vars, op);
+  const shape = shapeOf(vars, op);
   const samples = samplesOf(data.users, data.items, op);
   const lay = layoutOf(layout, op);
   negatives.assertLive(op);
@@ -198,10 +214,31 @@ export function bprTrainEpoch(vars: MfVariables, data: { users: Tensor; items: T
   if (negatives.dtype !== 'int32' || negatives.rank !== 2 || negatives.shape[0] !== lay.positions || per < 1) {
     throw new Error(`${op}: negatives must be int32 [positions = ${lay.positions}, candidates >= 1], got ${fmtShape(negatives.shape)} (${negatives.dtype})`);
   }
+  if (context) checkContext(context, shape, samples.count, rule, op);
   adamBuffers(vars, state, rule, op);
   owned(vars, state);
+  context?.factors.ownBuffer();
+  const ctx = context && {
+    factors: context.factors.size ? context.factors.ptr : 0, items: context.items.size ? context.items.ptr : 0,
+    length: context.items.shape[1]!, l2: context.l2 ?? 0,
+  };
   return bprEpochK(shapeOf(vars, op), samples, { negatives: negatives.size ? negatives.ptr : 0, perSample: per }, lay, rule,
-    adamBuffers(vars, state, rule, op));
+    adamBuffers(vars, state, rule, op), ctx);
+}
+
+function checkContext(ctx: BprContextTensors, b: MfBuffers, count: number, rule: SparseRule, op: string): void {
+  const S = ctx.factors, C = ctx.items;
+  S.assertLive(op);
+  C.assertLive(op);
+  if (rule.type !== 'sgd') throw new Error(`${op}: a context trains with the sgd rule only, got '${rule.type}'`);
+  if (S.dtype !== 'float32' || S.rank !== 2 || S.shape[0] !== b.numItems || S.shape[1] !== b.factors) {
+    throw new Error(`${op}: context.factors must be float32 [numItems = ${b.numItems}, factors = ${b.factors}], got ${fmtShape(S.shape)} (${S.dtype})`);
+  }
+  if (C.dtype !== 'int32' || C.rank !== 2 || C.shape[0] !== count || C.shape[1]! < 1) {
+    throw new Error(`${op}: context.items must be int32 [samples = ${count}, length >= 1], got ${fmtShape(C.shape)} (${C.dtype})`);
+  }
+  const l2 = ctx.l2 ?? 0;
+  if (!(Number.isFinite(l2) && l2 >= 0)) throw new Error(`${op}: context.l2 = ${l2}, expected a finite number >= 0`);
 }
 
 /**

@@ -1,0 +1,54 @@
+// The NeuMF network (He et al. 2017) as a functional layers model: a GMF
+// branch (user ⊙ item embeddings) and an MLP branch (concatenated embeddings
+// through ReLU layers), joined by one output unit. With a user context, a
+// third input carries the user's recent items (index + 1; 0 pads), whose mean
+// embedding (mask-aware) adds to the user embedding of each branch.
+import { input, layers, model as functionalModel, initializers, type LayersModel, type SymbolicTensor } from '@wasmml/layers';
+
+/** Sizes of a NeuMF network. */
+export interface NeuMFNetSpec {
+  numUsers: number;
+  numItems: number;
+  gmfDim: number;
+  mlpLayers: number[];
+  /** Items in the context input; 0 for none. */
+  contextLength: number;
+  seed: number;
+}
+
+/** Builds the network: inputs [user, item] (+ context) int32, output the logit [n, 1]. */
+export function buildNeuMF(spec: NeuMFNetSpec): LayersModel {
+  let s = spec.seed * 7919;
+  const seed = () => (s = (s + 1) % 2147483647);
+  const emb = (n: number, dim: number, name: string, maskZero = false) => layers.embedding({
+    inputDim: n, outputDim: dim, name, maskZero, embeddingsInitializer: initializers.randomNormal({ stddev: 0.01, seed: seed() }),
+  });
+  const user = input({ shape: [1], dtype: 'int32', name: 'user' });
+  const item = input({ shape: [1], dtype: 'int32', name: 'item' });
+  const L = spec.contextLength;
+  const context = L > 0 ? input({ shape: [L], dtype: 'int32', name: 'context' }) : undefined;
+  const flat = (x: SymbolicTensor) => layers.flatten().apply(x) as SymbolicTensor;
+  // The user side of a branch: its user embedding, plus the mean context embedding.
+  const userSide = (dim: number, branch: string) => {
+    const u = flat(emb(spec.numUsers, dim, `${branch}_user`).apply(user) as SymbolicTensor);
+    if (!context) return u;
+    const c = emb(spec.numItems + 1, dim, `${branch}_context`, true).apply(context) as SymbolicTensor;
+    const mean = layers.globalAveragePooling1d({ name: `${branch}_context_mean` }).apply(c) as SymbolicTensor;
+    return layers.add({ name: `${branch}_user_context` }).apply([u, mean]) as SymbolicTensor;
+  };
+  const gmf = layers.multiply({ name: 'gmf' }).apply([
+    userSide(spec.gmfDim, 'gmf'),
+    flat(emb(spec.numItems, spec.gmfDim, 'gmf_item').apply(item) as SymbolicTensor),
+  ]) as SymbolicTensor;
+  const half = spec.mlpLayers[0]! / 2;
+  let h = layers.concatenate({ name: 'mlp_input' }).apply([
+    userSide(half, 'mlp'),
+    flat(emb(spec.numItems, half, 'mlp_item').apply(item) as SymbolicTensor),
+  ]) as SymbolicTensor;
+  for (const [l, units] of spec.mlpLayers.slice(1).entries()) {
+    h = layers.dense({ units, activation: 'relu', name: `mlp_${l + 1}`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) }).apply(h) as SymbolicTensor;
+  }
+  const joined = layers.concatenate({ name: 'neumf' }).apply([gmf, h]) as SymbolicTensor;
+  const logit = layers.dense({ units: 1, name: 'prediction', kernelInitializer: initializers.lecunUniform({ seed: seed() }) }).apply(joined) as SymbolicTensor;
+  return functionalModel({ inputs: context ? [user, item, context] : [user, item], outputs: logit, name: 'neumf' });
+}
