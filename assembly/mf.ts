@@ -29,7 +29,8 @@
 //   [numFeatures, k])   27 feature biases [numFeatures] (0 = none)
 //   28 feature offsets (int32 [numItems + 1]: item i's features are
 //   ids[offsets[i] .. offsets[i+1]))   29 feature ids (int32)   30 numFeatures
-//   31 L2 factor of F (float32 bits).
+//   31 L2 factor of F (float32 bits)   32 scratch (with features: per block
+//   3 rows of k floats, rounded up to whole vectors, for the triple's sides).
 // `offsets` holds blocks + 1 int32 positions into `order`; block b runs
 // positions [offsets[b], offsets[b+1]). `loss` receives one float64 per block:
 // the sum of squared errors (MF) or of -log sigmoid(x_uij) (BPR).
@@ -420,7 +421,7 @@ const ADAM: i32 = 1;
 // then, from the old values, p and each s_l (scaled by w_c) step along
 // g (q'_i - q'_j), q_i along g u and each of i's F_f along g u w_i, q_j and
 // j's F_f along -g u (w_j); biases likewise. A feature of both i and j steps twice.
-@inline function bprSampleFeat(table: usize, pos: i32, idx: i32, lr: f32, reg: f32, lrB: f32, regB: f32): f64 {
+@inline function bprSampleFeat(table: usize, pos: i32, idx: i32, lr: f32, reg: f32, lrB: f32, regB: f32, scratch: usize): f64 {
   const k = word(table, 4), numItems = word(table, 6), negCount = word(table, 11);
   const u = load<i32>(addr(table, 7) + (<usize>idx << 2));
   const i = load<i32>(addr(table, 8) + (<usize>idx << 2));
@@ -439,6 +440,14 @@ const ADAM: i32 = 1;
   const fli = fIds + (<usize>fo << 2), fni = load<i32>(fOff + (<usize>(i + 1) << 2)) - fo;
   const cnI = validCount(fli, fni, nf);
   const wi: f32 = cnI > 0 ? <f32>1 / <f32>cnI : 0;
+  // The user side u, built once (its rows change only in the final update, which
+  // reads these old values): scratch row 0; the two item sides go in rows 1 and 2.
+  const sRow = (<usize>(k + 3) >> 2) << 4;
+  const su = scratch, si = scratch + sRow, sj = scratch + 2 * sRow;
+  for (let f = 0; f < k; f += 4) {
+    const o = <usize>f << 2;
+    v128.store(su + o, sideVec(pu, S, ctx, cl, numItems, rowBytes, o, k - f, vwc));
+  }
   let j = -1, best: f32 = -Infinity;
   for (let c = 0; c < negCount; c++) {
     const cand = load<i32>(negs + (<usize>c << 2));
@@ -452,7 +461,7 @@ const ADAM: i32 = 1;
     let acc = f32x4.splat(0);
     for (let f = 0; f < k; f += 4) {
       const o = <usize>f << 2, w = k - f;
-      acc = madd(sideVec(pu, S, ctx, cl, numItems, rowBytes, o, w, vwc), sideVec(qc, F, flc, fnc, nf, rowBytes, o, w, vwcand), acc);
+      acc = madd(ld(su + o, w), sideVec(qc, F, flc, fnc, nf, rowBytes, o, w, vwcand), acc);
     }
     const s = hsum(acc) + featBias(biA, fbA, cand, flc, fnc, nf, wcand);
     if (j < 0 || s > best) { j = cand; best = s; }
@@ -467,8 +476,10 @@ const ADAM: i32 = 1;
   let acc = f32x4.splat(0);
   for (let f = 0; f < k; f += 4) {
     const o = <usize>f << 2, w = k - f;
-    const uv = sideVec(pu, S, ctx, cl, numItems, rowBytes, o, w, vwc);
-    acc = madd(uv, f32x4.sub(sideVec(qi, F, fli, fni, nf, rowBytes, o, w, vwi), sideVec(qj, F, flj, fnj, nf, rowBytes, o, w, vwj)), acc);
+    const a = sideVec(qi, F, fli, fni, nf, rowBytes, o, w, vwi), c = sideVec(qj, F, flj, fnj, nf, rowBytes, o, w, vwj);
+    v128.store(si + o, a);
+    v128.store(sj + o, c);
+    acc = madd(ld(su + o, w), f32x4.sub(a, c), acc);
   }
   const x = hsum(acc) + featBias(biA, fbA, i, fli, fni, nf, wi) - featBias(biA, fbA, j, flj, fnj, nf, wj);
   const g = sigmoid(-x);
@@ -485,8 +496,7 @@ const ADAM: i32 = 1;
   const vregC = f32x4.splat(reinterpret<f32>(word(table, 25))), vregF = f32x4.splat(reinterpret<f32>(word(table, 31)));
   for (let f = 0; f < k; f += 4) {
     const o = <usize>f << 2, w = k - f;
-    const uv = sideVec(pu, S, ctx, cl, numItems, rowBytes, o, w, vwc);
-    const a = sideVec(qi, F, fli, fni, nf, rowBytes, o, w, vwi), c = sideVec(qj, F, flj, fnj, nf, rowBytes, o, w, vwj);
+    const uv = ld(su + o, w), a = ld(si + o, w), c = ld(sj + o, w);
     const gd = f32x4.mul(vg, f32x4.sub(a, c)), gu = f32x4.mul(vg, uv);
     const p = ld(pu + o, w);
     st(pu + o, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(gd, f32x4.mul(vreg, p)))), w);
@@ -517,13 +527,16 @@ const ADAM: i32 = 1;
 @inline function bprBlocks(rule: i32, table: usize, offsets: usize, lr: f32, reg: f32, lrB: f32, regB: f32,
   b1: f32, b2: f32, eps: f32, loss: usize, start: i32, end: i32): void {
   const order = addr(table, 10);
+  const feat = rule == SGD && word(table, 26) != 0;
+  const scratchRow = <usize>3 * ((<usize>(word(table, 4) + 3) >> 2) << 4);
   for (let b = start; b < end; b++) {
     const p0 = load<i32>(offsets + (<usize>b << 2)), p1 = load<i32>(offsets + (<usize>(b + 1) << 2));
+    const scratch = feat ? addr(table, 32) + <usize>b * scratchRow : 0;
     let sum: f64 = 0;
     for (let pos = p0; pos < p1; pos++) {
       const idx = load<i32>(order + (<usize>pos << 2));
-      sum += rule == SGD && word(table, 26) != 0
-        ? bprSampleFeat(table, pos, idx, lr, reg, lrB, regB)
+      sum += feat
+        ? bprSampleFeat(table, pos, idx, lr, reg, lrB, regB, scratch)
         : bprSample(rule, table, pos, idx, lr, reg, lrB, regB, b1, b2, eps);
     }
     store<f64>(loss + (<usize>b << 3), sum);

@@ -165,7 +165,7 @@ export interface BprItemFeatures {
   l2?: number;
 }
 
-const TABLE_WORDS = 32;
+const TABLE_WORDS = 33;
 
 function fail(op: string, msg: string): never {
   throw new RangeError(`wasmml ${op}: ${msg}`);
@@ -195,7 +195,7 @@ function ruleArgs(op: string, kind: 'mf' | 'bpr', rule: SparseRule): RuleArgs {
 }
 
 function writeTable(b: MfBuffers, s: MfSamples, third: number, layout: MfLayout, negCount: number,
-  adam: MfAdamBuffers | undefined, ctx?: BprContext, feat?: BprItemFeatures): number {
+  adam: MfAdamBuffers | undefined, ctx?: BprContext, feat?: BprItemFeatures, scratch = 0): number {
   const rt = runtime();
   const table = rt.arena.alloc(TABLE_WORDS * 4);
   const a = adam;
@@ -206,7 +206,7 @@ function writeTable(b: MfBuffers, s: MfSamples, third: number, layout: MfLayout,
     a?.mUserFactors ?? 0, a?.vUserFactors ?? 0, a?.mItemFactors ?? 0, a?.vItemFactors ?? 0,
     a?.mUserBias ?? 0, a?.vUserBias ?? 0, a?.mItemBias ?? 0, a?.vItemBias ?? 0, a?.userPowers ?? 0, a?.itemPowers ?? 0,
     ctx?.factors ?? 0, ctx?.items ?? 0, ctx?.length ?? 0, 0,
-    feat?.factors ?? 0, feat?.bias ?? 0, feat?.offsets ?? 0, feat?.ids ?? 0, feat?.count ?? 0, 0,
+    feat?.factors ?? 0, feat?.bias ?? 0, feat?.offsets ?? 0, feat?.ids ?? 0, feat?.count ?? 0, 0, scratch,
   ]);
   // Words 25 and 31 hold the float32 L2 factors of the context and feature factors.
   const f32 = new Float32Array(words.buffer, words.byteOffset, TABLE_WORDS);
@@ -292,8 +292,8 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
   const cl = ctx?.length ?? 0;
   const ctxItems = ctx && s.count > 0 ? i32View(ctx.items, s.count * cl) : undefined;
   const ctxOwner = ctxItems ? new Int32Array(b.numItems) : undefined;
-  // Feature rows are shared across items: a fourth table.
-  const featOwner = feat ? new Int32Array(feat.count) : undefined;
+  // Feature rows are shared across items: a fourth table (one block per stratum cannot conflict).
+  const featOwner = feat && blocks > 1 ? new Int32Array(feat.count) : undefined;
   const claimFeatures = (item: number, stamp: number, stratumBase: number, pos: number) => {
     for (let k = feat!.offsets[item]!; k < feat!.offsets[item + 1]!; k++) claim(featOwner!, feat!.ids[k]!, stamp, stratumBase, 'feature', pos);
   };
@@ -316,12 +316,12 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
         if (!(i >= 0 && i < b.numItems)) fail(op, `item ${i} of sample ${idx} is not in [0, ${b.numItems})`);
         claim(userOwner, u, stamp, base, 'user', pos);
         claim(itemOwner, i, stamp, base, 'item', pos);
-        if (feat) claimFeatures(i, stamp, base, pos);
+        if (featOwner) claimFeatures(i, stamp, base, pos);
         for (let c = 0; c < per; c++) {
           const j = negs![pos * per + c]!;
           if (!(j >= 0 && j < b.numItems)) fail(op, `negative ${j} at position ${pos} is not in [0, ${b.numItems})`);
           claim(itemOwner, j, stamp, base, 'negative item', pos);
-          if (feat) claimFeatures(j, stamp, base, pos);
+          if (featOwner) claimFeatures(j, stamp, base, pos);
         }
         if (ctxItems) {
           for (let c = 0; c < cl; c++) {
@@ -405,15 +405,18 @@ export function bprTrainEpoch(buffers: MfBuffers, samples: MfSamples, negatives:
   if (r.adam) checkAdam(op, b, adam);
   checkLayout(op, b, samples, layout, negatives, context, fv && { ...fv, count: features!.count });
   const rt = runtime();
-  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined, context, features);
+  // With features, each block keeps the triple's user and item sides in 3 rows of scratch.
+  const scratch = features ? rt.arena.alloc(Math.max(1, layout.blocks) * 3 * Math.ceil(buffers.factors / 4) * 16 + 16) : 0;
+  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined, context, features, scratch);
   try {
     const per = negatives.perSample > 1 ? negatives.perSample : 0, cl = context ? context.length : 0;
-    // Features: about 4 rows per item side read three times and stepped once.
+    // Features: about 4 rows per item side, read once per candidate and for the triple, stepped once.
     const fl = features ? 4 : 0;
-    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * per * (1 + cl + fl) + 6 * cl + 8 * fl) + 16;
+    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * per * (1 + (features ? fl : cl)) + 6 * cl + 6 * fl) + 16;
     return runStrata(r.name, table, layout, r.args, cost);
   } finally {
     rt.arena.free(table);
+    if (scratch) rt.arena.free(scratch);
   }
 }
 
