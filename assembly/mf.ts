@@ -25,6 +25,12 @@
 //   BPR context (sgd only; 22 = 0 for none): 22 S (context factors [numItems, k])
 //   23 context items (int32 [samples, 24], entries outside [0, numItems) are
 //   padding)   24 context length   25 L2 factor of S (float32 bits).
+//   BPR item features (sgd only; 26 = 0 for none): 26 F (feature factors
+//   [numFeatures, k])   27 feature biases [numFeatures] (0 = none)
+//   28 feature offsets (int32 [numItems + 1]: item i's features are
+//   ids[offsets[i] .. offsets[i+1]))   29 feature ids (int32)   30 numFeatures
+//   31 L2 factor of F (float32 bits)   32 scratch (with features: per block
+//   3 rows of k floats, rounded up to whole vectors, for the triple's sides).
 // `offsets` holds blocks + 1 int32 positions into `order`; block b runs
 // positions [offsets[b], offsets[b+1]). `loss` receives one float64 per block:
 // the sum of squared errors (MF) or of -log sigmoid(x_uij) (BPR).
@@ -347,6 +353,164 @@ const ADAM: i32 = 1;
   return softplus(-<f64>x);
 }
 
+// Item features (LightFM-style hybrid items, "BPR with item features"): the
+// item side is q_i + mean_f F_f over the item's features f, its bias
+// b_i + mean_f fb_f. Both sides are built a vector at a time from the old
+// values, so the user side may carry a context at the same time.
+
+/** base[o] + vw * sum over the valid rows l of list[0..len) of T[l][o]: a side with its averaged extra rows. */
+@inline function sideVec(base: usize, T: usize, list: usize, len: i32, lim: i32, rowBytes: usize, o: usize, w: i32,
+  vw: v128): v128 {
+  let sum = f32x4.splat(0);
+  for (let t = 0; t < len; t++) {
+    const l = load<i32>(list + (<usize>t << 2));
+    if (l >= 0 && l < lim) sum = f32x4.add(sum, ld(T + <usize>l * rowBytes + o, w));
+  }
+  return f32x4.add(ld(base + o, w), f32x4.mul(vw, sum));
+}
+
+/** Valid entries (in [0, lim)) of list[0..len). */
+@inline function validCount(list: usize, len: i32, lim: i32): i32 {
+  let n = 0;
+  for (let t = 0; t < len; t++) {
+    const l = load<i32>(list + (<usize>t << 2));
+    if (l >= 0 && l < lim) n++;
+  }
+  return n;
+}
+
+/** Steps every valid row l of list[0..len) of T by lr (grad - reg T_l); a row listed twice steps twice. */
+@inline function stepRows(T: usize, list: usize, len: i32, lim: i32, rowBytes: usize, o: usize, w: i32, grad: v128,
+  vlr: v128, vreg: v128): void {
+  for (let t = 0; t < len; t++) {
+    const l = load<i32>(list + (<usize>t << 2));
+    if (l < 0 || l >= lim) continue;
+    const a = T + <usize>l * rowBytes + o, v = ld(a, w);
+    st(a, f32x4.add(v, f32x4.mul(vlr, f32x4.sub(grad, f32x4.mul(vreg, v)))), w);
+  }
+}
+
+/** b_i + w_i sum of the item's valid feature biases (0 without biases). */
+@inline function featBias(biA: usize, fbA: usize, i: i32, fl: usize, fn: i32, nf: i32, wi: f32): f32 {
+  let b: f32 = biA ? load<f32>(biA + (<usize>i << 2)) : 0;
+  if (fbA) {
+    let s: f32 = 0;
+    for (let t = 0; t < fn; t++) {
+      const f = load<i32>(fl + (<usize>t << 2));
+      if (f >= 0 && f < nf) s += load<f32>(fbA + (<usize>f << 2));
+    }
+    b += wi * s;
+  }
+  return b;
+}
+
+/** Steps the valid feature biases of a list by lrB (gw - regB fb). */
+@inline function stepFeatBias(fbA: usize, fl: usize, fn: i32, nf: i32, gw: f32, lrB: f32, regB: f32): void {
+  for (let t = 0; t < fn; t++) {
+    const f = load<i32>(fl + (<usize>t << 2));
+    if (f < 0 || f >= nf) continue;
+    const a = fbA + (<usize>f << 2);
+    store<f32>(a, load<f32>(a) + lrB * (gw - regB * load<f32>(a)));
+  }
+}
+
+// One BPR triple with item features (SGD; the wrapper refuses adam): with
+// u = p_u + mean_l s_l (context, if any) and q'_i = q_i + w_i sum_f F_f,
+// b'_i = b_i + w_i sum_f fb_f (w_i = 1 / the item's feature count),
+//   x = b'_i - b'_j + u · (q'_i - q'_j), g = sigmoid(-x);
+// then, from the old values, p and each s_l (scaled by w_c) step along
+// g (q'_i - q'_j), q_i along g u and each of i's F_f along g u w_i, q_j and
+// j's F_f along -g u (w_j); biases likewise. A feature of both i and j steps twice.
+@inline function bprSampleFeat(table: usize, pos: i32, idx: i32, lr: f32, reg: f32, lrB: f32, regB: f32, scratch: usize): f64 {
+  const k = word(table, 4), numItems = word(table, 6), negCount = word(table, 11);
+  const u = load<i32>(addr(table, 7) + (<usize>idx << 2));
+  const i = load<i32>(addr(table, 8) + (<usize>idx << 2));
+  if (u < 0 || u >= word(table, 5) || i < 0 || i >= numItems) return 0;
+  const rowBytes = <usize>k << 2;
+  const pu = addr(table, 0) + <usize>u * rowBytes, Q = addr(table, 1), biA = addr(table, 3);
+  const negs = addr(table, 9) + (<usize>pos * negCount << 2);
+  const S = addr(table, 22), cl = S ? word(table, 24) : 0;
+  const ctx = S ? addr(table, 23) + (<usize>idx * <usize>cl << 2) : 0;
+  const nc = cl > 0 ? validCount(ctx, cl, numItems) : 0;
+  const wc: f32 = nc > 0 ? <f32>1 / <f32>nc : 0;
+  const vwc = f32x4.splat(wc);
+  const F = addr(table, 26), fbA = addr(table, 27), fOff = addr(table, 28), fIds = addr(table, 29), nf = word(table, 30);
+  // The features of the positive, and of a candidate, as (list, length, weight).
+  const fo = load<i32>(fOff + (<usize>i << 2));
+  const fli = fIds + (<usize>fo << 2), fni = load<i32>(fOff + (<usize>(i + 1) << 2)) - fo;
+  const cnI = validCount(fli, fni, nf);
+  const wi: f32 = cnI > 0 ? <f32>1 / <f32>cnI : 0;
+  // The user side u, built once (its rows change only in the final update, which
+  // reads these old values): scratch row 0; the two item sides go in rows 1 and 2.
+  const sRow = (<usize>(k + 3) >> 2) << 4;
+  const su = scratch, si = scratch + sRow, sj = scratch + 2 * sRow;
+  for (let f = 0; f < k; f += 4) {
+    const o = <usize>f << 2;
+    v128.store(su + o, sideVec(pu, S, ctx, cl, numItems, rowBytes, o, k - f, vwc));
+  }
+  let j = -1, best: f32 = -Infinity;
+  for (let c = 0; c < negCount; c++) {
+    const cand = load<i32>(negs + (<usize>c << 2));
+    if (cand < 0 || cand >= numItems || cand == i) continue;
+    if (negCount == 1) { j = cand; break; }
+    const co = load<i32>(fOff + (<usize>cand << 2));
+    const flc = fIds + (<usize>co << 2), fnc = load<i32>(fOff + (<usize>(cand + 1) << 2)) - co;
+    const cnC = validCount(flc, fnc, nf);
+    const wcand: f32 = cnC > 0 ? <f32>1 / <f32>cnC : 0;
+    const vwcand = f32x4.splat(wcand), qc = Q + <usize>cand * rowBytes;
+    let acc = f32x4.splat(0);
+    for (let f = 0; f < k; f += 4) {
+      const o = <usize>f << 2, w = k - f;
+      acc = madd(ld(su + o, w), sideVec(qc, F, flc, fnc, nf, rowBytes, o, w, vwcand), acc);
+    }
+    const s = hsum(acc) + featBias(biA, fbA, cand, flc, fnc, nf, wcand);
+    if (j < 0 || s > best) { j = cand; best = s; }
+  }
+  if (j < 0) return 0;
+  const jo = load<i32>(fOff + (<usize>j << 2));
+  const flj = fIds + (<usize>jo << 2), fnj = load<i32>(fOff + (<usize>(j + 1) << 2)) - jo;
+  const cnJ = validCount(flj, fnj, nf);
+  const wj: f32 = cnJ > 0 ? <f32>1 / <f32>cnJ : 0;
+  const qi = Q + <usize>i * rowBytes, qj = Q + <usize>j * rowBytes;
+  const vwi = f32x4.splat(wi), vwj = f32x4.splat(wj);
+  let acc = f32x4.splat(0);
+  for (let f = 0; f < k; f += 4) {
+    const o = <usize>f << 2, w = k - f;
+    const a = sideVec(qi, F, fli, fni, nf, rowBytes, o, w, vwi), c = sideVec(qj, F, flj, fnj, nf, rowBytes, o, w, vwj);
+    v128.store(si + o, a);
+    v128.store(sj + o, c);
+    acc = madd(ld(su + o, w), f32x4.sub(a, c), acc);
+  }
+  const x = hsum(acc) + featBias(biA, fbA, i, fli, fni, nf, wi) - featBias(biA, fbA, j, flj, fnj, nf, wj);
+  const g = sigmoid(-x);
+  if (biA) {
+    const bi = biA + (<usize>i << 2), bj = biA + (<usize>j << 2);
+    store<f32>(bi, load<f32>(bi) + lrB * (g - regB * load<f32>(bi)));
+    store<f32>(bj, load<f32>(bj) + lrB * (-g - regB * load<f32>(bj)));
+  }
+  if (fbA) {
+    stepFeatBias(fbA, fli, fni, nf, g * wi, lrB, regB);
+    stepFeatBias(fbA, flj, fnj, nf, -g * wj, lrB, regB);
+  }
+  const vg = f32x4.splat(g), vlr = f32x4.splat(lr), vreg = f32x4.splat(reg);
+  const vregC = f32x4.splat(reinterpret<f32>(word(table, 25))), vregF = f32x4.splat(reinterpret<f32>(word(table, 31)));
+  for (let f = 0; f < k; f += 4) {
+    const o = <usize>f << 2, w = k - f;
+    const uv = ld(su + o, w), a = ld(si + o, w), c = ld(sj + o, w);
+    const gd = f32x4.mul(vg, f32x4.sub(a, c)), gu = f32x4.mul(vg, uv);
+    const p = ld(pu + o, w);
+    st(pu + o, f32x4.add(p, f32x4.mul(vlr, f32x4.sub(gd, f32x4.mul(vreg, p)))), w);
+    if (cl > 0) stepRows(S, ctx, cl, numItems, rowBytes, o, w, f32x4.mul(gd, vwc), vlr, vregC);
+    const qa = ld(qi + o, w);
+    st(qi + o, f32x4.add(qa, f32x4.mul(vlr, f32x4.sub(gu, f32x4.mul(vreg, qa)))), w);
+    const qc = ld(qj + o, w);
+    st(qj + o, f32x4.add(qc, f32x4.mul(vlr, f32x4.sub(f32x4.neg(gu), f32x4.mul(vreg, qc)))), w);
+    stepRows(F, fli, fni, nf, rowBytes, o, w, f32x4.mul(gu, vwi), vlr, vregF);
+    stepRows(F, flj, fnj, nf, rowBytes, o, w, f32x4.neg(f32x4.mul(gu, vwj)), vlr, vregF);
+  }
+  return softplus(-<f64>x);
+}
+
 @inline function mfBlocks(rule: i32, table: usize, offsets: usize, mu: f32, lr: f32, reg: f32, lrB: f32, regB: f32,
   b1: f32, b2: f32, eps: f32, loss: usize, start: i32, end: i32): void {
   const order = addr(table, 10);
@@ -363,11 +527,17 @@ const ADAM: i32 = 1;
 @inline function bprBlocks(rule: i32, table: usize, offsets: usize, lr: f32, reg: f32, lrB: f32, regB: f32,
   b1: f32, b2: f32, eps: f32, loss: usize, start: i32, end: i32): void {
   const order = addr(table, 10);
+  const feat = rule == SGD && word(table, 26) != 0;
+  const scratchRow = <usize>3 * ((<usize>(word(table, 4) + 3) >> 2) << 4);
   for (let b = start; b < end; b++) {
     const p0 = load<i32>(offsets + (<usize>b << 2)), p1 = load<i32>(offsets + (<usize>(b + 1) << 2));
+    const scratch = feat ? addr(table, 32) + <usize>b * scratchRow : 0;
     let sum: f64 = 0;
     for (let pos = p0; pos < p1; pos++) {
-      sum += bprSample(rule, table, pos, load<i32>(order + (<usize>pos << 2)), lr, reg, lrB, regB, b1, b2, eps);
+      const idx = load<i32>(order + (<usize>pos << 2));
+      sum += feat
+        ? bprSampleFeat(table, pos, idx, lr, reg, lrB, regB, scratch)
+        : bprSample(rule, table, pos, idx, lr, reg, lrB, regB, b1, b2, eps);
     }
     store<f64>(loss + (<usize>b << 3), sum);
   }

@@ -49,7 +49,7 @@ export {
 } from './ops/unary.js';
 export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, type MfBuffers, type MfAdamBuffers, type MfLayout, type MfSamples,
-  type BprNegatives, type BprContext, type SparseRule, type SparseSgdRule, type SparseAdamRule,
+  type BprNegatives, type BprContext, type BprItemFeatures, type SparseRule, type SparseSgdRule, type SparseAdamRule,
 } from './ops/mf.js';
 export {
   lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadMovieLens } from '@wasmml/datasets';
 import {
-  bpr, coreFilter, evaluateRanking, evaluateRatings, leaveOneOut, matrixFactorization, neuMF, randomSplit, twoTower,
+  bpr, coreFilter, evaluateRanking, evaluateRatings, leaveOneOut, matrixFactorization, movieLensItemFeatures, neuMF,
+  randomSplit, twoTower,
 } from '@wasmml/recommenders';
 import { backendInfo, init } from '@wasmml/tensor';
 
@@ -62,8 +63,11 @@ if (only.has('mf')) {
   }
 }
 
+// Item side information for the hybrid variants: genres and 5-year release buckets (all-items runs only).
+const mlFeatures = movieLensItemFeatures(ml, { yearBucket: 5 });
+const hybrid = { itemFeatures: mlFeatures.itemFeatures, numItemFeatures: mlFeatures.numItemFeatures };
 const variants = [
-  { name: 'all items', data: ml, numUsers: ml.numUsers, numItems: ml.numItems },
+  { name: 'all items', data: ml, numUsers: ml.numUsers, numItems: ml.numItems, features: true },
   (() => {
     const f = coreFilter(ml, { minItemInteractions: 5 });
     return { name: 'items with >= 5 interactions', data: f.interactions, numUsers: f.numUsers, numItems: f.numItems };
@@ -94,6 +98,10 @@ for (const v of variants) {
     const runs = [
       { name: `BPR-MF (128 factors, ${epochs} epochs, 3 negative candidates)`, config: { factors: 128, biasL2: 0 } },
       { name: `BPR, userContext 'recent' (64 factors + mean of the 5 latest items' context factors, ${epochs} epochs, 3 candidates)`, config: { userContext: 'recent', biasL2: 0 } },
+      ...(v.features ? [
+        { name: `BPR-MF + item features (genres, 5-year buckets; 128 factors, ${epochs} epochs, 3 candidates)`, config: { factors: 128, biasL2: 0, ...hybrid } },
+        { name: `BPR, userContext 'recent' + item features (genres, 5-year buckets; 64 factors, ${epochs} epochs, 3 candidates)`, config: { userContext: 'recent', biasL2: 0, ...hybrid } },
+      ] : []),
     ];
     for (const run of runs) {
       const m = bpr({ ...sizes, ...run.config });
@@ -110,6 +118,10 @@ for (const v of variants) {
         name: `NeuMF${userContext === 'recent' ? ", userContext 'recent'" : ''} (GMF 33 pre-trained as BPR for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning, batch 2048, Adam 0.001)`,
         config: { gmfDim: 33, userContext }, fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
       })),
+      ...(v.features ? ['none', 'recent'].map((userContext) => ({
+        name: `NeuMF${userContext === 'recent' ? ", userContext 'recent'" : ''} + item features (genres, 5-year buckets; GMF 33 pre-trained as BPR with them for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning)`,
+        config: { gmfDim: 33, userContext, ...hybrid }, fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
+      })) : []),
     ];
     for (const run of runs) {
       const m = neuMF({ ...sizes, ...run.config });

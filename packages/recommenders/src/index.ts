@@ -29,6 +29,9 @@ export { type TrainHistory, type EpochLogs, type FitCallbacks, type BaseFitOptio
 export { PopularityModel, popularity } from './models/popularity.js';
 export { BprModel, bpr, type BprConfig, type BprFitOptions } from './models/bpr.js';
 export {
+  movieLensItemFeatures, releaseYear, type MovieLensFeatureOptions, type ItemFeatureLists,
+} from './data/item-features.js';
+export {
   evaluateRanking, type RankingOptions, type RankingMetrics, type RankingReport,
 } from './eval/ranking.js';
 export {

@@ -54,5 +54,5 @@ export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/op
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
 export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
-  type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors,
+  type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors, type BprItemFeatureTensors,
 } from './ops/mf.js';

@@ -163,6 +163,47 @@ describe('bprTrainEpoch', () => {
     expect(S.dataSync()).toEqual(before);
     wm.dispose([bad, negs, ctx.items, S, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
   });
+
+  it('with item features: matches one hand-computed step, and checks the feature tensors', () => {
+    const k = 2;
+    const vars = {
+      userFactors: wm.variable(wm.tensor([0.1, 0.2], [1, k])),
+      itemFactors: wm.variable(wm.tensor([0.3, -0.1, 0.2, 0.4, -0.2, 0.1], [3, k])),
+      itemBias: wm.variable(wm.tensor([0.05, -0.02, 0], [3])),
+    };
+    // Features: item 0 has {0, 1}, item 1 has {1}, item 2 none.
+    const F = wm.variable(wm.tensor([0.2, -0.4, 0.6, 0.1], [2, k])), fb = wm.variable(wm.tensor([0.1, -0.3], [2]));
+    const feats = { factors: F, bias: fb, offsets: wm.tensor([0, 2, 3, 3], [4], 'int32'), ids: wm.tensor([0, 1, 1], [3], 'int32'), l2: 0.1 };
+    const data = { users: wm.tensor([0], [1], 'int32'), items: wm.tensor([0], [1], 'int32') };
+    const layout = sequential(1);
+    const negs = wm.tensor([1], [1, 1], 'int32');
+    const lr = 0.5, l2 = 0.01;
+    // q'0 = q0 + (F0 + F1) / 2, q'1 = q1 + F1; b'0 = b0 + (fb0 + fb1) / 2, b'1 = b1 + fb1.
+    const qi = [0.3 + 0.4, -0.1 - 0.15], qj = [0.2 + 0.6, 0.4 + 0.1], p = [0.1, 0.2];
+    const d = [qi[0]! - qj[0]!, qi[1]! - qj[1]!];
+    const x = (0.05 - 0.1) - (-0.02 - 0.3) + p[0]! * d[0]! + p[1]! * d[1]!, g = 1 / (1 + Math.exp(x));
+    const loss = wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, undefined, undefined, feats);
+    expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
+    expectClose(vars.userFactors.dataSync() as Float32Array, [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)], 1e-5, 1e-6, 'P');
+    // F0 (item 0 only): + lr (g p / 2 - 0.1 F0). F1 (both): first + lr (g p / 2 - 0.1 F1), then + lr (-g p - 0.1 F1').
+    const f1a = [0.6 + lr * (g * 0.1 / 2 - 0.1 * 0.6), 0.1 + lr * (g * 0.2 / 2 - 0.1 * 0.1)];
+    expectClose(F.dataSync() as Float32Array, [
+      0.2 + lr * (g * 0.1 / 2 - 0.1 * 0.2), -0.4 + lr * (g * 0.2 / 2 + 0.1 * 0.4),
+      f1a[0]! + lr * (-g * 0.1 - 0.1 * f1a[0]!), f1a[1]! + lr * (-g * 0.2 - 0.1 * f1a[1]!),
+    ], 1e-5, 1e-6, 'F');
+    expectClose(fb.dataSync() as Float32Array, [0.1 + lr * g / 2, -0.3 + lr * g / 2 - lr * g], 1e-5, 1e-6, 'fb');
+    const before = F.dataSync().slice();
+    const short = wm.tensor([0, 1], [2], 'int32');
+    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd' }, undefined, undefined, { ...feats, ids: short }))
+      .toThrow(/features.offsets ends at 3, but features.ids has 2 elements/);
+    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd' }, undefined, undefined, { ...feats, offsets: short }))
+      .toThrow(/features.offsets has 2 elements, expected numItems \+ 1 = 4/);
+    const st = wm.mfAdamState(vars);
+    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'adam' }, st, undefined, feats)).toThrow(/sgd rule only/);
+    st.dispose();
+    expect(F.dataSync()).toEqual(before);
+    wm.dispose([short, negs, feats.offsets, feats.ids, F, fb, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
+  });
 });
 
 describe('mfPredict', () => {

@@ -144,7 +144,28 @@ export interface BprContext {
   l2?: number;
 }
 
-const TABLE_WORDS = 26;
+/**
+ * BPR item features (LightFM-style hybrid items): item i's side is
+ * q_i + mean_f F_f and its bias b_i + mean_f fb_f over its features f
+ * (ids[offsets[i] .. offsets[i+1])), all trained with the item's gradient
+ * scaled by 1 / its feature count.
+ */
+export interface BprItemFeatures {
+  /** Arena address of the feature factors F, float32 [count, factors]. */
+  factors: number;
+  /** Arena address of the feature biases, float32 [count] (omit for none). */
+  bias?: number;
+  /** Arena address of int32 [numItems + 1] offsets into `ids`. */
+  offsets: number;
+  /** Arena address of int32 feature ids, each in [0, count). */
+  ids: number;
+  /** Number of features (rows of F). */
+  count: number;
+  /** L2 factor of F (default 0); feature biases take the rule's biasL2. */
+  l2?: number;
+}
+
+const TABLE_WORDS = 33;
 
 function fail(op: string, msg: string): never {
   throw new RangeError(`wasmml ${op}: ${msg}`);
@@ -174,7 +195,7 @@ function ruleArgs(op: string, kind: 'mf' | 'bpr', rule: SparseRule): RuleArgs {
 }
 
 function writeTable(b: MfBuffers, s: MfSamples, third: number, layout: MfLayout, negCount: number,
-  adam: MfAdamBuffers | undefined, ctx?: BprContext): number {
+  adam: MfAdamBuffers | undefined, ctx?: BprContext, feat?: BprItemFeatures, scratch = 0): number {
   const rt = runtime();
   const table = rt.arena.alloc(TABLE_WORDS * 4);
   const a = adam;
@@ -185,9 +206,12 @@ function writeTable(b: MfBuffers, s: MfSamples, third: number, layout: MfLayout,
     a?.mUserFactors ?? 0, a?.vUserFactors ?? 0, a?.mItemFactors ?? 0, a?.vItemFactors ?? 0,
     a?.mUserBias ?? 0, a?.vUserBias ?? 0, a?.mItemBias ?? 0, a?.vItemBias ?? 0, a?.userPowers ?? 0, a?.itemPowers ?? 0,
     ctx?.factors ?? 0, ctx?.items ?? 0, ctx?.length ?? 0, 0,
+    feat?.factors ?? 0, feat?.bias ?? 0, feat?.offsets ?? 0, feat?.ids ?? 0, feat?.count ?? 0, 0, scratch,
   ]);
-  // Word 25 holds the float32 L2 factor of the context factors.
-  new Float32Array(words.buffer, words.byteOffset + 25 * 4, 1)[0] = ctx?.l2 ?? 0;
+  // Words 25 and 31 hold the float32 L2 factors of the context and feature factors.
+  const f32 = new Float32Array(words.buffer, words.byteOffset, TABLE_WORDS);
+  f32[25] = ctx?.l2 ?? 0;
+  f32[31] = feat?.l2 ?? 0;
   return table;
 }
 
@@ -199,6 +223,29 @@ function checkContext(op: string, b: MfBuffers, s: MfSamples, ctx: BprContext): 
   }
   const l2 = ctx.l2 ?? 0;
   if (!Number.isFinite(l2) || l2 < 0) fail(op, `context.l2 = ${l2}, expected a finite number >= 0`);
+}
+
+/** Checks the feature table and returns int32 views of its offsets and ids (valid until the next arena allocation). */
+function checkFeatures(op: string, b: MfBuffers, f: BprItemFeatures): { offsets: Int32Array; ids: Int32Array } {
+  if (!Number.isInteger(f.count) || f.count < 1) fail(op, `features.count = ${f.count}, expected an integer >= 1`);
+  const l2 = f.l2 ?? 0;
+  if (!Number.isFinite(l2) || l2 < 0) fail(op, `features.l2 = ${l2}, expected a finite number >= 0`);
+  for (const [k, v] of [['factors', f.factors], ['offsets', f.offsets]] as const) {
+    if (!Number.isInteger(v) || v <= 0 || v % 4 !== 0) fail(op, `bad address features.${k} = ${v}`);
+  }
+  if (f.bias !== undefined && (!Number.isInteger(f.bias) || f.bias <= 0 || f.bias % 4 !== 0)) fail(op, `bad address features.bias = ${f.bias}`);
+  const offsets = i32View(f.offsets, b.numItems + 1);
+  if (offsets[0] !== 0) fail(op, `features.offsets[0] = ${offsets[0]}, expected 0`);
+  for (let i = 0; i < b.numItems; i++) {
+    if (offsets[i + 1]! < offsets[i]!) fail(op, `features.offsets decrease at item ${i} (${offsets[i]} > ${offsets[i + 1]})`);
+  }
+  const nnz = offsets[b.numItems]!;
+  if (nnz > 0 && (!Number.isInteger(f.ids) || f.ids <= 0 || f.ids % 4 !== 0)) fail(op, `bad address features.ids = ${f.ids}`);
+  const ids = nnz > 0 ? i32View(f.ids, nnz) : new Int32Array(0);
+  for (let k = 0; k < nnz; k++) {
+    if (!(ids[k]! >= 0 && ids[k]! < f.count)) fail(op, `feature id ${ids[k]} at entry ${k} is not in [0, ${f.count})`);
+  }
+  return { offsets, ids };
 }
 
 function checkAdam(op: string, b: MfBuffers, a: MfAdamBuffers | undefined): void {
@@ -219,7 +266,8 @@ function checkAdam(op: string, b: MfBuffers, a: MfAdamBuffers | undefined): void
  * Checks ids, offsets and that the blocks of every stratum touch disjoint
  * user rows and disjoint item rows (items and, for BPR, negatives).
  */
-function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, neg?: BprNegatives, ctx?: BprContext): void {
+function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, neg?: BprNegatives, ctx?: BprContext,
+  feat?: { offsets: Int32Array; ids: Int32Array; count: number }): void {
   const { strata, blocks, positions } = layout;
   for (const [k, v] of [['strata', strata], ['blocks', blocks], ['positions', positions], ['count', s.count]] as const) {
     if (!Number.isInteger(v) || v < 0) fail(op, `${k} = ${v}, expected an integer >= 0`);
@@ -244,6 +292,11 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
   const cl = ctx?.length ?? 0;
   const ctxItems = ctx && s.count > 0 ? i32View(ctx.items, s.count * cl) : undefined;
   const ctxOwner = ctxItems ? new Int32Array(b.numItems) : undefined;
+  // Feature rows are shared across items: a fourth table (one block per stratum cannot conflict).
+  const featOwner = feat && blocks > 1 ? new Int32Array(feat.count) : undefined;
+  const claimFeatures = (item: number, stamp: number, stratumBase: number, pos: number) => {
+    for (let k = feat!.offsets[item]!; k < feat!.offsets[item + 1]!; k++) claim(featOwner!, feat!.ids[k]!, stamp, stratumBase, 'feature', pos);
+  };
   const claim = (owner: Int32Array, row: number, stamp: number, stratumBase: number, what: string, pos: number) => {
     const prev = owner[row]!;
     if (prev > stratumBase && prev !== stamp) {
@@ -263,10 +316,12 @@ function checkLayout(op: string, b: MfBuffers, s: MfSamples, layout: MfLayout, n
         if (!(i >= 0 && i < b.numItems)) fail(op, `item ${i} of sample ${idx} is not in [0, ${b.numItems})`);
         claim(userOwner, u, stamp, base, 'user', pos);
         claim(itemOwner, i, stamp, base, 'item', pos);
+        if (featOwner) claimFeatures(i, stamp, base, pos);
         for (let c = 0; c < per; c++) {
           const j = negs![pos * per + c]!;
           if (!(j >= 0 && j < b.numItems)) fail(op, `negative ${j} at position ${pos} is not in [0, ${b.numItems})`);
           claim(itemOwner, j, stamp, base, 'negative item', pos);
+          if (featOwner) claimFeatures(j, stamp, base, pos);
         }
         if (ctxItems) {
           for (let c = 0; c < cl; c++) {
@@ -329,10 +384,13 @@ export function mfTrainEpoch(buffers: MfBuffers, samples: MfSamples, layout: MfL
  * ignored (it cancels in x_uij). With a `context` (sgd only) the user side is
  * p_u + mean_l s_l over the sample's context items, and the s_l rows step
  * with p_u (their rows must be disjoint across the blocks of a stratum too).
- * Returns the sum of -log sigmoid(x_uij).
+ * With item `features` (sgd only) the item side is q_i + mean_f F_f and the
+ * bias b_i + mean_f fb_f, the feature rows stepping with q_i (scaled by 1 /
+ * the item's feature count; disjoint across blocks too). Context and features
+ * combine. Returns the sum of -log sigmoid(x_uij).
  */
 export function bprTrainEpoch(buffers: MfBuffers, samples: MfSamples, negatives: BprNegatives, layout: MfLayout,
-  rule: SparseRule, adam?: MfAdamBuffers, context?: BprContext): number {
+  rule: SparseRule, adam?: MfAdamBuffers, context?: BprContext, features?: BprItemFeatures): number {
   const op = 'bprTrainEpoch';
   checkBuffers(op, buffers);
   if (!Number.isInteger(negatives.perSample) || negatives.perSample < 1) {
@@ -340,18 +398,25 @@ export function bprTrainEpoch(buffers: MfBuffers, samples: MfSamples, negatives:
   }
   const r = ruleArgs(op, 'bpr', rule);
   if (context && r.adam) fail(op, 'a context trains with the sgd rule only');
+  if (features && r.adam) fail(op, 'item features train with the sgd rule only');
   if (context) checkContext(op, buffers, samples, context);
+  const fv = features ? checkFeatures(op, buffers, features) : undefined;
   const b = { ...buffers, userBias: undefined };
   if (r.adam) checkAdam(op, b, adam);
-  checkLayout(op, b, samples, layout, negatives, context);
+  checkLayout(op, b, samples, layout, negatives, context, fv && { ...fv, count: features!.count });
   const rt = runtime();
-  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined, context);
+  // With features, each block keeps the triple's user and item sides in 3 rows of scratch.
+  const scratch = features ? rt.arena.alloc(Math.max(1, layout.blocks) * 3 * Math.ceil(buffers.factors / 4) * 16 + 16) : 0;
+  const table = writeTable(b, samples, negatives.negatives, layout, negatives.perSample, r.adam ? adam : undefined, context, features, scratch);
   try {
     const per = negatives.perSample > 1 ? negatives.perSample : 0, cl = context ? context.length : 0;
-    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * per * (1 + cl) + 6 * cl) + 16;
+    // Features: about 4 rows per item side, read once per candidate and for the triple, stepped once.
+    const fl = features ? 4 : 0;
+    const cost = buffers.factors * ((r.adam ? 36 : 12) + 2 * per * (1 + (features ? fl : cl)) + 6 * cl + 6 * fl) + 16;
     return runStrata(r.name, table, layout, r.args, cost);
   } finally {
     rt.arena.free(table);
+    if (scratch) rt.arena.free(scratch);
   }
 }
 

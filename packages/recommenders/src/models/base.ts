@@ -195,11 +195,12 @@ export abstract class Recommender {
   /**
    * The k items most similar to `item` by cosine similarity of the model's
    * item vectors, best first, the item itself left out. An unknown item (or a
-   * model without item vectors) gets the most popular items.
+   * model without item vectors) gets the most popular items; a model with item
+   * features also answers for (and returns) unseen items that have features.
    */
   similarItems(item: number, k = 10): Recommendation[] {
     const vec = this.itemVectors();
-    if (!vec || !this.isKnownItem(item)) return this.popularItems(k, (i) => i === item);
+    if (!vec || !this.hasItemVector(item)) return this.popularItems(k, (i) => i === item);
     const { data, dim } = vec;
     const norms = new Float64Array(this.numItems);
     for (let i = 0; i < this.numItems; i++) {
@@ -213,7 +214,15 @@ export abstract class Recommender {
       for (let f = 0; f < dim; f++) s += data[item * dim + f]! * data[i * dim + f]!;
       sims[i] = s / (norms[i]! * norms[item]!);
     }
-    return Array.from(topK(sims, k, (i) => i === item || !this.isKnownItem(i)), (i) => this.rec(i, sims[i]!));
+    return Array.from(topK(sims, k, (i) => i === item || !this.hasItemVector(i)), (i) => this.rec(i, sims[i]!));
+  }
+
+  /**
+   * @internal Whether item i's vector means something for similarItems: a
+   * known item, or (hybrid models) an unseen one described by its features.
+   */
+  protected hasItemVector(i: number): boolean {
+    return this.isKnownItem(i);
   }
 
   /** The model as JSON metadata plus one binary buffer of arrays (see `loadRecommender`). */

@@ -8,12 +8,16 @@
 // factors s_l over the user's latest items (FPMC trained with the BPR
 // criterion, Rendle et al. 2010): each training interaction sees the items
 // the user had just before it, serving sees the user's latest training items.
+// With `itemFeatures` the item side is hybrid (LightFM-style, "BPR with item
+// features"): q_i + the mean of the item's feature factors, b_i + the mean of
+// its feature biases, so rare and unseen items borrow from similar ones.
 import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import type { LearningRateSchedule } from '@wasmml/optimizers';
 import {
-  bprTrainEpoch, dispose, mfAdamState, tensor, variable, type MfVariables, type SparseRule, type Variable,
+  bprTrainEpoch, dispose, mfAdamState, tensor, variable, type MfVariables, type SparseRule, type Tensor, type Variable,
 } from '@wasmml/tensor';
+import { checkFeatureTable, featureTable, withFeatures, type ItemFeatureTable } from '../data/item-features.js';
 import { toInteractions, type InteractionData } from '../data/interactions.js';
 import { sampleNegative } from '../data/negatives.js';
 import { Stratifier } from '../train/strata.js';
@@ -45,6 +49,20 @@ export interface BprConfig extends FactorConfig {
   contextLength?: number;
   /** L2 factor of the context factors (default 0.0001). */
   contextL2?: number;
+  /**
+   * Item side information (hybrid items, LightFM-style): per item, a list of
+   * integer feature ids in [0, numItemFeatures) — e.g. from
+   * `movieLensItemFeatures`. The item side becomes q_i + the mean of the
+   * features' factors and its bias b_i + the mean of their biases; the
+   * features are saved with the model, and items without training
+   * interactions are served from them. A model with features trains with SGD
+   * on one block (one thread). Default: none (plain items).
+   */
+  itemFeatures?: ArrayLike<ArrayLike<number>>;
+  /** Number of distinct item features (required with `itemFeatures`). */
+  numItemFeatures?: number;
+  /** L2 factor of the feature factors (default 0.001, chosen on a MovieLens validation split); feature biases take biasL2. */
+  featureL2?: number;
 }
 
 /** Options of `BprModel.fit`. */
@@ -83,6 +101,16 @@ export class BprModel extends FactorModel {
   readonly contextLength: number;
   /** L2 factor of the context factors. */
   readonly contextL2: number;
+  /** Number of item features (0 without). */
+  readonly numItemFeatures: number;
+  /** L2 factor of the feature factors. */
+  readonly featureL2: number;
+  /** Item features (CSR), when given. */
+  private readonly features: ItemFeatureTable | undefined;
+  /** Feature factors [numItemFeatures, factors] and biases [numItemFeatures] (itemBias only). */
+  private readonly featureVars: { factors: Variable; bias?: Variable } | undefined;
+  /** Item factors and biases plus their features' means, for scoring (rebuilt after fit). */
+  private scoringItems: { factors: Variable; bias?: Variable } | undefined;
   private readonly initStd: number;
   private readonly itemBias: boolean;
   /** Context factors S [numItems, factors] ('recent' only). */
@@ -119,6 +147,47 @@ export class BprModel extends FactorModel {
       t.dispose();
       this.context = ctx as Int32Array | undefined;
     }
+    this.featureL2 = nonNegative(config.featureL2 ?? 0.001, 'featureL2', 'bpr');
+    if (config.itemFeatures !== undefined) {
+      const nf = config.numItemFeatures ?? NaN;
+      if (arrays) {
+        const off = arrays.itemFeatureOffsets, ids = arrays.itemFeatureIds;
+        if (!(off instanceof Int32Array && ids instanceof Int32Array)) throw new Error('loadRecommender: bpr arrays itemFeatureOffsets / itemFeatureIds are missing or not int32');
+        this.features = checkFeatureTable({ offsets: off, ids, numFeatures: nf }, this.numItems, 'loadRecommender: bpr');
+      } else {
+        this.features = featureTable(config.itemFeatures, this.numItems, nf, 'bpr');
+      }
+      const k = this.factors, n = nf * k;
+      const saved = arrays?.featureFactors, savedB = arrays?.featureBias;
+      if (arrays && !(saved instanceof Float32Array && saved.length === n)) throw new Error(`loadRecommender: bpr array featureFactors is missing or not float32 of shape [${nf},${k}]`);
+      if (arrays && itemBias && !(savedB instanceof Float32Array && savedB.length === nf)) throw new Error(`loadRecommender: bpr array featureBias is missing or not float32 of shape [${nf}]`);
+      const rng = new Random(`${this.seed}:bpr-features`);
+      const own = (data: Float32Array, shape: number[]) => {
+        const t = tensor(data, shape, 'float32');
+        const x = variable(t, false);
+        t.dispose();
+        return x;
+      };
+      this.featureVars = {
+        factors: own((saved as Float32Array | undefined) ?? Float32Array.from({ length: n }, () => rng.normal() * this.initStd), [nf, k]),
+        ...(itemBias ? { bias: own((savedB as Float32Array | undefined) ?? new Float32Array(nf), [nf]) } : {}),
+      };
+    } else if (config.numItemFeatures !== undefined) {
+      throw new Error('bpr: numItemFeatures is given without itemFeatures');
+    }
+    this.numItemFeatures = this.features?.numFeatures ?? 0;
+  }
+
+  /** @internal The feature factors [numItemFeatures, factors] and biases (with itemFeatures only). */
+  get featureTables(): { factors: Variable; bias?: Variable } | undefined {
+    return this.featureVars;
+  }
+
+  /** The feature ids of item i (empty without features or out of range). */
+  itemFeatureIds(i: number): Int32Array {
+    const t = this.features;
+    if (!t || !(Number.isInteger(i) && i >= 0 && i < this.numItems)) return new Int32Array(0);
+    return t.ids.slice(t.offsets[i]!, t.offsets[i + 1]!);
   }
 
   /** @internal The context factors S [numItems, factors] ('recent' only). */
@@ -126,8 +195,36 @@ export class BprModel extends FactorModel {
     return this.contextFactors;
   }
 
-  /** User factors plus the mean context factors of each user's latest items ('recent'), else the plain variables. */
+  /**
+   * User factors plus the mean context factors of each user's latest items
+   * ('recent'), item factors and biases plus their features' means (with
+   * itemFeatures); else the plain variables.
+   */
   protected override scoringVars(): MfVariables {
+    return { ...this.userScoringVars(), ...this.itemScoringVars() };
+  }
+
+  private itemScoringVars(): Partial<MfVariables> {
+    const fv = this.featureVars, t = this.features;
+    if (!fv || !t) return {};
+    if (!this.scoringItems) {
+      const own = (data: Float32Array, shape: number[]) => {
+        const x = tensor(data, shape, 'float32');
+        const v = variable(x, false);
+        x.dispose();
+        return v;
+      };
+      const k = this.factors;
+      const q = withFeatures(this.vars.itemFactors.dataSync() as Float32Array, fv.factors.dataSync() as Float32Array, t, k);
+      const b = this.vars.itemBias
+        ? withFeatures(this.vars.itemBias.dataSync() as Float32Array, fv.bias ? fv.bias.dataSync() as Float32Array : new Float32Array(t.numFeatures), t, 1)
+        : undefined;
+      this.scoringItems = { factors: own(q, [this.numItems, k]), ...(b ? { bias: own(b, [this.numItems]) } : {}) };
+    }
+    return { itemFactors: this.scoringItems.factors, ...(this.scoringItems.bias ? { itemBias: this.scoringItems.bias } : {}) };
+  }
+
+  private userScoringVars(): MfVariables {
     if (!this.contextFactors || !this.context) return this.vars;
     if (!this.scoring) {
       const eff = withContext(this.vars.userFactors.dataSync() as Float32Array, this.contextFactors.dataSync() as Float32Array,
@@ -142,6 +239,11 @@ export class BprModel extends FactorModel {
   /** Items never interacted with were still trained (as negatives): their scores stand. */
   protected override get untrainedItemsAreCold(): boolean {
     return false;
+  }
+
+  /** An unseen item with features has a meaningful (feature-based) vector. */
+  protected override hasItemVector(i: number): boolean {
+    return this.isKnownItem(i) || this.itemFeatureIds(i).length > 0;
   }
 
   /**
@@ -170,16 +272,24 @@ export class BprModel extends FactorModel {
     };
     ruleAt(0); // a bad rate fails before anything changes
     const per = positiveInt(opts.negativeCandidates ?? 1, 'negativeCandidates', op);
-    const S = this.contextFactors;
-    // Context rows are shared across users and items: no two blocks could run at once.
-    const blocks = positiveInt(opts.blocks ?? (S ? 1 : 8), 'blocks', op);
-    if (S && blocks !== 1) throw new RangeError(`${op}: blocks = ${blocks}, but a model with userContext 'recent' trains on 1 block`);
-    if (S && type !== 'sgd') throw new Error(`${op}: a model with userContext 'recent' trains with optimizer 'sgd', got '${type}'`);
+    const S = this.contextFactors, fv = this.featureVars;
+    // Context and feature rows are shared across users and items: no two blocks could run at once.
+    const shared = S ? "userContext 'recent'" : fv ? 'itemFeatures' : undefined;
+    const blocks = positiveInt(opts.blocks ?? (shared ? 1 : 8), 'blocks', op);
+    if (shared && blocks !== 1) throw new RangeError(`${op}: blocks = ${blocks}, but a model with ${shared} trains on 1 block`);
+    if (shared && type !== 'sgd') throw new Error(`${op}: a model with ${shared} trains with optimizer 'sgd', got '${type}'`);
     this.observe(d);
     const tl = S ? userTimelines(d, this.numUsers) : undefined;
     const L = this.contextLength;
     const ctxItems = tl ? tensor(recentContext(d, tl, L), [d.count, L], 'int32') : undefined;
     const context = S && ctxItems ? { factors: S, items: ctxItems, l2: this.contextL2 } : undefined;
+    const ft = this.features;
+    const featT: Tensor[] = fv && ft
+      ? [tensor(ft.offsets, [ft.offsets.length], 'int32'), tensor(ft.ids, [ft.ids.length], 'int32')]
+      : [];
+    const features = fv && featT.length
+      ? { factors: fv.factors, ...(fv.bias ? { bias: fv.bias } : {}), offsets: featT[0]!, ids: featT[1]!, l2: this.featureL2 }
+      : undefined;
     this.context = tl ? latestItems(d, tl, L) : undefined;
     this.dropScoring();
     const seen = this.seen!;
@@ -205,7 +315,7 @@ export class BprModel extends FactorModel {
         const negT = tensor(negs, [d.count, per], 'int32');
         let loss: number;
         try {
-          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, ruleAt(epoch), state, context);
+          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, ruleAt(epoch), state, context, features);
         } finally {
           dispose([order, offsets, negT]);
         }
@@ -214,7 +324,7 @@ export class BprModel extends FactorModel {
         await log.end(epoch, { loss: loss / d.count });
       }
     } finally {
-      dispose([...Object.values(samples), ...(ctxItems ? [ctxItems] : [])]);
+      dispose([...Object.values(samples), ...(ctxItems ? [ctxItems] : []), ...featT]);
       state?.dispose();
     }
     return log.result;
@@ -223,12 +333,15 @@ export class BprModel extends FactorModel {
   private dropScoring(): void {
     this.scoring?.dispose();
     this.scoring = undefined;
+    if (this.scoringItems) dispose(Object.values(this.scoringItems));
+    this.scoringItems = undefined;
   }
 
-  /** Frees the model's tensors (factors, biases and context factors). */
+  /** Frees the model's tensors (factors, biases, context and feature factors). */
   override dispose(): void {
     super.dispose();
-    dispose([...(this.contextFactors ? [this.contextFactors] : []), ...(this.scoring ? [this.scoring] : [])]);
+    this.dropScoring();
+    dispose([...(this.contextFactors ? [this.contextFactors] : []), ...(this.featureVars ? Object.values(this.featureVars) : [])]);
   }
 
   protected saveState(): SavedState {
@@ -236,11 +349,19 @@ export class BprModel extends FactorModel {
       config: {
         factors: this.factors, itemBias: this.itemBias, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed,
         userContext: this.userContext, contextLength: this.contextLength, contextL2: this.contextL2,
+        // The lists themselves travel as the CSR arrays below; `true` marks a hybrid model.
+        ...(this.features ? { itemFeatures: true, numItemFeatures: this.numItemFeatures, featureL2: this.featureL2 } : {}),
       },
       arrays: {
         ...this.factorArrays(),
         ...(this.contextFactors ? { contextFactors: { data: this.contextFactors.dataSync() as Float32Array, shape: [this.numItems, this.factors] } } : {}),
         ...(this.context ? { contextItems: { data: this.context, shape: [this.numUsers, this.contextLength] } } : {}),
+        ...(this.features && this.featureVars ? {
+          itemFeatureOffsets: { data: this.features.offsets, shape: [this.numItems + 1] },
+          itemFeatureIds: { data: this.features.ids, shape: [this.features.ids.length] },
+          featureFactors: { data: this.featureVars.factors.dataSync() as Float32Array, shape: [this.numItemFeatures, this.factors] },
+          ...(this.featureVars.bias ? { featureBias: { data: this.featureVars.bias.dataSync() as Float32Array, shape: [this.numItemFeatures] } } : {}),
+        } : {}),
       },
     };
   }

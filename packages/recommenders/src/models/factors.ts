@@ -85,7 +85,8 @@ export abstract class FactorModel extends Recommender {
 
   /**
    * @internal The variables scoring reads: `vars`, or (BPR with a user
-   * context) the same with each user's factors plus their context.
+   * context or item features) the same with each user's factors plus their
+   * context and each item's factors and bias plus its features' mean.
    */
   protected scoringVars(): MfVariables {
     return this.vars;
@@ -100,8 +101,9 @@ export abstract class FactorModel extends Recommender {
 
   protected scoreAllItems(users: Int32Array): Float32Array {
     const out = tidy(() => {
-      const pu = gather(this.scoringVars().userFactors, tensor(users, [users.length], 'int32'), 0);
-      return fusedMatMul({ a: pu, b: this.vars.itemFactors, transposeB: true, ...(this.vars.itemBias ? { bias: this.vars.itemBias } : {}) })
+      const v = this.scoringVars();
+      const pu = gather(v.userFactors, tensor(users, [users.length], 'int32'), 0);
+      return fusedMatMul({ a: pu, b: v.itemFactors, transposeB: true, ...(v.itemBias ? { bias: v.itemBias } : {}) })
         .dataSync() as Float32Array;
     });
     const bu = this.vars.userBias?.dataSync() as Float32Array | undefined;
@@ -117,7 +119,7 @@ export abstract class FactorModel extends Recommender {
   }
 
   protected itemVectors(): ItemVectors {
-    return { data: this.vars.itemFactors.dataSync() as Float32Array, dim: this.factors };
+    return { data: this.scoringVars().itemFactors.dataSync() as Float32Array, dim: this.factors };
   }
 
   /** @internal The factor arrays by name. */

@@ -2,7 +2,9 @@
 // branch (user ⊙ item embeddings) and an MLP branch (concatenated embeddings
 // through ReLU layers), joined by one output unit. With a user context, a
 // third input carries the user's recent items (index + 1; 0 pads), whose mean
-// embedding (mask-aware) adds to the user embedding of each branch.
+// embedding (mask-aware) adds to the user embedding of each branch. With item
+// features, one more input carries each item's feature ids (id + 1; 0 pads),
+// whose mean embedding adds to the item embedding of each branch.
 import { input, layers, model as functionalModel, initializers, type LayersModel, type SymbolicTensor } from '@wasmml/layers';
 
 /** Sizes of a NeuMF network. */
@@ -13,6 +15,10 @@ export interface NeuMFNetSpec {
   mlpLayers: number[];
   /** Items in the context input; 0 for none. */
   contextLength: number;
+  /** Features in the item-features input (the longest item list); 0 for none. */
+  featureLength?: number;
+  /** Number of item features (with featureLength > 0). */
+  numItemFeatures?: number;
   seed: number;
 }
 
@@ -27,7 +33,17 @@ export function buildNeuMF(spec: NeuMFNetSpec): LayersModel {
   const item = input({ shape: [1], dtype: 'int32', name: 'item' });
   const L = spec.contextLength;
   const context = L > 0 ? input({ shape: [L], dtype: 'int32', name: 'context' }) : undefined;
+  const FL = spec.featureLength ?? 0;
+  const feats = FL > 0 ? input({ shape: [FL], dtype: 'int32', name: 'item_features' }) : undefined;
   const flat = (x: SymbolicTensor) => layers.flatten().apply(x) as SymbolicTensor;
+  // The item side of a branch: its item embedding, plus the mean feature embedding.
+  const itemSide = (dim: number, branch: string) => {
+    const i = flat(emb(spec.numItems, dim, `${branch}_item`).apply(item) as SymbolicTensor);
+    if (!feats) return i;
+    const f = emb(spec.numItemFeatures! + 1, dim, `${branch}_feature`, true).apply(feats) as SymbolicTensor;
+    const mean = layers.globalAveragePooling1d({ name: `${branch}_feature_mean` }).apply(f) as SymbolicTensor;
+    return layers.add({ name: `${branch}_item_features` }).apply([i, mean]) as SymbolicTensor;
+  };
   // The user side of a branch: its user embedding, plus the mean context embedding.
   const userSide = (dim: number, branch: string) => {
     const u = flat(emb(spec.numUsers, dim, `${branch}_user`).apply(user) as SymbolicTensor);
@@ -38,17 +54,18 @@ export function buildNeuMF(spec: NeuMFNetSpec): LayersModel {
   };
   const gmf = layers.multiply({ name: 'gmf' }).apply([
     userSide(spec.gmfDim, 'gmf'),
-    flat(emb(spec.numItems, spec.gmfDim, 'gmf_item').apply(item) as SymbolicTensor),
+    itemSide(spec.gmfDim, 'gmf'),
   ]) as SymbolicTensor;
   const half = spec.mlpLayers[0]! / 2;
   let h = layers.concatenate({ name: 'mlp_input' }).apply([
     userSide(half, 'mlp'),
-    flat(emb(spec.numItems, half, 'mlp_item').apply(item) as SymbolicTensor),
+    itemSide(half, 'mlp'),
   ]) as SymbolicTensor;
   for (const [l, units] of spec.mlpLayers.slice(1).entries()) {
     h = layers.dense({ units, activation: 'relu', name: `mlp_${l + 1}`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) }).apply(h) as SymbolicTensor;
   }
   const joined = layers.concatenate({ name: 'neumf' }).apply([gmf, h]) as SymbolicTensor;
   const logit = layers.dense({ units: 1, name: 'prediction', kernelInitializer: initializers.lecunUniform({ seed: seed() }) }).apply(joined) as SymbolicTensor;
-  return functionalModel({ inputs: context ? [user, item, context] : [user, item], outputs: logit, name: 'neumf' });
+  const inputs = [user, item, ...(context ? [context] : []), ...(feats ? [feats] : [])];
+  return functionalModel({ inputs, outputs: logit, name: 'neumf' });
 }

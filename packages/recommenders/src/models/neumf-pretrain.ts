@@ -7,6 +7,7 @@
 import type { LayersModel } from '@wasmml/layers';
 import { dispose, tensor } from '@wasmml/tensor';
 import type { Interactions } from '../data/interactions.js';
+import type { ItemFeatureTable } from '../data/item-features.js';
 import { BprModel } from './bpr.js';
 
 /** What the GMF pre-training needs to know of the NeuMF. */
@@ -18,10 +19,17 @@ export interface GmfPretrainSpec {
   epochs: number;
   userContext: 'none' | 'recent';
   contextLength: number;
+  /** Item features of the NeuMF (the BPR model gets the same). */
+  features?: ItemFeatureTable;
 }
 
 /** Scale of the random MLP branch's output weights after pre-training: the GMF score leads, the MLP starts small. */
 const MLP_OUTPUT_SCALE = 0.1;
+
+/** The CSR table back as per-item lists (the BPR model's input). */
+function lists(t: ItemFeatureTable): Int32Array[] {
+  return Array.from({ length: t.offsets.length - 1 }, (_, i) => t.ids.subarray(t.offsets[i]!, t.offsets[i + 1]!));
+}
 
 /** Pre-trains the GMF branch of `net` as BPR-MF on `d` and writes it into the network. */
 export async function pretrainGmf(net: LayersModel, d: Interactions, spec: GmfPretrainSpec): Promise<void> {
@@ -30,6 +38,7 @@ export async function pretrainGmf(net: LayersModel, d: Interactions, spec: GmfPr
   const b = new BprModel({
     numUsers: spec.numUsers, numItems: spec.numItems, factors: k, biasL2: 0, seed: spec.seed,
     userContext: spec.userContext, contextLength: spec.contextLength,
+    ...(spec.features ? { itemFeatures: lists(spec.features), numItemFeatures: spec.features.numFeatures } : {}),
   });
   try {
     await b.fit(d, { epochs: spec.epochs, negativeCandidates: 3 });
@@ -59,6 +68,19 @@ export async function pretrainGmf(net: LayersModel, d: Interactions, spec: GmfPr
       const gc = new Float32Array((spec.numItems + 1) * G);
       for (let i = 0; i < spec.numItems; i++) gc.set(S.subarray(i * k, (i + 1) * k), (i + 1) * G);
       set('gmf_context', gc, [spec.numItems + 1, G]);
+    }
+    const ft = b.featureTables;
+    if (ft && spec.features) {
+      // Row 0 is the padding id; feature f is row f + 1, its bias in the last dimension (the mean of
+      // [F_f, fb_f] over an item's features is [mean F, mean fb], so GMF adds mean fb to b_i).
+      const nf = spec.features.numFeatures, F = ft.factors.dataSync() as Float32Array;
+      const fb = ft.bias?.dataSync() as Float32Array | undefined;
+      const gf = new Float32Array((nf + 1) * G);
+      for (let f = 0; f < nf; f++) {
+        gf.set(F.subarray(f * k, (f + 1) * k), (f + 1) * G);
+        gf[(f + 1) * G + k] = fb ? fb[f]! : 0;
+      }
+      set('gmf_feature', gf, [nf + 1, G]);
     }
     const pred = net.getLayer('prediction');
     const old = pred.getWeights();

@@ -19,6 +19,7 @@ import type { ItemVectors } from './base.js';
 import { buildNeuMF } from './neumf-net.js';
 import { latestItems, recentContext, userTimelines } from '../data/sequences.js';
 import { pretrainGmf } from './neumf-pretrain.js';
+import { checkFeatureTable, featureTable, paddedFeatures, withFeatures, type ItemFeatureTable } from '../data/item-features.js';
 
 /** Configuration of {@link neuMF}. */
 export interface NeuMFConfig extends RecommenderConfig {
@@ -37,6 +38,16 @@ export interface NeuMFConfig extends RecommenderConfig {
   userContext?: 'none' | 'recent';
   /** Items in the 'recent' context (default 5). */
   contextLength?: number;
+  /**
+   * Item side information, as for `bpr`: per item, a list of feature ids in
+   * [0, numItemFeatures). Each branch's item embedding gets the mean embedding
+   * of the item's features added (a masked mean: an item without features
+   * adds nothing); GMF pre-training then trains BPR with the same features.
+   * Saved with the model. Default: none.
+   */
+  itemFeatures?: ArrayLike<ArrayLike<number>>;
+  /** Number of distinct item features (required with `itemFeatures`). */
+  numItemFeatures?: number;
 }
 
 /** Options of `NeuMF.fit`. */
@@ -77,9 +88,13 @@ export class NeuMF extends Recommender {
   private compiledLr: number | undefined;
   /** Each user's latest training items [numUsers, contextLength], -1 padded ('recent', after fit). */
   private context: Int32Array | undefined;
+  /** Number of item features (0 without). */
+  readonly numItemFeatures: number;
+  /** Item features (CSR) and their padded form for the network's input. */
+  private readonly features: { table: ItemFeatureTable; padded: Int32Array; width: number } | undefined;
 
   /** @internal Use {@link neuMF}. */
-  constructor(config: NeuMFConfig) {
+  constructor(config: NeuMFConfig, arrays?: Record<string, Float32Array | Int32Array>) {
     super(config, 'neuMF');
     this.gmfDim = positiveInt(config.gmfDim ?? 16, 'gmfDim', 'neuMF');
     this.mlpLayers = config.mlpLayers ?? [64, 32, 16];
@@ -91,10 +106,36 @@ export class NeuMF extends Recommender {
     if (uc !== 'none' && uc !== 'recent') throw new Error(`neuMF: userContext '${String(uc)}' is not 'none' or 'recent'`);
     this.userContext = uc;
     this.contextLength = positiveInt(config.contextLength ?? 5, 'contextLength', 'neuMF');
+    if (config.itemFeatures !== undefined) {
+      const nf = config.numItemFeatures ?? NaN;
+      let table: ItemFeatureTable;
+      if (arrays) {
+        const off = arrays.itemFeatureOffsets, ids = arrays.itemFeatureIds;
+        if (!(off instanceof Int32Array && ids instanceof Int32Array)) throw new Error('loadRecommender: neuMF arrays itemFeatureOffsets / itemFeatureIds are missing or not int32');
+        table = checkFeatureTable({ offsets: off, ids, numFeatures: nf }, this.numItems, 'loadRecommender: neuMF');
+      } else {
+        table = featureTable(config.itemFeatures, this.numItems, nf, 'neuMF');
+      }
+      const { data, width } = paddedFeatures(table);
+      this.features = { table, padded: data, width };
+    } else if (config.numItemFeatures !== undefined) {
+      throw new Error('neuMF: numItemFeatures is given without itemFeatures');
+    }
+    this.numItemFeatures = this.features?.table.numFeatures ?? 0;
     this.net = buildNeuMF({
       numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed,
       contextLength: uc === 'recent' ? this.contextLength : 0,
+      ...(this.features ? { featureLength: this.features.width, numItemFeatures: this.numItemFeatures } : {}),
     });
+  }
+
+  /** int32 [n, width] item-features input (feature id + 1, 0 pads) of `items`; undefined without features. */
+  private featureInput(items: Int32Array): Tensor | undefined {
+    const f = this.features;
+    if (!f) return undefined;
+    const W = f.width, out = new Int32Array(items.length * W);
+    items.forEach((i, r) => out.set(f.padded.subarray(i * W, (i + 1) * W), r * W));
+    return tensor(out, [items.length, W], 'int32');
   }
 
   /** int32 [n, contextLength] context input (item + 1, 0 pads) of users by their latest items; undefined without a context. */
@@ -131,6 +172,7 @@ export class NeuMF extends Recommender {
       await pretrainGmf(this.net, d, {
         numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, seed: this.seed, epochs: pretrain,
         userContext: this.userContext, contextLength: this.contextLength,
+        ...(this.features ? { features: this.features.table } : {}),
       });
     }
     if (this.compiledLr !== lr) {
@@ -167,7 +209,8 @@ export class NeuMF extends Recommender {
           put(j < 0 ? d.items[r]! : j, j < 0 ? 1 : 0);
         }
       }
-      const x = [tensor(us, [n, 1], 'int32'), tensor(is, [n, 1], 'int32'), ...(cs ? [tensor(cs, [n, L], 'int32')] : [])];
+      const fi = this.featureInput(is);
+      const x = [tensor(us, [n, 1], 'int32'), tensor(is, [n, 1], 'int32'), ...(cs ? [tensor(cs, [n, L], 'int32')] : []), ...(fi ? [fi] : [])];
       const y = tensor(ys, [n, 1], 'float32');
       let loss: number;
       try {
@@ -191,7 +234,9 @@ export class NeuMF extends Recommender {
     const i = Int32Array.from(items, (v) => (ok(v, this.numItems) ? v : 0));
     const out = tidy(() => {
       const ctx = this.servingContext(u);
-      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32'), ...(ctx ? [ctx] : [])], { batchSize: 8192 }) as Tensor;
+      const fi = this.featureInput(i);
+      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32'), ...(ctx ? [ctx] : []), ...(fi ? [fi] : [])],
+        { batchSize: 8192 }) as Tensor;
       return p.dataSync() as Float32Array;
     });
     for (let r = 0; r < n; r++) if (!ok(users[r]!, this.numUsers) || !ok(items[r]!, this.numItems)) out[r] = 0;
@@ -208,25 +253,43 @@ export class NeuMF extends Recommender {
     return this.scorePairs(u, i);
   }
 
-  /** GMF item embeddings: the item side of the model's matrix-factorisation part. */
+  /** GMF item embeddings (plus their features' mean): the item side of the model's matrix-factorisation part. */
   protected itemVectors(): ItemVectors {
-    const w = this.net.getLayer('gmf_item').weights[0]!;
-    return { data: w.dataSync() as Float32Array, dim: this.gmfDim };
+    const w = this.net.getLayer('gmf_item').weights[0]!.dataSync() as Float32Array;
+    if (!this.features) return { data: w, dim: this.gmfDim };
+    // Row 0 of the feature embedding is the padding id; feature f is row f + 1.
+    const fe = (this.net.getLayer('gmf_feature').weights[0]!.dataSync() as Float32Array).subarray(this.gmfDim);
+    return { data: withFeatures(w, fe, this.features.table, this.gmfDim), dim: this.gmfDim };
+  }
+
+  /** An unseen item with features has a meaningful (feature-based) vector. */
+  protected override hasItemVector(i: number): boolean {
+    const t = this.features?.table;
+    return this.isKnownItem(i) || (!!t && Number.isInteger(i) && i >= 0 && i < this.numItems && t.offsets[i + 1]! > t.offsets[i]!);
   }
 
   protected saveState(): SavedState {
     const arrays: ArtifactArrays = {};
     this.net.weights.forEach((w, k) => (arrays[`w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
     if (this.context) arrays.contextItems = { data: this.context, shape: [this.numUsers, this.contextLength] };
+    const t = this.features?.table;
+    if (t) {
+      arrays.itemFeatureOffsets = { data: t.offsets, shape: [this.numItems + 1] };
+      arrays.itemFeatureIds = { data: t.ids, shape: [t.ids.length] };
+    }
     return {
-      config: { gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed, userContext: this.userContext, contextLength: this.contextLength },
+      config: {
+        gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed, userContext: this.userContext, contextLength: this.contextLength,
+        // The lists travel as the CSR arrays; `true` marks a hybrid model.
+        ...(t ? { itemFeatures: true, numItemFeatures: t.numFeatures } : {}),
+      },
       arrays,
     };
   }
 
   /** @internal Rebuilds a saved model. */
   static fromSaved(config: Record<string, unknown>, arrays: Record<string, Float32Array | Int32Array>): NeuMF {
-    const m = new NeuMF(config as unknown as NeuMFConfig);
+    const m = new NeuMF(config as unknown as NeuMFConfig, arrays);
     const ws = m.net.weights.map((w, k) => {
       const a = arrays[`w${k}`];
       if (!(a instanceof Float32Array) || a.length !== w.size) throw new Error(`loadRecommender: neuMF weight w${k} is missing or not float32 of shape [${w.shape}]`);

@@ -29,6 +29,25 @@ export interface BprContextTensors {
   l2?: number;
 }
 
+/**
+ * BPR item features (LightFM-style hybrid items): item i's side is
+ * q_i + mean_f F_f and its bias b_i + mean_f fb_f over its feature ids
+ * ids[offsets[i] .. offsets[i+1]); the feature rows train with the item's
+ * gradient scaled by 1 / its feature count.
+ */
+export interface BprItemFeatureTensors {
+  /** Feature factors F, float32 [numFeatures, factors], updated in place. */
+  factors: Variable;
+  /** Feature biases, float32 [numFeatures], updated in place (optional; they take the rule's biasL2). */
+  bias?: Variable;
+  /** int32 [numItems + 1], non-decreasing from 0. */
+  offsets: Tensor;
+  /** int32 [offsets[numItems]]: feature ids, each in [0, numFeatures). */
+  ids: Tensor;
+  /** L2 factor of F (default 0). */
+  l2?: number;
+}
+
 /** The arrays of a matrix factorisation: float32 variables, updated in place by training. */
 export interface MfVariables {
   /** [numUsers, factors]. */
@@ -201,10 +220,13 @@ export function mfTrainEpoch(vars: MfVariables, data: { users: Tensor; items: Te
  * then an SGD or sparse-Adam ascent step on log sigmoid(x_uij). The user
  * bias, if any, is left alone. With a `context` (sgd only), the user side is
  * p_u + mean_l s_l over the sample's context items, and those s_l rows are
- * trained with p_u. Returns the sum of -log sigmoid(x_uij).
+ * trained with p_u. With item `features` (sgd only), the item side is
+ * q_i + mean_f F_f (bias b_i + mean_f fb_f) and the feature rows train with
+ * q_i; features and a context combine. Returns the sum of -log sigmoid(x_uij).
  */
 export function bprTrainEpoch(vars: MfVariables, data: { users: Tensor; items: Tensor }, negatives: Tensor,
-  layout: MfLayoutTensors, rule: SparseRule, state?: MfAdamState, context?: BprContextTensors): number {
+  layout: MfLayoutTensors, rule: SparseRule, state?: MfAdamState, context?: BprContextTensors,
+  features?: BprItemFeatureTensors): number {
   const op = 'bprTrainEpoch';
   const shape = shapeOf(vars, op);
   const samples = samplesOf(data.users, data.items, op);
@@ -215,15 +237,41 @@ export function bprTrainEpoch(vars: MfVariables, data: { users: Tensor; items: T
     throw new Error(`${op}: negatives must be int32 [positions = ${lay.positions}, candidates >= 1], got ${fmtShape(negatives.shape)} (${negatives.dtype})`);
   }
   if (context) checkContext(context, shape, samples.count, rule, op);
+  if (features) checkFeatures(features, shape, rule, op);
   adamBuffers(vars, state, rule, op);
   owned(vars, state);
   context?.factors.ownBuffer();
+  features?.factors.ownBuffer();
+  features?.bias?.ownBuffer();
+  const feat = features && {
+    factors: features.factors.ptr, offsets: features.offsets.ptr, ids: features.ids.size ? features.ids.ptr : 0,
+    count: features.factors.shape[0]!, l2: features.l2 ?? 0, ...(features.bias ? { bias: features.bias.ptr } : {}),
+  };
   const ctx = context && {
     factors: context.factors.size ? context.factors.ptr : 0, items: context.items.size ? context.items.ptr : 0,
     length: context.items.shape[1]!, l2: context.l2 ?? 0,
   };
   return bprEpochK(shapeOf(vars, op), samples, { negatives: negatives.size ? negatives.ptr : 0, perSample: per }, lay, rule,
-    adamBuffers(vars, state, rule, op), ctx);
+    adamBuffers(vars, state, rule, op), ctx, feat);
+}
+
+function checkFeatures(f: BprItemFeatureTensors, b: MfBuffers, rule: SparseRule, op: string): void {
+  for (const t of [f.factors, f.offsets, f.ids, ...(f.bias ? [f.bias] : [])]) t.assertLive(op);
+  if (rule.type !== 'sgd') throw new Error(`${op}: item features train with the sgd rule only, got '${rule.type}'`);
+  const F = f.factors;
+  if (F.dtype !== 'float32' || F.rank !== 2 || F.shape[0]! < 1 || F.shape[1] !== b.factors) {
+    throw new Error(`${op}: features.factors must be float32 [numFeatures >= 1, factors = ${b.factors}], got ${fmtShape(F.shape)} (${F.dtype})`);
+  }
+  if (f.bias && (f.bias.dtype !== 'float32' || f.bias.size !== F.shape[0])) {
+    throw new Error(`${op}: features.bias must be float32 with ${F.shape[0]} elements, got ${fmtShape(f.bias.shape)} (${f.bias.dtype})`);
+  }
+  ids(f.offsets, 'features.offsets', op);
+  ids(f.ids, 'features.ids', op);
+  if (f.offsets.size !== b.numItems + 1) throw new Error(`${op}: features.offsets has ${f.offsets.size} elements, expected numItems + 1 = ${b.numItems + 1}`);
+  const nnz = (f.offsets.dataSync() as Int32Array)[b.numItems]!;
+  if (nnz !== f.ids.size) throw new Error(`${op}: features.offsets ends at ${nnz}, but features.ids has ${f.ids.size} elements`);
+  const l2 = f.l2 ?? 0;
+  if (!(Number.isFinite(l2) && l2 >= 0)) throw new Error(`${op}: features.l2 = ${l2}, expected a finite number >= 0`);
 }
 
 function checkContext(ctx: BprContextTensors, b: MfBuffers, count: number, rule: SparseRule, op: string): void {

@@ -1,0 +1,220 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bprTrainEpoch, type BprItemFeatures, type SparseRule } from '@wasmml/kernels';
+import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
+import { get, put, release, setup, singleAndThreaded } from './helpers.js';
+import { layoutOf, modelOut, problem, putI32, RULES, stratify, upload, type Problem } from './mf-helpers.js';
+
+beforeAll(() => setup(2));
+
+/** Item features as CSR: offsets [ni + 1] and ids. */
+interface Csr { offsets: Int32Array; ids: Int32Array }
+
+interface FeatState { F: Float64Array; fb: Float64Array | undefined; l2F: number }
+interface CtxState { S: Float64Array; items: Int32Array; cl: number; l2C: number }
+
+/**
+ * Float64 reference of one BPR-SGD epoch with item features: the item side is
+ * q_i + mean_f F_f and b_i + mean_f fb_f; the user side p_u (+ mean_l s_l with a
+ * context). Everything is computed from the values before the triple, then
+ * stepped in the kernel's order: biases (b_i, b_j, i's fb, j's fb), then per
+ * factor p, s_l, q_i, q_j, i's F rows, j's F rows (a row listed twice steps twice).
+ */
+function refBprFeatures(pr: Problem, order: Int32Array, negs: Int32Array, per: number, rule: SparseRule, csr: Csr,
+  fs: FeatState, cs: CtxState | undefined, P: Float64Array, Q: Float64Array, bi: Float64Array): number {
+  const { k } = pr;
+  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
+  const feats = (i: number) => Array.from(csr.ids.subarray(csr.offsets[i]!, csr.offsets[i + 1]!));
+  const wOf = (xs: number[]) => (xs.length ? 1 / xs.length : 0);
+  const itemVec = (i: number) => {
+    const fl = feats(i), w = wOf(fl);
+    return Float64Array.from({ length: k }, (_, f) => Q[i * k + f]! + w * fl.reduce((s, x) => s + fs.F[x * k + f]!, 0));
+  };
+  const itemBias = (i: number) => {
+    const fl = feats(i);
+    return (pr.bias ? bi[i]! : 0) + (fs.fb ? wOf(fl) * fl.reduce((s, x) => s + fs.fb![x]!, 0) : 0);
+  };
+  let loss = 0;
+  order.forEach((idx, pos) => {
+    const u = pr.users[idx]!, i = pr.items[idx]!;
+    const ls = cs ? Array.from(cs.items.subarray(idx * cs.cl, (idx + 1) * cs.cl)).filter((l) => l >= 0 && l < pr.ni) : [];
+    const wc = wOf(ls);
+    const ue = Float64Array.from({ length: k }, (_, f) => P[u * k + f]! + wc * ls.reduce((s, l) => s + cs!.S[l * k + f]!, 0));
+    const score = (it: number) => {
+      const q = itemVec(it);
+      let s = itemBias(it);
+      for (let f = 0; f < k; f++) s += ue[f]! * q[f]!;
+      return s;
+    };
+    let j = -1, best = -Infinity;
+    for (let c = 0; c < per; c++) {
+      const cand = negs[pos * per + c]!;
+      if (cand === i) continue;
+      const s = per === 1 ? 0 : score(cand);
+      if (j < 0 || s > best) { j = cand; best = s; }
+    }
+    if (j < 0) return;
+    const qi = itemVec(i), qj = itemVec(j);
+    const x = score(i) - score(j);
+    const g = 1 / (1 + Math.exp(x));
+    loss += Math.log1p(Math.exp(-x));
+    const fi = feats(i), fj = feats(j), wi = wOf(fi), wj = wOf(fj);
+    if (pr.bias) {
+      bi[i]! += lrB * (g - l2B * bi[i]!);
+      bi[j]! += lrB * (-g - l2B * bi[j]!);
+    }
+    if (fs.fb) {
+      for (const x of fi) fs.fb[x]! += lrB * (g * wi - l2B * fs.fb[x]!);
+      for (const x of fj) fs.fb[x]! += lrB * (-g * wj - l2B * fs.fb[x]!);
+    }
+    for (let f = 0; f < k; f++) {
+      const d = qi[f]! - qj[f]!;
+      const p = P[u * k + f]!;
+      P[u * k + f] = p + lr * (g * d - l2 * p);
+      for (const l of ls) cs!.S[l * k + f] = cs!.S[l * k + f]! + lr * (g * d * wc - cs!.l2C * cs!.S[l * k + f]!);
+      const a = Q[i * k + f]!, c = Q[j * k + f]!;
+      Q[i * k + f] = a + lr * (g * ue[f]! - l2 * a);
+      Q[j * k + f] = c + lr * (-g * ue[f]! - l2 * c);
+      for (const x of fi) fs.F[x * k + f] = fs.F[x * k + f]! + lr * (g * ue[f]! * wi - fs.l2F * fs.F[x * k + f]!);
+      for (const x of fj) fs.F[x * k + f] = fs.F[x * k + f]! + lr * (-g * ue[f]! * wj - fs.l2F * fs.F[x * k + f]!);
+    }
+  });
+  return loss;
+}
+
+/** Per item 0-3 features out of nf (a repeat now and then); with B > 1, only features f with f % B == i % B. */
+function randomCsr(ni: number, nf: number, seed: number, B = 1): Csr {
+  const r = rng(seed);
+  const lists = Array.from({ length: ni }, (_, i) => {
+    const n = Math.floor(r() * 4);
+    const xs = Array.from({ length: n }, () => {
+      const f = Math.floor(r() * nf);
+      return f - (f % B) + (i % B) < nf ? f - (f % B) + (i % B) : i % B;
+    });
+    if (n === 3 && r() < 0.3) xs[2] = xs[0]!;
+    return xs;
+  });
+  const offsets = new Int32Array(ni + 1);
+  lists.forEach((l, i) => (offsets[i + 1] = offsets[i]! + l.length));
+  return { offsets, ids: Int32Array.from(lists.flat()) };
+}
+
+function negativesFor(pr: Problem, per: number, seed: number): Int32Array {
+  const r = rng(seed);
+  return Int32Array.from({ length: pr.n * per }, (_, t) => {
+    for (;;) {
+      const j = Math.floor(r() * pr.ni);
+      if (j !== pr.items[Math.floor(t / per)]) return j;
+    }
+  });
+}
+
+describe('bpr_sgd_f32 with item features', () => {
+  const nf = 7;
+  for (const k of [1, 5, 8, 19]) {
+    for (const per of [1, 3]) {
+      for (const withCtx of [false, true]) {
+        const withFb = k !== 8;
+        it(`k=${k} candidates=${per} context=${withCtx} featureBias=${withFb}: matches a float64 reference over 2 epochs`, () => {
+          const pr = problem(9, 40, k, 250, true, 500 + k);
+          const rule = RULES[1]!, l2F = 0.004, cl = 3;
+          const negs = negativesFor(pr, per, k + 1);
+          const csr = randomCsr(pr.ni, nf, k + 2);
+          const F0 = randomFloats(nf * k, 90 + k, -0.3, 0.3), fb0 = randomFloats(nf, 91 + k, -0.2, 0.2);
+          const S0 = randomFloats(pr.ni * k, 92 + k, -0.3, 0.3);
+          const ctxItems = Int32Array.from({ length: pr.n * cl }, (_, t) => (t % 5 === 4 ? -1 : (t * 7) % pr.ni));
+          const fs: FeatState = { F: Float64Array.from(F0), fb: withFb ? Float64Array.from(fb0) : undefined, l2F };
+          const cs: CtxState | undefined = withCtx ? { S: Float64Array.from(S0), items: ctxItems, cl, l2C: 0.002 } : undefined;
+          const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bi = Float64Array.from(pr.bi);
+          const order = Int32Array.from({ length: pr.n }, (_, t) => t);
+          const d = upload(pr, false);
+          const layout = layoutOf(order, Int32Array.of(0, pr.n), 1, d.ptrs);
+          const negPtr = putI32(negs), fPtr = put(F0), fbPtr = put(fb0), offPtr = putI32(csr.offsets), idPtr = putI32(csr.ids);
+          const sPtr = put(S0), ctxPtr = putI32(ctxItems);
+          d.ptrs.push(negPtr, fPtr, fbPtr, offPtr, idPtr, sPtr, ctxPtr);
+          const features: BprItemFeatures = {
+            factors: fPtr, offsets: offPtr, ids: idPtr, count: nf, l2: l2F, ...(withFb ? { bias: fbPtr } : {}),
+          };
+          const context = withCtx ? { factors: sPtr, items: ctxPtr, length: cl, l2: 0.002 } : undefined;
+          for (let epoch = 0; epoch < 2; epoch++) {
+            const want = refBprFeatures(pr, order, negs, per, rule, csr, fs, cs, P, Q, bi);
+            const got = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, rule, undefined,
+              context, features);
+            expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
+          }
+          const [gP, gQ, , gbi] = modelOut(d, pr);
+          expectClose(gP!, P, 1e-3, 1e-4, 'P');
+          expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
+          expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+          expectClose(get(fPtr, nf * k), fs.F, 1e-3, 1e-4, 'F');
+          if (withFb) expectClose(get(fbPtr, nf), fs.fb!, 1e-3, 1e-4, 'fb');
+          else expect(get(fbPtr, nf)).toEqual(fb0);
+          if (withCtx) expectClose(get(sPtr, pr.ni * k), cs!.S, 1e-3, 1e-4, 'S');
+          release(...d.ptrs);
+        });
+      }
+    }
+  }
+
+  it('threaded equals single-threaded on a 3-block layout whose blocks use disjoint features', () => {
+    const B = 3, k = 6, per = 2;
+    const pr = problem(12, 30, k, 400, true, 77);
+    const r = rng(5);
+    // Negatives from the positive's item block, so each triple stays in one cell.
+    const cand = Array.from({ length: pr.n }, (_, idx) => Array.from({ length: per }, () => {
+      for (;;) {
+        const j = Math.floor(r() * pr.ni);
+        if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
+      }
+    }));
+    const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!, ...cand[idx]!], B);
+    const negs = Int32Array.from(Array.from(order).flatMap((idx) => cand[idx]!));
+    const csr = randomCsr(pr.ni, 9, 6, B);
+    const F0 = randomFloats(9 * k, 8, -0.3, 0.3), fb0 = randomFloats(9, 9, -0.2, 0.2);
+    const run = () => {
+      const d = upload(pr, false);
+      const layout = layoutOf(order, offsets, B, d.ptrs);
+      const negPtr = putI32(negs), fPtr = put(F0), fbPtr = put(fb0), offPtr = putI32(csr.offsets), idPtr = putI32(csr.ids);
+      d.ptrs.push(negPtr, fPtr, fbPtr, offPtr, idPtr);
+      const features = { factors: fPtr, bias: fbPtr, offsets: offPtr, ids: idPtr, count: 9, l2: 0.01 };
+      const loss = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, RULES[0]!, undefined,
+        undefined, features);
+      const out = [...modelOut(d, pr), get(fPtr, 9 * k), get(fbPtr, 9), Float32Array.of(loss)];
+      release(...d.ptrs);
+      return out;
+    };
+    const { single, threaded } = singleAndThreaded(run);
+    expect(threaded).toEqual(single);
+    // The epoch did train the features.
+    expect(single[4]).not.toEqual(F0);
+  });
+
+  it('rejects a feature shared by two blocks, bad feature ids or offsets and adam, writing nothing', () => {
+    const pr = problem(6, 8, 4, 2, true, 8);
+    pr.users.set([0, 1]);
+    pr.items.set([0, 1]);
+    const d = upload(pr, true);
+    const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
+    layout.blocks = 2;
+    const negPtr = putI32(Int32Array.of(2, 3)), fPtr = put(new Float32Array(3 * pr.k).fill(0.5));
+    // Items 0 and 1 (in different blocks) both have feature 2.
+    const offPtr = putI32(Int32Array.of(0, 1, 2, 2, 2, 2, 2, 2, 2)), idPtr = putI32(Int32Array.of(2, 2));
+    const badIds = putI32(Int32Array.of(2, 3)), badOff = putI32(Int32Array.of(0, 2, 1, 2, 2, 2, 2, 2, 2));
+    d.ptrs.push(negPtr, fPtr, offPtr, idPtr, badIds, badOff);
+    const negatives = { negatives: negPtr, perSample: 1 };
+    const features = { factors: fPtr, offsets: offPtr, ids: idPtr, count: 3 };
+    const sgd = RULES[0]!;
+    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, sgd, undefined, undefined, features))
+      .toThrow(/feature 2 at position 1 is in two blocks/);
+    layout.blocks = 1;
+    layout.strata = 2;
+    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, sgd, undefined, undefined, { ...features, ids: badIds }))
+      .toThrow(/feature id 3 at entry 1 is not in \[0, 3\)/);
+    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, sgd, undefined, undefined, { ...features, offsets: badOff }))
+      .toThrow(/features.offsets decrease at item 1/);
+    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, RULES[2]!, d.adam, undefined, features))
+      .toThrow(/item features train with the sgd rule only/);
+    expect(modelOut(d, pr)[0]).toEqual(pr.P);
+    expect(get(fPtr, 3 * pr.k)).toEqual(new Float32Array(3 * pr.k).fill(0.5));
+    release(...d.ptrs);
+  });
+});

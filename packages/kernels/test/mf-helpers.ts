@@ -1,0 +1,151 @@
+// Shared plumbing of the MF / BPR kernel tests: random problems, uploads,
+// stratified layouts and float64 references.
+import {
+  alloc, i32View, type MfAdamBuffers, type MfBuffers, type MfLayout, type SparseRule,
+} from '@wasmml/kernels';
+import { randomFloats, rng } from '@wasmml/test-utils';
+import { get, put } from './helpers.js';
+export function putI32(data: ArrayLike<number>): number {
+  const p = alloc(Math.max(4, data.length * 4));
+  i32View(p, data.length).set(data);
+  return p;
+}
+
+export interface Problem {
+  nu: number; ni: number; k: number; n: number; bias: boolean;
+  users: Int32Array; items: Int32Array; ratings: Float32Array;
+  P: Float32Array; Q: Float32Array; bu: Float32Array; bi: Float32Array;
+}
+
+export function problem(nu: number, ni: number, k: number, n: number, bias: boolean, seed: number): Problem {
+  const r = rng(seed);
+  const users = Int32Array.from({ length: n }, () => Math.floor(r() * nu));
+  const items = Int32Array.from({ length: n }, () => Math.floor(r() * ni));
+  const ratings = Float32Array.from({ length: n }, () => 1 + Math.floor(r() * 9) / 2);
+  return {
+    nu, ni, k, n, bias, users, items, ratings,
+    P: randomFloats(nu * k, seed + 1, -0.3, 0.3), Q: randomFloats(ni * k, seed + 2, -0.3, 0.3),
+    bu: bias ? randomFloats(nu, seed + 3, -0.2, 0.2) : new Float32Array(nu),
+    bi: bias ? randomFloats(ni, seed + 4, -0.2, 0.2) : new Float32Array(ni),
+  };
+}
+
+/**
+ * A valid stratified layout: user block u % B, item block i % B; stratum s
+ * pairs user block b with item block (b + s) % B. Samples keep file order
+ * inside a block. Returns the order and offsets.
+ */
+export function stratify(users: Int32Array, itemsOf: (idx: number) => number[], B: number): { order: Int32Array; offsets: Int32Array } {
+  const cells: number[][] = Array.from({ length: B * B }, () => []);
+  for (let idx = 0; idx < users.length; idx++) {
+    const ub = users[idx]! % B;
+    const ibs = new Set(itemsOf(idx).map((i) => i % B));
+    if (ibs.size !== 1) continue; // a triple whose items fall in different blocks is dropped
+    const ib = [...ibs][0]!;
+    const s = (ib - ub + B) % B;
+    cells[s * B + ub]!.push(idx);
+  }
+  const order = Int32Array.from(cells.flat());
+  const offsets = new Int32Array(B * B + 1);
+  cells.forEach((c, i) => (offsets[i + 1] = offsets[i]! + c.length));
+  return { order, offsets };
+}
+
+export interface Adam64 { mP: Float64Array; vP: Float64Array; mQ: Float64Array; vQ: Float64Array; mbu: Float64Array; vbu: Float64Array;
+  mbi: Float64Array; vbi: Float64Array; tu: Int32Array; ti: Int32Array }
+
+export function adam64(nu: number, ni: number, k: number): Adam64 {
+  return {
+    mP: new Float64Array(nu * k), vP: new Float64Array(nu * k), mQ: new Float64Array(ni * k), vQ: new Float64Array(ni * k),
+    mbu: new Float64Array(nu), vbu: new Float64Array(nu), mbi: new Float64Array(ni), vbi: new Float64Array(ni),
+    tu: new Int32Array(nu), ti: new Int32Array(ni),
+  };
+}
+
+export function adamStep(p: Float64Array, m: Float64Array, v: Float64Array, at: number, g: number, t: number, lr: number,
+  b1: number, b2: number, eps: number): void {
+  m[at] = b1 * m[at]! + (1 - b1) * g;
+  v[at] = b2 * v[at]! + (1 - b2) * g * g;
+  p[at]! -= lr * (m[at]! / (1 - b1 ** t)) / (Math.sqrt(v[at]! / (1 - b2 ** t)) + eps);
+}
+
+/** Float64 reference of one MF epoch over `order`. Returns the squared-error sum. */
+export function refMf(pr: Problem, order: Int32Array, mu: number, rule: SparseRule, st: Adam64 | undefined,
+  P: Float64Array, Q: Float64Array, bu: Float64Array, bi: Float64Array): number {
+  const { k } = pr;
+  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
+  const b1 = rule.type === 'adam' ? rule.beta1 ?? 0.9 : 0, b2 = rule.type === 'adam' ? rule.beta2 ?? 0.999 : 0;
+  const eps = rule.type === 'adam' ? rule.epsilon ?? 1e-7 : 0;
+  let loss = 0;
+  for (const idx of order) {
+    const u = pr.users[idx]!, i = pr.items[idx]!;
+    let pred = mu + (pr.bias ? bu[u]! + bi[i]! : 0);
+    for (let f = 0; f < k; f++) pred += P[u * k + f]! * Q[i * k + f]!;
+    const err = pr.ratings[idx]! - pred;
+    loss += err * err;
+    if (rule.type === 'sgd') {
+      if (pr.bias) {
+        bu[u]! += lrB * (err - l2B * bu[u]!);
+        bi[i]! += lrB * (err - l2B * bi[i]!);
+      }
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        P[u * k + f] = p + lr * (err * q - l2 * p);
+        Q[i * k + f] = q + lr * (err * p - l2 * q);
+      }
+    } else {
+      const tu = ++st!.tu[u]!, ti = ++st!.ti[i]!;
+      if (pr.bias) {
+        adamStep(bu, st!.mbu, st!.vbu, u, l2B * bu[u]! - err, tu, lrB, b1, b2, eps);
+        adamStep(bi, st!.mbi, st!.vbi, i, l2B * bi[i]! - err, ti, lrB, b1, b2, eps);
+      }
+      for (let f = 0; f < k; f++) {
+        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        adamStep(P, st!.mP, st!.vP, u * k + f, l2 * p - err * q, tu, lr, b1, b2, eps);
+        adamStep(Q, st!.mQ, st!.vQ, i * k + f, l2 * q - err * p, ti, lr, b1, b2, eps);
+      }
+    }
+  }
+  return loss;
+}
+
+export interface Device {
+  buffers: MfBuffers; adam?: MfAdamBuffers; samples: { users: number; items: number; ratings: number; count: number };
+  ptrs: number[];
+}
+
+export function upload(pr: Problem, withAdam: boolean): Device {
+  const ptrs: number[] = [];
+  const keep = (p: number) => (ptrs.push(p), p);
+  const buffers: MfBuffers = {
+    userFactors: keep(put(pr.P)), itemFactors: keep(put(pr.Q)), factors: pr.k, numUsers: pr.nu, numItems: pr.ni,
+    ...(pr.bias ? { userBias: keep(put(pr.bu)), itemBias: keep(put(pr.bi)) } : {}),
+  };
+  const zeros = (n: number) => keep(put(new Float32Array(n)));
+  const adam = withAdam ? {
+    mUserFactors: zeros(pr.nu * pr.k), vUserFactors: zeros(pr.nu * pr.k), mItemFactors: zeros(pr.ni * pr.k),
+    vItemFactors: zeros(pr.ni * pr.k), mUserBias: zeros(pr.nu), vUserBias: zeros(pr.nu), mItemBias: zeros(pr.ni),
+    vItemBias: zeros(pr.ni), userPowers: keep(put(new Float32Array(pr.nu * 2).fill(1))),
+    itemPowers: keep(put(new Float32Array(pr.ni * 2).fill(1))),
+  } : undefined;
+  const samples = { users: keep(putI32(pr.users)), items: keep(putI32(pr.items)), ratings: keep(put(pr.ratings)), count: pr.n };
+  return { buffers, ...(adam ? { adam } : {}), samples, ptrs };
+}
+
+export function layoutOf(order: Int32Array, offsets: Int32Array, B: number, ptrs: number[]): MfLayout {
+  const o = putI32(order), off = putI32(offsets);
+  ptrs.push(o, off);
+  return { order: o, positions: order.length, offsets: off, strata: B, blocks: B };
+}
+
+export function modelOut(d: Device, pr: Problem): Float32Array[] {
+  const out = [get(d.buffers.userFactors, pr.nu * pr.k), get(d.buffers.itemFactors, pr.ni * pr.k)];
+  if (pr.bias) out.push(get(d.buffers.userBias!, pr.nu), get(d.buffers.itemBias!, pr.ni));
+  return out;
+}
+
+export const RULES: SparseRule[] = [
+  { type: 'sgd', learningRate: 0.05, l2: 0.02 },
+  { type: 'sgd', learningRate: 0.03, l2: 0.01, biasLearningRate: 0.07, biasL2: 0.2 },
+  { type: 'adam', learningRate: 0.01, l2: 0.01, biasL2: 0.03 },
+];
