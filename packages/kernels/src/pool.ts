@@ -161,13 +161,23 @@ export class Pool {
           this.free(s);
         }
       } else {
-        // Calls are hot (every small op): append the range in place rather than
-        // spreading into a new array, and restore the caller's array after.
-        args.push(0, items);
-        try {
-          fn.apply(undefined, args);
-        } finally {
-          args.length -= 2;
+        // Calls are hot (every small op): direct calls for the common arities
+        // (V8 calls into wasm fastest with a fixed argument count), else append
+        // the range in place and restore the caller's array after.
+        const a = args;
+        switch (a.length) {
+          case 2: fn(a[0]!, a[1]!, 0, items); break;
+          case 3: fn(a[0]!, a[1]!, a[2]!, 0, items); break;
+          case 4: fn(a[0]!, a[1]!, a[2]!, a[3]!, 0, items); break;
+          case 5: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, 0, items); break;
+          case 6: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, 0, items); break;
+          default:
+            a.push(0, items);
+            try {
+              fn.apply(undefined, a);
+            } finally {
+              a.length -= 2;
+            }
         }
       }
       return;
