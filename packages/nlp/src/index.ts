@@ -23,6 +23,8 @@ export {
   type PipelinePrediction, type PipelineArtifacts,
 } from './pipeline.js';
 
+import { registerClass } from '@wasmml/layers';
+import { LastTimestep } from './layers/last-timestep.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
 import { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
 import { TransformerEncoder, type TransformerEncoderArgs } from './layers/transformer-encoder.js';
@@ -36,3 +38,6 @@ export const nlpLayers = {
   /** A transformer encoder block. */
   transformerEncoder: (args: TransformerEncoderArgs) => new TransformerEncoder(args),
 };
+
+// Models built from these layers save with model.save and load with loadLayersModel.
+for (const cls of [MultiHeadAttention, PositionalEmbedding, TransformerEncoder, LastTimestep]) registerClass(cls);

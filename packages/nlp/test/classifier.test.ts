@@ -141,3 +141,33 @@ describe('TextClassificationPipeline', () => {
     await expect(p.fit(['a b'], [5])).rejects.toThrow(/label 5 at 0 is not a class in \[0, 2\)/);
   });
 });
+
+describe('textClassifier with model.save / loadLayersModel', () => {
+  const encoders: EncoderKind[] = ['lstm', 'gru', 'transformer', 'bag-of-embeddings'];
+  for (const encoder of encoders) {
+    it(`${encoder}: the nlp layers are registered, so a reload predicts the same`, async () => {
+      const { mkdtempSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const { loadLayersModel } = await import('@wasmml/layers');
+      wm.setSeed(9);
+      const m = textClassifier({ vocabSize: V, embeddingDim: 8, encoder, units: 8, numClasses: 2, sequenceLength: T, numHeads: 2 });
+      m.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
+      const { ids, labels } = task(64, 3);
+      const x = wm.tensor(ids, [64, T], 'int32');
+      await m.fit(x, wm.oneHot(wm.tensor(labels, [64], 'int32'), 2), { epochs: 1, batchSize: 32, verbose: 0 });
+      const dir = mkdtempSync(join(tmpdir(), 'wasmml-nlp-save-'));
+      try {
+        await m.save(`file://${dir}`);
+        const back = await loadLayersModel(`file://${dir}`);
+        const want = (m.predict(x) as wm.Tensor).dataSync();
+        const got = (back.predict(x) as wm.Tensor).dataSync();
+        expect(Array.from(got)).toEqual(Array.from(want));
+        back.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        m.dispose();
+      }
+    });
+  }
+});

@@ -84,3 +84,32 @@ export const layerClasses: Record<string, new (args: never) => Layer> = {
   GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU,
   Bidirectional, Add, Multiply, Average, Concatenate,
 };
+
+/**
+ * Makes a layer class that is not built in (a custom layer, or another package's) loadable by `loadLayersModel`
+ * (tfjs `tf.serialization.registerClass`). The class needs a static `className`, the name its `getClassName()`
+ * returns and under which models save it, and a constructor that takes its `getConfig()` back. Registering the same
+ * class again is a no-op; another class under a taken name is an error.
+ */
+export function registerClass<T extends LayerClass>(cls: T): T {
+  const name = cls.className;
+  if (typeof name !== 'string' || name === '') {
+    throw new Error(`serialization.registerClass: ${cls.name || 'the class'} has no static className`);
+  }
+  const known = layerClasses[name];
+  if (known && known !== cls) throw new Error(`serialization.registerClass: another class is already registered as '${name}'`);
+  layerClasses[name] = cls;
+  return cls;
+}
+
+/** A layer class as {@link registerClass} takes it. */
+export type LayerClass = (new (args: never) => Layer) & {
+  /** The name models save the layer under (what `getClassName()` returns). */
+  className?: string;
+};
+
+/** Registering layer classes for loading (tfjs `tf.serialization`). */
+export const serialization: {
+  /** See {@link registerClass}. */
+  registerClass: typeof registerClass;
+} = { registerClass };
