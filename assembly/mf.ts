@@ -205,12 +205,12 @@ const ADAM: i32 = 1;
 // l whose context factors s_l, averaged, add to the user's factors:
 // x_ui = b_i + (p_u + mean_l s_l) · q_i.
 
-/** Number of valid context items of a sample (entries outside [0, numItems) are padding). */
-@inline function ctxCount(ctx: usize, cl: i32, numItems: i32): i32 {
+/** Valid entries (in [0, lim)) of list[0..len): a context's items, an item's features (the rest is padding). */
+@inline function validCount(list: usize, len: i32, lim: i32): i32 {
   let n = 0;
-  for (let c = 0; c < cl; c++) {
-    const l = load<i32>(ctx + (<usize>c << 2));
-    if (l >= 0 && l < numItems) n++;
+  for (let t = 0; t < len; t++) {
+    const l = load<i32>(list + (<usize>t << 2));
+    if (l >= 0 && l < lim) n++;
   }
   return n;
 }
@@ -283,7 +283,7 @@ const ADAM: i32 = 1;
   // The context, if any (sgd only: the wrapper refuses it with adam).
   const S = addr(table, 22), cl = S ? word(table, 24) : 0;
   const ctx = S ? addr(table, 23) + (<usize>idx * <usize>cl << 2) : 0;
-  const nc = S ? ctxCount(ctx, cl, numItems) : 0;
+  const nc = S ? validCount(ctx, cl, numItems) : 0;
   const wc: f32 = nc > 0 ? <f32>1 / <f32>nc : 0;
   let j = -1, best: f32 = -Infinity;
   for (let c = 0; c < negCount; c++) {
@@ -367,16 +367,6 @@ const ADAM: i32 = 1;
     if (l >= 0 && l < lim) sum = f32x4.add(sum, ld(T + <usize>l * rowBytes + o, w));
   }
   return f32x4.add(ld(base + o, w), f32x4.mul(vw, sum));
-}
-
-/** Valid entries (in [0, lim)) of list[0..len). */
-@inline function validCount(list: usize, len: i32, lim: i32): i32 {
-  let n = 0;
-  for (let t = 0; t < len; t++) {
-    const l = load<i32>(list + (<usize>t << 2));
-    if (l >= 0 && l < lim) n++;
-  }
-  return n;
 }
 
 /** Steps every valid row l of list[0..len) of T by lr (grad - reg T_l); a row listed twice steps twice. */

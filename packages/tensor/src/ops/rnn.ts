@@ -41,44 +41,9 @@ export interface LstmSequenceArgs {
  */
 export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
   const op = 'lstmSequence';
-  const x = convert(args.x, 'x', op), W = convert(args.kernel, 'kernel', op);
-  const U = convert(args.recurrentKernel, 'recurrentKernel', op);
-  const bias = args.bias === undefined ? undefined : convert(args.bias, 'bias', op);
-  const rec = args.recurrentActivation ?? 'hardSigmoid';
-  if (rec !== 'hardSigmoid' && rec !== 'sigmoid') throw new Error(`${op}: recurrentActivation must be 'hardSigmoid' or 'sigmoid', got '${rec}'`);
-  if (x.rank !== 3 || x.dtype !== 'float32') throw new Error(`${op}: x must be float32 [batch, steps, features], got ${fmtShape(x.shape)} (${x.dtype})`);
-  const [B, T, F] = x.shape as [number, number, number];
-  if (U.rank !== 2 || U.shape[1] !== 4 * U.shape[0]! || U.dtype !== 'float32') {
-    throw new Error(`${op}: recurrentKernel must be float32 [units, 4*units], got ${fmtShape(U.shape)} (${U.dtype})`);
-  }
-  const u = U.shape[0]!, g4 = 4 * u;
-  if (W.rank !== 2 || W.shape[0] !== F || W.shape[1] !== g4 || W.dtype !== 'float32') {
-    throw new Error(`${op}: kernel must be float32 [${F}, ${g4}] for x ${fmtShape(x.shape)} and ${u} units, got ${fmtShape(W.shape)} (${W.dtype})`);
-  }
-  if (bias && (bias.rank !== 1 || bias.shape[0] !== g4 || bias.dtype !== 'float32')) {
-    throw new Error(`${op}: bias must be float32 [${g4}], got ${fmtShape(bias.shape)} (${bias.dtype})`);
-  }
-  const owned: Tensor[] = [];
-  const state = (v: Tensor | TensorLike | undefined, name: string): Tensor => {
-    if (v === undefined) {
-      const z = zeros([B, u]);
-      owned.push(z);
-      return z;
-    }
-    const t = convert(v, name, op);
-    if (t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== u || t.dtype !== 'float32') {
-      throw new Error(`${op}: ${name} must be float32 [${B}, ${u}], got ${fmtShape(t.shape)} (${t.dtype})`);
-    }
-    return t;
-  };
-  const h0 = state(args.initialState?.[0], 'initialState[0]'), c0 = state(args.initialState?.[1], 'initialState[1]');
-  let mask: Tensor | undefined;
-  if (args.mask !== undefined) {
-    const m = convert(args.mask, 'mask', op);
-    if (m.rank !== 2 || m.shape[0] !== B || m.shape[1] !== T) throw new Error(`${op}: mask must be [${B}, ${T}], got ${fmtShape(m.shape)}`);
-    mask = m.dtype === 'float32' ? m : cast(m, 'float32');
-    if (mask !== m) owned.push(mask);
-  }
+  const { x, W, U, bias, rec, B, T, F, u, states: [h0, c0], mask, owned } =
+    recurrentInputs(op, args, 4, [args.initialState?.[0], args.initialState?.[1]], ['initialState[0]', 'initialState[1]']);
+  const g4 = 4 * u;
   const grad = recording();
   const gates = emptyTensor([B, T, g4], 'float32');
   const h = emptyTensor([B, T, u], 'float32'), c = emptyTensor([B, T, u], 'float32');
@@ -116,8 +81,63 @@ export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
   return [h, hLast, cLast];
 }
 
-/** The last step's rows of a [batch, steps, units] sequence (the initial state when there are no steps). */
-function lastStep(seq: Tensor, initial: Tensor): Tensor {
+/** The checked operands of a fused recurrent op, everything float32; `owned` holds what was made here (zero states, a cast mask). */
+interface RecurrentInputs {
+  x: Tensor; W: Tensor; U: Tensor; bias: Tensor | undefined; rec: RecurrentActivation;
+  B: number; T: number; F: number; u: number; states: Tensor[]; mask: Tensor | undefined; owned: Tensor[];
+}
+
+/**
+ * @internal Validates the operands of lstmSequence / gruSequence (`gates` gate blocks in the kernels): shapes and
+ * dtypes against x [batch, steps, features] and the recurrent kernel [units, gates·units]; missing initial states
+ * become zeros and a non-float mask is cast.
+ */
+export function recurrentInputs(op: string, args: {
+  x: Tensor | TensorLike; kernel: Tensor | TensorLike; recurrentKernel: Tensor | TensorLike; bias?: Tensor | TensorLike;
+  mask?: Tensor | TensorLike; recurrentActivation?: RecurrentActivation;
+}, gates: number, initial: Array<Tensor | TensorLike | undefined>, stateNames: string[]): RecurrentInputs {
+  const x = convert(args.x, 'x', op), W = convert(args.kernel, 'kernel', op);
+  const U = convert(args.recurrentKernel, 'recurrentKernel', op);
+  const bias = args.bias === undefined ? undefined : convert(args.bias, 'bias', op);
+  const rec = args.recurrentActivation ?? 'hardSigmoid';
+  if (rec !== 'hardSigmoid' && rec !== 'sigmoid') throw new Error(`${op}: recurrentActivation must be 'hardSigmoid' or 'sigmoid', got '${rec}'`);
+  if (x.rank !== 3 || x.dtype !== 'float32') throw new Error(`${op}: x must be float32 [batch, steps, features], got ${fmtShape(x.shape)} (${x.dtype})`);
+  const [B, T, F] = x.shape as [number, number, number];
+  if (U.rank !== 2 || U.shape[1] !== gates * U.shape[0]! || U.dtype !== 'float32') {
+    throw new Error(`${op}: recurrentKernel must be float32 [units, ${gates}*units], got ${fmtShape(U.shape)} (${U.dtype})`);
+  }
+  const u = U.shape[0]!, g = gates * u;
+  if (W.rank !== 2 || W.shape[0] !== F || W.shape[1] !== g || W.dtype !== 'float32') {
+    throw new Error(`${op}: kernel must be float32 [${F}, ${g}] for x ${fmtShape(x.shape)} and ${u} units, got ${fmtShape(W.shape)} (${W.dtype})`);
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== g || bias.dtype !== 'float32')) {
+    throw new Error(`${op}: bias must be float32 [${g}], got ${fmtShape(bias.shape)} (${bias.dtype})`);
+  }
+  const owned: Tensor[] = [];
+  const states = initial.map((v, i) => {
+    if (v === undefined) {
+      const z = zeros([B, u]);
+      owned.push(z);
+      return z;
+    }
+    const t = convert(v, stateNames[i]!, op);
+    if (t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== u || t.dtype !== 'float32') {
+      throw new Error(`${op}: ${stateNames[i]} must be float32 [${B}, ${u}], got ${fmtShape(t.shape)} (${t.dtype})`);
+    }
+    return t;
+  });
+  let mask: Tensor | undefined;
+  if (args.mask !== undefined) {
+    const m = convert(args.mask, 'mask', op);
+    if (m.rank !== 2 || m.shape[0] !== B || m.shape[1] !== T) throw new Error(`${op}: mask must be [${B}, ${T}], got ${fmtShape(m.shape)}`);
+    mask = m.dtype === 'float32' ? m : cast(m, 'float32');
+    if (mask !== m) owned.push(mask);
+  }
+  return { x, W, U, bias, rec, B, T, F, u, states, mask, owned };
+}
+
+/** @internal The last step's rows of a [batch, steps, units] sequence (the initial state when there are no steps). */
+export function lastStep(seq: Tensor, initial: Tensor): Tensor {
   const [B, T, u] = seq.shape as [number, number, number];
   const out = emptyTensor([B, u], 'float32');
   if (B * u === 0) return out;
