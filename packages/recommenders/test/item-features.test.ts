@@ -137,27 +137,27 @@ describe('neuMF with itemFeatures', () => {
 });
 
 const mlDir = movieLensDir();
-describe.skipIf(!mlDir)('bpr with MovieLens item features, leave-one-out (latest item), 99 sampled negatives, all items', () => {
-  // The validation-chosen settings (README: userContext 'recent', genres + 5-year buckets), 40 epochs instead of
-  // 100 to keep the test short. HR@10 stays under 1.3x popularity here (1.29x after 100 epochs, README).
-  it('context + features: NDCG@10 over 1.45x popularity, HR@10 over 1.25x, and 0.01 more HR@10 than without features', async () => {
+describe.skipIf(!mlDir)('bpr on MovieLens, leave-one-out (latest item), 99 sampled negatives, all items', () => {
+  // The recipe chosen on the validation split (each user's second-latest item; README): userContext 'recent',
+  // genres + 5-year buckets, the item-age prior, 100 epochs with 3 negative candidates.
+  it('context + features + age prior: HR@10 and NDCG@10 at least 30 % above popularity; the prior adds 0.01 HR@10', async () => {
     const ml = await movieLens(mlDir!);
     const s = leaveOneOut(ml, { by: 'time' });
     const feats = movieLensItemFeatures(ml);
-    const run = async (withFeatures: boolean) => {
+    const run = async (withPrior: boolean) => {
       const m = bpr({
         numUsers: ml.numUsers, numItems: ml.numItems, seed: 1, userContext: 'recent', biasL2: 0,
-        ...(withFeatures ? { itemFeatures: feats.itemFeatures, numItemFeatures: feats.numItemFeatures } : {}),
+        itemFeatures: feats.itemFeatures, numItemFeatures: feats.numItemFeatures, ...(withPrior ? { itemYears: feats.itemYears } : {}),
       });
-      await m.fit(s.train, { epochs: 40, negativeCandidates: 3 });
+      await m.fit(s.train, { epochs: 100, negativeCandidates: 3 });
       const r = evaluateRanking(m, s, { k: 10, seed: 0 });
-      console.log(`[MovieLens BPR recent, features ${withFeatures}] HR@10 ${r.metrics.hitRate.toFixed(4)} (x${r.lift!.hitRate.toFixed(3)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (x${r.lift!.ndcg.toFixed(3)})`);
+      console.log(`[MovieLens BPR recent + features, age prior ${withPrior}] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(3)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(3)})`);
       m.dispose();
       return r;
     };
-    const withF = await run(true), without = await run(false);
-    expect(withF.lift!.ndcg).toBeGreaterThanOrEqual(1.45);
-    expect(withF.lift!.hitRate).toBeGreaterThanOrEqual(1.25);
-    expect(withF.metrics.hitRate).toBeGreaterThan(without.metrics.hitRate + 0.01);
+    const withP = await run(true), without = await run(false);
+    expect(withP.lift!.hitRate).toBeGreaterThanOrEqual(1.3);
+    expect(withP.lift!.ndcg).toBeGreaterThanOrEqual(1.3);
+    expect(withP.metrics.hitRate).toBeGreaterThan(without.metrics.hitRate + 0.01);
   });
 });

@@ -81,6 +81,8 @@ export interface ItemFeatureLists {
   numItemFeatures: number;
   /** Name of each feature id ('genre:Drama', 'year:1995-1999', 'year:unknown'). */
   featureNames: string[];
+  /** Per dense item, its release year (NaN when the title has none): pass as `itemYears` for the age prior. */
+  itemYears: Float32Array;
 }
 
 /** The release year in a MovieLens title, "Heat (1995)" or "Babylon 5 (1994-1998)"; undefined when absent. */
@@ -99,11 +101,13 @@ export function movieLensItemFeatures(ml: Pick<MovieLensData, 'itemIds' | 'title
   opts: MovieLensFeatureOptions = {}): ItemFeatureLists {
   const useGenres = opts.genres ?? true, width = opts.yearBucket ?? 5;
   if (!Number.isInteger(width) || width < 0) throw new RangeError(`movieLensItemFeatures: yearBucket = ${width}, expected an integer >= 0`);
+  const itemYears = new Float32Array(ml.itemIds.length);
   const names = Array.from(ml.itemIds, (id, i) => {
     const out: string[] = [];
     if (useGenres) for (const g of ml.movies.get(id)?.genres ?? []) if (g && g !== '(no genres listed)') out.push(`genre:${g}`);
+    const y = releaseYear(ml.titles[i] ?? ml.movies.get(id)?.title ?? '');
+    itemYears[i] = y ?? Number.NaN;
     if (width > 0) {
-      const y = releaseYear(ml.titles[i] ?? ml.movies.get(id)?.title ?? '');
       const lo = y === undefined ? undefined : Math.floor(y / width) * width;
       out.push(lo === undefined ? 'year:unknown' : width === 1 ? `year:${lo}` : `year:${lo}-${lo + width - 1}`);
     }
@@ -111,7 +115,7 @@ export function movieLensItemFeatures(ml: Pick<MovieLensData, 'itemIds' | 'title
   });
   const featureNames = [...new Set(names.flat())].sort();
   const index = new Map(featureNames.map((n, k) => [n, k]));
-  return { itemFeatures: names.map((l) => l.map((n) => index.get(n)!)), numItemFeatures: featureNames.length, featureNames };
+  return { itemFeatures: names.map((l) => l.map((n) => index.get(n)!)), numItemFeatures: featureNames.length, featureNames, itemYears };
 }
 
 /**

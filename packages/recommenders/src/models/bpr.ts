@@ -11,6 +11,8 @@
 // With `itemFeatures` the item side is hybrid (LightFM-style, "BPR with item
 // features"): q_i + the mean of the item's feature factors, b_i + the mean of
 // its feature biases, so rare and unseen items borrow from similar ones.
+// With `itemYears` the scores add an item-age prior counted at fit (see
+// age-prior.ts): time-aware, it depends on the user's latest time.
 import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import type { LearningRateSchedule } from '@wasmml/optimizers';
@@ -24,6 +26,7 @@ import { Stratifier } from '../train/strata.js';
 import { latestItems, recentContext, userTimelines, withContext } from '../data/sequences.js';
 import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
 import { FactorModel, type FactorConfig } from './factors.js';
+import { AgePrior, checkItemYears } from './age-prior.js';
 
 /** Configuration of {@link bpr}. */
 export interface BprConfig extends FactorConfig {
@@ -63,6 +66,16 @@ export interface BprConfig extends FactorConfig {
   numItemFeatures?: number;
   /** L2 factor of the feature factors (default 0.001, chosen on a MovieLens validation split); feature biases take biasL2. */
   featureL2?: number;
+  /**
+   * Release year of each item (NaN or null when unknown), e.g.
+   * `movieLensItemFeatures(ml).itemYears`; needs `timestamps` in Unix seconds
+   * at fit. Scores then add an item-age prior: the log ratio, per age bucket
+   * (years since release at the interaction's time), of the training
+   * interactions' age distribution to the catalogue's, taken at each user's
+   * latest training time — so items released after it sink and recent
+   * releases rise for recently active users. Default: none.
+   */
+  itemYears?: ArrayLike<number | null>;
 }
 
 /** Options of `BprModel.fit`. */
@@ -119,6 +132,9 @@ export class BprModel extends FactorModel {
   private context: Int32Array | undefined;
   /** User factors plus their context, for scoring (rebuilt after fit). */
   private scoring: Variable | undefined;
+  /** Release years (with itemYears) and the age prior counted at fit. */
+  private readonly itemYears: Float32Array | undefined;
+  private agePrior: AgePrior | undefined;
 
   /** @internal Use {@link bpr}. */
   constructor(config: BprConfig, arrays?: Record<string, Float32Array | Int32Array>) {
@@ -176,6 +192,24 @@ export class BprModel extends FactorModel {
       throw new Error('bpr: numItemFeatures is given without itemFeatures');
     }
     this.numItemFeatures = this.features?.numFeatures ?? 0;
+    if (config.itemYears !== undefined) {
+      this.itemYears = checkItemYears(config.itemYears, this.numItems, arrays ? 'loadRecommender: bpr' : 'bpr');
+      if (arrays) this.agePrior = AgePrior.restore(arrays, this.itemYears, this.numUsers, 'loadRecommender: bpr');
+    }
+  }
+
+  /** Scores plus the age prior (with itemYears, after fit). */
+  override scorePairs(users: Int32Array, items: Int32Array): Float32Array {
+    const out = super.scorePairs(users, items);
+    this.agePrior?.addPairs(users, items, out);
+    return out;
+  }
+
+  /** @internal Every item's score for each of `users`, plus the age prior. */
+  protected override scoreAllItems(users: Int32Array): Float32Array {
+    const out = super.scoreAllItems(users);
+    this.agePrior?.addRows(users, out);
+    return out;
   }
 
   /** @internal The feature factors [numItemFeatures, factors] and biases (with itemFeatures only). */
@@ -278,7 +312,10 @@ export class BprModel extends FactorModel {
     const blocks = positiveInt(opts.blocks ?? (shared ? 1 : 8), 'blocks', op);
     if (shared && blocks !== 1) throw new RangeError(`${op}: blocks = ${blocks}, but a model with ${shared} trains on 1 block`);
     if (shared && type !== 'sgd') throw new Error(`${op}: a model with ${shared} trains with optimizer 'sgd', got '${type}'`);
+    // Counted before any training, so a bad timestamp column fails with nothing changed.
+    const prior = this.itemYears ? AgePrior.fit(d, this.itemYears, this.numUsers, op) : undefined;
     this.observe(d);
+    this.agePrior = prior;
     const tl = S ? userTimelines(d, this.numUsers) : undefined;
     const L = this.contextLength;
     const ctxItems = tl ? tensor(recentContext(d, tl, L), [d.count, L], 'int32') : undefined;
@@ -351,6 +388,7 @@ export class BprModel extends FactorModel {
         userContext: this.userContext, contextLength: this.contextLength, contextL2: this.contextL2,
         // The lists themselves travel as the CSR arrays below; `true` marks a hybrid model.
         ...(this.features ? { itemFeatures: true, numItemFeatures: this.numItemFeatures, featureL2: this.featureL2 } : {}),
+        ...(this.itemYears ? { itemYears: AgePrior.toJson(this.itemYears) } : {}),
       },
       arrays: {
         ...this.factorArrays(),
@@ -362,6 +400,7 @@ export class BprModel extends FactorModel {
           featureFactors: { data: this.featureVars.factors.dataSync() as Float32Array, shape: [this.numItemFeatures, this.factors] },
           ...(this.featureVars.bias ? { featureBias: { data: this.featureVars.bias.dataSync() as Float32Array, shape: [this.numItemFeatures] } } : {}),
         } : {}),
+        ...this.agePrior?.arrays(),
       },
     };
   }

@@ -6,6 +6,7 @@
 // Optionally the user side adds the user's recent items (userContext), and
 // the GMF branch starts from a BPR model trained by the fused kernel (the
 // paper's pre-training recipe, with its slow GMF stage replaced by the kernel).
+// With `itemYears` the logits add an item-age prior counted at fit (age-prior.ts).
 import type { ArtifactArrays, SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import { losses, type LayersModel } from '@wasmml/layers';
@@ -19,6 +20,7 @@ import type { ItemVectors } from './base.js';
 import { buildNeuMF } from './neumf-net.js';
 import { latestItems, recentContext, userTimelines } from '../data/sequences.js';
 import { pretrainGmf } from './neumf-pretrain.js';
+import { AgePrior, checkItemYears } from './age-prior.js';
 import { checkFeatureTable, featureTable, paddedFeatures, withFeatures, type ItemFeatureTable } from '../data/item-features.js';
 
 /** Configuration of {@link neuMF}. */
@@ -48,6 +50,12 @@ export interface NeuMFConfig extends RecommenderConfig {
   itemFeatures?: ArrayLike<ArrayLike<number>>;
   /** Number of distinct item features (required with `itemFeatures`). */
   numItemFeatures?: number;
+  /**
+   * Release year of each item (NaN or null when unknown), as for `bpr`: the
+   * logits add the item-age prior counted at fit (needs `timestamps` in Unix
+   * seconds). Default: none.
+   */
+  itemYears?: ArrayLike<number | null>;
 }
 
 /** Options of `NeuMF.fit`. */
@@ -92,6 +100,9 @@ export class NeuMF extends Recommender {
   readonly numItemFeatures: number;
   /** Item features (CSR) and their padded form for the network's input. */
   private readonly features: { table: ItemFeatureTable; padded: Int32Array; width: number } | undefined;
+  /** Release years (with itemYears) and the age prior counted at fit. */
+  private readonly itemYears: Float32Array | undefined;
+  private agePrior: AgePrior | undefined;
 
   /** @internal Use {@link neuMF}. */
   constructor(config: NeuMFConfig, arrays?: Record<string, Float32Array | Int32Array>) {
@@ -122,6 +133,10 @@ export class NeuMF extends Recommender {
       throw new Error('neuMF: numItemFeatures is given without itemFeatures');
     }
     this.numItemFeatures = this.features?.table.numFeatures ?? 0;
+    if (config.itemYears !== undefined) {
+      this.itemYears = checkItemYears(config.itemYears, this.numItems, arrays ? 'loadRecommender: neuMF' : 'neuMF');
+      if (arrays) this.agePrior = AgePrior.restore(arrays, this.itemYears, this.numUsers, 'loadRecommender: neuMF');
+    }
     this.net = buildNeuMF({
       numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed,
       contextLength: uc === 'recent' ? this.contextLength : 0,
@@ -168,6 +183,8 @@ export class NeuMF extends Recommender {
     const pretrain = opts.pretrainEpochs ?? 0;
     if (!Number.isInteger(pretrain) || pretrain < 0) throw new RangeError(`${op}: pretrainEpochs = ${pretrain}, expected an integer >= 0`);
     if (pretrain > 0 && this.gmfDim < 2) throw new RangeError(`${op}: pretrainEpochs needs gmfDim >= 2 (gmfDim - 1 factors plus the item bias), got ${this.gmfDim}`);
+    // Counted before any training, so a bad timestamp column fails with nothing changed.
+    const prior = this.itemYears ? AgePrior.fit(d, this.itemYears, this.numUsers, op) : undefined;
     if (pretrain > 0) {
       await pretrainGmf(this.net, d, {
         numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, seed: this.seed, epochs: pretrain,
@@ -180,6 +197,7 @@ export class NeuMF extends Recommender {
       this.compiledLr = lr;
     }
     this.observe(d);
+    this.agePrior = prior;
     const seen = this.seen!;
     const pool = allIndices(this.numItems);
     const L = this.contextLength;
@@ -224,7 +242,10 @@ export class NeuMF extends Recommender {
     return log.result;
   }
 
-  /** Logits of (user, item) pairs (higher = more likely); unknown ids score as their embedding rows, or 0 out of range. */
+  /**
+   * Logits of (user, item) pairs (higher = more likely), plus the age prior
+   * (with itemYears); unknown ids score as their embedding rows, or 0 out of range.
+   */
   scorePairs(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new Error(`neuMF.scorePairs: ${users.length} users for ${items.length} items`);
     const n = users.length;
@@ -240,6 +261,7 @@ export class NeuMF extends Recommender {
       return p.dataSync() as Float32Array;
     });
     for (let r = 0; r < n; r++) if (!ok(users[r]!, this.numUsers) || !ok(items[r]!, this.numItems)) out[r] = 0;
+    this.agePrior?.addPairs(users, items, out);
     return out;
   }
 
@@ -272,6 +294,7 @@ export class NeuMF extends Recommender {
     const arrays: ArtifactArrays = {};
     this.net.weights.forEach((w, k) => (arrays[`w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
     if (this.context) arrays.contextItems = { data: this.context, shape: [this.numUsers, this.contextLength] };
+    if (this.agePrior) Object.assign(arrays, this.agePrior.arrays());
     const t = this.features?.table;
     if (t) {
       arrays.itemFeatureOffsets = { data: t.offsets, shape: [this.numItems + 1] };
@@ -282,6 +305,7 @@ export class NeuMF extends Recommender {
         gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed, userContext: this.userContext, contextLength: this.contextLength,
         // The lists travel as the CSR arrays; `true` marks a hybrid model.
         ...(t ? { itemFeatures: true, numItemFeatures: t.numFeatures } : {}),
+        ...(this.itemYears ? { itemYears: AgePrior.toJson(this.itemYears) } : {}),
       },
       arrays,
     };
