@@ -62,7 +62,13 @@ export function depthwise_conv2d_f32(x: usize, f: usize, y: usize, n: i32, h: i3
     const b = item / oh, oy = item - b * oh;
     const img = x + (<usize>b * h * w * cin << 2);
     let out = y + (<usize>item * ow * cout << 2);
+    // The taps inside the image along y, the same for the whole output row.
+    const y0 = oy * sh - pt, i0 = firstTap(y0, dh), i1 = endTap(y0, dh, h, fh);
+    const rowStep = <usize>dh * w * cin << 2, colStep = <usize>dw * cin << 2, tapStep = <usize>cout << 2;
     for (let ox = 0; ox < ow; ox++) {
+      // The taps inside along x, found once per pixel rather than per tap and channel group.
+      const x0 = ox * sw - pl, j0 = firstTap(x0, dw), j1 = endTap(x0, dw, w, fw);
+      const first = img + (<usize>((y0 + i0 * dh) * w + x0 + j0 * dw) * cin << 2);
       // 16 channels per pass: four accumulators amortise the tap bookkeeping.
       for (let o = 0; o < cout; o += 16) {
         const w0 = lanes(cout - o), w1 = lanes(cout - o - 4), w2 = lanes(cout - o - 8), w3 = lanes(cout - o - 12);
@@ -70,14 +76,10 @@ export function depthwise_conv2d_f32(x: usize, f: usize, y: usize, n: i32, h: i3
         // Whole vectors of one input channel each: plain loads (same sums, so
         // a channel's value does not depend on which path computed it).
         const plain = mult == 1 && w3 == 4;
-        for (let i = 0; i < fh; i++) {
-          const iy = oy * sh - pt + i * dh;
-          if (<u32>iy >= <u32>h) continue;
-          for (let j = 0; j < fw; j++) {
-            const ix = ox * sw - pl + j * dw;
-            if (<u32>ix >= <u32>w) continue;
-            const xp = img + (<usize>(iy * w + ix) * cin << 2);
-            const fp = f + (<usize>((i * fw + j) * cout + o) << 2);
+        let xr = first, fr = f + (<usize>((i0 * fw + j0) * cout + o) << 2);
+        for (let i = i0; i < i1; i++, xr += rowStep, fr += <usize>fw * tapStep) {
+          let xp = xr, fp = fr;
+          for (let j = j0; j < j1; j++, xp += colStep, fp += tapStep) {
             if (plain) {
               const xo = xp + (<usize>o << 2);
               a0 = madd(v128.load(xo), v128.load(fp), a0);
@@ -110,6 +112,15 @@ export function depthwise_conv2d_f32(x: usize, f: usize, y: usize, n: i32, h: i3
   if (t < 0) return -1;
   const o = stride == 1 ? t : t / stride;
   return o * stride == t && o < out ? o : -1;
+}
+
+// The first tap k (offset p + k*d) at or past 0, and one past the last below n
+// (with at most `taps` taps); an empty range when none is inside.
+@inline function firstTap(p: i32, d: i32): i32 {
+  return p >= 0 ? 0 : (-p + d - 1) / d;
+}
+@inline function endTap(p: i32, d: i32, n: i32, taps: i32): i32 {
+  return p >= n ? 0 : imin(taps, (n - 1 - p) / d + 1);
 }
 
 // Lanes of a 4-vector that fall below the channel count (n channels left).

@@ -44,6 +44,26 @@ import { madd } from './common';
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
+// exp for x <= 0 (softmax and logSumExp exponentiate x - max). Nothing can
+// overflow, so 2^n comes straight from the bits of the rounding sum (its
+// constant carries the exponent bias) and a degree-5 polynomial does (max
+// error about 2.4 ulp, least-squares fit for relative error), about a quarter
+// fewer instructions than expv. Below ln(2^-126) the result is 0 (tfjs gives
+// subnormals there, under 1.2e-38); NaN passes through.
+@inline export function expNonPositive(x: v128): v128 {
+  const big = madd(x, f32x4.splat(1.44269504), f32x4.splat(12583039)); // 1.5 * 2^23 + 127
+  const n = f32x4.sub(big, f32x4.splat(12583039));
+  const s = i32x4.shl(big, 23);
+  let t = madd(n, f32x4.splat(-0.693145751953125), x);
+  t = madd(n, f32x4.splat(-1.428606765330187e-6), t);
+  let p = madd(f32x4.splat(0.008313740603625774), t, f32x4.splat(0.04190408065915108));
+  p = madd(p, t, f32x4.splat(0.16667281091213226));
+  p = madd(p, t, f32x4.splat(0.49999096989631653));
+  p = madd(p, t, f32x4.splat(0.9999998211860657));
+  const e = madd(f32x4.mul(t, s), p, s);
+  return v128.andnot(e, f32x4.lt(x, f32x4.splat(-87.33654)));
+}
+
 @inline export function sigmoidv(x: v128): v128 {
   const one = f32x4.splat(1);
   return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));

@@ -6,8 +6,8 @@
 // use the same v128 code on partial vectors, with dead lanes masked out of
 // sums, so a row's result never depends on which thread ran it.
 import { imin } from './common';
-import { expv } from './math';
-import { CHUNK, COLS, F_MAX, F_SUM, horizontal, loadFill, reduceRun, store32 } from './reduce';
+import { expNonPositive, expv } from './math';
+import { CHUNK, COLS, F_SUM, horizontal, loadFill, store32 } from './reduce';
 
 // log: x = 2^k * m with m in [sqrt(1/2), sqrt(2)); log(m) = 2 atanh(s) with
 // s = (m-1)/(m+1), from an even polynomial in s (the classic single-precision
@@ -40,24 +40,48 @@ import { CHUNK, COLS, F_MAX, F_SUM, horizontal, loadFill, reduceRun, store32 } f
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n));
 }
 
+// The row maximum with pmax (one instruction; NaN-propagating max is several):
+// a NaN it skips still reaches every output through x - max, as in tfjs.
 @inline function rowMax(p: usize, n: i32): v128 {
-  return f32x4.splat(f32x4.extract_lane(reduceRun(F_MAX, p, n), 0));
+  const lo = f32x4.splat(-Infinity);
+  let a0 = lo, a1 = lo, a2 = lo, a3 = lo;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const q = p + (<usize>j << 2);
+    a0 = f32x4.pmax(a0, v128.load(q));
+    a1 = f32x4.pmax(a1, v128.load(q, 16));
+    a2 = f32x4.pmax(a2, v128.load(q, 32));
+    a3 = f32x4.pmax(a3, v128.load(q, 48));
+  }
+  for (; j < n; j += 4) a0 = f32x4.pmax(a0, loadFill(p + (<usize>j << 2), n - j, lo));
+  let m = f32x4.pmax(f32x4.pmax(a0, a1), f32x4.pmax(a2, a3));
+  m = f32x4.pmax(m, i32x4.shuffle(m, m, 2, 3, 0, 1));
+  m = f32x4.pmax(m, i32x4.shuffle(m, m, 1, 0, 3, 2));
+  return m;
 }
 
 // sum of exp(x - m) over a row (m splatted), optionally storing each exp at e.
 @inline function sumExp(p: usize, n: i32, m: v128, e: usize): v128 {
-  let s0 = f32x4.splat(0), s1 = s0;
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
   let j = 0;
-  for (; j + 8 <= n; j += 8) {
+  for (; j + 16 <= n; j += 16) {
     const q = p + (<usize>j << 2);
-    const e0 = expv(f32x4.sub(v128.load(q), m)), e1 = expv(f32x4.sub(v128.load(q, 16), m));
-    if (e) { v128.store(e + (<usize>j << 2), e0); v128.store(e + (<usize>j << 2), e1, 16); }
+    const e0 = expNonPositive(f32x4.sub(v128.load(q), m)), e1 = expNonPositive(f32x4.sub(v128.load(q, 16), m));
+    const e2 = expNonPositive(f32x4.sub(v128.load(q, 32), m)), e3 = expNonPositive(f32x4.sub(v128.load(q, 48), m));
+    if (e) {
+      const d = e + (<usize>j << 2);
+      v128.store(d, e0); v128.store(d, e1, 16); v128.store(d, e2, 32); v128.store(d, e3, 48);
+    }
     s0 = f32x4.add(s0, e0);
     s1 = f32x4.add(s1, e1);
+    s2 = f32x4.add(s2, e2);
+    s3 = f32x4.add(s3, e3);
   }
+  s0 = f32x4.add(s0, s2);
+  s1 = f32x4.add(s1, s3);
   for (; j < n; j += 4) {
     const w = imin(4, n - j);
-    const v = v128.and(expv(f32x4.sub(loadFill(p + (<usize>j << 2), w, m), m)), laneMask(w));
+    const v = v128.and(expNonPositive(f32x4.sub(loadFill(p + (<usize>j << 2), w, m), m)), laneMask(w));
     if (e) store32(e + (<usize>j << 2), v, w);
     s0 = f32x4.add(s0, v);
   }
@@ -98,6 +122,13 @@ export function softmax_f32(x: usize, y: usize, n: i32, start: i32, end: i32): v
     const yr = y + off;
     const inv = f32x4.div(f32x4.splat(1), sumExp(x + off, n, rowMax(x + off, n), yr));
     let j = 0;
+    for (; j + 16 <= n; j += 16) {
+      const q = yr + (<usize>j << 2);
+      v128.store(q, f32x4.mul(v128.load(q), inv));
+      v128.store(q, f32x4.mul(v128.load(q, 16), inv), 16);
+      v128.store(q, f32x4.mul(v128.load(q, 32), inv), 32);
+      v128.store(q, f32x4.mul(v128.load(q, 48), inv), 48);
+    }
     for (; j + 4 <= n; j += 4) {
       const q = yr + (<usize>j << 2);
       v128.store(q, f32x4.mul(v128.load(q), inv));
@@ -273,7 +304,7 @@ export function logsumexp_f32(x: usize, out: usize, sums: usize, outer: i32, r: 
         for (let rr = 0; rr < rows; rr++) m = f32x4.max(m, loadFill(q + <usize>rr * stride, wk, m));
         let s = f32x4.splat(0);
         for (let rr = 0; rr < rows; rr++) {
-          s = f32x4.add(s, expv(f32x4.sub(loadFill(q + <usize>rr * stride, wk, m), m)));
+          s = f32x4.add(s, expNonPositive(f32x4.sub(loadFill(q + <usize>rr * stride, wk, m), m)));
         }
         const dst = out + off + (<usize>k << 2);
         if (final) store32(dst, f32x4.add(m, logv(s)), wk);
@@ -304,7 +335,7 @@ export function logsumexp_merge_f32(m: usize, s: usize, out: usize, outer: i32, 
     for (let c = 0; c < chunks; c++) {
       const mc = loadFill(m + base + <usize>c * stride, w, mx);
       const sc = loadFill(s + base + <usize>c * stride, w, f32x4.splat(0));
-      sum = f32x4.add(sum, f32x4.mul(sc, expv(f32x4.sub(mc, mx))));
+      sum = f32x4.add(sum, f32x4.mul(sc, expNonPositive(f32x4.sub(mc, mx))));
     }
     store32(out + ((<usize>o * inner + j0) << 2), f32x4.add(mx, logv(sum)), w);
   }

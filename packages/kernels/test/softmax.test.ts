@@ -80,6 +80,44 @@ describe('softmax family', () => {
     release(x, y);
   });
 
+  it('softmax keeps 3 ulp over the whole exponent range (x - max from 0 to -87) and flushes below it', () => {
+    // One row per decade of x - max: 0 and a point t in [-87, 0], so the small output is exp(t) / (1 + exp(t)).
+    const ts = Array.from({ length: 2000 }, (_, k) => Math.fround(-87 * (k + 1) / 2000));
+    const x = put(ts.flatMap((t) => [0, t]));
+    const y = empty(2 * ts.length);
+    softmax(x, y, ts.length, 2);
+    const got = get(y, 2 * ts.length);
+    let worst = 0;
+    ts.forEach((t, k) => {
+      const want = Math.exp(t) / (1 + Math.exp(t));
+      worst = Math.max(worst, Math.abs(got[2 * k + 1]! - want) / want);
+    });
+    expect(worst).toBeLessThan(3 * 2 ** -23);
+    const under = put([0, -88, -200]);
+    softmax(under, y, 1, 3);
+    expect(Array.from(get(y, 3))).toEqual([1, 0, 0]);
+    release(x, y, under);
+  });
+
+  it('a NaN anywhere in a row makes the whole row NaN (softmax, logSoftmax, logSumExp), as in tfjs', () => {
+    const x = put([1, Number.NaN, 3, 0.5, 1, 2]);
+    const y = empty(6);
+    softmax(x, y, 2, 3);
+    const sm = Array.from(get(y, 6));
+    expect(sm.slice(0, 3).every(Number.isNaN)).toBe(true);
+    expectClose(sm.slice(3), refSoftmax([0.5, 1, 2]), 1e-6, 1e-7);
+    logSoftmax(x, y, 2, 3);
+    expect(Array.from(get(y, 3)).every(Number.isNaN)).toBe(true);
+    const out = empty(2);
+    reduceCollapsed('logSumExp', x, out, 2, 3, 1);
+    const lse = get(out, 2);
+    expect(Number.isNaN(lse[0]!)).toBe(true);
+    expect(lse[1]).toBeCloseTo(Math.log(Math.exp(0.5) + Math.exp(1) + Math.exp(2)), 5);
+    const ref = tf.softmax(tf.tensor2d([1, Number.NaN, 3], [1, 3])).dataSync();
+    expect(Array.from(ref).every(Number.isNaN)).toBe(true);
+    release(x, y, out);
+  });
+
   for (const sparse of [false, true]) {
     for (const [r, n] of [[1, 1], [3, 5], [7, 10], [4, 37], [96, 300]] as Array<[number, number]>) {
       it(`${sparse ? 'sparse ' : ''}softmax cross-entropy ${r}x${n} (loss and dlogits)`, () => {
