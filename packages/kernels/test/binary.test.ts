@@ -252,7 +252,9 @@ describe('shapes and errors', () => {
     expect(() => binary('mul', 'float32', p, [2, 3], p, [3], p, [3, 2]))
       .toThrow(/output shape \[3,2\] should be \[2,3\]/);
     expect(() => binary('div', 'int32', p, [1], p, [1], p, [1])).toThrow(/binary div \(int32\).*no int32 kernel/);
-    expect(() => binary('nope' as BinaryOp, 'float32', p, [1], p, [1], p, [1])).toThrow(/unknown op/);
+    expect(() => binary('nope' as BinaryOp, 'float32', p, [1], p, [1], p, [1])).toThrow(/binary nope \(float32\): unknown op/);
+    expect(() => binary('toString' as BinaryOp, 'int32', p, [1], p, [1], p, [1])).toThrow(/binary toString \(int32\): unknown op/);
+    expect(() => compare('constructor' as 'less', 'float32', p, [1], p, [1], p, [1])).toThrow(/compare constructor \(float32\): unknown op/);
     expect(() => binary('add', 'float64' as 'float32', p, [1], p, [1], p, [1])).toThrow(/dtype/);
     expect(() => compare('less', 'float32', p, [2], p, [3], p, [3])).toThrow(/compare less/);
     expect(() => select(2 as 4, p, [1], p, [1], p, [1], p, [1])).toThrow(/elemBytes/);

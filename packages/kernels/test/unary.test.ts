@@ -147,7 +147,9 @@ describe('unary float32', () => {
     expect(() => unary('relu', 'int32', p, p, 1)).toThrow(/unary relu \(int32\).*no int32 kernel/);
     expect(() => unary('clipByValue', 'float32', p, p, 1, 2, 1)).toThrow(/clipByValue.*min <= max/);
     expect(() => unary('clipByValue', 'float32', p, p, 1)).toThrow(/clipByValue/);
-    expect(() => unary('nope' as UnaryOp, 'float32', p, p, 1)).toThrow(/unknown op/);
+    expect(() => unary('nope' as UnaryOp, 'float32', p, p, 1)).toThrow(/unary nope \(float32\): unknown op/);
+    expect(() => unary('toString' as UnaryOp, 'float64' as 'float32', p, p, 1)).toThrow(/unary toString \(float64\): unknown op/);
+    expect(() => unary('exp', 'float64' as 'float32', p, p, 1)).toThrow(/unary exp \(float64\): dtype/);
     expect(() => unary('exp', 'float32', p, p, -1)).toThrow(/element count/);
     expect(() => unary('exp', 'float32', 0, p, 1)).toThrow(/x must be an arena address/);
     release(p);

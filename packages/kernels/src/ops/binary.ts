@@ -47,6 +47,19 @@ export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
 
 const SUFFIX: Record<NumericDtype, string> = { float32: 'f32', int32: 'i32' };
 
+// Error labels and kernel names per (op, dtype), built once: template strings per
+// call show up in small-op dispatch. An unknown op or dtype builds its label on the
+// way to the error.
+interface Names { what: string; kernel: string }
+function names(kind: string, table: Record<string, string>): Record<string, Record<string, Names>> {
+  return Object.fromEntries((['float32', 'int32'] as const).map((dt) => [dt, Object.fromEntries(Object.entries(table)
+    .map(([op, base]) => [op, { what: `wasmml ${kind} ${op} (${dt})`, kernel: `${base}_${SUFFIX[dt]}` }]))]));
+}
+const BINARY_NAMES = names('binary', ARITHMETIC), COMPARE_NAMES = names('compare', COMPARISONS);
+function lookup(t: Record<string, Record<string, Names>>, op: string, dtype: string): Names | undefined {
+  return Object.hasOwn(t, dtype) && Object.hasOwn(t[dtype]!, op) ? t[dtype]![op] : undefined;
+}
+
 function checkDtype(what: string, dtype: string): asserts dtype is NumericDtype {
   if (dtype !== 'float32' && dtype !== 'int32') {
     throw new Error(`${what}: dtype must be 'float32' or 'int32', got '${dtype}'`);
@@ -82,24 +95,24 @@ function run2(what: string, kernel: string, a: number, aShape: readonly number[]
  */
 export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
-  const what = `wasmml binary ${op} (${dtype})`;
-  const name = Object.hasOwn(ARITHMETIC, op) ? ARITHMETIC[op] : undefined;
-  if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
+  const known = lookup(BINARY_NAMES, op, dtype);
+  const what = known?.what ?? `wasmml binary ${op} (${dtype})`;
+  if (!Object.hasOwn(ARITHMETIC, op)) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
   checkDtype(what, dtype);
   if (dtype === 'int32' && !INT32_BINARY_OPS.includes(op)) {
     throw new Error(`${what}: no int32 kernel; cast to float32 first (int32 ops: ${INT32_BINARY_OPS.join(', ')})`);
   }
-  run2(what, `${name}_${SUFFIX[dtype]}`, a, aShape, b, bShape, out, outShape, 4, 4, COST[op] ?? 1);
+  run2(what, known!.kernel, a, aShape, b, bShape, out, outShape, 4, 4, COST[op] ?? 1);
 }
 
 /** out (uint8, 1 = true) = a op b elementwise with broadcasting; NaN compares unequal to everything. */
 export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
-  const what = `wasmml compare ${op} (${dtype})`;
-  const name = Object.hasOwn(COMPARISONS, op) ? COMPARISONS[op] : undefined;
-  if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
+  const known = lookup(COMPARE_NAMES, op, dtype);
+  const what = known?.what ?? `wasmml compare ${op} (${dtype})`;
+  if (!Object.hasOwn(COMPARISONS, op)) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
   checkDtype(what, dtype);
-  run2(what, `${name}_${SUFFIX[dtype]}`, a, aShape, b, bShape, out, outShape, 4, 1, 1);
+  run2(what, known!.kernel, a, aShape, b, bShape, out, outShape, 4, 1, 1);
 }
 
 /** out (uint8 0/1) = a op b on uint8 inputs (non-zero is true) with broadcasting. */
