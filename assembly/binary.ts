@@ -8,7 +8,7 @@
 // (pow in float32, < 1 ulp; atan2 in float64). int32 arithmetic wraps modulo
 // 2^32; floorDiv and mod by 0 give 0 (tfjs's Int32Array stores NaN/±Inf as 0).
 import { at4, imin, loadPartial, storePartial } from './common';
-import { deltaOf, levelOf, pick, rowOffset } from './broadcast';
+import { deltaOf, levelOf, rowOffset } from './broadcast';
 
 // Op codes, internal: each kernel is the walker specialised for one op.
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, POW = 6, SQDIFF = 7, FLOORDIV = 8, MOD = 9, ATAN2 = 10;
@@ -162,12 +162,6 @@ const INT_MIN = i32x4.splat(0x80000000);
   let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
   let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
-  const da1 = deltaOf(1, s1, s2, s3, s4, a1, a2, a3, a4, a5), da2 = deltaOf(2, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const da3 = deltaOf(3, s1, s2, s3, s4, a1, a2, a3, a4, a5), da4 = deltaOf(4, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const da5 = deltaOf(5, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const db1 = deltaOf(1, s1, s2, s3, s4, b1, b2, b3, b4, b5), db2 = deltaOf(2, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const db3 = deltaOf(3, s1, s2, s3, s4, b1, b2, b3, b4, b5), db4 = deltaOf(4, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const db5 = deltaOf(5, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   let pos = start;
   for (;;) {
     const n = imin(s0 - i0, end - pos);
@@ -178,14 +172,14 @@ const INT_MIN = i32x4.splat(0x80000000);
     r++;
     // Most steps only move dim 1: a counter, not a division, tells.
     if (++i1 < s1) {
-      oa += da1;
-      ob += db1;
+      oa += a1;
+      ob += b1;
       continue;
     }
     i1 = 0;
     const level = levelOf(r, p1, p2, p3, p4);
-    oa += pick(level, da1, da2, da3, da4, da5);
-    ob += pick(level, db1, db2, db3, db4, db5);
+    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
+    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   }
 }
 

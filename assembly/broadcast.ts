@@ -5,8 +5,9 @@
 // contiguously or as one repeated value: the row loops are straight SIMD.
 //
 // A kernel's range is flat output elements; it starts mid-row where the split
-// falls, then moves row to row. Moving to the next row adds one of five
-// precomputed deltas per input, picked by how many dims carried (levelOf).
+// falls, then moves row to row. Moving to the next row adds t1 per input, or,
+// when dim 1 wraps (once every s1 rows), the delta of the dim that carried
+// (levelOf, deltaOf).
 
 /** Element offset of row `row` (a flat index over dims 1..5) for strides t1..t5. */
 @inline export function rowOffset(row: i32, s1: i32, s2: i32, s3: i32, s4: i32,
@@ -37,8 +38,4 @@
   if (level >= 4) d = t4 - (s3 - 1) * t3 - (s2 - 1) * t2 - (s1 - 1) * t1;
   if (level >= 5) d = t5 - (s4 - 1) * t4 - (s3 - 1) * t3 - (s2 - 1) * t2 - (s1 - 1) * t1;
   return d;
-}
-
-@inline export function pick(level: i32, d1: i32, d2: i32, d3: i32, d4: i32, d5: i32): i32 {
-  return level == 1 ? d1 : level == 2 ? d2 : level == 3 ? d3 : level == 4 ? d4 : d5;
 }

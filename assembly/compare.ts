@@ -4,7 +4,7 @@
 // Results are exact, so byte tails may run as scalar code without changing
 // any value.
 import { at4, imin, loadPartial } from './common';
-import { deltaOf, levelOf, pick, rowOffset } from './broadcast';
+import { deltaOf, levelOf, rowOffset } from './broadcast';
 import { packMask16, packMask4, storeBytes } from './lanes';
 
 const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
@@ -99,12 +99,6 @@ const F32 = 0, I32 = 1, U8 = 2;
   let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
   let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
-  const da1 = deltaOf(1, s1, s2, s3, s4, a1, a2, a3, a4, a5), da2 = deltaOf(2, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const da3 = deltaOf(3, s1, s2, s3, s4, a1, a2, a3, a4, a5), da4 = deltaOf(4, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const da5 = deltaOf(5, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const db1 = deltaOf(1, s1, s2, s3, s4, b1, b2, b3, b4, b5), db2 = deltaOf(2, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const db3 = deltaOf(3, s1, s2, s3, s4, b1, b2, b3, b4, b5), db4 = deltaOf(4, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const db5 = deltaOf(5, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   let pos = start;
   for (;;) {
     const n = imin(s0 - i0, end - pos);
@@ -116,14 +110,14 @@ const F32 = 0, I32 = 1, U8 = 2;
     r++;
     // Most steps only move dim 1: a counter, not a division, tells.
     if (++i1 < s1) {
-      oa += da1;
-      ob += db1;
+      oa += a1;
+      ob += b1;
       continue;
     }
     i1 = 0;
     const level = levelOf(r, p1, p2, p3, p4);
-    oa += pick(level, da1, da2, da3, da4, da5);
-    ob += pick(level, db1, db2, db3, db4, db5);
+    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
+    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   }
 }
 

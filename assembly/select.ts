@@ -3,7 +3,7 @@
 // three broadcast to the output (layout in broadcast.ts). A row whose cond is
 // one repeated value is a plain copy (or fill) from a or b.
 import { at4, imin, loadPartial, storePartial } from './common';
-import { deltaOf, levelOf, pick, rowOffset } from './broadcast';
+import { deltaOf, levelOf, rowOffset } from './broadcast';
 import { byteMask4, loadBytes } from './lanes';
 
 @inline function copyRow(wide: bool, src: usize, po: usize, n: i32, contiguous: bool): void {
@@ -79,15 +79,6 @@ import { byteMask4, loadBytes } from './lanes';
   let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
   let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
-  const dc1 = deltaOf(1, s1, s2, s3, s4, c1, c2, c3, c4, c5), dc2 = deltaOf(2, s1, s2, s3, s4, c1, c2, c3, c4, c5);
-  const dc3 = deltaOf(3, s1, s2, s3, s4, c1, c2, c3, c4, c5), dc4 = deltaOf(4, s1, s2, s3, s4, c1, c2, c3, c4, c5);
-  const dc5 = deltaOf(5, s1, s2, s3, s4, c1, c2, c3, c4, c5);
-  const da1 = deltaOf(1, s1, s2, s3, s4, a1, a2, a3, a4, a5), da2 = deltaOf(2, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const da3 = deltaOf(3, s1, s2, s3, s4, a1, a2, a3, a4, a5), da4 = deltaOf(4, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const da5 = deltaOf(5, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  const db1 = deltaOf(1, s1, s2, s3, s4, b1, b2, b3, b4, b5), db2 = deltaOf(2, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const db3 = deltaOf(3, s1, s2, s3, s4, b1, b2, b3, b4, b5), db4 = deltaOf(4, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const db5 = deltaOf(5, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   let pos = start;
   for (;;) {
     const n = imin(s0 - i0, end - pos);
@@ -99,16 +90,16 @@ import { byteMask4, loadBytes } from './lanes';
     r++;
     // Most steps only move dim 1: a counter, not a division, tells.
     if (++i1 < s1) {
-      oc += dc1;
-      oa += da1;
-      ob += db1;
+      oc += c1;
+      oa += a1;
+      ob += b1;
       continue;
     }
     i1 = 0;
     const level = levelOf(r, p1, p2, p3, p4);
-    oc += pick(level, dc1, dc2, dc3, dc4, dc5);
-    oa += pick(level, da1, da2, da3, da4, da5);
-    ob += pick(level, db1, db2, db3, db4, db5);
+    oc += deltaOf(level, s1, s2, s3, s4, c1, c2, c3, c4, c5);
+    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
+    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
   }
 }
 
