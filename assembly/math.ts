@@ -44,26 +44,6 @@ import { madd } from './common';
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
-// exp for x <= 0 (softmax and logSumExp exponentiate x - max). Nothing can
-// overflow, so 2^n comes straight from the bits of the rounding sum (its
-// constant carries the exponent bias) and a degree-5 polynomial does (max
-// error about 2.4 ulp, least-squares fit for relative error), about a quarter
-// fewer instructions than expv. Below ln(2^-126) the result is 0 (tfjs gives
-// subnormals there, under 1.2e-38); NaN passes through.
-@inline export function expNonPositive(x: v128): v128 {
-  const big = madd(x, f32x4.splat(1.44269504), f32x4.splat(12583039)); // 1.5 * 2^23 + 127
-  const n = f32x4.sub(big, f32x4.splat(12583039));
-  const s = i32x4.shl(big, 23);
-  let t = madd(n, f32x4.splat(-0.693145751953125), x);
-  t = madd(n, f32x4.splat(-1.428606765330187e-6), t);
-  let p = madd(f32x4.splat(0.008313740603625774), t, f32x4.splat(0.04190408065915108));
-  p = madd(p, t, f32x4.splat(0.16667281091213226));
-  p = madd(p, t, f32x4.splat(0.49999096989631653));
-  p = madd(p, t, f32x4.splat(0.9999998211860657));
-  const e = madd(f32x4.mul(t, s), p, s);
-  return v128.andnot(e, f32x4.lt(x, f32x4.splat(-87.33654)));
-}
-
 @inline export function sigmoidv(x: v128): v128 {
   const one = f32x4.splat(1);
   return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));
@@ -117,14 +97,7 @@ const SIGN = i32x4.splat(0x80000000);
 @inline export function expnegv(z: v128): v128 {
   z = f32x4.pmax(z, f32x4.splat(-104));
   const big = f32x4.add(f32x4.mul(z, f32x4.splat(1.44269504)), f32x4.splat(12582912));
-  const n = f32x4.sub(big, f32x4.splat(12582912));
-  let r = madd(n, f32x4.splat(-0.693145751953125), z);
-  r = madd(n, f32x4.splat(-1.428606765330187e-6), r);
-  let q = f32x4.splat(8.3125271e-3);
-  q = madd(q, r, f32x4.splat(4.1890115e-2));
-  q = madd(q, r, f32x4.splat(1.6667114e-1));
-  q = madd(q, r, f32x4.splat(4.9999231e-1));
-  const p = madd(f32x4.mul(r, r), q, f32x4.add(r, ONE));
+  const p = expnegPoly(z, f32x4.sub(big, f32x4.splat(12582912)));
   const ni = i32x4.sub(big, i32x4.splat(0x4b400000));
   // Exponent-field scaling while the result is normal (n >= -125; NaN fails
   // this range test too), else two factors as in expClamped.
@@ -135,6 +108,31 @@ const SIGN = i32x4.splat(0x80000000);
   const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
   const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+// e^(z - n ln2) for n = round(z / ln2): ln2 in two parts, then the degree-5
+// polynomial of expnegv.
+@inline function expnegPoly(z: v128, n: v128): v128 {
+  let r = madd(n, f32x4.splat(-0.693145751953125), z);
+  r = madd(n, f32x4.splat(-1.428606765330187e-6), r);
+  let q = f32x4.splat(8.3125271e-3);
+  q = madd(q, r, f32x4.splat(4.1890115e-2));
+  q = madd(q, r, f32x4.splat(1.6667114e-1));
+  q = madd(q, r, f32x4.splat(4.9999231e-1));
+  return madd(f32x4.mul(r, r), q, f32x4.add(r, ONE));
+}
+
+/**
+ * e^z for z <= 0 where results below 2^-126 may flush to 0 (softmax and
+ * logSumExp exponentiate x - max): expnegv's polynomial, with 2^n built
+ * straight from the bits of the rounding sum (its constant carries the
+ * exponent bias) and one multiply, so neither the clamp nor expnegv's
+ * subnormal branch is needed. NaN passes through.
+ */
+@inline export function expNonPositive(z: v128): v128 {
+  const big = f32x4.add(f32x4.mul(z, f32x4.splat(1.44269504)), f32x4.splat(12583039)); // 1.5 * 2^23 + 127
+  const p = expnegPoly(z, f32x4.sub(big, f32x4.splat(12583039)));
+  return v128.andnot(f32x4.mul(p, i32x4.shl(big, 23)), f32x4.lt(z, f32x4.splat(-87.33654)));
 }
 
 // expm1: exp(x) - 1 cancels for small |x|, so |x| < 0.5 uses the Taylor series
