@@ -95,6 +95,9 @@ const SIGN = i32x4.splat(0x80000000);
  * error; max 2e-7 relative evaluated in float32). For sigmoid, softplus, erfc.
  */
 @inline export function expnegv(z: v128): v128 {
+  // Every result normal (NaN lanes included): expNonPositive, cheaper; the
+  // clamp and two-factor scaling below are for gradual underflow.
+  if (!v128.any_true(f32x4.lt(z, f32x4.splat(-87.33654)))) return expNonPositive(z);
   z = f32x4.pmax(z, f32x4.splat(-104));
   const big = f32x4.add(f32x4.mul(z, f32x4.splat(1.44269504)), f32x4.splat(12582912));
   const p = expnegPoly(z, f32x4.sub(big, f32x4.splat(12582912)));
@@ -130,7 +133,11 @@ const SIGN = i32x4.splat(0x80000000);
  * subnormal branch is needed. NaN passes through.
  */
 @inline export function expNonPositive(z: v128): v128 {
-  const big = f32x4.add(f32x4.mul(z, f32x4.splat(1.44269504)), f32x4.splat(12583039)); // 1.5 * 2^23 + 127
+  // 1.5 * 2^23 + 127: its bits after rounding carry n + 127, the exponent of 2^n.
+  // Being odd, it can round an exact half-way z / ln2 to the other neighbour than
+  // expnegv's constant does; r then sits at the other end of [-ln2/2, ln2/2],
+  // where the polynomial is just as accurate (one ulp apart at most).
+  const big = f32x4.add(f32x4.mul(z, f32x4.splat(1.44269504)), f32x4.splat(12583039));
   const p = expnegPoly(z, f32x4.sub(big, f32x4.splat(12583039)));
   return v128.andnot(f32x4.mul(p, i32x4.shl(big, 23)), f32x4.lt(z, f32x4.splat(-87.33654)));
 }
