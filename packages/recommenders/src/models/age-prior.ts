@@ -26,7 +26,7 @@ function yearOf(seconds: number): number {
 }
 
 /** Release years as float32, NaN where unknown (undefined, null or NaN given); integers otherwise. */
-export function checkItemYears(years: ArrayLike<number | null | undefined>, numItems: number, op: string): Float32Array {
+function checkItemYears(years: ArrayLike<number | null | undefined>, numItems: number, op: string): Float32Array {
   if (years.length !== numItems) throw new Error(`${op}: itemYears has ${years.length} entries, expected numItems = ${numItems}`);
   const out = new Float32Array(numItems);
   for (let i = 0; i < numItems; i++) {
@@ -38,24 +38,49 @@ export function checkItemYears(years: ArrayLike<number | null | undefined>, numI
   return out;
 }
 
-/** The fitted prior: per-bucket log ratios and each user's reference year. */
+/** What fit counted: per-bucket log ratios and each user's reference year. */
+interface Counts {
+  /** log P(bucket | interaction) - log P(bucket | uniform catalogue item), per bucket. */
+  logRatio: Float32Array;
+  /** Year of each user's latest training interaction (NaN: none). */
+  userYears: Float32Array;
+}
+
+/** A model's release years and, once fitted, the prior counted from its training data. */
 export class AgePrior {
+  private counts: Counts | undefined;
+
   private constructor(
     /** Release year per item (NaN unknown). */
-    readonly itemYears: Float32Array,
-    /** log P(bucket | interaction) - log P(bucket | uniform catalogue item), per bucket. */
-    readonly logRatio: Float32Array,
-    /** Year of each user's latest training interaction (NaN: none). */
-    readonly userYears: Float32Array,
+    private readonly itemYears: Float32Array,
   ) {}
 
   /**
-   * Counts the prior on training interactions whose `timestamps` are Unix
-   * seconds. Both distributions are smoothed by one count per bucket, so an
-   * empty bucket gets a finite ratio.
+   * The prior of a model given `itemYears` (undefined without), checked
+   * against numItems; with `arrays` (a saved model), fitted as saved.
    */
-  static fit(d: Interactions, itemYears: Float32Array, numUsers: number, op: string): AgePrior {
-    const t = d.timestamps;
+  static of(itemYears: ArrayLike<number | null> | undefined, numItems: number, numUsers: number,
+    arrays: Record<string, Float32Array | Int32Array> | undefined, kind: string): AgePrior | undefined {
+    if (itemYears === undefined) return undefined;
+    const op = arrays ? `loadRecommender: ${kind}` : kind;
+    const prior = new AgePrior(checkItemYears(itemYears, numItems, op));
+    const lr = arrays?.['agePrior.logRatio'], uy = arrays?.['agePrior.userYears'];
+    if (lr === undefined && uy === undefined) return prior;
+    if (!(lr instanceof Float32Array && lr.length === BUCKETS && uy instanceof Float32Array && uy.length === numUsers)) {
+      throw new Error(`${op}: agePrior arrays must be float32 logRatio [${BUCKETS}] and userYears [${numUsers}]`);
+    }
+    prior.counts = { logRatio: lr, userYears: uy };
+    return prior;
+  }
+
+  /**
+   * Counts the prior on training interactions whose `timestamps` are Unix
+   * seconds (replacing an earlier fit; a missing column throws first). Both
+   * distributions are smoothed by one count per bucket, so an empty bucket
+   * gets a finite ratio.
+   */
+  fit(d: Interactions, numUsers: number, op: string): void {
+    const t = d.timestamps, itemYears = this.itemYears;
     if (!t) throw new Error(`${op}: itemYears needs interaction timestamps (Unix seconds)`);
     const inter = new Float64Array(BUCKETS).fill(1), cat = new Float64Array(BUCKETS).fill(1);
     // The catalogue's age distribution depends only on the reference year: one histogram per distinct year.
@@ -79,52 +104,48 @@ export class AgePrior {
       if (t[k]! > last[u]!) last[u] = t[k]!;
     }
     const si = inter.reduce((a, b) => a + b), sc = cat.reduce((a, b) => a + b);
-    const logRatio = Float32Array.from(inter, (x, b) => Math.log(x / si) - Math.log(cat[b]! / sc));
-    const userYears = Float32Array.from(last, (s) => (Number.isFinite(s) ? yearOf(s) : Number.NaN));
-    return new AgePrior(itemYears, logRatio, userYears);
-  }
-
-  /** Adds the prior to scores of (user, item) pairs; ids out of range, and users without a year, get nothing. */
-  addPairs(users: ArrayLike<number>, items: ArrayLike<number>, scores: Float32Array): void {
-    const nu = this.userYears.length, ni = this.itemYears.length;
-    for (let r = 0; r < scores.length; r++) {
-      const u = users[r]!, i = items[r]!;
-      if (!(u >= 0 && u < nu && i >= 0 && i < ni)) continue;
-      const uy = this.userYears[u]!;
-      if (!Number.isNaN(uy)) scores[r]! += this.logRatio[bucket(uy, this.itemYears[i]!)]!;
-    }
-  }
-
-  /** Adds the prior to rows of every item's score, one row per user. */
-  addRows(users: ArrayLike<number>, scores: Float32Array): void {
-    const ni = this.itemYears.length;
-    for (let r = 0; r < users.length; r++) {
-      const uy = this.userYears[users[r]!];
-      if (uy === undefined || Number.isNaN(uy)) continue;
-      for (let i = 0; i < ni; i++) scores[r * ni + i]! += this.logRatio[bucket(uy, this.itemYears[i]!)]!;
-    }
-  }
-
-  /** The fitted arrays a saved model carries (the item years travel in its config). */
-  arrays(): ArtifactArrays {
-    return {
-      'agePrior.logRatio': { data: this.logRatio, shape: [BUCKETS] },
-      'agePrior.userYears': { data: this.userYears, shape: [this.userYears.length] },
+    this.counts = {
+      logRatio: Float32Array.from(inter, (x, b) => Math.log(x / si) - Math.log(cat[b]! / sc)),
+      userYears: Float32Array.from(last, (s) => (Number.isFinite(s) ? yearOf(s) : Number.NaN)),
     };
   }
 
-  /** The fitted prior of a saved model, or undefined when it was saved before fit. */
-  static restore(arrays: Record<string, Float32Array | Int32Array>, itemYears: Float32Array, numUsers: number, op: string): AgePrior | undefined {
-    const lr = arrays['agePrior.logRatio'], uy = arrays['agePrior.userYears'];
-    if (lr === undefined && uy === undefined) return undefined;
-    if (!(lr instanceof Float32Array && lr.length === BUCKETS && uy instanceof Float32Array && uy.length === numUsers)) {
-      throw new Error(`${op}: agePrior arrays must be float32 logRatio [${BUCKETS}] and userYears [${numUsers}]`);
+  /** Adds the prior to scores of (user, item) pairs; nothing before fit, for ids out of range or users without a year. */
+  addPairs(users: ArrayLike<number>, items: ArrayLike<number>, scores: Float32Array): void {
+    const c = this.counts;
+    if (!c) return;
+    const nu = c.userYears.length, ni = this.itemYears.length;
+    for (let r = 0; r < scores.length; r++) {
+      const u = users[r]!, i = items[r]!;
+      if (!(u >= 0 && u < nu && i >= 0 && i < ni)) continue;
+      const uy = c.userYears[u]!;
+      if (!Number.isNaN(uy)) scores[r]! += c.logRatio[bucket(uy, this.itemYears[i]!)]!;
     }
-    return new AgePrior(itemYears, lr, uy);
   }
 
-  /** Release years as saved in a config: unknown years become null (JSON has no NaN). */
-  static toJson(itemYears: Float32Array): Array<number | null> {
-    return Array.from(itemYears, (y) => (Number.isNaN(y) ? null : y));
+  /** Adds the prior to rows of every item's score, one row per user (nothing before fit). */
+  addRows(users: ArrayLike<number>, scores: Float32Array): void {
+    const c = this.counts;
+    if (!c) return;
+    const ni = this.itemYears.length;
+    for (let r = 0; r < users.length; r++) {
+      const uy = c.userYears[users[r]!];
+      if (uy === undefined || Number.isNaN(uy)) continue;
+      for (let i = 0; i < ni; i++) scores[r * ni + i]! += c.logRatio[bucket(uy, this.itemYears[i]!)]!;
+    }
+  }
+
+  /** The release years as a saved config holds them: unknown years become null (JSON has no NaN). */
+  config(): Array<number | null> {
+    return Array.from(this.itemYears, (y) => (Number.isNaN(y) ? null : y));
+  }
+
+  /** The fitted arrays a saved model carries (none before fit). */
+  arrays(): ArtifactArrays {
+    const c = this.counts;
+    return c ? {
+      'agePrior.logRatio': { data: c.logRatio, shape: [BUCKETS] },
+      'agePrior.userYears': { data: c.userYears, shape: [c.userYears.length] },
+    } : {};
   }
 }

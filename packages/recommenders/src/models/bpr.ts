@@ -26,7 +26,7 @@ import { Stratifier } from '../train/strata.js';
 import { latestItems, recentContext, userTimelines, withContext } from '../data/sequences.js';
 import { EpochLog, nonNegative, positiveInt, type BaseFitOptions, type TrainHistory } from '../train/history.js';
 import { FactorModel, type FactorConfig } from './factors.js';
-import { AgePrior, checkItemYears } from './age-prior.js';
+import { AgePrior } from './age-prior.js';
 
 /** Configuration of {@link bpr}. */
 export interface BprConfig extends FactorConfig {
@@ -132,9 +132,8 @@ export class BprModel extends FactorModel {
   private context: Int32Array | undefined;
   /** User factors plus their context, for scoring (rebuilt after fit). */
   private scoring: Variable | undefined;
-  /** Release years (with itemYears) and the age prior counted at fit. */
-  private readonly itemYears: Float32Array | undefined;
-  private agePrior: AgePrior | undefined;
+  /** The item-age prior (with itemYears), counted at fit. */
+  private readonly agePrior: AgePrior | undefined;
 
   /** @internal Use {@link bpr}. */
   constructor(config: BprConfig, arrays?: Record<string, Float32Array | Int32Array>) {
@@ -192,10 +191,7 @@ export class BprModel extends FactorModel {
       throw new Error('bpr: numItemFeatures is given without itemFeatures');
     }
     this.numItemFeatures = this.features?.numFeatures ?? 0;
-    if (config.itemYears !== undefined) {
-      this.itemYears = checkItemYears(config.itemYears, this.numItems, arrays ? 'loadRecommender: bpr' : 'bpr');
-      if (arrays) this.agePrior = AgePrior.restore(arrays, this.itemYears, this.numUsers, 'loadRecommender: bpr');
-    }
+    this.agePrior = AgePrior.of(config.itemYears, this.numItems, this.numUsers, arrays, 'bpr');
   }
 
   /** Scores plus the age prior (with itemYears, after fit). */
@@ -312,10 +308,9 @@ export class BprModel extends FactorModel {
     const blocks = positiveInt(opts.blocks ?? (shared ? 1 : 8), 'blocks', op);
     if (shared && blocks !== 1) throw new RangeError(`${op}: blocks = ${blocks}, but a model with ${shared} trains on 1 block`);
     if (shared && type !== 'sgd') throw new Error(`${op}: a model with ${shared} trains with optimizer 'sgd', got '${type}'`);
-    // Counted before any training, so a bad timestamp column fails with nothing changed.
-    const prior = this.itemYears ? AgePrior.fit(d, this.itemYears, this.numUsers, op) : undefined;
+    // Counted before any training; a missing timestamp column fails with nothing changed.
+    this.agePrior?.fit(d, this.numUsers, op);
     this.observe(d);
-    this.agePrior = prior;
     const tl = S ? userTimelines(d, this.numUsers) : undefined;
     const L = this.contextLength;
     const ctxItems = tl ? tensor(recentContext(d, tl, L), [d.count, L], 'int32') : undefined;
@@ -388,7 +383,7 @@ export class BprModel extends FactorModel {
         userContext: this.userContext, contextLength: this.contextLength, contextL2: this.contextL2,
         // The lists themselves travel as the CSR arrays below; `true` marks a hybrid model.
         ...(this.features ? { itemFeatures: true, numItemFeatures: this.numItemFeatures, featureL2: this.featureL2 } : {}),
-        ...(this.itemYears ? { itemYears: AgePrior.toJson(this.itemYears) } : {}),
+        ...(this.agePrior ? { itemYears: this.agePrior.config() } : {}),
       },
       arrays: {
         ...this.factorArrays(),

@@ -20,7 +20,7 @@ import type { ItemVectors } from './base.js';
 import { buildNeuMF } from './neumf-net.js';
 import { latestItems, recentContext, userTimelines } from '../data/sequences.js';
 import { pretrainGmf } from './neumf-pretrain.js';
-import { AgePrior, checkItemYears } from './age-prior.js';
+import { AgePrior } from './age-prior.js';
 import { checkFeatureTable, featureTable, paddedFeatures, withFeatures, type ItemFeatureTable } from '../data/item-features.js';
 
 /** Configuration of {@link neuMF}. */
@@ -100,9 +100,8 @@ export class NeuMF extends Recommender {
   readonly numItemFeatures: number;
   /** Item features (CSR) and their padded form for the network's input. */
   private readonly features: { table: ItemFeatureTable; padded: Int32Array; width: number } | undefined;
-  /** Release years (with itemYears) and the age prior counted at fit. */
-  private readonly itemYears: Float32Array | undefined;
-  private agePrior: AgePrior | undefined;
+  /** The item-age prior (with itemYears), counted at fit. */
+  private readonly agePrior: AgePrior | undefined;
 
   /** @internal Use {@link neuMF}. */
   constructor(config: NeuMFConfig, arrays?: Record<string, Float32Array | Int32Array>) {
@@ -133,10 +132,7 @@ export class NeuMF extends Recommender {
       throw new Error('neuMF: numItemFeatures is given without itemFeatures');
     }
     this.numItemFeatures = this.features?.table.numFeatures ?? 0;
-    if (config.itemYears !== undefined) {
-      this.itemYears = checkItemYears(config.itemYears, this.numItems, arrays ? 'loadRecommender: neuMF' : 'neuMF');
-      if (arrays) this.agePrior = AgePrior.restore(arrays, this.itemYears, this.numUsers, 'loadRecommender: neuMF');
-    }
+    this.agePrior = AgePrior.of(config.itemYears, this.numItems, this.numUsers, arrays, 'neuMF');
     this.net = buildNeuMF({
       numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed,
       contextLength: uc === 'recent' ? this.contextLength : 0,
@@ -183,8 +179,8 @@ export class NeuMF extends Recommender {
     const pretrain = opts.pretrainEpochs ?? 0;
     if (!Number.isInteger(pretrain) || pretrain < 0) throw new RangeError(`${op}: pretrainEpochs = ${pretrain}, expected an integer >= 0`);
     if (pretrain > 0 && this.gmfDim < 2) throw new RangeError(`${op}: pretrainEpochs needs gmfDim >= 2 (gmfDim - 1 factors plus the item bias), got ${this.gmfDim}`);
-    // Counted before any training, so a bad timestamp column fails with nothing changed.
-    const prior = this.itemYears ? AgePrior.fit(d, this.itemYears, this.numUsers, op) : undefined;
+    // Counted before any training; a missing timestamp column fails with nothing changed.
+    this.agePrior?.fit(d, this.numUsers, op);
     if (pretrain > 0) {
       await pretrainGmf(this.net, d, {
         numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, seed: this.seed, epochs: pretrain,
@@ -197,7 +193,6 @@ export class NeuMF extends Recommender {
       this.compiledLr = lr;
     }
     this.observe(d);
-    this.agePrior = prior;
     const seen = this.seen!;
     const pool = allIndices(this.numItems);
     const L = this.contextLength;
@@ -294,7 +289,7 @@ export class NeuMF extends Recommender {
     const arrays: ArtifactArrays = {};
     this.net.weights.forEach((w, k) => (arrays[`w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
     if (this.context) arrays.contextItems = { data: this.context, shape: [this.numUsers, this.contextLength] };
-    if (this.agePrior) Object.assign(arrays, this.agePrior.arrays());
+    Object.assign(arrays, this.agePrior?.arrays());
     const t = this.features?.table;
     if (t) {
       arrays.itemFeatureOffsets = { data: t.offsets, shape: [this.numItems + 1] };
@@ -305,7 +300,7 @@ export class NeuMF extends Recommender {
         gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed, userContext: this.userContext, contextLength: this.contextLength,
         // The lists travel as the CSR arrays; `true` marks a hybrid model.
         ...(t ? { itemFeatures: true, numItemFeatures: t.numFeatures } : {}),
-        ...(this.itemYears ? { itemYears: AgePrior.toJson(this.itemYears) } : {}),
+        ...(this.agePrior ? { itemYears: this.agePrior.config() } : {}),
       },
       arrays,
     };
