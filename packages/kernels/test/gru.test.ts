@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gruBackward, gruForward, type RecurrentActivation } from '@wasmml/kernels';
 import { expectClose, randomFloats } from '@wasmml/test-utils';
-import { empty, get, put, release, setup, singleAndThreaded } from './helpers.js';
+import { empty, expectHPrev, get, put, release, setup, singleAndThreaded } from './helpers.js';
 
 beforeAll(() => setup(2));
 
@@ -104,13 +104,7 @@ function check(c: Case, seed = 1) {
   expectClose(single.rh, ref.rhs, 1e-4, 1e-5, `rh ${what}`);
   expectClose(single.dGates, ref.dGates, 1e-3, 1e-4, `dGates ${what}`);
   expectClose(single.dh0, ref.dh0, 1e-3, 1e-4, `dh0 ${what}`);
-  for (let b = 0; b < B; b++) {
-    for (let k = 0; k < T; k++) {
-      const t = c.goBackwards ? T - 1 - k : k;
-      const src = k === 0 ? H0.subarray(b * u, (b + 1) * u) : single.h.subarray((b * T + k - 1) * u, (b * T + k) * u);
-      expect(Array.from(single.hPrev.subarray((b * T + t) * u, (b * T + t + 1) * u))).toEqual(Array.from(src));
-    }
-  }
+  expectHPrev(single.hPrev, single.h, H0, B, T, u, c.goBackwards);
   expect(threaded).toEqual(single);
 }
 

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bprTrainEpoch, type BprItemFeatures, type SparseRule } from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { get, put, release, setup, singleAndThreaded } from './helpers.js';
-import { layoutOf, modelOut, problem, putI32, RULES, stratify, upload, type Problem } from './mf-helpers.js';
+import {
+  blockNegatives, layoutOf, modelOut, pickNegative, problem, putI32, RULES, uniformNegatives, upload, type Problem,
+} from './mf-helpers.js';
 
 beforeAll(() => setup(2));
 
@@ -45,13 +47,7 @@ function refBprFeatures(pr: Problem, order: Int32Array, negs: Int32Array, per: n
       for (let f = 0; f < k; f++) s += ue[f]! * q[f]!;
       return s;
     };
-    let j = -1, best = -Infinity;
-    for (let c = 0; c < per; c++) {
-      const cand = negs[pos * per + c]!;
-      if (cand === i) continue;
-      const s = per === 1 ? 0 : score(cand);
-      if (j < 0 || s > best) { j = cand; best = s; }
-    }
+    const j = pickNegative(negs, pos, per, i, score);
     if (j < 0) return;
     const qi = itemVec(i), qj = itemVec(j);
     const x = score(i) - score(j);
@@ -99,13 +95,7 @@ function randomCsr(ni: number, nf: number, seed: number, B = 1): Csr {
 }
 
 function negativesFor(pr: Problem, per: number, seed: number): Int32Array {
-  const r = rng(seed);
-  return Int32Array.from({ length: pr.n * per }, (_, t) => {
-    for (;;) {
-      const j = Math.floor(r() * pr.ni);
-      if (j !== pr.items[Math.floor(t / per)]) return j;
-    }
-  });
+  return uniformNegatives(rng(seed), pr, per);
 }
 
 describe('bpr_sgd_f32 with item features', () => {
@@ -160,14 +150,7 @@ describe('bpr_sgd_f32 with item features', () => {
     const pr = problem(12, 30, k, 400, true, 77);
     const r = rng(5);
     // Negatives from the positive's item block, so each triple stays in one cell.
-    const cand = Array.from({ length: pr.n }, (_, idx) => Array.from({ length: per }, () => {
-      for (;;) {
-        const j = Math.floor(r() * pr.ni);
-        if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
-      }
-    }));
-    const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!, ...cand[idx]!], B);
-    const negs = Int32Array.from(Array.from(order).flatMap((idx) => cand[idx]!));
+    const { order, offsets, negs } = blockNegatives(r, pr, per, B);
     const csr = randomCsr(pr.ni, 9, 6, B);
     const F0 = randomFloats(9 * k, 8, -0.3, 0.3), fb0 = randomFloats(9, 9, -0.2, 0.2);
     const run = () => {

@@ -149,3 +149,45 @@ export const RULES: SparseRule[] = [
   { type: 'sgd', learningRate: 0.03, l2: 0.01, biasLearningRate: 0.07, biasL2: 0.2 },
   { type: 'adam', learningRate: 0.01, l2: 0.01, biasL2: 0.03 },
 ];
+
+/**
+ * The negative the BPR kernels train on at `pos`: the best-scored of its
+ * `per` candidates other than the positive i (the first when per is 1, no
+ * scoring), first on ties; -1 when none is left.
+ */
+export function pickNegative(negs: ArrayLike<number>, pos: number, per: number, i: number, score: (item: number) => number): number {
+  let j = -1, best = -Infinity;
+  for (let c = 0; c < per; c++) {
+    const cand = negs[pos * per + c]!;
+    if (cand === i) continue;
+    const s = per === 1 ? 0 : score(cand);
+    if (j < 0 || s > best) { j = cand; best = s; }
+  }
+  return j;
+}
+
+/** `per` uniform negatives per sample, never its positive, drawn from r: int32 [n * per] in sample order. */
+export function uniformNegatives(r: () => number, pr: Problem, per: number): Int32Array {
+  return Int32Array.from({ length: pr.n * per }, (_, t) => {
+    for (;;) {
+      const j = Math.floor(r() * pr.ni);
+      if (j !== pr.items[Math.floor(t / per)]) return j;
+    }
+  });
+}
+
+/**
+ * `per` negatives per sample from r, each from the positive's item block of a
+ * B-block stratified layout (so a triple stays in one cell), and that layout:
+ * order, offsets and the negatives by position.
+ */
+export function blockNegatives(r: () => number, pr: Problem, per: number, B: number): { order: Int32Array; offsets: Int32Array; negs: Int32Array } {
+  const cand = Array.from({ length: pr.n }, (_, idx) => Array.from({ length: per }, () => {
+    for (;;) {
+      const j = Math.floor(r() * pr.ni);
+      if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
+    }
+  }));
+  const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!, ...cand[idx]!], B);
+  return { order, offsets, negs: Int32Array.from(Array.from(order).flatMap((idx) => cand[idx]!)) };
+}

@@ -6,7 +6,7 @@ import {
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { get, put, release, setup, singleAndThreaded } from './helpers.js';
 import {
-  adam64, adamStep, layoutOf, modelOut, problem, putI32, refMf, RULES, stratify, upload, type Adam64, type Problem,
+  adam64, adamStep, blockNegatives, layoutOf, modelOut, pickNegative, problem, putI32, refMf, RULES, stratify, uniformNegatives, upload, type Adam64, type Problem,
 } from './mf-helpers.js';
 
 beforeAll(() => setup(2));
@@ -127,13 +127,7 @@ function refBpr(pr: Problem, order: Int32Array, negs: Int32Array, per: number, r
   let loss = 0;
   order.forEach((idx, pos) => {
     const u = pr.users[idx]!, i = pr.items[idx]!;
-    let j = -1, best = -Infinity;
-    for (let c = 0; c < per; c++) {
-      const cand = negs[pos * per + c]!;
-      if (cand === i) continue;
-      const s = per === 1 ? 0 : score(u, cand);
-      if (j < 0 || s > best) { j = cand; best = s; }
-    }
+    const j = pickNegative(negs, pos, per, i, (it) => score(u, it));
     if (j < 0) return;
     const x = score(u, i) - score(u, j);
     const g = 1 / (1 + Math.exp(x));
@@ -168,17 +162,8 @@ function refBpr(pr: Problem, order: Int32Array, negs: Int32Array, per: number, r
 
 describe('bpr_sgd_f32 / bpr_adam_f32', () => {
   function bprCase(pr: Problem, per: number, B: number, seed: number) {
-    const r = rng(seed);
     // Negatives drawn per sample from the positive's item block, then laid out by position.
-    const cand = Array.from({ length: pr.n }, (_, idx) => Array.from({ length: per }, () => {
-      for (;;) {
-        const j = Math.floor(r() * pr.ni);
-        if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
-      }
-    }));
-    const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!, ...cand[idx]!], B);
-    const negs = Int32Array.from(Array.from(order).flatMap((idx) => cand[idx]!));
-    return { order, offsets, negs };
+    return blockNegatives(rng(seed), pr, per, B);
   }
 
   for (const k of [1, 5, 8, 19]) {
@@ -297,13 +282,7 @@ function refBprContext(pr: Problem, order: Int32Array, negs: Int32Array, per: nu
       for (let f = 0; f < k; f++) s += ue[f]! * Q[it * k + f]!;
       return s;
     };
-    let j = -1, best = -Infinity;
-    for (let c = 0; c < per; c++) {
-      const cand = negs[pos * per + c]!;
-      if (cand === i) continue;
-      const s = per === 1 ? 0 : score(cand);
-      if (j < 0 || s > best) { j = cand; best = s; }
-    }
+    const j = pickNegative(negs, pos, per, i, score);
     if (j < 0) return;
     const x = score(i) - score(j);
     const g = 1 / (1 + Math.exp(x));
@@ -326,12 +305,7 @@ function refBprContext(pr: Problem, order: Int32Array, negs: Int32Array, per: nu
 describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
   function contextCase(pr: Problem, per: number, cl: number, seed: number) {
     const r = rng(seed);
-    const negs = Int32Array.from({ length: pr.n * per }, (_, t) => {
-      for (;;) {
-        const j = Math.floor(r() * pr.ni);
-        if (j !== pr.items[Math.floor(t / per)]) return j;
-      }
-    });
+    const negs = uniformNegatives(r, pr, per);
     // Context entries: items, -1 padding, an out-of-range id (padding too) and, now and then, a repeat.
     const ctx = Int32Array.from({ length: pr.n * cl }, (_, t) => {
       const x = r();

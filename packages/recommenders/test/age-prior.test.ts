@@ -32,6 +32,7 @@ describe('item-age prior (itemYears)', () => {
     const top = m.recommend(1, 3, { excludeSeen: false });
     expect(top.map((x) => x.score)).toEqual([...top.map((x) => x.score)].sort((a, b) => b - a));
     expect(top[0]!.score).toBeCloseTo(Math.max(...all), 5);
+    top.forEach((x) => expect(x.score).toBeCloseTo(all[x.item]!, 5));
 
     const back = await loadRecommender(m.toArtifacts());
     expect(back.scorePairs(users, items)).toEqual(m.scorePairs(users, items));

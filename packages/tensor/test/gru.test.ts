@@ -3,13 +3,12 @@
 import { describe, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { compareOp, tf, type InputSpec } from './harness.js';
-
-type Rec = 'hardSigmoid' | 'sigmoid';
+import { maskValues, recurrentCases, tfRecurrentActivation, type Rec } from './recurrent-cases.js';
 
 function tfGru(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor | null, h0: tf.Tensor, mask: tf.Tensor | null, goBackwards: boolean, rec: Rec): tf.Tensor {
   const [B, T] = x.shape as [number, number, number];
   const u = h0.shape[1]!;
-  const ra = (z: tf.Tensor) => (rec === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(tf.mul(z, 0.2), 0.5), 0, 1));
+  const ra = tfRecurrentActivation(rec);
   const [uzr, uh] = tf.split(U, [2 * u, u], 1);
   let h = h0;
   const outs: tf.Tensor[] = [];
@@ -33,25 +32,20 @@ function tfGru(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor | null, h0
 }
 
 describe('gruSequence matches a GRU composed from tfjs ops', () => {
-  const cases: Array<[number, number, number, number]> = [[1, 1, 1, 1], [2, 3, 4, 3], [3, 5, 2, 6], [5, 4, 7, 9]];
-  for (const [B, T, F, u] of cases) {
-    for (const [rec, goBackwards, masked, useBias] of [
-      ['hardSigmoid', false, false, true], ['sigmoid', true, false, false], ['sigmoid', false, true, true], ['hardSigmoid', true, true, true],
-    ] as Array<[Rec, boolean, boolean, boolean]>) {
-      it(`batch ${B} steps ${T} features ${F} units ${u} ${rec}${goBackwards ? ' goBackwards' : ''}${masked ? ' masked' : ''}${useBias ? '' : ' no bias'}`, () => {
-        const specs: InputSpec[] = [
-          { shape: [B, T, F], range: [-1.5, 1.5] }, { shape: [F, 3 * u], range: [-0.8, 0.8] }, { shape: [u, 3 * u], range: [-0.6, 0.6] },
-          { shape: [3 * u], range: [-0.5, 0.5], grad: useBias }, { shape: [B, u], range: [-1, 1] },
-          { shape: [B, T], values: Array.from({ length: B * T }, (_, i) => ((i * 5) % 3 === 1 ? 0 : 1)), grad: false },
-        ];
-        compareOp('gruSequence',
-          (x, W, U, b, h0, m) => {
-            const [seq, h] = wm.gruSequence({ x: x!, kernel: W!, recurrentKernel: U!, ...(useBias ? { bias: b! } : {}), initialState: h0!, ...(masked ? { mask: m! } : {}), goBackwards, recurrentActivation: rec });
-            return wm.concat([wm.reshape(seq, [-1]), wm.reshape(h, [-1])]);
-          },
-          (x, W, U, b, h0, m) => tfGru(x!, W!, U!, useBias ? b! : null, h0!, masked ? m! : null, goBackwards, rec),
-          specs, { rtol: 1e-4, atol: 1e-5, gradRtol: 2e-3, gradAtol: 1e-4 });
-      });
-    }
+  for (const { B, T, F, u, rec, goBackwards, masked, useBias, title } of recurrentCases()) {
+    it(title, () => {
+      const specs: InputSpec[] = [
+        { shape: [B, T, F], range: [-1.5, 1.5] }, { shape: [F, 3 * u], range: [-0.8, 0.8] }, { shape: [u, 3 * u], range: [-0.6, 0.6] },
+        { shape: [3 * u], range: [-0.5, 0.5], grad: useBias }, { shape: [B, u], range: [-1, 1] },
+        { shape: [B, T], values: maskValues(B, T), grad: false },
+      ];
+      compareOp('gruSequence',
+        (x, W, U, b, h0, m) => {
+          const [seq, h] = wm.gruSequence({ x: x!, kernel: W!, recurrentKernel: U!, ...(useBias ? { bias: b! } : {}), initialState: h0!, ...(masked ? { mask: m! } : {}), goBackwards, recurrentActivation: rec });
+          return wm.concat([wm.reshape(seq, [-1]), wm.reshape(h, [-1])]);
+        },
+        (x, W, U, b, h0, m) => tfGru(x!, W!, U!, useBias ? b! : null, h0!, masked ? m! : null, goBackwards, rec),
+        specs, { rtol: 1e-4, atol: 1e-5, gradRtol: 2e-3, gradAtol: 1e-4 });
+    });
   }
 });

@@ -3,13 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { compareOp, tf, type InputSpec } from './harness.js';
-
-type Rec = 'hardSigmoid' | 'sigmoid';
+import { maskValues, recurrentCases, tfRecurrentActivation, type Rec } from './recurrent-cases.js';
 
 function tfLstm(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor | null, h0: tf.Tensor, c0: tf.Tensor,
   mask: tf.Tensor | null, goBackwards: boolean, rec: Rec): tf.Tensor {
   const [B, T] = x.shape as [number, number, number];
-  const ra = (z: tf.Tensor) => (rec === 'sigmoid' ? tf.sigmoid(z) : tf.clipByValue(tf.add(tf.mul(z, 0.2), 0.5), 0, 1));
+  const ra = tfRecurrentActivation(rec);
   let h = h0, c = c0;
   const outs: tf.Tensor[] = [];
   for (let k = 0; k < T; k++) {
@@ -41,28 +40,19 @@ function ourLstm(x: wm.Tensor, W: wm.Tensor, U: wm.Tensor, b: wm.Tensor | null, 
   return wm.concat([wm.reshape(seq, [-1]), wm.reshape(h, [-1]), wm.reshape(c, [-1])]);
 }
 
-function maskValues(B: number, T: number): number[] {
-  return Array.from({ length: B * T }, (_, i) => ((i * 5) % 3 === 1 ? 0 : 1));
-}
-
 describe('lstmSequence matches an LSTM composed from tfjs ops', () => {
-  const cases: Array<[number, number, number, number]> = [[1, 1, 1, 1], [2, 3, 4, 3], [3, 5, 2, 6], [5, 4, 7, 9]];
-  for (const [B, T, F, u] of cases) {
-    for (const [rec, goBackwards, masked, useBias] of [
-      ['hardSigmoid', false, false, true], ['sigmoid', true, false, false], ['sigmoid', false, true, true], ['hardSigmoid', true, true, true],
-    ] as Array<[Rec, boolean, boolean, boolean]>) {
-      it(`batch ${B} steps ${T} features ${F} units ${u} ${rec}${goBackwards ? ' goBackwards' : ''}${masked ? ' masked' : ''}${useBias ? '' : ' no bias'}`, () => {
-        const specs: InputSpec[] = [
-          { shape: [B, T, F], range: [-1.5, 1.5] }, { shape: [F, 4 * u], range: [-0.8, 0.8] }, { shape: [u, 4 * u], range: [-0.6, 0.6] },
-          { shape: [4 * u], range: [-0.5, 0.5], grad: useBias }, { shape: [B, u], range: [-1, 1] }, { shape: [B, u], range: [-1, 1] },
-          { shape: [B, T], values: maskValues(B, T), grad: false },
-        ];
-        compareOp('lstmSequence',
-          (x, W, U, b, h0, c0, m) => ourLstm(x!, W!, U!, useBias ? b! : null, h0!, c0!, masked ? m! : null, goBackwards, rec),
-          (x, W, U, b, h0, c0, m) => tfLstm(x!, W!, U!, useBias ? b! : null, h0!, c0!, masked ? m! : null, goBackwards, rec),
-          specs, { rtol: 1e-4, atol: 1e-5, gradRtol: 2e-3, gradAtol: 1e-4 });
-      });
-    }
+  for (const { B, T, F, u, rec, goBackwards, masked, useBias, title } of recurrentCases()) {
+    it(title, () => {
+      const specs: InputSpec[] = [
+        { shape: [B, T, F], range: [-1.5, 1.5] }, { shape: [F, 4 * u], range: [-0.8, 0.8] }, { shape: [u, 4 * u], range: [-0.6, 0.6] },
+        { shape: [4 * u], range: [-0.5, 0.5], grad: useBias }, { shape: [B, u], range: [-1, 1] }, { shape: [B, u], range: [-1, 1] },
+        { shape: [B, T], values: maskValues(B, T), grad: false },
+      ];
+      compareOp('lstmSequence',
+        (x, W, U, b, h0, c0, m) => ourLstm(x!, W!, U!, useBias ? b! : null, h0!, c0!, masked ? m! : null, goBackwards, rec),
+        (x, W, U, b, h0, c0, m) => tfLstm(x!, W!, U!, useBias ? b! : null, h0!, c0!, masked ? m! : null, goBackwards, rec),
+        specs, { rtol: 1e-4, atol: 1e-5, gradRtol: 2e-3, gradAtol: 1e-4 });
+    });
   }
 
   it('zero initial state by default, boolean masks, and no leaks outside gradients', () => {
