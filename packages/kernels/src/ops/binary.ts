@@ -3,6 +3,7 @@
 // arena; shapes are tfjs shapes, the output shape being their broadcast. Each
 // op is its own kernel (`<op>_<dtype>`, see assembly/binary.ts, compare.ts,
 // select.ts); the output may alias an input of the output's shape.
+import { perDtypeOp } from './names.js';
 import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast, allSameShape, runFlat } from './broadcast.js';
 
 /** Arithmetic ops of `binary`, named as the tfjs ops. */
@@ -47,18 +48,10 @@ export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
 
 const SUFFIX: Record<NumericDtype, string> = { float32: 'f32', int32: 'i32' };
 
-// Error labels and kernel names per (op, dtype), built once: template strings per
-// call show up in small-op dispatch. An unknown op or dtype builds its label on the
-// way to the error.
-interface Names { what: string; kernel: string }
-function names(kind: string, table: Record<string, string>): Record<string, Record<string, Names>> {
-  return Object.fromEntries((['float32', 'int32'] as const).map((dt) => [dt, Object.fromEntries(Object.entries(table)
-    .map(([op, base]) => [op, { what: `wasmml ${kind} ${op} (${dt})`, kernel: `${base}_${SUFFIX[dt]}` }]))]));
-}
+// Error labels and kernel names per (dtype, op), built once (names.ts).
+const names = (kind: string, table: Record<string, string>) => perDtypeOp(['float32', 'int32'], Object.keys(table),
+  (dt, op) => ({ what: `wasmml ${kind} ${op} (${dt})`, kernel: `${table[op]}_${SUFFIX[dt as NumericDtype]}` }));
 const BINARY_NAMES = names('binary', ARITHMETIC), COMPARE_NAMES = names('compare', COMPARISONS);
-function lookup(t: Record<string, Record<string, Names>>, op: string, dtype: string): Names | undefined {
-  return Object.hasOwn(t, dtype) && Object.hasOwn(t[dtype]!, op) ? t[dtype]![op] : undefined;
-}
 
 function checkDtype(what: string, dtype: string): asserts dtype is NumericDtype {
   if (dtype !== 'float32' && dtype !== 'int32') {
@@ -95,7 +88,7 @@ function run2(what: string, kernel: string, a: number, aShape: readonly number[]
  */
 export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
-  const known = lookup(BINARY_NAMES, op, dtype);
+  const known = BINARY_NAMES.get(dtype)?.get(op);
   const what = known?.what ?? `wasmml binary ${op} (${dtype})`;
   if (!Object.hasOwn(ARITHMETIC, op)) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
   checkDtype(what, dtype);
@@ -108,7 +101,7 @@ export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: rea
 /** out (uint8, 1 = true) = a op b elementwise with broadcasting; NaN compares unequal to everything. */
 export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
   bShape: readonly number[], out: number, outShape: readonly number[]): void {
-  const known = lookup(COMPARE_NAMES, op, dtype);
+  const known = COMPARE_NAMES.get(dtype)?.get(op);
   const what = known?.what ?? `wasmml compare ${op} (${dtype})`;
   if (!Object.hasOwn(COMPARISONS, op)) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
   checkDtype(what, dtype);

@@ -4,6 +4,7 @@
 // assembly/unary.ts and unary_grad.ts).
 import { runtime } from '../runtime.js';
 import { checkAddress } from './broadcast.js';
+import { perDtypeOp } from './names.js';
 
 /**
  * Unary ops, named as the tfjs ops. `gelu` is the exact x·Φ(x) (erf form),
@@ -31,10 +32,9 @@ const F32_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${UNARY[op][0]}_
 const GRAD_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${UNARY[op][0]}_grad_f32`])) as Record<UnaryOp, string>;
 /** The `UnaryOp`s with an int32 kernel (wrapping: neg and abs of -2^31 give -2^31). */
 export const INT32_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign', 'square'];
-// Error labels, also built once; an unknown op or dtype builds its own on the way to the error.
-const LABEL: Record<string, Record<string, string>> = Object.fromEntries(['float32', 'int32'].map((dt) => [dt,
-  Object.fromEntries(UNARY_OPS.map((op) => [op, `wasmml unary ${op} (${dt})`]))]));
-const GRAD_LABEL = Object.fromEntries(UNARY_OPS.map((op) => [op, `wasmml unaryGrad ${op}`])) as Record<UnaryOp, string>;
+// Error labels, also built once (names.ts).
+const LABEL = perDtypeOp(['float32', 'int32'], UNARY_OPS, (dt, op) => `wasmml unary ${op} (${dt})`);
+const GRAD_LABEL = new Map(UNARY_OPS.map((op) => [op as string, `wasmml unaryGrad ${op}`]));
 
 /**
  * Which saved tensor each derivative reads: the forward input x, the forward
@@ -93,8 +93,7 @@ function params(what: string, op: UnaryOp, alpha: number | undefined, beta: numb
  */
 export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number,
   alpha?: number, beta?: number): void {
-  const what = (Object.hasOwn(LABEL, dtype) && Object.hasOwn(LABEL[dtype]!, op) ? LABEL[dtype]![op] : undefined) ??
-    `wasmml unary ${op} (${dtype})`;
+  const what = LABEL.get(dtype)?.get(op) ?? `wasmml unary ${op} (${dtype})`;
   const [name, cost] = entry(what, op);
   checkCount(what, n);
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${what}: dtype must be 'float32' or 'int32'`);
@@ -128,7 +127,7 @@ export function predicate(op: PredicateOp, x: number, out: number, n: number): v
  */
 export function unaryGrad(op: UnaryOp, x: number, y: number, dy: number, dx: number, n: number,
   alpha?: number, beta?: number): void {
-  const what = (Object.hasOwn(GRAD_LABEL, op) ? GRAD_LABEL[op] : undefined) ?? `wasmml unaryGrad ${op}`;
+  const what = GRAD_LABEL.get(op) ?? `wasmml unaryGrad ${op}`;
   const [name, cost] = entry(what, op);
   checkCount(what, n);
   const args = [x, y, dy, dx, ...params(what, op, alpha, beta)];
