@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { denoBin, has, lastJson, output, repoRoot, requireTool, run } from '../helpers.js';
 import { importedPackages } from './imports.js';
+import { blocksOf } from '../docs/code-blocks.js';
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const fixture = join(repoRoot, 'test', 'packaging', 'fixture');
@@ -32,6 +33,15 @@ interface Manifest {
 const publicPackages = readdirSync(join(repoRoot, 'packages'))
   .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as Manifest }))
   .filter((p) => !p.manifest.private);
+
+/** The program the README shows after `npm i wasmml`: the first js block after that sh block. */
+function readmeProgram(): string {
+  const blocks = blocksOf(repoRoot, join(repoRoot, 'README.md'));
+  const install = blocks.findIndex((b) => b.lang === 'sh' && /^npm i wasmml$/m.test(b.code));
+  const program = blocks.slice(install + 1).find((b) => b.lang === 'js');
+  if (install < 0 || !program) throw new Error('README.md: no `npm i wasmml` block followed by a js program');
+  return program.code;
+}
 
 const tarballName = (m: Manifest) => `${m.name.replace(/^@/, '').replace('/', '-')}-${m.version}.tgz`;
 
@@ -118,6 +128,16 @@ describe('packaging', () => {
       const r = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: project, timeoutMs: 600_000 });
       expect(r.code, output(r)).toBe(0);
     }, 660_000);
+
+    it("runs the README's program (after `npm i wasmml`) exactly as shown", async () => {
+      const code = readmeProgram();
+      expect(code.trim().split('\n').length, 'about ten lines').toBeLessThanOrEqual(12);
+      writeFileSync(join(project, 'readme-train.mjs'), code);
+      const r = await run(process.execPath, ['readme-train.mjs'], { cwd: project });
+      expect(r.code, output(r)).toBe(0);
+      const acc = Number(/validation accuracy (\S+)/.exec(r.stdout)?.[1]);
+      expect(acc, output(r)).toBeGreaterThan(0.9);
+    }, 180_000);
 
     it('trains under Node', async () => {
       const r = await run(process.execPath, ['train.mjs'], { cwd: project });

@@ -28,6 +28,7 @@ export { getActivation, type ActivationIdentifier } from './activations.js';
 export { Callback, CallbackList, History, CustomCallback, type Logs, type TrainParams, type CustomCallbackArgs } from './callbacks/base.js';
 export { type ModelCompileArgs } from './training/compile.js';
 export { type ModelFitArgs, type ModelFitDatasetArgs, type BatchDataset } from './training/fit.js';
+export { type ModelPredictArgs } from './training/evaluate.js';
 export { type ClassWeight, type ClassWeightArg } from './training/class-weight.js';
 export { type ModelData } from './training/data.js';
 export { type Shape } from './common.js';

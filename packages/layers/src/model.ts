@@ -6,7 +6,7 @@ import { Layer, type CallArgs, type LayerArgs, type LayerWeight } from './layer.
 import { InputLayer } from './layers/input.js';
 import { SymbolicTensor, type Node } from './symbolic.js';
 import { compileModel, type ModelCompileArgs } from './training/compile.js';
-import { evaluateModel, predictModel } from './training/evaluate.js';
+import { evaluateModel, predictModel, type ModelPredictArgs } from './training/evaluate.js';
 import {
   evaluateDatasetBatches, fitDatasetModel, fitModel, trainOnBatch, type BatchDataset, type ModelFitArgs, type ModelFitDatasetArgs,
 } from './training/fit.js';
@@ -212,7 +212,7 @@ export class LayersModel extends Layer {
   }
 
   /** Loss (and metrics) on data: a scalar or [loss, ...metrics] scalars. */
-  evaluate(x: ModelData, y: ModelData, args?: { batchSize?: number }): Tensor | Tensor[] {
+  evaluate(x: ModelData, y: ModelData, args?: ModelPredictArgs): Tensor | Tensor[] {
     return evaluateModel(this, x, y, args);
   }
 
@@ -224,7 +224,7 @@ export class LayersModel extends Layer {
   }
 
   /** Outputs for the inputs, computed in batches with training off. */
-  predict(x: ModelData, args?: { batchSize?: number }): Tensor | Tensor[] {
+  predict(x: ModelData, args?: ModelPredictArgs): Tensor | Tensor[] {
     return predictModel(this, x, args);
   }
 

@@ -17,7 +17,7 @@ export { LastTimestep } from './layers/last-timestep.js';
 export { TextClassifier, textClassifier, type TextClassifierArgs, type EncoderKind } from './models/text-classifier.js';
 export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective, type PretrainResult } from './training/pretrain.js';
 export { seededRandom, shuffleInPlace } from './training/random.js';
-export { classificationReport, type ClassificationReport } from './metrics.js';
+export { classificationReport, type ClassificationReport, type ClassificationReportOptions } from './metrics.js';
 export {
   TextClassificationPipeline, type TextClassificationPipelineArgs, type PipelineClassifierArgs, type PipelineFitArgs,
   type PipelinePrediction, type PipelineArtifacts,

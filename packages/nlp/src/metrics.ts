@@ -1,5 +1,6 @@
 // Classification report: accuracy, per-class precision / recall / F1 and the
 // confusion matrix (rows: true class, columns: predicted class).
+import { checkOptions } from '@wasmml/tensor';
 
 /** Scores of predictions against true labels. */
 export interface ClassificationReport {
@@ -28,10 +29,35 @@ export interface ClassificationReport {
   classNames?: string[];
 }
 
-/** Scores integer predictions against integer labels for numClasses classes. */
-export function classificationReport(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number, classNames?: string[]): ClassificationReport {
+/** Options of {@link classificationReport}. */
+export interface ClassificationReportOptions {
+  /** Number of classes (default: classNames' length, else the largest label or prediction + 1). */
+  numClasses?: number;
+  /** Class names, in label order (copied to the report). */
+  classNames?: string[];
+}
+
+/**
+ * Scores integer predictions against integer labels: `classificationReport(labels, predictions, { numClasses,
+ * classNames })`, or with the class count and names as positional arguments.
+ */
+export function classificationReport(labels: ArrayLike<number>, predictions: ArrayLike<number>,
+  numClassesOrOptions: number | ClassificationReportOptions = {}, names?: string[]): ClassificationReport {
   if (labels.length !== predictions.length) {
     throw new Error(`classificationReport: ${labels.length} labels but ${predictions.length} predictions`);
+  }
+  const o: ClassificationReportOptions = typeof numClassesOrOptions === 'number'
+    ? { numClasses: numClassesOrOptions, ...(names ? { classNames: names } : {}) }
+    : checkOptions('classificationReport', numClassesOrOptions, { numClasses: true, classNames: true });
+  const classNames = o.classNames;
+  let most = -1;
+  for (let i = 0; i < labels.length; i++) most = Math.max(most, labels[i]!, predictions[i]!);
+  const numClasses = o.numClasses ?? classNames?.length ?? (Number.isInteger(most) ? most + 1 : NaN);
+  if (!(Number.isInteger(numClasses) && numClasses > 0)) {
+    throw new Error(`classificationReport: numClasses must be a positive integer, got ${String(o.numClasses ?? numClasses)}`);
+  }
+  if (classNames && classNames.length !== numClasses) {
+    throw new Error(`classificationReport: ${classNames.length} classNames for ${numClasses} classes`);
   }
   const cm = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let correct = 0;

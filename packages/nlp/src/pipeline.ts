@@ -6,9 +6,10 @@
 // float32 in getWeights() order), since @wasmml/layers' loadLayersModel does not
 // know this package's layers (PositionalEmbedding, TransformerEncoder, LastTimestep).
 import * as ops from '@wasmml/tensor';
+import { checkOptions } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import type { Callback, CustomCallbackArgs, History } from '@wasmml/layers';
-import { adam } from '@wasmml/optimizers';
+import { adam, type Optimizer } from '@wasmml/optimizers';
 import { files } from '#platform';
 import { TextVectorizer, type TextVectorizerArgs, type TextVectorizerJSON } from './text/vectorizer.js';
 import type { Split, Standardize } from './text/standardize.js';
@@ -51,6 +52,14 @@ export interface PipelineFitArgs {
   verbose?: 0 | 1 | 2;
   /** Callbacks, as for model.fit. */
   callbacks?: Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>;
+  /**
+   * Recompile with Adam at this learning rate before training (kept for later fits and saved): the frozen-then-
+   * unfrozen recipe trains at 1e-2 with the encoder frozen, then at 1e-3 unfrozen. A fresh Adam starts, as after
+   * Keras's `compile()`. Default: the current rate and optimizer, whose state carries on.
+   */
+  learningRate?: number;
+  /** Recompile with this optimizer (or optimizer name) before training; takes precedence over learningRate. */
+  optimizer?: Optimizer | string;
 }
 
 /** Predictions for a batch of texts. */
@@ -94,8 +103,8 @@ export class TextClassificationPipeline {
   readonly vectorizer: TextVectorizer;
   /** Names of the classes, in label order. */
   readonly classNames: string[] | undefined;
-  /** Adam learning rate the model is compiled with. */
-  readonly learningRate: number;
+  /** Adam learning rate the model is compiled with (the last one given to the constructor or to fit). */
+  learningRate: number;
   private readonly classifierArgs: PipelineClassifierArgs;
   private built: TextClassifier | undefined;
 
@@ -130,7 +139,11 @@ export class TextClassificationPipeline {
     this.built = new TextClassifier({
       ...this.classifierArgs, vocabSize: this.vectorizer.vocabularySize(), ...(sequenceLength !== undefined ? { sequenceLength } : {}),
     });
-    this.built.compile({ optimizer: adam(this.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    this.compileWith(adam(this.learningRate));
+  }
+
+  private compileWith(optimizer: Optimizer | string): void {
+    this.built!.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   }
 
   /** Token ids [n, T] of texts. */
@@ -150,8 +163,20 @@ export class TextClassificationPipeline {
 
   /** Trains on texts and integer labels (adapting the vectorizer first if it has no vocabulary). */
   async fit(texts: string[], labels: ArrayLike<number>, args: PipelineFitArgs = {}): Promise<History> {
+    checkOptions('TextClassificationPipeline.fit', args, {
+      epochs: true, batchSize: true, shuffle: true, validationData: true, validationSplit: true, verbose: true, callbacks: true,
+      learningRate: true, optimizer: true,
+    });
+    if (args.learningRate !== undefined && !(args.learningRate > 0)) {
+      throw new Error(`TextClassificationPipeline.fit: learningRate must be > 0, got ${args.learningRate}`);
+    }
     if (!this.vectorizer.adapted) await this.vectorizer.adapt(texts);
     this.build();
+    if (args.optimizer !== undefined) this.compileWith(args.optimizer);
+    else if (args.learningRate !== undefined) {
+      this.learningRate = args.learningRate;
+      this.compileWith(adam(args.learningRate));
+    }
     const x = this.vectorize(texts), y = this.targets(labels, texts.length, 'fit');
     const owned: Tensor[] = [x, y];
     try {

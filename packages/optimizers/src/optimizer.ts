@@ -1,6 +1,6 @@
 // The optimizer base: gradients in, one fused update kernel call per step out.
 import {
-  dispose, fusedOptimizerStep, mul, optimizerSlots, registeredVariables, scalar, tidy, variable, variableGrads,
+  checkOptions, dispose, fusedOptimizerStep, mul, optimizerSlots, registeredVariables, scalar, tidy, variable, variableGrads,
   type OptimizerRule, type Tensor, type Variable,
 } from '@wasmml/tensor';
 import { constant, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from './schedules.js';
@@ -63,6 +63,7 @@ export abstract class Optimizer {
   protected abstract ownConfig(): Record<string, unknown>;
 
   constructor(learningRate: number | LearningRateSchedule, opts: OptimizerOptions = {}) {
+    checkOptions(`${this.getClassName()} optimizer`, opts, { clipValue: true, clipNorm: true });
     if (typeof learningRate === 'number') {
       if (!(learningRate >= 0)) throw new Error(`${this.constructor.name}: learningRate must be >= 0, got ${learningRate}`);
       this.schedule = constant(learningRate);
@@ -209,5 +210,10 @@ export abstract class Optimizer {
   /** @internal */
   protected static lr(c: OptimizerConfig): number | LearningRateSchedule {
     return typeof c.learningRate === 'number' ? c.learningRate : scheduleFromConfig(c.learningRate);
+  }
+
+  /** @internal The clipping options of a saved config (the rest of it is the rule's own). */
+  protected static clipping(c: OptimizerConfig): OptimizerOptions {
+    return { ...(c.clipValue !== undefined ? { clipValue: c.clipValue } : {}), ...(c.clipNorm !== undefined ? { clipNorm: c.clipNorm } : {}) };
   }
 }

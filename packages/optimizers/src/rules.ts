@@ -15,7 +15,7 @@ export class SGDOptimizer extends Optimizer {
   protected rule(learningRate: number): OptimizerRule { return { type: 'sgd', learningRate }; }
   protected ownConfig() { return {}; }
   /** Rebuilds an SGD optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new SGDOptimizer(Optimizer.lr(c), c); }
+  static fromConfig(c: OptimizerConfig) { return new SGDOptimizer(Optimizer.lr(c), Optimizer.clipping(c)); }
 }
 
 /** Momentum (tfjs): a = m·a + g; p -= lr · a, or lr · (g + m·a) with Nesterov. */
@@ -38,7 +38,7 @@ export class MomentumOptimizer extends Optimizer {
    */
   protected ownConfig() { return { momentum: this.momentum, useNesterov: this.useNesterov }; }
   /** Rebuilds a Momentum optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new MomentumOptimizer(Optimizer.lr(c), c.momentum as number, c.useNesterov as boolean, c); }
+  static fromConfig(c: OptimizerConfig) { return new MomentumOptimizer(Optimizer.lr(c), c.momentum as number, c.useNesterov as boolean, Optimizer.clipping(c)); }
 }
 
 /** RMSProp (tfjs form, optional momentum and centring). */
@@ -65,7 +65,7 @@ export class RMSPropOptimizer extends Optimizer {
    */
   protected ownConfig() { return { decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered }; }
   /** Rebuilds an RMSProp optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new RMSPropOptimizer(Optimizer.lr(c), c.decay as number, c.momentum as number, c.epsilon as number, c.centered as boolean, c); }
+  static fromConfig(c: OptimizerConfig) { return new RMSPropOptimizer(Optimizer.lr(c), c.decay as number, c.momentum as number, c.epsilon as number, c.centered as boolean, Optimizer.clipping(c)); }
 }
 
 /** Adagrad: a += g²; p -= lr · g / sqrt(a + ε). */
@@ -85,7 +85,7 @@ export class AdagradOptimizer extends Optimizer {
    */
   protected ownConfig() { return { initialAccumulatorValue: this.initialAccumulatorValue }; }
   /** Rebuilds an Adagrad optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdagradOptimizer(Optimizer.lr(c), c.initialAccumulatorValue as number, c); }
+  static fromConfig(c: OptimizerConfig) { return new AdagradOptimizer(Optimizer.lr(c), c.initialAccumulatorValue as number, Optimizer.clipping(c)); }
 }
 
 /** Adam (Kingma & Ba) with tfjs's epsilon placement. */
@@ -110,7 +110,7 @@ export class AdamOptimizer extends Optimizer {
    */
   protected ownConfig() { return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
   /** Rebuilds an Adam optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdamOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, c); }
+  static fromConfig(c: OptimizerConfig) { return new AdamOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, Optimizer.clipping(c)); }
 }
 
 /** Adamax (tfjs form, with its learning-rate decay). */
@@ -137,7 +137,7 @@ export class AdamaxOptimizer extends Optimizer {
    */
   protected ownConfig() { return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay }; }
   /** Rebuilds an Adamax optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdamaxOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, c.decay as number, c); }
+  static fromConfig(c: OptimizerConfig) { return new AdamaxOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, c.decay as number, Optimizer.clipping(c)); }
 }
 
 /** AdamW (Loshchilov & Hutter): Adam plus decoupled weight decay p -= lr · wd · p. */
@@ -164,5 +164,5 @@ export class AdamWOptimizer extends Optimizer {
    */
   protected ownConfig() { return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
   /** Rebuilds an AdamW optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdamWOptimizer(Optimizer.lr(c), c.weightDecay as number, c.beta1 as number, c.beta2 as number, c.epsilon as number, c); }
+  static fromConfig(c: OptimizerConfig) { return new AdamWOptimizer(Optimizer.lr(c), c.weightDecay as number, c.beta1 as number, c.beta2 as number, c.epsilon as number, Optimizer.clipping(c)); }
 }

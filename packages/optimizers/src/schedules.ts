@@ -1,5 +1,6 @@
 // Learning-rate schedules: functions of the step (0-based count of applied
 // updates), composable, with a JSON config so optimizer state can be saved.
+import { checkOptions } from '@wasmml/tensor';
 
 /** A learning rate as a function of the optimizer step. */
 export interface LearningRateSchedule {
@@ -94,6 +95,7 @@ function positive(name: string, v: number): void {
 
 /** lr · decayRate^(step / decaySteps) (floored exponent when staircase). */
 export function exponentialDecay(args: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
+  checkOptions('exponentialDecay', args, { initialLearningRate: true, decaySteps: true, decayRate: true, staircase: true });
   positive('decaySteps', args.decaySteps);
   const staircase = args.staircase ?? false;
   return make({ kind: 'exponentialDecay', ...args, staircase }, (s) => {
@@ -104,12 +106,14 @@ export function exponentialDecay(args: { initialLearningRate: number; decaySteps
 
 /** lr · factor^floor(step / stepSize). */
 export function stepDecay(args: { initialLearningRate: number; stepSize: number; factor: number }): LearningRateSchedule {
+  checkOptions('stepDecay', args, { initialLearningRate: true, stepSize: true, factor: true });
   positive('stepSize', args.stepSize);
   return make({ kind: 'stepDecay', ...args }, (s) => args.initialLearningRate * args.factor ** Math.floor(s / args.stepSize));
 }
 
 /** values[i] while step < boundaries[i]; values has one more entry than boundaries. */
 export function piecewiseConstant(args: { boundaries: number[]; values: number[] }): LearningRateSchedule {
+  checkOptions('piecewiseConstant', args, { boundaries: true, values: true });
   if (args.values.length !== args.boundaries.length + 1) {
     throw new Error(`piecewiseConstant: ${args.values.length} values for ${args.boundaries.length} boundaries; expected one more value than boundaries`);
   }
@@ -122,6 +126,7 @@ export function piecewiseConstant(args: { boundaries: number[]; values: number[]
 
 /** Cosine decay from lr to lr·alpha over decaySteps, then constant. */
 export function cosineDecay(args: { initialLearningRate: number; decaySteps: number; alpha?: number }): LearningRateSchedule {
+  checkOptions('cosineDecay', args, { initialLearningRate: true, decaySteps: true, alpha: true });
   positive('decaySteps', args.decaySteps);
   const alpha = args.alpha ?? 0;
   return make({ kind: 'cosineDecay', ...args, alpha }, (s) => {
@@ -135,6 +140,7 @@ export function cosineDecay(args: { initialLearningRate: number; decaySteps: num
  * each period tMul times longer and mMul times lower.
  */
 export function cosineDecayRestarts(args: { initialLearningRate: number; firstDecaySteps: number; tMul?: number; mMul?: number; alpha?: number }): LearningRateSchedule {
+  checkOptions('cosineDecayRestarts', args, { initialLearningRate: true, firstDecaySteps: true, tMul: true, mMul: true, alpha: true });
   positive('firstDecaySteps', args.firstDecaySteps);
   const tMul = args.tMul ?? 2, mMul = args.mMul ?? 1, alpha = args.alpha ?? 0;
   return make({ kind: 'cosineDecayRestarts', ...args, tMul, mMul, alpha }, (s) => {

@@ -24,6 +24,24 @@ describe('matrixFactorization', () => {
     m.dispose();
   });
 
+  it('recommend() reports scores clipped to the rating range, as predict() does, ranked by the raw score', async () => {
+    // A range narrower than the data's, so that many raw scores fall above it.
+    const m = model({ ratingRange: [2, 3.5] });
+    await m.fit(split.train, { epochs: 30, learningRate: 0.02 });
+    const u = 4;
+    const raw = m.scoreItems([u]);
+    const recs = m.recommend(u, 10);
+    expect(recs).toHaveLength(10);
+    expect(raw[recs[0]!.item]).toBeGreaterThan(3.5);
+    for (const r of recs) {
+      expect(r.score).toBeLessThanOrEqual(3.5);
+      expect(r.score).toBeCloseTo(m.predict([u], [r.item])[0]!, 5);
+    }
+    // The order is the raw one: the clipped ties keep the model's ranking.
+    for (let k = 1; k < recs.length; k++) expect(raw[recs[k - 1]!.item]).toBeGreaterThanOrEqual(raw[recs[k]!.item]!);
+    m.dispose();
+  });
+
   it('sparse Adam also learns it, and reports val_rmse per epoch', async () => {
     const m = model();
     const h = await m.fit(split.train, { epochs: 25, optimizer: 'adam', learningRate: 0.01, validationData: split.test });

@@ -20,10 +20,19 @@ function inferShape(values: unknown, op: string): number[] {
   return shape;
 }
 
+/** How a value the user gave looks, for errors: `null`, `undefined`, `a string ("3")`, `an object`. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v)})`;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return `an object (${v.constructor?.name ?? 'Object'})`;
+  return `a ${typeof v}`;
+}
+
 function checkNested(values: unknown, shape: number[], dim: number, op: string): void {
   if (dim === shape.length) {
     if (Array.isArray(values) || (typeof values !== 'number' && typeof values !== 'boolean')) {
-      throw new Error(`${op}: element at depth ${dim} is ${Array.isArray(values) ? 'an array' : typeof values}; expected a number or boolean (nested arrays must be rectangular, inferred shape ${fmtShape(shape)})`);
+      throw new Error(`${op}: element at depth ${dim} is ${describe(values)}; expected a number or boolean (nested arrays must be rectangular, inferred shape ${fmtShape(shape)})`);
     }
     return;
   }
@@ -54,6 +63,9 @@ function inferDtype(values: unknown): DataType {
 export function makeTensor(values: TensorLike, shape: number[] | undefined, dtype: DataType | undefined, op: string): Tensor {
   if (dtype !== undefined && !isDataType(dtype)) {
     throw new Error(`${op}: unknown dtype ${String(dtype)}; expected 'float32', 'int32' or 'bool'`);
+  }
+  if (!Array.isArray(values) && !ArrayBuffer.isView(values) && typeof values !== 'number' && typeof values !== 'boolean') {
+    throw new Error(`${op}: values must be a number, a boolean, a (nested) array of them or a typed array; got ${describe(values)}`);
   }
   let first: unknown = values;
   while (Array.isArray(first)) first = first[0];

@@ -56,3 +56,4 @@ export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
   type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors, type BprItemFeatureTensors,
 } from './ops/mf.js';
+export { checkOptions, nearestName, type OptionKeys } from './options.js';

@@ -25,6 +25,19 @@ describe('creation', () => {
     t.dispose();
   });
 
+  it('non-numeric values are an error naming tensor and what was given, not a 0 or NaN scalar', () => {
+    const before = wm.memory().numTensors;
+    expect(() => wm.tensor(null as never)).toThrow(/^tensor: values must be a number.*; got null$/);
+    expect(() => wm.tensor(undefined as never)).toThrow(/^tensor: .*got undefined$/);
+    expect(() => wm.tensor('3' as never)).toThrow(/^tensor: .*got a string \("3"\)$/);
+    expect(() => wm.tensor({ a: 1 } as never)).toThrow(/^tensor: .*got an object \(Object\)$/);
+    expect(() => wm.tensor(() => 1 as never)).toThrow(/^tensor: .*got a function$/);
+    expect(() => wm.tensor1d(null as never)).toThrow(/^tensor1d: .*got null$/);
+    expect(() => wm.tensor([1, null, 3] as never)).toThrow(/^tensor: element at depth 1 is null; expected a number or boolean/);
+    expect(() => wm.tensor([[1], [undefined]] as never)).toThrow(/^tensor: element at depth 2 is undefined/);
+    expect(wm.memory().numTensors).toBe(before);
+  });
+
   it('zeros, ones, fill, eye, range, linspace, oneHot match tfjs', () => {
     const pairs: Array<[wm.Tensor, tf.Tensor]> = [
       [wm.zeros([2, 3]), tf.zeros([2, 3])],

@@ -1,4 +1,6 @@
 // Callbacks with tfjs's hook names, the list that dispatches to them, and History.
+import { checkOptions } from '@wasmml/tensor';
+import { withMetricAliases } from '../metric-names.js';
 import type { LayersModel } from '../model.js';
 
 /** Numbers logged per batch and epoch: loss, metrics, val_ versions. */
@@ -71,6 +73,9 @@ export class CustomCallback extends Callback {
   /** @param args The hook functions; missing ones do nothing. */
   constructor(private readonly args: CustomCallbackArgs) {
     super();
+    checkOptions('callback', args, {
+      onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onYield: true,
+    });
   }
   override async onTrainBegin(logs?: Logs) { await this.args.onTrainBegin?.(logs); }
   override async onTrainEnd(logs?: Logs) { await this.args.onTrainEnd?.(logs); }
@@ -87,11 +92,14 @@ export class CustomCallback extends Callback {
 export class History extends Callback {
   /** The epochs that ran. */
   epoch: number[] = [];
-  /** Per-epoch values by log name ('loss', 'acc', 'val_loss'...). */
-  history: Record<string, number[]> = {};
+  /**
+   * Per-epoch values by log name ('loss', 'acc', 'val_loss'...); the Keras 3 spellings read the same lists
+   * (`history.val_accuracy` is `history.val_acc`).
+   */
+  history: Record<string, number[]> = withMetricAliases({});
   override async onTrainBegin() {
     this.epoch = [];
-    this.history = {};
+    this.history = withMetricAliases({});
   }
   override async onEpochEnd(epoch: number, logs: Logs = {}) {
     this.epoch.push(epoch);
@@ -113,12 +121,18 @@ export class CallbackList {
   async onTrainEnd(logs?: Logs) { for (const c of this.callbacks) await c.onTrainEnd(logs); }
   /** Runs every callback's onEpochBegin. */
   async onEpochBegin(e: number, logs?: Logs) { for (const c of this.callbacks) await c.onEpochBegin(e, logs); }
-  /** Runs every callback's onEpochEnd. */
-  async onEpochEnd(e: number, logs?: Logs) { for (const c of this.callbacks) await c.onEpochEnd(e, logs); }
+  /** Runs every callback's onEpochEnd; the logs also answer to the Keras 3 metric names (`logs.val_accuracy`). */
+  async onEpochEnd(e: number, logs?: Logs) {
+    const l = logs && withMetricAliases(logs);
+    for (const c of this.callbacks) await c.onEpochEnd(e, l);
+  }
   /** Runs every callback's onBatchBegin. */
   async onBatchBegin(b: number, logs?: Logs) { for (const c of this.callbacks) await c.onBatchBegin(b, logs); }
-  /** Runs every callback's onBatchEnd. */
-  async onBatchEnd(b: number, logs?: Logs) { for (const c of this.callbacks) await c.onBatchEnd(b, logs); }
+  /** Runs every callback's onBatchEnd (logs with the Keras 3 metric names too). */
+  async onBatchEnd(b: number, logs?: Logs) {
+    const l = logs && withMetricAliases(logs);
+    for (const c of this.callbacks) await c.onBatchEnd(b, l);
+  }
 }
 
 /** Normalises the `callbacks` argument of fit(). */

@@ -1,6 +1,7 @@
 // modelCheckpoint (Keras ModelCheckpoint): saves the model after every epoch,
 // or only when the monitored value improves. The path may hold Keras-style
 // placeholders: 'file://ckpt/epoch-{epoch:02d}-{val_loss:.3f}'.
+import { checkOptions } from '@wasmml/tensor';
 import { saveModel } from '../io/save.js';
 import type { IOHandler } from '../io/types.js';
 import { Callback, type Logs } from './base.js';
@@ -70,6 +71,9 @@ export class ModelCheckpoint extends Callback {
   constructor(readonly target: CheckpointTarget, args: ModelCheckpointArgs = {}) {
     super();
     if (!target) throw new Error('modelCheckpoint: give a path, URL or IOHandler to save to');
+    checkOptions('modelCheckpoint', args, {
+      monitor: true, saveBestOnly: true, mode: true, includeOptimizer: true, initialValueThreshold: true, verbose: true,
+    });
     this.monitor = args.monitor ?? 'val_loss';
     this.saveBestOnly = args.saveBestOnly ?? false;
     this.includeOptimizer = args.includeOptimizer ?? false;

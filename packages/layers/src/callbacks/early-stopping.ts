@@ -1,6 +1,7 @@
 // earlyStopping (tfjs `tf.callbacks.earlyStopping`, Keras EarlyStopping):
 // stops fit() when the monitored value stops improving, and can put back the
 // weights of the best epoch when training ends.
+import { checkOptions } from '@wasmml/tensor';
 import { dispose, type Tensor } from '@wasmml/tensor';
 import { Callback, type Logs } from './base.js';
 import { betterIsHigher, monitored, nonNegative, type MonitorMode } from './monitor.js';
@@ -51,6 +52,9 @@ export class EarlyStopping extends Callback {
   /** See {@link EarlyStoppingArgs} for the options and defaults. */
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkOptions('earlyStopping', args, {
+      monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, verbose: true,
+    });
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(nonNegative(args.minDelta ?? 0, 'earlyStopping: minDelta'));
     this.patience = nonNegative(args.patience ?? 0, 'earlyStopping: patience');

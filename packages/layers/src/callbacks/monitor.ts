@@ -1,6 +1,7 @@
 // What the monitoring callbacks share: which direction is better for a
 // metric, and reading it from the epoch logs (warning once when it is absent).
 import type { LayersModel } from '../model.js';
+import { findMetricKey } from '../metric-names.js';
 import type { Logs } from './base.js';
 
 /** 'min': lower is better; 'max': higher is better; 'auto': from the metric's name. */
@@ -13,9 +14,13 @@ export function betterIsHigher(monitor: string, mode: MonitorMode, who: string):
   return /acc|auc|precision|recall|f1/i.test(monitor);
 }
 
-/** The monitored value, or undefined (with one warning per callback) when the logs lack it. */
+/**
+ * The monitored value, or undefined (with one warning per callback) when the logs lack it. Either spelling of a
+ * metric finds it: `val_accuracy` (Keras 3) reads `val_acc` (tfjs), and back.
+ */
 export function monitored(logs: Logs | undefined, monitor: string, who: string, warned: { done: boolean }): number | undefined {
-  const v = logs?.[monitor];
+  const key = logs && findMetricKey(logs, monitor);
+  const v = key === undefined ? undefined : logs?.[key];
   if (typeof v === 'number' && !Number.isNaN(v)) return v;
   if (!warned.done) {
     warned.done = true;

@@ -1,5 +1,6 @@
 // reduceLROnPlateau (Keras ReduceLROnPlateau): multiplies the learning rate by
 // `factor` when the monitored value has not improved for `patience` epochs.
+import { checkOptions } from '@wasmml/tensor';
 import { Callback, type Logs } from './base.js';
 import { betterIsHigher, monitored, nonNegative, optimizerOf, type MonitorMode } from './monitor.js';
 
@@ -48,6 +49,9 @@ export class ReduceLROnPlateau extends Callback {
   /** See {@link ReduceLROnPlateauArgs} for the options and defaults. */
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
+    checkOptions('reduceLROnPlateau', args, {
+      monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLR: true, verbose: true,
+    });
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;
     if (!(this.factor > 0 && this.factor < 1)) throw new Error(`reduceLROnPlateau: factor must be in (0, 1), got ${args.factor}`);

@@ -1,8 +1,9 @@
 // loadLayersModel: artifacts from a URL or IOHandler -> a model with its
-// weights (and, when saved with includeOptimizer, compiled with its optimizer
-// state). Integrity and every weight's name and shape are checked before any
-// value is set; a failed load frees what it built.
-import { tensor, type Variable } from '@wasmml/tensor';
+// weights, compiled again from its training config when it has one (with the
+// optimizer state when saved with includeOptimizer). Integrity and every
+// weight's name and shape are checked before any value is set; a failed load
+// frees what it built.
+import { checkOptions, tensor, type Variable } from '@wasmml/tensor';
 import type { LayersModel } from '../model.js';
 import { asWasmmlRecord, checkBytes } from './integrity.js';
 import { weightsVerified } from './model-json.js';
@@ -65,6 +66,7 @@ function assignWeights(model: LayersModel, saved: Map<string, NamedValues>, stri
  * 'http(s)://.../model.json', 'indexeddb://name' (browsers) or an IOHandler.
  */
 export async function loadLayersModel(urlOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
+  checkOptions('loadLayersModel', options, { strict: true, compile: true, requestInit: true, fetchFunc: true, weightPathPrefix: true, onProgress: true });
   const handler = handlerFor(urlOrHandler, 'load', options);
   const where = typeof urlOrHandler === 'string' ? urlOrHandler : 'the IOHandler';
   const a = await handler.load!();
@@ -80,7 +82,7 @@ export async function loadLayersModel(urlOrHandler: string | IOHandler, options:
   const model = modelFromTopology(a.modelTopology, { fastInit: strict && weights.model.size > 0 });
   try {
     const variableOf = assignWeights(model, weights.model, strict);
-    if (a.trainingConfig) await restoreTraining(model, a.trainingConfig, asWasmmlRecord(a.wasmml)?.training, weights.optimizer, variableOf);
+    if (a.trainingConfig && (options.compile ?? true)) await restoreTraining(model, a.trainingConfig, asWasmmlRecord(a.wasmml)?.training, weights.optimizer, variableOf);
     return model;
   } catch (e) {
     model.dispose();

@@ -1,7 +1,9 @@
 // model.save: the model as tfjs ModelArtifacts (topology, weights, optionally
 // training config and optimizer state), handed to a handler or URL.
+import { checkOptions } from '@wasmml/tensor';
 import type { LayersModel } from '../model.js';
 import { integrityRecord } from './integrity.js';
+import { quantizationOf } from './quantize.js';
 import { handlerFor } from './router.js';
 import { modelToTopology } from './topology.js';
 import { optimizerValues, trainingConfigOf } from './training-state.js';
@@ -14,6 +16,8 @@ export const GENERATED_BY = 'wasmml @wasmml/layers';
 
 /** Everything `save` writes, as tfjs ModelArtifacts (plus the wasmml integrity record). */
 export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}): Promise<ModelArtifacts> {
+  checkOptions('model.save', config, { includeOptimizer: true, trainableOnly: true, quantizationBytes: true, quantizationDtype: true });
+  const quantization = quantizationOf(config);
   const modelTopology = modelToTopology(model);
   const saved = savedWeights(model);
   const seen = new Set<string>();
@@ -23,12 +27,21 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
     const v = weight.variable;
     return { name: name!, shape: [...v.shape], dtype: v.dtype, values: v.dataSync() };
   });
+  // Keras saves the compile configuration of every compiled model (and the loader compiles it again); the
+  // optimizer's state only with includeOptimizer.
   let training: ReturnType<typeof trainingConfigOf> | undefined;
+  if (model.compiled || config.includeOptimizer) {
+    try {
+      training = trainingConfigOf(model);
+    } catch (e) {
+      if (config.includeOptimizer) throw e;
+      console.warn(`${(e as Error).message}; ${model.name} is saved without its compile configuration and loads uncompiled`);
+    }
+  }
   if (config.includeOptimizer) {
-    training = trainingConfigOf(model);
     values.push(...(await optimizerValues(model, new Map(saved.map((s) => [s.weight.variable.name, s.names[0]!])))));
   }
-  const { data, specs } = encodeWeights(values);
+  const { data, specs } = encodeWeights(values, quantization);
   const rec = await integrityRecord(data);
   return {
     modelTopology, format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data,

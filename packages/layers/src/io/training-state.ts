@@ -30,7 +30,7 @@ export function trainingConfigOf(model: LayersModel): { trainingConfig: Training
     try {
       getLoss(l.name);
     } catch {
-      throw new Error(`model.save: includeOptimizer cannot save the custom loss '${l.name}'; compile with a built-in loss or save without includeOptimizer`);
+      throw new Error(`model.save: the training config cannot name the custom loss '${l.name}' (compile with a built-in loss to save it)`);
     }
     return toSnakeCase(l.name);
   });
@@ -39,7 +39,7 @@ export function trainingConfigOf(model: LayersModel): { trainingConfig: Training
     try {
       getMetric(name, c.losses[i]!.name);
     } catch {
-      throw new Error(`model.save: includeOptimizer cannot save the custom metric '${name}'; compile with built-in metrics or save without includeOptimizer`);
+      throw new Error(`model.save: the training config cannot name the custom metric '${name}' (compile with built-in metrics to save it)`);
     }
     return name;
   }));
@@ -95,7 +95,7 @@ const byOutput = <T>(v: T | T[] | Record<string, T> | undefined, outs: string[])
   return outs.map(() => v as T);
 };
 
-/** compile() from a saved trainingConfig, then the optimizer state from the saved optimizer weights. */
+/** compile() from a saved trainingConfig, then the optimizer state from the saved optimizer weights (when saved). */
 export async function restoreTraining(model: LayersModel, tc: TrainingConfig, training: WasmmlRecord['training'],
   state: Map<string, NamedValues>, variableOf: Map<string, Variable>): Promise<void> {
   const outs = outputNames(model);

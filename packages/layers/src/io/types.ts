@@ -159,16 +159,31 @@ export interface IOHandler {
 
 /** Options of `model.save` (tfjs `SaveConfig`). */
 export interface SaveConfig {
-  /** Also save the loss, metrics, optimizer settings and optimizer state (default false). */
+  /**
+   * Also save the optimizer's state (its slots and step count), so that training resumes exactly (default false).
+   * The loss, metrics and optimizer settings of a compiled model are always saved, as Keras does.
+   */
   includeOptimizer?: boolean;
   /** Accepted for tfjs compatibility; all weights are always saved. */
   trainableOnly?: boolean;
+  /**
+   * Store float32 weights in 1 byte (uint8) or 2 (uint16), affine-quantised as tensorflowjs_converter's
+   * `--quantization_bytes` does; tfjs and our loader dequantise them on load.
+   */
+  quantizationBytes?: 1 | 2;
+  /** Store float32 weights as 'uint8', 'uint16' (affine) or 'float16' (tfjs converter's `--quantize_*` options). */
+  quantizationDtype?: 'uint8' | 'uint16' | 'float16';
 }
 
 /** Options of `loadLayersModel` (tfjs `LoadOptions`, the parts that apply). */
 export interface LoadOptions {
   /** Every model weight must be in the file and every saved weight used (default true). */
   strict?: boolean;
+  /**
+   * Compile the model from its saved training config (loss, metrics, optimizer settings, and optimizer state when
+   * saved with includeOptimizer), as Keras's `load_model(compile=True)` does (default true).
+   */
+  compile?: boolean;
   /** http(s): options for every fetch (headers, credentials...). */
   requestInit?: RequestInit;
   /** http(s): the fetch to use (default globalThis.fetch). */

@@ -1,6 +1,7 @@
 // Weight values <-> one little-endian byte buffer plus a manifest of names,
 // shapes and dtypes (tfjs's encodeWeights/decodeWeights layout), including
 // the converter's uint8/uint16/float16 quantization on the way in.
+import { quantize, type QuantizationDtype } from './quantize.js';
 import type { WeightsManifestEntry } from './types.js';
 
 /** Decoded values of one weight. */
@@ -40,15 +41,25 @@ export function concatBuffers(parts: ArrayBuffer | ArrayBuffer[] | Uint8Array[])
   return out.buffer;
 }
 
-/** Weights -> {data, specs}; optimizer weights carry group 'optimizer' as tfjs writes them. */
-export function encodeWeights(list: NamedValues[]): { data: ArrayBuffer; specs: WeightsManifestEntry[] } {
+/**
+ * Weights -> {data, specs}; optimizer weights carry group 'optimizer' as tfjs writes them. With `quantization`,
+ * float32 model weights are stored as that dtype (see quantize.ts).
+ */
+export function encodeWeights(list: NamedValues[], quantization?: QuantizationDtype): { data: ArrayBuffer; specs: WeightsManifestEntry[] } {
   const specs: WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
   for (const w of list) {
     if (w.values.length !== size(w.shape)) {
       throw new Error(`model.save: weight '${w.name}' has ${w.values.length} values for shape [${w.shape}]`);
     }
-    specs.push({ name: w.name, shape: [...w.shape], dtype: w.dtype, ...(w.group ? { group: w.group } : {}) });
+    const spec: WeightsManifestEntry = { name: w.name, shape: [...w.shape], dtype: w.dtype, ...(w.group ? { group: w.group } : {}) };
+    if (quantization && w.dtype === 'float32' && !w.group && w.values instanceof Float32Array) {
+      const q = quantize(w.values, quantization);
+      specs.push({ ...spec, quantization: q.quantization });
+      parts.push(q.bytes);
+      continue;
+    }
+    specs.push(spec);
     parts.push(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength));
   }
   return { data: concatBuffers(parts), specs };

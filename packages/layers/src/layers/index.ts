@@ -1,7 +1,8 @@
 // The layer factories, as `layers.*` (tfjs `tf.layers.*`), and the classes by
 // saved name for loading. One line per layer.
 import type { Layer, LayerArgs } from '../layer.js';
-import type { ActivationIdentifier } from '../activations.js';
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
+import { layerOptionKeys as K, type ActivationArgs, type ConcatenateArgs, type DropoutArgs, type ReshapeArgs } from './option-keys.js';
 import { Activation, Dense, Dropout, Flatten, Reshape, type DenseArgs } from './core.js';
 import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, type ConvArgs, type DepthwiseConv2DArgs } from './conv.js';
 import {
@@ -13,6 +14,9 @@ import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { Add, Average, Concatenate, Multiply } from './merge.js';
 import { Bidirectional, GRU, LSTM, SimpleRNN, type BidirectionalArgs, type RNNArgs } from './recurrent.js';
 import { InputLayer } from './input.js';
+
+/** Options of the factory `layers.<name>`, checked: an unknown key throws with the nearest valid one. */
+const opts = <T extends object>(name: string, args: T, keys: OptionKeys<T>): T => checkOptions(`layers.${name}`, args, keys);
 
 /**
  * The layer factories, as `tf.layers.*` in tfjs: `layers.dense({ units: 10 })` makes a {@link Dense} layer.
@@ -47,34 +51,34 @@ import { InputLayer } from './input.js';
  * @property __type.concatenate Concatenation of inputs along an axis, {@link Concatenate}.
  */
 export const layers = {
-  dense: (args: DenseArgs) => new Dense(args),
-  activation: (args: LayerArgs & { activation: ActivationIdentifier }) => new Activation(args),
-  flatten: (args: LayerArgs = {}) => new Flatten(args),
-  reshape: (args: LayerArgs & { targetShape: number[] }) => new Reshape(args),
-  dropout: (args: LayerArgs & { rate: number; seed?: number; noiseShape?: number[] }) => new Dropout(args),
-  conv1d: (args: ConvArgs) => new Conv1D(args),
-  conv2d: (args: ConvArgs) => new Conv2D(args),
-  conv2dTranspose: (args: ConvArgs) => new Conv2DTranspose(args),
-  depthwiseConv2d: (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(args),
-  maxPooling1d: (args: Pooling1DArgs = {}) => new MaxPooling1D(args),
-  maxPooling2d: (args: Pooling2DArgs = {}) => new MaxPooling2D(args),
-  averagePooling1d: (args: Pooling1DArgs = {}) => new AveragePooling1D(args),
-  averagePooling2d: (args: Pooling2DArgs = {}) => new AveragePooling2D(args),
-  globalAveragePooling1d: (args: LayerArgs = {}) => new GlobalAveragePooling1D(args),
-  globalAveragePooling2d: (args: LayerArgs = {}) => new GlobalAveragePooling2D(args),
-  globalMaxPooling1d: (args: LayerArgs = {}) => new GlobalMaxPooling1D(args),
-  globalMaxPooling2d: (args: LayerArgs = {}) => new GlobalMaxPooling2D(args),
-  batchNormalization: (args: BatchNormalizationArgs = {}) => new BatchNormalization(args),
-  layerNormalization: (args: LayerNormalizationArgs = {}) => new LayerNormalization(args),
-  embedding: (args: EmbeddingArgs) => new Embedding(args),
-  simpleRNN: (args: RNNArgs) => new SimpleRNN(args),
-  lstm: (args: RNNArgs) => new LSTM(args),
-  gru: (args: RNNArgs) => new GRU(args),
-  bidirectional: (args: BidirectionalArgs) => new Bidirectional(args),
-  add: (args: LayerArgs = {}) => new Add(args),
-  multiply: (args: LayerArgs = {}) => new Multiply(args),
-  average: (args: LayerArgs = {}) => new Average(args),
-  concatenate: (args: LayerArgs & { axis?: number } = {}) => new Concatenate(args),
+  dense: (args: DenseArgs) => new Dense(opts('dense', args, K.dense)),
+  activation: (args: ActivationArgs) => new Activation(opts('activation', args, K.activation)),
+  flatten: (args: LayerArgs = {}) => new Flatten(opts('flatten', args, K.layer)),
+  reshape: (args: ReshapeArgs) => new Reshape(opts('reshape', args, K.reshape)),
+  dropout: (args: DropoutArgs) => new Dropout(opts('dropout', args, K.dropout)),
+  conv1d: (args: ConvArgs) => new Conv1D(opts('conv1d', args, K.conv)),
+  conv2d: (args: ConvArgs) => new Conv2D(opts('conv2d', args, K.conv)),
+  conv2dTranspose: (args: ConvArgs) => new Conv2DTranspose(opts('conv2dTranspose', args, K.conv)),
+  depthwiseConv2d: (args: DepthwiseConv2DArgs) => new DepthwiseConv2D(opts('depthwiseConv2d', args, K.depthwiseConv2d)),
+  maxPooling1d: (args: Pooling1DArgs = {}) => new MaxPooling1D(opts('maxPooling1d', args, K.pooling1d)),
+  maxPooling2d: (args: Pooling2DArgs = {}) => new MaxPooling2D(opts('maxPooling2d', args, K.pooling2d)),
+  averagePooling1d: (args: Pooling1DArgs = {}) => new AveragePooling1D(opts('averagePooling1d', args, K.pooling1d)),
+  averagePooling2d: (args: Pooling2DArgs = {}) => new AveragePooling2D(opts('averagePooling2d', args, K.pooling2d)),
+  globalAveragePooling1d: (args: LayerArgs = {}) => new GlobalAveragePooling1D(opts('globalAveragePooling1d', args, K.layer)),
+  globalAveragePooling2d: (args: LayerArgs = {}) => new GlobalAveragePooling2D(opts('globalAveragePooling2d', args, K.layer)),
+  globalMaxPooling1d: (args: LayerArgs = {}) => new GlobalMaxPooling1D(opts('globalMaxPooling1d', args, K.layer)),
+  globalMaxPooling2d: (args: LayerArgs = {}) => new GlobalMaxPooling2D(opts('globalMaxPooling2d', args, K.layer)),
+  batchNormalization: (args: BatchNormalizationArgs = {}) => new BatchNormalization(opts('batchNormalization', args, K.batchNormalization)),
+  layerNormalization: (args: LayerNormalizationArgs = {}) => new LayerNormalization(opts('layerNormalization', args, K.layerNormalization)),
+  embedding: (args: EmbeddingArgs) => new Embedding(opts('embedding', args, K.embedding)),
+  simpleRNN: (args: RNNArgs) => new SimpleRNN(opts('simpleRNN', args, K.rnn)),
+  lstm: (args: RNNArgs) => new LSTM(opts('lstm', args, K.rnn)),
+  gru: (args: RNNArgs) => new GRU(opts('gru', args, K.rnn)),
+  bidirectional: (args: BidirectionalArgs) => new Bidirectional(opts('bidirectional', args, K.bidirectional)),
+  add: (args: LayerArgs = {}) => new Add(opts('add', args, K.layer)),
+  multiply: (args: LayerArgs = {}) => new Multiply(opts('multiply', args, K.layer)),
+  average: (args: LayerArgs = {}) => new Average(opts('average', args, K.layer)),
+  concatenate: (args: ConcatenateArgs = {}) => new Concatenate(opts('concatenate', args, K.concatenate)),
 };
 
 /** Layer classes by saved class name, for loading models. */

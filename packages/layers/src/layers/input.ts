@@ -1,4 +1,6 @@
 // InputLayer and input(): the entry points of a functional model.
+import { checkOptions } from '@wasmml/tensor';
+import { layerOptionKeys } from './option-keys.js';
 import type { DataType, Tensor } from '@wasmml/tensor';
 import { uniqueName, type Shape } from '../common.js';
 import { Layer, type CallArgs } from '../layer.js';
@@ -56,6 +58,7 @@ export class InputLayer extends Layer {
 
 /** A symbolic model input (tfjs `tf.input`). */
 export function input(args: InputArgs): SymbolicTensor {
+  checkOptions('input', args, layerOptionKeys.input);
   if (!args.shape && !args.batchShape) throw new Error('input: give shape (without batch) or batchShape');
   const batchInputShape = args.batchShape ?? [args.batchSize ?? null, ...args.shape!];
   return new InputLayer({ batchInputShape, ...(args.dtype ? { dtype: args.dtype } : {}), ...(args.name ? { name: args.name } : {}) }).output;

@@ -1,5 +1,6 @@
 // compile(): optimizer, loss(es) and metrics attached to a model.
 import { getOptimizer, Optimizer } from '@wasmml/optimizers';
+import { checkOptions } from '@wasmml/tensor';
 import { getLoss, type LossFn, type LossObject } from '../losses.js';
 import { getMetric, type Metric, type MetricIdentifier } from '../metrics.js';
 import type { LayersModel } from '../model.js';
@@ -28,6 +29,7 @@ export interface CompiledState {
 }
 
 export function compileModel(model: LayersModel, args: ModelCompileArgs): void {
+  checkOptions(`${model.name}.compile`, args, { optimizer: true, loss: true, metrics: true, lossWeights: true });
   if (!args || args.loss === undefined) throw new Error(`${model.name}.compile: a loss is required`);
   if (!model.built || model.outputs.length === 0) {
     // A Sequential without an input shape gets its graph from the first data; losses

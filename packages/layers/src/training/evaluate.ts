@@ -1,5 +1,5 @@
 // evaluate and predict: batched forward passes with training off.
-import { concat, dispose, scalar, tidy, type Tensor } from '@wasmml/tensor';
+import { checkOptions, concat, dispose, scalar, tidy, type Tensor } from '@wasmml/tensor';
 import * as ops from '@wasmml/tensor';
 import type { LayersModel } from '../model.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
@@ -39,8 +39,19 @@ export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], 
   return { loss: n === 0 ? 0 : lossSum / n, metrics };
 }
 
+/** Arguments of {@link LayersModel.evaluate} and {@link LayersModel.predict} (tfjs `ModelEvaluateArgs`/`ModelPredictArgs`). */
+export interface ModelPredictArgs {
+  /** Samples per forward pass (default 32). */
+  batchSize?: number;
+  /** Accepted for tfjs compatibility; evaluate and predict print nothing. */
+  verbose?: number;
+}
+
+const PREDICT_KEYS = { batchSize: true, verbose: true } as const;
+
 /** tfjs `evaluate`: the loss scalar, or [loss, ...metrics]. */
-export function evaluateModel(model: LayersModel, x: ModelData, y: ModelData, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+export function evaluateModel(model: LayersModel, x: ModelData, y: ModelData, args: ModelPredictArgs = {}): Tensor | Tensor[] {
+  checkOptions(`${model.name}.evaluate`, args, PREDICT_KEYS);
   const xs = toList(model, x, 'inputs', 'evaluate');
   if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
   const ys = toList(model, y, 'outputs', 'evaluate');
@@ -50,7 +61,8 @@ export function evaluateModel(model: LayersModel, x: ModelData, y: ModelData, ar
 }
 
 /** tfjs `predict`: outputs for every sample, computed in batches. */
-export function predictModel(model: LayersModel, x: ModelData, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+export function predictModel(model: LayersModel, x: ModelData, args: ModelPredictArgs = {}): Tensor | Tensor[] {
+  checkOptions(`${model.name}.predict`, args, PREDICT_KEYS);
   const xs = toList(model, x, 'inputs', 'predict');
   if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
   const n = sampleCount([xs], model, 'predict');

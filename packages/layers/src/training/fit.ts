@@ -1,6 +1,6 @@
 // fit / trainOnBatch / fitDataset: the training loop.
 import {
-  dispose, keep, scalar, shuffle, tidy, variableGrads, type Tensor,
+  checkOptions, dispose, keep, scalar, shuffle, tidy, variableGrads, type OptionKeys, type Tensor,
 } from '@wasmml/tensor';
 import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
 import type { LayersModel } from '../model.js';
@@ -118,7 +118,16 @@ function startCallbacks(model: LayersModel, c: ReturnType<typeof requireCompiled
   return { history, cbs };
 }
 
+const FIT_KEYS: OptionKeys<ModelFitArgs> = {
+  batchSize: true, epochs: true, verbose: true, callbacks: true, validationSplit: true, validationData: true, shuffle: true,
+  classWeight: true, initialEpoch: true, stepsPerEpoch: true, yieldEvery: true,
+};
+const FIT_DATASET_KEYS: OptionKeys<ModelFitDatasetArgs> = {
+  epochs: true, batchesPerEpoch: true, verbose: true, callbacks: true, validationData: true, initialEpoch: true, classWeight: true,
+};
+
 export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
+  checkOptions(`${model.name}.fit`, args, FIT_KEYS);
   let xs = toList(model, x, 'inputs', 'fit');
   if (!model.built || model.outputs.length === 0) model.ensureBuilt(xs.map((t) => t.shape));
   let ys = toList(model, y, 'outputs', 'fit');
@@ -267,6 +276,7 @@ async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: M
 
 /** Trains from a dataset yielding {xs, ys} batches (tfjs `fitDataset`). */
 export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset, args: ModelFitDatasetArgs = {}): Promise<History> {
+  checkOptions(`${model.name}.fitDataset`, args, FIT_DATASET_KEYS);
   const c = requireCompiled(model, 'fitDataset');
   const epochs = args.epochs ?? 1;
   const { history, cbs } = startCallbacks(model, c, args, {

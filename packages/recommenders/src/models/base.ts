@@ -133,6 +133,14 @@ export abstract class Recommender {
     return { item: i, id: this.itemIds?.idOf(i) ?? i, score };
   }
 
+  /**
+   * @internal The score `recommend` reports for a raw model score: the same number `predict` would give (a
+   * rating model clips it to its rating range). Ranking uses the raw score, so clipped items keep their order.
+   */
+  protected reportedScore(raw: number): number {
+    return raw;
+  }
+
   /** The k most popular training items (the cold-start answer), minus `skip`. */
   popularItems(k: number, skip?: (i: number) => boolean): Recommendation[] {
     const pop = this.popularity ?? new Float32Array(this.numItems);
@@ -169,7 +177,7 @@ export abstract class Recommender {
         const u = us[j]!;
         const skip = (i: number) => (excludeSeen && !!this.seen && this.seen.has(u, i)) || (!!extra && extra.has(i));
         const top = topK(scores, k, skip, j * this.numItems, this.numItems);
-        out[r] = Array.from(top, (i) => this.rec(i, scores[j * this.numItems + i]!));
+        out[r] = Array.from(top, (i) => this.rec(i, this.reportedScore(scores[j * this.numItems + i]!)));
       });
     }
     return out;

@@ -156,6 +156,13 @@ export class MatrixFactorization extends FactorModel {
     return asTensor ? tensor(out, [out.length], 'float32') : out;
   }
 
+  /** @internal recommend() reports ratings as predict() does: clipped to the rating range. */
+  protected override reportedScore(raw: number): number {
+    if (!this.ratingRange) return raw;
+    const [lo, hi] = this.ratingRange;
+    return Math.min(hi, Math.max(lo, raw));
+  }
+
   protected saveState(): SavedState {
     return {
       config: {

@@ -1,0 +1,67 @@
+// The keys of every layer factory's config type, once each: `layers.*` rejects
+// a key not listed here with the nearest valid one (`kernel_size` → did you
+// mean 'kernelSize'?). `OptionKeys<T>` makes the compiler check each list
+// against its type both ways, so adding a field to an Args interface without
+// listing it here is a type error. Saved configs are not checked (tfjs and
+// Keras files carry keys such as constraints that we read past).
+import type { OptionKeys } from '@wasmml/tensor';
+import type { ActivationIdentifier } from '../activations.js';
+import type { LayerArgs } from '../layer.js';
+import type { ConvArgs, DepthwiseConv2DArgs } from './conv.js';
+import type { DenseArgs } from './core.js';
+import type { EmbeddingArgs } from './embedding.js';
+import type { InputArgs } from './input.js';
+import type { BatchNormalizationArgs, LayerNormalizationArgs } from './normalization.js';
+import type { Pooling1DArgs, Pooling2DArgs } from './pooling.js';
+import type { BidirectionalArgs, RNNArgs } from './recurrent.js';
+
+/** Arguments of `layers.activation`. */
+export type ActivationArgs = LayerArgs & { activation: ActivationIdentifier };
+/** Arguments of `layers.reshape`. */
+export type ReshapeArgs = LayerArgs & { targetShape: number[] };
+/** Arguments of `layers.dropout`. */
+export type DropoutArgs = LayerArgs & { rate: number; seed?: number; noiseShape?: number[] };
+/** Arguments of `layers.concatenate`. */
+export type ConcatenateArgs = LayerArgs & { axis?: number };
+
+const layer: OptionKeys<LayerArgs> = { name: true, trainable: true, inputShape: true, batchInputShape: true, batchSize: true, dtype: true, weights: true };
+const weighted = { useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true } as const;
+const conv: OptionKeys<ConvArgs> = {
+  ...layer, ...weighted, filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, dataFormat: true,
+};
+const rnn: OptionKeys<RNNArgs> = {
+  ...layer, ...weighted, units: true, activation: true, recurrentActivation: true, recurrentInitializer: true, recurrentRegularizer: true,
+  returnSequences: true, returnState: true, goBackwards: true, unitForgetBias: true,
+};
+const pooling1d: OptionKeys<Pooling1DArgs> = { ...layer, poolSize: true, strides: true, padding: true };
+const pooling2d: OptionKeys<Pooling2DArgs> = { ...pooling1d, dataFormat: true };
+
+/** Option keys by factory name (`dense`, `conv2d`, ...), and `input` for `input()`. */
+export const layerOptionKeys = {
+  input: { shape: true, batchShape: true, batchSize: true, dtype: true, name: true, sparse: true } satisfies OptionKeys<InputArgs>,
+  layer,
+  dense: { ...layer, ...weighted, units: true, activation: true, inputDim: true } satisfies OptionKeys<DenseArgs>,
+  activation: { ...layer, activation: true } satisfies OptionKeys<ActivationArgs>,
+  reshape: { ...layer, targetShape: true } satisfies OptionKeys<ReshapeArgs>,
+  dropout: { ...layer, rate: true, seed: true, noiseShape: true } satisfies OptionKeys<DropoutArgs>,
+  conv,
+  depthwiseConv2d: {
+    ...layer, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true,
+    biasRegularizer: true, dataFormat: true, depthMultiplier: true, depthwiseInitializer: true, depthwiseRegularizer: true,
+  } satisfies OptionKeys<DepthwiseConv2DArgs>,
+  pooling1d,
+  pooling2d,
+  batchNormalization: {
+    ...layer, axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+    movingMeanInitializer: true, movingVarianceInitializer: true,
+  } satisfies OptionKeys<BatchNormalizationArgs>,
+  layerNormalization: {
+    ...layer, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+  } satisfies OptionKeys<LayerNormalizationArgs>,
+  embedding: {
+    ...layer, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, maskZero: true, inputLength: true,
+  } satisfies OptionKeys<EmbeddingArgs>,
+  rnn,
+  bidirectional: { ...layer, layer: true, mergeMode: true } satisfies OptionKeys<BidirectionalArgs>,
+  concatenate: { ...layer, axis: true } satisfies OptionKeys<ConcatenateArgs>,
+};
