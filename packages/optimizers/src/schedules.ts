@@ -173,13 +173,15 @@ export function constant(value: number): LearningRateSchedule {
 
 /** Rebuilds a schedule from its config. */
 export function scheduleFromConfig(c: ScheduleConfig): LearningRateSchedule {
+  // The factories take the config without its `kind` tag.
+  const { kind: _kind, ...args } = c as ScheduleConfig & Record<string, unknown>;
   switch (c.kind) {
     case 'constant': return constant(c.value);
-    case 'exponentialDecay': return exponentialDecay(c);
-    case 'stepDecay': return stepDecay(c);
-    case 'piecewiseConstant': return piecewiseConstant(c);
-    case 'cosineDecay': return cosineDecay(c);
-    case 'cosineDecayRestarts': return cosineDecayRestarts(c);
+    case 'exponentialDecay': return exponentialDecay(args as Parameters<typeof exponentialDecay>[0]);
+    case 'stepDecay': return stepDecay(args as Parameters<typeof stepDecay>[0]);
+    case 'piecewiseConstant': return piecewiseConstant(args as Parameters<typeof piecewiseConstant>[0]);
+    case 'cosineDecay': return cosineDecay(args as Parameters<typeof cosineDecay>[0]);
+    case 'cosineDecayRestarts': return cosineDecayRestarts(args as Parameters<typeof cosineDecayRestarts>[0]);
     case 'linearWarmup': return linearWarmup(scheduleFromConfig(c.after), c.warmupSteps, c.initialLearningRate);
     default: throw new Error(`scheduleFromConfig: unknown schedule kind ${(c as { kind: string }).kind}`);
   }
