@@ -30,6 +30,7 @@ export function confusionMatrixChart(matrix: ArrayLike<ArrayLike<number>>, optio
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
+    config: { view: { stroke: null } },
     title: options.title ?? 'Confusion matrix',
     data: { values },
     width: size * n,

@@ -68,6 +68,7 @@ export function historyChart(history?: HistoryLike, options: HistoryChartOptions
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
+    config: { view: { stroke: null } },
     title,
     data: history ? { name: HISTORY_DATA, values: historyToRows(history, metrics) } : { name: HISTORY_DATA },
     facet: { column: { field: 'metric', type: 'nominal', title: null, sort: PANEL_ORDER } },

@@ -62,6 +62,7 @@ export function imageGrid(images: ImageTensorLike, options: ImageGridOptions = {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
+    config: { view: { stroke: null } },
     ...(options.title ? { title: options.title } : {}),
     data: { values },
     columns: options.columns ?? 10,
