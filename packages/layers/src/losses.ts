@@ -2,7 +2,7 @@
 // the model averages them over the batch. Each works on probabilities or, with
 // fromLogits, on logits through a fused, numerically stable kernel.
 import * as ops from '@wasmml/tensor';
-import { Tensor } from '@wasmml/tensor';
+import { nearestName, Tensor } from '@wasmml/tensor';
 
 /** A per-sample loss: yTrue and yPred in, one value per sample out. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -100,7 +100,10 @@ function factory(name: string, fn: WithOptions, takes: Array<keyof LossOptions>)
     if (a instanceof Tensor) return fn(a, b!, { fromLogits: fromLogits ?? false });
     const opts = a ?? {};
     for (const k of Object.keys(opts)) {
-      if (!takes.includes(k as keyof LossOptions)) throw new Error(`losses.${name}: unknown option '${k}' (takes: ${takes.join(', ') || 'none'})`);
+      if (!takes.includes(k as keyof LossOptions)) {
+        const near = nearestName(k, takes);
+        throw new Error(`losses.${name}: unknown option '${k}'${near ? `; did you mean '${near}'?` : ''} (takes: ${takes.join(', ') || 'none'})`);
+      }
     }
     const logits = opts.fromLogits ?? false;
     return { name, fromLogits: logits, call: (yt, yp) => fn(yt, yp, opts) };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { nearestName } from '@wasmml/tensor';
 import { adam, adamw, cosineDecay, sgd } from '@wasmml/optimizers';
-import { callbacks, layers, loadLayersModel, sequential, type LayersModel } from '@wasmml/layers';
+import { callbacks, layers, loadLayersModel, losses, sequential, type LayersModel } from '@wasmml/layers';
 import { input } from '@wasmml/layers';
 
 const bad = (f: () => unknown, who: string, key: string, near?: string) =>
@@ -25,6 +25,7 @@ describe('unknown options', () => {
     bad(() => layers.batchNormalization({ momentun: 0.9 } as never), 'layers.batchNormalization', 'momentun', 'momentum');
     bad(() => layers.flatten({ whatever: 1 } as never), 'layers.flatten', 'whatever');
     bad(() => input({ shape: [2], batch_shape: [null, 2] } as never), 'input', 'batch_shape', 'batchShape');
+    expect(() => losses.categoricalCrossentropy({ from_logits: true } as never)).toThrow(/^losses\.categoricalCrossentropy: unknown option 'from_logits'; did you mean 'fromLogits'\?/);
   });
 
   it('every key a config type declares is accepted', () => {
