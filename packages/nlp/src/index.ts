@@ -23,7 +23,8 @@ export {
   type PipelinePrediction, type PipelineArtifacts,
 } from './pipeline.js';
 
-import { registerClass } from '@wasmml/layers';
+import { layerArgsKeys, registerClass } from '@wasmml/layers';
+import { checkOptions } from '@wasmml/tensor';
 import { LastTimestep } from './layers/last-timestep.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
 import { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
@@ -32,11 +33,18 @@ import { TransformerEncoder, type TransformerEncoderArgs } from './layers/transf
 /** Factories in the `layers.*` style: `nlpLayers.multiHeadAttention({...})`. */
 export const nlpLayers = {
   /** Multi-head scaled dot-product attention. */
-  multiHeadAttention: (args: MultiHeadAttentionArgs) => new MultiHeadAttention(args),
+  multiHeadAttention: (args: MultiHeadAttentionArgs) => new MultiHeadAttention(checkOptions('nlpLayers.multiHeadAttention', args, {
+    ...layerArgsKeys, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true,
+    kernelInitializer: true, biasInitializer: true, seed: true,
+  })),
   /** Token + learned position embeddings. */
-  positionalEmbedding: (args: PositionalEmbeddingArgs) => new PositionalEmbedding(args),
+  positionalEmbedding: (args: PositionalEmbeddingArgs) => new PositionalEmbedding(checkOptions('nlpLayers.positionalEmbedding', args, {
+    ...layerArgsKeys, inputDim: true, outputDim: true, sequenceLength: true, maskZero: true, embeddingsInitializer: true,
+  })),
   /** A transformer encoder block. */
-  transformerEncoder: (args: TransformerEncoderArgs) => new TransformerEncoder(args),
+  transformerEncoder: (args: TransformerEncoderArgs) => new TransformerEncoder(checkOptions('nlpLayers.transformerEncoder', args, {
+    ...layerArgsKeys, intermediateDim: true, numHeads: true, dropout: true, activation: true, layerNormEpsilon: true, normalizeFirst: true, seed: true,
+  })),
 };
 
 // Models built from these layers save with model.save and load with loadLayersModel.

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { sgd } from '@wasmml/optimizers';
-import { TextClassificationPipeline, classificationReport, seededRandom } from '@wasmml/nlp';
+import { TextClassificationPipeline, classificationReport, nlpLayers, seededRandom } from '@wasmml/nlp';
 
 const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma'];
 function make(n: number, seed: number) {
@@ -65,5 +65,15 @@ describe('classificationReport options', () => {
     expect(classificationReport(labels, pred).support).toEqual([1, 2, 2]);
     expect(() => classificationReport(labels, pred, { numClasses: 3, classNames: ['a'] })).toThrow(/1 classNames for 3 classes/);
     expect(() => classificationReport(labels, pred, { numclasses: 3 } as never)).toThrow(/did you mean 'numClasses'\?/);
+  });
+});
+
+describe('nlpLayers options', () => {
+  it('unknown keys name the nearest valid one; every declared key is accepted', () => {
+    expect(() => nlpLayers.multiHeadAttention({ numHeads: 2, key_dim: 4 } as never)).toThrow(/^nlpLayers\.multiHeadAttention: unknown option 'key_dim'; did you mean 'keyDim'\?/);
+    expect(() => nlpLayers.transformerEncoder({ intermediateDim: 8, numHeads: 2, normalize_first: true } as never)).toThrow(/did you mean 'normalizeFirst'\?/);
+    expect(() => nlpLayers.positionalEmbedding({ inputDim: 9, outputDim: 4, sequenceLength: 3, mask_zero: true } as never)).toThrow(/did you mean 'maskZero'\?/);
+    const l = nlpLayers.positionalEmbedding({ inputDim: 9, outputDim: 4, sequenceLength: 3, maskZero: true, embeddingsInitializer: 'zeros', name: 'pe_all', trainable: true });
+    expect(l.name).toBe('pe_all');
   });
 });

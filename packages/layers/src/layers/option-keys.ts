@@ -24,44 +24,45 @@ export type DropoutArgs = LayerArgs & { rate: number; seed?: number; noiseShape?
 /** Arguments of `layers.concatenate`. */
 export type ConcatenateArgs = LayerArgs & { axis?: number };
 
-const layer: OptionKeys<LayerArgs> = { name: true, trainable: true, inputShape: true, batchInputShape: true, batchSize: true, dtype: true, weights: true };
+/** The keys every layer's config takes ({@link LayerArgs}), for packages that check their own layers' options. */
+export const layerArgsKeys: OptionKeys<LayerArgs> = { name: true, trainable: true, inputShape: true, batchInputShape: true, batchSize: true, dtype: true, weights: true };
 const weighted = { useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true } as const;
 const conv: OptionKeys<ConvArgs> = {
-  ...layer, ...weighted, filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, dataFormat: true,
+  ...layerArgsKeys, ...weighted, filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, dataFormat: true,
 };
 const rnn: OptionKeys<RNNArgs> = {
-  ...layer, ...weighted, units: true, activation: true, recurrentActivation: true, recurrentInitializer: true, recurrentRegularizer: true,
+  ...layerArgsKeys, ...weighted, units: true, activation: true, recurrentActivation: true, recurrentInitializer: true, recurrentRegularizer: true,
   returnSequences: true, returnState: true, goBackwards: true, unitForgetBias: true,
 };
-const pooling1d: OptionKeys<Pooling1DArgs> = { ...layer, poolSize: true, strides: true, padding: true };
+const pooling1d: OptionKeys<Pooling1DArgs> = { ...layerArgsKeys, poolSize: true, strides: true, padding: true };
 const pooling2d: OptionKeys<Pooling2DArgs> = { ...pooling1d, dataFormat: true };
 
 /** Option keys by factory name (`dense`, `conv2d`, ...), and `input` for `input()`. */
 export const layerOptionKeys = {
   input: { shape: true, batchShape: true, batchSize: true, dtype: true, name: true, sparse: true } satisfies OptionKeys<InputArgs>,
-  layer,
-  dense: { ...layer, ...weighted, units: true, activation: true, inputDim: true } satisfies OptionKeys<DenseArgs>,
-  activation: { ...layer, activation: true } satisfies OptionKeys<ActivationArgs>,
-  reshape: { ...layer, targetShape: true } satisfies OptionKeys<ReshapeArgs>,
-  dropout: { ...layer, rate: true, seed: true, noiseShape: true } satisfies OptionKeys<DropoutArgs>,
+  layer: layerArgsKeys,
+  dense: { ...layerArgsKeys, ...weighted, units: true, activation: true, inputDim: true } satisfies OptionKeys<DenseArgs>,
+  activation: { ...layerArgsKeys, activation: true } satisfies OptionKeys<ActivationArgs>,
+  reshape: { ...layerArgsKeys, targetShape: true } satisfies OptionKeys<ReshapeArgs>,
+  dropout: { ...layerArgsKeys, rate: true, seed: true, noiseShape: true } satisfies OptionKeys<DropoutArgs>,
   conv,
   depthwiseConv2d: {
-    ...layer, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true,
+    ...layerArgsKeys, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true,
     biasRegularizer: true, dataFormat: true, depthMultiplier: true, depthwiseInitializer: true, depthwiseRegularizer: true,
   } satisfies OptionKeys<DepthwiseConv2DArgs>,
   pooling1d,
   pooling2d,
   batchNormalization: {
-    ...layer, axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+    ...layerArgsKeys, axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
     movingMeanInitializer: true, movingVarianceInitializer: true,
   } satisfies OptionKeys<BatchNormalizationArgs>,
   layerNormalization: {
-    ...layer, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+    ...layerArgsKeys, axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
   } satisfies OptionKeys<LayerNormalizationArgs>,
   embedding: {
-    ...layer, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, maskZero: true, inputLength: true,
+    ...layerArgsKeys, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, maskZero: true, inputLength: true,
   } satisfies OptionKeys<EmbeddingArgs>,
   rnn,
-  bidirectional: { ...layer, layer: true, mergeMode: true } satisfies OptionKeys<BidirectionalArgs>,
-  concatenate: { ...layer, axis: true } satisfies OptionKeys<ConcatenateArgs>,
+  bidirectional: { ...layerArgsKeys, layer: true, mergeMode: true } satisfies OptionKeys<BidirectionalArgs>,
+  concatenate: { ...layerArgsKeys, axis: true } satisfies OptionKeys<ConcatenateArgs>,
 };
