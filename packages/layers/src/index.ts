@@ -11,7 +11,7 @@ export { Sequential, sequential, type SequentialArgs } from './sequential.js';
 export { InputLayer, input, type InputArgs } from './layers/input.js';
 export { Dense, Activation, Flatten, Reshape, Dropout, type DenseArgs } from './layers/core.js';
 export { layers, layerClasses, registerClass, serialization, type LayerClass } from './layers/index.js';
-export { layerArgsKeys } from './layers/option-keys.js';
+export { layerArgsKeys, type ActivationArgs, type ConcatenateArgs, type DropoutArgs, type ReshapeArgs } from './layers/option-keys.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, type ConvArgs, type DepthwiseConv2DArgs } from './layers/conv.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
