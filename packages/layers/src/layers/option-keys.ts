@@ -16,13 +16,29 @@ import type { Pooling1DArgs, Pooling2DArgs } from './pooling.js';
 import type { BidirectionalArgs, RNNArgs } from './recurrent.js';
 
 /** Arguments of `layers.activation`. */
-export type ActivationArgs = LayerArgs & { activation: ActivationIdentifier };
+export type ActivationArgs = LayerArgs & {
+  /** The activation applied ('relu', 'softmax', ...). */
+  activation: ActivationIdentifier;
+};
 /** Arguments of `layers.reshape`. */
-export type ReshapeArgs = LayerArgs & { targetShape: number[] };
+export type ReshapeArgs = LayerArgs & {
+  /** Output shape without the batch dimension; one entry may be -1 (inferred). */
+  targetShape: number[];
+};
 /** Arguments of `layers.dropout`. */
-export type DropoutArgs = LayerArgs & { rate: number; seed?: number; noiseShape?: number[] };
+export type DropoutArgs = LayerArgs & {
+  /** Fraction of the inputs set to 0 while training, in [0, 1). */
+  rate: number;
+  /** Seed of the dropout masks. */
+  seed?: number;
+  /** Shape of the mask, broadcast over the input (1 where the mask is shared). */
+  noiseShape?: number[];
+};
 /** Arguments of `layers.concatenate`. */
-export type ConcatenateArgs = LayerArgs & { axis?: number };
+export type ConcatenateArgs = LayerArgs & {
+  /** Axis to concatenate along (default -1). */
+  axis?: number;
+};
 
 /** The keys every layer's config takes ({@link LayerArgs}), for packages that check their own layers' options. */
 export const layerArgsKeys: OptionKeys<LayerArgs> = { name: true, trainable: true, inputShape: true, batchInputShape: true, batchSize: true, dtype: true, weights: true };
