@@ -2,9 +2,11 @@
 // confusion matrix of its predictions and a grid of test digits with their
 // predicted labels, written as SVG and PNG files; the SVG holds the marks and
 // texts the data says it must, the PNG is a real image of the chart's size.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { loadMnist } from '@wasmml/datasets';
@@ -69,4 +71,34 @@ describe('@wasmml/vis', () => {
     wm.dispose([xs, ys, probs, first]);
     model.dispose();
   });
+});
+
+describe('@wasmml/vis under Deno', () => {
+  it('writes the same SVG and a PNG of the chart (the built package, as a Deno user imports it)', async () => {
+    const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const deno = join(pkg, '..', '..', 'node_modules', '.bin', 'deno');
+    const built = join(pkg, 'dist', 'index.js');
+    if (!existsSync(deno) || !existsSync(built)) {
+      // CI builds first and installs deno (a root devDependency): there this must run.
+      if (process.env.CI && process.env.CI !== '0' && process.env.CI !== 'false') throw new Error(`deno or ${built} is missing under CI`);
+      console.warn('skipping: deno or the built @wasmml/vis is missing (pnpm build)');
+      return;
+    }
+    const h = { epoch: [0, 1], history: { loss: [0.9, 0.5], val_loss: [1, 0.7] } };
+    // Inside the checkout (.tmp/ is ignored by git), where Deno finds the packages' node_modules and package.json.
+    const scratch = join(pkg, '..', '..', '.tmp', 'vis-deno');
+    mkdirSync(scratch, { recursive: true });
+    const script = join(scratch, 'deno-chart.mjs');
+    writeFileSync(script, `import { historyChart, saveChart, toSVG } from ${JSON.stringify(pathToFileURL(built).href)};
+const h = ${JSON.stringify(h)};
+await saveChart(historyChart(h), ${JSON.stringify(join(dir, 'deno.png'))});
+console.log(JSON.stringify({ svg: await toSVG(historyChart(h)) }));
+`);
+    const out = execFileSync(deno, ['run', '-A', script], { cwd: scratch, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+    const { svg } = JSON.parse(out.trim().split('\n').at(-1)!) as { svg: string };
+    expect(svg).toBe(await toSVG(historyChart(h)));
+    const [w, h2] = pngSize(new Uint8Array(readFileSync(join(dir, 'deno.png'))));
+    expect(w).toBeGreaterThan(400);
+    expect(h2).toBeGreaterThan(200);
+  }, 150_000);
 });
