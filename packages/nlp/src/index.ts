@@ -10,6 +10,9 @@ export {
 } from './text/vectorizer.js';
 export { standardizeText, splitText, type Standardize, type Split, type Tokenizer } from './text/standardize.js';
 export { BpeTokenizer, END_OF_WORD, type BpeTrainArgs, type BpeTokenizerJSON } from './text/bpe.js';
+export {
+  PretrainedTokenizer, type TokenizerJSON, type AddedTokenJSON, type Encoding, type EncodeOptions,
+} from './text/hf/tokenizer.js';
 export { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
 export { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
 export { TransformerEncoder, type TransformerEncoderArgs } from './layers/transformer-encoder.js';
