@@ -20,6 +20,14 @@ export { LastTimestep } from './layers/last-timestep.js';
 export { TextClassifier, textClassifier, type TextClassifierArgs, type EncoderKind } from './models/text-classifier.js';
 export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective, type PretrainResult } from './training/pretrain.js';
 export { seededRandom, shuffleInPlace } from './training/random.js';
+export { gpt, GptModel, disposeCache, type GptArgs, type GptCache } from './models/gpt/model.js';
+export { GptEmbedding, GptDecoderBlock, GptHead, type GptNorm, type GptPositions, type GptActivation } from './models/gpt/blocks.js';
+export { generate, streamTokens, sampleLogits, type GenerateOptions } from './models/gpt/generate.js';
+export {
+  gptArgsFromGpt2Config, gpt2ConfigOf, gpt2WeightNames, loadGpt2Weights, type Gpt2Config, type CheckpointTensor,
+} from './models/gpt/hf-gpt2.js';
+export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
+export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
 export { classificationReport, type ClassificationReport } from './metrics.js';
 export {
   TextClassificationPipeline, type TextClassificationPipelineArgs, type PipelineClassifierArgs, type PipelineFitArgs,
