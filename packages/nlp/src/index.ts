@@ -26,6 +26,10 @@ export { generate, streamTokens, sampleLogits, type GenerateOptions } from './mo
 export {
   gptArgsFromGpt2Config, gpt2ConfigOf, gpt2WeightNames, loadGpt2Weights, type Gpt2Config, type CheckpointTensor,
 } from './models/gpt/hf-gpt2.js';
+export {
+  bert, BertModel, BertEmbeddings, BertPooler, bertClassifier, type BertArgs, type BertClassifierArgs,
+} from './models/bert/model.js';
+export { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from './models/bert/hf-bert.js';
 export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
 export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
 export { classificationReport, type ClassificationReport } from './metrics.js';
