@@ -30,6 +30,8 @@ export {
   bert, BertModel, BertEmbeddings, BertPooler, bertClassifier, type BertArgs, type BertClassifierArgs,
 } from './models/bert/model.js';
 export { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from './models/bert/hf-bert.js';
+export { addLora, LoraAdapters, type LoraArgs } from './lora/lora.js';
+export { type LoraAdapter } from './lora/registry.js';
 export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
 export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
 export { classificationReport, type ClassificationReport } from './metrics.js';

@@ -66,7 +66,7 @@ export function causalSelfAttention(x: Tensor, w: CausalAttentionWeights, heads:
 } = {}): { output: Tensor; cache: KvCache } {
   const [B, T, d] = x.shape as [number, number, number];
   const hd = d / heads;
-  const qkv = project(x, w.qkv, w.qkvBias);
+  const qkv = project(x, w.qkv, w.qkvBias, opts.training);
   const [q0, k0, v0] = ops.split(qkv, 3, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, heads, hd]), [0, 2, 1, 3])) as [Tensor, Tensor, Tensor];
   let q = q0, k = k0;
   if (opts.rotary) {
@@ -82,7 +82,7 @@ export function causalSelfAttention(x: Tensor, w: CausalAttentionWeights, heads:
   if (opts.training && opts.dropout) probs = ops.dropout(probs, opts.dropout, undefined, opts.seed);
   const ctx = ops.matMul(probs, values);
   const merged = ops.reshape(ops.transpose(ctx, [0, 2, 1, 3]), [B, T, d]);
-  return { output: project(merged, w.proj, w.projBias), cache: { k: keys, v: values } };
+  return { output: project(merged, w.proj, w.projBias, opts.training), cache: { k: keys, v: values } };
 }
 
 /** RMS normalisation over the last axis (Zhang & Sennrich 2019): x / sqrt(mean(x²) + eps) · gamma. */

@@ -127,7 +127,7 @@ export class GptDecoderBlock extends GptPart {
       cache: opts.cache, rotary, dropout: s.dropout, training: opts.training, seed: s.seed,
     });
     const h = ops.add(x, drop(a.output));
-    const m = project(activate(s.activation, project(applyNorm(h, w.ln2, s), w.fc, w.fcB)), w.out, w.outB);
+    const m = project(activate(s.activation, project(applyNorm(h, w.ln2, s), w.fc, w.fcB, opts.training)), w.out, w.outB, opts.training);
     return { y: ops.add(h, drop(m)), cache: a.cache };
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
