@@ -13,8 +13,13 @@ function moduleFor(key: string): string | undefined {
   return undefined;
 }
 
+/** Keras 3 fixes these initializers' scale, mode and distribution; tfjs writes them out and Keras rejects them. */
+const FIXED_VARIANCE_SCALING = new Set(['GlorotUniform', 'GlorotNormal', 'HeUniform', 'HeNormal', 'LecunUniform', 'LecunNormal']);
+
 function wrap(module: string, v: { class_name: string; config?: unknown }): Json {
-  return { module, class_name: v.class_name, config: v.config ?? {}, registered_name: null };
+  let config = (v.config ?? {}) as Json;
+  if (FIXED_VARIANCE_SCALING.has(v.class_name)) config = { seed: config.seed ?? null };
+  return { module, class_name: v.class_name, config, registered_name: null };
 }
 
 function layerConfig(className: string, cfg: Json): Json {

@@ -50,7 +50,7 @@ export async function onnxBytes(model: LayersModel): Promise<Uint8Array> {
   const values = new Map<string, string>(); // "layer:node:tensor" -> ONNX value name
   const addInput = (inp: { name: string; shape: ReadonlyArray<number | null>; dtype: string }, key: string) => {
     const name = g.name(inp.name);
-    g.inputs.push(g.valueInfo(name, inp.dtype === 'int32' ? 'int32' : 'float32', [...inp.shape]));
+    g.inputs.push(g.valueInfo(name, inp.dtype === 'int32' ? 'int32' : 'float32', [null, ...inp.shape.slice(1)]));
     values.set(key, name);
   };
   const emit = (s: Spec, ins: string[]) => EMITTERS[s.class_name]!.emit({ g, ins, cfg: s.config, layer: model.getLayer(nameOf(s)), base: nameOf(s) });
@@ -86,7 +86,7 @@ export async function onnxBytes(model: LayersModel): Promise<Uint8Array> {
   model.outputs.forEach((o, i) => {
     const name = g.name(model.outputs.length === 1 ? 'output' : `output_${i}`);
     g.nodes.push({ opType: 'Identity', input: [outs[i]!], output: [name], name: g.name(`${name}_node`) });
-    g.outputs.push(g.valueInfo(name, 'float32', [...o.shape]));
+    g.outputs.push(g.valueInfo(name, 'float32', [null, ...o.shape.slice(1)]));
   });
   return g.encode(model.name, 'wasmml @wasmml/convert');
 }
