@@ -2,12 +2,24 @@
 // from bytes in its in-memory file system, so the same code runs in Node, Deno
 // and browsers, and nothing touches the real disk until the caller writes the
 // finished bytes.
-import h5wasm, { Dataset, type File as H5File, Group } from 'h5wasm';
+import type * as H5 from 'h5wasm';
 
+type H5File = H5.File;
 let counter = 0;
+let lib: Promise<typeof H5> | undefined;
+
+/** h5wasm, loaded on first use: its module embeds a 4 MB wasm build that `import 'wasmml'` should not pay for. */
+async function h5(): Promise<typeof H5> {
+  lib ??= import('h5wasm').then(async (m) => {
+    await m.ready;
+    return m;
+  });
+  return lib;
+}
+
 async function fs() {
-  const { FS } = await h5wasm.ready;
-  return FS;
+  const { FS } = await (await h5()).ready;
+  return FS!;
 }
 
 /** An array read from a file: float32 values and their shape. */
@@ -18,7 +30,7 @@ export interface H5Array {
 
 /** A read-only HDF5 file opened from bytes. */
 export class H5Reader {
-  private constructor(private readonly file: H5File, private readonly path: string, private readonly what: string) {}
+  private constructor(private readonly file: H5File, private readonly path: string, private readonly what: string, private readonly lib: typeof H5) {}
 
   /** Opens bytes as HDF5; `what` names the file in errors. */
   static async open(bytes: Uint8Array, what: string): Promise<H5Reader> {
@@ -32,7 +44,8 @@ export class H5Reader {
       throw new Error(`${what} is not an HDF5 file (no HDF5 signature in its first bytes)`);
     }
     try {
-      return new H5Reader(new h5wasm.File(path, 'r'), path, what);
+      const m = await h5();
+      return new H5Reader(new m.File(path, 'r'), path, what, m);
     } catch (e) {
       FS.unlink(path);
       throw new Error(`${what} could not be opened as HDF5: ${(e as Error).message}`);
@@ -50,20 +63,20 @@ export class H5Reader {
   /** Child names of a group ([] when it is missing). */
   keys(path: string): string[] {
     const g = this.file.get(path);
-    return g instanceof Group ? g.keys() : [];
+    return g instanceof this.lib.Group ? g.keys() : [];
   }
 
   /** An attribute of an object, JSON-compatible (strings, numbers, lists), or undefined. */
   attr(path: string, name: string): unknown {
     const o = path === '/' ? this.file : this.file.get(path);
-    if (!(o instanceof Group || o instanceof Dataset) || !(name in o.attrs)) return undefined;
+    if (!(o instanceof this.lib.Group || o instanceof this.lib.Dataset) || !(name in o.attrs)) return undefined;
     return o.get_attribute(name, true);
   }
 
   /** A float dataset as float32; errors name the file and the dataset. */
   array(path: string): H5Array {
     const d = this.file.get(path);
-    if (!(d instanceof Dataset)) throw new Error(`${this.what} has no dataset '${path}' (the weights file is incomplete or from another model)`);
+    if (!(d instanceof this.lib.Dataset)) throw new Error(`${this.what} has no dataset '${path}' (the weights file is incomplete or from another model)`);
     const v = d.value;
     const shape = d.shape ?? [];
     if (typeof v === 'number' || typeof v === 'bigint') return { shape, values: new Float32Array([Number(v)]) };
@@ -82,9 +95,9 @@ export class H5Writer {
   private constructor(private readonly file: H5File, private readonly path: string) {}
 
   static async create(): Promise<H5Writer> {
-    await fs();
+    const m = await h5();
     const path = `/wasmml-write-${++counter}.h5`;
-    return new H5Writer(new h5wasm.File(path, 'w'), path);
+    return new H5Writer(new m.File(path, 'w'), path);
   }
 
   /** Creates a group and any missing parents. */
@@ -92,14 +105,14 @@ export class H5Writer {
     let at = '';
     for (const part of path.split('/').filter(Boolean)) {
       const next = `${at}/${part}`;
-      if (this.file.get(next) === null) (at ? (this.file.get(at) as Group) : this.file).create_group(part);
+      if (this.file.get(next) === null) (at ? (this.file.get(at) as H5.Group) : this.file).create_group(part);
       at = next;
     }
   }
 
   /** Sets a string, number or string-list attribute on a group ('/' for the root). */
   attr(path: string, name: string, value: string | number | string[]): void {
-    const o = path === '/' ? this.file : (this.file.get(path) as Group);
+    const o = path === '/' ? this.file : (this.file.get(path) as H5.Group);
     o.create_attribute(name, value);
   }
 
@@ -108,7 +121,7 @@ export class H5Writer {
     const i = path.lastIndexOf('/');
     const parent = path.slice(0, i);
     this.group(parent);
-    const g = parent ? (this.file.get(parent) as Group) : this.file;
+    const g = parent ? (this.file.get(parent) as H5.Group) : this.file;
     g.create_dataset({ name: path.slice(i + 1), data: values, shape, dtype: '<f' });
   }
 

@@ -34,6 +34,8 @@ function layerConfig(className: string, cfg: Json): Json {
     } else out[k] = v;
   }
   if (className === 'GRU') out.reset_after = false;
+  // A layer's dtype is its weights' dtype in Keras; ours may carry the int32 of the ids it takes (Embedding after an int input).
+  if (out.dtype !== undefined && out.dtype !== 'float32') out.dtype = 'float32';
   return out;
 }
 
@@ -44,8 +46,14 @@ function inputLayer(name: string, shape: unknown, dtype: unknown): Json {
   };
 }
 
+/** Shape and dtype of output `tensor` of application `node` of a layer (Keras 3 records them on every reference). */
+export type TensorInfo = (layer: string, node: number, tensor: number) => { shape: Array<number | null>; dtype: string };
+
+let info: TensorInfo = () => ({ shape: [], dtype: 'float32' });
+
 function tensorArg(ref: unknown[]): Json {
-  return { class_name: '__keras_tensor__', config: { keras_history: [ref[0], ref[1], ref[2]] } };
+  const { shape, dtype } = info(String(ref[0]), Number(ref[1]), Number(ref[2]));
+  return { class_name: '__keras_tensor__', config: { shape, dtype, keras_history: [ref[0], ref[1], ref[2]] } };
 }
 
 /** Layers called with a list of tensors as one argument (merge layers) vs. as separate arguments. */
@@ -90,6 +98,11 @@ function modelEntry(top: Json): Json {
 }
 
 /** config.json content for a model topology as @wasmml/layers writes it. */
-export function topologyToKerasConfig(topology: Json): Json {
-  return modelEntry(topology);
+export function topologyToKerasConfig(topology: Json, tensorInfo: TensorInfo): Json {
+  info = tensorInfo;
+  try {
+    return modelEntry(topology);
+  } finally {
+    info = () => ({ shape: [], dtype: 'float32' });
+  }
 }

@@ -2,48 +2,16 @@
 // model.weights.h5. Loading translates the config to our layers' JSON,
 // rebuilds the model through @wasmml/layers' own loader and sets every weight
 // from its Keras dataset; all checks run before any value is set.
-import { io, type LayersModel, loadLayersModel, modelArtifacts } from '@wasmml/layers';
-import { tensor, type Tensor } from '@wasmml/tensor';
+import { type LayersModel, modelArtifacts } from '@wasmml/layers';
 import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
 import { H5Reader, H5Writer } from './hdf5.js';
-import { kerasConfigToTopology } from './keras-config-in.js';
 import { topologyToKerasConfig } from './keras-config-out.js';
+import { modelFromKerasConfig, setWeightsFrom, tensorInfoOf } from './keras-model.js';
 import { kerasWeightSlots } from './keras-weights.js';
 import { type FileSource, isHdf5, isZip, sourceBytes, sourceName, writeAtomic } from './source.js';
 import { legacyH5Bytes, loadLegacyH5 } from './legacy-h5.js';
 import { KERAS_VERSION } from './version.js';
 
-
-/** Builds our model from a Keras 2 or 3 model config; throws one error listing every unsupported setting. */
-export async function modelFromKerasConfig(config: Record<string, unknown>, what: string): Promise<LayersModel> {
-  const { topology, issues } = kerasConfigToTopology(config);
-  if (issues.length) throw new Error(`loadKerasModel: ${what} uses what wasmml cannot load:\n  - ${issues.join('\n  - ')}`);
-  return loadLayersModel(io.fromMemory({ modelTopology: topology }), { strict: false });
-}
-
-/** Reads every weight (checking presence and size), then sets them layer by layer. */
-export function setWeightsFrom(model: LayersModel, read: (path: string) => { shape: number[]; values: Float32Array }, what: string): void {
-  const { slots } = kerasWeightSlots(model);
-  const perLayer = new Map<(typeof slots)[number]['layer'], Array<Float32Array | undefined>>();
-  for (const s of slots) {
-    const want = s.layer.weights[s.index]!.shape;
-    const got = read(s.path);
-    const n = want.reduce((a, b) => a * b, 1);
-    if (got.values.length !== n) {
-      throw new Error(`loadKerasModel: ${what}: '${s.path}' (layer '${s.layer.name}') has shape [${got.shape.join(', ')}], the layer's weight has shape [${want.join(', ')}]`);
-    }
-    if (!perLayer.has(s.layer)) perLayer.set(s.layer, new Array(s.layer.weights.length));
-    perLayer.get(s.layer)![s.index] = got.values;
-  }
-  for (const [layer, values] of perLayer) {
-    const ts: Tensor[] = layer.weights.map((w, i) => tensor(values[i] ?? w.dataSync(), w.shape, w.dtype));
-    try {
-      layer.setWeights(ts);
-    } finally {
-      for (const t of ts) t.dispose();
-    }
-  }
-}
 
 function unzip(bytes: Uint8Array, what: string): Record<string, Uint8Array> {
   try {
@@ -113,7 +81,7 @@ async function weightsH5(model: LayersModel): Promise<Uint8Array> {
 /** The model as `.keras` bytes (config.json, metadata.json, model.weights.h5). */
 export async function kerasBytes(model: LayersModel): Promise<Uint8Array> {
   const artifacts = await modelArtifacts(model);
-  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>);
+  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model));
   const metadata = { keras_version: KERAS_VERSION, date_saved: new Date().toISOString(), generated_by: 'wasmml @wasmml/convert' };
   return zipSync({
     'metadata.json': strToU8(JSON.stringify(metadata)),

@@ -7,6 +7,8 @@ import { modelArtifacts } from '@wasmml/layers';
 import { tensor } from '@wasmml/tensor';
 import { H5Reader, H5Writer } from './hdf5.js';
 import { topologyToKerasConfig } from './keras-config-out.js';
+import { kerasLayerOrder } from './keras-layer-order.js';
+import { modelFromKerasConfig, tensorInfoOf } from './keras-model.js';
 import { KERAS_VERSION } from './version.js';
 
 function stringList(v: unknown): string[] {
@@ -15,7 +17,6 @@ function stringList(v: unknown): string[] {
 }
 
 export async function loadLegacyH5(bytes: Uint8Array, what: string): Promise<LayersModel> {
-  const { modelFromKerasConfig } = await import('./keras-file.js');
   const h5 = await H5Reader.open(bytes, what);
   try {
     const raw = h5.attr('/', 'model_config');
@@ -67,16 +68,18 @@ export async function loadLegacyH5(bytes: Uint8Array, what: string): Promise<Lay
 /** The model as a full-model `.h5` (Keras 3 config, Keras's legacy weight layout). */
 export async function legacyH5Bytes(model: LayersModel): Promise<Uint8Array> {
   const artifacts = await modelArtifacts(model);
-  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>);
+  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model));
   const h5 = await H5Writer.create();
   h5.attr('/', 'model_config', JSON.stringify(config));
   h5.attr('/', 'keras_version', KERAS_VERSION);
   h5.attr('/', 'backend', 'tensorflow');
   h5.group('model_weights');
-  h5.attr('model_weights', 'layer_names', model.layers.map((l) => l.name));
+  // Keras pairs saved layers with its own by position, in its layer order.
+  const ordered = kerasLayerOrder(model);
+  h5.attr('model_weights', 'layer_names', ordered.map((l) => l.name));
   h5.attr('model_weights', 'keras_version', KERAS_VERSION);
   h5.attr('model_weights', 'backend', 'tensorflow');
-  for (const layer of model.layers) {
+  for (const layer of ordered) {
     const g = `model_weights/${layer.name}`;
     h5.group(g);
     const named = layer.namedWeights;
