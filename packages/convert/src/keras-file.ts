@@ -7,6 +7,7 @@ import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
 import { H5Reader, H5Writer } from './hdf5.js';
 import { topologyToKerasConfig } from './keras-config-out.js';
 import { modelFromKerasConfig, setWeightsFrom, tensorInfoOf } from './keras-model.js';
+import { kerasCompileState, restoreKerasCompile } from './keras-optimizer.js';
 import { kerasWeightSlots } from './keras-weights.js';
 import { type FileSource, isHdf5, isZip, sourceBytes, sourceName, writeAtomic } from './source.js';
 import { legacyH5Bytes, loadLegacyH5 } from './legacy-h5.js';
@@ -37,6 +38,7 @@ async function loadKerasZip(bytes: Uint8Array, what: string): Promise<LayersMode
     const model = await modelFromKerasConfig(config, what);
     try {
       setWeightsFrom(model, (p) => h5.array(p), `${what}: model.weights.h5`);
+      await restoreKerasCompile(model, config.compile_config, h5);
       return model;
     } catch (e) {
       model.dispose();
@@ -61,7 +63,7 @@ export async function loadKerasModel(source: FileSource): Promise<LayersModel> {
 }
 
 /** model.weights.h5 in Keras 3's layout. */
-async function weightsH5(model: LayersModel): Promise<Uint8Array> {
+async function weightsH5(model: LayersModel, optimizer?: (h5: H5Writer) => void): Promise<Uint8Array> {
   const { slots, groups } = kerasWeightSlots(model);
   const h5 = await H5Writer.create();
   h5.group('layers');
@@ -75,6 +77,7 @@ async function weightsH5(model: LayersModel): Promise<Uint8Array> {
   }
   h5.group('vars');
   h5.attr('vars', 'name', model.name);
+  optimizer?.(h5);
   return h5.bytes();
 }
 
@@ -82,11 +85,14 @@ async function weightsH5(model: LayersModel): Promise<Uint8Array> {
 export async function kerasBytes(model: LayersModel): Promise<Uint8Array> {
   const artifacts = await modelArtifacts(model);
   const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model));
+  // A model compiled with Adam carries its compile settings and Adam's state, so Keras continues where we stopped.
+  const compiled = await kerasCompileState(model);
+  config.compile_config = compiled?.compileConfig ?? null;
   const metadata = { keras_version: KERAS_VERSION, date_saved: new Date().toISOString(), generated_by: 'wasmml @wasmml/convert' };
   return zipSync({
     'metadata.json': strToU8(JSON.stringify(metadata)),
     'config.json': strToU8(JSON.stringify(config)),
-    'model.weights.h5': await weightsH5(model),
+    'model.weights.h5': await weightsH5(model, compiled?.write),
   });
 }
 
