@@ -24,7 +24,7 @@ export { gpt, GptModel, disposeCache, type GptArgs, type GptCache } from './mode
 export { GptEmbedding, GptDecoderBlock, GptHead, type GptNorm, type GptPositions, type GptActivation } from './models/gpt/blocks.js';
 export { generate, streamTokens, sampleLogits, type GenerateOptions } from './models/gpt/generate.js';
 export {
-  gptArgsFromGpt2Config, gpt2ConfigOf, gpt2WeightNames, loadGpt2Weights, type Gpt2Config, type CheckpointTensor,
+  gptArgsFromGpt2Config, gpt2ConfigOf, gpt2WeightNames, loadGpt2Weights, type Gpt2Config, type CheckpointTensor, type CheckpointTensors,
 } from './models/gpt/hf-gpt2.js';
 export {
   bert, BertModel, BertEmbeddings, BertPooler, bertClassifier, type BertArgs, type BertClassifierArgs,
@@ -32,6 +32,9 @@ export {
 export { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from './models/bert/hf-bert.js';
 export { addLora, LoraAdapters, type LoraArgs } from './lora/lora.js';
 export { type LoraAdapter } from './lora/registry.js';
+export {
+  loadPretrained, pretrainedFromFiles, pretrainedToFiles, type Pretrained, type PretrainedFiles, type PretrainedArchitecture,
+} from './models/hf/pretrained.js';
 export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
 export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
 export { classificationReport, type ClassificationReport } from './metrics.js';

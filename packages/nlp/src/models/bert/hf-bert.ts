@@ -3,7 +3,7 @@
 // are [in, out], so those are transposed on the way in and out.
 import * as ops from '@wasmml/tensor';
 import type { Variable } from '@wasmml/tensor';
-import type { CheckpointTensor } from '../gpt/hf-gpt2.js';
+import type { CheckpointTensor, CheckpointTensors } from '../gpt/hf-gpt2.js';
 import type { BertArgs, BertModel } from './model.js';
 
 /** The config.json fields of a BERT checkpoint that shape the model. */
@@ -95,7 +95,7 @@ export function bertWeightNames(model: BertModel): Map<string, [Variable, boolea
  * with the right shapes or nothing is assigned; heads the model lacks
  * (cls.predictions, classifier) are ignored.
  */
-export function loadBertWeights(model: BertModel, tensors: ReadonlyMap<string, CheckpointTensor>): void {
+export function loadBertWeights(model: BertModel, tensors: CheckpointTensors): void {
   const find = (name: string) => tensors.get(name) ?? tensors.get(`bert.${name}`);
   const plan: Array<[Variable, CheckpointTensor, boolean]> = [];
   const problems: string[] = [];

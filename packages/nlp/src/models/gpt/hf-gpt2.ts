@@ -92,6 +92,11 @@ export interface CheckpointTensor {
   data: Float32Array;
 }
 
+/** Checkpoint tensors by name (a Map, or a lazy view over a safetensors file). */
+export interface CheckpointTensors {
+  get(name: string): CheckpointTensor | undefined;
+}
+
 /**
  * Assigns checkpoint tensors (by Hugging Face name; a leading "transformer."
  * may be absent, as in GPT2Model files) to the model's weights. Every name the
@@ -99,7 +104,7 @@ export interface CheckpointTensor {
  * all are. Tensors the model does not use (attention bias buffers, a tied
  * lm_head) are ignored.
  */
-export function loadGpt2Weights(model: GptModel, tensors: ReadonlyMap<string, CheckpointTensor>): void {
+export function loadGpt2Weights(model: GptModel, tensors: CheckpointTensors): void {
   const find = (name: string) => tensors.get(name) ?? tensors.get(name.replace(/^transformer\./, ''));
   const plan: Array<[Variable, CheckpointTensor]> = [];
   const problems: string[] = [];
