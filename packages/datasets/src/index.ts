@@ -16,6 +16,7 @@ export { Random, seedToInt, type Seed } from './random.js';
 export { download, DownloadError, type DownloadOptions } from './io/download.js';
 export { ChecksumError, parseChecksum, digest, type Checksum, type Sha256Checksum, type Md5Checksum, type ChecksumAlgorithm, type ParsedChecksum } from './io/checksum.js';
 export type { DataLocation, Resource } from './io/resource.js';
+export { openLocation } from './io/open.js';
 
 export { ImageSet, type ImageDatasetOptions, type ImageElement } from './loaders/image-set.js';
 export { parseIdx, type IdxArray } from './loaders/idx.js';

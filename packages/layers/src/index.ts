@@ -33,10 +33,11 @@ export { type ModelPredictArgs } from './training/evaluate.js';
 export { type ClassWeight, type ClassWeightArg } from './training/class-weight.js';
 export { type ModelData } from './training/data.js';
 export { type Shape } from './common.js';
-export { io, loadLayersModel, modelArtifacts } from './io/index.js';
+export { io, loadLayersModel, modelArtifacts, readSafetensors, writeSafetensors, safetensorsToFloat32 } from './io/index.js';
 export type {
   IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveConfig, SaveResult, LoadOptions, TrainingConfig,
   WeightsManifestEntry, WeightsManifestGroupConfig, WeightQuantization, WeightDType, WasmmlRecord, FileSystemOptions, HttpOptions,
+  SafetensorsDType, SafetensorsTensor, SafetensorsFile, SafetensorsInput,
 } from './io/index.js';
 export {
   callbacks, EarlyStopping, earlyStopping, ModelCheckpoint, modelCheckpoint, formatCheckpointPath, ReduceLROnPlateau, reduceLROnPlateau,

@@ -10,6 +10,9 @@ export {
 } from './text/vectorizer.js';
 export { standardizeText, splitText, type Standardize, type Split, type Tokenizer } from './text/standardize.js';
 export { BpeTokenizer, END_OF_WORD, type BpeTrainArgs, type BpeTokenizerJSON } from './text/bpe.js';
+export {
+  PretrainedTokenizer, type TokenizerJSON, type AddedTokenJSON, type Encoding, type EncodeOptions,
+} from './text/hf/tokenizer.js';
 export { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
 export { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
 export { TransformerEncoder, type TransformerEncoderArgs } from './layers/transformer-encoder.js';
@@ -18,6 +21,23 @@ export { TextClassifier, textClassifier, type TextClassifierArgs, type EncoderKi
 export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective, type PretrainResult } from './training/pretrain.js';
 export { seededRandom, shuffleInPlace } from './training/random.js';
 export { classificationReport, type ClassificationReport, type ClassificationReportOptions } from './metrics.js';
+export { gpt, GptModel, disposeCache, type GptArgs, type GptCache } from './models/gpt/model.js';
+export { GptEmbedding, GptDecoderBlock, GptHead, type GptNorm, type GptPositions, type GptActivation } from './models/gpt/blocks.js';
+export { generate, streamTokens, sampleLogits, type GenerateOptions } from './models/gpt/generate.js';
+export {
+  gptArgsFromGpt2Config, gpt2ConfigOf, gpt2WeightNames, loadGpt2Weights, type Gpt2Config, type CheckpointTensor, type CheckpointTensors,
+} from './models/gpt/hf-gpt2.js';
+export {
+  bert, BertModel, BertEmbeddings, BertPooler, bertClassifier, type BertArgs, type BertClassifierArgs,
+} from './models/bert/model.js';
+export { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from './models/bert/hf-bert.js';
+export { addLora, LoraAdapters, type LoraArgs } from './lora/lora.js';
+export { type LoraAdapter } from './lora/registry.js';
+export {
+  loadPretrained, pretrainedFromFiles, pretrainedToFiles, type Pretrained, type PretrainedFiles, type PretrainedArchitecture,
+} from './models/hf/pretrained.js';
+export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
+export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
 export {
   TextClassificationPipeline, type TextClassificationPipelineArgs, type PipelineClassifierArgs, type PipelineFitArgs,
   type PipelinePrediction, type PipelineArtifacts,

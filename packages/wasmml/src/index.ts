@@ -40,3 +40,9 @@ export * as nlp from '@wasmml/nlp';
  * retrieval, splits, ranking metrics and serving.
  */
 export * as recommenders from '@wasmml/recommenders';
+
+/**
+ * `@wasmml/convert`: Keras 3 `.keras` and full-model `.h5` files both ways,
+ * safetensors weights, and ONNX export of inference graphs.
+ */
+export * as convert from '@wasmml/convert';

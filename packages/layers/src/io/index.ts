@@ -30,3 +30,5 @@ export { modelArtifacts } from './save.js';
 export type { FileSystemOptions } from './handlers/file.js';
 export type { HttpOptions } from './handlers/http.js';
 export type * from './types.js';
+export { readSafetensors, writeSafetensors, safetensorsToFloat32 } from './safetensors.js';
+export type { SafetensorsDType, SafetensorsTensor, SafetensorsFile, SafetensorsInput } from './safetensors.js';

@@ -3,6 +3,7 @@
 // them as [d, heads, headDim]; the same numbers, flattened for one GEMM).
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
+import { adapterOf } from '../lora/registry.js';
 
 /** The projection weights of one attention block. */
 export interface AttentionWeights {
@@ -12,10 +13,19 @@ export interface AttentionWeights {
   output: Tensor; outputBias?: Tensor;
 }
 
-/** x [B, T, d] · W [d, n] (+ b) -> [B, T, n]. */
-export function project(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+/**
+ * x [B, T, d] · W [d, n] (+ b) -> [B, T, n]. A LoRA adapter on W adds
+ * scale·(x·A)·B — two thin products, never the full-size A·B.
+ */
+export function project(x: Tensor, w: Tensor, b?: Tensor, training = false): Tensor {
   const [B, T, d] = x.shape as [number, number, number];
-  const y = ops.fusedMatMul({ a: ops.reshape(x, [B * T, d]), b: w, ...(b ? { bias: b } : {}) });
+  const flat = ops.reshape(x, [B * T, d]);
+  let y = ops.fusedMatMul({ a: flat, b: w, ...(b ? { bias: b } : {}) });
+  const lora = adapterOf(w);
+  if (lora && !lora.merged) {
+    const input = training && lora.dropout > 0 ? ops.dropout(flat, lora.dropout, undefined, lora.seed) : flat;
+    y = ops.add(y, ops.mul(ops.matMul(ops.matMul(input, lora.a), lora.b), lora.scale));
+  }
   return ops.reshape(y, [B, T, w.shape[1]!]);
 }
 
@@ -32,9 +42,10 @@ function splitHeads(x: Tensor, heads: number): Tensor {
  */
 export function multiHeadAttention(query: Tensor, value: Tensor, key: Tensor, w: AttentionWeights, heads: number,
   opts: { keyMask?: Tensor | null; dropout?: number; training?: boolean; seed?: number } = {}): { output: Tensor; scores: Tensor } {
-  const q = splitHeads(project(query, w.query, w.queryBias), heads);
-  const k = splitHeads(project(key, w.key, w.keyBias), heads);
-  const v = splitHeads(project(value, w.value, w.valueBias), heads);
+  const tr = opts.training ?? false;
+  const q = splitHeads(project(query, w.query, w.queryBias, tr), heads);
+  const k = splitHeads(project(key, w.key, w.keyBias, tr), heads);
+  const v = splitHeads(project(value, w.value, w.valueBias, tr), heads);
   const headDim = q.shape[3]!;
   let logits = ops.mul(ops.matMul(q, k, false, true), 1 / Math.sqrt(headDim));
   if (opts.keyMask) {
@@ -48,7 +59,7 @@ export function multiHeadAttention(query: Tensor, value: Tensor, key: Tensor, w:
   const ctx = ops.matMul(drop, v);
   const [B, H, T, dv] = ctx.shape as [number, number, number, number];
   const merged = ops.reshape(ops.transpose(ctx, [0, 2, 1, 3]), [B, T, H * dv]);
-  return { output: project(merged, w.output, w.outputBias), scores };
+  return { output: project(merged, w.output, w.outputBias, tr), scores };
 }
 
 /** Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta. */

@@ -106,7 +106,7 @@ export class TransformerEncoder extends Layer {
     if (!this.normalizeFirst) y = norm(y, n0);
     const f = this.ffn!;
     let g = this.normalizeFirst ? norm(y, n1) : y;
-    g = project(getActivation(this.activation)(project(g, f.w1, f.b1)), f.w2, f.b2);
+    g = project(getActivation(this.activation)(project(g, f.w1, f.b1, training)), f.w2, f.b2, training);
     let out = ops.add(y, this.drop(g, training));
     if (!this.normalizeFirst) out = norm(out, n1);
     return out;

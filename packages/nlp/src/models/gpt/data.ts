@@ -1,0 +1,64 @@
+// Training data for language models: a token stream cut into windows whose
+// targets are the same tokens shifted by one.
+import * as ops from '@wasmml/tensor';
+import type { Tensor } from '@wasmml/tensor';
+
+/** Options of {@link shiftedWindows}. */
+export interface ShiftedWindowArgs {
+  /** Tokens per window (the model's context length or less). */
+  contextLength: number;
+  /** Start-to-start distance of windows (default contextLength: no overlap). */
+  stride?: number;
+  /** At most this many windows (from the start). */
+  maxWindows?: number;
+}
+
+/**
+ * xs[i] = ids[s .. s+T), ys[i] = ids[s+1 .. s+T+1) for window starts s = i·stride:
+ * `fit(xs, ys)` then trains next-token prediction at every position.
+ */
+export function shiftedWindows(ids: ArrayLike<number>, args: ShiftedWindowArgs): { xs: Tensor; ys: Tensor } {
+  const T = args.contextLength, stride = args.stride ?? T;
+  if (!Number.isInteger(T) || T < 1) throw new Error(`shiftedWindows: contextLength must be a positive integer, got ${T}`);
+  if (!Number.isInteger(stride) || stride < 1) throw new Error(`shiftedWindows: stride must be a positive integer, got ${stride}`);
+  let n = ids.length > T ? Math.floor((ids.length - T - 1) / stride) + 1 : 0;
+  if (args.maxWindows !== undefined) n = Math.min(n, args.maxWindows);
+  if (n < 1) throw new Error(`shiftedWindows: ${ids.length} tokens make no window of ${T} + 1`);
+  const xs = new Int32Array(n * T), ys = new Int32Array(n * T);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < T; t++) {
+      xs[i * T + t] = ids[i * stride + t] as number;
+      ys[i * T + t] = ids[i * stride + t + 1] as number;
+    }
+  }
+  return { xs: ops.tensor(xs, [n, T], 'int32'), ys: ops.tensor(ys, [n, T], 'int32') };
+}
+
+/** A character-level vocabulary: one id per distinct character of the training text. */
+export class CharTokenizer {
+  private readonly index: Map<string, number>;
+  /** Characters by id. */
+  readonly chars: string[];
+  constructor(chars: Iterable<string>) {
+    this.chars = [...new Set(chars)];
+    this.index = new Map(this.chars.map((c, i) => [c, i]));
+  }
+  /** The characters of `text`, sorted by code point. */
+  static fit(text: string): CharTokenizer {
+    return new CharTokenizer([...new Set(Array.from(text))].sort());
+  }
+  /** Number of ids. */
+  get vocabSize(): number { return this.chars.length; }
+  /** Ids of `text`; a character it has not seen throws. */
+  encode(text: string): number[] {
+    return Array.from(text, (c) => {
+      const id = this.index.get(c);
+      if (id === undefined) throw new Error(`CharTokenizer.encode: character ${JSON.stringify(c)} is not in the vocabulary`);
+      return id;
+    });
+  }
+  /** Text of `ids`. */
+  decode(ids: ArrayLike<number>): string {
+    return Array.from(ids, (i) => this.chars[i] ?? '').join('');
+  }
+}
