@@ -114,5 +114,7 @@ describe('gpt generation', () => {
     await expect(generate(model, [1], { topP: 0 })).rejects.toThrow(/topP must be in \(0, 1\]/);
     expect(() => gpt({ vocabSize: 10, contextLength: 8, layers: 1, heads: 3, dim: 16 })).toThrow(/dim 16 must divide by heads 3/);
     expect(() => shiftedWindows([1, 2], { contextLength: 4 })).toThrow(/make no window/);
+    expect(() => gpt({ vocabSize: 10, contextLength: 8, layers: 1, heads: 2, dim: 16, num_heads: 2 } as never)).toThrow(/gpt.*num_heads/);
+    await expect(generate(model, [1], { max_new_tokens: 3 } as never)).rejects.toThrow(/generate.*max_new_tokens.*maxNewTokens/);
   });
 });

@@ -4,6 +4,7 @@
 // merge folds A·B into W, unmerge takes it out again; adapter weights save
 // and load apart from the base model.
 import * as ops from '@wasmml/tensor';
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor, Variable } from '@wasmml/tensor';
 import { Dense, Layer, LayersModel, getActivation, type CallArgs } from '@wasmml/layers';
 import { seededRandom } from '../training/random.js';
@@ -168,7 +169,10 @@ export class LoraAdapters {
  * layers of every pretrained part (the model itself when it is a GptModel or
  * BertModel, else its nested models), so a head put on top still trains.
  */
+const LORA_KEYS: OptionKeys<LoraArgs> = { rank: true, alpha: true, dropout: true, targets: true, seed: true };
+
 export function addLora(model: LayersModel, args: LoraArgs): LoraAdapters {
+  checkOptions('addLora', args, LORA_KEYS);
   const r = args.rank;
   if (!Number.isInteger(r) || r < 1) throw new Error(`addLora: rank must be a positive integer, got ${r}`);
   const dropout = args.dropout ?? 0;

@@ -3,6 +3,7 @@
 // exact GELU, and the tanh pooler over [CLS]. Padding ids are masked out of
 // attention (the attention_mask transformers builds from them).
 import * as ops from '@wasmml/tensor';
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor, Variable } from '@wasmml/tensor';
 import { Layer, LayersModel, initializers, input, layers, type CallArgs, type LayerArgs, type Shape, type SymbolicTensor } from '@wasmml/layers';
 import { layerNorm } from '../../layers/attention-math.js';
@@ -108,7 +109,14 @@ export class BertPooler extends Layer {
   }
 }
 
+const BERT_KEYS: OptionKeys<BertArgs> = {
+  vocabSize: true, hiddenSize: true, layers: true, heads: true, intermediateSize: true, maxPositions: true, typeVocabSize: true,
+  layerNormEpsilon: true, dropout: true, padTokenId: true, activation: true, seed: true, name: true,
+};
+const CLASSIFIER_KEYS: OptionKeys<BertClassifierArgs> = { numClasses: true, dropout: true, logits: true };
+
 function resolve(args: BertArgs) {
+  checkOptions('bert', args, BERT_KEYS);
   for (const k of ['vocabSize', 'hiddenSize', 'layers', 'heads'] as const) {
     if (!Number.isInteger(args[k]) || args[k] < 1) throw new Error(`bert: ${k} must be a positive integer, got ${String(args[k])}`);
   }
@@ -185,6 +193,7 @@ export interface BertClassifierArgs {
 
 /** A model: ids → class probabilities (or logits) from the pooled state of `encoder` (shared weights). */
 export function bertClassifier(encoder: BertModel, args: BertClassifierArgs): LayersModel {
+  checkOptions('bertClassifier', args, CLASSIFIER_KEYS);
   const ids = input({ shape: [null], dtype: 'int32' });
   let x = encoder.apply(ids) as SymbolicTensor;
   x = layers.dropout({ rate: args.dropout ?? 0.1 }).apply(x) as SymbolicTensor;

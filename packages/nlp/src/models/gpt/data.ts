@@ -1,6 +1,7 @@
 // Training data for language models: a token stream cut into windows whose
 // targets are the same tokens shifted by one.
 import * as ops from '@wasmml/tensor';
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 
 /** Options of {@link shiftedWindows}. */
@@ -17,7 +18,10 @@ export interface ShiftedWindowArgs {
  * xs[i] = ids[s .. s+T), ys[i] = ids[s+1 .. s+T+1) for window starts s = i·stride:
  * `fit(xs, ys)` then trains next-token prediction at every position.
  */
+const WINDOW_KEYS: OptionKeys<ShiftedWindowArgs> = { contextLength: true, stride: true, maxWindows: true };
+
 export function shiftedWindows(ids: ArrayLike<number>, args: ShiftedWindowArgs): { xs: Tensor; ys: Tensor } {
+  checkOptions('shiftedWindows', args, WINDOW_KEYS);
   const T = args.contextLength, stride = args.stride ?? T;
   if (!Number.isInteger(T) || T < 1) throw new Error(`shiftedWindows: contextLength must be a positive integer, got ${T}`);
   if (!Number.isInteger(stride) || stride < 1) throw new Error(`shiftedWindows: stride must be a positive integer, got ${stride}`);

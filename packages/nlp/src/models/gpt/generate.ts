@@ -2,6 +2,7 @@
 // ids, a seeded generator, and a key/value cache so each new token costs one
 // single-position step instead of a re-run of the whole prefix.
 import * as ops from '@wasmml/tensor';
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { seededRandom } from '../../training/random.js';
 import { disposeCache, type GptCache, type GptModel } from './model.js';
@@ -26,7 +27,12 @@ export interface GenerateOptions {
   useCache?: boolean;
 }
 
-function checkOptions(model: GptModel, prompt: ArrayLike<number>, o: GenerateOptions): void {
+const GENERATE_KEYS: OptionKeys<GenerateOptions> = {
+  maxNewTokens: true, temperature: true, topK: true, topP: true, seed: true, stop: true, onToken: true, useCache: true,
+};
+
+function checkGenerate(model: GptModel, prompt: ArrayLike<number>, o: GenerateOptions): void {
+  checkOptions('generate', o, GENERATE_KEYS);
   if (prompt.length < 1) throw new Error('generate: the prompt needs at least one token');
   for (const id of Array.from(prompt)) {
     if (!Number.isInteger(id) || id < 0 || id >= model.spec.vocabSize) {
@@ -81,7 +87,7 @@ function lastRow(logits: Tensor): Float32Array {
  * positions are dropped and the window re-encoded once.
  */
 export async function* streamTokens(model: GptModel, prompt: ArrayLike<number>, options: GenerateOptions = {}): AsyncGenerator<number> {
-  checkOptions(model, prompt, options);
+  checkGenerate(model, prompt, options);
   const max = options.maxNewTokens ?? 32, ctx = model.spec.contextLength;
   const random = seededRandom(options.seed ?? 0);
   const stop = new Set(options.stop ?? []);

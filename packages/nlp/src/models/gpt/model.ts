@@ -2,6 +2,7 @@
 // 2019; nanoGPT's defaults), trainable with compile/fit on windows of token
 // ids, with a key/value-cached forward for generation.
 import * as ops from '@wasmml/tensor';
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { LayersModel, input, type SymbolicTensor } from '@wasmml/layers';
 import type { KvCache } from '../../layers/causal-attention.js';
@@ -55,7 +56,13 @@ function positiveInt(args: GptArgs, key: keyof GptArgs): number {
   return v;
 }
 
+const GPT_KEYS: OptionKeys<GptArgs> = {
+  vocabSize: true, contextLength: true, layers: true, heads: true, dim: true, intermediateDim: true, dropout: true, norm: true,
+  positions: true, rotaryBase: true, activation: true, layerNormEpsilon: true, bias: true, tieWeights: true, seed: true, name: true,
+};
+
 function shapeOf(args: GptArgs): GptShape {
+  checkOptions('gpt', args, GPT_KEYS);
   for (const k of ['vocabSize', 'contextLength', 'layers', 'heads', 'dim'] as const) positiveInt(args, k);
   if (args.dim % args.heads !== 0) throw new Error(`gpt: dim ${args.dim} must divide by heads ${args.heads}`);
   const positions = args.positions ?? 'learned', norm = args.norm ?? 'layerNorm', activation = args.activation ?? 'geluApprox';

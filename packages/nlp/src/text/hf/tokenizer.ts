@@ -2,6 +2,7 @@
 // and `transformers` save): added tokens, normalizer, pre-tokenizer, model
 // (byte-level BPE as GPT-2 uses it, WordPiece as BERT uses it), post-processor
 // and decoder, giving the same ids as the Python `tokenizers` package.
+import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import { files } from '#platform';
 import { type ModelJSON, type TokenModel, tokenModel } from './models.js';
 import { normalizer, type Normalize, type NormalizerJSON } from './normalizers.js';
@@ -54,6 +55,8 @@ export interface EncodeOptions {
   /** Keep at most this many ids (special tokens included), overriding the file's truncation. */
   maxLength?: number;
 }
+
+const ENCODE_KEYS: OptionKeys<EncodeOptions> = { addSpecialTokens: true, pair: true, maxLength: true };
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const WORD_CHAR = '[\\p{L}\\p{N}_]';
@@ -158,6 +161,7 @@ export class PretrainedTokenizer {
   /** Encodes one text (or a pair). */
   encode(text: string, options: EncodeOptions = {}): Encoding {
     if (typeof text !== 'string') throw new Error(`PretrainedTokenizer.encode: text must be a string, got ${typeof text}`);
+    checkOptions('PretrainedTokenizer.encode', options, ENCODE_KEYS);
     const a = this.tokenizeText(text);
     const b = options.pair === undefined ? undefined : this.tokenizeText(options.pair);
     const max = options.maxLength ?? this.json.truncation?.max_length;
