@@ -40,3 +40,10 @@ export * as nlp from '@wasmml/nlp';
  * retrieval, splits, ranking metrics and serving.
  */
 export * as recommenders from '@wasmml/recommenders';
+
+/**
+ * `@wasmml/tuner`: KerasTuner-shaped hyper-parameter search (`RandomSearch`,
+ * `Hyperband`, `BayesianOptimization`, `HyperParameters`, `Objective`,
+ * `MedianPruner`).
+ */
+export * as tuner from '@wasmml/tuner';
