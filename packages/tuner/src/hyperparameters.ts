@@ -35,12 +35,59 @@ export interface ChoiceOptions {
   default?: HpValue;
 }
 
+interface SpecBase {
+  /** Its name, unique in the space. */
+  name: string;
+  /** Conditions under which it is active (none: always). */
+  conditions: Condition[];
+}
+
+/** A float or int range. */
+export interface RangeSpec extends SpecBase {
+  /** 'float' or 'int'. */
+  kind: 'float' | 'int';
+  /** Smallest value. */
+  minValue: number;
+  /** Largest value (included). */
+  maxValue: number;
+  /** Distance between allowed values, when discrete. */
+  step?: number;
+  /** How values are drawn. */
+  sampling: Sampling;
+  /** Value before the search chooses one. */
+  default: number;
+}
+
+/** One of a list of values. */
+export interface ChoiceSpec extends SpecBase {
+  /** 'choice'. */
+  kind: 'choice';
+  /** The allowed values. */
+  values: HpValue[];
+  /** Whether the values have an order. */
+  ordered: boolean;
+  /** Value before the search chooses one. */
+  default: HpValue;
+}
+
+/** true or false. */
+export interface BooleanSpec extends SpecBase {
+  /** 'boolean'. */
+  kind: 'boolean';
+  /** Value before the search chooses one. */
+  default: boolean;
+}
+
+/** A value that is recorded but not searched. */
+export interface FixedSpec extends SpecBase {
+  /** 'fixed'. */
+  kind: 'fixed';
+  /** The value. */
+  default: HpValue;
+}
+
 /** One registered hyper-parameter. */
-export type HpSpec =
-  | { kind: 'float' | 'int'; name: string; minValue: number; maxValue: number; step?: number; sampling: Sampling; default: number; conditions: Condition[] }
-  | { kind: 'choice'; name: string; values: HpValue[]; ordered: boolean; default: HpValue; conditions: Condition[] }
-  | { kind: 'boolean'; name: string; default: boolean; conditions: Condition[] }
-  | { kind: 'fixed'; name: string; default: HpValue; conditions: Condition[] };
+export type HpSpec = RangeSpec | ChoiceSpec | BooleanSpec | FixedSpec;
 
 const RANGE_KEYS = ['step', 'sampling', 'default'] as const;
 const CHOICE_KEYS = ['ordered', 'default'] as const;
@@ -51,7 +98,7 @@ function finite(where: string, what: string, v: unknown): number {
 }
 
 /** The allowed values of an int / float spec with a step, or undefined for a continuous range. */
-function grid(s: Extract<HpSpec, { kind: 'float' | 'int' }>): number[] | undefined {
+function grid(s: RangeSpec): number[] | undefined {
   if (s.step === undefined) return undefined;
   const n = Math.floor((s.maxValue - s.minValue) / s.step + 1e-9);
   return Array.from({ length: n + 1 }, (_, i) => (s.kind === 'int' ? Math.round(s.minValue + i * s.step!) : s.minValue + i * s.step!));

@@ -27,8 +27,16 @@ export class Objective {
   }
 }
 
+/** An objective as plain data. */
+export interface ObjectiveConfig {
+  /** The logged value. */
+  name: string;
+  /** 'min' or 'max'. */
+  direction: Direction;
+}
+
 /** An objective as a name (direction inferred), an {@link Objective}, or `{name, direction}`. */
-export type ObjectiveLike = string | Objective | { name: string; direction: Direction };
+export type ObjectiveLike = string | Objective | ObjectiveConfig;
 
 const MAXIMISED = /(acc|accuracy|auc|precision|recall|f1|r2|ndcg|hit|map)$/;
 const MINIMISED = /(loss|error|mae|mse|rmse|crossentropy|hinge|divergence|kld|mape|msle)$/;

@@ -7,6 +7,7 @@
 import { platform } from '#platform';
 import { io, loadLayersModel, modelArtifacts, type LayersModel, type ModelArtifacts } from '@wasmml/layers';
 import type { HpSpec } from './hyperparameters.js';
+import type { ObjectiveConfig } from './objective.js';
 import type { Trial } from './trial.js';
 
 /** The saved state of a search. */
@@ -16,7 +17,7 @@ export interface SearchState {
   /** The oracle's kind ('RandomSearch', 'Hyperband', 'BayesianOptimization'). */
   tuner: string;
   /** Objective name and direction. */
-  objective: { name: string; direction: 'min' | 'max' };
+  objective: ObjectiveConfig;
   /** The search seed. */
   seed: number;
   /** The search space as registered so far. */

@@ -5,6 +5,16 @@ import type { HpValue } from './hyperparameters.js';
 /** KerasTuner's trial states; STOPPED is a trial the pruner ended early. */
 export type TrialStatus = 'RUNNING' | 'COMPLETED' | 'STOPPED';
 
+/** Where Hyperband placed a trial. */
+export interface TrialPlace {
+  /** Iteration of the whole algorithm. */
+  iteration: number;
+  /** Bracket number. */
+  bracket: number;
+  /** Round within the bracket. */
+  round: number;
+}
+
 /** One trial of a search. */
 export interface Trial {
   /** '0000', '0001'... in creation order. */
@@ -26,7 +36,7 @@ export interface Trial {
   /** The trial whose final weights this one starts from. */
   parentId?: string;
   /** Hyperband's place of the trial: iteration, bracket and round. */
-  bracket?: { iteration: number; bracket: number; round: number };
+  bracket?: TrialPlace;
   /** Wall-clock seconds it took. */
   seconds?: number;
 }
@@ -42,7 +52,7 @@ export interface TrialRequest {
   /** Trial whose weights to start from. */
   parentId?: string;
   /** Hyperband bookkeeping. */
-  bracket?: Trial['bracket'];
+  bracket?: TrialPlace;
 }
 
 /** Epochs a trial actually trained (fewer than planned when it was stopped). */

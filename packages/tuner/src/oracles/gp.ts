@@ -53,6 +53,14 @@ function backward(l: Float64Array, n: number, b: ArrayLike<number>): Float64Arra
 /** Length scales tried when fitting (the unit cube's diagonal is about √d). */
 export const LENGTH_SCALES = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
 
+/** The posterior at a point. */
+export interface Posterior {
+  /** Posterior mean. */
+  mean: number;
+  /** Posterior standard deviation. */
+  std: number;
+}
+
 /** A fitted GP: posterior mean and standard deviation at new points, in the units of y. */
 export class GaussianProcess {
   private l!: Float64Array;
@@ -100,7 +108,7 @@ export class GaussianProcess {
   }
 
   /** Posterior mean and standard deviation at `p`. */
-  predict(p: readonly number[]): { mean: number; std: number } {
+  predict(p: readonly number[]): Posterior {
     const n = this.x.length;
     const kx = this.x.map((q) => matern52(q, p, this.ell));
     let mu = 0;
