@@ -80,7 +80,9 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
       await tuner.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1 });
       return tuner.trials.map((t) => ({ hp: t.hyperparameters, score: t.score }));
     };
+    const before = wm.memory().numTensors;
     const [a, b, c] = [await run(21), await run(21), await run(22)];
+    expect(wm.memory().numTensors).toBe(before);
     expect(b).toEqual(a);
     expect(c.map((t) => t.hp)).not.toEqual(a.map((t) => t.hp));
   });

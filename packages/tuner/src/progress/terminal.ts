@@ -34,7 +34,16 @@ export function createProgress(verbose: number, stream: Stream | undefined = (gl
       if (bar && multi) {
         multi.remove(bar);
         bars.delete(trialId);
-        multi.log(`${line}\n`);
+        if (bars.size === 0) {
+          // No bar left: stop redrawing and print directly (a buffered log line would be lost at stop).
+          multi.stop();
+          multi = undefined;
+          stream.write(`${line}\n`);
+        } else {
+          multi.log(`${line}\n`);
+          // Draw now, which writes the buffered line above the remaining bars.
+          (multi as unknown as { update(): void }).update();
+        }
         return;
       }
       if (!quiet) stream.write(`${line}\n`);
