@@ -87,6 +87,22 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
     expect(c.map((t) => t.hp)).not.toEqual(a.map((t) => t.hp));
   });
 
+  it('parallelTrials 2 runs every trial with the values of the sequential search; shared callback objects are refused', async () => {
+    const run = async (parallelTrials: number) => {
+      const tuner = new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrials: 4, seed: 31, parallelTrials, verbose: 0 });
+      let ends = 0;
+      await tuner.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1, callbacks: () => ({ onTrainEnd: () => { ends++; } }) });
+      expect(ends).toBe(4);
+      return tuner.trials;
+    };
+    const [seq, par] = [await run(1), await run(2)];
+    expect(par.map((t) => t.hyperparameters)).toEqual(seq.map((t) => t.hyperparameters));
+    expect(par.every((t) => t.status === 'COMPLETED' && t.score! > 0.5)).toBe(true);
+    const tuner = new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrials: 2, parallelTrials: 2, verbose: 0 });
+    await expect(tuner.search(data.train.x, data.train.y, { ...fitArgs(), callbacks: [{ onEpochEnd: () => {} }] }))
+      .rejects.toThrow(/with parallelTrials > 1 pass callbacks as a function/);
+  });
+
   it('a search saved in a project directory resumes: finished trials are skipped, the rest continue', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wasmml-tuner-'));
     try {
