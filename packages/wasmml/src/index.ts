@@ -46,3 +46,9 @@ export * as recommenders from '@wasmml/recommenders';
  * safetensors weights, and ONNX export of inference graphs.
  */
 export * as convert from '@wasmml/convert';
+/**
+ * `@wasmml/tuner`: KerasTuner-shaped hyper-parameter search (`RandomSearch`,
+ * `Hyperband`, `BayesianOptimization`, `HyperParameters`, `Objective`,
+ * `MedianPruner`).
+ */
+export * as tuner from '@wasmml/tuner';

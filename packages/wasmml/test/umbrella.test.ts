@@ -6,6 +6,7 @@ import * as tensor from '@wasmml/tensor';
 import * as layers from '@wasmml/layers';
 import * as optimizers from '@wasmml/optimizers';
 import * as datasets from '@wasmml/datasets';
+import * as tuner from '@wasmml/tuner';
 
 describe('wasmml umbrella', () => {
   it('re-exports every runtime name of tensor and layers at the top level, as the same objects', () => {
@@ -23,6 +24,11 @@ describe('wasmml umbrella', () => {
     expect(wm.data.loadMnist).toBe(datasets.loadMnist);
     // The one name both tensor and datasets export stays tfjs's at the top level.
     expect(wm.oneHot).toBe(tensor.oneHot);
+  });
+
+  it('groups @wasmml/tuner under tuner', () => {
+    expect(Object.keys(wm.tuner).sort()).toEqual(Object.keys(tuner).sort());
+    expect(wm.tuner.RandomSearch).toBe(tuner.RandomSearch);
   });
 
   it("the README example learns its task", async () => {
