@@ -38,7 +38,7 @@ export function createProgress(verbose: number, stream: Stream | undefined = (gl
           // No bar left: stop redrawing and print directly (a buffered log line would be lost at stop).
           multi.stop();
           multi = undefined;
-          stream.write(`${line}\n`);
+          stream?.write(`${line}\n`);
         } else {
           multi.log(`${line}\n`);
           // Draw now, which writes the buffered line above the remaining bars.
@@ -46,7 +46,7 @@ export function createProgress(verbose: number, stream: Stream | undefined = (gl
         }
         return;
       }
-      if (!quiet) stream.write(`${line}\n`);
+      if (!quiet) stream?.write(`${line}\n`);
     },
     stop() {
       multi?.stop();
