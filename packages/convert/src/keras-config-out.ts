@@ -49,9 +49,7 @@ function inputLayer(name: string, shape: unknown, dtype: unknown): Json {
 /** Shape and dtype of output `tensor` of application `node` of a layer (Keras 3 records them on every reference). */
 export type TensorInfo = (layer: string, node: number, tensor: number) => { shape: Array<number | null>; dtype: string };
 
-let info: TensorInfo = () => ({ shape: [], dtype: 'float32' });
-
-function tensorArg(ref: unknown[]): Json {
+function tensorArg(ref: unknown[], info: TensorInfo): Json {
   const { shape, dtype } = info(String(ref[0]), Number(ref[1]), Number(ref[2]));
   return { class_name: '__keras_tensor__', config: { shape, dtype, keras_history: [ref[0], ref[1], ref[2]] } };
 }
@@ -59,31 +57,31 @@ function tensorArg(ref: unknown[]): Json {
 /** Layers called with a list of tensors as one argument (merge layers) vs. as separate arguments. */
 const SPREAD_ARGS = new Set(['MultiHeadAttention']);
 
-function layerEntry(l: Json): Json {
+function layerEntry(l: Json, info: TensorInfo): Json {
   const className = String(l.class_name);
   const cfg = (l.config ?? {}) as Json;
-  if (className === 'Sequential' || className === 'Model') return { ...modelEntry(l), name: cfg.name, inbound_nodes: nodes(l, className) };
+  if (className === 'Sequential' || className === 'Model') return { ...modelEntry(l, info), name: cfg.name, inbound_nodes: nodes(l, className, info) };
   if (className === 'InputLayer') return inputLayer(String(cfg.name), cfg.batch_input_shape, cfg.dtype);
-  return { module: 'keras.layers', class_name: className, config: layerConfig(className, cfg), registered_name: null, name: cfg.name ?? l.name, inbound_nodes: nodes(l, className) };
+  return { module: 'keras.layers', class_name: className, config: layerConfig(className, cfg), registered_name: null, name: cfg.name ?? l.name, inbound_nodes: nodes(l, className, info) };
 }
 
-function nodes(l: Json, className: string): Json[] {
+function nodes(l: Json, className: string, info: TensorInfo): Json[] {
   const list = (l.inbound_nodes ?? []) as unknown[][][];
   return list.map((refs) => {
-    const args = refs.map(tensorArg);
+    const args = refs.map((r) => tensorArg(r, info));
     const kwargs = (refs[0]?.[3] ?? {}) as Json;
     return { args: args.length === 1 || SPREAD_ARGS.has(className) ? args : [args], kwargs };
   });
 }
 
-function modelEntry(top: Json): Json {
+function modelEntry(top: Json, info: TensorInfo): Json {
   const className = String(top.class_name);
   const cfg = (top.config ?? {}) as Json;
   const layers = (cfg.layers ?? []) as Json[];
   if (className === 'Sequential') {
     const first = (layers[0]?.config ?? {}) as Json;
     const input = first.batch_input_shape;
-    const entries = layers.map(layerEntry);
+    const entries = layers.map((l) => layerEntry(l, info));
     if (input) entries.unshift(inputLayer(`${String(cfg.name)}_input`, input, first.dtype));
     return {
       module: 'keras', class_name: 'Sequential', registered_name: null,
@@ -93,16 +91,11 @@ function modelEntry(top: Json): Json {
   }
   return {
     module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional',
-    config: { name: cfg.name, trainable: true, layers: layers.map(layerEntry), input_layers: cfg.input_layers, output_layers: cfg.output_layers },
+    config: { name: cfg.name, trainable: true, layers: layers.map((l) => layerEntry(l, info)), input_layers: cfg.input_layers, output_layers: cfg.output_layers },
   };
 }
 
 /** config.json content for a model topology as @wasmml/layers writes it. */
 export function topologyToKerasConfig(topology: Json, tensorInfo: TensorInfo): Json {
-  info = tensorInfo;
-  try {
-    return modelEntry(topology);
-  } finally {
-    info = () => ({ shape: [], dtype: 'float32' });
-  }
+  return modelEntry(topology, tensorInfo);
 }

@@ -1,6 +1,6 @@
 // Our model from a Keras config and weights read from a Keras file, and the
 // tensor shapes Keras 3 records: shared by the .keras and .h5 readers/writers.
-import { io, type LayersModel, loadLayersModel } from '@wasmml/layers';
+import { io, type Layer, LayersModel, loadLayersModel } from '@wasmml/layers';
 import { tensor, type Tensor } from '@wasmml/tensor';
 import { kerasConfigToTopology } from './keras-config-in.js';
 import type { TensorInfo } from './keras-config-out.js';
@@ -39,9 +39,17 @@ export function setWeightsFrom(model: LayersModel, read: (path: string) => { sha
 
 /** Shapes and dtypes of the model's symbolic tensors, for Keras 3's node records. */
 export function tensorInfoOf(model: LayersModel): TensorInfo {
+  // Nested models' node records name their own layers: look those up too.
+  const byName = new Map<string, Layer>();
+  const collect = (m: LayersModel) => {
+    for (const l of m.layers) {
+      if (!byName.has(l.name)) byName.set(l.name, l);
+      if (l instanceof LayersModel) collect(l);
+    }
+  };
+  collect(model);
   return (layer, node, index) => {
-    const t = model.getLayer(layer).inboundNodes[node]?.outputs[index];
+    const t = byName.get(layer)?.inboundNodes[node]?.outputs[index];
     return { shape: t ? [...t.shape] : [], dtype: t?.dtype ?? 'float32' };
   };
 }
-
