@@ -56,3 +56,4 @@ export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
   type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors, type BprItemFeatureTensors,
 } from './ops/mf.js';
+export { Int8Weights, int8MatMul, int8Conv2d, type Int8WeightsArgs, type Int8Conv2dOptions, type Int8Activation, type Int8InputQuant } from './ops/int8.js';

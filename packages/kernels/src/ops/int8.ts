@@ -1,0 +1,127 @@
+// int8 inference: u7 activation quantisation, int8 GEMM and conv2d with int32
+// accumulation and a fused dequantise + bias + activation epilogue (see
+// assembly/int8.ts for the layouts); addresses are byte offsets into the arena.
+import { runtime } from '../runtime.js';
+import { Act } from './codes.js';
+import { conv2dGeometry, geometryArgs, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
+
+const MR = 4;
+const NR = 2;
+
+/** The activations the int8 epilogue applies; anything else runs after it, in float. */
+export type Int8Activation = 'linear' | 'relu' | 'relu6';
+
+/** k rounded up to the 16-byte step of the int8 dot products. */
+export function int8PaddedK(k: number): number {
+  return Math.ceil(k / 16) * 16;
+}
+
+/** Bytes of an int8 weight matrix [k][n] packed by {@link packInt8Weights}. */
+export function int8PackedBytes(k: number, n: number): number {
+  return Math.ceil(n / NR) * NR * int8PaddedK(k);
+}
+
+/**
+ * Packs int8 weights W[k][n] (row-major, as a Dense kernel or a flattened
+ * [fh, fw, cin, cout] filter) into the panel layout the int8 kernels stream,
+ * and returns the column sums Σ_k W[k][j] the zero-point correction needs.
+ * `out` must hold {@link int8PackedBytes}(k, n) bytes.
+ */
+export function packInt8Weights(w: Int8Array, k: number, n: number, out: Uint8Array): Int32Array {
+  const kp = int8PaddedK(k);
+  if (w.length !== k * n) throw new RangeError(`wasmml packInt8Weights: expected ${k}x${n} = ${k * n} weights, got ${w.length}`);
+  if (out.length < int8PackedBytes(k, n)) throw new RangeError(`wasmml packInt8Weights: output holds ${out.length} bytes, needs ${int8PackedBytes(k, n)}`);
+  const colsum = new Int32Array(n);
+  const packed = new Int8Array(out.buffer, out.byteOffset, int8PackedBytes(k, n));
+  packed.fill(0);
+  for (let j = 0; j < n; j++) {
+    const p = Math.floor(j / NR), c = j - p * NR;
+    const base = p * kp * NR + c * 16;
+    let s = 0;
+    for (let kk = 0; kk < k; kk++) {
+      const v = w[kk * n + j]!;
+      s += v;
+      packed[base + (kk >> 4) * 16 * NR + (kk & 15)] = v;
+    }
+    colsum[j] = s;
+  }
+  return colsum;
+}
+
+/** Quantisation of an int8 op's input: real value = (q - zeroPoint) * scale, q in 0..127. */
+export interface Int8InputQuant {
+  /** Step between representable values (> 0). */
+  scale: number;
+  /** The quantised value of 0.0, in 0..127. */
+  zeroPoint: number;
+}
+
+/** Packed int8 weights in the arena, as the int8 kernels read them. */
+export interface Int8WeightBuffers {
+  /** Address of the packed weights ({@link int8PackedBytes} bytes). */
+  packed: number;
+  /** Address of n int32 column sums. */
+  colsum: number;
+  /** Address of n float32 per-column weight scales. */
+  scales: number;
+  /** Address of n float32 biases, or 0. */
+  bias: number;
+}
+
+function actCode(op: string, name: Int8Activation | undefined): number {
+  const a = name ?? 'linear';
+  if (a !== 'linear' && a !== 'relu' && a !== 'relu6') {
+    throw new RangeError(`wasmml ${op}: the int8 epilogue applies 'linear', 'relu' or 'relu6', got ${String(name)}`);
+  }
+  return Act[a];
+}
+
+function checkQuant(op: string, q: Int8InputQuant): void {
+  if (!(q.scale > 0) || !Number.isFinite(q.scale) || !Number.isInteger(q.zeroPoint) || q.zeroPoint < 0 || q.zeroPoint > 127) {
+    throw new RangeError(`wasmml ${op}: input quantisation needs scale > 0 and an integer zeroPoint in 0..127, got scale ${q.scale}, zeroPoint ${q.zeroPoint}`);
+  }
+}
+
+/** q[r] = u7(x[r] / scale + zeroPoint) for `rows` rows of k floats, each padded with zeros to kp bytes. */
+export function quantizeU7(x: number, q: number, rows: number, k: number, kp: number, quant: Int8InputQuant): void {
+  checkQuant('quantizeU7', quant);
+  if (rows === 0 || kp === 0) return;
+  runtime().pool.run('quantize_u7_f32', [x, q, k, kp, 1 / quant.scale, quant.zeroPoint], rows, { cost: kp * 2 + 1 });
+}
+
+/**
+ * C[m][n] (float32) = act(dequantised int8 GEMM + bias) for u7 activations A
+ * [m][kp] at `a` (from {@link quantizeU7}) and packed weights.
+ */
+export function gemmInt8(a: number, w: Int8WeightBuffers, c: number, m: number, n: number, k: number,
+  quant: Int8InputQuant, activation?: Int8Activation): void {
+  checkQuant('gemmInt8', quant);
+  const act = actCode('gemmInt8', activation);
+  if (m === 0 || n === 0) return;
+  const kp = int8PaddedK(k);
+  runtime().pool.run('gemm_i8',
+    [a, w.packed, w.colsum, w.scales, w.bias, c, m, n, kp, quant.zeroPoint, quant.scale, act],
+    Math.ceil(m / MR), { cost: (MR * n * kp) / 4 + 1 });
+}
+
+/**
+ * y[n][oh][ow][cout] (float32) = act(dequantised int8 conv2d + bias) of u7
+ * NHWC images at `qx` (from {@link quantizeU7}) with packed [fh*fw*cin][cout] weights.
+ */
+export function conv2dInt8(qx: number, w: Int8WeightBuffers, y: number, xShape: readonly number[],
+  filterShape: readonly number[], quant: Int8InputQuant, opts: Conv2dParams & { activation?: Int8Activation } = {}): Conv2dGeometry {
+  checkQuant('conv2dInt8', quant);
+  const [fh, fw, cin, cout] = filterShape as [number, number, number, number];
+  if (filterShape.length !== 4 || xShape[3] !== cin) {
+    throw new RangeError(`wasmml conv2dInt8: filter [${filterShape}] does not fit input [${xShape}] (expected [fh, fw, ${xShape[3]}, cout])`);
+  }
+  const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dInt8');
+  const act = actCode('conv2dInt8', opts.activation);
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  if (pixels === 0 || cout === 0) return g;
+  const kp = int8PaddedK(fh * fw * cin);
+  runtime().pool.run('conv2d_i8',
+    [qx, w.packed, w.colsum, w.scales, w.bias, y, ...geometryArgs(g, cout), kp, quant.zeroPoint, quant.scale, act],
+    Math.ceil(pixels / MR), { cost: (MR * cout * kp) / 4 + 1, scratchBytes: Math.ceil((MR * kp) / 64) * 64 + 64 });
+  return g;
+}
