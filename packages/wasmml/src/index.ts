@@ -40,3 +40,10 @@ export * as nlp from '@wasmml/nlp';
  * retrieval, splits, ranking metrics and serving.
  */
 export * as recommenders from '@wasmml/recommenders';
+
+/**
+ * `@wasmml/compression`: magnitude pruning and sparse files, int8
+ * post-training quantisation on int8 kernels, quantisation-aware training,
+ * float16 weights and knowledge distillation.
+ */
+export * as compression from '@wasmml/compression';
