@@ -10,98 +10,112 @@
 // build then compute the same integers (2·127·127 never saturates the i16
 // pair sums of pmaddubsw).
 //
-// Weights are packed once, at quantisation time, as [ceil(n/2) panels][kp/16]
-// [2 columns][16 bytes], kp = k rounded up to 16 with zero weights, so the
-// micro-kernel streams them in order. Σ_k (q - zp)·w = Σ q·w - zp·Σ w: the
-// column sums of w come precomputed (colsum).
-import { imin } from './common';
+// Weights are packed once, at quantisation time, as [ceil(n/8) panels][kp/4]
+// [8 columns][4 k] bytes, kp = k rounded up to 4 with zero weights: each
+// vector holds 4 k of 4 columns, so a 4-byte splat of a row's activations
+// dots into four column sums at once (no horizontal sums; the epilogue is
+// vector code). Σ_k (q - zp)·w = Σ q·w - zp·Σ w: the column sums of w come
+// precomputed (colsum); colsum, scales and bias are padded to 8-multiples.
+import { imin, storePartial } from './common';
 import { ACT_RELU, ACT_RELU6 } from './activation';
 
 export const I8_MR: i32 = 4;
-export const I8_NR: i32 = 2;
+export const I8_NR: i32 = 8;
 
-// acc + the four-wide dot products of 16 int8 weights with 16 u7 activations.
-// The relaxed build takes the i16 pair sums of relaxed_dot_i8x16_i7x16_s and
-// widens them: i32x4.relaxed_dot_i8x16_i7x16_add_s, as AssemblyScript 0.28
-// emits it and Node 20's V8 runs it, returned twice the dot product and
-// dropped the accumulator (weights -100, activations 100, acc 7: -80000, not
-// -39993).
-@inline function dotStep(acc: v128, w: v128, a: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, a)));
-  }
-  const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w), i16x8.extend_low_i8x16_s(a));
-  const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w), i16x8.extend_high_i8x16_s(a));
-  return i32x4.add(acc, i32x4.add(lo, hi));
+// acc(4 columns) + Σ over 4 k of w[k][col]·a[k]: w holds [4 columns][4 k] bytes,
+// a the row's 4 activation bytes repeated (load32_splat).
+@inline function dot4(acc: v128, w: v128, a: v128): v128 {
+  return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, a)));
 }
 
-@inline function hsum(v: v128): i32 {
-  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+// The same in the plain SIMD build from widened halves: wl / wh are columns
+// 0-1 / 2-3 as i16 [col][4 k], a16 the 4 activations twice as i16.
+@inline function dot4Plain(acc: v128, wl: v128, wh: v128, a16: v128): v128 {
+  const lo = i32x4.dot_i16x8_s(wl, a16), hi = i32x4.dot_i16x8_s(wh, a16);
+  return i32x4.add(acc, i32x4.add(i32x4.shuffle(lo, hi, 0, 2, 4, 6), i32x4.shuffle(lo, hi, 1, 3, 5, 7)));
 }
 
-// Dequantises one accumulator of column j and stores act(value + bias) at c.
-@inline function finish(c: usize, acc: i32, j: i32, colsum: usize, scales: usize, bias: usize,
+// Dequantises four columns (j..j+3) of accumulators and stores the first
+// w (1..4) of act(value + bias) at c. colsum / scales / bias are padded to
+// a multiple of 8 entries, so the vector loads stay inside them.
+@inline function finish4(c: usize, acc: v128, j: i32, w: i32, colsum: usize, scales: usize, bias: usize,
   act: i32, zp: i32, sx: f32): void {
   const jo = <usize>j << 2;
-  let v = <f32>(acc - zp * load<i32>(colsum + jo)) * (sx * load<f32>(scales + jo));
-  if (bias != 0) v += load<f32>(bias + jo);
-  if (act == ACT_RELU) v = max(v, 0);
-  else if (act == ACT_RELU6) v = min(max(v, 0), 6);
-  store<f32>(c, v);
+  const q = i32x4.sub(acc, i32x4.mul(v128.load(colsum + jo), i32x4.splat(zp)));
+  let v = f32x4.mul(f32x4.convert_i32x4_s(q), f32x4.mul(f32x4.splat(sx), v128.load(scales + jo)));
+  if (bias != 0) v = f32x4.add(v, v128.load(bias + jo));
+  if (act == ACT_RELU) v = f32x4.max(v, f32x4.splat(0));
+  else if (act == ACT_RELU6) v = f32x4.min(f32x4.max(v, f32x4.splat(0)), f32x4.splat(6));
+  storePartial(c, v, w);
 }
 
 // mr (1..4) rows of C (f32, row stride ldc) from mr rows of u7 activations at
-// a (row stride lda bytes, kp bytes each) and every packed weight panel.
+// a (row stride lda bytes, kp bytes each, kp a multiple of 4) and every packed
+// weight panel ([kp/4][8 columns][4 k] bytes per 8 columns).
 @inline function rowPanel(a: usize, lda: i32, mr: i32, pb: usize, kp: i32, c: usize, ldc: i32, n: i32,
   colsum: usize, scales: usize, bias: usize, act: i32, zp: i32, sx: f32): void {
   const np = (n + I8_NR - 1) / I8_NR;
   const ra = <usize>lda, rc = <usize>ldc << 2;
   for (let p = 0; p < np; p++) {
-    const j0 = p * I8_NR, two = j0 + 1 < n;
+    const j0 = p * I8_NR, w0 = imin(4, n - j0), w1 = imin(4, n - j0 - 4);
     const wp = pb + <usize>p * kp * I8_NR;
+    const ct = c + (<usize>j0 << 2);
     if (mr == I8_MR) {
       let c00 = i32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
       let pa = a, w = wp;
-      for (let kk = 0; kk < kp; kk += 16) {
-        const w0 = v128.load(w), w1 = v128.load(w, 16);
-        let av = v128.load(pa);
-        c00 = dotStep(c00, w0, av); c01 = dotStep(c01, w1, av);
-        av = v128.load(pa + ra);
-        c10 = dotStep(c10, w0, av); c11 = dotStep(c11, w1, av);
-        av = v128.load(pa + 2 * ra);
-        c20 = dotStep(c20, w0, av); c21 = dotStep(c21, w1, av);
-        av = v128.load(pa + 3 * ra);
-        c30 = dotStep(c30, w0, av); c31 = dotStep(c31, w1, av);
-        pa += 16;
+      for (let kk = 0; kk < kp; kk += 4) {
+        const b0 = v128.load(w), b1 = v128.load(w, 16);
+        const a0 = v128.load32_splat(pa), a1 = v128.load32_splat(pa + ra);
+        const a2 = v128.load32_splat(pa + 2 * ra), a3 = v128.load32_splat(pa + 3 * ra);
+        if (ASC_FEATURE_RELAXED_SIMD) {
+          c00 = dot4(c00, b0, a0); c01 = dot4(c01, b1, a0);
+          c10 = dot4(c10, b0, a1); c11 = dot4(c11, b1, a1);
+          c20 = dot4(c20, b0, a2); c21 = dot4(c21, b1, a2);
+          c30 = dot4(c30, b0, a3); c31 = dot4(c31, b1, a3);
+        } else {
+          const l0 = i16x8.extend_low_i8x16_s(b0), h0 = i16x8.extend_high_i8x16_s(b0);
+          const x0 = i16x8.extend_low_i8x16_u(a0), x1 = i16x8.extend_low_i8x16_u(a1);
+          const x2 = i16x8.extend_low_i8x16_u(a2), x3 = i16x8.extend_low_i8x16_u(a3);
+          c00 = dot4Plain(c00, l0, h0, x0); c10 = dot4Plain(c10, l0, h0, x1);
+          c20 = dot4Plain(c20, l0, h0, x2); c30 = dot4Plain(c30, l0, h0, x3);
+          const l1 = i16x8.extend_low_i8x16_s(b1), h1 = i16x8.extend_high_i8x16_s(b1);
+          c01 = dot4Plain(c01, l1, h1, x0); c11 = dot4Plain(c11, l1, h1, x1);
+          c21 = dot4Plain(c21, l1, h1, x2); c31 = dot4Plain(c31, l1, h1, x3);
+        }
+        pa += 4;
         w += 32;
       }
-      const ct = c + (<usize>j0 << 2);
-      finish(ct, hsum(c00), j0, colsum, scales, bias, act, zp, sx);
-      finish(ct + rc, hsum(c10), j0, colsum, scales, bias, act, zp, sx);
-      finish(ct + 2 * rc, hsum(c20), j0, colsum, scales, bias, act, zp, sx);
-      finish(ct + 3 * rc, hsum(c30), j0, colsum, scales, bias, act, zp, sx);
-      if (two) {
-        finish(ct + 4, hsum(c01), j0 + 1, colsum, scales, bias, act, zp, sx);
-        finish(ct + rc + 4, hsum(c11), j0 + 1, colsum, scales, bias, act, zp, sx);
-        finish(ct + 2 * rc + 4, hsum(c21), j0 + 1, colsum, scales, bias, act, zp, sx);
-        finish(ct + 3 * rc + 4, hsum(c31), j0 + 1, colsum, scales, bias, act, zp, sx);
+      finish4(ct, c00, j0, w0, colsum, scales, bias, act, zp, sx);
+      finish4(ct + rc, c10, j0, w0, colsum, scales, bias, act, zp, sx);
+      finish4(ct + 2 * rc, c20, j0, w0, colsum, scales, bias, act, zp, sx);
+      finish4(ct + 3 * rc, c30, j0, w0, colsum, scales, bias, act, zp, sx);
+      if (w1 > 0) {
+        finish4(ct + 16, c01, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
+        finish4(ct + rc + 16, c11, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
+        finish4(ct + 2 * rc + 16, c21, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
+        finish4(ct + 3 * rc + 16, c31, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
       }
     } else {
       // Fewer than four rows (batch 1, the last panel): one row at a time
-      // rather than multiplying zero rows.
+      // rather than multiplying rows that are not there.
       for (let r = 0; r < mr; r++) {
         let c0 = i32x4.splat(0), c1 = c0;
         let pa = a + <usize>r * ra, w = wp;
-        for (let kk = 0; kk < kp; kk += 16) {
-          const av = v128.load(pa);
-          c0 = dotStep(c0, v128.load(w), av);
-          c1 = dotStep(c1, v128.load(w, 16), av);
-          pa += 16;
+        for (let kk = 0; kk < kp; kk += 4) {
+          const b0 = v128.load(w), b1 = v128.load(w, 16), a0 = v128.load32_splat(pa);
+          if (ASC_FEATURE_RELAXED_SIMD) {
+            c0 = dot4(c0, b0, a0); c1 = dot4(c1, b1, a0);
+          } else {
+            const x0 = i16x8.extend_low_i8x16_u(a0);
+            c0 = dot4Plain(c0, i16x8.extend_low_i8x16_s(b0), i16x8.extend_high_i8x16_s(b0), x0);
+            c1 = dot4Plain(c1, i16x8.extend_low_i8x16_s(b1), i16x8.extend_high_i8x16_s(b1), x0);
+          }
+          pa += 4;
           w += 32;
         }
-        const ct = c + <usize>r * rc + (<usize>j0 << 2);
-        finish(ct, hsum(c0), j0, colsum, scales, bias, act, zp, sx);
-        if (two) finish(ct + 4, hsum(c1), j0 + 1, colsum, scales, bias, act, zp, sx);
+        const cr = ct + <usize>r * rc;
+        finish4(cr, c0, j0, w0, colsum, scales, bias, act, zp, sx);
+        if (w1 > 0) finish4(cr + 16, c1, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
       }
     }
   }

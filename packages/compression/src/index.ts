@@ -10,7 +10,7 @@
 export {
   constantSparsity, polynomialDecay, type PruningSchedule, type ScheduleSteps,
 } from './pruning/schedule.js';
-export { pruneLowMagnitude, stripPruning, modelSparsity, Pruning, type PruneOptions } from './pruning/prune.js';
+export { pruneLowMagnitude, stripPruning, modelSparsity, Pruning, type PruneOptions, type PruningSparsity } from './pruning/prune.js';
 export { quantizeModel, type QuantizeOptions } from './quantize/ptq.js';
 export { QuantizedModel, type QuantizedLayerInfo, type QuantizedStep } from './quantize/quantized-model.js';
 export { quantizeAwareTraining, QuantizeAwareCallback } from './quantize/qat.js';

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  alloc, conv2dGeometry, conv2dInt8, f32View, gemmInt8, int8PackedBytes, int8PaddedK, packInt8Weights,
+  alloc, conv2dGeometry, conv2dInt8, f32View, gemmInt8, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights,
   quantizeU7, u8View, type Conv2dParams, type Int8Activation, type Int8InputQuant,
 } from '@wasmml/kernels';
 import { randomFloats } from '@wasmml/test-utils';
@@ -46,10 +46,12 @@ interface Packed { buffers: { packed: number; colsum: number; scales: number; bi
 function packed(w: Int8Array, k: number, n: number, scales: Float32Array, bias: Float32Array | null): Packed {
   const p = alloc(Math.max(16, int8PackedBytes(k, n)));
   const colsum = packInt8Weights(w, k, n, u8View(p, int8PackedBytes(k, n)));
-  const cs = alloc(Math.max(4, n * 4));
-  new Int32Array(f32View(cs, n).buffer, cs, n).set(colsum);
-  const sc = put(scales);
-  const b = bias ? put(bias) : 0;
+  // The kernels read colsum, scales and bias as whole 8-column panels.
+  const np = int8PaddedN(n), pad = (v: Float32Array) => { const o = new Float32Array(np); o.set(v); return o; };
+  const cs = alloc(np * 4);
+  new Int32Array(f32View(cs, np).buffer, cs, np).set(colsum);
+  const sc = put(pad(scales));
+  const b = bias ? put(pad(bias)) : 0;
   return { buffers: { packed: p, colsum: cs, scales: sc, bias: b }, colsum, ptrs: [p, cs, sc, ...(b ? [b] : [])] };
 }
 
@@ -189,10 +191,11 @@ describe('int8 in the relaxed-SIMD build', () => {
       await K.init({ relaxedSimd: ${relaxed}, threads: 2 });
       const m = 9, n = 13, k = 301, kp = K.int8PaddedK(k);
       const w = Int8Array.from({ length: k * n }, (_, i) => (i % 5 === 0 ? -128 : ((i * 37) % 255) - 127));
-      const p = K.alloc(K.int8PackedBytes(k, n)), cs = K.alloc(n * 4), sc = K.alloc(n * 4), a = K.alloc(m * kp), c = K.alloc(m * n * 4);
+      const np = K.int8PaddedN(n);
+      const p = K.alloc(K.int8PackedBytes(k, n)), cs = K.alloc(np * 4), sc = K.alloc(np * 4), a = K.alloc(m * kp), c = K.alloc(m * n * 4);
       const colsum = K.packInt8Weights(w, k, n, K.u8View(p, K.int8PackedBytes(k, n)));
-      new Int32Array(K.f32View(cs, n).buffer, cs, n).set(colsum);
-      K.f32View(sc, n).fill(0.01);
+      new Int32Array(K.f32View(cs, np).buffer, cs, np).set(colsum);
+      K.f32View(sc, np).fill(0.01);
       K.u8View(a, m * kp).set(Uint8Array.from({ length: m * kp }, (_, i) => (i * 53) % 128));
       K.gemmInt8(a, { packed: p, colsum: cs, scales: sc, bias: 0 }, c, m, n, k, { scale: 0.5, zeroPoint: 3 });
       console.log(JSON.stringify({ variant: K.backendInfo().variant, c: Array.from(K.f32View(c, m * n)) }));

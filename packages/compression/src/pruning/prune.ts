@@ -18,6 +18,14 @@ export interface PruneOptions {
   scope?: 'layer' | 'global';
 }
 
+/** What {@link Pruning.sparsity} reports. */
+export interface PruningSparsity {
+  /** Zero fraction over every pruned kernel together. */
+  overall: number;
+  /** Zero fraction of each pruned kernel, by `<layer>/<weight>` name. */
+  weights: Record<string, number>;
+}
+
 interface Pruned {
   layer: Layer;
   variable: Variable;
@@ -79,7 +87,7 @@ export class Pruning {
   }
 
   /** Fraction of zero weights per pruned kernel (by saved name) and over all of them. */
-  sparsity(): { overall: number; weights: Record<string, number> } {
+  sparsity(): PruningSparsity {
     let zeros = 0, total = 0;
     const weights: Record<string, number> = {};
     for (const p of this.pruned) {

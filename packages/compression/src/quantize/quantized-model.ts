@@ -11,6 +11,7 @@ const FUSED: readonly string[] = ['linear', 'relu', 'relu6'];
 /** One step of a quantised model: an int8 layer, or a float layer run as is. */
 export type QuantizedStep =
   | {
+    /** Which int8 kernel runs it. */
     kind: 'dense' | 'conv2d';
     /** The float layer this replaces (its config: activation, strides, padding...). */
     layer: Layer;
@@ -23,7 +24,12 @@ export type QuantizedStep =
     /** Per-output-channel weight scales. */
     scales: Float32Array;
   }
-  | { kind: 'float'; layer: Layer };
+  | {
+    /** A layer without weights, run in float. */
+    kind: 'float';
+    /** The layer. */
+    layer: Layer;
+  };
 
 /** Summary of one quantised layer: its name and the input quantisation calibration chose. */
 export interface QuantizedLayerInfo {

@@ -6,14 +6,19 @@ import { Act } from './codes.js';
 import { conv2dGeometry, geometryArgs, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
 
 const MR = 4;
-const NR = 2;
+const NR = 8;
 
 /** The activations the int8 epilogue applies; anything else runs after it, in float. */
 export type Int8Activation = 'linear' | 'relu' | 'relu6';
 
-/** k rounded up to the 16-byte step of the int8 dot products. */
+/** k rounded up to the 4-byte step of the int8 dot products. */
 export function int8PaddedK(k: number): number {
-  return Math.ceil(k / 16) * 16;
+  return Math.ceil(k / 4) * 4;
+}
+
+/** n rounded up to the 8 columns of a weight panel: the length of the colsum, scales and bias arrays the kernels read. */
+export function int8PaddedN(n: number): number {
+  return Math.ceil(n / NR) * NR;
 }
 
 /** Bytes of an int8 weight matrix [k][n] packed by {@link packInt8Weights}. */
@@ -23,25 +28,26 @@ export function int8PackedBytes(k: number, n: number): number {
 
 /**
  * Packs int8 weights W[k][n] (row-major, as a Dense kernel or a flattened
- * [fh, fw, cin, cout] filter) into the panel layout the int8 kernels stream,
- * and returns the column sums Σ_k W[k][j] the zero-point correction needs.
+ * [fh, fw, cin, cout] filter) into the panel layout the int8 kernels stream
+ * ([n/8][kp/4][8 columns][4 k]), and returns the column sums Σ_k W[k][j] the
+ * zero-point correction needs, zero-padded to {@link int8PaddedN}(n).
  * `out` must hold {@link int8PackedBytes}(k, n) bytes.
  */
 export function packInt8Weights(w: Int8Array, k: number, n: number, out: Uint8Array): Int32Array {
   const kp = int8PaddedK(k);
   if (w.length !== k * n) throw new RangeError(`wasmml packInt8Weights: expected ${k}x${n} = ${k * n} weights, got ${w.length}`);
   if (out.length < int8PackedBytes(k, n)) throw new RangeError(`wasmml packInt8Weights: output holds ${out.length} bytes, needs ${int8PackedBytes(k, n)}`);
-  const colsum = new Int32Array(n);
+  const colsum = new Int32Array(int8PaddedN(n));
   const packed = new Int8Array(out.buffer, out.byteOffset, int8PackedBytes(k, n));
   packed.fill(0);
   for (let j = 0; j < n; j++) {
     const p = Math.floor(j / NR), c = j - p * NR;
-    const base = p * kp * NR + c * 16;
+    const base = p * kp * NR + c * 4;
     let s = 0;
     for (let kk = 0; kk < k; kk++) {
       const v = w[kk * n + j]!;
       s += v;
-      packed[base + (kk >> 4) * 16 * NR + (kk & 15)] = v;
+      packed[base + (kk >> 2) * 4 * NR + (kk & 3)] = v;
     }
     colsum[j] = s;
   }
@@ -60,11 +66,11 @@ export interface Int8InputQuant {
 export interface Int8WeightBuffers {
   /** Address of the packed weights ({@link int8PackedBytes} bytes). */
   packed: number;
-  /** Address of n int32 column sums. */
+  /** Address of n int32 column sums, zero-padded to {@link int8PaddedN}(n). */
   colsum: number;
-  /** Address of n float32 per-column weight scales. */
+  /** Address of n float32 per-column weight scales, padded to int8PaddedN(n). */
   scales: number;
-  /** Address of n float32 biases, or 0. */
+  /** Address of n float32 biases padded to int8PaddedN(n), or 0. */
   bias: number;
 }
 

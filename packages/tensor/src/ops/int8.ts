@@ -4,7 +4,7 @@
 // Inference only: nothing is recorded for gradients (quantisation-aware
 // training fakes the rounding in float instead).
 import {
-  conv2dGeometry, conv2dInt8, gemmInt8, int8PackedBytes, int8PaddedK, packInt8Weights, quantizeU7, runtime, u8View,
+  conv2dGeometry, conv2dInt8, gemmInt8, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights, quantizeU7, runtime, u8View,
   type Conv2dParams, type Int8Activation, type Int8InputQuant,
 } from '@wasmml/kernels';
 import { fmtShape } from '../shape.js';
@@ -50,16 +50,17 @@ export class Int8Weights {
     if (bias && bias.length !== n) throw new RangeError(`Int8Weights: bias must have ${n} values, got ${bias.length}`);
     this.k = k;
     this.n = n;
-    const packedBytes = Math.ceil(int8PackedBytes(k, n) / 16) * 16;
-    this.offsets = { colsum: packedBytes, scales: packedBytes + 4 * n, bias: bias ? packedBytes + 8 * n : -1 };
-    const total = packedBytes + (bias ? 12 : 8) * n;
+    // colsum, scales and bias padded to whole 8-column panels (the kernels load them as vectors).
+    const packedBytes = Math.ceil(int8PackedBytes(k, n) / 16) * 16, np = int8PaddedN(n);
+    this.offsets = { colsum: packedBytes, scales: packedBytes + 4 * np, bias: bias ? packedBytes + 8 * np : -1 };
+    const total = packedBytes + (bias ? 12 : 8) * np;
     const rt = runtime();
     this.block = rt.arena.alloc(total);
     const colsum = packInt8Weights(values, k, n, u8View(this.block, int8PackedBytes(k, n)));
     const buf = rt.memory.buffer;
-    new Int32Array(buf, this.block + this.offsets.colsum, n).set(colsum);
-    new Float32Array(buf, this.block + this.offsets.scales, n).set(scales);
-    if (bias) new Float32Array(buf, this.block + this.offsets.bias, n).set(bias);
+    new Int32Array(buf, this.block + this.offsets.colsum, np).set(colsum);
+    new Float32Array(buf, this.block + this.offsets.scales, np).fill(0).set(scales);
+    if (bias) new Float32Array(buf, this.block + this.offsets.bias, np).fill(0).set(bias);
   }
 
   /** Packs int8 weights, their scales and an optional bias into wasm memory. */
