@@ -15,7 +15,7 @@
 // vector holds 4 k of 4 columns, so a 4-byte splat of a row's activations
 // dots into four column sums at once (no horizontal sums; the epilogue is
 // vector code). Σ_k (q - zp)·w = Σ q·w - zp·Σ w: the column sums of w come
-// precomputed (colsum); colsum, scales and bias are padded to 8-multiples.
+// precomputed (colsum) and folded into per-call epilogue tables.
 import { imin, storePartial } from './common';
 import { ACT_RELU, ACT_RELU6 } from './activation';
 
@@ -36,14 +36,13 @@ export const I8_NR: i32 = 8;
 }
 
 // Dequantises four columns (j..j+3) of accumulators and stores the first
-// w (1..4) of act(value + bias) at c. colsum / scales / bias are padded to
-// a multiple of 8 entries, so the vector loads stay inside them.
-@inline function finish4(c: usize, acc: v128, j: i32, w: i32, colsum: usize, scales: usize, bias: usize,
-  act: i32, zp: i32, sx: f32): void {
+// w (1..4) of act(acc·mult + off) at c: mult = sx·scale and off = bias -
+// zp·colsum·mult per column, computed per call (see packages/kernels/src/ops/int8.ts),
+// padded to a multiple of 8 entries so the vector loads stay inside them.
+// Multiply then add, never fused, so both builds give the same bits.
+@inline function finish4(c: usize, acc: v128, j: i32, w: i32, mult: usize, off: usize, act: i32): void {
   const jo = <usize>j << 2;
-  const q = i32x4.sub(acc, i32x4.mul(v128.load(colsum + jo), i32x4.splat(zp)));
-  let v = f32x4.mul(f32x4.convert_i32x4_s(q), f32x4.mul(f32x4.splat(sx), v128.load(scales + jo)));
-  if (bias != 0) v = f32x4.add(v, v128.load(bias + jo));
+  let v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), v128.load(mult + jo)), v128.load(off + jo));
   if (act == ACT_RELU) v = f32x4.max(v, f32x4.splat(0));
   else if (act == ACT_RELU6) v = f32x4.min(f32x4.max(v, f32x4.splat(0)), f32x4.splat(6));
   storePartial(c, v, w);
@@ -53,7 +52,7 @@ export const I8_NR: i32 = 8;
 // a (row stride lda bytes, kp bytes each, kp a multiple of 4) and every packed
 // weight panel ([kp/4][8 columns][4 k] bytes per 8 columns).
 @inline function rowPanel(a: usize, lda: i32, mr: i32, pb: usize, kp: i32, c: usize, ldc: i32, n: i32,
-  colsum: usize, scales: usize, bias: usize, act: i32, zp: i32, sx: f32): void {
+  mult: usize, off: usize, act: i32): void {
   const np = (n + I8_NR - 1) / I8_NR;
   const ra = <usize>lda, rc = <usize>ldc << 2;
   for (let p = 0; p < np; p++) {
@@ -85,15 +84,15 @@ export const I8_NR: i32 = 8;
         pa += 4;
         w += 32;
       }
-      finish4(ct, c00, j0, w0, colsum, scales, bias, act, zp, sx);
-      finish4(ct + rc, c10, j0, w0, colsum, scales, bias, act, zp, sx);
-      finish4(ct + 2 * rc, c20, j0, w0, colsum, scales, bias, act, zp, sx);
-      finish4(ct + 3 * rc, c30, j0, w0, colsum, scales, bias, act, zp, sx);
+      finish4(ct, c00, j0, w0, mult, off, act);
+      finish4(ct + rc, c10, j0, w0, mult, off, act);
+      finish4(ct + 2 * rc, c20, j0, w0, mult, off, act);
+      finish4(ct + 3 * rc, c30, j0, w0, mult, off, act);
       if (w1 > 0) {
-        finish4(ct + 16, c01, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
-        finish4(ct + rc + 16, c11, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
-        finish4(ct + 2 * rc + 16, c21, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
-        finish4(ct + 3 * rc + 16, c31, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
+        finish4(ct + 16, c01, j0 + 4, w1, mult, off, act);
+        finish4(ct + rc + 16, c11, j0 + 4, w1, mult, off, act);
+        finish4(ct + 2 * rc + 16, c21, j0 + 4, w1, mult, off, act);
+        finish4(ct + 3 * rc + 16, c31, j0 + 4, w1, mult, off, act);
       }
     } else {
       // Fewer than four rows (batch 1, the last panel): one row at a time
@@ -114,8 +113,8 @@ export const I8_NR: i32 = 8;
           w += 32;
         }
         const cr = ct + <usize>r * rc;
-        finish4(cr, c0, j0, w0, colsum, scales, bias, act, zp, sx);
-        if (w1 > 0) finish4(cr + 16, c1, j0 + 4, w1, colsum, scales, bias, act, zp, sx);
+        finish4(cr, c0, j0, w0, mult, off, act);
+        if (w1 > 0) finish4(cr + 16, c1, j0 + 4, w1, mult, off, act);
       }
     }
   }
@@ -150,16 +149,15 @@ export function quantize_u7_f32(x: usize, q: usize, k: i32, kp: i32, invScale: f
 }
 
 /**
- * C[m][n] (f32) = act((A - zp)·W · sx·scale[j] + bias[j]) for u7 A [m][kp] at a
- * and W packed as above (colsum, scale: n values; bias 0 or n floats).
+ * C[m][n] (f32) = act(A·W · mult[j] + off[j]) for u7 A [m][kp] at a and W
+ * packed as above (mult, off: the padded per-column epilogue tables).
  * Range items: ceil(m/4) row panels.
  */
-export function gemm_i8(a: usize, packed: usize, colsum: usize, scales: usize, bias: usize, c: usize,
-  m: i32, n: i32, kp: i32, zp: i32, sx: f32, act: i32, start: i32, end: i32): void {
+export function gemm_i8(a: usize, packed: usize, mult: usize, off: usize, c: usize,
+  m: i32, n: i32, kp: i32, act: i32, start: i32, end: i32): void {
   for (let item = start; item < end; item++) {
     const i0 = item * I8_MR, mr = imin(I8_MR, m - i0);
-    rowPanel(a + <usize>i0 * kp, kp, mr, packed, kp, c + (<usize>i0 * n << 2), n, n,
-      colsum, scales, bias, act, zp, sx);
+    rowPanel(a + <usize>i0 * kp, kp, mr, packed, kp, c + (<usize>i0 * n << 2), n, n, mult, off, act);
   }
 }
 
@@ -169,16 +167,18 @@ export function gemm_i8(a: usize, packed: usize, colsum: usize, scales: usize, b
  * [fh, fw, cin, cout] filter flattens), padding taps reading the zero point.
  * scratch: 4*kp bytes per thread (the patch rows). Range items: ceil(n*oh*ow / 4).
  */
-export function conv2d_i8(qx: usize, packed: usize, colsum: usize, scales: usize, bias: usize, y: usize,
+export function conv2d_i8(qx: usize, packed: usize, mult: usize, off: usize, y: usize,
   n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32, fh: i32, fw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, kp: i32, zp: i32, sx: f32, act: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, kp: i32, zp: i32, act: i32,
   scratch: usize, start: i32, end: i32): void {
   const plane = oh * ow, total = n * plane;
   const k = fh * fw * cin;
+  // Output pixel (b, oy, ox) of the next patch row, stepped rather than divided.
+  const first = start * I8_MR;
+  let b = first / plane, oy = (first - b * plane) / ow, ox = first - b * plane - oy * ow;
   for (let item = start; item < end; item++) {
     const p0 = item * I8_MR, mr = imin(I8_MR, total - p0);
     for (let r = 0; r < mr; r++) {
-      const p = p0 + r, b = p / plane, rem = p - b * plane, oy = rem / ow, ox = rem - oy * ow;
       const img = qx + <usize>b * h * w * cin;
       let row = scratch + <usize>r * kp;
       for (let i = 0; i < fh; i++) {
@@ -198,8 +198,8 @@ export function conv2d_i8(qx: usize, packed: usize, colsum: usize, scales: usize
         }
       }
       for (let i = k; i < kp; i++) { store<u8>(row, 0); row++; }
+      if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
     }
-    rowPanel(scratch, kp, mr, packed, kp, y + (<usize>p0 * cout << 2), cout, cout,
-      colsum, scales, bias, act, zp, sx);
+    rowPanel(scratch, kp, mr, packed, kp, y + (<usize>p0 * cout << 2), cout, cout, mult, off, act);
   }
 }

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  alloc, conv2dGeometry, conv2dInt8, f32View, gemmInt8, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights,
+  alloc, conv2dGeometry, conv2dInt8, f32View, gemmInt8, int8EpilogueTables, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights,
   quantizeU7, u8View, type Conv2dParams, type Int8Activation, type Int8InputQuant,
 } from '@wasmml/kernels';
 import { randomFloats } from '@wasmml/test-utils';
@@ -34,8 +34,8 @@ function randomInt8(n: number, seed: number): Int8Array {
 
 function refEpilogue(acc: number, j: number, colsum: Int32Array, scales: Float32Array, bias: Float32Array | null,
   q: Int8InputQuant, act: Int8Activation): number {
-  let v = f(f(acc - q.zeroPoint * colsum[j]!) * f(f(q.scale) * scales[j]!));
-  if (bias) v = f(v + bias[j]!);
+  const { mult, off } = int8EpilogueTables(colsum, scales, bias, scales.length, q);
+  let v = f(f(f(acc) * mult[j]!) + off[j]!);
   if (act === 'relu') v = Math.max(v, 0);
   if (act === 'relu6') v = Math.min(Math.max(v, 0), 6);
   return v;

@@ -2,6 +2,7 @@
 // accumulation and a fused dequantise + bias + activation epilogue (see
 // assembly/int8.ts for the layouts); addresses are byte offsets into the arena.
 import { runtime } from '../runtime.js';
+import { f32View, i32View } from '../views.js';
 import { Act } from './codes.js';
 import { conv2dGeometry, geometryArgs, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
 
@@ -88,6 +89,39 @@ function checkQuant(op: string, q: Int8InputQuant): void {
   }
 }
 
+/**
+ * The int8 epilogue's per-column tables for one input quantisation: mult =
+ * f32(scale)·scales[j], off = bias[j] - f32(zeroPoint·colsum[j])·mult, in
+ * float32 arithmetic, padded with zeros to {@link int8PaddedN}(n). The kernels
+ * then store act(f32(acc)·mult + off).
+ */
+export function int8EpilogueTables(colsum: ArrayLike<number>, scales: ArrayLike<number>, bias: ArrayLike<number> | null,
+  n: number, quant: Int8InputQuant): { mult: Float32Array; off: Float32Array } {
+  const f = Math.fround, np = int8PaddedN(n);
+  const mult = new Float32Array(np), off = new Float32Array(np);
+  const sx = f(quant.scale);
+  for (let j = 0; j < n; j++) {
+    mult[j] = f(sx * scales[j]!);
+    off[j] = f((bias ? bias[j]! : 0) - f(f(quant.zeroPoint * colsum[j]!) * mult[j]!));
+  }
+  return { mult, off };
+}
+
+// Runs body with the epilogue tables of w and quant in the arena.
+function withTables(w: Int8WeightBuffers, n: number, quant: Int8InputQuant, body: (mult: number, off: number) => void): void {
+  const np = int8PaddedN(n);
+  const t = int8EpilogueTables(i32View(w.colsum, n), f32View(w.scales, n), w.bias ? f32View(w.bias, n) : null, n, quant);
+  const arena = runtime().arena;
+  const p = arena.alloc(8 * np);
+  try {
+    f32View(p, np).set(t.mult);
+    f32View(p + 4 * np, np).set(t.off);
+    body(p, p + 4 * np);
+  } finally {
+    arena.free(p);
+  }
+}
+
 /** q[r] = u7(x[r] / scale + zeroPoint) for `rows` rows of k floats, each padded with zeros to kp bytes. */
 export function quantizeU7(x: number, q: number, rows: number, k: number, kp: number, quant: Int8InputQuant): void {
   checkQuant('quantizeU7', quant);
@@ -105,9 +139,8 @@ export function gemmInt8(a: number, w: Int8WeightBuffers, c: number, m: number, 
   const act = actCode('gemmInt8', activation);
   if (m === 0 || n === 0) return;
   const kp = int8PaddedK(k);
-  runtime().pool.run('gemm_i8',
-    [a, w.packed, w.colsum, w.scales, w.bias, c, m, n, kp, quant.zeroPoint, quant.scale, act],
-    Math.ceil(m / MR), { cost: (MR * n * kp) / 4 + 1 });
+  withTables(w, n, quant, (mult, off) => runtime().pool.run('gemm_i8', [a, w.packed, mult, off, c, m, n, kp, act],
+    Math.ceil(m / MR), { cost: (MR * n * kp) / 4 + 1 }));
 }
 
 /**
@@ -126,8 +159,8 @@ export function conv2dInt8(qx: number, w: Int8WeightBuffers, y: number, xShape: 
   const pixels = g.batch * g.outHeight * g.outWidth;
   if (pixels === 0 || cout === 0) return g;
   const kp = int8PaddedK(fh * fw * cin);
-  runtime().pool.run('conv2d_i8',
-    [qx, w.packed, w.colsum, w.scales, w.bias, y, ...geometryArgs(g, cout), kp, quant.zeroPoint, quant.scale, act],
-    Math.ceil(pixels / MR), { cost: (MR * cout * kp) / 4 + 1, scratchBytes: Math.ceil((MR * kp) / 64) * 64 + 64 });
+  withTables(w, cout, quant, (mult, off) => runtime().pool.run('conv2d_i8',
+    [qx, w.packed, mult, off, y, ...geometryArgs(g, cout), kp, quant.zeroPoint, act],
+    Math.ceil(pixels / MR), { cost: (MR * cout * kp) / 4 + 1, scratchBytes: Math.ceil((MR * kp) / 64) * 64 + 64 }));
   return g;
 }
