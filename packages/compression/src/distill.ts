@@ -5,8 +5,7 @@
 // the T² keeping the soft term's gradients at the scale of the hard one's.
 // The teacher's soft targets are computed once and travel beside the labels,
 // so training is the student's own `fit`, with its callbacks and validation.
-import type { History, LayersModel, ModelFitArgs } from '@wasmml/layers';
-import type { Optimizer } from '@wasmml/optimizers';
+import type { History, LayersModel, ModelCompileArgs, ModelFitArgs } from '@wasmml/layers';
 import * as wm from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 
@@ -21,7 +20,7 @@ export interface DistillOptions {
   /** Weight of the hard (label) loss; 1 - alpha weighs the soft one (default 0.1, as in the Keras example). */
   alpha?: number;
   /** Optimizer for the student (default 'adam'); passed to compile. */
-  optimizer?: string | Optimizer;
+  optimizer?: ModelCompileArgs['optimizer'];
   /** Whether the teacher outputs logits (default: probabilities, i.e. it ends in softmax). */
   teacherFromLogits?: boolean;
   /** Whether the student outputs logits (default: probabilities). */
