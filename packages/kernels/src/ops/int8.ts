@@ -89,6 +89,14 @@ function checkQuant(op: string, q: Int8InputQuant): void {
   }
 }
 
+/** Per-column factors of the int8 epilogue, padded to whole 8-column panels. */
+export interface Int8EpilogueTables {
+  /** f32(input scale) · weight scale, per column. */
+  mult: Float32Array;
+  /** bias - f32(zeroPoint · colsum) · mult, per column. */
+  off: Float32Array;
+}
+
 /**
  * The int8 epilogue's per-column tables for one input quantisation: mult =
  * f32(scale)·scales[j], off = bias[j] - f32(zeroPoint·colsum[j])·mult, in
@@ -96,7 +104,7 @@ function checkQuant(op: string, q: Int8InputQuant): void {
  * then store act(f32(acc)·mult + off).
  */
 export function int8EpilogueTables(colsum: ArrayLike<number>, scales: ArrayLike<number>, bias: ArrayLike<number> | null,
-  n: number, quant: Int8InputQuant): { mult: Float32Array; off: Float32Array } {
+  n: number, quant: Int8InputQuant): Int8EpilogueTables {
   const f = Math.fround, np = int8PaddedN(n);
   const mult = new Float32Array(np), off = new Float32Array(np);
   const sx = f(quant.scale);
