@@ -55,3 +55,7 @@ export {
   lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,
 } from './ops/rnn.js';
 export { gruForward, gruBackward, type GruSequence, type GruSequenceGrads } from './ops/gru.js';
+export {
+  quantizeU7, gemmInt8, conv2dInt8, packInt8Weights, int8PaddedK, int8PaddedN, int8PackedBytes, int8EpilogueTables,
+  type Int8Activation, type Int8InputQuant, type Int8WeightBuffers, type Int8EpilogueTables,
+} from './ops/int8.js';

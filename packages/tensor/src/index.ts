@@ -57,3 +57,4 @@ export {
   type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors, type BprItemFeatureTensors,
 } from './ops/mf.js';
 export { checkOptions, nearestName, type OptionKeys } from './options.js';
+export { Int8Weights, int8MatMul, int8Conv2d, type Int8WeightsArgs, type Int8Conv2dOptions, type Int8Activation, type Int8InputQuant } from './ops/int8.js';

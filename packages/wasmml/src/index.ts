@@ -52,3 +52,9 @@ export * as convert from '@wasmml/convert';
  * `MedianPruner`).
  */
 export * as tuner from '@wasmml/tuner';
+/**
+ * `@wasmml/compression`: magnitude pruning and sparse files, int8
+ * post-training quantisation on int8 kernels, quantisation-aware training,
+ * float16 weights and knowledge distillation.
+ */
+export * as compression from '@wasmml/compression';

@@ -1,0 +1,211 @@
+// int8 kernels against a plain integer reference: the accumulation is exact,
+// and the epilogue is replayed with Math.fround step by step, so results must
+// be the same bits — on one thread, on the pool, and in the relaxed-SIMD build.
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  alloc, conv2dGeometry, conv2dInt8, f32View, gemmInt8, int8EpilogueTables, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights,
+  quantizeU7, u8View, type Conv2dParams, type Int8Activation, type Int8InputQuant,
+} from '@wasmml/kernels';
+import { randomFloats } from '@wasmml/test-utils';
+import { expectSameBytes } from './conv-helpers.js';
+import { get, put, release, setup, singleAndThreaded } from './helpers.js';
+
+beforeAll(() => setup(2));
+
+const f = Math.fround;
+
+/** Round half to even, as f32x4.nearest. */
+function nearest(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function refQuantize(x: Float32Array, q: Int8InputQuant): Uint8Array {
+  const inv = f(1 / q.scale);
+  return Uint8Array.from(x, (v) => Math.min(127, Math.max(0, nearest(f(v * inv)) + q.zeroPoint)));
+}
+
+function randomInt8(n: number, seed: number): Int8Array {
+  return Int8Array.from(randomFloats(n, seed, -127.999, 127.999), (v) => Math.trunc(v));
+}
+
+function refEpilogue(acc: number, j: number, colsum: Int32Array, scales: Float32Array, bias: Float32Array | null,
+  q: Int8InputQuant, act: Int8Activation): number {
+  const { mult, off } = int8EpilogueTables(colsum, scales, bias, scales.length, q);
+  let v = f(f(f(acc) * mult[j]!) + off[j]!);
+  if (act === 'relu') v = Math.max(v, 0);
+  if (act === 'relu6') v = Math.min(Math.max(v, 0), 6);
+  return v;
+}
+
+interface Packed { buffers: { packed: number; colsum: number; scales: number; bias: number }; colsum: Int32Array; ptrs: number[] }
+
+function packed(w: Int8Array, k: number, n: number, scales: Float32Array, bias: Float32Array | null): Packed {
+  const p = alloc(Math.max(16, int8PackedBytes(k, n)));
+  const colsum = packInt8Weights(w, k, n, u8View(p, int8PackedBytes(k, n)));
+  // The kernels read colsum, scales and bias as whole 8-column panels.
+  const np = int8PaddedN(n), pad = (v: Float32Array) => { const o = new Float32Array(np); o.set(v); return o; };
+  const cs = alloc(np * 4);
+  new Int32Array(f32View(cs, np).buffer, cs, np).set(colsum);
+  const sc = put(pad(scales));
+  const b = bias ? put(pad(bias)) : 0;
+  return { buffers: { packed: p, colsum: cs, scales: sc, bias: b }, colsum, ptrs: [p, cs, sc, ...(b ? [b] : [])] };
+}
+
+describe('quantizeU7', () => {
+  it.each([0, 1, 15, 16, 17, 100, 333])('k = %i, padded, ties to even, clamped', (k) => {
+    const rows = 3, kp = int8PaddedK(k) + 16;
+    const x = randomFloats(rows * k, k + 1, -3, 9);
+    if (k > 2) { x[0] = 0.5; x[1] = 1.5; x[2] = Number.NaN; }
+    const quant = { scale: k > 2 ? 1 : 0.07, zeroPoint: 5 };
+    const px = put(x), q = alloc(rows * kp + 16);
+    const { single, threaded } = singleAndThreaded(() => {
+      u8View(q, rows * kp).fill(255);
+      quantizeU7(px, q, rows, k, kp, quant);
+      return u8View(q, rows * kp).slice();
+    });
+    const ref = refQuantize(x, quant);
+    const expected = new Uint8Array(rows * kp);
+    for (let r = 0; r < rows; r++) expected.set(ref.subarray(r * k, (r + 1) * k), r * kp);
+    if (k > 2) expected[2] = 0; // NaN
+    expect(Array.from(single)).toEqual(Array.from(expected));
+    expect(Array.from(threaded)).toEqual(Array.from(expected));
+    release(px, q);
+  });
+
+  it('rejects a bad zero point or scale', () => {
+    expect(() => quantizeU7(0, 0, 1, 1, 16, { scale: 0, zeroPoint: 0 })).toThrow(/scale > 0/);
+    expect(() => quantizeU7(0, 0, 1, 1, 16, { scale: 1, zeroPoint: 128 })).toThrow(/0\.\.127/);
+  });
+});
+
+describe('gemmInt8', () => {
+  const cases: [number, number, number, Int8Activation, boolean][] = [
+    [1, 1, 1, 'linear', false], [1, 10, 5408, 'relu', true], [3, 7, 17, 'linear', true], [4, 2, 16, 'relu6', false],
+    [5, 9, 33, 'relu', true], [37, 29, 301, 'linear', true], [64, 128, 784, 'relu', true],
+  ];
+  it.each(cases)('m %i, n %i, k %i, %s, bias %s: exact, threaded == single', (m, n, k, act, hasBias) => {
+    const kp = int8PaddedK(k);
+    const quant = { scale: 0.013, zeroPoint: 17 };
+    const a = Uint8Array.from(randomFloats(m * k, m + n, 0, 127.999), Math.trunc);
+    const w = randomInt8(k * n, k);
+    const scales = randomFloats(n, 3, 0.001, 0.02);
+    const bias = hasBias ? randomFloats(n, 4) : null;
+    const pw = packed(w, k, n, scales, bias);
+    const pa = alloc(m * kp + 16);
+    const view = u8View(pa, m * kp);
+    view.fill(0);
+    for (let i = 0; i < m; i++) view.set(a.subarray(i * k, (i + 1) * k), i * kp);
+    const c = alloc(m * n * 4);
+    const { single, threaded } = singleAndThreaded(() => {
+      f32View(c, m * n).fill(Number.NaN);
+      gemmInt8(pa, pw.buffers, c, m, n, k, quant, act);
+      return get(c, m * n);
+    });
+    const expected = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += a[i * k + p]! * w[p * n + j]!;
+        expected[i * n + j] = refEpilogue(acc, j, pw.colsum, scales, bias, quant, act);
+      }
+    }
+    expectSameBytes(single, expected, 'single');
+    expectSameBytes(threaded, expected, 'threaded');
+    release(pa, c, ...pw.ptrs);
+  });
+
+  it('rejects an activation the epilogue does not apply', () => {
+    expect(() => gemmInt8(0, { packed: 0, colsum: 0, scales: 0, bias: 0 }, 0, 1, 1, 1, { scale: 1, zeroPoint: 0 },
+      'sigmoid' as Int8Activation)).toThrow(/gemmInt8.*'linear', 'relu' or 'relu6'.*sigmoid/);
+  });
+});
+
+function refConvInt8(qx: Uint8Array, xs: number[], w: Int8Array, fs: number[], p: Conv2dParams, zp: number): Int32Array {
+  const g = conv2dGeometry(xs, [fs[0]!, fs[1]!], p, 'ref');
+  const [, h, wd, cin] = xs as [number, number, number, number];
+  const cout = fs[3]!;
+  const out = new Int32Array(g.batch * g.outHeight * g.outWidth * cout);
+  let o = 0;
+  for (let b = 0; b < g.batch; b++) for (let oy = 0; oy < g.outHeight; oy++) for (let ox = 0; ox < g.outWidth; ox++) {
+    for (let co = 0; co < cout; co++) {
+      let acc = 0;
+      for (let i = 0; i < fs[0]!; i++) for (let j = 0; j < fs[1]!; j++) {
+        const iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight, ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth;
+        const inside = iy >= 0 && iy < h && ix >= 0 && ix < wd;
+        for (let c = 0; c < cin; c++) {
+          const v = inside ? qx[((b * h + iy) * wd + ix) * cin + c]! : zp;
+          acc += v * w[((i * fs[1]! + j) * cin + c) * cout + co]!;
+        }
+      }
+      out[o++] = acc;
+    }
+  }
+  return out;
+}
+
+describe('conv2dInt8', () => {
+  const cases: [number[], number[], Conv2dParams][] = [
+    [[1, 1, 1, 1], [1, 1, 1, 1], {}],
+    [[2, 5, 7, 3], [3, 3, 3, 5], { pad: 'same' }],
+    [[3, 6, 5, 2], [2, 3, 2, 9], { strides: [2, 1] }],
+    [[5, 28, 28, 1], [3, 3, 1, 32], {}], // the seed CNN's first layer
+    [[2, 10, 11, 6], [3, 3, 6, 7], { dilations: 2, pad: 'same' }],
+    [[2, 9, 8, 20], [3, 3, 20, 16], { strides: 2, pad: 'same' }],
+  ];
+  it.each(cases)('x %j, filter %j, %j: exact, threaded == single', (xs, fs, p) => {
+    const quant = { scale: 0.021, zeroPoint: 9 };
+    const nx = xs.reduce((s, d) => s * d, 1), nw = fs.reduce((s, d) => s * d, 1);
+    const qx = Uint8Array.from(randomFloats(nx, nx, 0, 127.999), Math.trunc);
+    const w = randomInt8(nw, nw);
+    const cout = fs[3]!, k = nw / cout;
+    const scales = randomFloats(cout, 5, 0.001, 0.02), bias = randomFloats(cout, 6);
+    const pw = packed(w, k, cout, scales, bias);
+    const px = alloc(nx + 16);
+    u8View(px, nx).set(qx);
+    const g = conv2dGeometry(xs, [fs[0]!, fs[1]!], p, 'test');
+    const ny = g.batch * g.outHeight * g.outWidth * cout;
+    const y = alloc(ny * 4);
+    const { single, threaded } = singleAndThreaded(() => {
+      f32View(y, ny).fill(Number.NaN);
+      conv2dInt8(px, pw.buffers, y, xs, fs, quant, { ...p, activation: 'relu' });
+      return get(y, ny);
+    });
+    const acc = refConvInt8(qx, xs, w, fs, p, quant.zeroPoint);
+    const expected = Float32Array.from(acc, (a, i) => refEpilogue(a, i % cout, pw.colsum, scales, bias, quant, 'relu'));
+    expectSameBytes(single, expected, 'single');
+    expectSameBytes(threaded, expected, 'threaded');
+    release(px, y, ...pw.ptrs);
+  });
+});
+
+describe('int8 in the relaxed-SIMD build', () => {
+  it('relaxed_dot_i8x16_i7x16 gives the same bits as the plain build', () => {
+    const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+    // One script, run on each variant: a GEMM and a conv with k not a multiple of 16, extreme weights (-128, 127).
+    const script = (relaxed: boolean) => `
+      const K = await import('@wasmml/kernels');
+      await K.init({ relaxedSimd: ${relaxed}, threads: 2 });
+      const m = 9, n = 13, k = 301, kp = K.int8PaddedK(k);
+      const w = Int8Array.from({ length: k * n }, (_, i) => (i % 5 === 0 ? -128 : ((i * 37) % 255) - 127));
+      const np = K.int8PaddedN(n);
+      const p = K.alloc(K.int8PackedBytes(k, n)), cs = K.alloc(np * 4), sc = K.alloc(np * 4), a = K.alloc(m * kp), c = K.alloc(m * n * 4);
+      const colsum = K.packInt8Weights(w, k, n, K.u8View(p, K.int8PackedBytes(k, n)));
+      new Int32Array(K.f32View(cs, np).buffer, cs, np).set(colsum);
+      K.f32View(sc, np).fill(0.01);
+      K.u8View(a, m * kp).set(Uint8Array.from({ length: m * kp }, (_, i) => (i * 53) % 128));
+      K.gemmInt8(a, { packed: p, colsum: cs, scales: sc, bias: 0 }, c, m, n, k, { scale: 0.5, zeroPoint: 3 });
+      console.log(JSON.stringify({ variant: K.backendInfo().variant, c: Array.from(K.f32View(c, m * n)) }));
+    `;
+    const run = (relaxed: boolean) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script(relaxed)],
+      { cwd: pkg, timeout: 30_000, encoding: 'utf8' }).trim().split('\n').pop()!);
+    const plain = run(false), relaxed = run(true);
+    expect(relaxed.variant).toBe('relaxed-shared');
+    expect(plain.variant).toBe('simd-shared');
+    expect(relaxed.c).toEqual(plain.c);
+    expect(plain.c.every((v: number) => Number.isFinite(v))).toBe(true);
+  });
+});
