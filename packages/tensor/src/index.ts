@@ -53,6 +53,7 @@ export { gruSequence, type GruSequenceArgs } from './ops/gru.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
 export {
-  mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
-  type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors, type BprItemFeatureTensors,
-} from './ops/mf.js';
+  runKernel, hasKernel, type KernelArg, type KernelRunOptions, type KernelOutput, type KernelUpdate, type KernelTable,
+  type TableWord,
+} from './custom-kernel.js';
+export { kernelScratch, KernelScratch, type ScratchArray } from './kernel-scratch.js';
