@@ -14,11 +14,13 @@ import { Variable } from './variable.js';
 
 /** A variable the kernel updates in place (it gets a buffer of its own first, so clones keep the old value). */
 export interface KernelUpdate {
+  /** The variable. */
   update: Variable;
 }
 
 /** A new tensor the kernel writes (every element: it starts uninitialised); returned by `runKernel`. */
 export interface KernelOutput {
+  /** Its shape. */
   output: number[];
   /** Default 'float32'. */
   dtype?: DataType;
@@ -39,7 +41,9 @@ export type TableWord = Tensor | KernelUpdate | KernelScratch | number | { f32: 
  * numeric TypeScript enum's reverse mapping serves).
  */
 export interface KernelTable {
+  /** The words, in index order. */
   table: readonly TableWord[];
+  /** Word names by index, for error messages. */
   names?: Readonly<Record<number, string>>;
 }
 

@@ -3,6 +3,7 @@
 import { runtime, u8View } from '@wasmml/kernels';
 import { ENGINE } from './engine.js';
 
+/** The typed arrays a scratch block is written from and read as. */
 export type ScratchArray = Int32Array | Float32Array | Float64Array;
 const SCRATCH_TYPES = { int32: Int32Array, float32: Float32Array, float64: Float64Array } as const;
 
@@ -48,8 +49,11 @@ export class KernelScratch {
     u8View(this.ptr + byteOffset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
 
-  /** A copy of the block (or `length` elements from element `offset`) as `type`. */
-  read<T extends keyof typeof SCRATCH_TYPES>(type: T, offset = 0, length?: number): InstanceType<(typeof SCRATCH_TYPES)[T]> {
+  /** A copy of the block (or `length` elements from element `offset`) as int32, float32 or float64. */
+  read(type: 'int32', offset?: number, length?: number): Int32Array;
+  read(type: 'float32', offset?: number, length?: number): Float32Array;
+  read(type: 'float64', offset?: number, length?: number): Float64Array;
+  read(type: 'int32' | 'float32' | 'float64', offset = 0, length?: number): ScratchArray {
     const Ctor = SCRATCH_TYPES[type];
     if (!Ctor) throw new TypeError(`KernelScratch.read: type '${String(type)}' is not one of ${Object.keys(SCRATCH_TYPES).join(', ')}`);
     const n = length ?? Math.floor(this.bytes / Ctor.BYTES_PER_ELEMENT) - offset;
@@ -57,10 +61,10 @@ export class KernelScratch {
       (offset + n) * Ctor.BYTES_PER_ELEMENT > this.bytes) {
       throw new RangeError(`KernelScratch.read: ${n} ${type} from element ${offset} do not fit in ${this.bytes} bytes`);
     }
-    // Copy out element-wise into an unshared array: slicing a view on shared memory is slow in V8.
+    // Copy out through set() into an unshared array: slicing a view on shared memory is slow in V8.
     const out = new Ctor(n);
     out.set(new Ctor(runtime().memory.buffer, this.ptr + offset * Ctor.BYTES_PER_ELEMENT, n));
-    return out as InstanceType<(typeof SCRATCH_TYPES)[T]>;
+    return out;
   }
 
   /** Frees the block. Idempotent. */
