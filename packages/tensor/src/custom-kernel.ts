@@ -31,7 +31,13 @@ export interface KernelOutput {
  * in place or a scratch block; 0 for an empty tensor), an int32 (a plain
  * number), a float32 stored as its bits (`{ f32 }`), or 0 (`undefined`).
  */
-export type TableWord = Tensor | KernelUpdate | KernelScratch | number | { f32: number } | undefined;
+export type TableWord = Tensor | KernelUpdate | KernelScratch | number | KernelF32 | undefined;
+
+/** A float32 table word, stored as its bits. */
+export interface KernelF32 {
+  /** The value. */
+  f32: number;
+}
 
 /**
  * A parameter table: int32 words the kernel reads by index (for kernels with

@@ -54,6 +54,6 @@ export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/op
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
 export {
   runKernel, hasKernel, type KernelArg, type KernelRunOptions, type KernelOutput, type KernelUpdate, type KernelTable,
-  type TableWord,
+  type TableWord, type KernelF32,
 } from './custom-kernel.js';
 export { kernelScratch, KernelScratch, type ScratchArray } from './kernel-scratch.js';
