@@ -49,7 +49,6 @@ export {
 export {
   select_i32, select_u8
 } from './select';
-export { mf_sgd_f32, mf_adam_f32, bpr_sgd_f32, bpr_adam_f32, mf_predict_f32 } from './mf';
 export { lstm_cell_f32, lstm_cell_grad_f32, lstm_forward_f32, lstm_backward_f32 } from './rnn';
 export { gru_forward_f32, gru_backward_f32 } from './gru';
 export { quantize_u7_f32, gemm_i8, conv2d_i8 } from './int8';

@@ -39,6 +39,25 @@ const ADAMAX: i32 = 5;
   return f32x4.mul(x, x);
 }
 
+// Adam's formula (tfjs's), shared with the kernels of model packages that run
+// Adam on their own rows (the recommenders' sparse Adam): one source for the
+// arithmetic, so both give the same bits for the same inputs.
+
+/** An Adam moment: prev * beta + x * (1 - beta), with x the gradient (first moment) or its square (second). */
+@inline export function adamMoment(prev: v128, x: v128, beta: v128, oneMinusBeta: v128): v128 {
+  return f32x4.add(f32x4.mul(prev, beta), f32x4.mul(x, oneMinusBeta));
+}
+
+/**
+ * Adam's step -lr * mHat / (sqrt(vHat) + eps), with mHat = m * rc1, vHat = v * rc2 and rc1 = 1 / (1 - beta1^t),
+ * rc2 = 1 / (1 - beta2^t): the bias corrections multiply by reciprocals, as divides and the square root bound
+ * the update's speed.
+ */
+@inline export function adamStep(m: v128, v: v128, rc1: v128, rc2: v128, eps: v128, negLr: v128): v128 {
+  const mh = f32x4.mul(m, rc1), vh = f32x4.mul(v, rc2);
+  return f32x4.mul(f32x4.div(mh, f32x4.add(f32x4.sqrt(vh), eps)), negLr);
+}
+
 // Whole vectors load and store directly; the one partial vector at the end of
 // a span goes through loadFill / store32 with the same arithmetic.
 @inline function ld(full: bool, p: usize, w: i32): v128 {
@@ -99,13 +118,11 @@ const ADAMAX: i32 = 5;
     case ADAM: {
       // c0 = -lr, c1 = beta1, c2 = 1 - beta1, c3 = beta2, c4 = 1 - beta2,
       // c5 = 1 / (1 - beta1^t), c6 = 1 / (1 - beta2^t), c7 = epsilon, c8 = lr * weightDecay (AdamW; 0 = Adam).
-      // The bias corrections multiply by reciprocals: divides and the square root bound this loop's speed.
-      const m = f32x4.add(f32x4.mul(ld(full, s0, w), f32x4.splat(c1)), f32x4.mul(grad, f32x4.splat(c2)));
-      const v = f32x4.add(f32x4.mul(ld(full, s1, w), f32x4.splat(c3)), f32x4.mul(sq(grad), f32x4.splat(c4)));
+      const m = adamMoment(ld(full, s0, w), grad, f32x4.splat(c1), f32x4.splat(c2));
+      const v = adamMoment(ld(full, s1, w), sq(grad), f32x4.splat(c3), f32x4.splat(c4));
       st(full, s0, m, w);
       st(full, s1, v, w);
-      const mh = f32x4.mul(m, f32x4.splat(c5)), vh = f32x4.mul(v, f32x4.splat(c6));
-      const step = f32x4.mul(f32x4.div(mh, f32x4.add(f32x4.sqrt(vh), f32x4.splat(c7))), f32x4.splat(c0));
+      const step = adamStep(m, v, f32x4.splat(c5), f32x4.splat(c6), f32x4.splat(c7), f32x4.splat(c0));
       // Decoupled weight decay reads the value from before this step.
       const base = c8 != 0 ? f32x4.sub(value, f32x4.mul(f32x4.splat(c8), value)) : value;
       nv = f32x4.add(step, base);

@@ -2,9 +2,13 @@
 // Four builds: {simd, relaxed} x {shared, single}. A module that imports shared
 // memory cannot instantiate on unshared memory (pages without cross-origin
 // isolation), so each SIMD level needs both.
+// A model package's own kernels (packages/<pkg>/assembly/index.ts) are extra
+// entry files of the same compilation: asc exports every entry's exports, so
+// they land in the one module (see assembly/README.md, "A model package's own
+// kernels").
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -25,9 +29,34 @@ export const variants = [
   { name: 'relaxed-single', features: 'simd,relaxed-simd', shared: false },
 ];
 
+/** packages/<pkg>/assembly/ folders that have an index.ts, in a stable order. */
+export function packageKernelDirs() {
+  const pkgs = join(root, 'packages');
+  return readdirSync(pkgs).sort().map((p) => join(pkgs, p, 'assembly'))
+    .filter((d) => existsSync(join(d, 'index.ts')));
+}
+
+/** Every file that can change the module: the kernel folders and what their files import from outside them. */
+function sourceFiles() {
+  const files = new Set();
+  for (const dir of [srcDir, ...packageKernelDirs()]) {
+    for (const f of readdirSync(dir)) {
+      const path = join(dir, f);
+      files.add(path);
+      if (!f.endsWith('.ts')) continue;
+      // A package's kernels may import a file its TypeScript shares (a table layout, say).
+      for (const m of readFileSync(path, 'utf8').matchAll(/from\s+'(\.[^']+)'/g)) {
+        const dep = resolve(dir, `${m[1]}.ts`);
+        if (existsSync(dep)) files.add(dep);
+      }
+    }
+  }
+  return files;
+}
+
 function newestSource() {
   let newest = statSync(fileURLToPath(import.meta.url)).mtimeMs;
-  for (const f of readdirSync(srcDir)) newest = Math.max(newest, statSync(join(srcDir, f)).mtimeMs);
+  for (const f of sourceFiles()) newest = Math.max(newest, statSync(f).mtimeMs);
   return newest;
 }
 
@@ -45,7 +74,7 @@ const require = createRequire(import.meta.url);
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 for (const v of variants) {
   const args = [
-    asc, join(srcDir, 'index.ts'),
+    asc, join(srcDir, 'index.ts'), ...packageKernelDirs().map((d) => join(d, 'index.ts')),
     '-o', join(outDir, `${v.name}.wasm`),
     '--runtime', 'stub',
     '-O3', '--noAssert',

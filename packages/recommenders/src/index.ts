@@ -21,6 +21,7 @@ export {
 export { topK } from './serving/topk.js';
 export { Recommender, type Recommendation, type RecommendOptions, type RecommenderConfig, type ItemVectors } from './models/base.js';
 export { type FactorConfig } from './models/factors.js';
+export { type MfVariables } from './kernels/types.js';
 export { MatrixFactorization, matrixFactorization, type MatrixFactorizationConfig, type MfFitOptions } from './models/mf.js';
 export {
   type ModelArtifacts, type ArtifactMeta, type ArrayEntry, type ArtifactArrays, type ShapedArray, type SavedState,

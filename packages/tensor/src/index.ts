@@ -53,8 +53,9 @@ export { gruSequence, type GruSequenceArgs } from './ops/gru.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';
 export { init, ready, setThreads, getThreads, backendInfo, type BackendInfo, type InitOptions } from '@wasmml/kernels';
 export {
-  mfTrainEpoch, bprTrainEpoch, mfPredict, mfAdamState, type MfVariables, type MfAdamState, type MfLayoutTensors,
-  type SparseRule, type SparseSgdRule, type SparseAdamRule, type BprContextTensors, type BprItemFeatureTensors,
-} from './ops/mf.js';
+  runKernel, hasKernel, type KernelArg, type KernelRunOptions, type KernelOutput, type KernelUpdate, type KernelTable,
+  type TableWord, type KernelF32,
+} from './custom-kernel.js';
+export { kernelScratch, KernelScratch, type ScratchArray } from './kernel-scratch.js';
 export { checkOptions, nearestName, type OptionKeys } from './options.js';
 export { Int8Weights, int8MatMul, int8Conv2d, type Int8WeightsArgs, type Int8Conv2dOptions, type Int8Activation, type Int8InputQuant } from './ops/int8.js';

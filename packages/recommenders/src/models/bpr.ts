@@ -16,9 +16,10 @@
 import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
 import type { LearningRateSchedule } from '@wasmml/optimizers';
-import {
-  bprTrainEpoch, dispose, mfAdamState, tensor, variable, type MfVariables, type SparseRule, type Tensor, type Variable,
-} from '@wasmml/tensor';
+import { dispose, tensor, variable, type Tensor, type Variable } from '@wasmml/tensor';
+import { mfAdamState } from '../kernels/adam-state.js';
+import { bprTrainEpoch } from '../kernels/bpr-epoch.js';
+import type { MfVariables, SparseRule } from '../kernels/types.js';
 import { checkFeatureTable, featureTable, withFeatures, type ItemFeatureTable } from '../data/item-features.js';
 import { toInteractions, type InteractionData } from '../data/interactions.js';
 import { sampleNegative } from '../data/negatives.js';
@@ -347,7 +348,11 @@ export class BprModel extends FactorModel {
         const negT = tensor(negs, [d.count, per], 'int32');
         let loss: number;
         try {
-          loss = bprTrainEpoch(this.vars, samples, negT, { order, offsets, strata: blocks, blocks }, ruleAt(epoch), state, context, features);
+          loss = bprTrainEpoch({
+            vars: this.vars, data: samples, negatives: negT, layout: { order, offsets, strata: blocks, blocks },
+            rule: ruleAt(epoch), ...(state ? { adam: state } : {}), ...(context ? { context } : {}),
+            ...(features ? { features } : {}),
+          });
         } finally {
           dispose([order, offsets, negT]);
         }

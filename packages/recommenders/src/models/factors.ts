@@ -2,9 +2,9 @@
 // biases held as variables, seeded initialisation, all-item scoring by one
 // GEMM (item bias fused), and the arrays saved.
 import { Random } from '@wasmml/datasets';
-import {
-  dispose, fusedMatMul, gather, mfPredict, tensor, tidy, variable, type MfVariables, type Tensor, type Variable,
-} from '@wasmml/tensor';
+import { dispose, fusedMatMul, gather, tensor, tidy, variable, type Tensor, type Variable } from '@wasmml/tensor';
+import { mfPredict } from '../kernels/mf-epoch.js';
+import type { MfVariables } from '../kernels/types.js';
 import type { ArtifactArrays } from '../io/artifacts.js';
 import { Recommender, type RecommenderConfig } from './base.js';
 import type { ItemVectors } from './base.js';

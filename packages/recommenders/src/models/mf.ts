@@ -4,7 +4,10 @@
 // pass per epoch.
 import type { SavedState } from '../io/artifacts.js';
 import { Random } from '@wasmml/datasets';
-import { dispose, mfAdamState, mfTrainEpoch, Tensor, tensor, type SparseRule } from '@wasmml/tensor';
+import { dispose, Tensor, tensor } from '@wasmml/tensor';
+import { mfAdamState } from '../kernels/adam-state.js';
+import { mfTrainEpoch } from '../kernels/mf-epoch.js';
+import type { SparseRule } from '../kernels/types.js';
 import { toInteractions, type Column, type InteractionData } from '../data/interactions.js';
 import { rmse } from '../metrics/rating.js';
 import { Stratifier } from '../train/strata.js';
@@ -120,7 +123,10 @@ export class MatrixFactorization extends FactorModel {
         const order = tensor(lay.order, [lay.order.length], 'int32'), offsets = tensor(lay.offsets, [lay.offsets.length], 'int32');
         let sse: number;
         try {
-          sse = mfTrainEpoch(this.vars, samples, { order, offsets, strata: blocks, blocks }, this.offset, rule, state);
+          sse = mfTrainEpoch({
+            vars: this.vars, data: samples, layout: { order, offsets, strata: blocks, blocks }, mu: this.offset, rule,
+            ...(state ? { adam: state } : {}),
+          });
         } finally {
           dispose([order, offsets]);
         }

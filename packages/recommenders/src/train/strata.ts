@@ -8,7 +8,7 @@
 // their cell) and the order of the passes.
 import type { Random } from '@wasmml/datasets';
 
-/** An epoch's order and block offsets (see MfLayoutTensors in @wasmml/tensor). */
+/** An epoch's order and block offsets (see MfLayoutTensors in ../kernels/types.ts). */
 export interface EpochLayout {
   /** Sample index at each position. */
   order: Int32Array;

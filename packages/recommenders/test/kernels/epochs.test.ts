@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { tf } from '@wasmml/test-utils/tfjs';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
+import { mfAdamState } from '../../src/kernels/adam-state.js';
+import { bprTrainEpoch } from '../../src/kernels/bpr-epoch.js';
+import { mfPredict, mfTrainEpoch } from '../../src/kernels/mf-epoch.js';
 
 function setup(nu: number, ni: number, k: number, n: number, seed: number) {
   const r = rng(seed);
@@ -45,7 +48,7 @@ describe('mfTrainEpoch', () => {
         Q[i * k + f] = q + lr * (err * p - l2 * q);
       }
     }
-    const got = wm.mfTrainEpoch(vars, data, layout, mu, { type: 'sgd', learningRate: lr, l2 });
+    const got = mfTrainEpoch({ vars, data, layout, mu, rule: { type: 'sgd', learningRate: lr, l2 } });
     expect(got).toBeCloseTo(want, 3);
     expectClose(vars.userFactors.dataSync(), P, 1e-4, 1e-5, 'P');
     expectClose(vars.itemFactors.dataSync(), Q, 1e-4, 1e-5, 'Q');
@@ -59,14 +62,14 @@ describe('mfTrainEpoch', () => {
     const nu = 30, ni = 40, k = 8, n = 2000;
     const d = setup(nu, ni, k, n, 2);
     const vars = { userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])), itemBias: wm.variable(wm.zeros([ni])) };
-    const state = wm.mfAdamState(vars);
+    const state = mfAdamState(vars);
     const data = { users: wm.tensor(d.users), items: wm.tensor(d.items), ratings: wm.tensor(d.ratings) };
     const layout = sequential(n);
     const rule = { type: 'adam', learningRate: 0.01 } as const;
-    const first = wm.mfTrainEpoch(vars, data, layout, 3, rule, state);
+    const first = mfTrainEpoch({ vars, data, layout, mu: 3, rule, adam: state });
     const mem = wm.memory();
     let last = first;
-    for (let e = 0; e < 20; e++) last = wm.mfTrainEpoch(vars, data, layout, 3, rule, state);
+    for (let e = 0; e < 20; e++) last = mfTrainEpoch({ vars, data, layout, mu: 3, rule, adam: state });
     expect(last).toBeLessThan(first * 0.8);
     expect(wm.memory().numTensors).toBe(mem.numTensors);
     expect(wm.memory().numBytes).toBe(mem.numBytes);
@@ -75,7 +78,7 @@ describe('mfTrainEpoch', () => {
     for (const i of d.items) counts[i]!++;
     const pw = state.itemPowers.dataSync();
     expect(pw[0]).toBeCloseTo(0.9 ** (counts[0]! * 21), 4);
-    expect(() => wm.mfTrainEpoch(vars, data, layout, 3, rule)).toThrow(/adam rule needs the state from mfAdamState/);
+    expect(() => mfTrainEpoch({ vars, data, layout, mu: 3, rule })).toThrow(/adam rule needs the state from mfAdamState/);
     state.dispose();
     wm.dispose([data.users, data.items, data.ratings, layout.order, layout.offsets, ...Object.values(vars)]);
   });
@@ -84,13 +87,13 @@ describe('mfTrainEpoch', () => {
     const vars = { userFactors: wm.variable(wm.zeros([3, 4])), itemFactors: wm.variable(wm.zeros([5, 4])) };
     const users = wm.tensor([0, 1], [2], 'int32'), items = wm.tensor([0, 1], [2], 'int32');
     const layout = sequential(2);
-    expect(() => wm.mfTrainEpoch(vars, { users, items, ratings: wm.tensor([1, 2, 3]) }, layout, 0, { type: 'sgd', learningRate: 0.1 }))
+    expect(() => mfTrainEpoch({ vars, data: { users, items, ratings: wm.tensor([1, 2, 3]) }, layout, mu: 0, rule: { type: 'sgd', learningRate: 0.1 } }))
       .toThrow(/mfTrainEpoch: ratings must be float32 with 2 elements, got \[3\]/);
-    expect(() => wm.mfTrainEpoch(vars, { users: wm.tensor([0, 1]), items, ratings: wm.tensor([1, 2]) }, layout, 0, { type: 'sgd', learningRate: 0.1 }))
+    expect(() => mfTrainEpoch({ vars, data: { users: wm.tensor([0, 1]), items, ratings: wm.tensor([1, 2]) }, layout, mu: 0, rule: { type: 'sgd', learningRate: 0.1 } }))
       .toThrow(/mfTrainEpoch: users must be a 1-D int32 tensor, got \[2\] \(float32\)/);
     const bad = { userFactors: vars.userFactors, itemFactors: wm.variable(wm.zeros([5, 3])) };
-    expect(() => wm.mfPredict(bad, [0], [0])).toThrow(/mfPredict: userFactors \[3,4\] \(float32\) and itemFactors \[5,3\]/);
-    expect(() => wm.mfTrainEpoch(vars, { users, items, ratings: wm.tensor([1, 2]) }, { ...layout, blocks: 2 }, 0, { type: 'sgd', learningRate: 0.1 }))
+    expect(() => mfPredict(bad, [0], [0])).toThrow(/mfPredict: userFactors \[3,4\] \(float32\) and itemFactors \[5,3\]/);
+    expect(() => mfTrainEpoch({ vars, data: { users, items, ratings: wm.tensor([1, 2]) }, layout: { ...layout, blocks: 2 }, mu: 0, rule: { type: 'sgd', learningRate: 0.1 } }))
       .toThrow(/layout.offsets has 2 elements; strata 1 x blocks 2 needs 3/);
     wm.dispose([users, items, layout.order, layout.offsets, ...Object.values(vars), bad.itemFactors]);
   });
@@ -114,16 +117,16 @@ describe('bprTrainEpoch', () => {
     for (let e = 0; e < 15; e++) {
       const negs = Int32Array.from(users, (u) => 2 * Math.floor(r() * 15) + 1 - (u % 2));
       const nt = wm.tensor(negs, [n, 1], 'int32');
-      losses.push(wm.bprTrainEpoch(vars, data, nt, layout, { type: 'sgd', learningRate: 0.1, l2: 0.001 }));
+      losses.push(bprTrainEpoch({ vars, data, negatives: nt, layout, rule: { type: 'sgd', learningRate: 0.1, l2: 0.001 } }));
       nt.dispose();
     }
     expect(losses[14]!).toBeLessThan(losses[0]! * 0.3);
-    const s = wm.mfPredict(vars, [0, 0, 1, 1], [2, 3, 2, 3]).dataSync();
+    const s = mfPredict(vars, [0, 0, 1, 1], [2, 3, 2, 3]).dataSync();
     expect(s[0]).toBeGreaterThan(s[1]!);
     expect(s[3]).toBeGreaterThan(s[2]!);
     expect(vars.userBias.dataSync()).toEqual(new Float32Array(nu));
     const wrong = wm.tensor(new Int32Array(n), [n], 'int32');
-    expect(() => wm.bprTrainEpoch(vars, data, wrong, layout, { type: 'sgd', learningRate: 0.1 }))
+    expect(() => bprTrainEpoch({ vars, data, negatives: wrong, layout, rule: { type: 'sgd', learningRate: 0.1 } }))
       .toThrow(/bprTrainEpoch: negatives must be int32 \[positions = 600, candidates >= 1\], got \[600\]/);
     wm.dispose([wrong, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
   });
@@ -145,7 +148,7 @@ describe('bprTrainEpoch', () => {
     // x = b0 - b1 + (p + (s0 + s2) / 2) · (q0 - q1)
     const ue = [0.1 + (0.5 + 0.3) / 2, 0.2 + (0.1 - 0.3) / 2], d = [0.3 - 0.2, -0.1 - 0.4];
     const x = 0.05 + 0.02 + ue[0]! * d[0]! + ue[1]! * d[1]!, g = 1 / (1 + Math.exp(x));
-    const loss = wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, undefined, ctx);
+    const loss = bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, context: ctx });
     expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
     expectClose(vars.userFactors.dataSync() as Float32Array, [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)], 1e-5, 1e-6, 'P');
     expectClose(S.dataSync() as Float32Array, [
@@ -155,10 +158,10 @@ describe('bprTrainEpoch', () => {
     expectClose((vars.itemFactors.dataSync() as Float32Array).slice(0, 2), [0.3 + lr * (g * ue[0]! - l2 * 0.3), -0.1 + lr * (g * ue[1]! + l2 * 0.1)], 1e-5, 1e-6, 'q0');
     const before = S.dataSync().slice();
     const bad = wm.tensor([0, 1], [1, 2], 'float32');
-    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd' }, undefined, { factors: S, items: bad }))
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, context: { factors: S, items: bad } }))
       .toThrow(/context.items must be int32 \[samples = 1, length >= 1\], got \[1,2\] \(float32\)/);
-    const st = wm.mfAdamState(vars);
-    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'adam' }, st, ctx)).toThrow(/sgd rule only/);
+    const st = mfAdamState(vars);
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'adam' }, adam: st, context: ctx })).toThrow(/sgd rule only/);
     st.dispose();
     expect(S.dataSync()).toEqual(before);
     wm.dispose([bad, negs, ctx.items, S, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
@@ -182,7 +185,7 @@ describe('bprTrainEpoch', () => {
     const qi = [0.3 + 0.4, -0.1 - 0.15], qj = [0.2 + 0.6, 0.4 + 0.1], p = [0.1, 0.2];
     const d = [qi[0]! - qj[0]!, qi[1]! - qj[1]!];
     const x = (0.05 - 0.1) - (-0.02 - 0.3) + p[0]! * d[0]! + p[1]! * d[1]!, g = 1 / (1 + Math.exp(x));
-    const loss = wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, undefined, undefined, feats);
+    const loss = bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, features: feats });
     expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
     expectClose(vars.userFactors.dataSync() as Float32Array, [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)], 1e-5, 1e-6, 'P');
     // F0 (item 0 only): + lr (g p / 2 - 0.1 F0). F1 (both): first + lr (g p / 2 - 0.1 F1), then + lr (-g p - 0.1 F1').
@@ -194,12 +197,12 @@ describe('bprTrainEpoch', () => {
     expectClose(fb.dataSync() as Float32Array, [0.1 + lr * g / 2, -0.3 + lr * g / 2 - lr * g], 1e-5, 1e-6, 'fb');
     const before = F.dataSync().slice();
     const short = wm.tensor([0, 1], [2], 'int32');
-    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd' }, undefined, undefined, { ...feats, ids: short }))
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, features: { ...feats, ids: short } }))
       .toThrow(/features.offsets ends at 3, but features.ids has 2 elements/);
-    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'sgd' }, undefined, undefined, { ...feats, offsets: short }))
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, features: { ...feats, offsets: short } }))
       .toThrow(/features.offsets has 2 elements, expected numItems \+ 1 = 4/);
-    const st = wm.mfAdamState(vars);
-    expect(() => wm.bprTrainEpoch(vars, data, negs, layout, { type: 'adam' }, st, undefined, feats)).toThrow(/sgd rule only/);
+    const st = mfAdamState(vars);
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'adam' }, adam: st, features: feats })).toThrow(/sgd rule only/);
     st.dispose();
     expect(F.dataSync()).toEqual(before);
     wm.dispose([short, negs, feats.offsets, feats.ids, F, fb, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
@@ -215,7 +218,7 @@ describe('mfPredict', () => {
       userBias: wm.variable(wm.tensor(d.bu)), itemBias: wm.variable(wm.tensor(d.bi)),
     };
     const us = [0, 5, 3, 2, 2], is = [7, 0, 4, 4, 1];
-    const got = wm.mfPredict(vars, us, is, 2.5);
+    const got = mfPredict(vars, us, is, 2.5);
     const want = tf.tidy(() => {
       const P = tf.tensor2d(d.P, [nu, k]), Q = tf.tensor2d(d.Q, [ni, k]);
       const u = tf.tensor1d(us, 'int32'), i = tf.tensor1d(is, 'int32');
@@ -223,7 +226,7 @@ describe('mfPredict', () => {
       return tf.add(tf.add(tf.add(dot, tf.gather(tf.tensor1d(d.bu), u)), tf.gather(tf.tensor1d(d.bi), i)), 2.5);
     });
     expectClose(got.dataSync(), want.dataSync() as Float32Array, 1e-5, 1e-6);
-    const cold = wm.mfPredict(vars, [-1, 99, 1], [3, 2, 100], 2.5).dataSync();
+    const cold = mfPredict(vars, [-1, 99, 1], [3, 2, 100], 2.5).dataSync();
     expectClose(cold, [2.5 + d.bi[3]!, 2.5 + d.bi[2]!, 2.5 + d.bu[1]!], 1e-6, 1e-6);
     want.dispose();
     wm.dispose([got, ...Object.values(vars)]);

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bprTrainEpoch, type BprItemFeatures, type SparseRule } from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
-import { get, put, release, setup, singleAndThreaded } from './helpers.js';
+import { bprTrainEpoch } from '../../src/kernels/bpr-epoch.js';
+import type { BprItemFeatureTensors, SparseRule } from '../../src/kernels/types.js';
 import {
-  blockNegatives, layoutOf, modelOut, pickNegative, problem, putI32, RULES, uniformNegatives, upload, type Problem,
+  get, layoutOf, modelOut, pickNegative, problem, put, putI32, release, RULES, setup, uniformNegatives, upload,
+  type Problem,
 } from './mf-helpers.js';
 
 beforeAll(() => setup(2));
@@ -77,15 +78,12 @@ function refBprFeatures(pr: Problem, order: Int32Array, negs: Int32Array, per: n
   return loss;
 }
 
-/** Per item 0-3 features out of nf (a repeat now and then); with B > 1, only features f with f % B == i % B. */
-function randomCsr(ni: number, nf: number, seed: number, B = 1): Csr {
+/** Per item 0-3 features out of nf (a repeat now and then). */
+function randomCsr(ni: number, nf: number, seed: number): Csr {
   const r = rng(seed);
-  const lists = Array.from({ length: ni }, (_, i) => {
+  const lists = Array.from({ length: ni }, () => {
     const n = Math.floor(r() * 4);
-    const xs = Array.from({ length: n }, () => {
-      const f = Math.floor(r() * nf);
-      return f - (f % B) + (i % B) < nf ? f - (f % B) + (i % B) : i % B;
-    });
+    const xs = Array.from({ length: n }, () => Math.floor(r() * nf));
     if (n === 3 && r() < 0.3) xs[2] = xs[0]!;
     return xs;
   });
@@ -118,86 +116,62 @@ describe('bpr_sgd_f32 with item features', () => {
           const order = Int32Array.from({ length: pr.n }, (_, t) => t);
           const d = upload(pr, false);
           const layout = layoutOf(order, Int32Array.of(0, pr.n), 1, d.ptrs);
-          const negPtr = putI32(negs), fPtr = put(F0), fbPtr = put(fb0), offPtr = putI32(csr.offsets), idPtr = putI32(csr.ids);
-          const sPtr = put(S0), ctxPtr = putI32(ctxItems);
+          const negPtr = putI32(negs, [pr.n, per]), fPtr = put(F0, [nf, k]), fbPtr = put(fb0), offPtr = putI32(csr.offsets);
+          const idPtr = putI32(csr.ids), sPtr = put(S0, [pr.ni, k]), ctxPtr = putI32(ctxItems, [pr.n, cl]);
           d.ptrs.push(negPtr, fPtr, fbPtr, offPtr, idPtr, sPtr, ctxPtr);
-          const features: BprItemFeatures = {
-            factors: fPtr, offsets: offPtr, ids: idPtr, count: nf, l2: l2F, ...(withFb ? { bias: fbPtr } : {}),
+          const features: BprItemFeatureTensors = {
+            factors: fPtr, offsets: offPtr, ids: idPtr, l2: l2F, ...(withFb ? { bias: fbPtr } : {}),
           };
-          const context = withCtx ? { factors: sPtr, items: ctxPtr, length: cl, l2: 0.002 } : undefined;
+          const context = withCtx ? { factors: sPtr, items: ctxPtr, l2: 0.002 } : undefined;
           for (let epoch = 0; epoch < 2; epoch++) {
             const want = refBprFeatures(pr, order, negs, per, rule, csr, fs, cs, P, Q, bi);
-            const got = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, rule, undefined,
-              context, features);
+            const got = bprTrainEpoch({
+              vars: d.vars, data: d.samples, negatives: negPtr, layout, rule, ...(context ? { context } : {}), features,
+            });
             expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
           }
           const [gP, gQ, , gbi] = modelOut(d, pr);
           expectClose(gP!, P, 1e-3, 1e-4, 'P');
           expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
           expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
-          expectClose(get(fPtr, nf * k), fs.F, 1e-3, 1e-4, 'F');
-          if (withFb) expectClose(get(fbPtr, nf), fs.fb!, 1e-3, 1e-4, 'fb');
-          else expect(get(fbPtr, nf)).toEqual(fb0);
-          if (withCtx) expectClose(get(sPtr, pr.ni * k), cs!.S, 1e-3, 1e-4, 'S');
+          expectClose(get(fPtr), fs.F, 1e-3, 1e-4, 'F');
+          if (withFb) expectClose(get(fbPtr), fs.fb!, 1e-3, 1e-4, 'fb');
+          else expect(get(fbPtr)).toEqual(fb0);
+          if (withCtx) expectClose(get(sPtr), cs!.S, 1e-3, 1e-4, 'S');
           release(...d.ptrs);
         });
       }
     }
   }
 
-  it('threaded equals single-threaded on a 3-block layout whose blocks use disjoint features', () => {
-    const B = 3, k = 6, per = 2;
-    const pr = problem(12, 30, k, 400, true, 77);
-    const r = rng(5);
-    // Negatives from the positive's item block, so each triple stays in one cell.
-    const { order, offsets, negs } = blockNegatives(r, pr, per, B);
-    const csr = randomCsr(pr.ni, 9, 6, B);
-    const F0 = randomFloats(9 * k, 8, -0.3, 0.3), fb0 = randomFloats(9, 9, -0.2, 0.2);
-    const run = () => {
-      const d = upload(pr, false);
-      const layout = layoutOf(order, offsets, B, d.ptrs);
-      const negPtr = putI32(negs), fPtr = put(F0), fbPtr = put(fb0), offPtr = putI32(csr.offsets), idPtr = putI32(csr.ids);
-      d.ptrs.push(negPtr, fPtr, fbPtr, offPtr, idPtr);
-      const features = { factors: fPtr, bias: fbPtr, offsets: offPtr, ids: idPtr, count: 9, l2: 0.01 };
-      const loss = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, RULES[0]!, undefined,
-        undefined, features);
-      const out = [...modelOut(d, pr), get(fPtr, 9 * k), get(fbPtr, 9), Float32Array.of(loss)];
-      release(...d.ptrs);
-      return out;
-    };
-    const { single, threaded } = singleAndThreaded(run);
-    expect(threaded).toEqual(single);
-    // The epoch did train the features.
-    expect(single[4]).not.toEqual(F0);
-  });
-
-  it('rejects a feature shared by two blocks, bad feature ids or offsets and adam, writing nothing', () => {
+  it('rejects features on two blocks of a stratum, bad feature ids or offsets and adam, writing nothing', () => {
     const pr = problem(6, 8, 4, 2, true, 8);
     pr.users.set([0, 1]);
     pr.items.set([0, 1]);
     const d = upload(pr, true);
     const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
     layout.blocks = 2;
-    const negPtr = putI32(Int32Array.of(2, 3)), fPtr = put(new Float32Array(3 * pr.k).fill(0.5));
+    const negPtr = putI32(Int32Array.of(2, 3), [2, 1]), fPtr = put(new Float32Array(3 * pr.k).fill(0.5), [3, pr.k]);
     // Items 0 and 1 (in different blocks) both have feature 2.
     const offPtr = putI32(Int32Array.of(0, 1, 2, 2, 2, 2, 2, 2, 2)), idPtr = putI32(Int32Array.of(2, 2));
     const badIds = putI32(Int32Array.of(2, 3)), badOff = putI32(Int32Array.of(0, 2, 1, 2, 2, 2, 2, 2, 2));
     d.ptrs.push(negPtr, fPtr, offPtr, idPtr, badIds, badOff);
-    const negatives = { negatives: negPtr, perSample: 1 };
-    const features = { factors: fPtr, offsets: offPtr, ids: idPtr, count: 3 };
+    const features = { factors: fPtr, offsets: offPtr, ids: idPtr };
+    const base = { vars: d.vars, data: d.samples, negatives: negPtr, layout };
     const sgd = RULES[0]!;
-    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, sgd, undefined, undefined, features))
-      .toThrow(/feature 2 at position 1 is in two blocks/);
+    // Feature rows are shared by all items: features train on one block per stratum.
+    expect(() => bprTrainEpoch({ ...base, rule: sgd, features }))
+      .toThrow(/model with item features trains on one block per stratum/);
     layout.blocks = 1;
     layout.strata = 2;
-    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, sgd, undefined, undefined, { ...features, ids: badIds }))
+    expect(() => bprTrainEpoch({ ...base, rule: sgd, features: { ...features, ids: badIds } }))
       .toThrow(/feature id 3 at entry 1 is not in \[0, 3\)/);
-    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, sgd, undefined, undefined, { ...features, offsets: badOff }))
+    expect(() => bprTrainEpoch({ ...base, rule: sgd, features: { ...features, offsets: badOff } }))
       .toThrow(/features.offsets decrease at item 1/);
-    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, RULES[2]!, d.adam, undefined, features))
+    expect(() => bprTrainEpoch({ ...base, rule: RULES[2]!, adam: d.adam, features }))
       .toThrow(/item features train with the sgd rule only/);
     expect(modelOut(d, pr)[0]).toEqual(pr.P);
-    expect(get(fPtr, 3 * pr.k)).toEqual(new Float32Array(3 * pr.k).fill(0.5));
+    expect(get(fPtr)).toEqual(new Float32Array(3 * pr.k).fill(0.5));
     release(...d.ptrs);
   });
 });

@@ -1,14 +1,49 @@
-// Shared plumbing of the MF / BPR kernel tests: random problems, uploads,
-// stratified layouts and float64 references.
-import {
-  alloc, i32View, type MfAdamBuffers, type MfBuffers, type MfLayout, type SparseRule,
-} from '@wasmml/kernels';
+// Shared plumbing of the MF / BPR kernel tests: random problems, uploads into
+// variables, stratified layouts, float64 references, and running a body once
+// on the calling thread and once forced onto the pool.
+import { getParallelThreshold, setParallelThreshold } from '@wasmml/kernels';
+import { dispose, init, setThreads, tensor, variable, type Tensor, type Variable } from '@wasmml/tensor';
 import { randomFloats, rng } from '@wasmml/test-utils';
-import { get, put } from './helpers.js';
-export function putI32(data: ArrayLike<number>): number {
-  const p = alloc(Math.max(4, data.length * 4));
-  i32View(p, data.length).set(data);
-  return p;
+import { mfAdamState } from '../../src/kernels/adam-state.js';
+import type { MfAdamState, MfLayoutTensors, MfVariables, SparseRule } from '../../src/kernels/types.js';
+
+export async function setup(threads = 2): Promise<void> {
+  await init({ threads });
+  await setThreads(threads);
+}
+
+/** A float32 variable holding a copy of data (shape [n] or the given one). */
+export function put(data: ArrayLike<number>, shape = [data.length]): Variable {
+  const t = tensor(Float32Array.from(data), shape, 'float32');
+  const v = variable(t, false);
+  t.dispose();
+  return v;
+}
+
+export function putI32(data: ArrayLike<number>, shape = [data.length]): Tensor {
+  return tensor(Int32Array.from(data), shape, 'int32');
+}
+
+export function get(t: Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+export function release(...ts: Tensor[]): void {
+  dispose(ts);
+}
+
+/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
+export function singleAndThreaded<T>(fn: () => T): { single: T; threaded: T } {
+  const saved = getParallelThreshold();
+  try {
+    setParallelThreshold(Number.MAX_SAFE_INTEGER);
+    const single = fn();
+    setParallelThreshold(0);
+    const threaded = fn();
+    return { single, threaded };
+  } finally {
+    setParallelThreshold(saved);
+  }
 }
 
 export interface Problem {
@@ -110,37 +145,33 @@ export function refMf(pr: Problem, order: Int32Array, mu: number, rule: SparseRu
 }
 
 export interface Device {
-  buffers: MfBuffers; adam?: MfAdamBuffers; samples: { users: number; items: number; ratings: number; count: number };
-  ptrs: number[];
+  vars: MfVariables; adam?: MfAdamState; samples: { users: Tensor; items: Tensor; ratings: Tensor };
+  /** Everything to release after the test. */
+  ptrs: Tensor[];
 }
 
 export function upload(pr: Problem, withAdam: boolean): Device {
-  const ptrs: number[] = [];
-  const keep = (p: number) => (ptrs.push(p), p);
-  const buffers: MfBuffers = {
-    userFactors: keep(put(pr.P)), itemFactors: keep(put(pr.Q)), factors: pr.k, numUsers: pr.nu, numItems: pr.ni,
+  const ptrs: Tensor[] = [];
+  const keep = <T extends Tensor>(t: T) => (ptrs.push(t), t);
+  const vars: MfVariables = {
+    userFactors: keep(put(pr.P, [pr.nu, pr.k])), itemFactors: keep(put(pr.Q, [pr.ni, pr.k])),
     ...(pr.bias ? { userBias: keep(put(pr.bu)), itemBias: keep(put(pr.bi)) } : {}),
   };
-  const zeros = (n: number) => keep(put(new Float32Array(n)));
-  const adam = withAdam ? {
-    mUserFactors: zeros(pr.nu * pr.k), vUserFactors: zeros(pr.nu * pr.k), mItemFactors: zeros(pr.ni * pr.k),
-    vItemFactors: zeros(pr.ni * pr.k), mUserBias: zeros(pr.nu), vUserBias: zeros(pr.nu), mItemBias: zeros(pr.ni),
-    vItemBias: zeros(pr.ni), userPowers: keep(put(new Float32Array(pr.nu * 2).fill(1))),
-    itemPowers: keep(put(new Float32Array(pr.ni * 2).fill(1))),
-  } : undefined;
-  const samples = { users: keep(putI32(pr.users)), items: keep(putI32(pr.items)), ratings: keep(put(pr.ratings)), count: pr.n };
-  return { buffers, ...(adam ? { adam } : {}), samples, ptrs };
+  const adam = withAdam ? mfAdamState(vars) : undefined;
+  if (adam) ptrs.push(...Object.values(adam.moments).flat(), adam.userPowers, adam.itemPowers);
+  const samples = { users: keep(putI32(pr.users)), items: keep(putI32(pr.items)), ratings: keep(put(pr.ratings)) };
+  return { vars, ...(adam ? { adam } : {}), samples, ptrs };
 }
 
-export function layoutOf(order: Int32Array, offsets: Int32Array, B: number, ptrs: number[]): MfLayout {
+export function layoutOf(order: Int32Array, offsets: Int32Array, B: number, ptrs: Tensor[]): MfLayoutTensors {
   const o = putI32(order), off = putI32(offsets);
   ptrs.push(o, off);
-  return { order: o, positions: order.length, offsets: off, strata: B, blocks: B };
+  return { order: o, offsets: off, strata: B, blocks: B };
 }
 
 export function modelOut(d: Device, pr: Problem): Float32Array[] {
-  const out = [get(d.buffers.userFactors, pr.nu * pr.k), get(d.buffers.itemFactors, pr.ni * pr.k)];
-  if (pr.bias) out.push(get(d.buffers.userBias!, pr.nu), get(d.buffers.itemBias!, pr.ni));
+  const out = [get(d.vars.userFactors), get(d.vars.itemFactors)];
+  if (pr.bias) out.push(get(d.vars.userBias!), get(d.vars.itemBias!));
   return out;
 }
 

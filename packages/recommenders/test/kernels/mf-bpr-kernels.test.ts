@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  alloc, bprTrainEpoch, f32View, free, i32View, mfPredict, mfTrainEpoch, type MfAdamBuffers, type MfBuffers,
-  type MfLayout, type SparseRule,
-} from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
-import { get, put, release, setup, singleAndThreaded } from './helpers.js';
+import { bprTrainEpoch } from '../../src/kernels/bpr-epoch.js';
+import { mfPredict, mfTrainEpoch } from '../../src/kernels/mf-epoch.js';
+import type { SparseRule } from '../../src/kernels/types.js';
 import {
-  adam64, adamStep, blockNegatives, layoutOf, modelOut, pickNegative, problem, putI32, refMf, RULES, stratify, uniformNegatives, upload, type Adam64, type Problem,
+  adam64, adamStep, blockNegatives, get, layoutOf, modelOut, pickNegative, problem, put, putI32, refMf, release, RULES,
+  setup, singleAndThreaded, stratify, uniformNegatives, upload, type Adam64, type Problem,
 } from './mf-helpers.js';
 
 beforeAll(() => setup(2));
@@ -26,7 +25,7 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
           const layout = layoutOf(order, offsets, B, d.ptrs);
           for (let epoch = 0; epoch < 3; epoch++) {
             const want = refMf(pr, order, mu, rule, st, P, Q, bu, bi);
-            const got = mfTrainEpoch(d.buffers, d.samples, layout, mu, rule, d.adam);
+            const got = mfTrainEpoch({ vars: d.vars, data: d.samples, layout, mu, rule, adam: d.adam });
             expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
           }
           const [gP, gQ, gbu, gbi] = modelOut(d, pr);
@@ -57,7 +56,7 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
     const d = upload(pr, false);
     const layout = layoutOf(order, offsets, 4, d.ptrs);
     const losses: number[] = [];
-    for (let e = 0; e < 40; e++) losses.push(mfTrainEpoch(d.buffers, d.samples, layout, 3, { type: 'sgd', learningRate: 0.05, l2: 0.001 }) / n);
+    for (let e = 0; e < 40; e++) losses.push(mfTrainEpoch({ vars: d.vars, data: d.samples, layout, mu: 3, rule: { type: 'sgd', learningRate: 0.05, l2: 0.001 } }) / n);
     expect(losses[39]!).toBeLessThan(losses[0]! * 0.1);
     release(...d.ptrs);
   });
@@ -70,8 +69,8 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
       const { single, threaded } = singleAndThreaded(() => {
         const d = upload(pr, rule.type === 'adam');
         const layout = layoutOf(order, offsets, B, d.ptrs);
-        const loss = mfTrainEpoch(d.buffers, d.samples, layout, 3, rule, d.adam);
-        const out = [...modelOut(d, pr), ...(d.adam ? [get(d.adam.vItemFactors, pr.ni * pr.k), get(d.adam.itemPowers, pr.ni * 2)] : [])];
+        const loss = mfTrainEpoch({ vars: d.vars, data: d.samples, layout, mu: 3, rule, adam: d.adam });
+        const out = [...modelOut(d, pr), ...(d.adam ? [get(d.adam.moments.itemFactors![1]), get(d.adam.itemPowers)] : [])];
         release(...d.ptrs);
         return { loss, out };
       });
@@ -84,7 +83,7 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
     const pr = problem(3, 4, 5, 0, true, 2);
     const d = upload(pr, false);
     const layout = layoutOf(new Int32Array(0), new Int32Array(5), 2, d.ptrs);
-    expect(mfTrainEpoch(d.buffers, d.samples, layout, 3, RULES[0]!)).toBe(0);
+    expect(mfTrainEpoch({ vars: d.vars, data: d.samples, layout, mu: 3, rule: RULES[0]! })).toBe(0);
     expect(modelOut(d, pr)[0]).toEqual(pr.P);
     release(...d.ptrs);
   });
@@ -97,15 +96,18 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
     bad.blocks = 2;
     pr.users[1] = pr.users[0]!;
     pr.items[1] = (pr.items[0]! + 1) % 6;
-    i32View(d.samples.users, pr.n).set(pr.users);
-    i32View(d.samples.items, pr.n).set(pr.items);
-    expect(() => mfTrainEpoch(d.buffers, d.samples, bad, 3, RULES[0]!)).toThrow(/user .* is in two blocks .* disjoint rows/);
+    d.samples.users = putI32(pr.users);
+    d.samples.items = putI32(pr.items);
+    d.ptrs.push(d.samples.users, d.samples.items);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: bad, mu: 3, rule: RULES[0]! })).toThrow(/user .* is in two blocks .* disjoint rows/);
     const outside = layoutOf(Int32Array.from([0]), Int32Array.from([0, 1]), 1, d.ptrs);
-    i32View(d.samples.items, 1)[0] = 6;
-    expect(() => mfTrainEpoch(d.buffers, d.samples, outside, 3, RULES[0]!)).toThrow(/item 6 of sample 0 is not in \[0, 6\)/);
+    pr.items[0] = 6;
+    d.samples.items = putI32(pr.items);
+    d.ptrs.push(d.samples.items);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: outside, mu: 3, rule: RULES[0]! })).toThrow(/item 6 of sample 0 is not in \[0, 6\)/);
     const badOffsets = layoutOf(Int32Array.from([2, 3]), Int32Array.from([0, 3]), 1, d.ptrs);
-    expect(() => mfTrainEpoch(d.buffers, d.samples, badOffsets, 3, RULES[0]!)).toThrow(/offsets must run from 0 to positions/);
-    expect(() => mfTrainEpoch(d.buffers, d.samples, outside, 3, { type: 'adam' })).toThrow(/needs its state buffers/);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: badOffsets, mu: 3, rule: RULES[0]! })).toThrow(/offsets must run from 0 to positions/);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: outside, mu: 3, rule: { type: 'adam' } })).toThrow(/needs its state buffers/);
     expect(modelOut(d, pr)[0]).toEqual(pr.P);
     expect(modelOut(d, pr)[1]).toEqual(pr.Q);
     release(...d.ptrs);
@@ -177,12 +179,12 @@ describe('bpr_sgd_f32 / bpr_adam_f32', () => {
           const st = rule.type === 'adam' ? adam64(pr.nu, pr.ni, k) : undefined;
           const d = upload(pr, rule.type === 'adam');
           const layout = layoutOf(order, offsets, B, d.ptrs);
-          const negPtr = putI32(negs);
+          const negPtr = putI32(negs, [order.length, per]);
           d.ptrs.push(negPtr);
-          const bu0 = get(d.buffers.userBias!, pr.nu);
+          const bu0 = get(d.vars.userBias!);
           for (let epoch = 0; epoch < 2; epoch++) {
             const want = refBpr(pr, order, negs, per, rule, st, P, Q, bi);
-            const got = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, rule, d.adam);
+            const got = bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule, adam: d.adam });
             expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
           }
           const [gP, gQ, gbu, gbi] = modelOut(d, pr);
@@ -204,9 +206,9 @@ describe('bpr_sgd_f32 / bpr_adam_f32', () => {
       const { single, threaded } = singleAndThreaded(() => {
         const d = upload(pr, rule.type === 'adam');
         const layout = layoutOf(order, offsets, B, d.ptrs);
-        const negPtr = putI32(negs);
+        const negPtr = putI32(negs, [order.length, 2]);
         d.ptrs.push(negPtr);
-        const loss = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: 2 }, layout, rule, d.adam);
+        const loss = bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule, adam: d.adam });
         const out = modelOut(d, pr);
         release(...d.ptrs);
         return { loss, out };
@@ -219,9 +221,9 @@ describe('bpr_sgd_f32 / bpr_adam_f32', () => {
     const moved = negs.slice();
     // Move a negative of the first position into another block's item group.
     moved[0] = (moved[0]! + 1) % pr.ni;
-    const negPtr = putI32(moved);
+    const negPtr = putI32(moved, [order.length, 2]);
     d.ptrs.push(negPtr);
-    expect(() => bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: 2 }, layout, RULES[0]!))
+    expect(() => bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule: RULES[0]! }))
       .toThrow(/negative item .* is in two blocks/);
     release(...d.ptrs);
   });
@@ -232,8 +234,8 @@ describe('mf_predict_f32', () => {
     const pr = problem(5, 7, 6, 0, true, 8);
     const d = upload(pr, false);
     const us = [0, 4, 2, -1, 5, 3, -2], is = [6, 0, 3, 2, 1, 7, 99];
-    const u = putI32(us), i = putI32(is), out = put(new Float32Array(us.length).fill(Number.NaN));
-    mfPredict(d.buffers, u, i, us.length, 3.5, out);
+    const u = putI32(us), i = putI32(is);
+    const out = mfPredict(d.vars, u, i, 3.5);
     const want = us.map((uu, s) => {
       const ii = is[s]!;
       const uOk = uu >= 0 && uu < 5, iOk = ii >= 0 && ii < 7;
@@ -241,7 +243,7 @@ describe('mf_predict_f32', () => {
       if (uOk && iOk) for (let f = 0; f < 6; f++) v += pr.P[uu * 6 + f]! * pr.Q[ii * 6 + f]!;
       return v;
     });
-    expectClose(get(out, us.length), want, 1e-5, 1e-5);
+    expectClose(get(out), want, 1e-5, 1e-5);
     release(u, i, out, ...d.ptrs);
   });
 
@@ -249,14 +251,13 @@ describe('mf_predict_f32', () => {
     const pr = problem(100, 120, 33, 50000, false, 12);
     const d = upload(pr, false);
     const { single, threaded } = singleAndThreaded(() => {
-      const out = put(new Float32Array(pr.n));
-      mfPredict(d.buffers, d.samples.users, d.samples.items, pr.n, 1, out);
-      const v = get(out, pr.n);
-      free(out);
+      const out = mfPredict(d.vars, d.samples.users, d.samples.items, 1);
+      const v = get(out);
+      out.dispose();
       return v;
     });
     expect(threaded).toEqual(single);
-    expect(Number.isFinite(f32View(d.buffers.userFactors, 1)[0]!)).toBe(true);
+    expect(Number.isFinite(get(d.vars.userFactors)[0]!)).toBe(true);
     release(...d.ptrs);
   });
 });
@@ -328,41 +329,42 @@ describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
         const S0 = randomFloats(pr.ni * k, 77 + k, -0.3, 0.3), S = Float64Array.from(S0);
         const d = upload(pr, false);
         const layout = layoutOf(order, Int32Array.of(0, pr.n), 1, d.ptrs);
-        const negPtr = putI32(negs), ctxPtr = putI32(ctx), sPtr = put(S0);
+        const negPtr = putI32(negs, [pr.n, per]), ctxPtr = putI32(ctx, [pr.n, cl]), sPtr = put(S0, [pr.ni, k]);
         d.ptrs.push(negPtr, ctxPtr, sPtr);
-        const context = { factors: sPtr, items: ctxPtr, length: cl, l2: l2C };
+        const context = { factors: sPtr, items: ctxPtr, l2: l2C };
         for (let epoch = 0; epoch < 2; epoch++) {
           const want = refBprContext(pr, order, negs, per, rule, ctx, cl, l2C, P, Q, bi, S);
-          const got = bprTrainEpoch(d.buffers, d.samples, { negatives: negPtr, perSample: per }, layout, rule, undefined, context);
+          const got = bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule, context });
           expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
         }
         const [gP, gQ, , gbi] = modelOut(d, pr);
         expectClose(gP!, P, 1e-3, 1e-4, 'P');
         expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
         expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
-        expectClose(get(sPtr, pr.ni * k), S, 1e-3, 1e-4, 'S');
+        expectClose(get(sPtr), S, 1e-3, 1e-4, 'S');
         release(...d.ptrs);
       });
     }
   }
 
-  it('rejects a context item shared by two blocks of a stratum, and a context with adam, writing nothing', () => {
+  it('rejects a context on two blocks of a stratum, and a context with adam, writing nothing', () => {
     const pr = problem(6, 8, 4, 2, true, 8);
     pr.users.set([0, 1]);
     pr.items.set([0, 1]);
     const d = upload(pr, true);
-    // Two blocks in one stratum: users 0 | 1, items 0 | 1, negatives 2 | 3, but both samples have context item 5.
+    // Two blocks in one stratum: users 0 | 1, items 0 | 1, negatives 2 | 3, and a context (whose rows all users share).
     const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
     layout.blocks = 2;
-    const negPtr = putI32(Int32Array.of(2, 3)), ctxPtr = putI32(Int32Array.of(5, 5)), sPtr = put(new Float32Array(pr.ni * pr.k).fill(0.5));
+    const negPtr = putI32(Int32Array.of(2, 3), [2, 1]), ctxPtr = putI32(Int32Array.of(5, 5), [2, 1]);
+    const sPtr = put(new Float32Array(pr.ni * pr.k).fill(0.5), [pr.ni, pr.k]);
     d.ptrs.push(negPtr, ctxPtr, sPtr);
-    const context = { factors: sPtr, items: ctxPtr, length: 1 };
-    const negatives = { negatives: negPtr, perSample: 1 };
-    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, RULES[0]!, undefined, context))
-      .toThrow(/context item 5 .* is in two blocks/);
-    expect(() => bprTrainEpoch(d.buffers, d.samples, negatives, layout, RULES[2]!, d.adam, context)).toThrow(/sgd rule only/);
+    const context = { factors: sPtr, items: ctxPtr };
+    const base = { vars: d.vars, data: d.samples, negatives: negPtr, layout, context };
+    // Context rows are shared by all users: a context trains on one block per stratum.
+    expect(() => bprTrainEpoch({ ...base, rule: RULES[0]! })).toThrow(/context trains on one block per stratum/);
+    expect(() => bprTrainEpoch({ ...base, rule: RULES[2]!, adam: d.adam })).toThrow(/sgd rule only/);
     expect(modelOut(d, pr)[0]).toEqual(pr.P);
-    expect(get(sPtr, pr.ni * pr.k)).toEqual(new Float32Array(pr.ni * pr.k).fill(0.5));
+    expect(get(sPtr)).toEqual(new Float32Array(pr.ni * pr.k).fill(0.5));
     release(...d.ptrs);
   });
 });
