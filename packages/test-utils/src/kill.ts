@@ -18,9 +18,11 @@ export function requireBuilt(distEntry: URL): boolean {
 /**
  * Starts `script` with `args`, waits until it has printed `saved <minSaves>`,
  * lets it run `delayMs` more (into the middle of a later save), then kills it
- * with SIGKILL. Resolves with the last save number it printed.
+ * with SIGKILL. Resolves with the last save number it printed; `onOutput`
+ * sees everything it printed.
  */
-export function killDuringSaves(script: URL, args: string[], opts: { minSaves?: number; delayMs: number; timeoutMs?: number }): Promise<number> {
+export function killDuringSaves(script: URL, args: string[],
+  opts: { minSaves?: number; delayMs: number; timeoutMs?: number; onOutput?: (text: string) => void }): Promise<number> {
   const minSaves = opts.minSaves ?? 1;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script.pathname, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,6 +33,7 @@ export function killDuringSaves(script: URL, args: string[], opts: { minSaves?: 
     }, opts.timeoutMs ?? 60_000);
     child.stdout.on('data', (d) => {
       out += d;
+      opts.onOutput?.(String(d));
       for (const m of out.matchAll(/saved (\d+)/g)) last = Math.max(last, Number(m[1]));
       if (!killing && last >= minSaves) {
         killing = true;
