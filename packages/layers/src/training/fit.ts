@@ -1,6 +1,6 @@
 // fit / trainOnBatch / fitDataset: the training loop.
 import {
-  dispose, keep, scalar, shuffle, tidy, variableGrads, type Tensor,
+  dispose, forkGenerator, keep, scalar, shuffle, tidy, variableGrads, withGenerator, type Tensor,
 } from '@wasmml/tensor';
 import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
 import type { LayersModel } from '../model.js';
@@ -145,6 +145,9 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
+  // This run's own random stream (shuffles, dropout), forked before the first
+  // await: fits interleaved from several async tasks each draw what they would alone.
+  const stream = forkGenerator();
   const { history, cbs } = startCallbacks(model, c, args, {
     epochs, samples: n, steps: stepsPerEpoch, batchSize, doValidation: !!valXs,
   });
@@ -156,7 +159,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
       await cbs.onEpochBegin(epoch);
       for (const ms of c.metrics) for (const m of ms) m.reset();
       const order = range(0, n);
-      if (args.shuffle ?? true) shuffle(order);
+      if (args.shuffle ?? true) withGenerator(stream, () => shuffle(order));
       let lossSum = 0, seen = 0;
       const outSums: Record<string, number> = {};
       for (let step = 0; step < stepsPerEpoch; step++) {
@@ -168,7 +171,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         let r: StepResult;
         try {
           if (classWeights) classWeights.forEach((cw, i) => sw.push(cw ? sampleWeightsFor(by[i]!, cw, `${model.name}.fit`) : undefined));
-          r = trainStep(model, bx, by, classWeights ? sw : undefined);
+          r = withGenerator(stream, () => trainStep(model, bx, by, classWeights ? sw : undefined));
         } finally {
           dispose([bx, by]);
           dispose(sw.filter((t): t is Tensor => t !== undefined));
@@ -269,6 +272,7 @@ async function* batches(ds: BatchDataset): AsyncGenerator<{ xs: ModelData; ys: M
 export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset, args: ModelFitDatasetArgs = {}): Promise<History> {
   const c = requireCompiled(model, 'fitDataset');
   const epochs = args.epochs ?? 1;
+  const stream = forkGenerator();
   const { history, cbs } = startCallbacks(model, c, args, {
     epochs, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, doValidation: !!args.validationData,
   });
@@ -292,7 +296,7 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
           classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`)
             .forEach((cw, i) => sw.push(cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined));
         }
-        r = trainStep(model, xs, ys, args.classWeight ? sw : undefined);
+        r = withGenerator(stream, () => trainStep(model, xs, ys, args.classWeight ? sw : undefined));
       } finally {
         dispose([xs, ys]);
         dispose(sw.filter((t): t is Tensor => t !== undefined));
