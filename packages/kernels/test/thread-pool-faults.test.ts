@@ -1,7 +1,7 @@
 // Faults in the thread pool: a worker that throws, exits or hangs in the
 // middle of a kernel. The call must throw with the cause (never hang), and the
 // pool must come back (fresh workers) or say it is broken.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Arena } from '../src/memory.js';
@@ -9,7 +9,7 @@ import { platform as nodePlatform } from '../src/platform/node.js';
 import type { Platform, PoolWorker } from '../src/platform/types.js';
 import { KernelError, Pool, setParallelThreshold, getParallelThreshold } from '../src/pool.js';
 
-type Mode = 'throw' | 'exit' | 'hang';
+type Mode = 'none' | 'throw' | 'exit' | 'hang';
 // Large enough (4 MiB per array) that the worker wakes and claims chunks before the calling thread has run them all.
 const N = 1 << 20;
 
@@ -63,6 +63,41 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Threads of this process (other than the main one) the OS counts as running or runnable (Linux /proc). */
+function busyThreads(): number {
+  let n = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    if (Number(tid) === process.pid) continue;
+    try {
+      // Field 3 of stat, after the parenthesised name: R running/runnable, S sleeping.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'R') n++;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return n;
+}
+
+describe('thread pool waiting', () => {
+  // The OS's view, not a clock: a spinning worker is runnable in every sample however
+  // starved the machine is; a sleeping one (Atomics.wait) is not.
+  it.runIf(existsSync('/proc/self/task'))('between kernels the workers sleep in Atomics.wait instead of spinning', async () => {
+    setParallelThreshold(0);
+    const { pool, run } = await faultyPool('none', 2);
+    pools.push(pool);
+    expect(run('neg_f32')[N - 1]).toBe(-(N - 1));
+    await new Promise((r) => setTimeout(r, 50));
+    let samplesWithBusy = 0;
+    for (let i = 0; i < 20; i++) {
+      if (busyThreads() > 0) samplesWithBusy++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(samplesWithBusy).toBeLessThan(10);
+    expect(run('abs_f32')[N - 1]).toBe(N - 1);
+  }, 20_000);
+});
 
 describe('thread pool faults', () => {
   it('a kernel that throws in a worker: the call throws the cause, the pool keeps working', async () => {
