@@ -16,7 +16,15 @@ export interface CsvReadOptions {
   comments?: string;
   /** Text encoding of the file (default 'utf-8'; ml-100k's u.item is 'latin1'). */
   encoding?: string;
+  /**
+   * Longest row, in characters, before reading stops with an error (default 4 Mi). An unclosed
+   * quote or a file without line breaks would otherwise be held in memory whole.
+   */
+  maxRowLength?: number;
 }
+
+/** Default of {@link CsvReadOptions.maxRowLength}. */
+export const DEFAULT_MAX_ROW_LENGTH = 1 << 22;
 
 /** One parsed row and the 1-based line it starts on. */
 export interface CsvRow {
@@ -55,19 +63,32 @@ export async function* readCsvChunks(resource: Resource, options: CsvReadOptions
   let tail = '';
   let line = 1;
   let newline: '\n' | '\r\n' | '\r' | undefined;
+  const maxRow = options.maxRowLength ?? DEFAULT_MAX_ROW_LENGTH;
+  let heldBack = 0;
+  const checkTail = () => {
+    if (tail.length <= maxRow) return;
+    const unclosed = tail.startsWith(quoteChar) || tail.includes(`${delimiter}${quoteChar}`);
+    throw new CsvError(resource.name, line, `a row longer than ${maxRow} characters (maxRowLength)` +
+      (unclosed ? `: a quote (${quoteChar}) opened here is never closed?` : newline ? '' : ': no line break found'));
+  };
   try {
     for (let done = false; !done;) {
       const r = await reader.read();
       done = r.done;
       let text = r.done ? tail : tail + r.value;
-      if (!done && text.length < 1 << 16) {
-        tail = text; // gather small network chunks before parsing
+      // Gather small network chunks before parsing; and when a long row is held
+      // back, wait until the text has doubled, so a row of n characters is parsed
+      // O(log n) times rather than once per chunk.
+      if (!done && text.length < Math.max(1 << 16, 2 * heldBack)) {
+        tail = text;
+        checkTail();
         continue;
       }
       if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       newline ??= detectNewline(text, done);
       if (!newline) {
         tail = text;
+        checkTail();
         continue;
       }
       const parser = new Papa.Parser({ delimiter, quoteChar, newline, comments: options.comments ?? false });
@@ -87,6 +108,8 @@ export async function* readCsvChunks(resource: Resource, options: CsvReadOptions
         rows.push({ fields, line: start });
       }
       tail = done ? '' : text.slice(res.meta.cursor);
+      heldBack = tail.length;
+      checkTail();
       if (rows.length) yield rows;
     }
   } finally {

@@ -7,6 +7,8 @@
 // thread or worker) runs the chunk. The caller runs chunks too and, when it
 // runs out, takes the ones no worker has claimed yet, so a worker that wakes
 // late never delays a job: the caller waits only for chunks already running.
+// A worker that dies sets its DEAD bit (from its own exit hook); the caller
+// then stops waiting for the chunk that worker's RUNNING word names.
 export const CTL = {
   GEN: 0,
   DONE: 1,
@@ -17,8 +19,12 @@ export const CTL = {
   HAS_SCRATCH: 6,
   SHUTDOWN: 7,
   PARTICIPANTS: 8,
+  /** Two words: bit t set once worker t has died (it wrote why into the error area). */
+  DEAD: 9,
   READY: 16,
   SCRATCH: 96,
+  /** Per thread: 1 + the chunk it is running, 0 between chunks. */
+  RUNNING: 160,
   CLAIM: 256,
   RANGES: 512,
   ARGS_BYTE: 4096,

@@ -16,6 +16,15 @@ export interface RunOptions {
 
 type Kernel = (...args: number[]) => void;
 
+/** A split kernel with no chunk finishing for this long is taken for a hung worker (a chunk is ~1/8 of a kernel). */
+const DEFAULT_STALL_MS = 120_000;
+/** Worker generations the pool restarts after deaths before it stays on the calling thread. */
+const MAX_RESTARTS = 3;
+/** How long the blocked caller sleeps between checks for dead workers (a death also wakes it at once). */
+const WAIT_SLICE_MS = 50;
+/** The caller's bounded spin before it sleeps: long enough for a typical chunk, short against a busy OS. */
+const CALLER_SPIN_US = 50;
+
 /** Minimum total work (items x cost) before a job is split over threads. */
 let parallelThreshold = 1 << 17;
 
@@ -49,6 +58,16 @@ export class Pool {
   private workerError: unknown;
   /** Kernel calls run, and how many of them were split over threads. */
   readonly stats = { calls: 0, splitCalls: 0 };
+  /** Bumped whenever the workers are replaced, so events of old workers are ignored. */
+  private generation = 0;
+  /** Threads last asked for, to restart after a worker died. */
+  private wanted = 1;
+  /** Worker generations lost to a death or a stall so far; past MAX_RESTARTS the pool stays on the calling thread. */
+  private failures = 0;
+  /** Why the pool gave up on workers, once it has. */
+  private brokenReason: string | undefined;
+  /** Milliseconds without progress after which a split kernel is abandoned as stalled. */
+  stallTimeoutMs = DEFAULT_STALL_MS;
 
   constructor(
     private readonly platform: Platform,
@@ -80,8 +99,21 @@ export class Pool {
   /** Replaces the workers by `threads - 1` new ones and waits until they run. */
   async resize(threads: number): Promise<void> {
     this.stop();
+    this.wanted = threads;
+    this.brokenReason = undefined;
+    this.failures = 0;
+    await this.start(threads);
+  }
+
+  /** Why the pool stopped using workers (they kept dying or hung), or undefined while it is healthy. */
+  get broken(): string | undefined {
+    return this.brokenReason;
+  }
+
+  private async start(threads: number): Promise<void> {
     const n = Math.min(Math.max(1, Math.floor(threads)), MAX_THREADS) - 1;
     if (n === 0) return;
+    const generation = this.generation;
     // A fresh control block per generation of workers: a terminated worker that
     // has not exited yet can never see, or count itself into, a later job.
     this.sab = new SharedArrayBuffer(CTL.BYTES);
@@ -89,7 +121,9 @@ export class Pool {
     this.args = new Float64Array(this.sab, CTL.ARGS_BYTE, MAX_ARGS);
     this.workerError = undefined;
     for (let tid = 1; tid <= n; tid++) {
-      const w = this.platform.createWorker((e) => (this.workerError = e));
+      const w = this.platform.createWorker((e) => {
+        if (generation === this.generation && this.workerError === undefined) this.workerError = e;
+      });
       if (!w) break;
       w.start({
         memory: this.memory,
@@ -122,6 +156,7 @@ export class Pool {
 
   /** Terminates every worker (the pool keeps working, on the calling thread). */
   stop(): void {
+    this.generation++;
     if (this.ctl) {
       Atomics.store(this.ctl, CTL.SHUTDOWN, 1);
       Atomics.add(this.ctl, CTL.GEN, 1);
@@ -150,7 +185,12 @@ export class Pool {
     if (!fn) throw new KernelError(`wasmml: no kernel named ${name}`);
     const cost = opts.cost ?? 1;
     const scratchBytes = opts.scratchBytes ?? 0;
-    const p = items * cost >= parallelThreshold ? Math.min(this.size, items) : 1;
+    let p = 1;
+    if (items * cost >= parallelThreshold && this.workers.length) {
+      // A worker that died between kernels: replace the pool before trusting it with a job.
+      if (this.workerError !== undefined || this.deadWorker() >= 0) this.recover(this.deathReason());
+      p = Math.min(this.size, items);
+    }
     this.stats.calls++;
     if (p <= 1) {
       if (scratchBytes > 0) {
@@ -214,31 +254,102 @@ export class Pool {
       runChunks(ctl, this.args!, this.fnTable, 0, gen, (e: unknown) => {
         if (mainError === undefined) mainError = e;
       });
-      this.waitDone(ctl, chunks);
+      const fault = this.waitDone(ctl, chunks);
+      if (fault) {
+        const why = fault === 'stalled'
+          ? `no chunk finished for ${this.stallTimeoutMs} ms (a hung pool worker?)`
+          : `pool worker ${this.deadWorker()} ${this.errorText(ctl)}`;
+        const state = this.recover(why);
+        throw new KernelError(`wasmml: kernel ${name} (${items} items over ${p} threads) did not complete: ${why}; ` +
+          `its output is incomplete. ${state}`);
+      }
       if (mainError !== undefined) throw mainError;
       const failed = ctl[CTL.ERROR]!;
-      if (failed) {
-        const len = new DataView(this.sab!, CTL.ERR_BYTE).getUint32(0, true);
-        // TextDecoder refuses views on shared memory: copy out first.
-        const msg = new TextDecoder().decode(new Uint8Array(this.sab!, CTL.ERR_BYTE + 4, len).slice());
-        throw new KernelError(`wasmml: kernel ${name} failed in pool worker ${failed - 1}: ${msg}`);
-      }
+      if (failed) throw new KernelError(`wasmml: kernel ${name} failed in pool worker ${failed - 1}: ${this.errorText(ctl)}`);
     } finally {
       if (scratch) this.free(scratch);
     }
   }
 
-  private waitDone(ctl: Int32Array, chunks: number): void {
-    let done = Atomics.load(ctl, CTL.DONE);
-    for (let i = 0; done !== chunks && i < 100000; i++) done = Atomics.load(ctl, CTL.DONE);
-    if (this.platform.canBlock) {
-      while (done !== chunks) {
-        Atomics.wait(ctl, CTL.DONE, done, 1000);
-        done = Atomics.load(ctl, CTL.DONE);
-      }
-    } else {
-      while (done !== chunks) done = Atomics.load(ctl, CTL.DONE);
-    }
+  /** The message a worker left in the error area. */
+  private errorText(ctl: Int32Array): string {
+    const sab = ctl.buffer as SharedArrayBuffer;
+    const len = new DataView(sab, CTL.ERR_BYTE).getUint32(0, true);
+    // TextDecoder refuses views on shared memory: copy out first.
+    return new TextDecoder().decode(new Uint8Array(sab, CTL.ERR_BYTE + 4, len).slice());
   }
 
+  /** The lowest-numbered worker whose DEAD bit is set, or -1. */
+  private deadWorker(): number {
+    const ctl = this.ctl;
+    if (!ctl) return -1;
+    for (let w = 0; w < 2; w++) {
+      const bits = Atomics.load(ctl, CTL.DEAD + w);
+      if (bits) return 32 * w + (31 - Math.clz32(bits & -bits));
+    }
+    return -1;
+  }
+
+  private deathReason(): string {
+    const dead = this.deadWorker();
+    if (dead >= 0) return `pool worker ${dead} ${this.errorText(this.ctl!)}`;
+    return `a pool worker failed: ${(this.workerError as Error)?.message ?? this.workerError}`;
+  }
+
+  /**
+   * Drops the current workers after one died or hung, and starts new ones in
+   * the background (kernels run on the calling thread meanwhile) unless that
+   * already happened MAX_RESTARTS times. Returns what was done, for messages.
+   */
+  private recover(why: string): string {
+    this.stop();
+    this.failures++;
+    if (this.failures > MAX_RESTARTS) {
+      this.brokenReason = `pool workers failed ${this.failures} times (last: ${why})`;
+      return 'The pool now runs every kernel on the calling thread (setThreads(n) tries workers again).';
+    }
+    this.start(this.wanted).catch((e: unknown) => {
+      this.brokenReason = `restarting pool workers failed: ${(e as Error)?.message ?? e}`;
+    });
+    return 'The pool restarts its workers; kernels run on the calling thread until they are up.';
+  }
+
+  /**
+   * Waits until every chunk is counted done: a short bounded spin (back-to-back
+   * kernels rarely need more), then Atomics.wait so a busy machine gets the core
+   * back. Returns 'dead' when a worker died holding a chunk (the other chunks are
+   * finished by then), 'stalled' when no chunk finished for stallTimeoutMs.
+   */
+  private waitDone(ctl: Int32Array, chunks: number): 'dead' | 'stalled' | undefined {
+    let done = Atomics.load(ctl, CTL.DONE);
+    if (done === chunks) return undefined;
+    const spinEnd = performance.now() + CALLER_SPIN_US / 1000;
+    for (let i = 0; done !== chunks; i++) {
+      done = Atomics.load(ctl, CTL.DONE);
+      if ((i & 255) === 255 && performance.now() > spinEnd) break;
+    }
+    let lastDone = done;
+    let lastProgress = performance.now();
+    while (done !== chunks) {
+      if (Atomics.load(ctl, CTL.DEAD) | Atomics.load(ctl, CTL.DEAD + 1)) {
+        let lost = 0;
+        for (let t = 1; t < MAX_THREADS; t++) {
+          const dead = Atomics.load(ctl, CTL.DEAD + (t >> 5)) & (1 << (t & 31));
+          if (dead && Atomics.load(ctl, CTL.RUNNING + t) !== 0) lost++;
+        }
+        // Chunks the dead worker held will never count; the rest must, or memory is still being written.
+        if (done + lost >= chunks) return lost ? 'dead' : undefined;
+      }
+      if (this.platform.canBlock) Atomics.wait(ctl, CTL.DONE, done, WAIT_SLICE_MS);
+      done = Atomics.load(ctl, CTL.DONE);
+      const now = performance.now();
+      if (done !== lastDone) {
+        lastDone = done;
+        lastProgress = now;
+      } else if (now - lastProgress > this.stallTimeoutMs) {
+        return 'stalled';
+      }
+    }
+    return undefined;
+  }
 }

@@ -54,6 +54,11 @@ export interface BackendInfo {
   requestedThreads: number;
   /** Figures of the memory arena at the time of the call. */
   memory: ArenaStats;
+  /**
+   * Set when the pool gave up on its workers (they kept dying or hung; see docs/threads-and-performance.md):
+   * why, while every kernel runs on the calling thread. `setThreads(n)` tries workers again.
+   */
+  poolError?: string;
 }
 
 /**
@@ -250,6 +255,7 @@ export function backendInfo(): BackendInfo {
     threads: rt.pool.size,
     requestedThreads: rt.pool.requested,
     memory: rt.arena.stats(),
+    ...(rt.pool.broken ? { poolError: rt.pool.broken } : {}),
   };
 }
 

@@ -223,7 +223,10 @@ describe('our models round-trip', () => {
     const dir = tempDir();
     const res = await m.save(`file://${dir}`);
     expect(res.modelArtifactsInfo.weightDataBytes).toBe((5 * 8 + 8 + 8 * 3 + 3) * 4);
-    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    // Weight files carry their content hash in the name, so a new save never overwrites a file the live model.json names.
+    const [weightsFile] = readdirSync(dir).filter((f) => f !== 'model.json');
+    expect(readdirSync(dir).sort()).toEqual(['model.json', weightsFile]);
+    expect(weightsFile).toMatch(/^weights\.[0-9a-f]{16}\.bin$/);
     const j = readModelJSON(dir);
     expect(j.format).toBe('layers-model');
     const topo = j.modelTopology as { class_name: string; config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
@@ -233,7 +236,7 @@ describe('our models round-trip', () => {
     expect(topo.config.layers[0]!.config.use_bias).toBe(true);
     const names = m.layers.map((l) => l.name);
     expect(j.weightsManifest[0]!.weights.map((w) => w.name)).toEqual([`${names[0]}/kernel`, `${names[0]}/bias`, `${names[2]}/kernel`, `${names[2]}/bias`]);
-    expect(j.wasmml?.byteLength).toBe(statSync(join(dir, 'weights.bin')).size);
+    expect(j.wasmml?.byteLength).toBe(statSync(join(dir, weightsFile!)).size);
     expect(j.wasmml?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const back = await loadLayersModel(`file://${dir}`);
     expect(back.layers.map((l) => l.name)).toEqual(names);
@@ -250,14 +253,14 @@ describe('our models round-trip', () => {
     await m.save(io.fileSystem(dir, { shardSizeBytes: 256 }));
     const shards = readModelJSON(dir).weightsManifest[0]!.paths;
     expect(shards.length).toBeGreaterThan(3);
-    expect(shards[0]).toBe(`weights-shard1of${shards.length}.bin`);
+    expect(shards[0]).toMatch(new RegExp(`^weights-shard1of${shards.length}\\.[0-9a-f]{16}\\.bin$`));
     const back = await loadLayersModel(`file://${dir}`);
     expect(back.getClassName()).toBe('Model');
     expect(back.inputs.map((i) => i.sourceLayer!.name)).toEqual(['num', 'tokens']);
     expect(predictOurs(back, richX)).toEqual(predictOurs(m, richX));
     back.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(m.getWeights()[i]!.dataSync()));
     await m.save(`file://${dir}`);
-    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', readModelJSON(dir).weightsManifest[0]!.paths[0]]);
     back.dispose();
     m.dispose();
   });
@@ -458,19 +461,21 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     const save = () => m.save(io.fileSystem(dir, { shardSizeBytes: 200 }));
     await save();
     const before = live();
-    const shard = join(dir, 'weights-shard2of2.bin');
+    const [name1, name2] = readModelJSON(dir).weightsManifest[0]!.paths as [string, string];
+    expect(name2).toMatch(/^weights-shard2of2\.[0-9a-f]{16}\.bin$/);
+    const shard = join(dir, name2);
     const size = statSync(shard).size;
     truncateSync(shard, size - 8);
     await expect(loadLayersModel(url)).rejects.toThrow(
-      new RegExp(`weight file 'weights-shard2of2.bin' \\(of .*model.json\\) is ${size - 8} bytes but model.json records ${size} \\(truncated`));
+      new RegExp(`weight file '${name2}' \\(of .*model.json\\) is ${size - 8} bytes but model.json records ${size} \\(truncated`));
     await save();
     const bytes = readFileSync(shard);
     bytes[3] ^= 0x40;
     writeFileSync(shard, bytes);
-    await expect(loadLayersModel(url)).rejects.toThrow(/weight file 'weights-shard2of2.bin' .* has SHA-256 [0-9a-f]{64} but model.json records [0-9a-f]{64}/);
+    await expect(loadLayersModel(url)).rejects.toThrow(new RegExp(`weight file '${name2}' .* has SHA-256 [0-9a-f]{64} but model.json records [0-9a-f]{64}`));
     await save();
-    rmSync(join(dir, 'weights-shard1of2.bin'));
-    await expect(loadLayersModel(url)).rejects.toThrow(/cannot read weight file 'weights-shard1of2.bin' listed in .*model.json/);
+    rmSync(join(dir, name1));
+    await expect(loadLayersModel(url)).rejects.toThrow(new RegExp(`cannot read weight file '${name1}' listed in .*model.json`));
     await save();
     truncateSync(join(dir, 'model.json'), 100);
     await expect(loadLayersModel(url)).rejects.toThrow(/model.json is not valid JSON .*truncated/);
@@ -478,14 +483,15 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     m.dispose();
   });
 
-  it('a crash after the new shards but before model.json: the old model.json refuses the new shards', async () => {
+  it('a shard from another save: model.json refuses it', async () => {
     const [a, b] = [mlp(), mlp()];
     const [dirA, dirB] = [tempDir(), tempDir()];
     await a.save(`file://${dirA}`);
     await b.save(`file://${dirB}`);
-    // The state a crash between the shard rename and the model.json rename leaves.
-    copyFileSync(join(dirB, 'weights.bin'), join(dirA, 'weights.bin'));
-    await expect(loadLayersModel(`file://${dirA}`)).rejects.toThrow(/weight file 'weights.bin' .* has SHA-256 .* but model.json records/);
+    // A shard swapped for another save's (content-addressed names keep a crash from doing this; a hand copy can).
+    const [shardA] = readModelJSON(dirA).weightsManifest[0]!.paths as [string];
+    copyFileSync(join(dirB, readModelJSON(dirB).weightsManifest[0]!.paths[0]!), join(dirA, shardA));
+    await expect(loadLayersModel(`file://${dirA}`)).rejects.toThrow(new RegExp(`weight file '${shardA}' .* has SHA-256 .* but model.json records`));
     a.dispose();
     b.dispose();
   });

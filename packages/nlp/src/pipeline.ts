@@ -72,6 +72,14 @@ export interface PipelinePrediction {
   probabilities: number[][];
 }
 
+function parsePipelineJSON(text: string, path: string): PipelineArtifacts {
+  try {
+    return JSON.parse(text) as PipelineArtifacts;
+  } catch (e) {
+    throw new Error(`TextClassificationPipeline.load: ${path} is not valid JSON (${(e as Error).message}); a truncated or partly written file?`, { cause: e });
+  }
+}
+
 /** The saved form of a pipeline (JSON-serialisable). */
 export interface PipelineArtifacts {
   /** Marks the JSON as a saved pipeline. */
@@ -242,7 +250,14 @@ export class TextClassificationPipeline {
       format: 'wasmml-text-classification-pipeline', version: 1, vectorizer: this.vectorizer.toJSON(), classifier: { ...m.options },
       ...(this.classNames ? { classNames: [...this.classNames] } : {}), learningRate: this.learningRate, weights,
     };
-    if (path !== undefined) await files.writeText(path, JSON.stringify(artifacts));
+    if (path !== undefined) {
+      try {
+        await files.writeText(path, JSON.stringify(artifacts));
+      } catch (e) {
+        throw new Error(`TextClassificationPipeline.save: cannot write ${path}: ${(e as Error).message}; ` +
+          'the file that was there (if any) is unchanged', { cause: e });
+      }
+    }
     return artifacts;
   }
 
@@ -251,7 +266,7 @@ export class TextClassificationPipeline {
    * standardize / split functions are not saved: pass them again.
    */
   static async load(source: string | PipelineArtifacts, custom: { standardize?: Standardize; split?: Split } = {}): Promise<TextClassificationPipeline> {
-    const a: PipelineArtifacts = typeof source === 'string' ? JSON.parse(await files.readText(source)) : source;
+    const a: PipelineArtifacts = typeof source === 'string' ? parsePipelineJSON(await files.readText(source), source) : source;
     if (a?.format !== 'wasmml-text-classification-pipeline') throw new Error('TextClassificationPipeline.load: not a saved pipeline (format field missing)');
     const vectorizer = TextVectorizer.fromJSON(a.vectorizer, custom);
     const { vocabSize: _v, ...classifier } = a.classifier;

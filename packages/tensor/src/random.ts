@@ -68,6 +68,8 @@ export class Random {
 }
 
 let global = new Random(Date.now());
+/** The stream of the synchronous section running now (see withGenerator), if any. */
+let scoped: Random | undefined;
 
 /** Seeds the global generator: every later random op without its own seed follows from it. */
 export function setSeed(seed: number): void {
@@ -79,10 +81,31 @@ export function setSeed(seed: number): void {
  * streams with it so that `setSeed` makes whole training runs reproducible.
  */
 export function nextSeed(): number {
-  return global.nextU32();
+  return (scoped ?? global).nextU32();
 }
 
-/** The generator for one call: its own when a seed is given, else the global one. */
+/** The generator for one call: its own when a seed is given, else the scoped or global one. */
 export function generator(seed?: number): Random {
-  return seed === undefined ? global : new Random(seed);
+  return seed === undefined ? (scoped ?? global) : new Random(seed);
+}
+
+/** An independent random stream, seeded from the global generator now; run code on it with {@link withGenerator}. */
+export function forkGenerator(): Random {
+  return new Random(nextSeed());
+}
+
+/**
+ * Runs `f` (synchronous) with every unseeded random op drawing from `stream`
+ * instead of the global generator. A training loop forks a stream when it
+ * starts and runs each step on it, so two loops interleaved by `await` draw
+ * exactly what each would draw alone.
+ */
+export function withGenerator<T>(stream: Random, f: () => T): T {
+  const prev = scoped;
+  scoped = stream;
+  try {
+    return f();
+  } finally {
+    scoped = prev;
+  }
 }

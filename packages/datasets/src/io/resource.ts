@@ -79,19 +79,76 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Decompresses gzip bytes with the standard DecompressionStream; `name` labels errors. */
-export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  try {
-    const out = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(out).arrayBuffer());
-  } catch (e) {
-    throw new Error(`${name}: corrupt or truncated gzip data (${(e as Error).message})`, { cause: e });
+/** Default ceiling on what one gzip input may expand to: far above any dataset file loaders read whole. */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1 << 30;
+
+/** Limits of {@link gunzip}. */
+export interface GunzipLimits {
+  /** Largest decompressed size accepted (default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}). */
+  maxBytes?: number;
+  /**
+   * Given the first decompressed bytes, the exact size the format's header
+   * promises (an IDX file's header), or undefined while more bytes are needed;
+   * decompression stops one byte past it, so a lying file costs no more memory
+   * than an honest one.
+   */
+  expectedBytes?: (head: Uint8Array) => number | undefined;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
   }
+  return out;
+}
+
+/**
+ * Decompresses gzip bytes with the standard DecompressionStream; `name` labels
+ * errors. Stops with an error once the output passes the limit (a corrupt file
+ * or a decompression bomb), so memory stays bounded whatever the input says.
+ */
+export async function gunzip(bytes: Uint8Array, name: string, limits: GunzipLimits = {}): Promise<Uint8Array> {
+  let cap = limits.maxBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let promised: number | undefined;
+  try {
+    for (;;) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        throw new Error(`${name}: corrupt or truncated gzip data after ${total} decompressed bytes (${(e as Error).message})`, { cause: e });
+      }
+      if (r.done) break;
+      parts.push(r.value);
+      total += r.value.byteLength;
+      if (promised === undefined && limits.expectedBytes) {
+        const head = parts.length === 1 ? parts[0]! : concat(parts, total);
+        promised = limits.expectedBytes(head);
+        if (promised !== undefined) cap = Math.min(cap, promised);
+      }
+      if (total > cap) {
+        throw new Error(promised !== undefined && cap === promised
+          ? `${name}: the gzip data expands past the ${promised} bytes its header describes (stopped at ${total}); a corrupt file?`
+          : `${name}: the gzip data expands past ${cap} bytes (stopped there: a corrupt file or a decompression bomb; ` +
+            'pass a larger maxDecompressedBytes if the file is genuine)');
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return concat(parts, total);
 }
 
 /** The bytes, decompressed when they are gzip. */
-export async function maybeGunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  return isGzip(bytes) ? gunzip(bytes, name) : bytes;
+export async function maybeGunzip(bytes: Uint8Array, name: string, limits?: GunzipLimits): Promise<Uint8Array> {
+  return isGzip(bytes) ? gunzip(bytes, name, limits) : bytes;
 }
 
 /** The stream, decompressed on the fly when it starts with the gzip magic number. */

@@ -19,6 +19,23 @@ const TYPES: Record<number, [IdxArray['dtype'], number]> = {
 
 const hex = (v: number, digits = 8) => `0x${v.toString(16).padStart(digits, '0')}`;
 
+/**
+ * The total size an IDX file's header promises (header + values), once `head`
+ * holds the header; undefined before. Bad magic gives 4 bytes, so reading stops
+ * at once and parseIdx reports the magic.
+ */
+export function idxExpectedBytes(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const type = TYPES[head[2]!];
+  if (head[0] !== 0 || head[1] !== 0 || !type || head[3] === 0) return 4;
+  const headerBytes = 4 + 4 * head[3]!;
+  if (head.length < headerBytes) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let d = 0; d < head[3]!; d++) count *= view.getUint32(4 + 4 * d);
+  return headerBytes + count * type[1];
+}
+
 /** Parses IDX bytes (already decompressed); `name` labels errors, which give the byte position. */
 export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   if (bytes.length < 4) throw new Error(`${name}: truncated IDX file: ${bytes.length} bytes, the header alone needs 4`);

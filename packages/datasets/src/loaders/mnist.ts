@@ -1,7 +1,7 @@
 // MNIST and Fashion-MNIST from their original IDX files, or the embedded digits.
 import type { DownloadOptions } from '../io/download.js';
 import { maybeGunzip } from '../io/resource.js';
-import { parseIdx } from './idx.js';
+import { idxExpectedBytes, parseIdx } from './idx.js';
 import { ImageSet } from './image-set.js';
 import { allInOrder, locate, type DatasetFile } from './locate.js';
 import { loadEmbeddedDigits } from './mnist-embedded.js';
@@ -63,8 +63,8 @@ async function loadIdxPair(name: string, source: string | URL | readonly string[
   };
   const [imgRes, labRes] = await allInOrder([locate(source, file('images-idx3'), name, options), locate(source, file('labels-idx1'), name, options)]);
   const [imgBytes, labBytes] = await allInOrder([
-    imgRes.bytes().then((b) => maybeGunzip(b, imgRes.name)),
-    labRes.bytes().then((b) => maybeGunzip(b, labRes.name)),
+    imgRes.bytes().then((b) => maybeGunzip(b, imgRes.name, { expectedBytes: idxExpectedBytes })),
+    labRes.bytes().then((b) => maybeGunzip(b, labRes.name, { expectedBytes: idxExpectedBytes })),
   ]);
   const images = parseIdx(imgBytes, imgRes.name);
   const labels = parseIdx(labBytes, labRes.name);

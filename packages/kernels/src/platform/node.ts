@@ -31,6 +31,8 @@ export const platform: Platform = {
     // A pool worker must never keep the process alive once user code is done.
     w.unref();
     w.on('error', onError);
+    // Seen only when the event loop runs (between kernels); a death during a kernel reaches the pool through shared memory.
+    w.on('exit', (code) => onError(new Error(`pool worker exited with code ${code}`)));
     return {
       start: (init: WorkerInit) => w.postMessage(init),
       terminate: () => void w.terminate(),

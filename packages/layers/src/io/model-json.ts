@@ -62,6 +62,12 @@ export function parseModelJSON(text: string, where: string): ModelJSON {
   if (j.weightsManifest !== undefined && !Array.isArray(j.weightsManifest)) {
     throw new Error(`loadLayersModel: ${where}: weightsManifest must be a list of {paths, weights}`);
   }
+  for (const [i, g] of (j.weightsManifest ?? []).entries()) {
+    // Checked before any file is opened: a hostile manifest must fail here, not as a TypeError deep in a handler.
+    if (!g || !Array.isArray(g.paths) || !g.paths.every((p) => typeof p === 'string') || !Array.isArray(g.weights)) {
+      throw new Error(`loadLayersModel: ${where}: weightsManifest[${i}] must be {paths: string[], weights: [...]}`);
+    }
+  }
   return j;
 }
 

@@ -1,6 +1,6 @@
 // fit / trainOnBatch / fitDataset: the training loop.
 import {
-  checkOptions, dispose, keep, scalar, shuffle, tidy, variableGrads, type OptionKeys, type Tensor,
+  checkOptions, dispose, forkGenerator, keep, scalar, shuffle, tidy, variableGrads, withGenerator, type OptionKeys, type Tensor,
 } from '@wasmml/tensor';
 import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
 import type { LayersModel } from '../model.js';
@@ -154,6 +154,9 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
+  // This run's own random stream (shuffles, dropout), forked before the first
+  // await: fits interleaved from several async tasks each draw what they would alone.
+  const stream = forkGenerator();
   const { history, cbs } = startCallbacks(model, c, args, {
     epochs, samples: n, steps: stepsPerEpoch, batchSize, doValidation: !!valXs,
   });
@@ -165,7 +168,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
       await cbs.onEpochBegin(epoch);
       for (const ms of c.metrics) for (const m of ms) m.reset();
       const order = range(0, n);
-      if (args.shuffle ?? true) shuffle(order);
+      if (args.shuffle ?? true) withGenerator(stream, () => shuffle(order));
       let lossSum = 0, seen = 0;
       const outSums: Record<string, number> = {};
       for (let step = 0; step < stepsPerEpoch; step++) {
@@ -177,7 +180,7 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         let r: StepResult;
         try {
           if (classWeights) classWeights.forEach((cw, i) => sw.push(cw ? sampleWeightsFor(by[i]!, cw, `${model.name}.fit`) : undefined));
-          r = trainStep(model, bx, by, classWeights ? sw : undefined);
+          r = withGenerator(stream, () => trainStep(model, bx, by, classWeights ? sw : undefined));
         } finally {
           dispose([bx, by]);
           dispose(sw.filter((t): t is Tensor => t !== undefined));
@@ -279,6 +282,7 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
   checkOptions(`${model.name}.fitDataset`, args, FIT_DATASET_KEYS);
   const c = requireCompiled(model, 'fitDataset');
   const epochs = args.epochs ?? 1;
+  const stream = forkGenerator();
   const { history, cbs } = startCallbacks(model, c, args, {
     epochs, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, doValidation: !!args.validationData,
   });
@@ -302,7 +306,7 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
           classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`)
             .forEach((cw, i) => sw.push(cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined));
         }
-        r = trainStep(model, xs, ys, args.classWeight ? sw : undefined);
+        r = withGenerator(stream, () => trainStep(model, xs, ys, args.classWeight ? sw : undefined));
       } finally {
         dispose([xs, ys]);
         dispose(sw.filter((t): t is Tensor => t !== undefined));

@@ -31,12 +31,24 @@ export async function saveArtifacts(dir: string, a: ModelArtifacts): Promise<voi
   if (!platform.hasFileSystem) {
     throw new Error('save: this runtime has no file system; use toArtifacts() and store meta + weights yourself');
   }
-  await platform.mkdirp(dir);
-  const previous = await readMeta(dir);
   const weightsFile = `weights-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
-  await writeAtomic(platform.join(dir, weightsFile), a.weights);
-  const meta: ArtifactMeta = { ...a.meta, weightsFile };
-  await writeAtomic(platform.join(dir, META), new TextEncoder().encode(JSON.stringify(meta)));
+  let previous: ArtifactMeta | undefined;
+  try {
+    await platform.mkdirp(dir);
+    previous = await readMeta(dir);
+    await writeAtomic(platform.join(dir, weightsFile), a.weights);
+    const meta: ArtifactMeta = { ...a.meta, weightsFile };
+    try {
+      await writeAtomic(platform.join(dir, META), new TextEncoder().encode(JSON.stringify(meta)));
+    } catch (e) {
+      // model.json was not switched: the new weights file is an orphan; a failed save leaves nothing new.
+      await platform.remove(platform.join(dir, weightsFile)).catch(() => {});
+      throw e;
+    }
+  } catch (e) {
+    throw new Error(`save: cannot save to ${dir}: ${(e as Error).message}; the model that was there (if any) is unchanged ` +
+      'and no new file was left behind', { cause: e });
+  }
   if (previous?.weightsFile && previous.weightsFile !== weightsFile && !/[\\/]/.test(previous.weightsFile)) {
     await platform.remove(platform.join(dir, previous.weightsFile));
   }
@@ -51,7 +63,12 @@ export async function readArtifacts(dir: string): Promise<ModelArtifacts> {
   } catch (e) {
     throw new Error(`loadRecommender: cannot read ${platform.join(dir, META)}: ${(e as Error).message}`, { cause: e });
   }
-  const meta = JSON.parse(text) as ArtifactMeta;
-  if (!meta.weightsFile || /[\\/]/.test(meta.weightsFile)) throw new Error(`loadRecommender: ${META} in ${dir} names no valid weights file`);
+  let meta: ArtifactMeta;
+  try {
+    meta = JSON.parse(text) as ArtifactMeta;
+  } catch (e) {
+    throw new Error(`loadRecommender: ${platform.join(dir, META)} is not valid JSON (${(e as Error).message}); a truncated or partly written file?`, { cause: e });
+  }
+  if (typeof meta?.weightsFile !== 'string' || !meta.weightsFile || meta.weightsFile === '..' || /[\\/]/.test(meta.weightsFile)) throw new Error(`loadRecommender: ${META} in ${dir} names no valid weights file`);
   return { meta, weights: await platform.readFile(platform.join(dir, meta.weightsFile)) };
 }

@@ -1,12 +1,14 @@
 // file:// (Node and Deno): <dir>/model.json plus weight shards beside it.
-// Every file is written to a temporary name in the same directory, flushed and
-// renamed into place; shards first, model.json last. A crash before the last
-// rename leaves the previous model.json in charge: if it is a fresh directory
-// there is no model.json and nothing loads; if an older model is being
-// replaced, its model.json may now sit beside new shards, and the integrity
-// record (sizes and SHA-256 per shard) makes that load fail with an error
-// naming the file rather than give wrong numbers.
+// A save replaces the model as a whole (see ../atomic.ts): shards are written
+// under content-addressed names, model.json is renamed into place last, and
+// only then are the old shards deleted; a kill at any instant leaves the old
+// model or the new one loadable, and a failed save removes what it added.
+// Loading reads only files inside the model's directory, and the integrity
+// record (sizes and SHA-256 per shard) turns a truncated or altered file into
+// an error naming it rather than wrong numbers.
 import { platform as fs } from '#platform';
+import { contentName, isPlainName, switchFiles } from '../atomic.js';
+import { sha256Hex } from '../integrity.js';
 import { artifactsFromModelJSON, parseModelJSON, splitShards, toModelJSON } from '../model-json.js';
 import type { IOHandler } from '../types.js';
 import { concatBuffers } from '../weights.js';
@@ -43,19 +45,24 @@ async function previousShards(json: string): Promise<string[]> {
   }
 }
 
+const baseName = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+
 /** The file:// handler (tfjs-node `tf.io.fileSystem`): a directory, or a path ending in .json. */
 export function fileSystem(path: string, options: FileSystemOptions = {}): IOHandler {
   return {
     async save(artifacts) {
       const { dir, json } = locate(path);
-      await fs.mkdirp(dir);
       const shards = splitShards(concatBuffers(artifacts.weightData ?? new ArrayBuffer(0)), options.shardSizeBytes);
+      for (const s of shards) s.path = contentName(s.path, await sha256Hex(s.bytes));
       const modelJSON = await toModelJSON(artifacts, shards);
-      const previous = await previousShards(json);
-      for (const s of shards) await fs.writeFileAtomic(fs.join(dir, s.path), s.bytes);
-      await fs.writeFileAtomic(json, new TextEncoder().encode(JSON.stringify(modelJSON)));
-      for (const p of previous) {
-        if (!shards.some((s) => s.path === p) && !p.split(/[\\/]/).includes('..')) await fs.remove(fs.join(dir, p));
+      try {
+        await fs.mkdirp(dir);
+        const previous = (await previousShards(json)).filter(isPlainName);
+        const manifest = { name: baseName(json), bytes: new TextEncoder().encode(JSON.stringify(modelJSON)) };
+        await switchFiles(fs, dir, shards.map((s) => ({ name: s.path, bytes: s.bytes })), manifest, previous);
+      } catch (e) {
+        throw new Error(`model.save: cannot save to ${json}: ${(e as Error).message}; ` +
+          'the model that was there (if any) is unchanged and no new file was left behind', { cause: e });
       }
       return { modelArtifactsInfo: artifactsInfo(artifacts) };
     },
