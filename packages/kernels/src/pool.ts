@@ -4,7 +4,7 @@
 // call. The calling thread always takes the first range itself.
 import { CTL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS } from './control.js';
 import { runChunks } from './worker-loop.js';
-import type { Platform, PoolWorker } from './platform/types.js';
+import type { PoolWorker, WorkerHost } from './workers/types.js';
 
 /** How a kernel call may be split over the thread pool. */
 export interface RunOptions {
@@ -51,7 +51,7 @@ export class Pool {
   readonly stats = { calls: 0, splitCalls: 0 };
 
   constructor(
-    private readonly platform: Platform,
+    private readonly host: WorkerHost,
     private readonly memory: WebAssembly.Memory,
     private readonly module: WebAssembly.Module,
     private readonly bytes: Uint8Array | undefined,
@@ -89,11 +89,11 @@ export class Pool {
     this.args = new Float64Array(this.sab, CTL.ARGS_BYTE, MAX_ARGS);
     this.workerError = undefined;
     for (let tid = 1; tid <= n; tid++) {
-      const w = this.platform.createWorker((e) => (this.workerError = e));
+      const w = this.host.createWorker((e) => (this.workerError = e));
       if (!w) break;
       w.start({
         memory: this.memory,
-        ...(this.platform.postsModules ? { module: this.module } : { bytes: this.bytes! }),
+        ...(this.host.postsModules ? { module: this.module } : { bytes: this.bytes! }),
         ctl: this.sab,
         tid,
         names: this.names,
@@ -231,7 +231,7 @@ export class Pool {
   private waitDone(ctl: Int32Array, chunks: number): void {
     let done = Atomics.load(ctl, CTL.DONE);
     for (let i = 0; done !== chunks && i < 100000; i++) done = Atomics.load(ctl, CTL.DONE);
-    if (this.platform.canBlock) {
+    if (this.host.canBlock) {
       while (done !== chunks) {
         Atomics.wait(ctl, CTL.DONE, done, 1000);
         done = Atomics.load(ctl, CTL.DONE);

@@ -18,7 +18,10 @@ import { expectClose, randomFloats } from '@wasmml/test-utils';
 import {
   input, io, layers, loadLayersModel, losses, model, sequential, type LayersModel, type ModelArtifacts, type ModelJSON,
 } from '@wasmml/layers';
-import { platform as webPlatform } from '../src/io/platform/web.js';
+import { platform as webRuntime } from '@wasmml/platform/web';
+import { filesFor } from '../src/io/files.js';
+
+const webPlatform = filesFor(webRuntime);
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -9,7 +9,7 @@ import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import type { Callback, CustomCallbackArgs, History } from '@wasmml/layers';
 import { adam } from '@wasmml/optimizers';
-import { files } from '#platform';
+import { files } from './text-files.js';
 import { TextVectorizer, type TextVectorizerArgs, type TextVectorizerJSON } from './text/vectorizer.js';
 import type { Split, Standardize } from './text/standardize.js';
 import { TextClassifier, type TextClassifierArgs } from './models/text-classifier.js';

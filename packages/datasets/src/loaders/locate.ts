@@ -1,5 +1,5 @@
 // Finding a named dataset file in a directory, at a base URL, or on a list of mirrors.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { DownloadError, download, type DownloadOptions } from '../io/download.js';
 import { fileResource, isRemote, joinLocation, type Resource } from '../io/resource.js';
 import type { Checksum } from '../io/checksum.js';

@@ -1,7 +1,7 @@
 // MovieLens ratings: ml-latest-small / ml-25m (CSV with a header) and ml-100k
 // (tab-separated u.data, pipe-separated latin-1 u.item), from a directory, a
 // .zip URL (downloaded, verified, read in memory) or a zip's bytes.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { unzipSync } from 'fflate';
 import { CsvError, readCsvChunks, type CsvReadOptions } from '../csv-reader.js';
 import type { Dataset } from '../dataset.js';

@@ -6,7 +6,7 @@
 // replaced, its model.json may now sit beside new shards, and the integrity
 // record (sizes and SHA-256 per shard) makes that load fail with an error
 // naming the file rather than give wrong numbers.
-import { platform as fs } from '#platform';
+import { files as fs } from '../files.js';
 import { artifactsFromModelJSON, parseModelJSON, splitShards, toModelJSON } from '../model-json.js';
 import type { IOHandler } from '../types.js';
 import { concatBuffers } from '../weights.js';
