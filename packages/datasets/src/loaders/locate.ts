@@ -16,11 +16,11 @@ export interface DatasetFile {
  * Like Promise.all, but when several fail it throws the first failure in list
  * order, not in time order, so that error messages do not depend on timing.
  */
-export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+export async function allInOrder<T extends readonly unknown[] | []>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const settled = await Promise.allSettled(promises);
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**

@@ -227,7 +227,7 @@ function denseIndex(ids: Int32Array): { sorted: Int32Array; index: Map<number, n
  */
 export async function loadMovieLens(options: MovieLensOptions = {}): Promise<MovieLensData> {
   const files = await resolveFiles(options.source, options.download);
-  const [r, movies] = await allInOrder<unknown>([readRatings(files), readMovies(files)]) as [Awaited<ReturnType<typeof readRatings>>, Map<number, MovieInfo>];
+  const [r, movies] = await allInOrder([readRatings(files), readMovies(files)]);
   const u = denseIndex(r.users);
   const it = denseIndex(r.items);
   const titles = Array.from(it.sorted, (id) => movies.get(id)?.title ?? '');
