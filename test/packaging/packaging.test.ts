@@ -82,9 +82,9 @@ describe('packaging', () => {
     expect(root.default).toBe('./dist/index.js');
     checkConditions('exports', packed.exports);
     checkConditions('imports', packed.imports);
-    // Every file an exports/imports entry names is in the tarball.
-    const targets = JSON.stringify([packed.exports, packed.imports]).match(/"\.\/[^"*]+"/g) ?? [];
-    for (const t of targets) expect(existsSync(join(dir, JSON.parse(t) as string)), `${name}: ${t}`).toBe(true);
+    // Every file an exports/imports entry names is in the tarball (values, not subpath keys such as "./web").
+    const targets = JSON.stringify([packed.exports, packed.imports]).match(/:"\.\/[^"*]+"/g) ?? [];
+    for (const t of targets) expect(existsSync(join(dir, JSON.parse(t.slice(1)) as string)), `${name}: ${t}`).toBe(true);
     // No workspace or catalog ranges leak into the published manifest.
     expect(JSON.stringify(packed)).not.toMatch(/workspace:|catalog:/);
     // Exactly the dependencies the shipped code imports: none missing, none unused.
