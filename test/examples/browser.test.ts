@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { movieLensDir } from '@wasmml/test-utils/data';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromiumBin, has, output, repoRoot, requireTool, run } from '../helpers.js';
 
@@ -28,9 +29,7 @@ interface PageState {
   error?: string;
 }
 
-const realMovieLens = [process.env.WASMML_DATASETS_DIR, join(repoRoot, '..', 'shared', 'datasets')]
-  .map((base) => base && join(base, 'movielens-latest-small'))
-  .find((dir) => dir && existsSync(join(dir, 'ratings.csv')));
+const realMovieLens = movieLensDir('examples tests');
 
 interface Server {
   url: string;

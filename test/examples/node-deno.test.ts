@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { movieLensDir } from '@wasmml/test-utils/data';
 import { denoBin, has, lastJson, output, repoRoot, requireTool, run } from '../helpers.js';
 
 interface Result {
@@ -75,9 +76,7 @@ function checkMovieLens({ r, res, svg }: Awaited<ReturnType<typeof quickRun>>) {
   expectChart(svg, ['loss', 'rmse']);
 }
 
-const realMovieLens = [process.env.WASMML_DATASETS_DIR, join(repoRoot, '..', 'shared', 'datasets')]
-  .map((base) => base && join(base, 'movielens-latest-small'))
-  .find((dir) => dir && existsSync(join(dir, 'ratings.csv')));
+const realMovieLens = movieLensDir('examples tests');
 
 describe('examples, short runs', () => {
   it('node examples/node/main.mjs --quick trains the MNIST CNN and writes the chart', async () => {

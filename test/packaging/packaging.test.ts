@@ -92,9 +92,9 @@ describe('packaging', () => {
     expect(root.default).toBe('./dist/index.js');
     checkConditions('exports', packed.exports);
     checkConditions('imports', packed.imports);
-    // Every file an exports/imports entry names is in the tarball.
-    const targets = JSON.stringify([packed.exports, packed.imports]).match(/"\.\/[^"*]+"/g) ?? [];
-    for (const t of targets) expect(existsSync(join(dir, JSON.parse(t) as string)), `${name}: ${t}`).toBe(true);
+    // Every file an exports/imports entry names is in the tarball (values, not subpath keys such as "./web").
+    const targets = JSON.stringify([packed.exports, packed.imports]).match(/:"\.\/[^"*]+"/g) ?? [];
+    for (const t of targets) expect(existsSync(join(dir, JSON.parse(t.slice(1)) as string)), `${name}: ${t}`).toBe(true);
     // No workspace or catalog ranges leak into the published manifest.
     expect(JSON.stringify(packed)).not.toMatch(/workspace:|catalog:/);
     // Exactly the dependencies the shipped code imports: none missing, none unused.
@@ -107,16 +107,24 @@ describe('packaging', () => {
     expect(readdirSync(dir, { recursive: true }).some((f) => /\.test\.ts$/.test(String(f))), 'no tests shipped').toBe(false);
   });
 
-  it('@wasmml/kernels ships the four .wasm builds, both pool workers and a platform entry per runtime', () => {
+  it('@wasmml/kernels ships the four .wasm builds, both pool workers and a worker entry per runtime', () => {
     const dir = join(unpacked, '@wasmml/kernels');
     for (const v of ['simd-shared', 'simd-single', 'relaxed-shared', 'relaxed-single']) {
       expect(existsSync(join(dir, 'wasm', `${v}.wasm`)), `${v}.wasm`).toBe(true);
     }
-    for (const f of ['worker-web.js', 'worker-node.js', 'worker-loop.js', 'platform/node.js', 'platform/deno.js', 'platform/web.js']) {
+    for (const f of ['worker-web.js', 'worker-node.js', 'worker-loop.js', 'workers/node.js', 'workers/deno.js', 'workers/web.js']) {
       expect(existsSync(join(dir, 'dist', f)), f).toBe(true);
     }
     // The browser entry must stay free of Node built-ins.
-    expect(readFileSync(join(dir, 'dist', 'platform', 'web.js'), 'utf8')).not.toMatch(/['"]node:/);
+    expect(readFileSync(join(dir, 'dist', 'workers', 'web.js'), 'utf8')).not.toMatch(/['"]node:/);
+  });
+
+  it('@wasmml/platform ships an entry per runtime; the browser one and the shared files import no Node built-in', () => {
+    const dir = join(unpacked, '@wasmml/platform');
+    for (const f of ['node.js', 'deno.js', 'web.js']) expect(existsSync(join(dir, 'dist', f)), f).toBe(true);
+    for (const f of ['web.js', 'paths.js', 'types.js', 'index.js', 'random.js']) {
+      expect(readFileSync(join(dir, 'dist', f), 'utf8'), f).not.toMatch(/['"]node:/);
+    }
   });
 
   describe('installed with npm into a fresh project', () => {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serve } from './helpers.js';
 
-vi.mock('#platform', async () => import('../src/platform/web.js'));
+vi.mock('@wasmml/platform', async () => ({ ...(await import('@wasmml/platform')), ...(await import('@wasmml/platform/web')) }));
 const { download, loadMnist, ChecksumError } = await import('@wasmml/datasets');
 
 class MemoryCache {

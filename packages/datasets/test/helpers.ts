@@ -1,21 +1,10 @@
-// Test plumbing: the shared real datasets, a temporary directory, and a local
+// Test plumbing: a temporary directory and a local
 // HTTP server (127.0.0.1, random port) serving fixtures.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Tensor } from '@wasmml/tensor';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** `<repo root>/../shared/datasets` or $WASMML_DATASETS_DIR, when present; undefined otherwise. */
-export function sharedDatasets(): string | undefined {
-  const dir = process.env.WASMML_DATASETS_DIR ?? join(repoRoot, '..', 'shared', 'datasets');
-  if (existsSync(dir)) return dir;
-  console.warn(`[datasets tests] ${dir} not found (set WASMML_DATASETS_DIR): skipping the tests on real MNIST/MovieLens files`);
-  return undefined;
-}
 
 /** A fresh temporary directory and its remover. */
 export function tempDir(): { dir: string; remove: () => void } {

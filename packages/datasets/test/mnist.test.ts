@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFashionMnist, loadMnist, parseIdx } from '@wasmml/datasets';
-import { serve, take, sharedDatasets, tempDir } from './helpers.js';
+import { mnistDir as realMnist } from '@wasmml/test-utils/data';
+import { serve, take, tempDir } from './helpers.js';
 
-const shared = sharedDatasets();
-const mnistDir = shared && join(shared, 'mnist');
+const mnistDir = realMnist('datasets tests');
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 

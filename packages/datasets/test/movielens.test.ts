@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CsvError, loadMovieLens } from '@wasmml/datasets';
-import { serve, sharedDatasets, take, tempDir } from './helpers.js';
+import { movieLensDir } from '@wasmml/test-utils/data';
+import { serve, take, tempDir } from './helpers.js';
 
-const shared = sharedDatasets();
-const mlDir = shared && join(shared, 'movielens-latest-small');
+const mlDir = movieLensDir('datasets tests');
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 const enc = (s: string) => new TextEncoder().encode(s);

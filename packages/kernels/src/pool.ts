@@ -4,7 +4,7 @@
 // call. The calling thread always takes the first range itself.
 import { CTL, MAX_ARGS, MAX_CHUNKS, MAX_THREADS } from './control.js';
 import { runChunks } from './worker-loop.js';
-import type { Platform, PoolWorker } from './platform/types.js';
+import type { PoolWorker, WorkerHost } from './workers/types.js';
 
 /** How a kernel call may be split over the thread pool. */
 export interface RunOptions {
@@ -70,7 +70,7 @@ export class Pool {
   stallTimeoutMs = DEFAULT_STALL_MS;
 
   constructor(
-    private readonly platform: Platform,
+    private readonly host: WorkerHost,
     private readonly memory: WebAssembly.Memory,
     private readonly module: WebAssembly.Module,
     private readonly bytes: Uint8Array | undefined,
@@ -121,13 +121,13 @@ export class Pool {
     this.args = new Float64Array(this.sab, CTL.ARGS_BYTE, MAX_ARGS);
     this.workerError = undefined;
     for (let tid = 1; tid <= n; tid++) {
-      const w = this.platform.createWorker((e) => {
+      const w = this.host.createWorker((e) => {
         if (generation === this.generation && this.workerError === undefined) this.workerError = e;
       });
       if (!w) break;
       w.start({
         memory: this.memory,
-        ...(this.platform.postsModules ? { module: this.module } : { bytes: this.bytes! }),
+        ...(this.host.postsModules ? { module: this.module } : { bytes: this.bytes! }),
         ctl: this.sab,
         tid,
         names: this.names,
@@ -340,7 +340,7 @@ export class Pool {
         // Chunks the dead worker held will never count; the rest must, or memory is still being written.
         if (done + lost >= chunks) return lost ? 'dead' : undefined;
       }
-      if (this.platform.canBlock) Atomics.wait(ctl, CTL.DONE, done, WAIT_SLICE_MS);
+      if (this.host.canBlock) Atomics.wait(ctl, CTL.DONE, done, WAIT_SLICE_MS);
       done = Atomics.load(ctl, CTL.DONE);
       const now = performance.now();
       if (done !== lastDone) {

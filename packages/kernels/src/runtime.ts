@@ -2,7 +2,8 @@
 // process-wide runtime. Tensor code asks for it synchronously (`runtime()`);
 // where the runtime cannot read and compile synchronously (a browser page),
 // `await ready()` must come first.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
+import { workers } from '#workers';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { Arena, ARENA_BASE, MAX_PAGES, PAGE, type ArenaStats } from './memory.js';
 import { Pool } from './pool.js';
@@ -106,7 +107,7 @@ function chooseVariant(opts: InitOptions): { variant: VariantName; relaxed: bool
   let relaxed = false;
   if (want !== false) {
     relaxed = hasRelaxedSimd();
-    if (!relaxed && want === true && platform.enableRelaxedSimdFlag()) relaxed = hasRelaxedSimd();
+    if (!relaxed && want === true && platform.setV8Flag('--experimental-wasm-relaxed-simd')) relaxed = hasRelaxedSimd();
   }
   const shared = hasSharedMemory() && (opts.threads ?? 2) !== 0;
   return { variant: `${relaxed ? 'relaxed' : 'simd'}-${shared ? 'shared' : 'single'}`, relaxed, shared };
@@ -153,10 +154,10 @@ function build(opts: InitOptions, code: Uint8Array | WebAssembly.Module, choice:
   const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function').sort();
   const arena = new Arena(memory, maxBytes);
   if (ARENA_BASE + 64 > memory.buffer.byteLength) throw new Error('wasmml: initial memory too small');
-  const pool = new Pool(platform, memory, module, bytes, exports as Record<string, (...a: number[]) => void>, names,
+  const pool = new Pool(workers, memory, module, bytes, exports as Record<string, (...a: number[]) => void>, names,
     (n) => arena.alloc(n), (p) => arena.free(p));
   const threads = choice.shared ? Math.max(1, Math.floor(opts.threads ?? platform.cores())) : 1;
-  const starting = threads > 1 && (bytes || platform.postsModules) ? pool.resize(threads) : Promise.resolve();
+  const starting = threads > 1 && (bytes || workers.postsModules) ? pool.resize(threads) : Promise.resolve();
   starting.catch(() => {});
   return {
     exports, memory, arena, pool,

@@ -19,14 +19,14 @@ const SPIN_MS = 0.05;
  * @param {number} tid @param {number} gen @param {(e: unknown) => void} onError
  */
 export function runChunks(ctl, args, fns, tid, gen, onError) {
-  const chunks = ctl[CHUNKS], p = Math.max(1, ctl[PARTICIPANTS]);
+  const chunks = /** @type {number} */ (ctl[CHUNKS]), p = Math.max(1, /** @type {number} */ (ctl[PARTICIPANTS]));
   const first = Math.floor((Math.min(tid, p - 1) * chunks) / p);
   let call;
   for (let i = 0; i < chunks; i++) {
     const k = (first + i) % chunks;
     if (Atomics.compareExchange(ctl, CLAIM + k, gen, CLAIMED) !== gen) continue;
     if (!call) {
-      const n = ctl[NARGS];
+      const n = /** @type {number} */ (ctl[NARGS]);
       call = new Array(n);
       for (let j = 0; j < n; j++) call[j] = args[j];
       if (ctl[HAS_SCRATCH]) call.push(ctl[SCRATCH + tid]);
@@ -38,7 +38,7 @@ export function runChunks(ctl, args, fns, tid, gen, onError) {
     // chunk will never be counted done and stops waiting for it.
     ctl[RUNNING + tid] = k + 1;
     try {
-      fns[ctl[KERNEL]](...call);
+      /** @type {Function} */ (fns[/** @type {number} */ (ctl[KERNEL])])(...call);
     } catch (e) {
       onError(e);
     }
@@ -90,7 +90,7 @@ function loop(init) {
   const module = init.module ?? new WebAssembly.Module(/** @type {BufferSource} */ (init.bytes));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exp = /** @type {Record<string, Function>} */ (/** @type {unknown} */ (instance.exports));
-  const fns = names.map((n) => exp[n]);
+  const fns = names.map((n) => /** @type {Function} */ (exp[n]));
   const ctl = new Int32Array(sab);
   const args = new Float64Array(sab, ARGS_BYTE, 64);
   const onError = (/** @type {unknown} */ e) => writeError(sab, tid, String((e && /** @type {Error} */ (e).message) || e));

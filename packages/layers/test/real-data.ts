@@ -1,25 +1,16 @@
 // Real data for the training tests: the shared MNIST files beside the checkout
-// (or WASMML_DATASETS_DIR), with the embedded digits as the fallback.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// (or WASMML_DATASETS_DIR), with the embedded digits as the fallback outside CI.
 import { loadMnist, stratifiedSplit, type ImageSet } from '@wasmml/datasets';
 import * as wm from '@wasmml/tensor';
+import { mnistDir as realMnist } from '@wasmml/test-utils/data';
 
-/** `<repo>/../shared/datasets`, or WASMML_DATASETS_DIR; undefined when neither exists. */
-export function sharedDatasets(): string | undefined {
-  const dir = process.env.WASMML_DATASETS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets');
-  return existsSync(dir) ? dir : undefined;
-}
-
-/** The 10,000 real MNIST test digits from the shared folder, else the 10,000 embedded ones; says which. */
+/**
+ * The 10,000 real MNIST test digits from the shared real-data locator (which
+ * throws under CI when they are missing), else the 10,000 embedded ones; says which.
+ */
 export async function loadDigits(): Promise<{ set: ImageSet; source: string }> {
-  const dir = sharedDatasets();
-  const mnistDir = dir && join(dir, 'mnist');
-  if (mnistDir && existsSync(join(mnistDir, 't10k-images-idx3-ubyte.gz'))) {
-    return { set: await loadMnist({ source: mnistDir, split: 'test' }), source: `${mnistDir} (t10k)` };
-  }
-  console.warn('shared MNIST files not found (set WASMML_DATASETS_DIR); using the embedded digits');
+  const mnistDir = realMnist('layers tests', 'using the embedded digits');
+  if (mnistDir) return { set: await loadMnist({ source: mnistDir, split: 'test' }), source: `${mnistDir} (t10k)` };
   return { set: await loadMnist({ source: 'embedded' }), source: 'embedded mnist package' };
 }
 

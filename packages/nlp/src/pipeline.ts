@@ -10,7 +10,7 @@ import { checkOptions } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import type { Callback, CustomCallbackArgs, History } from '@wasmml/layers';
 import { adam, type Optimizer } from '@wasmml/optimizers';
-import { files } from '#platform';
+import { files } from './text-files.js';
 import { TextVectorizer, type TextVectorizerArgs, type TextVectorizerJSON } from './text/vectorizer.js';
 import type { Split, Standardize } from './text/standardize.js';
 import { TextClassifier, type TextClassifierArgs } from './models/text-classifier.js';

@@ -1,20 +1,10 @@
 // Shared test plumbing: the real-data directory and small synthetic data sets.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadMovieLens, type MovieLensData } from '@wasmml/datasets';
 import { rng } from '@wasmml/test-utils';
+import { movieLensDir as realDataDir } from '@wasmml/test-utils/data';
 
-const repoRoot = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
-
-/** ../shared/datasets/movielens-latest-small beside the checkout (or under WASMML_DATASETS_DIR), if present. */
-export function movieLensDir(): string | undefined {
-  const base = process.env.WASMML_DATASETS_DIR ?? join(repoRoot, '..', 'shared', 'datasets');
-  const dir = join(base, 'movielens-latest-small');
-  if (existsSync(join(dir, 'ratings.csv'))) return dir;
-  console.warn(`[recommenders tests] ${dir} not found (set WASMML_DATASETS_DIR): skipping the MovieLens tests`);
-  return undefined;
-}
+/** MovieLens latest-small from the shared real-data locator (throws under CI when it is missing). */
+export const movieLensDir = () => realDataDir('recommenders tests');
 
 let cached: Promise<MovieLensData> | undefined;
 /** MovieLens latest-small, loaded once per test file. */

@@ -10,7 +10,8 @@ export { type DataType, type TypedArray, type DataTypeMap } from './dtype.js';
 export { type TensorLike } from './convert.js';
 export { Variable, variable, registeredVariables } from './variable.js';
 export { tidy, keep, dispose, memory, getTensorsInContainer, type TensorContainer, type MemoryInfo } from './tidy.js';
-export { setSeed, nextSeed, forkGenerator, withGenerator, type Random } from './random.js';
+export { setSeed, nextSeed, forkGenerator, withGenerator } from './random.js';
+export type { Random } from '@wasmml/platform';
 export {
   tensor, scalar, tensor1d, tensor2d, tensor3d, tensor4d, fill, zeros, ones, zerosLike, onesLike, clone, range,
   linspace, eye, oneHot, randomNormal, truncatedNormal, randomUniform,

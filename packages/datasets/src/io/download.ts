@@ -3,7 +3,7 @@
 // and only then renamed into place, so a file under its final name has always
 // passed verification; anything else is deleted. Browsers keep verified bytes
 // in Cache Storage instead.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { ChecksumError, createHasher, parseChecksum, type Checksum, type ParsedChecksum } from './checksum.js';
 import { fileResource, memoryResource, type Resource } from './resource.js';
 

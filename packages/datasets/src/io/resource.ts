@@ -1,6 +1,6 @@
 // Where loader input comes from: a local path, a URL (downloaded to the cache),
 // or bytes the caller already has. Everything is read as bytes or as a stream.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 
 /** Input for a loader: a path or URL string, a URL, bytes, or a Blob. */
 export type DataLocation = string | URL | Uint8Array | ArrayBuffer | Blob;

@@ -101,7 +101,7 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageSe
     files = await fromArchive(source, names, options.download);
   } else {
     files = await allInOrder(names.map(async (n) => {
-      let res;
+      let res: Awaited<ReturnType<typeof locate>>;
       try {
         res = await locate(source, { name: n }, 'cifar10', options.download);
       } catch (e) {

@@ -1,5 +1,5 @@
 // Finding a named dataset file in a directory, at a base URL, or on a list of mirrors.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { DownloadError, download, type DownloadOptions } from '../io/download.js';
 import { fileResource, isRemote, joinLocation, type Resource } from '../io/resource.js';
 import type { Checksum } from '../io/checksum.js';
@@ -16,11 +16,11 @@ export interface DatasetFile {
  * Like Promise.all, but when several fail it throws the first failure in list
  * order, not in time order, so that error messages do not depend on timing.
  */
-export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+export async function allInOrder<T extends readonly unknown[] | []>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const settled = await Promise.allSettled(promises);
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**

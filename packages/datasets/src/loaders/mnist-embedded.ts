@@ -9,7 +9,7 @@
 // take seconds over. Elsewhere they are imported; the specifier is a template
 // literal so that TypeScript does not type 21 MB of JSON on every check (~15 s).
 // webpack follows it; other bundlers may need the digits/ folder aliased.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 
 async function loadPart(d: number): Promise<number[]> {
   const path = platform.resolvePackageFile(`mnist/src/digits/${d}.json`);

@@ -1,7 +1,7 @@
 // MovieLens ratings: ml-latest-small / ml-25m (CSV with a header) and ml-100k
 // (tab-separated u.data, pipe-separated latin-1 u.item), from a directory, a
 // .zip URL (downloaded, verified, read in memory) or a zip's bytes.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { unzipSync } from 'fflate';
 import { CsvError, readCsvChunks, type CsvReadOptions } from '../csv-reader.js';
 import type { Dataset } from '../dataset.js';
@@ -227,7 +227,7 @@ function denseIndex(ids: Int32Array): { sorted: Int32Array; index: Map<number, n
  */
 export async function loadMovieLens(options: MovieLensOptions = {}): Promise<MovieLensData> {
   const files = await resolveFiles(options.source, options.download);
-  const [r, movies] = await allInOrder<unknown>([readRatings(files), readMovies(files)]) as [Awaited<ReturnType<typeof readRatings>>, Map<number, MovieInfo>];
+  const [r, movies] = await allInOrder([readRatings(files), readMovies(files)]);
   const u = denseIndex(r.users);
   const it = denseIndex(r.items);
   const titles = Array.from(it.sorted, (id) => movies.get(id)?.title ?? '');

@@ -2,7 +2,7 @@
 // truncated, mixed or altered model fails with an error naming the file
 // instead of loading wrong numbers. The runtime's native hash (Node), else
 // WebCrypto, else @noble/hashes (e.g. browser pages that are not secure contexts).
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
 import type { WasmmlRecord } from './types.js';

@@ -13,7 +13,7 @@ export function handlerFor(target: string | IOHandler, op: 'save' | 'load', opti
   const fn = op === 'save' ? 'model.save' : 'loadLayersModel';
   if (typeof target === 'string') {
     const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(target);
-    const scheme = m?.[1]!.toLowerCase();
+    const scheme = m?.[1]?.toLowerCase();
     const rest = m?.[2] ?? '';
     let h: IOHandler | undefined;
     if (scheme === 'file') h = fileSystem(rest);

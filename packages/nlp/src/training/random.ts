@@ -1,16 +1,11 @@
-// A small seeded generator (mulberry32) for the sampling done in JS: splits,
-// shuffles and masked positions. Same seed, same run.
+// The sampling done in JS (splits, shuffles and masked positions) on the one
+// seeded generator of @wasmml/platform. Same seed, same run.
+import { Random } from '@wasmml/platform';
 
 /** Returns a function giving uniform numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 /** Shuffles an array in place (Fisher-Yates) with the given generator. */

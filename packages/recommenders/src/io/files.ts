@@ -2,21 +2,13 @@
 // save. Each file goes to a temporary name and is renamed into place, the JSON
 // last: the JSON names its weights file, so a reader sees either the old model
 // or the new one, never a mix. Older weights files are removed afterwards.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import type { ArtifactMeta, ModelArtifacts } from './artifacts.js';
 
 const META = 'model.json';
 
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await platform.writeFile(tmp, bytes);
-    await platform.rename(tmp, path);
-  } catch (e) {
-    await platform.remove(tmp);
-    throw e;
-  }
-}
+// The platform's atomic write: a temporary file in the same directory, flushed, then renamed.
+const writeAtomic = (path: string, bytes: Uint8Array) => platform.writeFileAtomic(path, bytes);
 
 async function readMeta(dir: string): Promise<ArtifactMeta | undefined> {
   try {

@@ -35,8 +35,9 @@ export interface GruSequenceArgs {
  */
 export function gruSequence(args: GruSequenceArgs): [Tensor, Tensor] {
   const op = 'gruSequence';
-  const { x, W, U, bias, rec, B, T, F, u, states: [h0], mask, owned } =
+  const { x, W, U, bias, rec, B, T, F, u, states, mask, owned } =
     recurrentInputs(op, args, 3, [args.initialState], ['initialState']);
+  const h0 = states[0]!;
   const g3 = 3 * u;
   const grad = recording();
   const gates = emptyTensor([B, T, g3], 'float32'), h = emptyTensor([B, T, u], 'float32'), rh = emptyTensor([B, T, u], 'float32');

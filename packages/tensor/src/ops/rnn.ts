@@ -41,8 +41,9 @@ export interface LstmSequenceArgs {
  */
 export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
   const op = 'lstmSequence';
-  const { x, W, U, bias, rec, B, T, F, u, states: [h0, c0], mask, owned } =
+  const { x, W, U, bias, rec, B, T, F, u, states, mask, owned } =
     recurrentInputs(op, args, 4, [args.initialState?.[0], args.initialState?.[1]], ['initialState[0]', 'initialState[1]']);
+  const h0 = states[0]!, c0 = states[1]!;
   const g4 = 4 * u;
   const grad = recording();
   const gates = emptyTensor([B, T, g4], 'float32');

@@ -6,7 +6,7 @@
 // Loading reads only files inside the model's directory, and the integrity
 // record (sizes and SHA-256 per shard) turns a truncated or altered file into
 // an error naming it rather than wrong numbers.
-import { platform as fs } from '#platform';
+import { files as fs } from '../files.js';
 import { contentName, isPlainName, switchFiles } from '../atomic.js';
 import { sha256Hex } from '../integrity.js';
 import { artifactsFromModelJSON, parseModelJSON, splitShards, toModelJSON } from '../model-json.js';

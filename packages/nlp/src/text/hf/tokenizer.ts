@@ -3,7 +3,8 @@
 // (byte-level BPE as GPT-2 uses it, WordPiece as BERT uses it), post-processor
 // and decoder, giving the same ids as the Python `tokenizers` package.
 import { checkOptions, type OptionKeys } from '@wasmml/tensor';
-import { files } from '#platform';
+import { platform } from '@wasmml/platform';
+import { files } from '../../text-files.js';
 import { type ModelJSON, type TokenModel, tokenModel } from './models.js';
 import { normalizer, type Normalize, type NormalizerJSON } from './normalizers.js';
 import { preTokenizer, type PreTokenize, type PreTokenizerJSON } from './pre-tokenizers.js';
@@ -125,7 +126,7 @@ export class PretrainedTokenizer {
       if (!res.ok) throw new Error(`PretrainedTokenizer.load: GET ${path} answered ${res.status} ${res.statusText}`);
       return PretrainedTokenizer.fromJSON(await res.text());
     }
-    if (!files.hasFileSystem) throw new Error(`PretrainedTokenizer.load: no file system here; pass a URL or use fromJSON (${path})`);
+    if (!platform.hasFileSystem) throw new Error(`PretrainedTokenizer.load: no file system here; pass a URL or use fromJSON (${path})`);
     return PretrainedTokenizer.fromJSON(await files.readText(path.replace(/^file:\/\//, '')));
   }
 
@@ -136,7 +137,7 @@ export class PretrainedTokenizer {
 
   /** Writes tokenizer.json to `path` (a file ending in .json, or a directory). */
   async save(path: string): Promise<void> {
-    if (!files.hasFileSystem) throw new Error('PretrainedTokenizer.save: no file system here; keep toJSON() instead');
+    if (!platform.hasFileSystem) throw new Error('PretrainedTokenizer.save: no file system here; keep toJSON() instead');
     const file = path.endsWith('.json') ? path : `${path.replace(/\/+$/, '')}/tokenizer.json`;
     await files.writeText(file, JSON.stringify(this.json));
   }
