@@ -47,6 +47,7 @@ export {
   unary, predicate, unaryGrad, UNARY_OPS, INT32_UNARY_OPS, PREDICATE_OPS, UNARY_GRAD_READS,
   type UnaryOp, type PredicateOp,
 } from './ops/unary.js';
+export { UNARY_TABLE, type UnaryRow } from './ops/unary-table.js';
 export {
   mfTrainEpoch, bprTrainEpoch, mfPredict, type MfBuffers, type MfAdamBuffers, type MfLayout, type MfSamples,
   type BprNegatives, type BprContext, type BprItemFeatures, type SparseRule, type SparseSgdRule, type SparseAdamRule,
