@@ -19,7 +19,7 @@ import {
   erfv, expfullv, expm1v, expnegsqv, expnegv, log1pv, logv, phiv, sigmoidfullv, sincosv, softplusv, tanhfullv,
 } from './math';
 import {
-  ABS, CEIL, CLIP_BY_VALUE, COS, ELU, ERF, EXP, EXPM1, FLOOR, GELU, GELU_APPROX, LEAKY_RELU, LOG, LOG1P, NEG,
+  ABS, ATAN, CEIL, CLIP_BY_VALUE, COS, ELU, ERF, EXP, EXPM1, FLOOR, GELU, GELU_APPROX, LEAKY_RELU, LOG, LOG1P, NEG,
   RECIPROCAL, RELU, RELU6, ROUND, RSQRT, SELU, SIGMOID, SIGN, SIN, SOFTPLUS, SQRT, SQUARE, TANH, readsX, readsY,
 } from './unary_codes';
 import { packMask4, storeBytes } from './lanes';
@@ -33,6 +33,14 @@ const SELU_SCALE_ALPHA: f32 = 1.7580993408473766;
 // x·sigmoid(2u); 2u = x·(GA + GB·x²). The sigmoid form does not cancel for x < 0.
 const GA: f32 = 1.5957691216057308;
 const GB: f32 = 0.07135481627260025;
+
+// atan through float64 Math lane by lane, rounded once (as tfjs's cpu backend).
+@inline function atanv(x: v128): v128 {
+  let r = f32x4.splat(<f32>Math.atan(<f64>f32x4.extract_lane(x, 0)));
+  r = f32x4.replace_lane(r, 1, <f32>Math.atan(<f64>f32x4.extract_lane(x, 1)));
+  r = f32x4.replace_lane(r, 2, <f32>Math.atan(<f64>f32x4.extract_lane(x, 2)));
+  return f32x4.replace_lane(r, 3, <f32>Math.atan(<f64>f32x4.extract_lane(x, 3)));
+}
 
 @inline export function splat(v: f32): v128 {
   return f32x4.splat(v);
@@ -72,6 +80,7 @@ const GB: f32 = 0.07135481627260025;
     case GELU: return f32x4.mul(x, phiv(x));
     case GELU_APPROX: return f32x4.mul(x, sigmoidfullv(f32x4.mul(x, madd(f32x4.mul(x, x), splat(GB), splat(GA)))));
     case ERF: return erfv(x);
+    case ATAN: return atanv(x);
     // Comparisons rather than min/max: NaN and -0 pass through, as tfjs.
     case CLIP_BY_VALUE: {
       const r = v128.bitselect(splat(beta), x, f32x4.gt(x, splat(beta)));
@@ -164,6 +173,8 @@ const TWO_OVER_SQRT_PI: f32 = 1.1283791670955126;
       return f32x4.mul(dy, madd(f32x4.mul(xc, f32x4.mul(s, f32x4.sub(one, s))), dv, s));
     }
     case ERF: return f32x4.mul(dy, f32x4.mul(expnegsqv(x, false), splat(TWO_OVER_SQRT_PI)));
+    // tfjs: dy / (x² + 1); beyond |x| = 1.8e19 x² is Inf and the gradient 0.
+    case ATAN: return f32x4.div(dy, madd(x, x, one));
     case CLIP_BY_VALUE: {
       const inside = v128.and(f32x4.ge(x, splat(alpha)), f32x4.le(x, splat(beta)));
       return v128.and(dy, inside);

@@ -4,12 +4,13 @@ export const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, EXPM1 = 4, LOG = 5;
 export const LOG1P = 6, SQRT = 7, RSQRT = 8, SQUARE = 9, RECIPROCAL = 10, SIN = 11;
 export const COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, RELU6 = 16, LEAKY_RELU = 17;
 export const ELU = 18, SELU = 19, SOFTPLUS = 20, GELU = 21, GELU_APPROX = 22, ERF = 23;
-export const CLIP_BY_VALUE = 24, ROUND = 25, FLOOR = 26, CEIL = 27;
+export const ATAN = 24, CLIP_BY_VALUE = 25, ROUND = 26, FLOOR = 27, CEIL = 28;
 
 /** The derivative of op reads the forward input x. */
 @inline export function readsX(op: i32): bool {
   return op == ABS || op == EXPM1 || op == LOG || op == LOG1P || op == SQUARE || op == SIN || op == COS || op == RELU6 || op
-    == LEAKY_RELU || op == SELU || op == SOFTPLUS || op == GELU || op == GELU_APPROX || op == ERF || op == CLIP_BY_VALUE;
+    == LEAKY_RELU || op == SELU || op == SOFTPLUS || op == GELU || op == GELU_APPROX || op == ERF || op == ATAN || op ==
+    CLIP_BY_VALUE;
 }
 
 /** The derivative of op reads the forward output y. */

@@ -4,7 +4,7 @@
 import { mapF32, mapGrad, mapI32 } from './unary';
 import {
   NEG, ABS, SIGN, EXP, EXPM1, LOG, LOG1P, SQRT, RSQRT, SQUARE, RECIPROCAL, SIN, COS, TANH, SIGMOID, RELU, RELU6,
-  LEAKY_RELU, ELU, SELU, SOFTPLUS, GELU, GELU_APPROX, ERF, CLIP_BY_VALUE, ROUND, FLOOR, CEIL
+  LEAKY_RELU, ELU, SELU, SOFTPLUS, GELU, GELU_APPROX, ERF, ATAN, CLIP_BY_VALUE, ROUND, FLOOR, CEIL
 } from './unary_codes';
 
 export function neg_f32(x: usize, out: usize, start: i32, end: i32): void {
@@ -162,6 +162,12 @@ export function erf_f32(x: usize, out: usize, start: i32, end: i32): void {
 }
 export function erf_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
   mapGrad(ERF, x, y, dy, dx, 0, 0, start, end);
+}
+export function atan_f32(x: usize, out: usize, start: i32, end: i32): void {
+  mapF32(ATAN, x, out, 0, 0, start, end);
+}
+export function atan_grad_f32(x: usize, y: usize, dy: usize, dx: usize, start: i32, end: i32): void {
+  mapGrad(ATAN, x, y, dy, dx, 0, 0, start, end);
 }
 export function clip_by_value_f32(x: usize, out: usize, lo: f32, hi: f32, start: i32, end: i32): void {
   mapF32(CLIP_BY_VALUE, x, out, lo, hi, start, end);

@@ -47,6 +47,8 @@ declare module './tensor.js' {
     softplus(): Tensor;
     /** The Gauss error function (tfjs `erf`). */
     erf(): Tensor;
+    /** Arctangent, in radians in [-π/2, π/2] (tfjs `atan`). */
+    atan(): Tensor;
     /** Rounds to the nearest integer, halves to even (tfjs `round`); its gradient is zero. */
     round(): Tensor;
     /** Largest integer <= this (tfjs `floor`); its gradient is zero. */
@@ -58,7 +60,7 @@ declare module './tensor.js' {
 
 const NAMES = [
   'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh',
-  'sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'erf', 'round', 'floor', 'ceil',
+  'sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'erf', 'atan', 'round', 'floor', 'ceil',
 ] as const;
 const p = Tensor.prototype as unknown as Record<string, (this: Tensor) => Tensor>;
 for (const name of NAMES) p[name] = function () { return un[name](this); };

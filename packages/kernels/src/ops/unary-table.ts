@@ -71,6 +71,7 @@ export const UNARY_TABLE = {
   geluApprox: { kernel: 'gelu_approx', cost: 12, grad: 'x', tensor: 'custom',
     doc: 'GELU, tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).' },
   erf: { kernel: 'erf', cost: 39, grad: 'x', tensor: 'plain', doc: 'The Gauss error function (tfjs `erf`).' },
+  atan: { kernel: 'atan', cost: 40, grad: 'x', tensor: 'plain', doc: 'Arctangent, in radians in [-π/2, π/2] (tfjs `atan`).' },
   clipByValue: { kernel: 'clip_by_value', cost: 1, grad: 'x', params: ['lo', 'hi'], keepsInt: true, tensor: 'custom',
     doc: 'Clamps to [clipValueMin, clipValueMax] (tfjs `clipByValue`).' },
   round: { kernel: 'round', cost: 1, grad: 'zero', keepsInt: true, tensor: 'plain',

@@ -46,6 +46,8 @@ export const selu = (x: Tensor | TensorLike): Tensor => unaryOp('Selu', 'selu', 
 export const softplus = (x: Tensor | TensorLike): Tensor => unaryOp('Softplus', 'softplus', x);
 /** The Gauss error function (tfjs `erf`). */
 export const erf = (x: Tensor | TensorLike): Tensor => unaryOp('Erf', 'erf', x);
+/** Arctangent, in radians in [-π/2, π/2] (tfjs `atan`). */
+export const atan = (x: Tensor | TensorLike): Tensor => unaryOp('Atan', 'atan', x);
 /** Rounds to the nearest integer, halves to even (tfjs `round`); its gradient is zero. */
 export const round = (x: Tensor | TensorLike): Tensor => unaryOp('Round', 'round', x);
 /** Largest integer <= x (tfjs `floor`); its gradient is zero. */
