@@ -16,13 +16,14 @@
 // (1 - y)(1 + y) rather than 1 - y² to keep accuracy near ±1.
 import { at4, loadPartial, madd, storePartial } from './common';
 import {
-  erfv, expfullv, expm1v, expnegsqv, expnegv, log1pv, logv, phiv, sigmoidfullv, sincosv, softplusv, tanhfullv,
+  erfv, expfullv, expm1v, expnegsqv, expnegv, log1pv, logv, phiv, sincosv, softplusv,
 } from './math';
 import {
   ABS, ATAN, CEIL, CLIP_BY_VALUE, COS, ELU, ERF, EXP, EXPM1, FLOOR, GELU, GELU_APPROX, LEAKY_RELU, LOG, LOG1P, NEG,
   RECIPROCAL, RELU, RELU6, ROUND, RSQRT, SELU, SIGMOID, SIGN, SIN, SOFTPLUS, SQRT, SQUARE, TANH, readsX, readsY,
 } from './unary_codes';
 import { packMask4, storeBytes } from './lanes';
+import { eluv, leakyReluv, relu6v, reluv, sigmoidv, tanhv } from './activation';
 
 
 const IS_NAN = 0, IS_FINITE = 1, IS_INF = 2;
@@ -64,21 +65,18 @@ const GB: f32 = 0.07135481627260025;
     case RECIPROCAL: return f32x4.div(one, x);
     case SIN: return sincosv(x, false);
     case COS: return sincosv(x, true);
-    case TANH: return tanhfullv(x);
-    case SIGMOID: return sigmoidfullv(x);
-    // Math.max(0, x): NaN stays NaN, -0 becomes +0. pmax (x < 0 ? 0 : x, one
-    // instruction, where NaN-propagating max takes several) keeps NaN, and
-    // adding +0 turns -0 into +0.
-    case RELU: return f32x4.add(f32x4.pmax(x, zero), zero);
-    case RELU6: return f32x4.pmin(f32x4.add(f32x4.pmax(x, zero), zero), splat(6));
-    case LEAKY_RELU: return v128.bitselect(f32x4.mul(x, splat(alpha)), x, f32x4.lt(x, zero));
-    case ELU: return v128.bitselect(x, f32x4.mul(expm1v(x), splat(alpha)), f32x4.ge(x, zero));
+    case TANH: return tanhv(x);
+    case SIGMOID: return sigmoidv(x);
+    case RELU: return reluv(x);
+    case RELU6: return relu6v(x);
+    case LEAKY_RELU: return leakyReluv(x, alpha);
+    case ELU: return eluv(x, alpha);
     case SELU:
       return v128.bitselect(f32x4.mul(x, splat(SELU_SCALE)), f32x4.mul(expm1v(x), splat(SELU_SCALE_ALPHA)),
         f32x4.ge(x, zero));
     case SOFTPLUS: return softplusv(x);
     case GELU: return f32x4.mul(x, phiv(x));
-    case GELU_APPROX: return f32x4.mul(x, sigmoidfullv(f32x4.mul(x, madd(f32x4.mul(x, x), splat(GB), splat(GA)))));
+    case GELU_APPROX: return f32x4.mul(x, sigmoidv(f32x4.mul(x, madd(f32x4.mul(x, x), splat(GB), splat(GA)))));
     case ERF: return erfv(x);
     case ATAN: return atanv(x);
     // Comparisons rather than min/max: NaN and -0 pass through, as tfjs.
@@ -156,7 +154,7 @@ const TWO_OVER_SQRT_PI: f32 = 1.1283791670955126;
     case SELU:
       return v128.bitselect(f32x4.mul(dy, splat(SELU_SCALE)),
         f32x4.mul(f32x4.mul(dy, splat(SELU_SCALE_ALPHA)), expnegv(v128.or(x, splat(-0.0)))), f32x4.gt(x, zero));
-    case SOFTPLUS: return f32x4.mul(dy, sigmoidfullv(x));
+    case SOFTPLUS: return f32x4.mul(dy, sigmoidv(x));
     // Φ(x) + x·φ(x); x is clamped to ±15 inside phiv/expnegsqv, where both are 0 or 1.
     case GELU: {
       const xc = f32x4.min(f32x4.max(x, splat(-15)), splat(15));
@@ -168,7 +166,7 @@ const TWO_OVER_SQRT_PI: f32 = 1.1283791670955126;
     case GELU_APPROX: {
       const xc = f32x4.min(f32x4.max(x, splat(-50)), splat(50));
       const x2 = f32x4.mul(xc, xc);
-      const s = sigmoidfullv(f32x4.mul(x, madd(x2, splat(GB), splat(GA))));
+      const s = sigmoidv(f32x4.mul(x, madd(x2, splat(GB), splat(GA))));
       const dv = madd(x2, splat(3 * GB), splat(GA));
       return f32x4.mul(dy, madd(f32x4.mul(xc, f32x4.mul(s, f32x4.sub(one, s))), dv, s));
     }
