@@ -4,9 +4,8 @@ export { gemm_pack_b_f32, gemm_f32 } from './gemm';
 export {
   reduce_sum_f32, reduce_mean_f32, reduce_prod_f32, reduce_max_f32, reduce_min_f32,
   reduce_sum_i32, reduce_prod_i32, reduce_max_i32, reduce_min_i32, reduce_all_u8, reduce_any_u8,
-  argmax_f32, argmin_f32, argmax_i32, argmin_i32,
-  argmax_merge_f32, argmin_merge_f32, argmax_merge_i32, argmin_merge_i32,
 } from './reduce';
+export * from './reduce_kernels';
 export {
   softmax_f32, log_softmax_f32, softmax_grad_f32, log_softmax_grad_f32,
   softmax_xent_f32, sparse_softmax_xent_f32, logsumexp_f32, logsumexp_merge_f32,

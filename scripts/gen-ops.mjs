@@ -127,6 +127,24 @@ for (const name of NAMES) p[name] = function () { return un[name](this); };
 `;
 }
 
+// The arg-reduce kernels: every direction x stage x dtype instance of argKernel<T> (reduce.ts).
+function argKernels() {
+  const out = ['// Kernels arg{max,min}[_merge]_{f32,i32}: instances of argKernel<T> (reduce.ts documents them).',
+    "import { argKernel } from './reduce';", ''];
+  for (const [t, T] of [['f32', 'f32'], ['i32', 'i32']]) {
+    for (const merge of [false, true]) {
+      for (const dir of ['max', 'min']) {
+        const [p0, p1, p2, n] = merge ? ['pv', 'pi', 'out', 'chunks'] : ['x', 'outVal', 'outIdx', 'r'];
+        out.push(`export function arg${dir}${merge ? '_merge' : ''}_${t}(${p0}: usize, ${p1}: usize, ${p2}: usize, outer: i32, ` +
+          `${n}: i32, inner: i32, start: i32, end: i32): void {
+  argKernel<${T}>(${dir === 'min'}, ${merge}, ${p0}, ${p1}, ${p2}, outer, ${n}, inner, start, end);
+}`);
+      }
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** Every generated file: path -> text. */
 export async function outputs() {
   const table = 'packages/kernels/src/ops/unary-table.ts';
@@ -136,6 +154,7 @@ export async function outputs() {
   return {
     'assembly/unary_codes.ts': h + unaryCodes(rows),
     'assembly/unary_kernels.ts': h + unaryKernels(rows),
+    'assembly/reduce_kernels.ts': HEADER('scripts/gen-ops.mjs (argKernels)') + argKernels(),
     'packages/tensor/src/ops/unary.generated.ts': h + tensorOps(rows),
     'packages/tensor/src/chain.generated.ts': h + tensorChain(rows),
   };
