@@ -1,6 +1,12 @@
-// Activation codes shared by the fused GEMM epilogue and the unary kernels.
-// Keep in step with Act in packages/kernels/src/ops/codes.ts.
-import { expv, sigmoidv, tanhv } from './math';
+// The activations, once: the unary kernels (unary.ts), the fused bias +
+// activation epilogues (gemm.ts, depthwise.ts) and the recurrent cells
+// (rnn.ts, gru.ts) all call these functions, so fusedMatMul(..., 'elu') gives
+// the bits of elu(matMul(...)) and an LSTM's gates those of sigmoid() and
+// tanh(). Their accuracy is the one table in math.ts.
+// Activation codes: keep in step with Act in packages/kernels/src/ops/codes.ts.
+import { expm1v, sigmoidv, tanhv } from './math';
+
+export { sigmoidv, tanhv } from './math';
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -10,22 +16,34 @@ export const ACT_SIGMOID: i32 = 4;
 export const ACT_TANH: i32 = 5;
 export const ACT_ELU: i32 = 6;
 
+// Math.max(0, x): NaN stays NaN, -0 becomes +0. pmax (x < 0 ? 0 : x, one
+// instruction, where NaN-propagating max takes several) keeps NaN, and adding
+// +0 turns -0 into +0.
+@inline export function reluv(x: v128): v128 {
+  return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(0));
+}
+
+@inline export function relu6v(x: v128): v128 {
+  return f32x4.pmin(reluv(x), f32x4.splat(6));
+}
+
+@inline export function leakyReluv(x: v128, alpha: f32): v128 {
+  return v128.bitselect(f32x4.mul(x, f32x4.splat(alpha)), x, f32x4.lt(x, f32x4.splat(0)));
+}
+
+@inline export function eluv(x: v128, alpha: f32): v128 {
+  return v128.bitselect(x, f32x4.mul(expm1v(x), f32x4.splat(alpha)), f32x4.ge(x, f32x4.splat(0)));
+}
+
 /** Applies activation `act` (with parameter alpha) to four lanes. */
 @inline export function activate(act: i32, x: v128, alpha: f32): v128 {
   switch (act) {
-    case ACT_RELU: return f32x4.max(x, f32x4.splat(0));
-    case ACT_RELU6: return f32x4.min(f32x4.max(x, f32x4.splat(0)), f32x4.splat(6));
-    case ACT_LEAKY_RELU: {
-      const neg = f32x4.lt(x, f32x4.splat(0));
-      return v128.bitselect(f32x4.mul(x, f32x4.splat(alpha)), x, neg);
-    }
+    case ACT_RELU: return reluv(x);
+    case ACT_RELU6: return relu6v(x);
+    case ACT_LEAKY_RELU: return leakyReluv(x, alpha);
     case ACT_SIGMOID: return sigmoidv(x);
     case ACT_TANH: return tanhv(x);
-    case ACT_ELU: {
-      const neg = f32x4.lt(x, f32x4.splat(0));
-      const em1 = f32x4.mul(f32x4.sub(expv(x), f32x4.splat(1)), f32x4.splat(alpha));
-      return v128.bitselect(em1, x, neg);
-    }
+    case ACT_ELU: return eluv(x, alpha);
     default: return x;
   }
 }

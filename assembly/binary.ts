@@ -7,8 +7,8 @@
 // tfjs's sign fix-up, pow and atan2 go lane by lane through the library
 // (pow in float32, < 1 ulp; atan2 in float64). int32 arithmetic wraps modulo
 // 2^32; floorDiv and mod by 0 give 0 (tfjs's Int32Array stores NaN/±Inf as 0).
-import { at4, imin, loadPartial, storePartial } from './common';
-import { deltaOf, levelOf, rowOffset } from './broadcast';
+import { at4, loadPartial, storePartial } from './common';
+import { walk2 } from './broadcast';
 
 // Op codes, internal: each kernel is the walker specialised for one op.
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, POW = 6, SQDIFF = 7, FLOORDIV = 8, MOD = 9, ATAN2 = 10;
@@ -152,177 +152,158 @@ const INT_MIN = i32x4.splat(0x80000000);
   else rowOf(isInt, op, pa, pb, po, n, false, true);
 }
 
-@inline function walk(isInt: bool, op: i32, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
-  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  let r = <i32>(<u32>start / <u32>s0);
-  let i0 = start - r * s0;
-  let i1 = <i32>(<u32>r % <u32>s1);
-  let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
-  let pos = start;
-  for (;;) {
-    const n = imin(s0 - i0, end - pos);
-    row(isInt, op, at4(a, oa + i0 * a0), at4(b, ob + i0 * b0), at4(out, pos), n, a0 != 0, b0 != 0);
-    pos += n;
-    if (pos >= end) break;
-    i0 = 0;
-    r++;
-    // Most steps only move dim 1: a counter, not a division, tells.
-    if (++i1 < s1) {
-      oa += a1;
-      ob += b1;
-      continue;
-    }
-    i1 = 0;
-    const level = levelOf(r, p1, p2, p3, p4);
-    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
+// The walker's row kernels (broadcast.ts), one per dtype.
+@final class RowF32 {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(false, op, pa, pb, po, n, ca, cb);
+  }
+}
+@final class RowI32 {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(true, op, pa, pb, po, n, ca, cb);
   }
 }
 
 // Kernels: <op>_f32 / <op>_i32, all with the same arguments: a, b, out
-// addresses, sizes s0..s5 and the strides of a and b (layout in broadcast.ts).
+// addresses, sizes s0..s4 and the strides of a and b (layout in broadcast.ts).
 // Range items: flat output elements.
 
 export function add_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, ADD, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(ADD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function sub_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, SUB, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(SUB, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function mul_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, MUL, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(MUL, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function div_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, DIV, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(DIV, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function maximum_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, MAX, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(MAX, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function minimum_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, MIN, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(MIN, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function pow_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, POW, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(POW, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function squared_difference_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, SQDIFF, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(SQDIFF, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function floor_div_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, FLOORDIV, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(FLOORDIV, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function mod_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, MOD, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(MOD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function atan2_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(false, ATAN2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(ATAN2, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function add_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, ADD, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(ADD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function sub_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, SUB, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(SUB, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function mul_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, MUL, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(MUL, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function maximum_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, MAX, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(MAX, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function minimum_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, MIN, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(MIN, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function pow_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, POW, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(POW, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function squared_difference_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, SQDIFF, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(SQDIFF, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function floor_div_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, FLOORDIV, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(FLOORDIV, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function mod_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(true, MOD, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(MOD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }

@@ -1,6 +1,6 @@
 // Walking a broadcast output. The JS wrapper collapses the shapes to at most
-// six dims, innermost first: sizes s0..s5 (all >= 1) and, per input, element
-// strides t0..t5 (0 on broadcast dims). The innermost stride of every input is
+// six dims, innermost first: sizes s0..s4 (all >= 1; the sixth is implied by
+// the range) and, per input, element strides t0..t5 (0 on broadcast dims). The innermost stride of every input is
 // 0 or 1, so each output row of s0 elements reads every input either
 // contiguously or as one repeated value: the row loops are straight SIMD.
 //
@@ -8,6 +8,7 @@
 // falls, then moves row to row. Moving to the next row adds t1 per input, or,
 // when dim 1 wraps (once every s1 rows), the delta of the dim that carried
 // (levelOf, deltaOf).
+import { imin } from './common';
 
 /** Element offset of row `row` (a flat index over dims 1..5) for strides t1..t5. */
 @inline export function rowOffset(row: i32, s1: i32, s2: i32, s3: i32, s4: i32,
@@ -38,4 +39,59 @@
   if (level >= 4) d = t4 - (s3 - 1) * t3 - (s2 - 1) * t2 - (s1 - 1) * t1;
   if (level >= 5) d = t5 - (s4 - 1) * t4 - (s3 - 1) * t3 - (s2 - 1) * t2 - (s1 - 1) * t1;
   return d;
+}
+
+// The walker, shared by binary.ts, compare.ts and select.ts and specialised at
+// compile time: R is a @final class whose @inline method
+//   row(op, pc, pa, pb, po, n, cc, ca, cb)
+// computes one output row of n elements from row pointers pc, pa, pb (cc, ca,
+// cb: that operand is contiguous, else one repeated value). Called on
+// changetype<R>(0), so it is a direct, inlined call: no dispatch per row.
+// Two-operand families pass c = 0 with zero strides, which folds away.
+// Element sizes are shifts: cShift, abShift for the inputs, outShift for out.
+// Sizes s0..s4: the outermost dim's size is implied by the range.
+@inline export function walk<R>(op: i32, cShift: usize, abShift: usize, outShift: usize,
+  c: usize, a: usize, b: usize, out: usize,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
+  c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
+  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
+  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
+  let r = <i32>(<u32>start / <u32>s0);
+  let i0 = start - r * s0;
+  let i1 = <i32>(<u32>r % <u32>s1);
+  let oc = rowOffset(r, s1, s2, s3, s4, c1, c2, c3, c4, c5);
+  let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
+  let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
+  const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
+  let pos = start;
+  for (;;) {
+    const n = imin(s0 - i0, end - pos);
+    changetype<R>(0).row(op, c + (<usize>(oc + i0 * c0) << cShift), a + (<usize>(oa + i0 * a0) << abShift),
+      b + (<usize>(ob + i0 * b0) << abShift), out + (<usize>pos << outShift), n, c0 != 0, a0 != 0, b0 != 0);
+    pos += n;
+    if (pos >= end) break;
+    i0 = 0;
+    r++;
+    // Most steps only move dim 1: a counter, not a division, tells.
+    if (++i1 < s1) {
+      oc += c1;
+      oa += a1;
+      ob += b1;
+      continue;
+    }
+    i1 = 0;
+    const level = levelOf(r, p1, p2, p3, p4);
+    oc += deltaOf(level, s1, s2, s3, s4, c1, c2, c3, c4, c5);
+    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
+    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
+  }
+}
+
+/** walk<R> for two operands a, b (no c). */
+@inline export function walk2<R>(op: i32, abShift: usize, outShift: usize, a: usize, b: usize, out: usize,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
+  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
+  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
+  walk<R>(op, 0, abShift, outShift, 0, a, b, out, s0, s1, s2, s3, s4, 0, 0, 0, 0, 0, 0,
+    a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }

@@ -4,7 +4,7 @@
 // Results are exact, so byte tails may run as scalar code without changing
 // any value.
 import { at4, imin, loadPartial } from './common';
-import { deltaOf, levelOf, rowOffset } from './broadcast';
+import { walk2 } from './broadcast';
 import { packMask16, packMask4, storeBytes } from './lanes';
 
 const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
@@ -88,144 +88,128 @@ const F32 = 0, I32 = 1, U8 = 2;
   else rowOf(kind, op, pa, pb, po, n, false, true);
 }
 
-@inline function walk(kind: i32, op: i32, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
-  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  const shift: usize = kind == U8 ? 0 : 2;
-  let r = <i32>(<u32>start / <u32>s0);
-  let i0 = start - r * s0;
-  let i1 = <i32>(<u32>r % <u32>s1);
-  let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
-  let pos = start;
-  for (;;) {
-    const n = imin(s0 - i0, end - pos);
-    row(kind, op, a + (<usize>(oa + i0 * a0) << shift), b + (<usize>(ob + i0 * b0) << shift), out + <usize>pos, n,
-      a0 != 0, b0 != 0);
-    pos += n;
-    if (pos >= end) break;
-    i0 = 0;
-    r++;
-    // Most steps only move dim 1: a counter, not a division, tells.
-    if (++i1 < s1) {
-      oa += a1;
-      ob += b1;
-      continue;
-    }
-    i1 = 0;
-    const level = levelOf(r, p1, p2, p3, p4);
-    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
+// The walker's row kernels (broadcast.ts), one per input family.
+@final class RowF32 {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(F32, op, pa, pb, po, n, ca, cb);
+  }
+}
+@final class RowI32 {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(I32, op, pa, pb, po, n, ca, cb);
+  }
+}
+@final class RowU8 {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(U8, op, pa, pb, po, n, ca, cb);
   }
 }
 
 // Kernels: <op>_f32 / <op>_i32 (comparisons, uint8 out) and logical_<op>_u8,
-// all with the same arguments: a, b, out addresses, sizes s0..s5 and the
+// all with the same arguments: a, b, out addresses, sizes s0..s4 and the
 // strides of a and b (layout in broadcast.ts). Range items: flat output elements.
 
 export function equal_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(F32, EQ, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(EQ, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function not_equal_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(F32, NE, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(NE, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function less_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(F32, LT, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(LT, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function less_equal_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(F32, LE, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(LE, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function greater_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(F32, GT, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(GT, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function greater_equal_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(F32, GE, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowF32>(GE, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function equal_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(I32, EQ, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(EQ, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function not_equal_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(I32, NE, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(NE, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function less_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(I32, LT, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(LT, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function less_equal_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(I32, LE, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(LE, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function greater_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(I32, GT, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(GT, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function greater_equal_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(I32, GE, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowI32>(GE, 2, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function logical_and_u8(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(U8, AND, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowU8>(AND, 0, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function logical_or_u8(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(U8, OR, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowU8>(OR, 0, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 
 export function logical_xor_u8(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
-  walk(U8, XOR, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+  walk2<RowU8>(XOR, 0, 0, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }

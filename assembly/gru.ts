@@ -6,7 +6,7 @@
 // Row layouts: gates [batch, steps, 3u] (time t), h [batch, steps, u] (k-th
 // processed step), rh and hSave [batch, steps, u] (time t), mask [batch, steps].
 import { imin, loadPartial, storePartial, madd } from './common';
-import { tanhv } from './math';
+import { tanhv } from './activation';
 import { gemm_f32 } from './gemm';
 import { ACT_LINEAR } from './activation';
 import { gateAct, gateActGrad } from './rnn';

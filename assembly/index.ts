@@ -4,9 +4,8 @@ export { gemm_pack_b_f32, gemm_f32 } from './gemm';
 export {
   reduce_sum_f32, reduce_mean_f32, reduce_prod_f32, reduce_max_f32, reduce_min_f32,
   reduce_sum_i32, reduce_prod_i32, reduce_max_i32, reduce_min_i32, reduce_all_u8, reduce_any_u8,
-  argmax_f32, argmin_f32, argmax_i32, argmin_i32,
-  argmax_merge_f32, argmin_merge_f32, argmax_merge_i32, argmin_merge_i32,
 } from './reduce';
+export * from './reduce_kernels';
 export {
   softmax_f32, log_softmax_f32, softmax_grad_f32, log_softmax_grad_f32,
   softmax_xent_f32, sparse_softmax_xent_f32, logsumexp_f32, logsumexp_merge_f32,
@@ -22,20 +21,9 @@ export { conv2d_backprop_input_f32, conv2d_pack_filter_phases_f32 } from './conv
 export { conv2d_backprop_filter_f32, conv2d_sum_chunks_f32 } from './conv_filter';
 export { depthwise_conv2d_f32, depthwise_conv2d_backprop_input_f32, depthwise_conv2d_backprop_filter_f32 } from './depthwise';
 export { max_pool2d_f32, avg_pool2d_f32, max_pool2d_backprop_f32, avg_pool2d_backprop_f32 } from './pool2d';
-export {
-  neg_f32, abs_f32, sign_f32, exp_f32, expm1_f32, log_f32, log1p_f32, sqrt_f32, rsqrt_f32,
-  square_f32, reciprocal_f32, sin_f32, cos_f32, tanh_f32, sigmoid_f32, relu_f32, relu6_f32,
-  leaky_relu_f32, elu_f32, selu_f32, softplus_f32, gelu_f32, gelu_approx_f32, erf_f32,
-  clip_by_value_f32, round_f32, floor_f32, ceil_f32, neg_i32, abs_i32, sign_i32, square_i32,
-  is_nan_f32, is_finite_f32, is_inf_f32
-} from './unary';
-export {
-  neg_grad_f32, abs_grad_f32, sign_grad_f32, exp_grad_f32, expm1_grad_f32, log_grad_f32,
-  log1p_grad_f32, sqrt_grad_f32, rsqrt_grad_f32, square_grad_f32, reciprocal_grad_f32, sin_grad_f32,
-  cos_grad_f32, tanh_grad_f32, sigmoid_grad_f32, relu_grad_f32, relu6_grad_f32, leaky_relu_grad_f32,
-  elu_grad_f32, selu_grad_f32, softplus_grad_f32, gelu_grad_f32, gelu_approx_grad_f32, erf_grad_f32,
-  clip_by_value_grad_f32, round_grad_f32, floor_grad_f32, ceil_grad_f32
-} from './unary_grad';
+// The unary kernels are generated from packages/kernels/src/ops/unary-table.ts.
+export * from './unary_kernels';
+export { is_nan_f32, is_finite_f32, is_inf_f32 } from './unary';
 export {
   add_f32, sub_f32, mul_f32, div_f32, maximum_f32, minimum_f32, pow_f32, squared_difference_f32,
   floor_div_f32, mod_f32, atan2_f32, add_i32, sub_i32, mul_i32, maximum_i32, minimum_i32, pow_i32,

@@ -44,30 +44,9 @@ import { madd } from './common';
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
-@inline export function sigmoidv(x: v128): v128 {
-  const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));
-}
-
-// tanh: odd Taylor polynomial near 0 (where 1 - 2/(e^2x + 1) cancels), the
-// exponential form elsewhere; sign restored from x.
-@inline export function tanhv(x: v128): v128 {
-  const ax = f32x4.abs(x);
-  const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(0.021869488);
-  p = madd(p, x2, f32x4.splat(-0.053968254));
-  p = madd(p, x2, f32x4.splat(0.13333334));
-  p = madd(p, x2, f32x4.splat(-0.33333334));
-  p = madd(f32x4.mul(p, x2), x, x);
-  const one = f32x4.splat(1);
-  const e = expv(f32x4.mul(ax, f32x4.splat(2)));
-  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
-  big = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(p, big, f32x4.lt(ax, f32x4.splat(0.4)));
-}
-
 // ---------------------------------------------------------------------------
-// Full-range functions for the element-wise kernels (unary.ts). They follow
+// Full-range functions for the element-wise kernels (unary.ts), the fused
+// epilogues and the recurrent cells (through activation.ts). They follow
 // IEEE edge cases the way float64 Math does and tfjs then rounds: overflow to
 // ±Inf, gradual underflow, NaN in -> NaN out, -0 kept where Math keeps it.
 // Max relative error against float64 Math, measured on dense grids (400k
@@ -76,6 +55,7 @@ import { madd } from './common';
 //   log1p [-0.999, 1e30] 2.1e-7  sin, cos [-1e30, 1e30] 1.2e-7 (absolute near zeros)
 //   tanh [-10, 10] 2.4e-7      sigmoid [-100, 30] 2.9e-7  softplus [-100, 100] 2.9e-7
 //   erf [-5, 5] 3.2e-7         gelu [-13, 10] 6.1e-7      selu, elu 2.1e-7
+//   atan: float64 Math lane by lane (unary.ts), rounded once
 //   geluApprox [-10, 10] 1.3e-5: the float32 rounding of its argument 2u,
 //   amplified by |2u| in the far negative tail (below 2e-6 for x > -3).
 
@@ -198,15 +178,15 @@ const SIGN = i32x4.splat(0x80000000);
 }
 
 /** 1/(1 + e^-x) accurate over the whole range: e^-|x| never overflows, and x < 0 uses e^x/(1 + e^x). */
-@inline export function sigmoidfullv(x: v128): v128 {
+@inline export function sigmoidv(x: v128): v128 {
   const e = expnegv(v128.or(x, SIGN));
   return f32x4.div(v128.bitselect(ONE, e, f32x4.ge(x, ZERO)), f32x4.add(ONE, e));
 }
 
-// tanh for the unary op (tanhv stays as the GEMM epilogue has it): the odd
+// tanh (unary op, fused epilogue and recurrent cells alike): the odd
 // Taylor series through x^13 below |x| = 0.4 (truncation 4e-9 relative), else
 // (1 - e)/(1 + e) with e = e^-2|x| from expnegv, which never overflows.
-@inline export function tanhfullv(x: v128): v128 {
+@inline export function tanhv(x: v128): v128 {
   const ax = f32x4.abs(x);
   const e = expnegv(f32x4.mul(ax, f32x4.splat(-2)));
   const big = v128.or(f32x4.div(f32x4.sub(ONE, e), f32x4.add(ONE, e)), v128.and(x, SIGN));

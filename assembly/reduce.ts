@@ -419,52 +419,17 @@ export function reduce_any_u8(x: usize, out: usize, outer: i32, r: i32, inner: i
 }
 
 /**
- * Per chunk of float32 x [outer, r, inner]: the index (int32, along r) of the
- * first maximum at outIdx, and (when outVal != 0) its value at outVal.
+ * The arg-reduce kernels, one generic over the value type T (f32 or i32), the
+ * direction and the stage (exported instances: reduce_kernels.ts, generated).
+ * Stage 1, argmax_<T>(x, outVal, outIdx, outer, r, inner, start, end): per
+ * chunk of x [outer, r, inner] the index (int32, along r) of the first maximum
+ * (minimum) at outIdx, and (when outVal != 0) its value at outVal. Stage 2,
+ * argmax_merge_<T>(pv, pi, out, outer, chunks, inner, start, end): merges the
+ * chunk winners into the final indices.
  */
-export function argmax_f32(x: usize, outVal: usize, outIdx: usize, outer: i32, r: i32, inner: i32,
-  start: i32, end: i32): void {
-  argReduce(false, false, x, outVal, outIdx, outer, r, inner, start, end);
-}
-
-/** As argmax_f32, for the first minimum. */
-export function argmin_f32(x: usize, outVal: usize, outIdx: usize, outer: i32, r: i32, inner: i32,
-  start: i32, end: i32): void {
-  argReduce(true, false, x, outVal, outIdx, outer, r, inner, start, end);
-}
-
-/** As argmax_f32, over int32 values. */
-export function argmax_i32(x: usize, outVal: usize, outIdx: usize, outer: i32, r: i32, inner: i32,
-  start: i32, end: i32): void {
-  argReduce(false, true, x, outVal, outIdx, outer, r, inner, start, end);
-}
-
-/** As argmin_f32, over int32 values. */
-export function argmin_i32(x: usize, outVal: usize, outIdx: usize, outer: i32, r: i32, inner: i32,
-  start: i32, end: i32): void {
-  argReduce(true, true, x, outVal, outIdx, outer, r, inner, start, end);
-}
-
-/** Merges argmax_f32 chunk winners into the final indices. */
-export function argmax_merge_f32(pv: usize, pi: usize, out: usize, outer: i32, chunks: i32, inner: i32,
-  start: i32, end: i32): void {
-  argMerge(false, false, pv, pi, out, outer, chunks, inner, start, end);
-}
-
-/** Merges argmin_f32 chunk winners into the final indices. */
-export function argmin_merge_f32(pv: usize, pi: usize, out: usize, outer: i32, chunks: i32, inner: i32,
-  start: i32, end: i32): void {
-  argMerge(true, false, pv, pi, out, outer, chunks, inner, start, end);
-}
-
-/** Merges argmax_i32 chunk winners into the final indices. */
-export function argmax_merge_i32(pv: usize, pi: usize, out: usize, outer: i32, chunks: i32, inner: i32,
-  start: i32, end: i32): void {
-  argMerge(false, true, pv, pi, out, outer, chunks, inner, start, end);
-}
-
-/** Merges argmin_i32 chunk winners into the final indices. */
-export function argmin_merge_i32(pv: usize, pi: usize, out: usize, outer: i32, chunks: i32, inner: i32,
-  start: i32, end: i32): void {
-  argMerge(true, true, pv, pi, out, outer, chunks, inner, start, end);
+@inline export function argKernel<T>(isMin: bool, merge: bool, p0: usize, p1: usize, p2: usize,
+  outer: i32, n: i32, inner: i32, start: i32, end: i32): void {
+  const isInt = isInteger<T>();
+  if (merge) argMerge(isMin, isInt, p0, p1, p2, outer, n, inner, start, end);
+  else argReduce(isMin, isInt, p0, p1, p2, outer, n, inner, start, end);
 }

@@ -11,7 +11,7 @@
 // pointer comes with a row stride in elements so the same kernel reads
 // batch-major [batch, steps, *] sequences and contiguous [batch, *] states.
 import { madd, imin, loadPartial, storePartial } from './common';
-import { sigmoidv, tanhv } from './math';
+import { sigmoidv, tanhv } from './activation';
 import { gemm_f32 } from './gemm';
 import { ACT_LINEAR } from './activation';
 

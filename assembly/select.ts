@@ -2,8 +2,8 @@
 // a, b, out of 4-byte elements (float32 or int32, moved as bits) or uint8, all
 // three broadcast to the output (layout in broadcast.ts). A row whose cond is
 // one repeated value is a plain copy (or fill) from a or b.
-import { at4, imin, loadPartial, storePartial } from './common';
-import { deltaOf, levelOf, rowOffset } from './broadcast';
+import { at4, loadPartial, storePartial } from './common';
+import { walk } from './broadcast';
 import { byteMask4, loadBytes } from './lanes';
 
 @inline function copyRow(wide: bool, src: usize, po: usize, n: i32, contiguous: bool): void {
@@ -66,40 +66,15 @@ import { byteMask4, loadBytes } from './lanes';
   else rowOf(wide, pc, pa, pb, po, n, false, false);
 }
 
-@inline function walk(wide: bool, cond: usize, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
-  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  const shift: usize = wide ? 2 : 0;
-  let r = <i32>(<u32>start / <u32>s0);
-  let i0 = start - r * s0;
-  let i1 = <i32>(<u32>r % <u32>s1);
-  let oc = rowOffset(r, s1, s2, s3, s4, c1, c2, c3, c4, c5);
-  let oa = rowOffset(r, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-  let ob = rowOffset(r, s1, s2, s3, s4, b1, b2, b3, b4, b5);
-  const p1 = s1, p2 = p1 * s2, p3 = p2 * s3, p4 = p3 * s4;
-  let pos = start;
-  for (;;) {
-    const n = imin(s0 - i0, end - pos);
-    row(wide, cond + <usize>(oc + i0 * c0), a + (<usize>(oa + i0 * a0) << shift), b + (<usize>(ob + i0 * b0) << shift),
-      out + (<usize>pos << shift), n, c0 != 0, a0 != 0, b0 != 0);
-    pos += n;
-    if (pos >= end) break;
-    i0 = 0;
-    r++;
-    // Most steps only move dim 1: a counter, not a division, tells.
-    if (++i1 < s1) {
-      oc += c1;
-      oa += a1;
-      ob += b1;
-      continue;
-    }
-    i1 = 0;
-    const level = levelOf(r, p1, p2, p3, p4);
-    oc += deltaOf(level, s1, s2, s3, s4, c1, c2, c3, c4, c5);
-    oa += deltaOf(level, s1, s2, s3, s4, a1, a2, a3, a4, a5);
-    ob += deltaOf(level, s1, s2, s3, s4, b1, b2, b3, b4, b5);
+// The walker's row kernels (broadcast.ts): 4-byte and 1-byte elements.
+@final class RowWide {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(true, pc, pa, pb, po, n, cc, ca, cb);
+  }
+}
+@final class RowBytes {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    row(false, pc, pa, pb, po, n, cc, ca, cb);
   }
 }
 
@@ -109,20 +84,20 @@ import { byteMask4, loadBytes } from './lanes';
  * Range items: flat output elements.
  */
 export function select_i32(cond: usize, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
   b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk(true, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
+  walk<RowWide>(0, 0, 2, 2, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
     b0, b1, b2, b3, b4, b5, start, end);
 }
 
 /** out = cond ? a : b for uint8 elements, all broadcast. Range items: flat output elements. */
 export function select_u8(cond: usize, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32, s5: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
   b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk(false, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
+  walk<RowBytes>(0, 0, 0, 0, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
     b0, b1, b2, b3, b4, b5, start, end);
 }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { generate } from './gen-ops.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'assembly');
@@ -68,6 +69,8 @@ function isFresh() {
   });
 }
 
+// The op tables' glue first: it is part of the sources compiled below.
+await generate();
 if (ifStale && isFresh()) process.exit(0);
 mkdirSync(outDir, { recursive: true });
 const require = createRequire(import.meta.url);

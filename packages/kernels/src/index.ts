@@ -48,6 +48,7 @@ export {
   type UnaryOp, type PredicateOp,
 } from './ops/unary.js';
 export { hasKernel, runKernel } from './named.js';
+export { UNARY_TABLE, type UnaryRow } from './ops/unary-table.js';
 export {
   lstmForward, lstmBackward, type LstmSequence, type LstmSequenceGrads, type RecurrentActivation,
 } from './ops/rnn.js';

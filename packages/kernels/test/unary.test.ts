@@ -44,6 +44,7 @@ const REF: Record<UnaryOp, (x: number, a: number, b: number) => number> = {
   // 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), which float64 evaluates without cancellation.
   geluApprox: (x) => x * sigmoid(2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)),
   erf: erf64,
+  atan: Math.atan,
   clipByValue: (x, lo, hi) => (x > hi ? hi : x < lo ? lo : x),
   round: (x) => {
     const base = Math.floor(x);
@@ -237,6 +238,7 @@ const DERIV: Record<UnaryOp, (x: number, y: number, a: number, b: number) => num
     return Math.abs(x) > 50 ? s : s + x * s * (1 - s) * c * (1 + 3 * 0.044715 * x * x);
   },
   erf: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x),
+  atan: (x) => 1 / (1 + x * x),
   clipByValue: (x, _y, lo, hi) => (x >= lo && x <= hi ? 1 : 0),
   round: () => 0,
   floor: () => 0,

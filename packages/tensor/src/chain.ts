@@ -15,22 +15,21 @@ import { gather } from './ops/gather.js';
 import { slice } from './ops/slice.js';
 import { pad, reverse, tile } from './ops/pad.js';
 import { clone } from './create.js';
+import './chain.generated.js';
 
 type T = Tensor | TensorLike;
 type Axis = number | number[] | null;
 
 // These methods are documented by @property tags in the Tensor class comment
-// (tensor.ts), which keeps the declarations below several to a line.
+// (tensor.ts), which keeps the declarations below several to a line. The unary
+// ops that take only x get theirs from the op table (chain.generated.ts).
 declare module './tensor.js' {
   interface Tensor {
     add(b: T): Tensor; sub(b: T): Tensor; mul(b: T): Tensor; div(b: T): Tensor; floorDiv(b: T): Tensor; mod(b: T): Tensor;
     maximum(b: T): Tensor; minimum(b: T): Tensor; pow(b: T): Tensor; squaredDifference(b: T): Tensor;
     equal(b: T): Tensor; notEqual(b: T): Tensor; less(b: T): Tensor; lessEqual(b: T): Tensor; greater(b: T): Tensor;
     greaterEqual(b: T): Tensor; logicalAnd(b: T): Tensor; logicalOr(b: T): Tensor; logicalNot(): Tensor;
-    neg(): Tensor; abs(): Tensor; sign(): Tensor; exp(): Tensor; expm1(): Tensor; log(): Tensor; log1p(): Tensor;
-    sqrt(): Tensor; rsqrt(): Tensor; square(): Tensor; reciprocal(): Tensor; sin(): Tensor; cos(): Tensor; tanh(): Tensor;
-    sigmoid(): Tensor; relu(): Tensor; relu6(): Tensor; leakyRelu(alpha?: number): Tensor; elu(): Tensor; selu(): Tensor;
-    softplus(): Tensor; round(): Tensor; floor(): Tensor; ceil(): Tensor; clipByValue(min: number, max: number): Tensor;
+    leakyRelu(alpha?: number): Tensor; clipByValue(min: number, max: number): Tensor;
     sum(axis?: Axis, keepDims?: boolean): Tensor; mean(axis?: Axis, keepDims?: boolean): Tensor;
     max(axis?: Axis, keepDims?: boolean): Tensor; min(axis?: Axis, keepDims?: boolean): Tensor;
     prod(axis?: Axis, keepDims?: boolean): Tensor; logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
@@ -55,10 +54,6 @@ for (const name of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greate
   p[name] = function (b: T) { return cmp[name](this, b); };
 }
 p.logicalNot = function () { return cmp.logicalNot(this); };
-for (const name of ['neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos',
-  'tanh', 'sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'round', 'floor', 'ceil'] as const) {
-  p[name] = function () { return un[name](this); };
-}
 p.leakyRelu = function (alpha?: number) { return un.leakyRelu(this, alpha); };
 p.clipByValue = function (lo: number, hi: number) { return un.clipByValue(this, lo, hi); };
 for (const name of ['sum', 'mean', 'max', 'min', 'prod', 'logSumExp', 'all', 'any'] as const) {

@@ -36,30 +36,7 @@ export type Rank = number;
  * @property logicalAnd AND of two bool tensors, with broadcasting.
  * @property logicalOr OR of two bool tensors, with broadcasting.
  * @property logicalNot NOT of a bool tensor.
- * @property neg `-this`, element-wise.
- * @property abs Absolute value, element-wise.
- * @property sign -1, 0 or 1 by sign, element-wise.
- * @property exp `e^this`, element-wise.
- * @property expm1 `e^this - 1`, accurate near 0.
- * @property log Natural logarithm, element-wise.
- * @property log1p `log(1 + this)`, accurate near 0.
- * @property sqrt Square root, element-wise.
- * @property rsqrt `1 / sqrt(this)`, element-wise.
- * @property square `this²`, element-wise.
- * @property reciprocal `1 / this`, element-wise.
- * @property sin Sine (radians), element-wise.
- * @property cos Cosine (radians), element-wise.
- * @property tanh Hyperbolic tangent, element-wise.
- * @property sigmoid `1 / (1 + e^-this)`, element-wise.
- * @property relu `max(this, 0)`, element-wise.
- * @property relu6 `min(max(this, 0), 6)`, element-wise.
  * @property leakyRelu `this` above 0, `alpha * this` below (alpha default 0.2).
- * @property elu `this` above 0, `e^this - 1` below.
- * @property selu Scaled ELU with tfjs's constants.
- * @property softplus `log(1 + e^this)`, computed stably.
- * @property round Nearest integer, halves to even.
- * @property floor Largest integer not above each element.
- * @property ceil Smallest integer not below each element.
  * @property clipByValue Clamps every element to [min, max].
  * @property sum Sum over `axis` (all axes by default); keepDims keeps them with size 1.
  * @property mean Mean over `axis` (all axes by default).

@@ -135,7 +135,8 @@ export function checkAddress(what: string, name: string, p: number): void {
 
 /**
  * Runs a broadcasting kernel: args are the addresses (inputs..., out), then the
- * sizes and each input's strides padded to KERNEL_RANK dims. Layouts deeper
+ * sizes of all but the outermost of KERNEL_RANK dims and each input's strides
+ * padded to KERNEL_RANK dims. Layouts deeper
  * than that loop over their outer dims here, one pool job per inner block.
  */
 /**
@@ -143,7 +144,7 @@ export function checkAddress(what: string, name: string, p: number): void {
  * one dim of n, unit strides — without building a layout (per-op dispatch cost).
  */
 export function runFlat(kernel: string, addrs: readonly number[], out: number, n: number, cost: number): void {
-  const args: number[] = [...addrs, out, n, 1, 1, 1, 1, 1];
+  const args: number[] = [...addrs, out, n, 1, 1, 1, 1];
   for (let i = 0; i < addrs.length; i++) args.push(1, 0, 0, 0, 0, 0);
   runtime().pool.run(kernel, args, n, { cost });
 }
@@ -156,7 +157,8 @@ export function runBroadcast(kernel: string, addrs: readonly number[], out: numb
   const args: number[] = [...addrs, out];
   let items = 1;
   for (let d = 0; d < KERNEL_RANK; d++) {
-    args.push(d < inner ? sizes[d]! : 1);
+    // The kernels take sizes s0..s4: the outermost one is implied by the item count.
+    if (d < KERNEL_RANK - 1) args.push(d < inner ? sizes[d]! : 1);
     if (d < inner) items *= sizes[d]!;
   }
   for (let i = 0; i < m; i++) for (let d = 0; d < KERNEL_RANK; d++) args.push(d < inner ? strides[i]![d]! : 0);

@@ -1,37 +1,28 @@
 // Unary element-wise ops, their derivatives and the float class predicates.
 // Addresses are byte offsets into the arena, n is the element count; out may
 // be x. Each op is its own kernel (`<op>_f32`, `<op>_grad_f32`, see
-// assembly/unary.ts and unary_grad.ts).
+// assembly/unary.ts); names, costs and what each derivative reads are rows of
+// unary-table.ts.
 import { runtime } from '../runtime.js';
+import { UNARY_TABLE, type UnaryRow } from './unary-table.js';
 import { checkAddress } from './broadcast.js';
 import { perDtypeOp } from './names.js';
 
 /**
- * Unary ops, named as the tfjs ops. `gelu` is the exact x·Φ(x) (erf form),
+ * Unary ops, named as the tfjs ops: the keys of {@link UNARY_TABLE}. `gelu` is the exact x·Φ(x) (erf form),
  * `geluApprox` the tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
  */
-export type UnaryOp = 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' |
-  'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'softplus' |
-  'gelu' | 'geluApprox' | 'erf' | 'clipByValue' | 'round' | 'floor' | 'ceil';
+export type UnaryOp = keyof typeof UNARY_TABLE;
+const ROWS: Readonly<Record<UnaryOp, UnaryRow>> = UNARY_TABLE;
 
-// Kernel base name and work per element for the pool's threading decision,
-// in units of a same-shape add (about 0.1 ns per element, memory-bound), from
-// single-thread timings of 1M elements.
-const UNARY: Record<UnaryOp, readonly [string, number]> = {
-  neg: ['neg', 1], abs: ['abs', 1], sign: ['sign', 1], exp: ['exp', 9], expm1: ['expm1', 14], log: ['log', 15],
-  log1p: ['log1p', 19], sqrt: ['sqrt', 3], rsqrt: ['rsqrt', 5], square: ['square', 1],
-  reciprocal: ['reciprocal', 2], sin: ['sin', 17], cos: ['cos', 17], tanh: ['tanh', 16], sigmoid: ['sigmoid', 10],
-  relu: ['relu', 1], relu6: ['relu6', 1], leakyRelu: ['leaky_relu', 1], elu: ['elu', 17], selu: ['selu', 17],
-  softplus: ['softplus', 20], gelu: ['gelu', 57], geluApprox: ['gelu_approx', 12], erf: ['erf', 39],
-  clipByValue: ['clip_by_value', 1], round: ['round', 1], floor: ['floor', 1], ceil: ['ceil', 1],
-};
 /** Every `UnaryOp`. */
-export const UNARY_OPS = Object.keys(UNARY) as UnaryOp[];
+export const UNARY_OPS = Object.keys(UNARY_TABLE) as UnaryOp[];
 // Kernel names built once: a template string per call shows up in small-op dispatch.
-const F32_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${UNARY[op][0]}_f32`])) as Record<UnaryOp, string>;
-const GRAD_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${UNARY[op][0]}_grad_f32`])) as Record<UnaryOp, string>;
+const F32_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${ROWS[op].kernel}_f32`])) as Record<UnaryOp, string>;
+const I32_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${ROWS[op].kernel}_i32`])) as Record<UnaryOp, string>;
+const GRAD_NAME = Object.fromEntries(UNARY_OPS.map((op) => [op, `${ROWS[op].kernel}_grad_f32`])) as Record<UnaryOp, string>;
 /** The `UnaryOp`s with an int32 kernel (wrapping: neg and abs of -2^31 give -2^31). */
-export const INT32_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign', 'square'];
+export const INT32_UNARY_OPS: readonly UnaryOp[] = UNARY_OPS.filter((op) => ROWS[op].int32 === true);
 // Error labels, also built once (names.ts).
 const LABEL = perDtypeOp(['float32', 'int32'], UNARY_OPS, (dt, op) => `wasmml unary ${op} (${dt})`);
 const GRAD_LABEL = new Map(UNARY_OPS.map((op) => [op as string, `wasmml unaryGrad ${op}`]));
@@ -40,12 +31,10 @@ const GRAD_LABEL = new Map(UNARY_OPS.map((op) => [op as string, `wasmml unaryGra
  * Which saved tensor each derivative reads: the forward input x, the forward
  * output y, or nothing (the other address may be 0).
  */
-export const UNARY_GRAD_READS: Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>> = {
-  neg: 'none', abs: 'x', sign: 'none', exp: 'y', expm1: 'x', log: 'x', log1p: 'x', sqrt: 'y', rsqrt: 'y',
-  square: 'x', reciprocal: 'y', sin: 'x', cos: 'x', tanh: 'y', sigmoid: 'y', relu: 'y', relu6: 'x',
-  leakyRelu: 'x', elu: 'y', selu: 'x', softplus: 'x', gelu: 'x', geluApprox: 'x', erf: 'x', clipByValue: 'x',
-  round: 'none', floor: 'none', ceil: 'none',
-};
+export const UNARY_GRAD_READS = Object.fromEntries(UNARY_OPS.map((op) => {
+  const g = ROWS[op].grad;
+  return [op, g === 'zero' ? 'none' : g];
+})) as Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>>;
 
 /** Float class tests with a uint8 (tfjs bool) result. */
 export type PredicateOp = 'isNaN' | 'isFinite' | 'isInf';
@@ -58,8 +47,8 @@ function checkCount(what: string, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${what}: element count must be a non-negative integer, got ${n}`);
 }
 
-function entry(what: string, op: UnaryOp): readonly [string, number] {
-  const e = Object.hasOwn(UNARY, op) ? UNARY[op] : undefined;
+function entry(what: string, op: UnaryOp): UnaryRow {
+  const e = Object.hasOwn(ROWS, op) ? ROWS[op] : undefined;
   if (e === undefined) throw new Error(`${what}: unknown op; expected one of ${UNARY_OPS.join(', ')}`);
   return e;
 }
@@ -94,7 +83,7 @@ function params(what: string, op: UnaryOp, alpha: number | undefined, beta: numb
 export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number,
   alpha?: number, beta?: number): void {
   const what = LABEL.get(dtype)?.get(op) ?? `wasmml unary ${op} (${dtype})`;
-  const [name, cost] = entry(what, op);
+  const { cost } = entry(what, op);
   checkCount(what, n);
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${what}: dtype must be 'float32' or 'int32'`);
   if (dtype === 'int32' && !INT32_UNARY_OPS.includes(op)) {
@@ -104,7 +93,7 @@ export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: n
   if (n === 0) return;
   checkAddress(what, 'x', x);
   checkAddress(what, 'out', out);
-  runtime().pool.run(dtype === 'int32' ? `${name}_i32` : F32_NAME[op], args, n, { cost });
+  runtime().pool.run(dtype === 'int32' ? I32_NAME[op] : F32_NAME[op], args, n, { cost });
 }
 
 /** out[i] = 1 or 0 (uint8) as float32 x[i] is NaN / finite / ±Infinity, for n elements. */
@@ -128,7 +117,7 @@ export function predicate(op: PredicateOp, x: number, out: number, n: number): v
 export function unaryGrad(op: UnaryOp, x: number, y: number, dy: number, dx: number, n: number,
   alpha?: number, beta?: number): void {
   const what = GRAD_LABEL.get(op) ?? `wasmml unaryGrad ${op}`;
-  const [name, cost] = entry(what, op);
+  const { cost } = entry(what, op);
   checkCount(what, n);
   const args = [x, y, dy, dx, ...params(what, op, alpha, beta)];
   if (n === 0) return;
