@@ -19,18 +19,25 @@ const quick = process.env.BENCH_QUICK === '1';
 const busyCount = Number(process.env.BUSY ?? 1);
 const N = quick ? 512 : 1024;
 const mnist = await loadMnist({ source: 'embedded' });
-const xs = new Float32Array(N * 784), ys = new Int32Array(N);
+const xs = new Float32Array(N * 784),
+  ys = new Int32Array(N);
 for (let i = 0; i < N; i++) {
   const img = mnist.image(i);
   for (let j = 0; j < 784; j++) xs[i * 784 + j] = img.data[j] / 255;
   ys[i] = mnist.labels[i];
 }
-const model = sequential({ layers: [
-  layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }), layers.maxPooling2d({ poolSize: 2 }),
-  layers.flatten(), layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 10, activation: 'softmax' }),
-] });
+const model = sequential({
+  layers: [
+    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.flatten(),
+    layers.dense({ units: 128, activation: 'relu' }),
+    layers.dense({ units: 10, activation: 'softmax' }),
+  ],
+});
 model.compile({ optimizer: adam(0.001), loss: 'sparseCategoricalCrossentropy' });
-const ox = wm.tensor(xs, [N, 28, 28, 1]), oy = wm.tensor(ys, [N], 'int32');
+const ox = wm.tensor(xs, [N, 28, 28, 1]),
+  oy = wm.tensor(ys, [N], 'int32');
 
 async function rate() {
   const t0 = performance.now();
@@ -44,7 +51,8 @@ function startBusy() {
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 await rate(); // warm-up
-const alone = [], busy = [];
+const alone = [],
+  busy = [];
 for (let r = 0; r < (quick ? 2 : 3); r++) {
   alone.push(await rate());
   const procs = startBusy();
@@ -55,11 +63,21 @@ for (let r = 0; r < (quick ? 2 : 3); r++) {
     for (const p of procs) p.kill('SIGKILL');
   }
 }
-const threads = info.threads, cores = availableParallelism();
-const a = median(alone), b = median(busy);
-console.log(JSON.stringify({
-  case: `seed MNIST CNN training, batch 32, alone vs beside ${busyCount} busy-loop process(es) (samples/s)`,
-  alone_samples_per_s: round(a, 0), busy_samples_per_s: round(b, 0), ratio: round(b / a),
-  fair_share: round(Math.min(1, cores / (threads + busyCount))), threads, cores,
-  alone_runs: alone.map((v) => round(v, 0)), busy_runs: busy.map((v) => round(v, 0)), loadavg_1min: round(loadavg()[0], 1),
-}));
+const threads = info.threads,
+  cores = availableParallelism();
+const a = median(alone),
+  b = median(busy);
+console.log(
+  JSON.stringify({
+    case: `seed MNIST CNN training, batch 32, alone vs beside ${busyCount} busy-loop process(es) (samples/s)`,
+    alone_samples_per_s: round(a, 0),
+    busy_samples_per_s: round(b, 0),
+    ratio: round(b / a),
+    fair_share: round(Math.min(1, cores / (threads + busyCount))),
+    threads,
+    cores,
+    alone_runs: alone.map((v) => round(v, 0)),
+    busy_runs: busy.map((v) => round(v, 0)),
+    loadavg_1min: round(loadavg()[0], 1),
+  }),
+);

@@ -28,15 +28,33 @@ async function timeAsync(fn, { reps = 7, warmup = 2 } = {}) {
 }
 
 const units = [1024, 1024, 10];
-const ours = sequential({ layers: units.map((u, i) => layers.dense({ units: u, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })) });
-const theirs = tfl.sequential({ layers: units.map((u, i) => tfl.layers.dense({ units: u, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })) });
+const ours = sequential({
+  layers: units.map((u, i) => layers.dense({ units: u, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
+});
+const theirs = tfl.sequential({
+  layers: units.map((u, i) => tfl.layers.dense({ units: u, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })),
+});
 const params = ours.countParams();
 const info = { params, mb: Math.round((params * 4) / 1e5) / 10 };
 const done = { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
 
 let oursArtifacts, tfjsArtifacts;
-const oursSave = await timeAsync(() => ours.save(io.withSaveHandler(async (a) => { oursArtifacts = a; return done; })));
-const tfjsSave = await timeAsync(() => theirs.save(tf.io.withSaveHandler(async (a) => { tfjsArtifacts = a; return done; })));
+const oursSave = await timeAsync(() =>
+  ours.save(
+    io.withSaveHandler(async (a) => {
+      oursArtifacts = a;
+      return done;
+    }),
+  ),
+);
+const tfjsSave = await timeAsync(() =>
+  theirs.save(
+    tf.io.withSaveHandler(async (a) => {
+      tfjsArtifacts = a;
+      return done;
+    }),
+  ),
+);
 report('save to memory (ours: + SHA-256)', oursSave, tfjsSave, info);
 
 const oursLoad = await timeAsync(async () => (await loadLayersModel(io.fromMemory(oursArtifacts))).dispose());
@@ -45,27 +63,47 @@ report('load from memory (ours: + SHA-256 check)', oursLoad, tfjsLoad, info);
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmml-bench-io-'));
 try {
-  const oursDir = join(dir, 'ours'), tfjsDir = join(dir, 'tfjs');
+  const oursDir = join(dir, 'ours'),
+    tfjsDir = join(dir, 'tfjs');
   const tfjsFiles = tf.io.withSaveHandler(async (a) => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(tfjsDir, { recursive: true });
     writeFileSync(join(tfjsDir, 'weights.bin'), new Uint8Array(a.weightData));
-    writeFileSync(join(tfjsDir, 'model.json'), JSON.stringify({
-      modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy,
-      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    }));
+    writeFileSync(
+      join(tfjsDir, 'model.json'),
+      JSON.stringify({
+        modelTopology: a.modelTopology,
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      }),
+    );
     return done;
   });
   const tfjsRead = {
     load: async () => {
       const j = JSON.parse(readFileSync(join(tfjsDir, 'model.json'), 'utf8'));
       const w = readFileSync(join(tfjsDir, 'weights.bin'));
-      return { modelTopology: j.modelTopology, weightSpecs: j.weightsManifest[0].weights, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) };
+      return {
+        modelTopology: j.modelTopology,
+        weightSpecs: j.weightsManifest[0].weights,
+        weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength),
+      };
     },
   };
-  report('save file:// (ours: atomic + fsync)', await timeAsync(() => ours.save(`file://${oursDir}`)), await timeAsync(() => theirs.save(tfjsFiles)), info);
-  report('load file://', await timeAsync(async () => (await loadLayersModel(`file://${oursDir}`)).dispose()),
-    await timeAsync(async () => (await tfl.loadLayersModel(tfjsRead)).dispose()), info);
+  report(
+    'save file:// (ours: atomic + fsync)',
+    await timeAsync(() => ours.save(`file://${oursDir}`)),
+    await timeAsync(() => theirs.save(tfjsFiles)),
+    info,
+  );
+  report(
+    'load file://',
+    await timeAsync(async () => (await loadLayersModel(`file://${oursDir}`)).dispose()),
+    await timeAsync(async () => (await tfl.loadLayersModel(tfjsRead)).dispose()),
+    info,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

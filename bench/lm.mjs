@@ -11,14 +11,22 @@ import { adam } from '@wasmml/optimizers';
 import { generate, gpt } from '@wasmml/nlp';
 import { round } from './harness.mjs';
 
-const STEPS = Number(process.env.LM_BENCH_STEPS ?? 5), NEW = Number(process.env.LM_BENCH_TOKENS ?? 64);
-const V = 83, T = 128, B = 16;
+const STEPS = Number(process.env.LM_BENCH_STEPS ?? 5),
+  NEW = Number(process.env.LM_BENCH_TOKENS ?? 64);
+const V = 83,
+  T = 128,
+  B = 16;
 await wm.ready();
 const model = gpt({ vocabSize: V, contextLength: T, layers: 4, heads: 4, dim: 256, seed: 1 });
 model.compile({ optimizer: adam(3e-4), loss: losses.sparseCategoricalCrossentropy({ fromLogits: true }) });
 let s = 1;
-const ids = () => Int32Array.from({ length: B * T }, () => { s = (s * 1103515245 + 12345) >>> 0; return s % V; });
-const x = wm.tensor(ids(), [B, T], 'int32'), y = wm.tensor(ids(), [B, T], 'int32');
+const ids = () =>
+  Int32Array.from({ length: B * T }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return s % V;
+  });
+const x = wm.tensor(ids(), [B, T], 'int32'),
+  y = wm.tensor(ids(), [B, T], 'int32');
 await model.trainOnBatch(x, y);
 const ts = [];
 for (let i = 0; i < STEPS; i++) {
@@ -28,8 +36,15 @@ for (let i = 0; i < STEPS; i++) {
 }
 ts.sort((a, b) => a - b);
 const stepMs = ts[ts.length >> 1];
-console.log(JSON.stringify({ case: 'gpt train step b16 t128 (3.2M)', ours_ms: round(stepMs), tokens_per_s: Math.round(B * T / stepMs * 1000),
-  params: model.parameterCount(), threads: wm.backendInfo().threads }));
+console.log(
+  JSON.stringify({
+    case: 'gpt train step b16 t128 (3.2M)',
+    ours_ms: round(stepMs),
+    tokens_per_s: Math.round(((B * T) / stepMs) * 1000),
+    params: model.parameterCount(),
+    threads: wm.backendInfo().threads,
+  }),
+);
 
 const prompt = Array.from({ length: 64 }, (_, i) => i % V);
 const timeGen = async (useCache) => {
@@ -38,6 +53,15 @@ const timeGen = async (useCache) => {
   await generate(model, prompt, { maxNewTokens: NEW, temperature: 0, useCache });
   return performance.now() - t0;
 };
-const cached = await timeGen(true), uncached = await timeGen(false);
-console.log(JSON.stringify({ case: `gpt generate ${NEW} tokens after 64 (greedy)`, ours_ms: round(cached), no_cache_ms: round(uncached),
-  tokens_per_s: round(NEW / cached * 1000, 1), no_cache_tokens_per_s: round(NEW / uncached * 1000, 1), cache_speedup: round(uncached / cached, 2) }));
+const cached = await timeGen(true),
+  uncached = await timeGen(false);
+console.log(
+  JSON.stringify({
+    case: `gpt generate ${NEW} tokens after 64 (greedy)`,
+    ours_ms: round(cached),
+    no_cache_ms: round(uncached),
+    tokens_per_s: round((NEW / cached) * 1000, 1),
+    no_cache_tokens_per_s: round((NEW / uncached) * 1000, 1),
+    cache_speedup: round(uncached / cached, 2),
+  }),
+);

@@ -14,24 +14,32 @@ import { layers, sequential, LSTM, RNNBase } from '@wasmml/layers';
 import { adam } from '@wasmml/optimizers';
 import { report, tfjs } from './harness.mjs';
 
-const VOCAB = 10000, EMB = 256, UNITS = 128, BATCH = 32;
+const VOCAB = 10000,
+  EMB = 256,
+  UNITS = 128,
+  BATCH = 32;
 const SEQ = Number(process.env.NLP_BENCH_SEQ ?? 200);
 const OUR_BATCHES = Number(process.env.NLP_BENCH_BATCHES ?? 5);
 const TF_BATCHES = Number(process.env.NLP_BENCH_TFJS_BATCHES ?? 1);
 
 function data(seed, seq = SEQ) {
   let s = seed;
-  const ids = Int32Array.from({ length: BATCH * seq }, () => { s = (s * 1103515245 + 12345) >>> 0; return 1 + (s % (VOCAB - 1)); });
+  const ids = Int32Array.from({ length: BATCH * seq }, () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return 1 + (s % (VOCAB - 1));
+  });
   const y = Float32Array.from({ length: BATCH * 2 }, (_, i) => ((i >> 1) % 2 === i % 2 ? 1 : 0));
   return { ids, y };
 }
 
 function ourModel(frozenEmbedding = false, seq = SEQ) {
-  const m = sequential({ layers: [
-    layers.embedding({ inputDim: VOCAB, outputDim: EMB, inputLength: seq, trainable: !frozenEmbedding }),
-    layers.lstm({ units: UNITS }),
-    layers.dense({ units: 2, activation: 'softmax' }),
-  ] });
+  const m = sequential({
+    layers: [
+      layers.embedding({ inputDim: VOCAB, outputDim: EMB, inputLength: seq, trainable: !frozenEmbedding }),
+      layers.lstm({ units: UNITS }),
+      layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
   m.compile({ optimizer: adam(1e-3), loss: 'categoricalCrossentropy' });
   return m;
 }
@@ -55,7 +63,8 @@ async function ours({ composed = false, frozenEmbedding = false, seq = SEQ } = {
   try {
     const m = ourModel(frozenEmbedding, seq);
     const { ids, y } = data(1, seq);
-    const x = wm.tensor(ids, [BATCH, seq], 'int32'), yt = wm.tensor(y, [BATCH, 2]);
+    const x = wm.tensor(ids, [BATCH, seq], 'int32'),
+      yt = wm.tensor(y, [BATCH, 2]);
     const ms = await timeBatches(() => m.trainOnBatch(x, yt), composed ? Math.min(2, OUR_BATCHES) : OUR_BATCHES);
     const live = wm.memory().numTensors;
     await m.trainOnBatch(x, yt);
@@ -70,16 +79,19 @@ async function ours({ composed = false, frozenEmbedding = false, seq = SEQ } = {
 
 async function theirs(backend, { frozenEmbedding = false, batches = 1, warmup = false, seq = SEQ } = {}) {
   const tf = await tfjs(backend);
-  const m = tfl.sequential({ layers: [
-    tfl.layers.embedding({ inputDim: VOCAB, outputDim: EMB, inputLength: seq, trainable: !frozenEmbedding }),
-    // Not the orthogonal default: in Node's tfjs-core bundle it needs chained ops
-    // that are not registered; the initial values do not change the timing.
-    tfl.layers.lstm({ units: UNITS, recurrentInitializer: 'glorotUniform' }),
-    tfl.layers.dense({ units: 2, activation: 'softmax' }),
-  ] });
+  const m = tfl.sequential({
+    layers: [
+      tfl.layers.embedding({ inputDim: VOCAB, outputDim: EMB, inputLength: seq, trainable: !frozenEmbedding }),
+      // Not the orthogonal default: in Node's tfjs-core bundle it needs chained ops
+      // that are not registered; the initial values do not change the timing.
+      tfl.layers.lstm({ units: UNITS, recurrentInitializer: 'glorotUniform' }),
+      tfl.layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
   m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const { ids, y } = data(1, seq);
-  const x = tf.tensor(ids, [BATCH, seq], 'int32'), yt = tf.tensor(y, [BATCH, 2]);
+  const x = tf.tensor(ids, [BATCH, seq], 'int32'),
+    yt = tf.tensor(y, [BATCH, 2]);
   try {
     if (warmup) await m.trainOnBatch(x, yt);
     const ts = [];
@@ -112,23 +124,36 @@ try {
 // 2. What tfjs-backend-wasm can train: the same model with the embedding frozen.
 const tfFrozen = await theirs('wasm', { frozenEmbedding: true, batches: 3, warmup: true });
 const oursFrozen = await ours({ frozenEmbedding: true });
-report('embedding(frozen)+lstm(128)+dense train batch vs tfjs wasm', oursFrozen, tfFrozen,
-  { ...common, ours_seq_per_s: rate(oursFrozen), tfjs_seq_per_s: rate(tfFrozen), tfjs_backend: 'wasm' });
+report('embedding(frozen)+lstm(128)+dense train batch vs tfjs wasm', oursFrozen, tfFrozen, {
+  ...common,
+  ours_seq_per_s: rate(oursFrozen),
+  tfjs_seq_per_s: rate(tfFrozen),
+  tfjs_backend: 'wasm',
+});
 // 3. The full model. tfjs-backend-cpu needs more than 30 minutes and 18 GB for one batch at 200 steps (its
 // UnsortedSegmentSum builds a mask per vocabulary row), so it is compared at NLP_BENCH_CPU_SEQ steps (default 20).
 const fused = await ours();
 report('embedding+lstm(128)+dense train batch, fused LSTM', fused, undefined, {
-  ...common, ours_seq_per_s: rate(fused), ...(wasmError ? { tfjs_wasm_error: wasmError } : {}),
+  ...common,
+  ours_seq_per_s: rate(fused),
+  ...(wasmError ? { tfjs_wasm_error: wasmError } : {}),
 });
 if (TF_BATCHES > 0) {
   const cpuSeq = Number(process.env.NLP_BENCH_CPU_SEQ ?? 20);
   const oursShort = await ours({ seq: cpuSeq });
   const tfCpu = await theirs(wasmError ? 'cpu' : 'wasm', { batches: TF_BATCHES, seq: cpuSeq });
   report(`embedding+lstm(128)+dense train batch at ${cpuSeq} steps vs tfjs ${wasmError ? 'cpu' : 'wasm'}`, oursShort, tfCpu, {
-    ...common, seq_len: cpuSeq, ours_seq_per_s: rate(oursShort), tfjs_seq_per_s: rate(tfCpu), tfjs_backend: wasmError ? 'cpu' : 'wasm',
+    ...common,
+    seq_len: cpuSeq,
+    ours_seq_per_s: rate(oursShort),
+    tfjs_seq_per_s: rate(tfCpu),
+    tfjs_backend: wasmError ? 'cpu' : 'wasm',
   });
 }
 // 4. Before/after: our LSTM composed from per-step tensor ops.
 const composed = await ours({ composed: true });
-report('embedding+lstm(128)+dense train batch, LSTM composed per step (before)', composed, undefined,
-  { ...common, ours_seq_per_s: rate(composed), fused_speedup: Math.round((composed / fused) * 100) / 100 });
+report('embedding+lstm(128)+dense train batch, LSTM composed per step (before)', composed, undefined, {
+  ...common,
+  ours_seq_per_s: rate(composed),
+  fused_speedup: Math.round((composed / fused) * 100) / 100,
+});

@@ -66,7 +66,8 @@ async function tfjsFit(backend, build, xs, y, batchSize, batches, warmup = true)
   try {
     // Warm-up on one batch, then one timed epoch over `count` samples.
     if (warmup) {
-      const wx = tx.map((t) => tf.slice(t, 0, batchSize)), wy = tf.slice(ty, 0, batchSize);
+      const wx = tx.map((t) => tf.slice(t, 0, batchSize)),
+        wy = tf.slice(ty, 0, batchSize);
       await m.fit(wx, wy, { batchSize, epochs: 1, shuffle: false, verbose: 0 });
       tf.dispose([wx, wy]);
     }
@@ -92,7 +93,9 @@ async function tfjsOneHotFit(build, ids, widths, y, batchSize, batches) {
   const m = build();
   const step = async (b) => {
     const at = b * batchSize;
-    const xs = ids.map((a, k) => tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(a.subarray(at, at + batchSize), 'int32'), widths[k]), 'float32')));
+    const xs = ids.map((a, k) =>
+      tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(a.subarray(at, at + batchSize), 'int32'), widths[k]), 'float32')),
+    );
     const ty = tf.tensor2d(y.subarray(at, at + batchSize), [batchSize, 1]);
     await m.trainOnBatch(xs, ty);
     tf.dispose([...xs, ty]);
@@ -116,7 +119,8 @@ function oneHotEmbedding(x, dim) {
 
 function tfjsMfOneHot(k) {
   return () => {
-    const u = tfl.input({ shape: [ml.numUsers] }), i = tfl.input({ shape: [ml.numItems] });
+    const u = tfl.input({ shape: [ml.numUsers] }),
+      i = tfl.input({ shape: [ml.numItems] });
     const dot = tfl.layers.dot({ axes: 1 }).apply([oneHotEmbedding(u, k), oneHotEmbedding(i, k)]);
     const out = tfl.layers.add().apply([dot, oneHotEmbedding(u, 1), oneHotEmbedding(i, 1)]);
     const m = tfl.model({ inputs: [u, i], outputs: out });
@@ -126,7 +130,8 @@ function tfjsMfOneHot(k) {
 }
 
 function tfjsNeuMFOneHot() {
-  const u = tfl.input({ shape: [ml.numUsers] }), i = tfl.input({ shape: [ml.numItems] });
+  const u = tfl.input({ shape: [ml.numUsers] }),
+    i = tfl.input({ shape: [ml.numItems] });
   const gmf = tfl.layers.multiply().apply([oneHotEmbedding(u, 16), oneHotEmbedding(i, 16)]);
   let h = tfl.layers.concatenate().apply([oneHotEmbedding(u, 32), oneHotEmbedding(i, 32)]);
   for (const units of [32, 16]) h = tfl.layers.dense({ units, activation: 'relu' }).apply(h);
@@ -138,7 +143,8 @@ function tfjsNeuMFOneHot() {
 
 function tfjsMf(k) {
   return () => {
-    const u = tfl.input({ shape: [1], dtype: 'int32' }), i = tfl.input({ shape: [1], dtype: 'int32' });
+    const u = tfl.input({ shape: [1], dtype: 'int32' }),
+      i = tfl.input({ shape: [1], dtype: 'int32' });
     const emb = (x, rows, dim) => tfl.layers.flatten().apply(tfl.layers.embedding({ inputDim: rows, outputDim: dim }).apply(x));
     const dot = tfl.layers.dot({ axes: 1 }).apply([emb(u, ml.numUsers, k), emb(i, ml.numItems, k)]);
     const out = tfl.layers.add().apply([dot, emb(u, ml.numUsers, 1), emb(i, ml.numItems, 1)]);
@@ -149,7 +155,8 @@ function tfjsMf(k) {
 }
 
 function tfjsNeuMF() {
-  const u = tfl.input({ shape: [1], dtype: 'int32' }), i = tfl.input({ shape: [1], dtype: 'int32' });
+  const u = tfl.input({ shape: [1], dtype: 'int32' }),
+    i = tfl.input({ shape: [1], dtype: 'int32' });
   const emb = (x, rows, dim) => tfl.layers.flatten().apply(tfl.layers.embedding({ inputDim: rows, outputDim: dim }).apply(x));
   const gmf = tfl.layers.multiply().apply([emb(u, ml.numUsers, 16), emb(i, ml.numItems, 16)]);
   let h = tfl.layers.concatenate().apply([emb(u, ml.numUsers, 32), emb(i, ml.numItems, 32)]);
@@ -176,10 +183,14 @@ for (const threads of threadCounts) {
   const perS = (msPerSample) => (typeof msPerSample === 'number' ? round(1000 / msPerSample, 0) : msPerSample);
   const tfMs = typeof tfOneHotMf === 'number' ? tfOneHotMf * n : undefined;
   report(`biased MF epoch (${n} ratings, ${k} factors) threads=${threads}`, ms, tfMs, {
-    ratings_per_s: round(n / ms * 1000, 0), fit_21_epochs_ms: round(total, 0),
-    tfjs_ratings_per_s: perS(tfOneHotMf), tfjs_model: 'one-hot dense layers on wasm (batch 256)',
+    ratings_per_s: round((n / ms) * 1000, 0),
+    fit_21_epochs_ms: round(total, 0),
+    tfjs_ratings_per_s: perS(tfOneHotMf),
+    tfjs_model: 'one-hot dense layers on wasm (batch 256)',
     tfjs_embedding_wasm: typeof tfWasmMf === 'number' ? { ratings_per_s: perS(tfWasmMf) } : { error: tfWasmMf },
-    tfjs_embedding_cpu: { ratings_per_s: perS(tfCpuMf) }, ours_batch: 1, variant: backendInfo().variant,
+    tfjs_embedding_cpu: { ratings_per_s: perS(tfCpuMf) },
+    ours_batch: 1,
+    variant: backendInfo().variant,
   });
 }
 
@@ -187,7 +198,9 @@ for (const threads of threadCounts) {
 // A 20,000-interaction slice keeps the run short: 100,000 samples per epoch with 4 negatives.
 const slice = { users: train.users.subarray(0, 20000), items: train.items.subarray(0, 20000) };
 const samples = slice.users.length * 5;
-const negU = new Int32Array(samples), negI = new Int32Array(samples), negY = new Float32Array(samples);
+const negU = new Int32Array(samples),
+  negI = new Int32Array(samples),
+  negY = new Float32Array(samples);
 for (let r = 0, w = 0; r < slice.users.length; r++) {
   for (let c = 0; c < 5; c++, w++) {
     negU[w] = slice.users[r];
@@ -207,9 +220,11 @@ for (const threads of threadCounts) {
   const perS = (msPerSample) => (typeof msPerSample === 'number' ? round(1000 / msPerSample, 0) : msPerSample);
   const tfMs = typeof tfOneHotNcf === 'number' ? tfOneHotNcf * samples : undefined;
   report(`NeuMF epoch (${samples} samples, batch 256) threads=${threads}`, ms, tfMs, {
-    samples_per_s: round(samples / ms * 1000, 0), tfjs_samples_per_s: perS(tfOneHotNcf),
+    samples_per_s: round((samples / ms) * 1000, 0),
+    tfjs_samples_per_s: perS(tfOneHotNcf),
     tfjs_model: 'one-hot dense layers on wasm (batch 256)',
     tfjs_embedding_wasm: typeof tfWasmNcf === 'number' ? { samples_per_s: perS(tfWasmNcf) } : { error: tfWasmNcf },
-    tfjs_embedding_cpu: { samples_per_s: perS(tfCpuNcf) }, variant: backendInfo().variant,
+    tfjs_embedding_cpu: { samples_per_s: perS(tfCpuNcf) },
+    variant: backendInfo().variant,
   });
 }

@@ -7,11 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'harness.mjs'].includes(f))
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs') && !['run.mjs', 'harness.mjs'].includes(f))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 let failed = false;
 for (const f of files) {
   const r = spawnSync(process.execPath, [join(dir, f)], { stdio: 'inherit' });
-  if (r.status !== 0) { console.error(`bench ${f} failed (${r.status})`); failed = true; }
+  if (r.status !== 0) {
+    console.error(`bench ${f} failed (${r.status})`);
+    failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);

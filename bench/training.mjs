@@ -22,11 +22,20 @@ for (let i = 0; i < N; i++) {
 }
 
 function mlp(L) {
-  return [L.flatten({ inputShape: [28, 28, 1] }), L.dense({ units: 128, activation: 'relu' }), L.dense({ units: 10, activation: 'softmax' })];
+  return [
+    L.flatten({ inputShape: [28, 28, 1] }),
+    L.dense({ units: 128, activation: 'relu' }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ];
 }
 function cnn(L) {
-  return [L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }), L.maxPooling2d({ poolSize: 2 }),
-    L.flatten(), L.dense({ units: 128, activation: 'relu' }), L.dense({ units: 10, activation: 'softmax' })];
+  return [
+    L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    L.maxPooling2d({ poolSize: 2 }),
+    L.flatten(),
+    L.dense({ units: 128, activation: 'relu' }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ];
 }
 
 // Best of three timed runs after a warm-up: the machine is shared, and the
@@ -42,19 +51,26 @@ async function samplesPerSec(fit, n) {
   return n / (best / 1000);
 }
 
-for (const [name, make] of [['MNIST MLP', mlp], ['MNIST CNN', cnn]]) {
+for (const [name, make] of [
+  ['MNIST MLP', mlp],
+  ['MNIST CNN', cnn],
+]) {
   const ours = sequential({ layers: make(layers) });
   ours.compile({ optimizer: adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const ox = wm.tensor(xs, [N, 28, 28, 1]), oy = wm.tensor(ys, [N], 'int32');
+  const ox = wm.tensor(xs, [N, 28, 28, 1]),
+    oy = wm.tensor(ys, [N], 'int32');
   const oursRate = await samplesPerSec(async (n) => {
-    const bx = wm.slice(ox, 0, n), by = wm.slice(oy, 0, n);
+    const bx = wm.slice(ox, 0, n),
+      by = wm.slice(oy, 0, n);
     await ours.fit(bx, by, { epochs: 1, batchSize: 32, verbose: 0 });
     wm.dispose([bx, by]);
   }, N);
   const theirs = tf.sequential({ layers: make(tf.layers) });
   theirs.compile({ optimizer: tf.train.adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  const tx = tf.tensor(xs, [N, 28, 28, 1]), ty = tf.tensor(Float32Array.from(ys), [N, 1]);
-  let tfRate = null, why = '';
+  const tx = tf.tensor(xs, [N, 28, 28, 1]),
+    ty = tf.tensor(Float32Array.from(ys), [N, 1]);
+  let tfRate = null,
+    why = '';
   try {
     const n = name === 'MNIST CNN' ? 256 : N;
     tfRate = await samplesPerSec(async (k) => {
@@ -64,10 +80,14 @@ for (const [name, make] of [['MNIST MLP', mlp], ['MNIST CNN', cnn]]) {
     why = String(e.message ?? e).slice(0, 120);
   }
   report(`${name} training, batch 32 (samples/s)`, 1000 / oursRate, tfRate ? 1000 / tfRate : undefined, {
-    ours_samples_per_s: round(oursRate, 0), tfjs_samples_per_s: tfRate && round(tfRate, 0), tfjs_backend: 'wasm', ...(why ? { tfjs_error: why } : {}),
+    ours_samples_per_s: round(oursRate, 0),
+    tfjs_samples_per_s: tfRate && round(tfRate, 0),
+    tfjs_backend: 'wasm',
+    ...(why ? { tfjs_error: why } : {}),
   });
   // Inference, batch 256.
-  const px = wm.slice(ox, 0, 256), tpx = tx.slice(0, 256);
+  const px = wm.slice(ox, 0, 256),
+    tpx = tx.slice(0, 256);
   const bestMs = (run) => {
     run();
     let best = Infinity;
@@ -79,7 +99,11 @@ for (const [name, make] of [['MNIST MLP', mlp], ['MNIST CNN', cnn]]) {
     return best;
   };
   const oursMs = bestMs(() => ours.predict(px, { batchSize: 256 }).dispose());
-  const tfMs = bestMs(() => { const p = theirs.predict(tpx, { batchSize: 256 }); p.dataSync(); p.dispose(); });
+  const tfMs = bestMs(() => {
+    const p = theirs.predict(tpx, { batchSize: 256 });
+    p.dataSync();
+    p.dispose();
+  });
   report(`${name} predict batch 256`, oursMs, tfMs);
   wm.dispose([ox, oy, px]);
   tf.dispose([tx, ty, tpx]);

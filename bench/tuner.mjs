@@ -13,15 +13,24 @@ import { round } from './harness.mjs';
 await init();
 const digits = await loadMnist({ source: 'embedded' });
 const part = digits.subset(new Random(1).permutation(digits.count).slice(0, 2500));
-const x = tensor2d(Float32Array.from(part.images, (v) => v / 255), [part.count, 784]);
+const x = tensor2d(
+  Float32Array.from(part.images, (v) => v / 255),
+  [part.count, 784],
+);
 const y = tidy(() => oneHot(tensor1d(Int32Array.from(part.labels), 'int32'), 10, 1, 0, 'float32'));
 
 function build(hp) {
-  const model = sequential({ layers: [
-    layers.dense({ inputShape: [784], units: hp.int('units', 32, 128, { step: 32 }), activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
-  model.compile({ optimizer: adam(hp.float('learningRate', 1e-4, 1e-2, { sampling: 'log' })), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const model = sequential({
+    layers: [
+      layers.dense({ inputShape: [784], units: hp.int('units', 32, 128, { step: 32 }), activation: 'relu' }),
+      layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({
+    optimizer: adam(hp.float('learningRate', 1e-4, 1e-2, { sampling: 'log' })),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
   return model;
 }
 
@@ -37,13 +46,22 @@ for (const threads of [...new Set([maxThreads, 1])]) {
   setThreads(threads);
   for (const yieldEvery of [50, 0]) {
     await searchMs(1, yieldEvery); // warm-up
-    const seq = [], par = [];
+    const seq = [],
+      par = [];
     for (let rep = 0; rep < 2; rep++) {
       seq.push(await searchMs(1, yieldEvery));
       par.push(await searchMs(2, yieldEvery));
     }
-    const s = Math.min(...seq), p = Math.min(...par);
-    console.log(JSON.stringify({ case: `tuner-random-6x2ep-parallel2-vs-sequential-t${threads}-yield${yieldEvery}`, sequential_ms: round(s, 0), parallel_ms: round(p, 0), ratio: round(s / p) }));
+    const s = Math.min(...seq),
+      p = Math.min(...par);
+    console.log(
+      JSON.stringify({
+        case: `tuner-random-6x2ep-parallel2-vs-sequential-t${threads}-yield${yieldEvery}`,
+        sequential_ms: round(s, 0),
+        parallel_ms: round(p, 0),
+        ratio: round(s / p),
+      }),
+    );
   }
 }
 dispose([x, y]);

@@ -18,10 +18,16 @@ execFileSync(process.execPath, [join(here, 'ensure-built.mjs')], { stdio: 'inher
 const names = Object.keys(tasks);
 for (const task of names) step(`Node: ${task}`, process.execPath, ['main.mjs', '--task', task, '--quick'], join(here, 'node'));
 for (const task of names) {
-  step(`Deno: ${task}`, deno, ['run', '--allow-read', '--allow-env', '--allow-write=out', 'main.ts', '--task', task, '--quick'], join(here, 'deno'));
+  step(
+    `Deno: ${task}`,
+    deno,
+    ['run', '--allow-read', '--allow-env', '--allow-write=out', 'main.ts', '--task', task, '--quick'],
+    join(here, 'deno'),
+  );
 }
 if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
-  for (const task of names) step(`Browser (headless Chromium): ${task}`, process.execPath, ['headless.mjs', '--task', task], join(here, 'browser'));
+  for (const task of names)
+    step(`Browser (headless Chromium): ${task}`, process.execPath, ['headless.mjs', '--task', task], join(here, 'browser'));
 } else {
   console.log('\n== Browser: skipped, no Chromium (apt-get install chromium)');
 }

@@ -33,7 +33,9 @@ export const variants = [
 /** packages/<pkg>/assembly/ folders that have an index.ts, in a stable order. */
 export function packageKernelDirs() {
   const pkgs = join(root, 'packages');
-  return readdirSync(pkgs).sort().map((p) => join(pkgs, p, 'assembly'))
+  return readdirSync(pkgs)
+    .sort()
+    .map((p) => join(pkgs, p, 'assembly'))
     .filter((d) => existsSync(join(d, 'index.ts')));
 }
 
@@ -77,15 +79,27 @@ const require = createRequire(import.meta.url);
 const asc = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 for (const v of variants) {
   const args = [
-    asc, join(srcDir, 'index.ts'), ...packageKernelDirs().map((d) => join(d, 'index.ts')),
-    '-o', join(outDir, `${v.name}.wasm`),
-    '--runtime', 'stub',
-    '-O3', '--noAssert',
-    '--enable', v.features,
-    '--importMemory', '--noExportMemory',
-    '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES),
-    '--memoryBase', String(MEMORY_BASE),
-    '--use', 'abort=',
+    asc,
+    join(srcDir, 'index.ts'),
+    ...packageKernelDirs().map((d) => join(d, 'index.ts')),
+    '-o',
+    join(outDir, `${v.name}.wasm`),
+    '--runtime',
+    'stub',
+    '-O3',
+    '--noAssert',
+    '--enable',
+    v.features,
+    '--importMemory',
+    '--noExportMemory',
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    String(MAX_PAGES),
+    '--memoryBase',
+    String(MEMORY_BASE),
+    '--use',
+    'abort=',
   ];
   if (v.shared) args.push('--sharedMemory');
   execFileSync(process.execPath, args, { stdio: 'inherit', cwd: root });

@@ -34,7 +34,12 @@ function unaryCodes(rows) {
   const reads = (g) => rows.filter(([, r]) => r.grad === g).map(([, r]) => `op == ${upper(r.kernel)}`);
   const lines = [];
   for (let i = 0; i < names.length; i += 6) {
-    lines.push(`export const ${names.slice(i, i + 6).map((n, j) => `${n} = ${i + j}`).join(', ')};`);
+    lines.push(
+      `export const ${names
+        .slice(i, i + 6)
+        .map((n, j) => `${n} = ${i + j}`)
+        .join(', ')};`,
+    );
   }
   const orList = (l) => (l.length === 0 ? 'false' : wrap(l.join(' || '), '    ').trimStart());
   return `// Op codes of the unary kernels and which saved operands each derivative reads.
@@ -65,7 +70,8 @@ ${wrap(codes.join(', '), '  ')}
   for (const [, r] of rows) {
     const p = r.params ?? [];
     const sig = p.map((n) => `${n}: f32, `).join('');
-    const a = p[0] ?? '0', b = p[1] ?? '0';
+    const a = p[0] ?? '0',
+      b = p[1] ?? '0';
     const c = upper(r.kernel);
     out.push(`export function ${r.kernel}_f32(x: usize, out: usize, ${sig}start: i32, end: i32): void {
   mapF32(${c}, x, out, ${a}, ${b}, start, end);
@@ -86,8 +92,10 @@ function wrap(text, indent, width = 116) {
   const lines = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && (line + ' ' + word).length > width) { lines.push(indent + line); line = word; }
-    else line = line ? `${line} ${word}` : word;
+    if (line && `${line} ${word}`.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
   if (line) lines.push(indent + line);
   return lines.join('\n');
@@ -95,8 +103,9 @@ function wrap(text, indent, width = 116) {
 
 function tensorOps(rows) {
   const plain = rows.filter(([, r]) => r.tensor === 'plain');
-  const ops = plain.map(([op, r]) =>
-    `/** ${r.doc} */\nexport const ${op} = (x: Tensor | TensorLike): Tensor => unaryOp('${capital(op)}', '${op}', x);`);
+  const ops = plain.map(
+    ([op, r]) => `/** ${r.doc} */\nexport const ${op} = (x: Tensor | TensorLike): Tensor => unaryOp('${capital(op)}', '${op}', x);`,
+  );
   return `// The unary ops that take only x, one per table row; each is also a Tensor method (chain.generated.ts).
 import type { TensorLike } from '../convert.js';
 import type { Tensor } from '../tensor.js';
@@ -129,16 +138,24 @@ for (const name of NAMES) p[name] = function () { return un[name](this); };
 
 // The arg-reduce kernels: every direction x stage x dtype instance of argKernel<T> (reduce.ts).
 function argKernels() {
-  const out = ['// Kernels arg{max,min}[_merge]_{f32,i32}: instances of argKernel<T> (reduce.ts documents them).',
-    "import { argKernel } from './reduce';", ''];
-  for (const [t, T] of [['f32', 'f32'], ['i32', 'i32']]) {
+  const out = [
+    '// Kernels arg{max,min}[_merge]_{f32,i32}: instances of argKernel<T> (reduce.ts documents them).',
+    "import { argKernel } from './reduce';",
+    '',
+  ];
+  for (const [t, T] of [
+    ['f32', 'f32'],
+    ['i32', 'i32'],
+  ]) {
     for (const merge of [false, true]) {
       for (const dir of ['max', 'min']) {
         const [p0, p1, p2, n] = merge ? ['pv', 'pi', 'out', 'chunks'] : ['x', 'outVal', 'outIdx', 'r'];
-        out.push(`export function arg${dir}${merge ? '_merge' : ''}_${t}(${p0}: usize, ${p1}: usize, ${p2}: usize, outer: i32, ` +
-          `${n}: i32, inner: i32, start: i32, end: i32): void {
+        out.push(
+          `export function arg${dir}${merge ? '_merge' : ''}_${t}(${p0}: usize, ${p1}: usize, ${p2}: usize, outer: i32, ` +
+            `${n}: i32, inner: i32, start: i32, end: i32): void {
   argKernel<${T}>(${dir === 'min'}, ${merge}, ${p0}, ${p1}, ${p2}, outer, ${n}, inner, start, end);
-}`);
+}`,
+        );
       }
     }
   }

@@ -26,7 +26,9 @@ function findPython() {
       const v = execFileSync(cmd, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
       const [major, minor] = v.split('.').map(Number);
       if (major === 3 && minor >= 10) return cmd;
-    } catch { /* not this one */ }
+    } catch {
+      /* not this one */
+    }
   }
   return undefined;
 }
@@ -46,8 +48,9 @@ const tmp = `${dir}.tmp-${process.pid}`;
 rmSync(tmp, { recursive: true, force: true });
 const t0 = Date.now();
 execFileSync(base, ['-m', 'venv', tmp], { stdio: 'inherit' });
-execFileSync(join(tmp, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '--no-input', '--retries', '0', '-r', requirements],
-  { stdio: ['ignore', 'inherit', 'inherit'] });
+execFileSync(join(tmp, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '--no-input', '--retries', '0', '-r', requirements], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 execFileSync(join(tmp, 'bin', 'python'), ['-c', 'open(__import__("sys").prefix + "/.complete", "w").write("ok")']);
 // venv scripts hard-code their folder; the interpreter itself does not, and
 // the tests only ever call bin/python, so renaming the finished folder is safe.

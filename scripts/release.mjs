@@ -29,10 +29,11 @@ function sh(cmd, argv, opts = {}) {
 }
 
 const manifest = (dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
-const publicPackages = () => readdirSync(join(root, 'packages'))
-  .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
-  .map((dir) => ({ dir, ...manifest(dir) }))
-  .filter((p) => !p.private);
+const publicPackages = () =>
+  readdirSync(join(root, 'packages'))
+    .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
+    .map((dir) => ({ dir, ...manifest(dir) }))
+    .filter((p) => !p.private);
 
 // 1. Versions and changelogs from the changesets.
 const pending = readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
@@ -43,7 +44,9 @@ else sh(process.execPath, [join(root, 'node_modules', '@changesets', 'cli', 'bin
 const packages = publicPackages();
 const versions = new Set(packages.map((p) => p.version));
 if (versions.size !== 1) {
-  throw new Error(`release: the packages must share one version (fixed group), found ${packages.map((p) => `${p.name}@${p.version}`).join(', ')}`);
+  throw new Error(
+    `release: the packages must share one version (fixed group), found ${packages.map((p) => `${p.name}@${p.version}`).join(', ')}`,
+  );
 }
 const [version] = versions;
 

@@ -34,13 +34,23 @@ if (opts.limit ?? task.quick.limit) query.set('limit', opts.limit ?? String(task
 const screenshot = opts.screenshot ?? join(here, 'out', `browser-${opts.task}.png`);
 
 execFileSync(process.execPath, [join(here, 'scripts', 'prepare-data.mjs')], { stdio: 'inherit' });
-execFileSync(process.execPath, [join(here, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: here, stdio: 'inherit' });
+execFileSync(process.execPath, [join(here, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+  cwd: here,
+  stdio: 'inherit',
+});
 const server = await serve({ port: 0, isolation: !opts['no-isolation'], movielens: findMovieLens() });
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wasmml-chromium-')), {
   executablePath: opts.chromium,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
   const page = await context.newPage();
@@ -49,13 +59,20 @@ try {
   await page.waitForFunction(() => ['done', 'error'].includes(window.wasmmlExample?.phase), null, { timeout: 300_000, polling: 250 });
   const state = await page.evaluate(() => window.wasmmlExample);
   await page.screenshot({ path: screenshot, fullPage: true });
-  console.log(`browser: kernels ${state.info?.variant}, ${state.info?.threads} thread(s), cross-origin isolated: ${state.info?.crossOriginIsolated}`);
+  console.log(
+    `browser: kernels ${state.info?.variant}, ${state.info?.threads} thread(s), cross-origin isolated: ${state.info?.crossOriginIsolated}`,
+  );
   if (state.phase !== 'done') throw new Error(`the page reported an error: ${state.error}`);
   console.log(`browser: data: ${state.source}`);
   for (const line of state.report) console.log(line);
-  console.log(`browser: ${Object.entries(state.results).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`);
+  console.log(
+    `browser: ${Object.entries(state.results)
+      .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
+      .join(', ')}`,
+  );
   console.log(`browser: screenshot ${screenshot}`);
-  if (!reachedQuickTarget(task, state.results)) throw new Error(`${task.mainMetric} ${state.results[task.mainMetric]} < ${task.quickTarget}`);
+  if (!reachedQuickTarget(task, state.results))
+    throw new Error(`${task.mainMetric} ${state.results[task.mainMetric]} < ${task.quickTarget}`);
   const wantThreads = !opts['no-isolation'];
   if (wantThreads && !(state.info.threads > 1)) throw new Error('the isolated page trained on one thread');
 } finally {

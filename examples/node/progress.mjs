@@ -25,18 +25,23 @@ export class ProgressBar extends wm.Callback {
 
   async onTrainBegin() {
     if (!process.stderr.isTTY || this.batched) return;
-    this.bar = new cliProgress.SingleBar({ ...barOptions, format: 'Epochs [{bar}] {value}/{total} | {eta_formatted} left' },
-      cliProgress.Presets.legacy);
+    this.bar = new cliProgress.SingleBar(
+      { ...barOptions, format: 'Epochs [{bar}] {value}/{total} | {eta_formatted} left' },
+      cliProgress.Presets.legacy,
+    );
     this.bar.start(this.params?.epochs ?? 0, 0);
   }
 
   async onEpochBegin(epoch) {
     this.epochStart = Date.now();
     if (!process.stderr.isTTY || !this.batched) return;
-    this.bar = new cliProgress.SingleBar({
-      ...barOptions,
-      format: `Epoch ${epoch + 1}/${this.params?.epochs ?? '?'} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {eta_formatted} left`,
-    }, cliProgress.Presets.legacy);
+    this.bar = new cliProgress.SingleBar(
+      {
+        ...barOptions,
+        format: `Epoch ${epoch + 1}/${this.params?.epochs ?? '?'} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {eta_formatted} left`,
+      },
+      cliProgress.Presets.legacy,
+    );
     this.bar.start(this.params.steps, 0, { loss: '-', acc: '-' });
   }
 

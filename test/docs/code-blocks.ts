@@ -42,9 +42,14 @@ const TS = new Set(['ts', 'typescript']);
 
 /** The markdown files whose blocks are checked: every guide, every package README, the root README. */
 export function docFiles(root: string): string[] {
-  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join(root, 'docs', f));
-  const readmes = readdirSync(join(root, 'packages')).sort()
-    .map((d) => join(root, 'packages', d, 'README.md')).filter((p) => existsSync(p));
+  const docs = readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => join(root, 'docs', f));
+  const readmes = readdirSync(join(root, 'packages'))
+    .sort()
+    .map((d) => join(root, 'packages', d, 'README.md'))
+    .filter((p) => existsSync(p));
   return [join(root, 'README.md'), ...docs, ...readmes];
 }
 
@@ -67,7 +72,8 @@ export function blocksOf(root: string, path: string): Block[] {
 
 /** Why a block breaks the rules above, or undefined. */
 export function problemOf(b: Block): string | undefined {
-  if (b.lang === '') return `${b.file}:${b.line}: a fence without a language; name it (js, sh, text...) so the docs test knows what to do with it`;
+  if (b.lang === '')
+    return `${b.file}:${b.line}: a fence without a language; name it (js, sh, text...) so the docs test knows what to do with it`;
   if (TS.has(b.lang) && !b.flags.includes('fragment')) {
     return `${b.file}:${b.line}: a ts block is never run; write it as js (it is then run) or mark it \`ts fragment\` on purpose`;
   }

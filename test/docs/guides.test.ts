@@ -38,16 +38,23 @@ describe('docs code blocks', () => {
     expect(blocks.map(problemOf).filter(Boolean)).toEqual([]);
     // The guides and READMEs are meant to be tried: most of their JavaScript runs.
     expect(programs.length).toBeGreaterThanOrEqual(20);
-    console.log(`docs test: ${programs.length} programs from ${programs.reduce((n, p) => n + p.parts.length, 0)} blocks:\n  ${programs.map((p) => p.parts.join(' + ')).join('\n  ')}`);
+    console.log(
+      `docs test: ${programs.length} programs from ${programs.reduce((n, p) => n + p.parts.length, 0)} blocks:\n  ${programs.map((p) => p.parts.join(' + ')).join('\n  ')}`,
+    );
   });
 
-  it.each(programs.map((p) => [p.name, p] as const))('%s runs', async (_name, { name, code, parts }) => {
-    if (/\.\.\/shared\/datasets/.test(code) && !requireTool(existsSync(shared), `the data folder ${shared} (for ${parts.join(', ')})`)) return;
-    const dir = join(scratch, name.replace(/[/\\]/g, '__'));
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'main.mjs'), code);
-    const r = await run(process.execPath, ['main.mjs'], { cwd: dir, timeoutMs: 540_000 });
-    expect(r.code, `${parts.join(' + ')}\n${output(r)}`).toBe(0);
-  }, 600_000);
+  it.each(programs.map((p) => [p.name, p] as const))(
+    '%s runs',
+    async (_name, { name, code, parts }) => {
+      if (/\.\.\/shared\/datasets/.test(code) && !requireTool(existsSync(shared), `the data folder ${shared} (for ${parts.join(', ')})`))
+        return;
+      const dir = join(scratch, name.replace(/[/\\]/g, '__'));
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'main.mjs'), code);
+      const r = await run(process.execPath, ['main.mjs'], { cwd: dir, timeoutMs: 540_000 });
+      expect(r.code, `${parts.join(' + ')}\n${output(r)}`).toBe(0);
+    },
+    600_000,
+  );
 });

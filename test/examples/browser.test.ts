@@ -6,7 +6,7 @@
 // MovieLens recommender (on the synthetic fixture; on the real files too when
 // they are beside the checkout) train in the same page in short runs.
 // Screenshots are kept in test-results/.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +52,15 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wasmml-chromium-')), {
       executablePath: chromiumBin,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 240_000);
 
@@ -73,10 +80,14 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`${server.url}?${query}`);
-    await page.waitForFunction(() => {
-      const s = (window as unknown as { wasmmlExample?: PageState }).wasmmlExample;
-      return s?.phase === 'done' || s?.phase === 'error';
-    }, null, { timeout: 180_000, polling: 250 });
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as { wasmmlExample?: PageState }).wasmmlExample;
+        return s?.phase === 'done' || s?.phase === 'error';
+      },
+      null,
+      { timeout: 180_000, polling: 250 },
+    );
     return { page, errors };
   }
 
@@ -101,9 +112,15 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
   it('the Vite build carries the four .wasm builds and the kernel and training workers, with no extra configuration', () => {
     const assets = readdirSync(join(dist, 'assets'));
     for (const v of ['simd-shared', 'simd-single', 'relaxed-shared', 'relaxed-single']) {
-      expect(assets.some((f) => f.startsWith(`${v}-`) && f.endsWith('.wasm')), `${v}.wasm in ${assets.join(', ')}`).toBe(true);
+      expect(
+        assets.some((f) => f.startsWith(`${v}-`) && f.endsWith('.wasm')),
+        `${v}.wasm in ${assets.join(', ')}`,
+      ).toBe(true);
     }
-    expect(assets.some((f) => /^worker-web-.*\.js$/.test(f)), 'kernel pool worker').toBe(true);
+    expect(
+      assets.some((f) => /^worker-web-.*\.js$/.test(f)),
+      'kernel pool worker',
+    ).toBe(true);
     const trainer = assets.find((f) => /^train-worker-.*\.js$/.test(f));
     expect(trainer, 'training worker').toBeDefined();
     // The browser bundle must not load Node built-ins or blob: workers.
@@ -135,7 +152,9 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     await page.mouse.down();
     for (const y of [80, 120, 160, 200, 240]) await page.mouse.move(box.x + 140 - (y - 40) / 50, box.y + y, { steps: 3 });
     await page.mouse.up();
-    await page.waitForFunction(() => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction, null, {
+      timeout: 30_000,
+    });
     const prediction = (await stateOf(page)).prediction as { digit: number; probs: number[] };
     expect(prediction.digit).toBe(1);
     expect(prediction.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
@@ -167,10 +186,14 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     const { data } = await models.tasks.spam.load({ repoRoot });
     const { test } = models.splitCorpus(data.corpus);
     const spamProbability = async (text: string) => {
-      await page.evaluate(() => { (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction = undefined; });
+      await page.evaluate(() => {
+        (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction = undefined;
+      });
       await page.locator('#message').fill(text);
       await page.locator('#classify').click();
-      await page.waitForFunction(() => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction, null, { timeout: 30_000 });
+      await page.waitForFunction(() => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.prediction, null, {
+        timeout: 30_000,
+      });
       return ((await stateOf(page)).prediction as { spam: number }).spam;
     };
     const spam = await spamProbability(test.texts[test.labels.indexOf(1)]!);
@@ -198,15 +221,19 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
-  it.runIf(realMovieLens)('movielens with the real latest-small files served by serve.mjs', async () => {
-    const { errors, state, results } = await shortRun('task=movielens&epochs=5', realMovieLens);
-    expect(state.source).toContain('MovieLens latest-small');
-    expect(results.trainRatings).toBe(80669);
-    expect(results.testRmse).toBeLessThan(0.9);
-    expect(results.rmseGain).toBeGreaterThanOrEqual(0.05);
-    expect(state.report.join('\n')).toContain('Shawshank Redemption');
-    expect(errors).toEqual([]);
-  }, 240_000);
+  it.runIf(realMovieLens)(
+    'movielens with the real latest-small files served by serve.mjs',
+    async () => {
+      const { errors, state, results } = await shortRun('task=movielens&epochs=5', realMovieLens);
+      expect(state.source).toContain('MovieLens latest-small');
+      expect(results.trainRatings).toBe(80669);
+      expect(results.testRmse).toBeLessThan(0.9);
+      expect(results.rmseGain).toBeGreaterThanOrEqual(0.05);
+      expect(state.report.join('\n')).toContain('Shawshank Redemption');
+      expect(errors).toEqual([]);
+    },
+    240_000,
+  );
 
   it('not isolated: no shared memory, one thread, and training still works', async () => {
     const { page, errors } = await open(false, 'epochs=1&limit=1000&autostart=1');

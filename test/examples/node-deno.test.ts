@@ -3,7 +3,7 @@
 // spam classifier on the SpamAssassin corpus, matrix factorisation on MovieLens
 // ratings: the synthetic fixture always, the real files when they are beside
 // the checkout), a line per epoch, and the training-history chart as SVG.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,10 +24,13 @@ type Runtime = 'node' | 'deno';
 async function quickRun(runtime: Runtime, args: string[]) {
   const out = mkdtempSync(join(tmpdir(), `wasmml-${runtime}-example-`));
   const common = ['--quick', '--json', '--threads', '2', '--out', out, ...args];
-  const r = runtime === 'node'
-    ? await run(process.execPath, ['examples/node/main.mjs', ...common])
-    : await run(denoBin, ['run', '--allow-read', '--allow-env', `--allow-write=${out}`, 'main.ts', ...common],
-      { cwd: join(repoRoot, 'examples', 'deno'), env: { NO_COLOR: '1' } });
+  const r =
+    runtime === 'node'
+      ? await run(process.execPath, ['examples/node/main.mjs', ...common])
+      : await run(denoBin, ['run', '--allow-read', '--allow-env', `--allow-write=${out}`, 'main.ts', ...common], {
+          cwd: join(repoRoot, 'examples', 'deno'),
+          env: { NO_COLOR: '1' },
+        });
   expect(r.code, output(r)).toBe(0);
   const res = lastJson<Result>(r.stdout);
   expect(res, output(r)).toBeDefined();

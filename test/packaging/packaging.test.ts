@@ -63,7 +63,16 @@ describe('packaging', () => {
 
   beforeAll(async () => {
     packs = mkdtempSync(join(tmpdir(), 'wasmml-packs-'));
-    const r = await run('pnpm', ['-r', '--filter', './packages/**', '--filter', '!@wasmml/test-utils', 'pack', '--pack-destination', packs]);
+    const r = await run('pnpm', [
+      '-r',
+      '--filter',
+      './packages/**',
+      '--filter',
+      '!@wasmml/test-utils',
+      'pack',
+      '--pack-destination',
+      packs,
+    ]);
     expect(r.code, output(r)).toBe(0);
     unpacked = mkdtempSync(join(tmpdir(), 'wasmml-unpacked-'));
     for (const { manifest } of publicPackages) {
@@ -74,38 +83,44 @@ describe('packaging', () => {
   }, 120_000);
 
   it('packs every public package', () => {
-    expect(publicPackages.map((p) => p.manifest.name)).toEqual(expect.arrayContaining([
-      '@wasmml/kernels', '@wasmml/tensor', '@wasmml/optimizers', '@wasmml/datasets', '@wasmml/layers', 'wasmml',
-    ]));
+    expect(publicPackages.map((p) => p.manifest.name)).toEqual(
+      expect.arrayContaining(['@wasmml/kernels', '@wasmml/tensor', '@wasmml/optimizers', '@wasmml/datasets', '@wasmml/layers', 'wasmml']),
+    );
     for (const { manifest } of publicPackages) expect(existsSync(join(packs, tarballName(manifest))), manifest.name).toBe(true);
   });
 
-  it.each(publicPackages.map((p) => [p.manifest.name, p] as const))('%s: ESM with declarations, ordered exports, exact dependencies', (name, { manifest }) => {
-    const dir = join(unpacked, name);
-    const packed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-    expect(packed.type).toBe('module');
-    expect(existsSync(join(dir, 'dist', 'index.js')), 'dist/index.js').toBe(true);
-    expect(existsSync(join(dir, 'dist', 'index.d.ts')), 'dist/index.d.ts').toBe(true);
-    const root = packed.exports?.['.'] as Record<string, string>;
-    expect(Object.keys(root)[0], 'exports["."]: types first').toBe('types');
-    expect(root.types).toBe('./dist/index.d.ts');
-    expect(root.default).toBe('./dist/index.js');
-    checkConditions('exports', packed.exports);
-    checkConditions('imports', packed.imports);
-    // Every file an exports/imports entry names is in the tarball (values, not subpath keys such as "./web").
-    const targets = JSON.stringify([packed.exports, packed.imports]).match(/:"\.\/[^"*]+"/g) ?? [];
-    for (const t of targets) expect(existsSync(join(dir, JSON.parse(t.slice(1)) as string)), `${name}: ${t}`).toBe(true);
-    // No workspace or catalog ranges leak into the published manifest.
-    expect(JSON.stringify(packed)).not.toMatch(/workspace:|catalog:/);
-    // Exactly the dependencies the shipped code imports: none missing, none unused.
-    const deps = Object.keys({ ...packed.dependencies, ...packed.peerDependencies }).sort();
-    expect(importedPackages(join(dir, 'dist'), builtins), `${name}: imports vs dependencies`).toEqual(deps);
-    // Internal dependencies are pinned to the version released together (one fixed group).
-    for (const [dep, range] of Object.entries(packed.dependencies ?? {})) {
-      if (dep.startsWith('@wasmml/') || dep === 'wasmml') expect(range, dep).toBe(manifest.version);
-    }
-    expect(readdirSync(dir, { recursive: true }).some((f) => /\.test\.ts$/.test(String(f))), 'no tests shipped').toBe(false);
-  });
+  it.each(publicPackages.map((p) => [p.manifest.name, p] as const))(
+    '%s: ESM with declarations, ordered exports, exact dependencies',
+    (name, { manifest }) => {
+      const dir = join(unpacked, name);
+      const packed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+      expect(packed.type).toBe('module');
+      expect(existsSync(join(dir, 'dist', 'index.js')), 'dist/index.js').toBe(true);
+      expect(existsSync(join(dir, 'dist', 'index.d.ts')), 'dist/index.d.ts').toBe(true);
+      const root = packed.exports?.['.'] as Record<string, string>;
+      expect(Object.keys(root)[0], 'exports["."]: types first').toBe('types');
+      expect(root.types).toBe('./dist/index.d.ts');
+      expect(root.default).toBe('./dist/index.js');
+      checkConditions('exports', packed.exports);
+      checkConditions('imports', packed.imports);
+      // Every file an exports/imports entry names is in the tarball (values, not subpath keys such as "./web").
+      const targets = JSON.stringify([packed.exports, packed.imports]).match(/:"\.\/[^"*]+"/g) ?? [];
+      for (const t of targets) expect(existsSync(join(dir, JSON.parse(t.slice(1)) as string)), `${name}: ${t}`).toBe(true);
+      // No workspace or catalog ranges leak into the published manifest.
+      expect(JSON.stringify(packed)).not.toMatch(/workspace:|catalog:/);
+      // Exactly the dependencies the shipped code imports: none missing, none unused.
+      const deps = Object.keys({ ...packed.dependencies, ...packed.peerDependencies }).sort();
+      expect(importedPackages(join(dir, 'dist'), builtins), `${name}: imports vs dependencies`).toEqual(deps);
+      // Internal dependencies are pinned to the version released together (one fixed group).
+      for (const [dep, range] of Object.entries(packed.dependencies ?? {})) {
+        if (dep.startsWith('@wasmml/') || dep === 'wasmml') expect(range, dep).toBe(manifest.version);
+      }
+      expect(
+        readdirSync(dir, { recursive: true }).some((f) => /\.test\.ts$/.test(String(f))),
+        'no tests shipped',
+      ).toBe(false);
+    },
+  );
 
   it('@wasmml/kernels ships the four .wasm builds, both pool workers and a worker entry per runtime', () => {
     const dir = join(unpacked, '@wasmml/kernels');
@@ -133,7 +148,10 @@ describe('packaging', () => {
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
       for (const f of ['train.mjs', 'consumer.ts']) copyFileSync(join(fixture, f), join(project, f));
       const tarballs = publicPackages.map((p) => join(packs, tarballName(p.manifest)));
-      const r = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: project, timeoutMs: 600_000 });
+      const r = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+        cwd: project,
+        timeoutMs: 600_000,
+      });
       expect(r.code, output(r)).toBe(0);
     }, 660_000);
 
@@ -169,10 +187,21 @@ describe('packaging', () => {
     }, 180_000);
 
     it('type-checks a TypeScript consumer against the shipped declarations', async () => {
-      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] },
-        files: ['consumer.ts'],
-      }));
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: [],
+          },
+          files: ['consumer.ts'],
+        }),
+      );
       const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
       const r = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
       expect(r.code, output(r)).toBe(0);

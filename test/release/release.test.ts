@@ -9,10 +9,15 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lastJson, output, repoRoot, run, type RunResult } from '../helpers.js';
 
-interface Manifest { name: string; version: string; private?: boolean }
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+}
 
 const changesetDir = join(repoRoot, '.changeset');
-const changesets = readdirSync(changesetDir).filter((f) => f.endsWith('.md') && f !== 'README.md')
+const changesets = readdirSync(changesetDir)
+  .filter((f) => f.endsWith('.md') && f !== 'README.md')
   .map((f) => readFileSync(join(changesetDir, f), 'utf8'));
 /** Package names each changeset bumps, and its summary's first line. */
 const parsed = changesets.map((text) => {
@@ -20,9 +25,10 @@ const parsed = changesets.map((text) => {
   return { packages: [...front.matchAll(/"([^"]+)":/g)].map((m) => m[1]!), summary: body.trim().split('\n')[0]! };
 });
 
-const manifests = (root: string): Manifest[] => readdirSync(join(root, 'packages'))
-  .map((d) => JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')) as Manifest)
-  .filter((m) => !m.private);
+const manifests = (root: string): Manifest[] =>
+  readdirSync(join(root, 'packages'))
+    .map((d) => JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')) as Manifest)
+    .filter((m) => !m.private);
 
 const nextMinor = (v: string) => {
   const [major, minor] = v.split('.').map(Number);
@@ -37,7 +43,8 @@ describe.runIf(parsed.length > 0)('pnpm release (in a scratch copy)', () => {
     copy = mkdtempSync(join(tmpdir(), 'wasmml-release-'));
     // The tracked files plus new ones not ignored: what a clone of this work would hold.
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' })
-      .split('\0').filter((f) => f && existsSync(join(repoRoot, f)));
+      .split('\0')
+      .filter((f) => f && existsSync(join(repoRoot, f)));
     for (const f of files) {
       mkdirSync(dirname(join(copy, f)), { recursive: true });
       cpSync(join(repoRoot, f), join(copy, f));
@@ -61,10 +68,12 @@ describe.runIf(parsed.length > 0)('pnpm release (in a scratch copy)', () => {
   });
 
   it('writes each package a CHANGELOG.md with its changesets, and consumes them', () => {
-    const byName = new Map(readdirSync(join(copy, 'packages')).map((d) => {
-      const m = JSON.parse(readFileSync(join(copy, 'packages', d, 'package.json'), 'utf8')) as Manifest;
-      return [m.name, join(copy, 'packages', d)] as const;
-    }));
+    const byName = new Map(
+      readdirSync(join(copy, 'packages')).map((d) => {
+        const m = JSON.parse(readFileSync(join(copy, 'packages', d, 'package.json'), 'utf8')) as Manifest;
+        return [m.name, join(copy, 'packages', d)] as const;
+      }),
+    );
     for (const { packages, summary } of parsed) {
       for (const name of packages) {
         const log = readFileSync(join(byName.get(name)!, 'CHANGELOG.md'), 'utf8');

@@ -56,38 +56,52 @@ export function drawingPad(canvas, onDigit) {
 export function toMnist(canvas) {
   const { width, height } = canvas;
   const src = canvas.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, width, height).data;
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (src[(y * width + x) * 4] > 32) {
-        x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
       }
     }
   }
   if (x1 < 0) return undefined;
-  const w = x1 - x0 + 1, h = y1 - y0 + 1;
+  const w = x1 - x0 + 1,
+    h = y1 - y0 + 1;
   const scale = 20 / Math.max(w, h);
   const small = new OffscreenCanvas(28, 28);
   const sctx = small.getContext('2d', { willReadFrequently: true });
   sctx.fillStyle = '#000';
   sctx.fillRect(0, 0, 28, 28);
   sctx.imageSmoothingQuality = 'high';
-  const dw = w * scale, dh = h * scale;
+  const dw = w * scale,
+    dh = h * scale;
   sctx.drawImage(canvas, x0, y0, w, h, (28 - dw) / 2, (28 - dh) / 2, dw, dh);
   const grey = new Float32Array(784);
   const px = sctx.getImageData(0, 0, 28, 28).data;
-  let mass = 0, cx = 0, cy = 0;
+  let mass = 0,
+    cx = 0,
+    cy = 0;
   for (let i = 0; i < 784; i++) {
     const v = px[i * 4] / 255;
     grey[i] = v;
-    mass += v; cx += v * (i % 28); cy += v * Math.floor(i / 28);
+    mass += v;
+    cx += v * (i % 28);
+    cy += v * Math.floor(i / 28);
   }
   // Shift by whole pixels so the centre of mass lands on (13.5, 13.5).
-  const dx = Math.round(13.5 - cx / mass), dy = Math.round(13.5 - cy / mass);
+  const dx = Math.round(13.5 - cx / mass),
+    dy = Math.round(13.5 - cy / mass);
   const out = new Float32Array(784);
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
-      const sx = x - dx, sy = y - dy;
+      const sx = x - dx,
+        sy = y - dy;
       if (sx >= 0 && sx < 28 && sy >= 0 && sy < 28) out[y * 28 + x] = grey[sy * 28 + sx];
     }
   }

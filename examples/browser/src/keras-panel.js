@@ -18,7 +18,12 @@ $('keras-file').addEventListener('change', async (e) => {
     const inputs = model.inputs.map((i) => wm.zeros([1, ...i.shape.slice(1)], i.dtype));
     const y = model.predict(inputs.length === 1 ? inputs[0] : inputs);
     const first = Array.isArray(y) ? y[0] : y;
-    lines.push('', `prediction on zeros: [${Array.from(first.dataSync()).map((v) => v.toFixed(4)).join(', ')}]`);
+    lines.push(
+      '',
+      `prediction on zeros: [${Array.from(first.dataSync())
+        .map((v) => v.toFixed(4))
+        .join(', ')}]`,
+    );
     out.textContent = lines.join('\n');
     window.wasmmlExample.keras = { name: file.name, layers: model.layers.length, prediction: Array.from(first.dataSync()) };
     wm.dispose([...inputs, ...(Array.isArray(y) ? y : [y])]);

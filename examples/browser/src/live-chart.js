@@ -26,7 +26,13 @@ export async function liveChart(element) {
       insert(historyRows(epoch, Object.fromEntries(Object.entries(logs).filter(([k]) => training || k.startsWith('val_')))));
     },
     reset() {
-      view.change(HISTORY_DATA, vega.changeset().remove(() => true)).resize().runAsync();
+      view
+        .change(
+          HISTORY_DATA,
+          vega.changeset().remove(() => true),
+        )
+        .resize()
+        .runAsync();
     },
   };
 }

@@ -11,8 +11,15 @@ import { PAGE_TASKS } from './tasks.js';
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
 const state = {
-  task: 'mnist', phase: 'idle', info: undefined, source: undefined, results: undefined, report: [], history: [],
-  prediction: undefined, error: undefined,
+  task: 'mnist',
+  phase: 'idle',
+  info: undefined,
+  source: undefined,
+  results: undefined,
+  report: [],
+  history: [],
+  prediction: undefined,
+  error: undefined,
 };
 window.wasmmlExample = state;
 
@@ -60,15 +67,17 @@ function showDigit(probs) {
   const best = probs.indexOf(Math.max(...probs));
   state.prediction = { digit: best, probs };
   $('guess').textContent = `It looks like a ${best} (${(probs[best] * 100).toFixed(1)}%).`;
-  $('probs').replaceChildren(...probs.map((p, d) => {
-    const li = document.createElement('li');
-    li.className = d === best ? 'best' : '';
-    const bar = document.createElement('span');
-    bar.className = 'bar';
-    bar.style.width = `${Math.max(1, p * 220)}px`;
-    li.append(`${d} `, bar, ` ${(p * 100).toFixed(1)}%`);
-    return li;
-  }));
+  $('probs').replaceChildren(
+    ...probs.map((p, d) => {
+      const li = document.createElement('li');
+      li.className = d === best ? 'best' : '';
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.width = `${Math.max(1, p * 220)}px`;
+      li.append(`${d} `, bar, ` ${(p * 100).toFixed(1)}%`);
+      return li;
+    }),
+  );
 }
 
 function showSpam(spam) {
@@ -76,7 +85,11 @@ function showSpam(spam) {
   $('verdict').textContent = `${spam >= 0.5 ? 'Spam' : 'Not spam'} (spam probability ${(spam * 100).toFixed(1)}%).`;
 }
 
-const fmt = (logs) => Object.entries(logs).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+const fmt = (logs) =>
+  Object.entries(logs)
+    .filter(([, v]) => Number.isFinite(v))
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
 let batchesThisEpoch = 0;
 
 worker.addEventListener('message', ({ data: msg }) => {
@@ -92,7 +105,8 @@ worker.addEventListener('message', ({ data: msg }) => {
     case 'batch': {
       batchesThisEpoch++;
       $('progress').value = (msg.epoch + (msg.batch + 1) / msg.steps) / msg.epochs;
-      $('status').textContent = `epoch ${msg.epoch + 1}/${msg.epochs}, batch ${msg.batch + 1}/${msg.steps}: ${fmt({ loss: msg.loss, accuracy: msg.acc })}`;
+      $('status').textContent =
+        `epoch ${msg.epoch + 1}/${msg.epochs}, batch ${msg.batch + 1}/${msg.steps}: ${fmt({ loss: msg.loss, accuracy: msg.acc })}`;
       if (msg.batch % 10 === 9 || msg.batch + 1 === msg.steps) chart.batch(msg.epoch, (msg.batch + 1) / msg.steps, msg);
       break;
     }
@@ -141,8 +155,11 @@ function start() {
   batchesThisEpoch = 0;
   $('status').textContent = 'loading the data…';
   worker.postMessage({
-    type: 'train', task: state.task,
-    epochs: Number(f.epochs.value), limit: Number(f.limit.value) || undefined, batchSize: Number(f.batchSize.value),
+    type: 'train',
+    task: state.task,
+    epochs: Number(f.epochs.value),
+    limit: Number(f.limit.value) || undefined,
+    batchSize: Number(f.batchSize.value),
     baseUrl: document.baseURI,
   });
 }

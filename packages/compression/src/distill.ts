@@ -57,12 +57,23 @@ export function distillationLoss(temperature: number, alpha: number, studentFrom
  */
 export async function distill(x: Tensor, y: Tensor, opts: DistillOptions & ModelFitArgs): Promise<History> {
   const op = 'distill';
-  const { teacher, student, temperature = 4, alpha = 0.1, optimizer = 'adam', teacherFromLogits = false,
-    studentFromLogits = false, ...fitArgs } = opts;
+  const {
+    teacher,
+    student,
+    temperature = 4,
+    alpha = 0.1,
+    optimizer = 'adam',
+    teacherFromLogits = false,
+    studentFromLogits = false,
+    ...fitArgs
+  } = opts;
   if (!teacher || !student) throw new Error(`${op}: both teacher and student models are required`);
-  const ts = teacher.outputShape, ss = student.outputShape;
+  const ts = teacher.outputShape,
+    ss = student.outputShape;
   if (JSON.stringify(ts) !== JSON.stringify(ss) || !Array.isArray(ts) || ts.length !== 2 || typeof ts[1] !== 'number') {
-    throw new Error(`${op}: teacher ${teacher.name} and student ${student.name} must have the same [batch, classes] output shape, got [${ts}] and [${ss}]`);
+    throw new Error(
+      `${op}: teacher ${teacher.name} and student ${student.name} must have the same [batch, classes] output shape, got [${ts}] and [${ss}]`,
+    );
   }
   if (!(temperature > 0)) throw new RangeError(`${op}: temperature must be > 0, got ${temperature}`);
   if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`${op}: alpha must be in [0, 1], got ${alpha}`);

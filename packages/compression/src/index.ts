@@ -8,7 +8,10 @@
  * @packageDocumentation
  */
 export {
-  constantSparsity, polynomialDecay, type PruningSchedule, type ScheduleSteps,
+  constantSparsity,
+  polynomialDecay,
+  type PruningSchedule,
+  type ScheduleSteps,
 } from './pruning/schedule.js';
 export { pruneLowMagnitude, stripPruning, modelSparsity, Pruning, type PruneOptions, type PruningSparsity } from './pruning/prune.js';
 export { quantizeModel, type QuantizeOptions } from './quantize/ptq.js';

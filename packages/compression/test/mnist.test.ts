@@ -10,8 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layers, sequential, type Callback, type LayersModel } from '@wasmml/layers';
 import * as wm from '@wasmml/tensor';
 import {
-  decodeModel, distill, encodeModel, encodeQuantized, loadCompressed, modelSparsity, polynomialDecay, pruneLowMagnitude,
-  quantizeAwareTraining, quantizeModel, QuantizedModel, saveCompressed, stripPruning,
+  decodeModel,
+  distill,
+  encodeModel,
+  loadCompressed,
+  modelSparsity,
+  polynomialDecay,
+  pruneLowMagnitude,
+  quantizeAwareTraining,
+  quantizeModel,
+  QuantizedModel,
+  saveCompressed,
+  stripPruning,
 } from '@wasmml/compression';
 import { accuracy, loadDigits, seedCnn, split, tensors } from './real-data.js';
 
@@ -86,10 +96,21 @@ describe('int8 post-training quantisation', () => {
     const tfjsBytes = statSync(join(dir, 'tfjs', 'model.json')).size + statSync(join(dir, 'tfjs', 'weights.bin')).size;
     const loaded = await loadCompressed(join(dir, 'int8.wmlc'));
     expect(loaded).toBeInstanceOf(QuantizedModel);
-    const a = q.predict(wm.slice(test.x, 0, 300)).dataSync(), b = (loaded as QuantizedModel).predict(wm.slice(test.x, 0, 300)).dataSync();
+    const a = q.predict(wm.slice(test.x, 0, 300)).dataSync(),
+      b = (loaded as QuantizedModel).predict(wm.slice(test.x, 0, 300)).dataSync();
     expect(Array.from(b)).toEqual(Array.from(a));
-    console.log(JSON.stringify({ case: 'int8-ptq', floatAcc, int8Acc: qAcc, floatBytes, int8Bytes, tfjsBytes,
-      ratio: +(floatBytes / int8Bytes).toFixed(2), layers: q.layers }));
+    console.log(
+      JSON.stringify({
+        case: 'int8-ptq',
+        floatAcc,
+        int8Acc: qAcc,
+        floatBytes,
+        int8Bytes,
+        tfjsBytes,
+        ratio: +(floatBytes / int8Bytes).toFixed(2),
+        layers: q.layers,
+      }),
+    );
     expect(floatBytes / int8Bytes).toBeGreaterThanOrEqual(3.5);
     expect(tfjsBytes / int8Bytes).toBeGreaterThanOrEqual(3.5);
     expect(Math.abs(qAcc - floatAcc)).toBeLessThanOrEqual(0.003);
@@ -100,7 +121,7 @@ describe('int8 post-training quantisation', () => {
   it('float16 weights: half the file, the same accuracy to 0.1 points', async () => {
     const bytes = await encodeModel(float, { weights: 'float16' });
     const full = await encodeModel(float);
-    const m = await decodeModel(bytes) as LayersModel;
+    const m = (await decodeModel(bytes)) as LayersModel;
     const a = acc(m);
     console.log(JSON.stringify({ case: 'float16', bytes: bytes.length, float32Bytes: full.length, acc: a, floatAcc }));
     expect(bytes.length / full.length).toBeLessThan(0.51);
@@ -116,7 +137,8 @@ describe('quantisation-aware training', () => {
     const calib = wm.slice(train.x, 0, 500);
     const q = await quantizeModel(m, { calibrationData: calib });
     calib.dispose();
-    const qatAcc = acc(q), qatFloatAcc = acc(m);
+    const qatAcc = acc(q),
+      qatFloatAcc = acc(m);
     console.log(JSON.stringify({ case: 'qat', floatAcc, qatFloatAcc, qatInt8Acc: qatAcc }));
     expect(floatAcc - qatAcc).toBeLessThanOrEqual(0.002);
     q.dispose();
@@ -130,19 +152,32 @@ describe('magnitude pruning', () => {
       const denseAcc = await denseTunedAcc();
       const m = compiled(copyOfFloat());
       const steps = 2 * Math.ceil(8000 / 32);
-      const pruning = pruneLowMagnitude(m, { schedule: polynomialDecay({ finalSparsity: target, beginStep: 0, endStep: Math.floor(steps * 0.6), frequency: 25 }) });
+      const pruning = pruneLowMagnitude(m, {
+        schedule: polynomialDecay({ finalSparsity: target, beginStep: 0, endStep: Math.floor(steps * 0.6), frequency: 25 }),
+      });
       await fit(m, 2, [pruning.callback()]);
       stripPruning(m);
       const sparsity = modelSparsity(m);
       const a = acc(m);
       const sparseBytes = (await encodeModel(m, { weights: 'sparse' })).length;
       const denseBytes = (await encodeModel(m)).length;
-      console.log(JSON.stringify({ case: `prune-${target}`, floatAcc, denseTunedAcc: denseAcc, prunedAcc: a, sparsity, sparseBytes, denseBytes, ratio: +(denseBytes / sparseBytes).toFixed(2) }));
+      console.log(
+        JSON.stringify({
+          case: `prune-${target}`,
+          floatAcc,
+          denseTunedAcc: denseAcc,
+          prunedAcc: a,
+          sparsity,
+          sparseBytes,
+          denseBytes,
+          ratio: +(denseBytes / sparseBytes).toFixed(2),
+        }),
+      );
       expect(sparsity).toBeGreaterThanOrEqual(target - 0.005);
       expect(denseBytes / sparseBytes).toBeGreaterThan(target === 0.9 ? 5 : 3);
       // 0.5 points at 80 % (the issue's bar); 90 % is reported, held to 1.5.
       expect(denseAcc - a).toBeLessThanOrEqual(target === 0.8 ? 0.005 : 0.015);
-      const round = await decodeModel(await encodeModel(m, { weights: 'sparse' })) as LayersModel;
+      const round = (await decodeModel(await encodeModel(m, { weights: 'sparse' }))) as LayersModel;
       expect(acc(round)).toBe(a);
       round.dispose();
       m.dispose();
@@ -154,20 +189,42 @@ describe('distillation', () => {
   // T = 1, alpha = 0.5: on this teacher (trained on the same 8,000 digits, so confident on them) higher
   // temperatures measured worse than training alone at 3 and 8 epochs (see the package README).
   it('a Dense-32 student distilled from the CNN beats the same student trained alone', async () => {
-    const student = () => sequential({ layers: [
-      layers.flatten({ inputShape: [28, 28, 1] }),
-      layers.dense({ units: 32, activation: 'relu' }),
-      layers.dense({ units: 10, activation: 'softmax' }),
-    ] });
+    const student = () =>
+      sequential({
+        layers: [
+          layers.flatten({ inputShape: [28, 28, 1] }),
+          layers.dense({ units: 32, activation: 'relu' }),
+          layers.dense({ units: 10, activation: 'softmax' }),
+        ],
+      });
     wm.setSeed(7);
     const alone = compiled(student());
     await fit(alone, EPOCHS);
     const aloneAcc = acc(alone);
     wm.setSeed(7);
     const distilled = student();
-    await distill(train.x, train.y, { teacher: float, student: distilled, temperature: 1, alpha: 0.5, epochs: EPOCHS, batchSize: 32, verbose: 0 });
+    await distill(train.x, train.y, {
+      teacher: float,
+      student: distilled,
+      temperature: 1,
+      alpha: 0.5,
+      epochs: EPOCHS,
+      batchSize: 32,
+      verbose: 0,
+    });
     const distilledAcc = acc(distilled);
-    console.log(JSON.stringify({ case: 'distill', teacherAcc: floatAcc, aloneAcc, distilledAcc, temperature: 1, alpha: 0.5, epochs: EPOCHS, seed: 7 }));
+    console.log(
+      JSON.stringify({
+        case: 'distill',
+        teacherAcc: floatAcc,
+        aloneAcc,
+        distilledAcc,
+        temperature: 1,
+        alpha: 0.5,
+        epochs: EPOCHS,
+        seed: 7,
+      }),
+    );
     expect(distilledAcc).toBeGreaterThan(aloneAcc);
     alone.dispose();
     distilled.dispose();

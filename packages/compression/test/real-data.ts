@@ -38,18 +38,21 @@ export function tensors(set: ImageSet, ids: ArrayLike<number>): { x: wm.Tensor; 
 
 /** The seed MNIST CNN: Conv32(3x3, relu) - MaxPool(2) - Flatten - Dense128(relu) - Dense10(softmax). */
 export function seedCnn(): LayersModel {
-  return sequential({ layers: [
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.flatten(),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  return sequential({
+    layers: [
+      layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.flatten(),
+      layers.dense({ units: 128, activation: 'relu' }),
+      layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
 }
 
 /** Fraction of rows of probabilities / logits whose argmax is the label. */
 export function accuracy(pred: wm.Tensor, labels: wm.Tensor): number {
-  const p = pred.dataSync() as Float32Array, y = labels.dataSync() as Int32Array;
+  const p = pred.dataSync() as Float32Array,
+    y = labels.dataSync() as Int32Array;
   const c = pred.shape[1]!;
   let ok = 0;
   for (let i = 0; i < y.length; i++) {

@@ -30,7 +30,12 @@ export interface H5Array {
 
 /** A read-only HDF5 file opened from bytes. */
 export class H5Reader {
-  private constructor(private readonly file: H5File, private readonly path: string, private readonly what: string, private readonly lib: typeof H5) {}
+  private constructor(
+    private readonly file: H5File,
+    private readonly path: string,
+    private readonly what: string,
+    private readonly lib: typeof H5,
+  ) {}
 
   /** Opens bytes as HDF5; `what` names the file in errors. */
   static async open(bytes: Uint8Array, what: string): Promise<H5Reader> {
@@ -76,7 +81,8 @@ export class H5Reader {
   /** A float dataset as float32; errors name the file and the dataset. */
   array(path: string): H5Array {
     const d = this.file.get(path);
-    if (!(d instanceof this.lib.Dataset)) throw new Error(`${this.what} has no dataset '${path}' (the weights file is incomplete or from another model)`);
+    if (!(d instanceof this.lib.Dataset))
+      throw new Error(`${this.what} has no dataset '${path}' (the weights file is incomplete or from another model)`);
     const v = d.value;
     const shape = d.shape ?? [];
     if (typeof v === 'number' || typeof v === 'bigint') return { shape, values: new Float32Array([Number(v)]) };
@@ -92,7 +98,10 @@ export class H5Reader {
 
 /** Builds an HDF5 file in memory; `bytes()` closes it and returns its content. */
 export class H5Writer {
-  private constructor(private readonly file: H5File, private readonly path: string) {}
+  private constructor(
+    private readonly file: H5File,
+    private readonly path: string,
+  ) {}
 
   static async create(): Promise<H5Writer> {
     const m = await h5();

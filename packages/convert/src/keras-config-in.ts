@@ -12,9 +12,19 @@ export const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
 /** Keras 3 settings that change nothing when they hold their default value, and are dropped. */
 const NO_OP_DEFAULTS: Record<string, unknown> = {
-  quantization_config: null, lora_rank: null, lora_alpha: null, sparse: false, ragged: false, optional: false,
-  synchronized: false, rms_scaling: false, groups: 1, autocast: true, use_cudnn: 'auto',
-  input_axes: null, output_axes: null,
+  quantization_config: null,
+  lora_rank: null,
+  lora_alpha: null,
+  sparse: false,
+  ragged: false,
+  optional: false,
+  synchronized: false,
+  rms_scaling: false,
+  groups: 1,
+  autocast: true,
+  use_cudnn: 'auto',
+  input_axes: null,
+  output_axes: null,
 };
 /** Keras 3 settings that only seed random draws or pick a device path: dropped whatever their value. */
 // zero_output_for_mask only decides what masked steps output (Keras sets it inside Bidirectional).
@@ -56,13 +66,18 @@ function cleanConfig(cfg: Json, where: string, issues: Issues): Json {
 /** Checks settings wasmml's layers compute differently from Keras. */
 function checkSemantics(className: string, cfg: Json, where: string, issues: Issues): void {
   if (className === 'GRU' && cfg.reset_after !== false) {
-    issues.push(`${where}: GRU reset_after=true (wasmml's GRU applies the reset gate before the recurrent product: build it with reset_after=False)`);
+    issues.push(
+      `${where}: GRU reset_after=true (wasmml's GRU applies the reset gate before the recurrent product: build it with reset_after=False)`,
+    );
   }
   if (cfg.data_format === 'channels_first') issues.push(`${where}: data_format='channels_first' (wasmml layers are channels_last)`);
   if (cfg.stateful === true) issues.push(`${where}: stateful=true (wasmml's recurrent layers are not stateful)`);
   for (const k of ['activation', 'recurrent_activation']) {
     // Keras 3 redefined it as relu6(x + 3) / 6; ours is tfjs's and Keras 2's clip(0.2 x + 0.5, 0, 1).
-    if (cfg[k] === 'hard_sigmoid') issues.push(`${where}: ${k}='hard_sigmoid' (Keras 3's hard_sigmoid is relu6(x + 3) / 6, wasmml's is Keras 2's clip(0.2 x + 0.5, 0, 1))`);
+    if (cfg[k] === 'hard_sigmoid')
+      issues.push(
+        `${where}: ${k}='hard_sigmoid' (Keras 3's hard_sigmoid is relu6(x + 3) / 6, wasmml's is Keras 2's clip(0.2 x + 0.5, 0, 1))`,
+      );
   }
   if (className === 'GRU') delete cfg.reset_after;
 }
@@ -108,7 +123,12 @@ function translateLayer(entry: Json, issues: Issues): Json {
   const name = String(entry.name ?? cfg.name ?? '?');
   const where = `layer '${name}' (${className})`;
   if (MODEL_CLASSES.has(className)) {
-    return { class_name: className === 'Sequential' ? 'Sequential' : 'Model', name, config: translateModelConfig(className, cfg, issues), inbound_nodes: inboundNodes(entry.inbound_nodes, () => {}) };
+    return {
+      class_name: className === 'Sequential' ? 'Sequential' : 'Model',
+      name,
+      config: translateModelConfig(className, cfg, issues),
+      inbound_nodes: inboundNodes(entry.inbound_nodes, () => {}),
+    };
   }
   let config: Json;
   if (className === 'Bidirectional') {
@@ -122,7 +142,9 @@ function translateLayer(entry: Json, issues: Issues): Json {
     checkSemantics(className, config, where, issues);
   }
   return {
-    class_name: className, name, config,
+    class_name: className,
+    name,
+    config,
     inbound_nodes: inboundNodes(entry.inbound_nodes, (k) => issues.push(`${where}: call argument '${k}' is not a plain value`)),
   };
 }

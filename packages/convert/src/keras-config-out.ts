@@ -41,7 +41,11 @@ function layerConfig(className: string, cfg: Json): Json {
 
 function inputLayer(name: string, shape: unknown, dtype: unknown): Json {
   return {
-    module: 'keras.layers', class_name: 'InputLayer', registered_name: null, name, inbound_nodes: [],
+    module: 'keras.layers',
+    class_name: 'InputLayer',
+    registered_name: null,
+    name,
+    inbound_nodes: [],
     config: { batch_shape: shape, dtype: dtype ?? 'float32', sparse: false, name },
   };
 }
@@ -60,9 +64,17 @@ const SPREAD_ARGS = new Set(['MultiHeadAttention']);
 function layerEntry(l: Json, info: TensorInfo): Json {
   const className = String(l.class_name);
   const cfg = (l.config ?? {}) as Json;
-  if (className === 'Sequential' || className === 'Model') return { ...modelEntry(l, info), name: cfg.name, inbound_nodes: nodes(l, className, info) };
+  if (className === 'Sequential' || className === 'Model')
+    return { ...modelEntry(l, info), name: cfg.name, inbound_nodes: nodes(l, className, info) };
   if (className === 'InputLayer') return inputLayer(String(cfg.name), cfg.batch_input_shape, cfg.dtype);
-  return { module: 'keras.layers', class_name: className, config: layerConfig(className, cfg), registered_name: null, name: cfg.name ?? l.name, inbound_nodes: nodes(l, className, info) };
+  return {
+    module: 'keras.layers',
+    class_name: className,
+    config: layerConfig(className, cfg),
+    registered_name: null,
+    name: cfg.name ?? l.name,
+    inbound_nodes: nodes(l, className, info),
+  };
 }
 
 function nodes(l: Json, className: string, info: TensorInfo): Json[] {
@@ -84,14 +96,24 @@ function modelEntry(top: Json, info: TensorInfo): Json {
     const entries = layers.map((l) => layerEntry(l, info));
     if (input) entries.unshift(inputLayer(`${String(cfg.name)}_input`, input, first.dtype));
     return {
-      module: 'keras', class_name: 'Sequential', registered_name: null,
+      module: 'keras',
+      class_name: 'Sequential',
+      registered_name: null,
       config: { name: cfg.name, trainable: true, layers: entries },
       ...(input ? { build_config: { input_shape: input } } : {}),
     };
   }
   return {
-    module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional',
-    config: { name: cfg.name, trainable: true, layers: layers.map((l) => layerEntry(l, info)), input_layers: cfg.input_layers, output_layers: cfg.output_layers },
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    registered_name: 'Functional',
+    config: {
+      name: cfg.name,
+      trainable: true,
+      layers: layers.map((l) => layerEntry(l, info)),
+      input_layers: cfg.input_layers,
+      output_layers: cfg.output_layers,
+    },
   };
 }
 

@@ -13,7 +13,6 @@ import { type FileSource, isHdf5, isZip, sourceBytes, sourceName, writeAtomic } 
 import { legacyH5Bytes, loadLegacyH5 } from './legacy-h5.js';
 import { KERAS_VERSION } from './version.js';
 
-
 function unzip(bytes: Uint8Array, what: string): Record<string, Uint8Array> {
   try {
     return unzipSync(bytes);
@@ -59,7 +58,9 @@ export async function loadKerasModel(source: FileSource): Promise<LayersModel> {
   const what = sourceName(source);
   if (isZip(bytes)) return loadKerasZip(bytes, what);
   if (isHdf5(bytes)) return loadLegacyH5(bytes, what);
-  throw new Error(`loadKerasModel: ${what} is neither a .keras zip nor an HDF5 .h5 file (first bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16)).join(' ')})`);
+  throw new Error(
+    `loadKerasModel: ${what} is neither a .keras zip nor an HDF5 .h5 file (first bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16)).join(' ')})`,
+  );
 }
 
 /** model.weights.h5 in Keras 3's layout. */

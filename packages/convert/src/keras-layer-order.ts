@@ -2,7 +2,7 @@
 // map_graph): by decreasing depth from the outputs, ties broken by the order a
 // depth-first walk from the outputs first meets them. Legacy .h5 weights are
 // matched to layers by this position, not by name, so the writer must use it.
-import { type Layer, LayersModel } from '@wasmml/layers';
+import type { Layer, LayersModel } from '@wasmml/layers';
 
 type Node = LayersModel['outputs'][number]['node'];
 

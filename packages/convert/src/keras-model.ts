@@ -22,7 +22,9 @@ export function setWeightsFrom(model: LayersModel, read: (path: string) => { sha
     const got = read(s.path);
     const n = want.reduce((a, b) => a * b, 1);
     if (got.values.length !== n) {
-      throw new Error(`loadKerasModel: ${what}: '${s.path}' (layer '${s.layer.name}') has shape [${got.shape.join(', ')}], the layer's weight has shape [${want.join(', ')}]`);
+      throw new Error(
+        `loadKerasModel: ${what}: '${s.path}' (layer '${s.layer.name}') has shape [${got.shape.join(', ')}], the layer's weight has shape [${want.join(', ')}]`,
+      );
     }
     if (!perLayer.has(s.layer)) perLayer.set(s.layer, new Array(s.layer.weights.length));
     perLayer.get(s.layer)![s.index] = got.values;

@@ -24,18 +24,27 @@ function trainableOrder(model: LayersModel, out: Variable[] = []): Variable[] {
 
 /** Loss names Keras 3 and wasmml both have, ours -> Keras. */
 const LOSSES: Record<string, string> = {
-  meanSquaredError: 'mean_squared_error', meanAbsoluteError: 'mean_absolute_error', binaryCrossentropy: 'binary_crossentropy',
-  categoricalCrossentropy: 'categorical_crossentropy', sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
-  huber: 'huber', logcosh: 'log_cosh', hinge: 'hinge', kullbackLeiblerDivergence: 'kl_divergence',
+  meanSquaredError: 'mean_squared_error',
+  meanAbsoluteError: 'mean_absolute_error',
+  binaryCrossentropy: 'binary_crossentropy',
+  categoricalCrossentropy: 'categorical_crossentropy',
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  huber: 'huber',
+  logcosh: 'log_cosh',
+  hinge: 'hinge',
+  kullbackLeiblerDivergence: 'kl_divergence',
 };
 const KERAS_LOSSES: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(LOSSES).map(([a, b]) => [b, a])), mse: 'meanSquaredError', mae: 'meanAbsoluteError', kld: 'kullbackLeiblerDivergence',
+  ...Object.fromEntries(Object.entries(LOSSES).map(([a, b]) => [b, a])),
+  mse: 'meanSquaredError',
+  mae: 'meanAbsoluteError',
+  kld: 'kullbackLeiblerDivergence',
 };
 
 /** compile_config for config.json and the optimizer datasets, when the model is compiled with Adam and one named loss. */
 export async function kerasCompileState(model: LayersModel): Promise<{ compileConfig: Json; write: (h5: H5Writer) => void } | undefined> {
   const c = model.compiled;
-  if (!c || c.optimizer.getClassName() !== 'Adam' || c.losses.length !== 1) return undefined;
+  if (c?.optimizer.getClassName() !== 'Adam' || c.losses.length !== 1) return undefined;
   const lossObj = c.losses[0] as { name?: string; fromLogits?: boolean };
   const loss = LOSSES[lossObj.name ?? ''];
   if (!loss || lossObj.fromLogits) return undefined;
@@ -44,10 +53,18 @@ export async function kerasCompileState(model: LayersModel): Promise<{ compileCo
   const byName = new Map(state.map((s) => [s.name, s.tensor]));
   const compileConfig: Json = {
     optimizer: {
-      module: 'keras.optimizers', class_name: 'Adam', registered_name: null,
+      module: 'keras.optimizers',
+      class_name: 'Adam',
+      registered_name: null,
       config: { name: 'adam', learning_rate: opt.learningRate, beta_1: opt.beta1, beta_2: opt.beta2, epsilon: opt.epsilon, amsgrad: false },
     },
-    loss, loss_weights: null, metrics: null, weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false,
+    loss,
+    loss_weights: null,
+    metrics: null,
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
   };
   const write = (h5: H5Writer) => {
     h5.group('optimizer/vars');
@@ -68,7 +85,7 @@ export async function kerasCompileState(model: LayersModel): Promise<{ compileCo
 /** Compiles the model as config.json's compile_config says and restores Adam's state; other optimizers leave it uncompiled. */
 export async function restoreKerasCompile(model: LayersModel, compileConfig: unknown, h5: H5Reader): Promise<void> {
   const cc = compileConfig as { optimizer?: { class_name?: string; config?: Json }; loss?: unknown } | null | undefined;
-  if (!cc || cc.optimizer?.class_name !== 'Adam' || typeof cc.loss !== 'string' || !KERAS_LOSSES[cc.loss]) return;
+  if (cc?.optimizer?.class_name !== 'Adam' || typeof cc.loss !== 'string' || !KERAS_LOSSES[cc.loss]) return;
   const o = cc.optimizer.config ?? {};
   const lr = typeof o.learning_rate === 'number' ? o.learning_rate : 0.001;
   const optimizer = adam(lr, Number(o.beta_1 ?? 0.9), Number(o.beta_2 ?? 0.999), Number(o.epsilon ?? 1e-7));
@@ -80,7 +97,10 @@ export async function restoreKerasCompile(model: LayersModel, compileConfig: unk
     vars.forEach((v, i) => {
       for (const slot of [0, 1]) {
         const a = h5.array(`optimizer/vars/${2 + 2 * i + slot}`);
-        if (a.values.length !== v.size) throw new Error(`loadKerasModel: optimizer/vars/${2 + 2 * i + slot} has shape [${a.shape.join(', ')}], expected [${v.shape.join(', ')}] (Adam state of ${v.name})`);
+        if (a.values.length !== v.size)
+          throw new Error(
+            `loadKerasModel: optimizer/vars/${2 + 2 * i + slot} has shape [${a.shape.join(', ')}], expected [${v.shape.join(', ')}] (Adam state of ${v.name})`,
+          );
         named.push({ name: `${v.name}/slot${slot}`, tensor: tensor(a.values, [...v.shape]) });
       }
     });

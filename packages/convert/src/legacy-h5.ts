@@ -21,7 +21,9 @@ export async function loadLegacyH5(bytes: Uint8Array, what: string): Promise<Lay
   try {
     const raw = h5.attr('/', 'model_config');
     if (typeof raw !== 'string') {
-      throw new Error(`loadKerasModel: ${what} has no model_config attribute: it holds weights only (load them into a model built in code with loadKerasWeights)`);
+      throw new Error(
+        `loadKerasModel: ${what} has no model_config attribute: it holds weights only (load them into a model built in code with loadKerasWeights)`,
+      );
     }
     const config = JSON.parse(raw) as Record<string, unknown>;
     const root = h5.has('model_weights') ? 'model_weights' : '';
@@ -35,13 +37,17 @@ export async function loadLegacyH5(bytes: Uint8Array, what: string): Promise<Lay
         const g = `${root}/${layer.name}`;
         const names = stringList(h5.attr(g, 'weight_names'));
         if (names.length !== n) {
-          throw new Error(`loadKerasModel: ${what}: layer '${layer.name}' has ${n} weights but the file lists ${names.length} under '${g}' (${names.join(', ') || 'none'})`);
+          throw new Error(
+            `loadKerasModel: ${what}: layer '${layer.name}' has ${n} weights but the file lists ${names.length} under '${g}' (${names.join(', ') || 'none'})`,
+          );
         }
         const values = names.map((wn, i) => {
           const a = h5.array(`${g}/${wn}`);
           const want = layer.weights[i]!.shape;
           if (a.values.length !== want.reduce((x, y) => x * y, 1)) {
-            throw new Error(`loadKerasModel: ${what}: '${g}/${wn}' has shape [${a.shape.join(', ')}], layer '${layer.name}' expects [${want.join(', ')}]`);
+            throw new Error(
+              `loadKerasModel: ${what}: '${g}/${wn}' has shape [${a.shape.join(', ')}], layer '${layer.name}' expects [${want.join(', ')}]`,
+            );
           }
           return a.values;
         });
@@ -76,7 +82,11 @@ export async function legacyH5Bytes(model: LayersModel): Promise<Uint8Array> {
   h5.group('model_weights');
   // Keras pairs saved layers with its own by position, in its layer order.
   const ordered = kerasLayerOrder(model);
-  h5.attr('model_weights', 'layer_names', ordered.map((l) => l.name));
+  h5.attr(
+    'model_weights',
+    'layer_names',
+    ordered.map((l) => l.name),
+  );
   h5.attr('model_weights', 'keras_version', KERAS_VERSION);
   h5.attr('model_weights', 'backend', 'tensorflow');
   for (const layer of ordered) {

@@ -1,7 +1,15 @@
 // A model's weights as safetensors, under the names model.save gives them
 // (`dense/kernel`, `bidirectional/forward_lstm/kernel`...). The format code
 // lives in @wasmml/layers, shared with the language-model checkpoints.
-import { type Layer, LayersModel, modelArtifacts, readSafetensors, safetensorsToFloat32, type SafetensorsInput, writeSafetensors } from '@wasmml/layers';
+import {
+  type Layer,
+  LayersModel,
+  modelArtifacts,
+  readSafetensors,
+  safetensorsToFloat32,
+  type SafetensorsInput,
+  writeSafetensors,
+} from '@wasmml/layers';
 import { tensor } from '@wasmml/tensor';
 import { type FileSource, sourceBytes, sourceName, writeAtomic } from './source.js';
 
@@ -43,10 +51,16 @@ export async function loadSafetensorsWeights(model: LayersModel, source: FileSou
   const file = readSafetensors(await sourceBytes(source));
   const specs = ((await modelArtifacts(model)).weightSpecs ?? []).filter((s) => s.group !== 'optimizer');
   const missing = specs.filter((s) => !file.tensors.has(s.name)).map((s) => s.name);
-  if (missing.length) throw new Error(`loadSafetensorsWeights: ${what} has no tensor(s) ${missing.join(', ')} (it holds ${[...file.tensors.keys()].join(', ') || 'nothing'})`);
+  if (missing.length)
+    throw new Error(
+      `loadSafetensorsWeights: ${what} has no tensor(s) ${missing.join(', ')} (it holds ${[...file.tensors.keys()].join(', ') || 'nothing'})`,
+    );
   for (const s of specs) {
     const t = file.tensors.get(s.name)!;
-    if (t.shape.join() !== s.shape.join()) throw new Error(`loadSafetensorsWeights: ${what}: '${s.name}' is [${t.shape.join(', ')}], the model's weight is [${s.shape.join(', ')}]`);
+    if (t.shape.join() !== s.shape.join())
+      throw new Error(
+        `loadSafetensorsWeights: ${what}: '${s.name}' is [${t.shape.join(', ')}], the model's weight is [${s.shape.join(', ')}]`,
+      );
   }
   let k = 0;
   const plan: Array<{ layer: Layer; values: Float32Array[] }> = [];

@@ -25,11 +25,14 @@ describe('bad files and unsupported models', () => {
     const m = mlp([3, 2]);
     made.push(m);
     const bytes = await kerasBytes(m);
-    await expect(loadKerasModel(bytes.slice(0, Math.floor(bytes.byteLength / 2)))).rejects.toThrow(/not a complete \.keras zip archive.*truncated/);
+    await expect(loadKerasModel(bytes.slice(0, Math.floor(bytes.byteLength / 2)))).rejects.toThrow(
+      /not a complete \.keras zip archive.*truncated/,
+    );
   });
 
   it('an HDF5 weights file missing a dataset names the dataset', async () => {
-    const big = mlp([3, 2, 2]), small = mlp([3, 2]);
+    const big = mlp([3, 2, 2]),
+      small = mlp([3, 2]);
     made.push(big, small);
     const files = unzipSync(await kerasBytes(big));
     // The three-layer config with the two-layer model's weights: layers/dense_2 is absent.
@@ -80,11 +83,24 @@ describe('bad files and unsupported models', () => {
   });
 
   it('safetensors of another model: every missing name is listed and no weight changes', async () => {
-    const a = mlp([3, 2]), b = mlp([3, 3, 2]);
+    const a = mlp([3, 2]),
+      b = mlp([3, 3, 2]);
     made.push(a, b);
-    const before = b.layers.map((l) => l.getWeights().map((t) => { const v = Array.from(t.dataSync()); t.dispose(); return v; }));
+    const before = b.layers.map((l) =>
+      l.getWeights().map((t) => {
+        const v = Array.from(t.dataSync());
+        t.dispose();
+        return v;
+      }),
+    );
     await expect(loadSafetensorsWeights(b, await safetensorsBytes(a))).rejects.toThrow(/has no tensor\(s\) .*dense/);
-    const after = b.layers.map((l) => l.getWeights().map((t) => { const v = Array.from(t.dataSync()); t.dispose(); return v; }));
+    const after = b.layers.map((l) =>
+      l.getWeights().map((t) => {
+        const v = Array.from(t.dataSync());
+        t.dispose();
+        return v;
+      }),
+    );
     expect(after).toEqual(before);
   });
 });

@@ -12,12 +12,26 @@ import { referencePython, runPython } from '@wasmml/test-utils/python';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-interface Arr { shape: number[]; dtype?: string; values: number[] }
-interface Case { inputs: Arr[]; train_inputs: Arr[]; train_y: Arr; loss: string; pred: Arr }
+interface Arr {
+  shape: number[];
+  dtype?: string;
+  values: number[];
+}
+interface Case {
+  inputs: Arr[];
+  train_inputs: Arr[];
+  train_y: Arr;
+  loss: string;
+  pred: Arr;
+}
 
 const python = referencePython();
 const script = (f: string) => readFileSync(new URL(`./python/${f}`, import.meta.url), 'utf8');
-const LOSS: Record<string, string> = { sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy', binary_crossentropy: 'binaryCrossentropy', mse: 'meanSquaredError' };
+const LOSS: Record<string, string> = {
+  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  binary_crossentropy: 'binaryCrossentropy',
+  mse: 'meanSquaredError',
+};
 const NAMES = ['cnn', 'lstm', 'two_input'] as const;
 
 function toTensor(a: Arr): Tensor {
@@ -73,7 +87,8 @@ describe.skipIf(!python)('Keras 3 / ONNX Runtime / PyTorch round trips', () => {
     const m = models.get(name)!;
     const c = cases[name]!;
     m.compile({ optimizer: 'adam', loss: LOSS[c.loss]! });
-    const xs = c.train_inputs.map(toTensor), y = toTensor(c.train_y);
+    const xs = c.train_inputs.map(toTensor),
+      y = toTensor(c.train_y);
     await m.fit(xs.length === 1 ? xs[0]! : xs, y, { epochs: 2, batchSize: 16, verbose: 0 });
     [...xs, y].forEach((t) => t.dispose());
     const p = predict(m, c.inputs);
@@ -93,24 +108,44 @@ describe.skipIf(!python)('Keras 3 / ONNX Runtime / PyTorch round trips', () => {
     const feeds: Record<string, ort.Tensor> = {};
     session.inputNames.forEach((n, i) => {
       const a = c.inputs[i]!;
-      feeds[n] = a.dtype === 'int32' ? new ort.Tensor('int32', Int32Array.from(a.values), a.shape) : new ort.Tensor('float32', Float32Array.from(a.values), a.shape);
+      feeds[n] =
+        a.dtype === 'int32'
+          ? new ort.Tensor('int32', Int32Array.from(a.values), a.shape)
+          : new ort.Tensor('float32', Float32Array.from(a.values), a.shape);
     });
     const out = await session.run(feeds);
     expect(maxDiff(out[session.outputNames[0]!]!.data as Float32Array, p)).toBeLessThan(1e-4);
 
     // One more step here, from the in-memory Adam state; Keras takes the same step from the state in our file.
     saved.set(name, await modelArtifacts(m));
-    const rows = (a: Arr): Arr => ({ ...a, shape: [16, ...a.shape.slice(1)], values: a.values.slice(0, (16 * a.values.length) / a.shape[0]!) });
-    const bx = c.train_inputs.map((a) => toTensor(rows(a))), by = toTensor(rows(c.train_y));
+    const rows = (a: Arr): Arr => ({
+      ...a,
+      shape: [16, ...a.shape.slice(1)],
+      values: a.values.slice(0, (16 * a.values.length) / a.shape[0]!),
+    });
+    const bx = c.train_inputs.map((a) => toTensor(rows(a))),
+      by = toTensor(rows(c.train_y));
     await m.fit(bx.length === 1 ? bx[0]! : bx, by, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
     stepped.set(name, predict(m, c.inputs));
     [...bx, by].forEach((t) => t.dispose());
   });
 
   it('Keras 3 loads our .keras and .h5 with our predictions and Adam state; PyTorch reads our safetensors with our values', () => {
-    const back = JSON.parse(runPython(script('check_saved.py'), { args: [dir] }).trim().split('\n').pop()!) as Record<string, {
-      keras: number[]; h5?: number[]; safetensors: Record<string, Arr>; iterations: number; stepped: number[];
-    }>;
+    const back = JSON.parse(
+      runPython(script('check_saved.py'), { args: [dir] })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as Record<
+      string,
+      {
+        keras: number[];
+        h5?: number[];
+        safetensors: Record<string, Arr>;
+        iterations: number;
+        stepped: number[];
+      }
+    >;
     for (const name of NAMES) {
       expect(maxDiff(back[name]!.keras, ours.get(name)!), `${name} .keras`).toBeLessThan(1e-4);
       // Adam's state came across: Keras's next step lands where ours did (the CNN's dropout draws differ, so not for it).

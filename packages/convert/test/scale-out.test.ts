@@ -16,7 +16,9 @@ const python = referencePython();
 /** 1024 points in 8-D, labelled by which of three fixed directions they lie closest to. */
 function data(): { x: Float32Array; y: Int32Array } {
   const r = rng(11);
-  const n = 1024, x = new Float32Array(n * 8), y = new Int32Array(n);
+  const n = 1024,
+    x = new Float32Array(n * 8),
+    y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < 8; j++) x[i * 8 + j] = r() * 2 - 1;
     const s = [x[i * 8]! + x[i * 8 + 1]!, x[i * 8 + 2]! - x[i * 8 + 3]!, x[i * 8 + 4]! * 2];
@@ -39,7 +41,8 @@ describe.skipIf(!python)('scale-out guide: wasmml -> Keras 3 DataParallel (JAX, 
     writeFileSync(join(dir, 'x.f32'), x);
     writeFileSync(join(dir, 'y.i32'), y);
     writeFileSync(join(dir, 'data.json'), JSON.stringify({ x_shape: [1024, 8] }));
-    const xt = tensor(x, [1024, 8]), yt = tensor(Float32Array.from(y), [1024]);
+    const xt = tensor(x, [1024, 8]),
+      yt = tensor(Float32Array.from(y), [1024]);
 
     const model = sequential({ name: 'scale_out' });
     model.add(layers.dense({ units: 32, activation: 'relu', inputShape: [8] }));
@@ -48,8 +51,15 @@ describe.skipIf(!python)('scale-out guide: wasmml -> Keras 3 DataParallel (JAX, 
     const start = loss(model, xt, yt);
     await saveKerasModel(model, join(dir, 'model.keras'));
 
-    const out = JSON.parse(runPython(readFileSync(new URL('./python/scale_out.py', import.meta.url), 'utf8'), { args: [dir] }).trim().split('\n').pop()!) as {
-      devices: number; before: number; after: number;
+    const out = JSON.parse(
+      runPython(readFileSync(new URL('./python/scale_out.py', import.meta.url), 'utf8'), { args: [dir] })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as {
+      devices: number;
+      before: number;
+      after: number;
     };
     expect(out.devices).toBe(2);
     // Keras computes the same loss on the model we exported.

@@ -6,13 +6,15 @@ import { isTensor, makeTensor, readTensor, type Tensor } from './tensors.js';
 import { dtypeOf, isPlainObject, isTypedArray, Shaped, type DType, type TypedArray } from './types.js';
 
 /** What `batch` makes of an element type: leaves become tensors, containers keep their keys. */
-export type Batched<T> =
-  T extends number | boolean | TypedArray | Shaped<any> | Tensor | readonly number[] | readonly (readonly number[])[]
-    ? Tensor
-    : T extends string ? string[]
-      : T extends readonly unknown[] ? { [K in keyof T]: Batched<T[K]> }
-        : T extends object ? { [K in keyof T]: Batched<T[K]> }
-          : never;
+export type Batched<T> = T extends number | boolean | TypedArray | Shaped<any> | Tensor | readonly number[] | readonly (readonly number[])[]
+  ? Tensor
+  : T extends string
+    ? string[]
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: Batched<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Batched<T[K]> }
+        : never;
 
 function isNumericNested(x: unknown): boolean {
   while (Array.isArray(x)) {
@@ -119,23 +121,38 @@ export function stackBatch(rows: readonly unknown[], path = ''): unknown {
   if (typeof first === 'string') {
     return rows.map((r, i) => (typeof r === 'string' ? r : fail(path, i, `expected a string, found ${describe(r)}`)));
   }
-  if (typeof first === 'number' || typeof first === 'boolean' || isTypedArray(first) || first instanceof Shaped ||
-    isTensor(first) || (Array.isArray(first) && isNumericNested(first))) {
+  if (
+    typeof first === 'number' ||
+    typeof first === 'boolean' ||
+    isTypedArray(first) ||
+    first instanceof Shaped ||
+    isTensor(first) ||
+    (Array.isArray(first) && isNumericNested(first))
+  ) {
     return stackLeaves(rows, path);
   }
   if (Array.isArray(first)) {
-    return first.map((_, k) => stackBatch(rows.map((r, i) => {
-      if (!Array.isArray(r) || r.length !== first.length) fail(path, i, `expected an array of ${first.length} like element 0, found ${describe(r)}`);
-      return r[k];
-    }), `${path}[${k}]`));
+    return first.map((_, k) =>
+      stackBatch(
+        rows.map((r, i) => {
+          if (!Array.isArray(r) || r.length !== first.length)
+            fail(path, i, `expected an array of ${first.length} like element 0, found ${describe(r)}`);
+          return r[k];
+        }),
+        `${path}[${k}]`,
+      ),
+    );
   }
   if (isPlainObject(first)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      out[key] = stackBatch(rows.map((r, i) => {
-        if (!isPlainObject(r) || !(key in r)) fail(path, i, `missing key "${key}" that element 0 has`);
-        return r[key];
-      }), path ? `${path}.${key}` : key);
+      out[key] = stackBatch(
+        rows.map((r, i) => {
+          if (!isPlainObject(r) || !(key in r)) fail(path, i, `missing key "${key}" that element 0 has`);
+          return r[key];
+        }),
+        path ? `${path}.${key}` : key,
+      );
     }
     return out;
   }

@@ -41,7 +41,11 @@ export class CsvError extends Error {
    * @param line The 1-based line of the offending row.
    * @param detail What is wrong there.
    */
-  constructor(readonly file: string, readonly line: number, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string,
+  ) {
     super(`${file}, line ${line}: ${detail}`);
     this.name = 'CsvError';
   }
@@ -57,8 +61,9 @@ function countNewlines(s: string): number {
 export async function* readCsvChunks(resource: Resource, options: CsvReadOptions = {}): AsyncGenerator<CsvRow[]> {
   const delimiter = options.delimiter ?? ',';
   const quoteChar = options.quoteChar ?? '"';
-  const stream = (await maybeGunzipStream(await resource.stream()))
-    .pipeThrough(new TextDecoderStream(options.encoding ?? 'utf-8') as unknown as ReadableWritablePair<string, Uint8Array>);
+  const stream = (await maybeGunzipStream(await resource.stream())).pipeThrough(
+    new TextDecoderStream(options.encoding ?? 'utf-8') as unknown as ReadableWritablePair<string, Uint8Array>,
+  );
   const reader = stream.getReader();
   let tail = '';
   let line = 1;
@@ -68,11 +73,15 @@ export async function* readCsvChunks(resource: Resource, options: CsvReadOptions
   const checkTail = () => {
     if (tail.length <= maxRow) return;
     const unclosed = tail.startsWith(quoteChar) || tail.includes(`${delimiter}${quoteChar}`);
-    throw new CsvError(resource.name, line, `a row longer than ${maxRow} characters (maxRowLength)` +
-      (unclosed ? `: a quote (${quoteChar}) opened here is never closed?` : newline ? '' : ': no line break found'));
+    throw new CsvError(
+      resource.name,
+      line,
+      `a row longer than ${maxRow} characters (maxRowLength)` +
+        (unclosed ? `: a quote (${quoteChar}) opened here is never closed?` : newline ? '' : ': no line break found'),
+    );
   };
   try {
-    for (let done = false; !done;) {
+    for (let done = false; !done; ) {
       const r = await reader.read();
       done = r.done;
       let text = r.done ? tail : tail + r.value;

@@ -78,7 +78,8 @@ function plan(header: string[], options: CsvOptions, file: string): Plan {
   if (new Set(names).size !== names.length) throw new Error(`fromCsv(${file}): duplicate column names: ${names.join(', ')}`);
   const configs = options.columnConfigs ?? {};
   for (const key of Object.keys(configs)) {
-    if (!names.includes(key)) throw new Error(`fromCsv(${file}): columnConfigs names "${key}", which is not a column (columns: ${names.join(', ')})`);
+    if (!names.includes(key))
+      throw new Error(`fromCsv(${file}): columnConfigs names "${key}", which is not a column (columns: ${names.join(', ')})`);
   }
   const keep = names.map((_, i) => i).filter((i) => !options.configuredColumnsOnly || names[i]! in configs);
   return { names, keep, labels: names.map((n) => configs[n]?.isLabel === true), configs: names.map((n) => configs[n]) };
@@ -96,34 +97,40 @@ export function fromCsv(source: DataLocation, options: CsvOptions = {}): Dataset
   const hasHeader = options.hasHeader ?? true;
   if (!hasHeader && !options.columnNames) throw new Error('fromCsv: without a header row, columnNames must be given');
   let resource: Promise<Resource> | undefined;
-  return new Dataset(() => (async function* () {
-    resource ??= openLocation(source, options.download, 'csv');
-    const res = await resource.catch((e) => {
-      resource = undefined;
-      throw e;
-    });
-    let p: Plan | undefined = hasHeader ? undefined : plan([], options, res.name);
-    const anyLabel = () => p!.labels.some(Boolean);
-    for await (const rows of readCsvChunks(res, options)) {
-      for (const { fields, line } of rows) {
-        if (!p) {
-          p = plan(fields.map((f) => f.trim()), options, res.name);
-          continue;
-        }
-        if (fields.length !== p.names.length) {
-          throw new CsvError(res.name, line, `expected ${p.names.length} fields (${p.names.join(', ')}), found ${fields.length}`);
-        }
-        if (anyLabel()) {
-          const xs: CsvRecord = {};
-          const ys: CsvRecord = {};
-          for (const i of p.keep) (p.labels[i] ? ys : xs)[p.names[i]!] = convert(fields[i]!, p.names[i]!, p.configs[i], res.name, line);
-          yield { xs, ys };
-        } else {
-          const el: CsvRecord = {};
-          for (const i of p.keep) el[p.names[i]!] = convert(fields[i]!, p.names[i]!, p.configs[i], res.name, line);
-          yield el;
+  return new Dataset(() =>
+    (async function* () {
+      resource ??= openLocation(source, options.download, 'csv');
+      const res = await resource.catch((e) => {
+        resource = undefined;
+        throw e;
+      });
+      let p: Plan | undefined = hasHeader ? undefined : plan([], options, res.name);
+      const anyLabel = () => p!.labels.some(Boolean);
+      for await (const rows of readCsvChunks(res, options)) {
+        for (const { fields, line } of rows) {
+          if (!p) {
+            p = plan(
+              fields.map((f) => f.trim()),
+              options,
+              res.name,
+            );
+            continue;
+          }
+          if (fields.length !== p.names.length) {
+            throw new CsvError(res.name, line, `expected ${p.names.length} fields (${p.names.join(', ')}), found ${fields.length}`);
+          }
+          if (anyLabel()) {
+            const xs: CsvRecord = {};
+            const ys: CsvRecord = {};
+            for (const i of p.keep) (p.labels[i] ? ys : xs)[p.names[i]!] = convert(fields[i]!, p.names[i]!, p.configs[i], res.name, line);
+            yield { xs, ys };
+          } else {
+            const el: CsvRecord = {};
+            for (const i of p.keep) el[p.names[i]!] = convert(fields[i]!, p.names[i]!, p.configs[i], res.name, line);
+            yield el;
+          }
         }
       }
-    }
-  })());
+    })(),
+  );
 }

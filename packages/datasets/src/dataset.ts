@@ -42,7 +42,10 @@ export class Dataset<T> implements AsyncIterable<T> {
    * @param source Makes the iterator of each iteration.
    * @param size The number of elements, `Infinity` or `null` (unknown); see {@link DatasetSize}.
    */
-  constructor(private readonly source: DatasetSource<T>, readonly size: DatasetSize = null) {}
+  constructor(
+    private readonly source: DatasetSource<T>,
+    readonly size: DatasetSize = null,
+  ) {}
 
   /** A fresh iterator over the elements. */
   iterator(): AsyncIterator<T> {
@@ -197,8 +200,12 @@ export class Dataset<T> implements AsyncIterable<T> {
   batch(batchSize: number, smallLastBatch = true): Dataset<Batched<T>> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch: batchSize must be a positive integer, got ${batchSize}`);
     const src = this.elements();
-    const size = this.size === null || this.size === Infinity ? this.size
-      : smallLastBatch ? Math.ceil(this.size / batchSize) : Math.floor(this.size / batchSize);
+    const size =
+      this.size === null || this.size === Infinity
+        ? this.size
+        : smallLastBatch
+          ? Math.ceil(this.size / batchSize)
+          : Math.floor(this.size / batchSize);
     return this.derive(size, async function* () {
       let rows: T[] = [];
       for await (const x of src) {
@@ -256,10 +263,12 @@ export class Dataset<T> implements AsyncIterable<T> {
       return p < 0 ? fractions.length - 1 : p;
     };
     const src = this.elements();
-    return fractions.map((_, part) => this.derive(counts ? counts[part]! : total === Infinity ? Infinity : null, async function* () {
-      let i = 0;
-      for await (const x of src) if (partOf(i++) === part) yield x;
-    }));
+    return fractions.map((_, part) =>
+      this.derive(counts ? counts[part]! : total === Infinity ? Infinity : null, async function* () {
+        let i = 0;
+        for await (const x of src) if (partOf(i++) === part) yield x;
+      }),
+    );
   }
 }
 
@@ -279,7 +288,14 @@ function prefetchIterator<T>(it: AsyncIterator<T>, cap: number): AsyncIterator<T
     while (!done && queue.length < cap) {
       const p = it.next();
       // Rejections surface when the consumer reaches them; never as unhandled.
-      p.then((r) => { if (r.done) done = true; }, () => { done = true; });
+      p.then(
+        (r) => {
+          if (r.done) done = true;
+        },
+        () => {
+          done = true;
+        },
+      );
       queue.push(p);
     }
   };

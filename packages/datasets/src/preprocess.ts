@@ -58,7 +58,8 @@ export function oneHot(labels: number | ArrayLike<number>, numClasses: number): 
   const out = new Float32Array(list.length * numClasses);
   for (let i = 0; i < list.length; i++) {
     const l = list[i]!;
-    if (!Number.isInteger(l) || l < 0 || l >= numClasses) throw new Error(`oneHot: label ${l} at index ${i} is outside 0..${numClasses - 1}`);
+    if (!Number.isInteger(l) || l < 0 || l >= numClasses)
+      throw new Error(`oneHot: label ${l} at index ${i} is outside 0..${numClasses - 1}`);
     out[i * numClasses + l] = 1;
   }
   return out;
@@ -75,7 +76,11 @@ export interface StratifiedSplitOptions {
  * so that every class keeps its proportion in every part (within one element).
  * Seeded; each part's indices come in ascending order.
  */
-export function stratifiedSplit(labels: ArrayLike<number>, fractions: readonly number[], options: StratifiedSplitOptions = {}): Uint32Array[] {
+export function stratifiedSplit(
+  labels: ArrayLike<number>,
+  fractions: readonly number[],
+  options: StratifiedSplitOptions = {},
+): Uint32Array[] {
   if (fractions.length < 2 || fractions.some((f) => !(f >= 0)) || Math.abs(fractions.reduce((a, b) => a + b, 0) - 1) > 1e-6) {
     throw new Error(`stratifiedSplit: fractions must be 2 or more non-negative numbers summing to 1, got [${fractions.join(', ')}]`);
   }

@@ -38,7 +38,10 @@ export function fromArrays(data: readonly unknown[] | Record<string, Column>): D
       let i = 0;
       return {
         next: () => Promise.resolve(i < items.length ? { done: false, value: items[i++] } : { done: true, value: undefined }),
-        return: () => { i = items.length; return Promise.resolve({ done: true, value: undefined }); },
+        return: () => {
+          i = items.length;
+          return Promise.resolve({ done: true, value: undefined });
+        },
       };
     }, items.length);
   }
@@ -58,13 +61,17 @@ export function fromArrays(data: readonly unknown[] | Record<string, Column>): D
     if (len !== n) throw new Error(`fromArrays: column "${k}" has ${len} elements but column "${keys[0]}" has ${n}`);
   }
   const getters = keys.map((k) => columnAt(cols[k]!));
-  return new Dataset(() => (async function* () {
-    for (let i = 0; i < n; i++) {
-      const el: Record<string, unknown> = {};
-      for (let k = 0; k < keys.length; k++) el[keys[k]!] = getters[k]!(i);
-      yield el;
-    }
-  })(), n);
+  return new Dataset(
+    () =>
+      (async function* () {
+        for (let i = 0; i < n; i++) {
+          const el: Record<string, unknown> = {};
+          for (let k = 0; k < keys.length; k++) el[keys[k]!] = getters[k]!(i);
+          yield el;
+        }
+      })(),
+    n,
+  );
 }
 
 /**
@@ -78,8 +85,12 @@ export function fromGenerator<T>(
 ): Dataset<T> {
   return new Dataset<T>(() => {
     const g = generator() as any;
-    const it = typeof g?.[Symbol.asyncIterator] === 'function' ? g[Symbol.asyncIterator]()
-      : typeof g?.[Symbol.iterator] === 'function' ? g[Symbol.iterator]() : g;
+    const it =
+      typeof g?.[Symbol.asyncIterator] === 'function'
+        ? g[Symbol.asyncIterator]()
+        : typeof g?.[Symbol.iterator] === 'function'
+          ? g[Symbol.iterator]()
+          : g;
     if (typeof it?.next !== 'function') throw new Error('fromGenerator: the function must return an iterator or an iterable');
     return toAsync(it as Iterator<T> | AsyncIterator<T>);
   }, size);
@@ -96,8 +107,12 @@ function toAsync<T>(it: Iterator<T> | AsyncIterator<T>): AsyncIterator<T> {
  * Combines datasets element-wise into arrays or objects, like `tf.data.zip`:
  * `zip({xs, ys})` yields `{xs: x_i, ys: y_i}`. Stops at the shortest dataset.
  */
-export function zip<T extends readonly Dataset<unknown>[]>(datasets: T): Dataset<{ [K in keyof T]: T[K] extends Dataset<infer E> ? E : never }>;
-export function zip<T extends Record<string, Dataset<unknown>>>(datasets: T): Dataset<{ [K in keyof T]: T[K] extends Dataset<infer E> ? E : never }>;
+export function zip<T extends readonly Dataset<unknown>[]>(
+  datasets: T,
+): Dataset<{ [K in keyof T]: T[K] extends Dataset<infer E> ? E : never }>;
+export function zip<T extends Record<string, Dataset<unknown>>>(
+  datasets: T,
+): Dataset<{ [K in keyof T]: T[K] extends Dataset<infer E> ? E : never }>;
 export function zip(datasets: readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>): Dataset<unknown> {
   const isArray = Array.isArray(datasets);
   const keys = isArray ? [] : Object.keys(datasets);
@@ -106,21 +121,27 @@ export function zip(datasets: readonly Dataset<unknown>[] | Record<string, Datas
   if (list.some((d) => !(d instanceof Dataset))) throw new Error('zip: every member must be a Dataset');
   const sizes = list.map((d) => d.size);
   const size = sizes.includes(null) ? null : Math.min(...(sizes as number[]));
-  return new Dataset(() => (async function* () {
-    const its = list.map((d) => d.iterator());
-    try {
-      for (;;) {
-        const rs = await Promise.all(its.map((it) => it.next()));
-        if (rs.some((r) => r.done)) return;
-        if (isArray) yield rs.map((r) => r.value);
-        else {
-          const el: Record<string, unknown> = {};
-          keys.forEach((k, i) => { el[k] = rs[i]!.value; });
-          yield el;
+  return new Dataset(
+    () =>
+      (async function* () {
+        const its = list.map((d) => d.iterator());
+        try {
+          for (;;) {
+            const rs = await Promise.all(its.map((it) => it.next()));
+            if (rs.some((r) => r.done)) return;
+            if (isArray) yield rs.map((r) => r.value);
+            else {
+              const el: Record<string, unknown> = {};
+              keys.forEach((k, i) => {
+                el[k] = rs[i]!.value;
+              });
+              yield el;
+            }
+          }
+        } finally {
+          await Promise.all(its.map((it) => it.return?.()));
         }
-      }
-    } finally {
-      await Promise.all(its.map((it) => it.return?.()));
-    }
-  })(), size);
+      })(),
+    size,
+  );
 }

@@ -9,9 +9,17 @@ export { Tensor };
 /** Builds a tensor of `shape` and `dtype` from values already laid out in row-major order. */
 export function makeTensor(values: TypedArray, shape: number[], dtype: DType): Tensor {
   const typed =
-    dtype === 'float32' ? (values instanceof Float32Array ? values : Float32Array.from(values))
-      : dtype === 'int32' ? (values instanceof Int32Array ? values : Int32Array.from(values))
-        : values instanceof Uint8Array ? values : Uint8Array.from(values, (v) => (v ? 1 : 0));
+    dtype === 'float32'
+      ? values instanceof Float32Array
+        ? values
+        : Float32Array.from(values)
+      : dtype === 'int32'
+        ? values instanceof Int32Array
+          ? values
+          : Int32Array.from(values)
+        : values instanceof Uint8Array
+          ? values
+          : Uint8Array.from(values, (v) => (v ? 1 : 0));
   return tensor(typed, shape, dtype);
 }
 

@@ -2,9 +2,15 @@
 
 /** Any of the standard numeric typed arrays. */
 export type TypedArray =
-  | Float32Array | Float64Array
-  | Int8Array | Int16Array | Int32Array
-  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array;
 
 /** Element dtypes a batch can produce, as in TensorFlow.js. */
 export type DType = 'float32' | 'int32' | 'bool';
@@ -19,7 +25,10 @@ export class Shaped<A extends TypedArray = Float32Array> {
    * @param data The values, row-major.
    * @param shape The dimensions; their product must equal `data.length`.
    */
-  constructor(readonly data: A, readonly shape: readonly number[]) {
+  constructor(
+    readonly data: A,
+    readonly shape: readonly number[],
+  ) {
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== data.length || shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new Error(`Shaped: shape [${shape.join(', ')}] holds ${size} values but the data has ${data.length}`);
@@ -34,8 +43,11 @@ export function shaped<A extends TypedArray>(data: A, shape: readonly number[]):
 
 /** True for any typed array view except DataView. */
 export function isTypedArray(x: unknown): x is TypedArray {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView) && !(typeof BigInt64Array !== 'undefined' &&
-    (x instanceof BigInt64Array || x instanceof BigUint64Array));
+  return (
+    ArrayBuffer.isView(x) &&
+    !(x instanceof DataView) &&
+    !(typeof BigInt64Array !== 'undefined' && (x instanceof BigInt64Array || x instanceof BigUint64Array))
+  );
 }
 
 /** The dtype TensorFlow.js infers for a typed array: floats are float32, integers int32. */

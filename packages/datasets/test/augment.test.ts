@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@wasmml/tensor';
 import {
-  adjustBrightness, adjustContrast, augment, channelStats, cropAndFlip, flipLeftRight, fromArrays, loadMnist, normalize,
-  oneHot, rotate, shaped, stratifiedSplit, type Shaped,
+  adjustBrightness,
+  adjustContrast,
+  augment,
+  channelStats,
+  cropAndFlip,
+  flipLeftRight,
+  fromArrays,
+  loadMnist,
+  normalize,
+  oneHot,
+  rotate,
+  shaped,
+  stratifiedSplit,
+  type Shaped,
 } from '@wasmml/datasets';
 import { expectClose, randomFloats } from '@wasmml/test-utils';
 import { take } from './helpers.js';
@@ -13,14 +25,22 @@ const at = (a: Float32Array, y: number, x: number, c: number) => a[(y * 4 + x) *
 
 describe('image transforms (reference: direct index arithmetic)', () => {
   it('cropAndFlip shifts within a zero border and mirrors', () => {
-    for (const [pad, dy, dx, flip] of [[2, 2, 2, false], [2, 0, 4, false], [1, 2, 0, true], [3, 6, 1, true], [0, 0, 0, true]] as const) {
+    for (const [pad, dy, dx, flip] of [
+      [2, 2, 2, false],
+      [2, 0, 4, false],
+      [1, 2, 0, true],
+      [3, 6, 1, true],
+      [0, 0, 0, true],
+    ] as const) {
       const out = cropAndFlip(img, dims, pad, dy, dx, flip);
-      for (let y = 0; y < 5; y++) for (let x = 0; x < 4; x++) for (let c = 0; c < 3; c++) {
-        const sx = (flip ? 3 - x : x) + dx - pad;
-        const sy = y + dy - pad;
-        const want = sy < 0 || sy >= 5 || sx < 0 || sx >= 4 ? 0 : at(img, sy, sx, c);
-        expect(at(out, y, x, c)).toBe(want);
-      }
+      for (let y = 0; y < 5; y++)
+        for (let x = 0; x < 4; x++)
+          for (let c = 0; c < 3; c++) {
+            const sx = (flip ? 3 - x : x) + dx - pad;
+            const sy = y + dy - pad;
+            const want = sy < 0 || sy >= 5 || sx < 0 || sx >= 4 ? 0 : at(img, sy, sx, c);
+            expect(at(out, y, x, c)).toBe(want);
+          }
     }
     expect(Array.from(cropAndFlip(img, dims, 2, 2, 2, false))).toEqual(Array.from(img));
     expect(Array.from(flipLeftRight(flipLeftRight(img, dims), dims))).toEqual(Array.from(img));
@@ -33,13 +53,20 @@ describe('image transforms (reference: direct index arithmetic)', () => {
     const r = rotate(a, sq, Math.PI / 2);
     // Output (x, y) samples source (cx - (y - cy), cy + (x - cx)).
     for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) expect(r[y * 4 + x]).toBeCloseTo(a[x * 4 + (3 - y)]!, 5);
-    const half = rotate(Float32Array.from({ length: 16 }, () => 1), sq, Math.PI / 4);
+    const half = rotate(
+      Float32Array.from({ length: 16 }, () => 1),
+      sq,
+      Math.PI / 4,
+    );
     expect(half[0]).toBeLessThan(1); // corners come from outside: filled
     expect(half[5]).toBeCloseTo(1, 5);
   });
 
   it('brightness and contrast follow tf.image', () => {
-    expectClose(adjustBrightness(img, 0.25), img.map((v) => v + 0.25));
+    expectClose(
+      adjustBrightness(img, 0.25),
+      img.map((v) => v + 0.25),
+    );
     const out = adjustContrast(img, dims, 1.5);
     for (let c = 0; c < 3; c++) {
       let mean = 0;
@@ -110,7 +137,11 @@ describe('augment', () => {
 
   it('keeps up with training: a shuffled, augmented, batched epoch of the embedded digits', async () => {
     const set = await loadMnist({ source: 'embedded' });
-    const ds = set.dataset().shuffle(10_000, { seed: 1 }).map(augment({ seed: 2, cropPadding: 2, flip: true })).batch(32);
+    const ds = set
+      .dataset()
+      .shuffle(10_000, { seed: 1 })
+      .map(augment({ seed: 2, cropPadding: 2, flip: true }))
+      .batch(32);
     let n = 0;
     for await (const b of ds) {
       n += take(b.xs).shape[0]!;

@@ -41,7 +41,12 @@ describe('CIFAR-10 binary format', () => {
     expect(set.classNames).toEqual(CIFAR10_CLASSES);
     expect(Array.from(set.labels)).toEqual(files.flatMap((f) => f.labels));
     // Image 7 is record 2 of batch 2.
-    for (const [y, x, c] of [[0, 0, 0], [5, 17, 1], [31, 31, 2], [12, 3, 2]] as const) {
+    for (const [y, x, c] of [
+      [0, 0, 0],
+      [5, 17, 1],
+      [31, 31, 2],
+      [12, 3, 2],
+    ] as const) {
       expect(set.images[7 * 3072 + (y * 32 + x) * 3 + c]).toBe(planar(files[1]!.bytes, 2, y, x, c));
     }
     const two = await loadCifar10({ source: dir, batches: [2] });
@@ -63,7 +68,11 @@ describe('CIFAR-10 binary format', () => {
     ]);
     const server = await serve({ '/c/cifar-10-binary.tar.gz': { body: tgz } });
     try {
-      const set = await loadCifar10({ source: `${server.url}/c/cifar-10-binary.tar.gz`, split: 'test', download: { cacheDir: join(tmp.dir, 'cache') } });
+      const set = await loadCifar10({
+        source: `${server.url}/c/cifar-10-binary.tar.gz`,
+        split: 'test',
+        download: { cacheDir: join(tmp.dir, 'cache') },
+      });
       expect(Array.from(set.labels)).toEqual(test.labels);
       expect(set.images[3 * 3072 + (1 * 32 + 2) * 3 + 0]).toBe(planar(test.bytes, 3, 1, 2, 0));
     } finally {
@@ -76,7 +85,8 @@ describe('CIFAR-10 binary format', () => {
     mkdirSync(bad);
     writeFileSync(join(bad, 'test_batch.bin'), test.bytes.subarray(0, 3073 * 2 + 100));
     await expect(loadCifar10({ source: bad, split: 'test' })).rejects.toThrow(
-      `${join(bad, 'test_batch.bin')}: truncated CIFAR-10 batch: 6246 bytes is not a whole number of 3073-byte records (record 2 is cut at byte 6246)`);
+      `${join(bad, 'test_batch.bin')}: truncated CIFAR-10 batch: 6246 bytes is not a whole number of 3073-byte records (record 2 is cut at byte 6246)`,
+    );
     const wrong = test.bytes.slice();
     wrong[3073 * 4] = 12;
     expect(() => parseCifarBatch(wrong, 'f.bin')).toThrow('f.bin: record 4 (byte 12292) has label 12; CIFAR-10 labels are 0-9');

@@ -34,22 +34,31 @@ describe('fromCsv', () => {
     expect(take(batch.xs.a)).toEqual({ values: [1, 2], shape: [2], dtype: 'float32' });
     expect(take(batch.ys.label)).toEqual({ values: [0, 1], shape: [2], dtype: 'float32' });
     const named = fromCsv(enc('1;2\n3;4\n'), { hasHeader: false, columnNames: ['p', 'q'], delimiter: ';' });
-    expect(await named.toArray()).toEqual([{ p: 1, q: 2 }, { p: 3, q: 4 }]);
+    expect(await named.toArray()).toEqual([
+      { p: 1, q: 2 },
+      { p: 3, q: 4 },
+    ]);
   });
 
   it('reports malformed rows with the file and line', async () => {
     const path = join(tmp.dir, 'bad.csv');
     writeFileSync(path, 'a,b\n1,2\n3,4\n5\n6,7\n');
-    const err = await fromCsv(path).toArray().catch((e) => e);
+    const err = await fromCsv(path)
+      .toArray()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(CsvError);
     expect(err.message).toBe(`${path}, line 4: expected 2 fields (a, b), found 1`);
     expect(err.line).toBe(4);
     const quoted = join(tmp.dir, 'quote.csv');
     writeFileSync(quoted, 'a,b\n1,"x\n2,"unterminated\n');
     await expect(fromCsv(quoted).toArray()).rejects.toThrow(new RegExp(`${quoted}, line \\d+: `));
-    await expect(fromCsv(enc('a\nyes\n'), { columnConfigs: { a: { dtype: 'bool' } } }).toArray()).rejects.toThrow('csv, line 2: column "a": "yes" is not a boolean');
+    await expect(fromCsv(enc('a\nyes\n'), { columnConfigs: { a: { dtype: 'bool' } } }).toArray()).rejects.toThrow(
+      'csv, line 2: column "a": "yes" is not a boolean',
+    );
     await expect(fromCsv(enc('a\n\n'), { columnConfigs: { a: { required: true } } }).toArray()).resolves.toEqual([]);
-    await expect(fromCsv(enc('a,b\n1,\n'), { columnConfigs: { b: { required: true } } }).toArray()).rejects.toThrow(/line 2: required column "b" is empty/);
+    await expect(fromCsv(enc('a,b\n1,\n'), { columnConfigs: { b: { required: true } } }).toArray()).rejects.toThrow(
+      /line 2: required column "b" is empty/,
+    );
     await expect(fromCsv(enc('a\n1\n'), { columnConfigs: { z: {} } }).toArray()).rejects.toThrow(/"z", which is not a column/);
     await expect(fromCsv(join(tmp.dir, 'missing.csv')).toArray()).rejects.toThrow(/missing\.csv: no such file/);
   });
@@ -57,7 +66,7 @@ describe('fromCsv', () => {
   it('streams large files across chunk boundaries, gzip included, with correct line numbers', async () => {
     const lines = ['i,text,v'];
     for (let i = 0; i < 30000; i++) lines.push(i % 1000 === 7 ? `${i},"a,b\nc",${i * 0.5}` : `${i},row${i},${i * 0.5}`);
-    const text = lines.join('\n') + '\n';
+    const text = `${lines.join('\n')}\n`;
     const gz = join(tmp.dir, 'big.csv.gz');
     writeFileSync(gz, gzipSync(Buffer.from(text)));
     let n = 0;
@@ -73,7 +82,9 @@ describe('fromCsv', () => {
     expect(sum).toBe((29999 * 30000) / 4);
     // A bad row near the end: its line counts the 30 embedded newlines above it.
     const broken = text.replace('29990,row29990,14995\n', '29990,row29990\n');
-    const err = await fromCsv(enc(broken)).toArray().catch((e) => e);
+    const err = await fromCsv(enc(broken))
+      .toArray()
+      .catch((e) => e);
     expect(err.message).toMatch(/^csv, line 30022: expected 3 fields/);
   });
 

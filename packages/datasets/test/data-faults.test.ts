@@ -41,7 +41,9 @@ describe('gzip bombs', () => {
     writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), gz);
     const err = await loadMnist({ source: dir, split: 'test' }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/t10k-images-idx3-ubyte\.gz: the gzip data expands past the 7856 bytes its header describes \(stopped at \d+\)/);
+    expect((err as Error).message).toMatch(
+      /t10k-images-idx3-ubyte\.gz: the gzip data expands past the 7856 bytes its header describes \(stopped at \d+\)/,
+    );
     // Bounded: at most one decompressed chunk past the header's size, nowhere near 4 GiB.
     expect(stoppedAt(err as Error)).toBeLessThan(7856 + (16 << 20));
   }, 60_000);
@@ -53,12 +55,16 @@ describe('gzip bombs', () => {
     header[0] = 0x42;
     writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), bomb(FOUR_GIB, header));
     writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), gzipSync(new Uint8Array([...idxHeader(8, [10]), ...new Uint8Array(10)])));
-    await expect(loadMnist({ source: dir, split: 'test' })).rejects.toThrow(/t10k-images-idx3-ubyte\.gz: the gzip data expands past the 4 bytes its header describes/);
+    await expect(loadMnist({ source: dir, split: 'test' })).rejects.toThrow(
+      /t10k-images-idx3-ubyte\.gz: the gzip data expands past the 4 bytes its header describes/,
+    );
   }, 60_000);
 
   it('gzip with no header to go by stops at the byte limit', async () => {
     const err = await gunzip(bomb(64), 'blob.gz', { maxBytes: 32 << 20 }).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/blob\.gz: the gzip data expands past 33554432 bytes \(stopped there: a corrupt file or a decompression bomb/);
+    expect((err as Error).message).toMatch(
+      /blob\.gz: the gzip data expands past 33554432 bytes \(stopped there: a corrupt file or a decompression bomb/,
+    );
     // Honest data under the limit comes back whole.
     const ok = await gunzip(gzipSync(new Uint8Array(1000).fill(7)), 'ok.gz', { maxBytes: 1000 });
     expect(ok.byteLength).toBe(1000);
@@ -67,13 +73,17 @@ describe('gzip bombs', () => {
 
   it('truncated gzip says how far it got', async () => {
     const gz = gzipSync(new Uint8Array(200_000).map((_, i) => (i * 2654435761) >>> 24));
-    await expect(gunzip(gz.subarray(0, gz.byteLength >> 1), 'cut.gz')).rejects.toThrow(/cut\.gz: corrupt or truncated gzip data after \d+ decompressed bytes/);
+    await expect(gunzip(gz.subarray(0, gz.byteLength >> 1), 'cut.gz')).rejects.toThrow(
+      /cut\.gz: corrupt or truncated gzip data after \d+ decompressed bytes/,
+    );
   });
 
   it('a CSV whose gzip expands to 4 GiB on one line stops at maxRowLength', async () => {
     const path = join(tmp.dir, 'bomb.csv.gz');
     writeFileSync(path, bomb(FOUR_GIB, new TextEncoder().encode('a,b\n1,2\n')));
-    const err = await fromCsv(path).toArray().catch((e: Error) => e);
+    const err = await fromCsv(path)
+      .toArray()
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(CsvError);
     expect((err as Error).message).toMatch(new RegExp(`${path}, line 3: a row longer than 4194304 characters \\(maxRowLength\\)`));
   }, 60_000);
@@ -85,10 +95,14 @@ describe('CSV quotes', () => {
     const rows = ['id,text', '1,fine', '2,"this quote never closes'];
     for (let i = 3; i < 200_000; i++) rows.push(`${i},row ${i}`);
     writeFileSync(path, rows.join('\n'));
-    const err = await fromCsv(path, { maxRowLength: 1 << 20 }).toArray().catch((e: Error) => e);
+    const err = await fromCsv(path, { maxRowLength: 1 << 20 })
+      .toArray()
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(CsvError);
     expect((err as CsvError).line).toBe(3);
-    expect((err as Error).message).toMatch(/line 3: a row longer than 1048576 characters \(maxRowLength\): a quote \(\"\) opened here is never closed\?/);
+    expect((err as Error).message).toMatch(
+      /line 3: a row longer than 1048576 characters \(maxRowLength\): a quote \("\) opened here is never closed\?/,
+    );
     // Under the limit, the parser's own error at the end of the file names the same line.
     await expect(fromCsv(path).toArray()).rejects.toThrow(new RegExp(`${path}, line 3: malformed row: `));
   });

@@ -16,7 +16,12 @@ describe('Dataset basics', () => {
     expect(ds.take(3).size).toBe(3);
     expect(await ds.skip(7).toArray()).toEqual([7, 8, 9]);
     expect(ds.skip(12).size).toBe(0);
-    expect(await ds.map(async (x) => x + 1).take(2).toArray()).toEqual([1, 2]);
+    expect(
+      await ds
+        .map(async (x) => x + 1)
+        .take(2)
+        .toArray(),
+    ).toEqual([1, 2]);
   });
 
   it('re-iterates from the start each time and supports for await', async () => {
@@ -46,10 +51,23 @@ describe('Dataset basics', () => {
     expect(await range(3).repeat().take(7).toArray()).toEqual([0, 1, 2, 0, 1, 2, 0]);
     await expect(range(3).repeat().toArray()).rejects.toThrow(/endless/);
     expect(await range(0).repeat().toArray()).toEqual([]);
-    expect(await fromArrays<number>([]).filter(() => true).repeat().take(3).toArray()).toEqual([]);
+    expect(
+      await fromArrays<number>([])
+        .filter(() => true)
+        .repeat()
+        .take(3)
+        .toArray(),
+    ).toEqual([]);
     expect(await range(2).concatenate(range(3)).toArray()).toEqual([0, 1, 0, 1, 2]);
-    expect(await zip({ a: range(3), b: range(5).map((x) => x * 10) }).toArray()).toEqual([{ a: 0, b: 0 }, { a: 1, b: 10 }, { a: 2, b: 20 }]);
-    expect(await zip([range(2), range(2).map(String)]).toArray()).toEqual([[0, '0'], [1, '1']]);
+    expect(await zip({ a: range(3), b: range(5).map((x) => x * 10) }).toArray()).toEqual([
+      { a: 0, b: 0 },
+      { a: 1, b: 10 },
+      { a: 2, b: 20 },
+    ]);
+    expect(await zip([range(2), range(2).map(String)]).toArray()).toEqual([
+      [0, '0'],
+      [1, '1'],
+    ]);
   });
 
   it('fromGenerator accepts sync and async generators and is re-invoked per iteration', async () => {
@@ -83,14 +101,18 @@ describe('Dataset basics', () => {
       return x;
     });
     expect(await ds.prefetch(4).toArray()).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    const bad = range(5).map((x) => {
-      if (x === 3) throw new Error('boom at 3');
-      return x;
-    }).prefetch(8);
+    const bad = range(5)
+      .map((x) => {
+        if (x === 3) throw new Error('boom at 3');
+        return x;
+      })
+      .prefetch(8);
     const got: number[] = [];
-    await expect((async () => {
-      for await (const x of bad) got.push(x);
-    })()).rejects.toThrow('boom at 3');
+    await expect(
+      (async () => {
+        for await (const x of bad) got.push(x);
+      })(),
+    ).rejects.toThrow('boom at 3');
     expect(got).toEqual([0, 1, 2]);
   });
 });
@@ -108,7 +130,9 @@ describe('shuffle', () => {
     expect(await range(100).shuffle(100, { seed: 43 }).toArray()).not.toEqual(a);
     const fixed = range(100).shuffle(100, { seed: 7, reshuffleEachIteration: false });
     expect(await fixed.toArray()).toEqual(await fixed.toArray());
-    expect(await range(100).shuffle(100, 'seed-string').toArray()).toEqual(await range(100).shuffle(100, { seed: 'seed-string' }).toArray());
+    expect(await range(100).shuffle(100, 'seed-string').toArray()).toEqual(
+      await range(100).shuffle(100, { seed: 'seed-string' }).toArray(),
+    );
   });
 
   it('a small buffer only moves elements locally; a full buffer mixes uniformly', async () => {
@@ -159,7 +183,10 @@ describe('batch', () => {
       ys: i,
       ids: new Int32Array([i, -i]),
       flag: i % 2 === 0,
-      pair: [[i, 1], [2, 3]],
+      pair: [
+        [i, 1],
+        [2, 3],
+      ],
       name: `n${i}`,
     }));
     const batches = await fromArrays(els).batch(2).toArray();
@@ -176,22 +203,43 @@ describe('batch', () => {
     expect(take(last.ys)).toEqual({ values: [4], shape: [1], dtype: 'float32' });
     for (const x of batches.slice(1)) for (const k of ['xs', 'ids', 'flag', 'pair'] as const) (x[k] as Tensor).dispose();
     expect(fromArrays(els).batch(2, false).size).toBe(2);
-    expect((await fromArrays(els).map((e) => e.ys).batch(2, false).toArray()).length).toBe(2);
+    expect(
+      (
+        await fromArrays(els)
+          .map((e) => e.ys)
+          .batch(2, false)
+          .toArray()
+      ).length,
+    ).toBe(2);
   });
 
   it('stacks array elements holding typed arrays as tuples, and number arrays as one tensor (as tfjs)', async () => {
-    const tuple = await fromArrays([[new Float32Array([1, 2]), 3], [new Float32Array([4, 5]), 6]]).batch(2).toArray();
+    const tuple = await fromArrays([
+      [new Float32Array([1, 2]), 3],
+      [new Float32Array([4, 5]), 6],
+    ])
+      .batch(2)
+      .toArray();
     const [xs, ys] = tuple[0] as unknown as [Tensor, Tensor];
     expect(take(xs)).toEqual({ values: [1, 2, 4, 5], shape: [2, 2], dtype: 'float32' });
     expect(take(ys)).toEqual({ values: [3, 6], shape: [2], dtype: 'float32' });
-    const vec = await fromArrays([[1, 2, 3], [4, 5, 6]]).batch(2).toArray();
+    const vec = await fromArrays([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
+      .batch(2)
+      .toArray();
     expect(take(vec[0])).toEqual({ values: [1, 2, 3, 4, 5, 6], shape: [2, 3], dtype: 'float32' });
   });
 
   it('names the element and member when elements do not match', async () => {
     const ds = fromArrays([{ xs: new Float32Array(3) }, { xs: new Float32Array(4) }]).batch(2);
     await expect(ds.toArray()).rejects.toThrow(/element 1 at xs: expected 3 values like element 0, found 4/);
-    await expect(fromArrays([{ a: 1 }, { b: 1 }]).batch(2).toArray()).rejects.toThrow(/missing key "a"/);
+    await expect(
+      fromArrays([{ a: 1 }, { b: 1 }])
+        .batch(2)
+        .toArray(),
+    ).rejects.toThrow(/missing key "a"/);
     expect(() => range(3).batch(0)).toThrow(/positive integer/);
   });
 

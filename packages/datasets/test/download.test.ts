@@ -74,7 +74,9 @@ describe('download', () => {
   });
 
   it('reports HTTP errors and bad checksum specs', async () => {
-    await expect(download(`${server.url}/missing.bin`, { cacheDir: join(tmp.dir, 'c5') })).rejects.toThrow(`download ${server.url}/missing.bin: HTTP 404`);
+    await expect(download(`${server.url}/missing.bin`, { cacheDir: join(tmp.dir, 'c5') })).rejects.toThrow(
+      `download ${server.url}/missing.bin: HTTP 404`,
+    );
     expect(() => parseChecksum('abc')).toThrow(/64 hex digits/);
     expect(parseChecksum(`MD5:${md5.toUpperCase()}`)).toEqual({ algorithm: 'md5', hex: md5 });
   });

@@ -20,7 +20,9 @@ export interface Route {
 }
 
 /** Serves `routes` on 127.0.0.1; counts requests per path. */
-export async function serve(routes: Record<string, Route>): Promise<{ url: string; hits: Record<string, number>; close: () => Promise<void> }> {
+export async function serve(
+  routes: Record<string, Route>,
+): Promise<{ url: string; hits: Record<string, number>; close: () => Promise<void> }> {
   const hits: Record<string, number> = {};
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -43,10 +45,11 @@ export async function serve(routes: Record<string, Route>): Promise<{ url: strin
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -56,8 +56,9 @@ describe.skipIf(!mnistDir)('MNIST test set from the original IDX files', () => {
       await loadMnist({ source: `${server.url}/m/`, split: 'test', download: { cacheDir } });
       expect(server.hits['/m/t10k-images-idx3-ubyte.gz']).toBe(1);
       // Files that are valid IDX but not the published ones fail the md5 check.
-      await expect(loadMnist({ source: `${server.url}/bad`, split: 'test', download: { cacheDir: join(tmp.dir, 'c2') } }))
-        .rejects.toThrow(/md5 mismatch: expected (9fb629c4189551a2d022fa330f9573f3|ec29112dd5afa0611ce80d1b7f02629c)/);
+      await expect(loadMnist({ source: `${server.url}/bad`, split: 'test', download: { cacheDir: join(tmp.dir, 'c2') } })).rejects.toThrow(
+        /md5 mismatch: expected (9fb629c4189551a2d022fa330f9573f3|ec29112dd5afa0611ce80d1b7f02629c)/,
+      );
     } finally {
       await server.close();
     }
@@ -121,9 +122,13 @@ describe('IDX errors', () => {
     const wrongMagic = idx(8, [2, 28, 28], new Uint8Array(2 * 784));
     wrongMagic[0] = 0x1f;
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), wrongMagic);
-    await expect(loadMnist({ source: dir })).rejects.toThrow(`${join(dir, 'train-images-idx3-ubyte')}: not an IDX file: magic number 0x1f000803 at byte 0`);
+    await expect(loadMnist({ source: dir })).rejects.toThrow(
+      `${join(dir, 'train-images-idx3-ubyte')}: not an IDX file: magic number 0x1f000803 at byte 0`,
+    );
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx(8, [2, 28, 28], new Uint8Array(784 + 100)));
-    await expect(loadMnist({ source: dir })).rejects.toThrow(/train-images-idx3-ubyte: truncated IDX file: shape \[2, 28, 28\] needs 1584 bytes, found 900/);
+    await expect(loadMnist({ source: dir })).rejects.toThrow(
+      /train-images-idx3-ubyte: truncated IDX file: shape \[2, 28, 28\] needs 1584 bytes, found 900/,
+    );
     writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx(8, [2, 784], new Uint8Array(2 * 784)));
     await expect(loadMnist({ source: dir })).rejects.toThrow(/expected IDX images \(magic 0x00000803/);
     const noisy = new Uint8Array(3 * 784).map((_, i) => (i * 2654435761) >>> 24);
@@ -132,7 +137,9 @@ describe('IDX errors', () => {
     writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idx(8, [3, 28, 28], new Uint8Array(3 * 784))));
     await expect(loadMnist({ source: dir })).rejects.toThrow(/holds 3 images but .* holds 2 labels/);
     expect(() => parseIdx(new Uint8Array([0, 0, 8]), 'x')).toThrow('x: truncated IDX file: 3 bytes, the header alone needs 4');
-    await expect(loadFashionMnist({ source: join(tmp.dir, 'nowhere'), split: 'test' })).rejects.toThrow(/t10k-images-idx3-ubyte\.gz or t10k-images-idx3-ubyte not found/);
+    await expect(loadFashionMnist({ source: join(tmp.dir, 'nowhere'), split: 'test' })).rejects.toThrow(
+      /t10k-images-idx3-ubyte\.gz or t10k-images-idx3-ubyte not found/,
+    );
   });
 
   it('reads big-endian multi-byte IDX types', () => {

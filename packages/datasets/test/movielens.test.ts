@@ -20,7 +20,10 @@ describe.skipIf(!mlDir)('MovieLens latest-small (real files)', () => {
     expect(ml.movies.size).toBe(9742);
     // Independent check of the first and last data rows.
     const lines = readFileSync(join(mlDir!, 'ratings.csv'), 'utf8').trim().split('\n');
-    for (const [row, line] of [[0, lines[1]!], [ml.count - 1, lines[lines.length - 1]!]] as const) {
+    for (const [row, line] of [
+      [0, lines[1]!],
+      [ml.count - 1, lines[lines.length - 1]!],
+    ] as const) {
       const [u, m, r, t] = line.split(',').map(Number);
       expect(ml.userIds[ml.users[row]!]).toBe(u);
       expect(ml.itemIds[ml.items[row]!]).toBe(m);
@@ -51,7 +54,9 @@ describe('MovieLens formats', () => {
     ...enc(`242|Kolya (1996)|24-Jan-1997||http://x|${genres([5])}\n`),
     ...enc(`302|L.A. Confidential (1997)|01-Jan-1997||http://x|${genres([6, 10, 16])}\n`),
     // latin-1: "Misérables" with é as the single byte 0xE9
-    ...enc('377|Les Mis'), 0xe9, ...enc(`rables (1995)|01-Jan-1995||http://x|${genres([8])}\n`),
+    ...enc('377|Les Mis'),
+    0xe9,
+    ...enc(`rables (1995)|01-Jan-1995||http://x|${genres([8])}\n`),
   ]);
 
   it('reads ml-100k (tab-separated u.data, latin-1 u.item)', async () => {
@@ -99,7 +104,9 @@ describe('MovieLens formats', () => {
     expect(err).toBeInstanceOf(CsvError);
     expect(err.message).toBe(`${join(dir, 'ratings.csv')}, line 3: rating "x" is not a number`);
     writeFileSync(join(dir, 'ratings.csv'), 'userId,movieId,rating,timestamp\n1,2,3\n');
-    await expect(loadMovieLens({ source: dir })).rejects.toThrow('ratings.csv, line 2: expected 4 fields (user, movie, rating, timestamp), found 3');
+    await expect(loadMovieLens({ source: dir })).rejects.toThrow(
+      'ratings.csv, line 2: expected 4 fields (user, movie, rating, timestamp), found 3',
+    );
     writeFileSync(join(dir, 'ratings.csv'), 'user,movie,rating,timestamp\n');
     await expect(loadMovieLens({ source: dir })).rejects.toThrow(/line 1: expected the header userId,movieId,rating,timestamp/);
     await expect(loadMovieLens({ source: join(tmp.dir, 'nothing') })).rejects.toThrow(/holds neither ratings\.csv nor u\.data/);

@@ -11,7 +11,13 @@ describe('SpamAssassin corpus', () => {
     expect(spam).toBe(500 + 1396);
     const groups = new Map<string, number>();
     c.groups.forEach((g) => groups.set(g, (groups.get(g) ?? 0) + 1));
-    expect(Object.fromEntries(groups)).toEqual({ 'easy-ham-1': 2500, 'easy-ham-2': 1400, 'hard-ham-1': 250, 'spam-1': 500, 'spam-2': 1396 });
+    expect(Object.fromEntries(groups)).toEqual({
+      'easy-ham-1': 2500,
+      'easy-ham-2': 1400,
+      'hard-ham-1': 250,
+      'spam-1': 500,
+      'spam-2': 1396,
+    });
     c.groups.forEach((g, i) => expect(c.labels[i]).toBe(g.startsWith('spam') ? 1 : 0));
     expect(c.texts[0]).toMatch(/^From /);
     expect(c.texts.every((t) => typeof t === 'string' && t.length > 0)).toBe(true);

@@ -18,7 +18,9 @@ export function hasKernel(name: string): boolean {
 export function runKernel(name: string, args: number[], items: number, opts: RunOptions = {}): void {
   const rt = runtime();
   if (typeof rt.exports[name] !== 'function') {
-    throw new KernelError(`wasmml: the kernel module (${rt.variant}) has no kernel named '${name}'; a package's own kernels are compiled in from its assembly/index.ts by scripts/build-wasm.mjs (pnpm build)`);
+    throw new KernelError(
+      `wasmml: the kernel module (${rt.variant}) has no kernel named '${name}'; a package's own kernels are compiled in from its assembly/index.ts by scripts/build-wasm.mjs (pnpm build)`,
+    );
   }
   rt.pool.run(name, args, items, opts);
 }

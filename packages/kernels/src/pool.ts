@@ -206,11 +206,21 @@ export class Pool {
         // the range in place and restore the caller's array after.
         const a = args;
         switch (a.length) {
-          case 2: fn(a[0]!, a[1]!, 0, items); break;
-          case 3: fn(a[0]!, a[1]!, a[2]!, 0, items); break;
-          case 4: fn(a[0]!, a[1]!, a[2]!, a[3]!, 0, items); break;
-          case 5: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, 0, items); break;
-          case 6: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, 0, items); break;
+          case 2:
+            fn(a[0]!, a[1]!, 0, items);
+            break;
+          case 3:
+            fn(a[0]!, a[1]!, a[2]!, 0, items);
+            break;
+          case 4:
+            fn(a[0]!, a[1]!, a[2]!, a[3]!, 0, items);
+            break;
+          case 5:
+            fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, 0, items);
+            break;
+          case 6:
+            fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, 0, items);
+            break;
           default:
             a.push(0, items);
             try {
@@ -226,7 +236,7 @@ export class Pool {
     this.runSplit(name, fn, args, items, p, scratchBytes);
   }
 
-  private runSplit(name: string, fn: Kernel, args: number[], items: number, p: number, scratchBytes: number): void {
+  private runSplit(name: string, _fn: Kernel, args: number[], items: number, p: number, scratchBytes: number): void {
     const ctl = this.ctl!;
     if (args.length > MAX_ARGS) throw new KernelError(`wasmml: kernel ${name} has too many arguments`);
     const scratch = scratchBytes > 0 ? this.alloc(scratchBytes * p) : 0;
@@ -256,12 +266,14 @@ export class Pool {
       });
       const fault = this.waitDone(ctl, chunks);
       if (fault) {
-        const why = fault === 'stalled'
-          ? `no chunk finished for ${this.stallTimeoutMs} ms (a hung pool worker?)`
-          : `pool worker ${this.deadWorker()} ${this.errorText(ctl)}`;
+        const why =
+          fault === 'stalled'
+            ? `no chunk finished for ${this.stallTimeoutMs} ms (a hung pool worker?)`
+            : `pool worker ${this.deadWorker()} ${this.errorText(ctl)}`;
         const state = this.recover(why);
-        throw new KernelError(`wasmml: kernel ${name} (${items} items over ${p} threads) did not complete: ${why}; ` +
-          `its output is incomplete. ${state}`);
+        throw new KernelError(
+          `wasmml: kernel ${name} (${items} items over ${p} threads) did not complete: ${why}; ` + `its output is incomplete. ${state}`,
+        );
       }
       if (mainError !== undefined) throw mainError;
       const failed = ctl[CTL.ERROR]!;

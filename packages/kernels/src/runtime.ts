@@ -144,25 +144,44 @@ function toBytesOrModule(src: WasmSource): Uint8Array | WebAssembly.Module | und
   return undefined;
 }
 
-function build(opts: InitOptions, code: Uint8Array | WebAssembly.Module, choice: ReturnType<typeof chooseVariant>,
-  custom: boolean): Runtime {
+function build(
+  opts: InitOptions,
+  code: Uint8Array | WebAssembly.Module,
+  choice: ReturnType<typeof chooseVariant>,
+  custom: boolean,
+): Runtime {
   const module = code instanceof WebAssembly.Module ? code : new WebAssembly.Module(code as BufferSource);
   const bytes = code instanceof WebAssembly.Module ? undefined : code;
   const { memory, maxBytes } = makeMemory(choice.shared, opts);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as Runtime['exports'];
-  const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function').sort();
+  const names = Object.keys(exports)
+    .filter((k) => typeof exports[k] === 'function')
+    .sort();
   const arena = new Arena(memory, maxBytes);
   if (ARENA_BASE + 64 > memory.buffer.byteLength) throw new Error('wasmml: initial memory too small');
-  const pool = new Pool(workers, memory, module, bytes, exports as Record<string, (...a: number[]) => void>, names,
-    (n) => arena.alloc(n), (p) => arena.free(p));
+  const pool = new Pool(
+    workers,
+    memory,
+    module,
+    bytes,
+    exports as Record<string, (...a: number[]) => void>,
+    names,
+    (n) => arena.alloc(n),
+    (p) => arena.free(p),
+  );
   const threads = choice.shared ? Math.max(1, Math.floor(opts.threads ?? platform.cores())) : 1;
   const starting = threads > 1 && (bytes || workers.postsModules) ? pool.resize(threads) : Promise.resolve();
   starting.catch(() => {});
   return {
-    exports, memory, arena, pool,
+    exports,
+    memory,
+    arena,
+    pool,
     variant: custom ? 'custom' : choice.variant,
-    relaxed: choice.relaxed, shared: choice.shared, starting,
+    relaxed: choice.relaxed,
+    shared: choice.shared,
+    starting,
   };
 }
 
@@ -213,9 +232,10 @@ export function ready(): Promise<BackendInfo> {
 export function runtime(): Runtime {
   if (current) return current;
   const choice = chooseVariant(pendingOptions);
-  const bytes = pendingOptions.wasm !== undefined
-    ? toBytesOrModule(pendingOptions.wasm)
-    : platform.loadBytesSync(wasmUrl(pendingOptions, choice.variant));
+  const bytes =
+    pendingOptions.wasm !== undefined
+      ? toBytesOrModule(pendingOptions.wasm)
+      : platform.loadBytesSync(wasmUrl(pendingOptions, choice.variant));
   if (!bytes || !platform.canBlock) {
     throw new Error('wasmml: the kernels are not loaded yet; `await ready()` (or `await init()`) before the first op');
   }

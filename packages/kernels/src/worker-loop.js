@@ -2,9 +2,25 @@
 // The body of every pool worker, shared by the Node and Web entries. Plain JS so
 // Node can start it straight from src/ as well as from dist/.
 // Layout constants mirror src/control.ts; the claiming protocol is described there.
-const GEN = 0, DONE = 1, KERNEL = 2, NARGS = 3, CHUNKS = 4, ERROR = 5, HAS_SCRATCH = 6, SHUTDOWN = 7,
-  PARTICIPANTS = 8, DEAD = 9, READY = 16, SCRATCH = 96, RUNNING = 160, CLAIM = 256, RANGES = 512, ARGS_BYTE = 4096,
-  ERR_BYTE = 6144, ERR_LEN = 2048, CLAIMED = -1;
+const GEN = 0,
+  DONE = 1,
+  KERNEL = 2,
+  NARGS = 3,
+  CHUNKS = 4,
+  ERROR = 5,
+  HAS_SCRATCH = 6,
+  SHUTDOWN = 7,
+  PARTICIPANTS = 8,
+  DEAD = 9,
+  READY = 16,
+  SCRATCH = 96,
+  RUNNING = 160,
+  CLAIM = 256,
+  RANGES = 512,
+  ARGS_BYTE = 4096,
+  ERR_BYTE = 6144,
+  ERR_LEN = 2048,
+  CLAIMED = -1;
 // Spin this long (ms) before sleeping: back-to-back kernels (a training step)
 // then skip the cost of a futex wake, yet a busy machine gets the core back
 // soon. Bounded by time, not by a count of checks: a count lasts 10x longer
@@ -19,7 +35,8 @@ const SPIN_MS = 0.05;
  * @param {number} tid @param {number} gen @param {(e: unknown) => void} onError
  */
 export function runChunks(ctl, args, fns, tid, gen, onError) {
-  const chunks = /** @type {number} */ (ctl[CHUNKS]), p = Math.max(1, /** @type {number} */ (ctl[PARTICIPANTS]));
+  const chunks = /** @type {number} */ (ctl[CHUNKS]),
+    p = Math.max(1, /** @type {number} */ (ctl[PARTICIPANTS]));
   const first = Math.floor((Math.min(tid, p - 1) * chunks) / p);
   let call;
   for (let i = 0; i < chunks; i++) {

@@ -20,9 +20,31 @@ function typed(dtype: CastDtype, p: number, n: number): Float32Array | Int32Arra
 // Inputs with the awkward values mixed in: ±0, halves, int32 limits, beyond them, NaN, infinities.
 function input(dtype: CastDtype, n: number, seed: number): number[] {
   const r = rng(seed);
-  const special = dtype === 'float32'
-    ? [0, -0, 0.5, -0.5, 2.7, -2.7, 2147483520, 2147483648, -2147483648, -2147483904, 3e9, -3e9, 1e20, -1e38, NaN, Infinity, -Infinity, 16777217]
-    : dtype === 'int32' ? [0, 1, -1, 2147483647, -2147483648, 16777217, -16777217] : [0, 1, 2, 255];
+  const special =
+    dtype === 'float32'
+      ? [
+          0,
+          -0,
+          0.5,
+          -0.5,
+          2.7,
+          -2.7,
+          2147483520,
+          2147483648,
+          -2147483648,
+          -2147483904,
+          3e9,
+          -3e9,
+          1e20,
+          -1e38,
+          NaN,
+          Infinity,
+          -Infinity,
+          16777217,
+        ]
+      : dtype === 'int32'
+        ? [0, 1, -1, 2147483647, -2147483648, 16777217, -16777217]
+        : [0, 1, 2, 255];
   return Array.from({ length: n }, (_, i) => {
     if (i % 5 === 0) return special[Math.floor(r() * special.length)]!;
     if (dtype === 'bool') return r() < 0.5 ? 0 : 1;
@@ -59,7 +81,8 @@ describe('cast', () => {
             return out;
           });
           const ref = reference(values, from, to);
-          let bad = -1, split = -1;
+          let bad = -1,
+            split = -1;
           for (let i = 0; i < n && bad < 0; i++) if (!Object.is(single[i], ref[i])) bad = i;
           for (let i = 0; i < n && split < 0; i++) if (!Object.is(single[i], threaded[i])) split = i;
           expect(bad, `${from}->${to} n=${n}: at ${bad} got ${single[bad]} for ${values[bad]}, expected ${ref[bad]}`).toBe(-1);
@@ -72,7 +95,8 @@ describe('cast', () => {
 
   it('agrees with tf.cast on the cpu backend for the awkward values', () => {
     const values = [0, -0, 2.7, -2.7, 2147483648, -2147483904, 3e9, -3e9, 1e20, NaN, Infinity, -Infinity];
-    const x = alloc(64), y = alloc(64);
+    const x = alloc(64),
+      y = alloc(64);
     f32View(x, values.length).set(values);
     for (const to of ['int32', 'bool'] as CastDtype[]) {
       cast(x, y, values.length, 'float32', to);

@@ -31,7 +31,9 @@ export function refConv2d(x: Float32Array, f: Float32Array, g: G, cout: number):
   const cin = g.inChannels;
   const y = new Float64Array(g.batch * g.outHeight * g.outWidth * cout);
   eachTap(g, (b, oy, ox, i, j, iy, ix) => {
-    const xo = xAt(g, b, iy, ix), yo = yAt(g, b, oy, ox, cout), fo = (i * g.filterWidth + j) * cin * cout;
+    const xo = xAt(g, b, iy, ix),
+      yo = yAt(g, b, oy, ox, cout),
+      fo = (i * g.filterWidth + j) * cin * cout;
     for (let ci = 0; ci < cin; ci++) {
       for (let co = 0; co < cout; co++) y[yo + co]! += x[xo + ci]! * f[fo + ci * cout + co]!;
     }
@@ -43,7 +45,9 @@ export function refConv2dBackpropInput(dy: Float32Array, f: Float32Array, g: G, 
   const cin = g.inChannels;
   const dx = new Float64Array(g.batch * g.inHeight * g.inWidth * cin);
   eachTap(g, (b, oy, ox, i, j, iy, ix) => {
-    const xo = xAt(g, b, iy, ix), yo = yAt(g, b, oy, ox, cout), fo = (i * g.filterWidth + j) * cin * cout;
+    const xo = xAt(g, b, iy, ix),
+      yo = yAt(g, b, oy, ox, cout),
+      fo = (i * g.filterWidth + j) * cin * cout;
     for (let ci = 0; ci < cin; ci++) {
       for (let co = 0; co < cout; co++) dx[xo + ci]! += dy[yo + co]! * f[fo + ci * cout + co]!;
     }
@@ -55,7 +59,9 @@ export function refConv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: G,
   const cin = g.inChannels;
   const dw = new Float64Array(g.filterHeight * g.filterWidth * cin * cout);
   eachTap(g, (b, oy, ox, i, j, iy, ix) => {
-    const xo = xAt(g, b, iy, ix), yo = yAt(g, b, oy, ox, cout), fo = (i * g.filterWidth + j) * cin * cout;
+    const xo = xAt(g, b, iy, ix),
+      yo = yAt(g, b, oy, ox, cout),
+      fo = (i * g.filterWidth + j) * cin * cout;
     for (let ci = 0; ci < cin; ci++) {
       for (let co = 0; co < cout; co++) dw[fo + ci * cout + co]! += x[xo + ci]! * dy[yo + co]!;
     }
@@ -64,10 +70,13 @@ export function refConv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: G,
 }
 
 export function refDepthwise(x: Float32Array, f: Float32Array, g: G, mult: number): Float64Array {
-  const cin = g.inChannels, cout = cin * mult;
+  const cin = g.inChannels,
+    cout = cin * mult;
   const y = new Float64Array(g.batch * g.outHeight * g.outWidth * cout);
   eachTap(g, (b, oy, ox, i, j, iy, ix) => {
-    const xo = xAt(g, b, iy, ix), yo = yAt(g, b, oy, ox, cout), fo = (i * g.filterWidth + j) * cout;
+    const xo = xAt(g, b, iy, ix),
+      yo = yAt(g, b, oy, ox, cout),
+      fo = (i * g.filterWidth + j) * cout;
     for (let c = 0; c < cin; c++) {
       for (let q = 0; q < mult; q++) y[yo + c * mult + q]! += x[xo + c]! * f[fo + c * mult + q]!;
     }
@@ -76,10 +85,13 @@ export function refDepthwise(x: Float32Array, f: Float32Array, g: G, mult: numbe
 }
 
 export function refDepthwiseBackpropInput(dy: Float32Array, f: Float32Array, g: G, mult: number): Float64Array {
-  const cin = g.inChannels, cout = cin * mult;
+  const cin = g.inChannels,
+    cout = cin * mult;
   const dx = new Float64Array(g.batch * g.inHeight * g.inWidth * cin);
   eachTap(g, (b, oy, ox, i, j, iy, ix) => {
-    const xo = xAt(g, b, iy, ix), yo = yAt(g, b, oy, ox, cout), fo = (i * g.filterWidth + j) * cout;
+    const xo = xAt(g, b, iy, ix),
+      yo = yAt(g, b, oy, ox, cout),
+      fo = (i * g.filterWidth + j) * cout;
     for (let c = 0; c < cin; c++) {
       for (let q = 0; q < mult; q++) dx[xo + c]! += dy[yo + c * mult + q]! * f[fo + c * mult + q]!;
     }
@@ -88,10 +100,13 @@ export function refDepthwiseBackpropInput(dy: Float32Array, f: Float32Array, g: 
 }
 
 export function refDepthwiseBackpropFilter(x: Float32Array, dy: Float32Array, g: G, mult: number): Float64Array {
-  const cin = g.inChannels, cout = cin * mult;
+  const cin = g.inChannels,
+    cout = cin * mult;
   const dw = new Float64Array(g.filterHeight * g.filterWidth * cout);
   eachTap(g, (b, oy, ox, i, j, iy, ix) => {
-    const xo = xAt(g, b, iy, ix), yo = yAt(g, b, oy, ox, cout), fo = (i * g.filterWidth + j) * cout;
+    const xo = xAt(g, b, iy, ix),
+      yo = yAt(g, b, oy, ox, cout),
+      fo = (i * g.filterWidth + j) * cout;
     for (let c = 0; c < cin; c++) {
       for (let q = 0; q < mult; q++) dw[fo + c * mult + q]! += x[xo + c]! * dy[yo + c * mult + q]!;
     }
@@ -130,10 +145,14 @@ export function refPool(kind: 'max' | 'avg', x: Float32Array, dy: Float32Array |
           const yo = yAt(g, b, oy, ox, c) + ch;
           const d = dy ? dy[yo]! : 0;
           if (kind === 'max') {
-            let best = -Infinity, at = -1;
+            let best = -Infinity,
+              at = -1;
             for (const [iy, ix] of win) {
               const v = x[xAt(g, b, iy, ix) + ch]!;
-              if (v > best) { best = v; at = xAt(g, b, iy, ix) + ch; }
+              if (v > best) {
+                best = v;
+                at = xAt(g, b, iy, ix) + ch;
+              }
             }
             y[yo] = best;
             if (at >= 0) dx[at]! += d;

@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend_util } from '@tensorflow/tfjs-core';
 import {
-  conv2d, conv2dBackpropFilter, conv2dBackpropInput, conv2dGeometry, type ActName, type Conv2dParams, type Padding,
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dGeometry,
+  type ActName,
+  type Conv2dParams,
+  type Padding,
 } from '@wasmml/kernels';
 import { expectClose, randomFloats } from '@wasmml/test-utils';
 import { refConv2d, refConv2dBackpropFilter, refConv2dBackpropInput } from './conv-ref.js';
@@ -24,7 +30,19 @@ const cases: Case[] = [
   { x: [2, 9, 8, 4], f: [3, 3, 4, 8], p: { strides: 3, pad: 'same' } },
   { x: [2, 10, 11, 6], f: [3, 3, 6, 7], p: { dilations: 2, pad: 'same' } },
   { x: [1, 9, 9, 8], f: [2, 3, 8, 3], p: { dilations: [2, 1], strides: [1, 2], pad: 'valid' } },
-  { x: [1, 6, 7, 3], f: [3, 2, 3, 4], p: { strides: 2, pad: [[0, 0], [1, 2], [0, 3], [0, 0]] } },
+  {
+    x: [1, 6, 7, 3],
+    f: [3, 2, 3, 4],
+    p: {
+      strides: 2,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 3],
+        [0, 0],
+      ],
+    },
+  },
   { x: [2, 5, 5, 8], f: [3, 3, 8, 12], p: { pad: 1 } },
   { x: [2, 3, 4, 10], f: [1, 1, 10, 13], p: {} },
   { x: [5, 7, 7, 1], f: [3, 3, 1, 32], p: {} }, // batch > threads, one input channel
@@ -43,13 +61,16 @@ function label(c: Case): string {
   return `x [${c.x}] f [${c.f}] ${JSON.stringify(c.p)}`;
 }
 
-
 function act(name: ActName, v: number): number {
   switch (name) {
-    case 'relu': return Math.max(0, v);
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'leakyRelu': return v < 0 ? 0.1 * v : v;
-    default: return v;
+    case 'relu':
+      return Math.max(0, v);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v));
+    case 'leakyRelu':
+      return v < 0 ? 0.1 * v : v;
+    default:
+      return v;
   }
 }
 
@@ -62,17 +83,34 @@ describe('conv2dGeometry', () => {
     [[1, 4, 4, 3], [5, 5], { pad: 'same' }],
     [[1, 10, 11, 3], [3, 3], { pad: 2, strides: 2 }],
     [[1, 10, 11, 3], [3, 3], { pad: 1, strides: 2, dimRoundingMode: 'ceil' }],
-    [[1, 10, 11, 3], [3, 2], { pad: [[0, 0], [1, 2], [3, 0], [0, 0]], strides: [2, 3] }],
+    [
+      [1, 10, 11, 3],
+      [3, 2],
+      {
+        pad: [
+          [0, 0],
+          [1, 2],
+          [3, 0],
+          [0, 0],
+        ],
+        strides: [2, 3],
+      },
+    ],
     [[1, 10, 11, 3], [2, 3], { pad: 'valid', strides: [1, 4], dilations: [3, 1] }],
   ];
   for (const [xShape, [fh, fw], p] of shapes) {
     it(`matches tfjs computeConv2DInfo for [${xShape}] ${fh}x${fw} ${JSON.stringify(p)}`, () => {
       const g = conv2dGeometry(xShape, [fh, fw], p);
-      const t = backend_util.computeConv2DInfo(xShape as [number, number, number, number], [fh, fw, xShape[3]!, 5],
-        p.strides ?? 1, p.dilations ?? 1, (p.pad ?? 'valid') as never, p.dimRoundingMode);
+      const t = backend_util.computeConv2DInfo(
+        xShape as [number, number, number, number],
+        [fh, fw, xShape[3]!, 5],
+        p.strides ?? 1,
+        p.dilations ?? 1,
+        (p.pad ?? 'valid') as never,
+        p.dimRoundingMode,
+      );
       expect([g.outHeight, g.outWidth]).toEqual([t.outHeight, t.outWidth]);
-      expect([g.padTop, g.padBottom, g.padLeft, g.padRight])
-        .toEqual([t.padInfo.top, t.padInfo.bottom, t.padInfo.left, t.padInfo.right]);
+      expect([g.padTop, g.padBottom, g.padLeft, g.padRight]).toEqual([t.padInfo.top, t.padInfo.bottom, t.padInfo.left, t.padInfo.right]);
       expect([g.effectiveFilterHeight, g.effectiveFilterWidth]).toEqual([t.effectiveFilterHeight, t.effectiveFilterWidth]);
     });
   }
@@ -96,10 +134,15 @@ describe('conv2d_f32', () => {
     it(`forward, backprop input and backprop filter: ${label(c)}`, () => {
       const [fh, fw, cin, cout] = c.f;
       const g = conv2dGeometry(c.x, [fh, fw], c.p);
-      const xLen = c.x.reduce((a, b) => a * b), fLen = c.f.reduce((a, b) => a * b);
+      const xLen = c.x.reduce((a, b) => a * b),
+        fLen = c.f.reduce((a, b) => a * b);
       const yLen = g.batch * g.outHeight * g.outWidth * cout;
-      const X = randomFloats(xLen, 1), F = randomFloats(fLen, 2), DY = randomFloats(yLen, 3);
-      const x = put(X), f = put(F), dy = put(DY);
+      const X = randomFloats(xLen, 1),
+        F = randomFloats(fLen, 2),
+        DY = randomFloats(yLen, 3);
+      const x = put(X),
+        f = put(F),
+        dy = put(DY);
       const fwd = both(yLen, (y) => conv2d(x, f, y, c.x, c.f, c.p));
       const bin = both(xLen, (dx) => conv2dBackpropInput(dy, f, dx, c.x, c.f, c.p));
       const bfl = both(fLen, (dw) => conv2dBackpropFilter(x, dy, dw, c.x, c.f, c.p));
@@ -115,15 +158,26 @@ describe('conv2d_f32', () => {
   }
 
   for (const [activation, xShape, fShape] of [
-    ['relu', [3, 8, 9, 5], [3, 3, 5, 11]], ['sigmoid', [2, 6, 6, 4], [2, 2, 4, 16]], ['leakyRelu', [1, 5, 5, 3], [3, 3, 3, 9]],
+    ['relu', [3, 8, 9, 5], [3, 3, 5, 11]],
+    ['sigmoid', [2, 6, 6, 4], [2, 2, 4, 16]],
+    ['leakyRelu', [1, 5, 5, 3], [3, 3, 3, 9]],
   ] as Array<[ActName, [number, number, number, number], [number, number, number, number]]>) {
     it(`fuses bias + ${activation}`, () => {
       const p: Conv2dParams = { pad: 'same' };
       const cout = fShape[3];
       const g = conv2dGeometry(xShape, [fShape[0], fShape[1]], p);
-      const X = randomFloats(xShape.reduce((a, b) => a * b), 4), F = randomFloats(fShape.reduce((a, b) => a * b), 5);
+      const X = randomFloats(
+          xShape.reduce((a, b) => a * b),
+          4,
+        ),
+        F = randomFloats(
+          fShape.reduce((a, b) => a * b),
+          5,
+        );
       const B = randomFloats(cout, 6);
-      const x = put(X), f = put(F), bias = put(B);
+      const x = put(X),
+        f = put(F),
+        bias = put(B);
       const yLen = g.batch * g.outHeight * g.outWidth * cout;
       const r = both(yLen, (y) => conv2d(x, f, y, xShape, fShape, { ...p, bias, activation, alpha: 0.1 }));
       release(x, f, bias);
@@ -134,7 +188,8 @@ describe('conv2d_f32', () => {
   }
 
   it('handles empty batches and zero-size channels', () => {
-    const x = put([1, 2, 3, 4]), f = put([1, 1, 1, 1]);
+    const x = put([1, 2, 3, 4]),
+      f = put([1, 1, 1, 1]);
     const y = empty(4, 7);
     conv2d(x, f, y, [0, 2, 2, 1], [1, 1, 1, 1]);
     expect(Array.from(get(y, 4))).toEqual([7, 7, 7, 7]);

@@ -50,8 +50,39 @@ export function randomBools(n: number, seed: number): Uint8Array {
 
 /** Float edge values: signed zeros, infinities, NaN, subnormals, huge and tiny numbers, halves. */
 export const EDGE_FLOATS = [
-  0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 3, -7, Infinity, -Infinity, NaN, 1e-45, -1e-45, 1e-40, 1e-30, -1e-30,
-  1e-8, 1e30, -1e30, 3.4e38, -3.4e38, 16777217, 88.7, 89, -87.5, -104, 1e6, -1e6, 12345.678, 3e9,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  1.5,
+  2.5,
+  -2.5,
+  3,
+  -7,
+  Infinity,
+  -Infinity,
+  NaN,
+  1e-45,
+  -1e-45,
+  1e-40,
+  1e-30,
+  -1e-30,
+  1e-8,
+  1e30,
+  -1e30,
+  3.4e38,
+  -3.4e38,
+  16777217,
+  88.7,
+  89,
+  -87.5,
+  -104,
+  1e6,
+  -1e6,
+  12345.678,
+  3e9,
 ].map(Math.fround);
 
 /** Same-index element of `data` (shape `shape`) for each output index of `outShape`, broadcasting. */
@@ -60,7 +91,9 @@ export function broadcastIndex(shape: readonly number[], outShape: readonly numb
   const idx = new Int32Array(size);
   const rank = outShape.length;
   for (let flat = 0; flat < size; flat++) {
-    let rem = flat, off = 0, stride = 1;
+    let rem = flat,
+      off = 0,
+      stride = 1;
     for (let d = rank - 1; d >= 0; d--) {
       const i = rem % outShape[d]!;
       rem = Math.floor(rem / outShape[d]!);
@@ -78,7 +111,8 @@ export function broadcastIndex(shape: readonly number[], outShape: readonly numb
 // erf / erfc in float64: the all-positive series erf(z) = 2/√π·e^{-z²}·Σ 2^n z^{2n+1}/(2n+1)!!
 // below 2.5, the continued fraction of erfc above (both ~1e-15 relative).
 function erfSeries(z: number): number {
-  let term = z, sum = z;
+  let term = z,
+    sum = z;
   for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
     term *= (2 * z * z) / (2 * n + 1);
     sum += term;

@@ -27,7 +27,8 @@ const size = (s: number[]) => s.reduce((a, d) => a * d, 1);
 function checkGather(xShape: number[], idxShape: number[], axis: number, batchDims = 0, seed = 1) {
   const X = randomFloats(size(xShape), seed);
   const ids = randomInts(size(idxShape), 0, xShape[axis]!, seed + 1);
-  const x = put(X), idx = putInts(ids);
+  const x = put(X),
+    idx = putInts(ids);
   const ref = tf.gather(tf.tensor(X, xShape), tf.tensor(ids, idxShape, 'int32'), axis, batchDims);
   const n = ref.size;
   const { single, threaded } = singleAndThreaded(() => {
@@ -38,8 +39,7 @@ function checkGather(xShape: number[], idxShape: number[], axis: number, batchDi
     free(y);
     return out;
   });
-  expect(Array.from(single), `gather [${xShape}] [${idxShape}] axis ${axis} batchDims ${batchDims}`)
-    .toEqual(Array.from(ref.dataSync()));
+  expect(Array.from(single), `gather [${xShape}] [${idxShape}] axis ${axis} batchDims ${batchDims}`).toEqual(Array.from(ref.dataSync()));
   expect(threaded).toEqual(single);
   release(x, idx);
   ref.dispose();
@@ -63,14 +63,17 @@ describe('gather', () => {
     const X = Uint8Array.from({ length: 24 }, (_, i) => (i * 37) & 255);
     const x = alloc(32);
     u8View(x, 24).set(X);
-    const idx = putInts([2, 0, 2]), y = alloc(32);
+    const idx = putInts([2, 0, 2]),
+      y = alloc(32);
     expect(gather(x, idx, y, [4, 6], [3], 0, { elementBytes: 1 })).toEqual([3, 6]);
     expect(Array.from(u8View(y, 18))).toEqual([...X.slice(12, 18), ...X.slice(0, 6), ...X.slice(12, 18)]);
     release(x, idx, y);
   });
 
   it('an out-of-range index throws before anything is written', () => {
-    const x = put([1, 2, 3, 4, 5, 6]), idx = putInts([1, 3]), y = put([9, 9, 9, 9]);
+    const x = put([1, 2, 3, 4, 5, 6]),
+      idx = putInts([1, 3]),
+      y = put([9, 9, 9, 9]);
     expect(() => gather(x, idx, y, [3, 2], [2], 0)).toThrow(/index 3 at position 1 .* not in \[0, 2\]/);
     i32View(idx, 2).set([-1, 0]);
     expect(() => gather(x, idx, y, [3, 2], [2], 0)).toThrow(/index -1 at position 0/);
@@ -85,18 +88,28 @@ function refSegmentSum(D: ArrayLike<number>, ids: ArrayLike<number>, inner: numb
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i]!;
     if (s < 0 || s >= segments) continue;
-    for (let j = 0; j < inner; j++) out[s * inner + j] = int ? (out[s * inner + j]! + D[i * inner + j]!) | 0 : out[s * inner + j]! + D[i * inner + j]!;
+    for (let j = 0; j < inner; j++)
+      out[s * inner + j] = int ? (out[s * inner + j]! + D[i * inner + j]!) | 0 : out[s * inner + j]! + D[i * inner + j]!;
   }
   return out;
 }
 
 describe('unsortedSegmentSum', () => {
-  const cases: Array<[number, number, number]> = [[1, 1, 1], [5, 3, 2], [7, 5, 9], [40, 13, 3], [100, 1, 37], [2000, 64, 300], [300, 70, 2]];
+  const cases: Array<[number, number, number]> = [
+    [1, 1, 1],
+    [5, 3, 2],
+    [7, 5, 9],
+    [40, 13, 3],
+    [100, 1, 37],
+    [2000, 64, 300],
+    [300, 70, 2],
+  ];
   for (const [n, inner, segments] of cases) {
     it(`n=${n} inner=${inner} segments=${segments} (ids with duplicates and out-of-range)`, () => {
       const D = randomFloats(n * inner, n + inner);
       const ids = randomInts(n, -1, segments + 1, n * 3);
-      const d = put(D), sid = putInts(ids);
+      const d = put(D),
+        sid = putInts(ids);
       const { single, threaded } = singleAndThreaded(() => {
         const out = put(new Float32Array(segments * inner).fill(NaN));
         unsortedSegmentSum(d, sid, out, n, inner, segments);
@@ -111,8 +124,11 @@ describe('unsortedSegmentSum', () => {
   }
 
   it('int32 data, and agreement with tf.unsortedSegmentSum', () => {
-    const D = randomInts(60, -1000, 1000, 4), ids = randomInts(20, 0, 4, 5);
-    const d = putInts(D), sid = putInts(ids), out = alloc(4 * 3 * 4);
+    const D = randomInts(60, -1000, 1000, 4),
+      ids = randomInts(20, 0, 4, 5);
+    const d = putInts(D),
+      sid = putInts(ids),
+      out = alloc(4 * 3 * 4);
     unsortedSegmentSum(d, sid, out, 20, 3, 4, 'int32');
     expect(Array.from(i32View(out, 12))).toEqual(refSegmentSum(D, ids, 3, 4, true));
     const F = randomFloats(60, 6);
@@ -127,12 +143,25 @@ describe('unsortedSegmentSum', () => {
 
 describe('gatherND / scatterND', () => {
   it('gatherND matches tf.gatherND', () => {
-    for (const [pShape, iShape, hi] of [[[4, 5, 3], [6, 2], [4, 5]], [[4, 5, 3], [2, 3, 3], [4, 5, 3]], [[7, 2], [3, 1], [7]],
-      [[3, 4], [2, 0], []]] as Array<[number[], number[], number[]]>) {
+    for (const [pShape, iShape, hi] of [
+      [
+        [4, 5, 3],
+        [6, 2],
+        [4, 5],
+      ],
+      [
+        [4, 5, 3],
+        [2, 3, 3],
+        [4, 5, 3],
+      ],
+      [[7, 2], [3, 1], [7]],
+      [[3, 4], [2, 0], []],
+    ] as Array<[number[], number[], number[]]>) {
       const P = randomFloats(size(pShape), 2);
       const k = iShape[iShape.length - 1]!;
-      const I = Int32Array.from({ length: size(iShape) }, (_, i) => Math.floor(((i * 7919) % 97) / 97 * hi[i % k]!));
-      const p = put(P), ip = putInts(I);
+      const I = Int32Array.from({ length: size(iShape) }, (_, i) => Math.floor((((i * 7919) % 97) / 97) * hi[i % k]!));
+      const p = put(P),
+        ip = putInts(I);
       const ref = tf.gatherND(tf.tensor(P, pShape), tf.tensor(I, iShape, 'int32'));
       const y = alloc(Math.max(16, ref.size * 4));
       expect(gatherND(p, ip, y, pShape, iShape)).toEqual(ref.shape);
@@ -143,7 +172,9 @@ describe('gatherND / scatterND', () => {
   });
 
   it('gatherND rejects an index outside the flattened range', () => {
-    const p = put([1, 2, 3, 4, 5, 6]), ip = putInts([0, 1, 3, 0]), y = alloc(16);
+    const p = put([1, 2, 3, 4, 5, 6]),
+      ip = putInts([0, 1, 3, 0]),
+      y = alloc(16);
     expect(() => gatherND(p, ip, y, [3, 2], [2, 2])).toThrow(/index \[3,0\] \(tuple 1\) does not index into \[3,2\]/);
     release(p, ip, y);
   });
@@ -152,7 +183,8 @@ describe('gatherND / scatterND', () => {
     const shape = [6, 4, 3];
     const I = Int32Array.from([0, 1, 5, 3, 0, 1, 2, 2, 5, 3, 5, 0]);
     const U = randomFloats(6 * 3, 8);
-    const ip = putInts(I), up = put(U);
+    const ip = putInts(I),
+      up = put(U);
     const ref = tf.scatterND(tf.tensor2d(I, [6, 2], 'int32'), tf.tensor2d(U, [6, 3]), shape);
     const { single, threaded } = singleAndThreaded(() => {
       const out = put(new Float32Array(72).fill(NaN));

@@ -7,19 +7,28 @@ beforeAll(() => setup(2));
 
 function act(name: ActName, x: number, alpha: number): number {
   switch (name) {
-    case 'relu': return Math.max(0, x);
-    case 'relu6': return Math.min(6, Math.max(0, x));
-    case 'leakyRelu': return x < 0 ? alpha * x : x;
-    case 'sigmoid': return 1 / (1 + Math.exp(-x));
-    case 'tanh': return Math.tanh(x);
-    case 'elu': return x < 0 ? alpha * Math.expm1(x) : x;
-    default: return x;
+    case 'relu':
+      return Math.max(0, x);
+    case 'relu6':
+      return Math.min(6, Math.max(0, x));
+    case 'leakyRelu':
+      return x < 0 ? alpha * x : x;
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-x));
+    case 'tanh':
+      return Math.tanh(x);
+    case 'elu':
+      return x < 0 ? alpha * Math.expm1(x) : x;
+    default:
+      return x;
   }
 }
 
 function check(m: number, n: number, k: number, tA: boolean, tB: boolean, batch = 1, seed = 1) {
-  const A = randomFloats(batch * m * k, seed), B = randomFloats(batch * k * n, seed + 1);
-  const a = put(A), b = put(B);
+  const A = randomFloats(batch * m * k, seed),
+    B = randomFloats(batch * k * n, seed + 1);
+  const a = put(A),
+    b = put(B);
   const run = () => {
     const c = empty(batch * m * n);
     gemm(a, b, c, m, n, k, { transposeA: tA, transposeB: tB, batch });
@@ -30,7 +39,13 @@ function check(m: number, n: number, k: number, tA: boolean, tB: boolean, batch 
   const { single, threaded } = singleAndThreaded(run);
   for (let bi = 0; bi < batch; bi++) {
     const ref = refMatmul(A.subarray(bi * m * k, (bi + 1) * m * k), B.subarray(bi * k * n, (bi + 1) * k * n), m, n, k, tA, tB);
-    expectClose(single.subarray(bi * m * n, (bi + 1) * m * n), ref, 1e-4, 1e-4 * Math.sqrt(k), `gemm ${m}x${n}x${k} tA=${tA} tB=${tB} batch ${bi}`);
+    expectClose(
+      single.subarray(bi * m * n, (bi + 1) * m * n),
+      ref,
+      1e-4,
+      1e-4 * Math.sqrt(k),
+      `gemm ${m}x${n}x${k} tA=${tA} tB=${tB} batch ${bi}`,
+    );
   }
   expect(threaded).toEqual(single);
   release(a, b);
@@ -42,8 +57,18 @@ describe('gemm_f32', () => {
   });
 
   const sizes: Array<[number, number, number]> = [
-    [1, 1, 1], [2, 3, 4], [5, 7, 3], [6, 8, 1], [7, 9, 13], [13, 17, 19], [33, 65, 31], [64, 64, 64],
-    [100, 37, 300], [1, 130, 257], [130, 1, 70], [47, 200, 513],
+    [1, 1, 1],
+    [2, 3, 4],
+    [5, 7, 3],
+    [6, 8, 1],
+    [7, 9, 13],
+    [13, 17, 19],
+    [33, 65, 31],
+    [64, 64, 64],
+    [100, 37, 300],
+    [1, 130, 257],
+    [130, 1, 70],
+    [47, 200, 513],
   ];
   for (const [m, n, k] of sizes) {
     for (const tA of [false, true]) {
@@ -56,9 +81,15 @@ describe('gemm_f32', () => {
   it('batched, with per-batch and broadcast B', () => {
     check(9, 10, 11, false, false, 3);
     check(5, 12, 7, true, true, 4);
-    const m = 7, n = 9, k = 5, batch = 3;
-    const A = randomFloats(batch * m * k, 5), B = randomFloats(k * n, 6);
-    const a = put(A), b = put(B), c = empty(batch * m * n);
+    const m = 7,
+      n = 9,
+      k = 5,
+      batch = 3;
+    const A = randomFloats(batch * m * k, 5),
+      B = randomFloats(k * n, 6);
+    const a = put(A),
+      b = put(B),
+      c = empty(batch * m * n);
     gemm(a, b, c, m, n, k, { batch, batchB: false });
     const out = get(c, batch * m * n);
     for (let bi = 0; bi < batch; bi++) {
@@ -68,7 +99,9 @@ describe('gemm_f32', () => {
   });
 
   it('size 0 is a no-op and k = 0 gives zeros (or the bias)', () => {
-    const a = put([1]), b = put([1]), c = empty(6, 7);
+    const a = put([1]),
+      b = put([1]),
+      c = empty(6, 7);
     gemm(a, b, c, 0, 3, 2);
     expect(Array.from(get(c, 6))).toEqual([7, 7, 7, 7, 7, 7]);
     gemm(a, b, c, 2, 3, 0);
@@ -80,9 +113,15 @@ describe('gemm_f32', () => {
   });
 
   it('accumulates into C', () => {
-    const m = 11, n = 10, k = 9;
-    const A = randomFloats(m * k, 8), B = randomFloats(k * n, 9), C0 = randomFloats(m * n, 10);
-    const a = put(A), b = put(B), c = put(C0);
+    const m = 11,
+      n = 10,
+      k = 9;
+    const A = randomFloats(m * k, 8),
+      B = randomFloats(k * n, 9),
+      C0 = randomFloats(m * n, 10);
+    const a = put(A),
+      b = put(B),
+      c = put(C0);
     gemm(a, b, c, m, n, k, { accumulate: true });
     const ref = refMatmul(A, B, m, n, k).map((v, i) => v + C0[i]!);
     expectClose(get(c, m * n), ref, 1e-4, 1e-4);
@@ -91,9 +130,15 @@ describe('gemm_f32', () => {
 
   for (const activation of ['linear', 'relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'elu'] as ActName[]) {
     it(`fused bias + ${activation}`, () => {
-      const m = 19, n = 21, k = 300;
-      const A = randomFloats(m * k, 11, -0.3, 0.3), B = randomFloats(k * n, 12, -0.3, 0.3), bias = randomFloats(n, 13);
-      const a = put(A), b = put(B), bp = put(bias);
+      const m = 19,
+        n = 21,
+        k = 300;
+      const A = randomFloats(m * k, 11, -0.3, 0.3),
+        B = randomFloats(k * n, 12, -0.3, 0.3),
+        bias = randomFloats(n, 13);
+      const a = put(A),
+        b = put(B),
+        bp = put(bias);
       const { single, threaded } = singleAndThreaded(() => {
         const c = empty(m * n);
         gemm(a, b, c, m, n, k, { bias: bp, activation, alpha: 0.3 });

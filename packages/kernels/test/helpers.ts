@@ -49,8 +49,15 @@ export function singleAndThreaded<T>(fn: () => T): { single: T; threaded: T } {
  * started from — h0 for the first step taken (t = T-1 with goBackwards),
  * else the h the previous step stored (h is in step order).
  */
-export function expectHPrev(hPrev: Float32Array, h: Float32Array, h0: Float32Array, B: number, T: number, u: number,
-  goBackwards: boolean): void {
+export function expectHPrev(
+  hPrev: Float32Array,
+  h: Float32Array,
+  h0: Float32Array,
+  B: number,
+  T: number,
+  u: number,
+  goBackwards: boolean,
+): void {
   for (let b = 0; b < B; b++) {
     for (let k = 0; k < T; k++) {
       const t = goBackwards ? T - 1 - k : k;

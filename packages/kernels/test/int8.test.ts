@@ -6,8 +6,21 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  alloc, conv2dGeometry, conv2dInt8, f32View, gemmInt8, int8EpilogueTables, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights,
-  quantizeU7, u8View, type Conv2dParams, type Int8Activation, type Int8InputQuant,
+  alloc,
+  conv2dGeometry,
+  conv2dInt8,
+  f32View,
+  gemmInt8,
+  int8EpilogueTables,
+  int8PackedBytes,
+  int8PaddedK,
+  int8PaddedN,
+  packInt8Weights,
+  quantizeU7,
+  u8View,
+  type Conv2dParams,
+  type Int8Activation,
+  type Int8InputQuant,
 } from '@wasmml/kernels';
 import { randomFloats } from '@wasmml/test-utils';
 import { expectSameBytes } from './conv-helpers.js';
@@ -32,8 +45,15 @@ function randomInt8(n: number, seed: number): Int8Array {
   return Int8Array.from(randomFloats(n, seed, -127.999, 127.999), (v) => Math.trunc(v));
 }
 
-function refEpilogue(acc: number, j: number, colsum: Int32Array, scales: Float32Array, bias: Float32Array | null,
-  q: Int8InputQuant, act: Int8Activation): number {
+function refEpilogue(
+  acc: number,
+  j: number,
+  colsum: Int32Array,
+  scales: Float32Array,
+  bias: Float32Array | null,
+  q: Int8InputQuant,
+  act: Int8Activation,
+): number {
   const { mult, off } = int8EpilogueTables(colsum, scales, bias, scales.length, q);
   let v = f(f(f(acc) * mult[j]!) + off[j]!);
   if (act === 'relu') v = Math.max(v, 0);
@@ -41,13 +61,22 @@ function refEpilogue(acc: number, j: number, colsum: Int32Array, scales: Float32
   return v;
 }
 
-interface Packed { buffers: { packed: number; colsum: number; scales: number; bias: number }; colsum: Int32Array; ptrs: number[] }
+interface Packed {
+  buffers: { packed: number; colsum: number; scales: number; bias: number };
+  colsum: Int32Array;
+  ptrs: number[];
+}
 
 function packed(w: Int8Array, k: number, n: number, scales: Float32Array, bias: Float32Array | null): Packed {
   const p = alloc(Math.max(16, int8PackedBytes(k, n)));
   const colsum = packInt8Weights(w, k, n, u8View(p, int8PackedBytes(k, n)));
   // The kernels read colsum, scales and bias as whole 8-column panels.
-  const np = int8PaddedN(n), pad = (v: Float32Array) => { const o = new Float32Array(np); o.set(v); return o; };
+  const np = int8PaddedN(n),
+    pad = (v: Float32Array) => {
+      const o = new Float32Array(np);
+      o.set(v);
+      return o;
+    };
   const cs = alloc(np * 4);
   new Int32Array(f32View(cs, np).buffer, cs, np).set(colsum);
   const sc = put(pad(scales));
@@ -57,11 +86,17 @@ function packed(w: Int8Array, k: number, n: number, scales: Float32Array, bias: 
 
 describe('quantizeU7', () => {
   it.each([0, 1, 15, 16, 17, 100, 333])('k = %i, padded, ties to even, clamped', (k) => {
-    const rows = 3, kp = int8PaddedK(k) + 16;
+    const rows = 3,
+      kp = int8PaddedK(k) + 16;
     const x = randomFloats(rows * k, k + 1, -3, 9);
-    if (k > 2) { x[0] = 0.5; x[1] = 1.5; x[2] = Number.NaN; }
+    if (k > 2) {
+      x[0] = 0.5;
+      x[1] = 1.5;
+      x[2] = Number.NaN;
+    }
     const quant = { scale: k > 2 ? 1 : 0.07, zeroPoint: 5 };
-    const px = put(x), q = alloc(rows * kp + 16);
+    const px = put(x),
+      q = alloc(rows * kp + 16);
     const { single, threaded } = singleAndThreaded(() => {
       u8View(q, rows * kp).fill(255);
       quantizeU7(px, q, rows, k, kp, quant);
@@ -84,8 +119,13 @@ describe('quantizeU7', () => {
 
 describe('gemmInt8', () => {
   const cases: [number, number, number, Int8Activation, boolean][] = [
-    [1, 1, 1, 'linear', false], [1, 10, 5408, 'relu', true], [3, 7, 17, 'linear', true], [4, 2, 16, 'relu6', false],
-    [5, 9, 33, 'relu', true], [37, 29, 301, 'linear', true], [64, 128, 784, 'relu', true],
+    [1, 1, 1, 'linear', false],
+    [1, 10, 5408, 'relu', true],
+    [3, 7, 17, 'linear', true],
+    [4, 2, 16, 'relu6', false],
+    [5, 9, 33, 'relu', true],
+    [37, 29, 301, 'linear', true],
+    [64, 128, 784, 'relu', true],
   ];
   it.each(cases)('m %i, n %i, k %i, %s, bias %s: exact, threaded == single', (m, n, k, act, hasBias) => {
     const kp = int8PaddedK(k);
@@ -119,8 +159,9 @@ describe('gemmInt8', () => {
   });
 
   it('rejects an activation the epilogue does not apply', () => {
-    expect(() => gemmInt8(0, { packed: 0, colsum: 0, scales: 0, bias: 0 }, 0, 1, 1, 1, { scale: 1, zeroPoint: 0 },
-      'sigmoid' as Int8Activation)).toThrow(/gemmInt8.*'linear', 'relu' or 'relu6'.*sigmoid/);
+    expect(() =>
+      gemmInt8(0, { packed: 0, colsum: 0, scales: 0, bias: 0 }, 0, 1, 1, 1, { scale: 1, zeroPoint: 0 }, 'sigmoid' as Int8Activation),
+    ).toThrow(/gemmInt8.*'linear', 'relu' or 'relu6'.*sigmoid/);
   });
 });
 
@@ -130,20 +171,24 @@ function refConvInt8(qx: Uint8Array, xs: number[], w: Int8Array, fs: number[], p
   const cout = fs[3]!;
   const out = new Int32Array(g.batch * g.outHeight * g.outWidth * cout);
   let o = 0;
-  for (let b = 0; b < g.batch; b++) for (let oy = 0; oy < g.outHeight; oy++) for (let ox = 0; ox < g.outWidth; ox++) {
-    for (let co = 0; co < cout; co++) {
-      let acc = 0;
-      for (let i = 0; i < fs[0]!; i++) for (let j = 0; j < fs[1]!; j++) {
-        const iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight, ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth;
-        const inside = iy >= 0 && iy < h && ix >= 0 && ix < wd;
-        for (let c = 0; c < cin; c++) {
-          const v = inside ? qx[((b * h + iy) * wd + ix) * cin + c]! : zp;
-          acc += v * w[((i * fs[1]! + j) * cin + c) * cout + co]!;
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outHeight; oy++)
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        for (let co = 0; co < cout; co++) {
+          let acc = 0;
+          for (let i = 0; i < fs[0]!; i++)
+            for (let j = 0; j < fs[1]!; j++) {
+              const iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight,
+                ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth;
+              const inside = iy >= 0 && iy < h && ix >= 0 && ix < wd;
+              for (let c = 0; c < cin; c++) {
+                const v = inside ? qx[((b * h + iy) * wd + ix) * cin + c]! : zp;
+                acc += v * w[((i * fs[1]! + j) * cin + c) * cout + co]!;
+              }
+            }
+          out[o++] = acc;
         }
       }
-      out[o++] = acc;
-    }
-  }
   return out;
 }
 
@@ -158,11 +203,14 @@ describe('conv2dInt8', () => {
   ];
   it.each(cases)('x %j, filter %j, %j: exact, threaded == single', (xs, fs, p) => {
     const quant = { scale: 0.021, zeroPoint: 9 };
-    const nx = xs.reduce((s, d) => s * d, 1), nw = fs.reduce((s, d) => s * d, 1);
+    const nx = xs.reduce((s, d) => s * d, 1),
+      nw = fs.reduce((s, d) => s * d, 1);
     const qx = Uint8Array.from(randomFloats(nx, nx, 0, 127.999), Math.trunc);
     const w = randomInt8(nw, nw);
-    const cout = fs[3]!, k = nw / cout;
-    const scales = randomFloats(cout, 5, 0.001, 0.02), bias = randomFloats(cout, 6);
+    const cout = fs[3]!,
+      k = nw / cout;
+    const scales = randomFloats(cout, 5, 0.001, 0.02),
+      bias = randomFloats(cout, 6);
     const pw = packed(w, k, cout, scales, bias);
     const px = alloc(nx + 16);
     u8View(px, nx).set(qx);
@@ -200,9 +248,15 @@ describe('int8 in the relaxed-SIMD build', () => {
       K.gemmInt8(a, { packed: p, colsum: cs, scales: sc, bias: 0 }, c, m, n, k, { scale: 0.5, zeroPoint: 3 });
       console.log(JSON.stringify({ variant: K.backendInfo().variant, c: Array.from(K.f32View(c, m * n)) }));
     `;
-    const run = (relaxed: boolean) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script(relaxed)],
-      { cwd: pkg, timeout: 30_000, encoding: 'utf8' }).trim().split('\n').pop()!);
-    const plain = run(false), relaxed = run(true);
+    const run = (relaxed: boolean) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script(relaxed)], { cwd: pkg, timeout: 30_000, encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .pop()!,
+      );
+    const plain = run(false),
+      relaxed = run(true);
     expect(relaxed.variant).toBe('relaxed-shared');
     expect(plain.variant).toBe('simd-shared');
     expect(relaxed.c).toEqual(plain.c);

@@ -31,14 +31,17 @@ function refStep(rule: OptimizerRule, p: Float64Array, g0: Float32Array, s: Floa
   for (let i = 0; i < p.length; i++) {
     const g = Math.min(Math.max(g0[i]!, -clip), clip);
     switch (rule.type) {
-      case 'sgd': p[i]! -= rule.learningRate * g; break;
+      case 'sgd':
+        p[i]! -= rule.learningRate * g;
+        break;
       case 'momentum': {
         s[0]![i] = rule.momentum * s[0]![i]! + g;
         p[i]! -= rule.learningRate * (rule.useNesterov ? g + s[0]![i]! * rule.momentum : s[0]![i]!);
         break;
       }
       case 'rmsprop': {
-        const d = rule.decay ?? 0.9, eps = rule.epsilon ?? 1e-7;
+        const d = rule.decay ?? 0.9,
+          eps = rule.epsilon ?? 1e-7;
         s[0]![i] = s[0]![i]! * d + g * g * (1 - d);
         let denom: number;
         if (rule.centered) {
@@ -51,23 +54,30 @@ function refStep(rule: OptimizerRule, p: Float64Array, g0: Float32Array, s: Floa
       }
       case 'adagrad':
         s[0]![i]! += g * g;
-        p[i]! -= rule.learningRate * g / Math.sqrt(s[0]![i]! + (rule.epsilon ?? 1e-7));
+        p[i]! -= (rule.learningRate * g) / Math.sqrt(s[0]![i]! + (rule.epsilon ?? 1e-7));
         break;
-      case 'adam': case 'adamw': {
-        const lr = rule.learningRate ?? 0.001, b1 = rule.beta1 ?? 0.9, b2 = rule.beta2 ?? 0.999, t = rule.step;
+      case 'adam':
+      case 'adamw': {
+        const lr = rule.learningRate ?? 0.001,
+          b1 = rule.beta1 ?? 0.9,
+          b2 = rule.beta2 ?? 0.999,
+          t = rule.step;
         s[0]![i] = s[0]![i]! * b1 + g * (1 - b1);
         s[1]![i] = s[1]![i]! * b2 + g * g * (1 - b2);
-        const upd = (s[0]![i]! / (1 - b1 ** t)) / (Math.sqrt(s[1]![i]! / (1 - b2 ** t)) + (rule.epsilon ?? 1e-7));
-        const wd = rule.type === 'adamw' ? rule.weightDecay ?? 0.01 : 0;
+        const upd = s[0]![i]! / (1 - b1 ** t) / (Math.sqrt(s[1]![i]! / (1 - b2 ** t)) + (rule.epsilon ?? 1e-7));
+        const wd = rule.type === 'adamw' ? (rule.weightDecay ?? 0.01) : 0;
         p[i] = p[i]! - lr * wd * p[i]! - lr * upd;
         break;
       }
       case 'adamax': {
-        const lr = rule.learningRate ?? 0.002, b1 = rule.beta1 ?? 0.9, b2 = rule.beta2 ?? 0.999, t = rule.step;
+        const lr = rule.learningRate ?? 0.002,
+          b1 = rule.beta1 ?? 0.9,
+          b2 = rule.beta2 ?? 0.999,
+          t = rule.step;
         s[0]![i] = s[0]![i]! * b1 + g * (1 - b1);
         s[1]![i] = Math.max(s[1]![i]! * b2, Math.abs(g));
         const lrT = lr / ((t - 1) * (rule.decay ?? 0) + 1);
-        p[i]! -= (lrT / (1 - b1 ** t)) * s[0]![i]! / (s[1]![i]! + (rule.epsilon ?? 1e-7));
+        p[i]! -= ((lrT / (1 - b1 ** t)) * s[0]![i]!) / (s[1]![i]! + (rule.epsilon ?? 1e-7));
         break;
       }
     }
@@ -79,7 +89,9 @@ function runFused(rule: OptimizerRule, clipValue?: number): { params: Float32Arr
   const nSlots = optimizerSlots(rule.type, rule.type === 'rmsprop' && !!rule.centered);
   const p0 = initial();
   const params: OptimizerParam[] = SIZES.map((n, i) => ({
-    param: put(p0[i]!), grad: put(new Float32Array(n)), size: n,
+    param: put(p0[i]!),
+    grad: put(new Float32Array(n)),
+    size: n,
     slots: Array.from({ length: nSlots }, () => put(new Float32Array(n).fill(slotInit(rule)))),
   }));
   for (let t = 1; t <= STEPS; t++) {
@@ -133,14 +145,14 @@ describe('fused optimizers vs a float64 reference', () => {
   }
 
   it('validates parameters and hyper-parameters', () => {
-    const a = put([1, 2]), g = put([1, 1]);
-    expect(() => applyOptimizer([{ param: a, grad: g, size: 2 }], { type: 'adam', step: 1 }))
-      .toThrow(/adam \(opt_adam_f32\): parameter 0: needs 2 slot arrays, got 0/);
-    expect(() => applyOptimizer([{ param: a, grad: g, size: 2, slots: [a, a] }], { type: 'adam', step: 0 }))
-      .toThrow(/step = 0/);
+    const a = put([1, 2]),
+      g = put([1, 1]);
+    expect(() => applyOptimizer([{ param: a, grad: g, size: 2 }], { type: 'adam', step: 1 })).toThrow(
+      /adam \(opt_adam_f32\): parameter 0: needs 2 slot arrays, got 0/,
+    );
+    expect(() => applyOptimizer([{ param: a, grad: g, size: 2, slots: [a, a] }], { type: 'adam', step: 0 })).toThrow(/step = 0/);
     expect(() => applyOptimizer([{ param: a, grad: g, size: -1 }], { type: 'sgd', learningRate: 1 })).toThrow(/size = -1/);
-    expect(() => applyOptimizer([{ param: a, grad: g, size: 2 }], { type: 'sgd', learningRate: 1 }, { clipValue: 0 }))
-      .toThrow(/clipValue/);
+    expect(() => applyOptimizer([{ param: a, grad: g, size: 2 }], { type: 'sgd', learningRate: 1 }, { clipValue: 0 })).toThrow(/clipValue/);
     applyOptimizer([], { type: 'sgd', learningRate: 1 });
     release(a, g);
   });
@@ -149,13 +161,20 @@ describe('fused optimizers vs a float64 reference', () => {
 // tfjs-core's own optimizers on the cpu backend, same gradients, same steps.
 function tfOptimizer(rule: OptimizerRule): tf.Optimizer {
   switch (rule.type) {
-    case 'sgd': return tf.train.sgd(rule.learningRate);
-    case 'momentum': return tf.train.momentum(rule.learningRate, rule.momentum, rule.useNesterov);
-    case 'rmsprop': return tf.train.rmsprop(rule.learningRate, rule.decay, rule.momentum, rule.epsilon, rule.centered);
-    case 'adagrad': return tf.train.adagrad(rule.learningRate, 0.1);
-    case 'adam': return tf.train.adam(rule.learningRate, rule.beta1, rule.beta2, rule.epsilon);
-    case 'adamax': return tf.train.adamax(rule.learningRate, rule.beta1, rule.beta2, rule.epsilon, rule.decay);
-    default: throw new Error(`no tfjs optimizer for ${rule.type}`);
+    case 'sgd':
+      return tf.train.sgd(rule.learningRate);
+    case 'momentum':
+      return tf.train.momentum(rule.learningRate, rule.momentum, rule.useNesterov);
+    case 'rmsprop':
+      return tf.train.rmsprop(rule.learningRate, rule.decay, rule.momentum, rule.epsilon, rule.centered);
+    case 'adagrad':
+      return tf.train.adagrad(rule.learningRate, 0.1);
+    case 'adam':
+      return tf.train.adam(rule.learningRate, rule.beta1, rule.beta2, rule.epsilon);
+    case 'adamax':
+      return tf.train.adamax(rule.learningRate, rule.beta1, rule.beta2, rule.epsilon, rule.decay);
+    default:
+      throw new Error(`no tfjs optimizer for ${rule.type}`);
   }
 }
 
@@ -164,7 +183,7 @@ describe('fused optimizers vs tfjs-core optimizers (cpu backend)', () => {
     it(describeRule(rule), () => {
       const ours = runFused(rule);
       const p0 = initial();
-      const keep = SIZES.map((n, i) => i).filter((i) => SIZES[i]! > 0);
+      const keep = SIZES.map((_n, i) => i).filter((i) => SIZES[i]! > 0);
       const vars = keep.map((i) => tf.variable(tf.tensor1d(p0[i]!), true, `v${i}_${Math.random()}`));
       const opt = tfOptimizer(rule);
       for (let t = 1; t <= STEPS; t++) {

@@ -1,6 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  alloc, f32View, free, i32View, reduce, reduceCollapsed, reduceDims, u8View, type ReduceDtype, type ReduceOp,
+  alloc,
+  f32View,
+  free,
+  i32View,
+  reduce,
+  reduceCollapsed,
+  reduceDims,
+  u8View,
+  type ReduceDtype,
+  type ReduceOp,
 } from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { setup, singleAndThreaded } from './helpers.js';
@@ -35,12 +44,32 @@ function refReduce(op: ReduceOp, x: ArrayLike<number>, outer: number, r: number,
       const v = (k: number) => x[(o * r + k) * inner + i]!;
       let acc: number;
       switch (op) {
-        case 'sum': case 'mean': acc = 0; for (let k = 0; k < r; k++) acc += v(k); if (op === 'mean') acc /= r; break;
-        case 'prod': acc = 1; for (let k = 0; k < r; k++) acc = int ? Math.imul(acc, v(k)) : acc * v(k); break;
-        case 'max': acc = v(0); for (let k = 0; k < r; k++) if (Number.isNaN(v(k)) || v(k) > acc) acc = v(k); break;
-        case 'min': acc = v(0); for (let k = 0; k < r; k++) if (Number.isNaN(v(k)) || v(k) < acc) acc = v(k); break;
-        case 'all': acc = 1; for (let k = 0; k < r; k++) acc = acc && v(k) ? 1 : 0; break;
-        case 'any': acc = 0; for (let k = 0; k < r; k++) acc = acc || v(k) ? 1 : 0; break;
+        case 'sum':
+        case 'mean':
+          acc = 0;
+          for (let k = 0; k < r; k++) acc += v(k);
+          if (op === 'mean') acc /= r;
+          break;
+        case 'prod':
+          acc = 1;
+          for (let k = 0; k < r; k++) acc = int ? Math.imul(acc, v(k)) : acc * v(k);
+          break;
+        case 'max':
+          acc = v(0);
+          for (let k = 0; k < r; k++) if (Number.isNaN(v(k)) || v(k) > acc) acc = v(k);
+          break;
+        case 'min':
+          acc = v(0);
+          for (let k = 0; k < r; k++) if (Number.isNaN(v(k)) || v(k) < acc) acc = v(k);
+          break;
+        case 'all':
+          acc = 1;
+          for (let k = 0; k < r; k++) acc = acc && v(k) ? 1 : 0;
+          break;
+        case 'any':
+          acc = 0;
+          for (let k = 0; k < r; k++) acc = acc || v(k) ? 1 : 0;
+          break;
         case 'logSumExp': {
           let m = -Infinity;
           for (let k = 0; k < r; k++) m = Math.max(m, v(k));
@@ -49,14 +78,19 @@ function refReduce(op: ReduceOp, x: ArrayLike<number>, outer: number, r: number,
           acc = m + Math.log(s);
           break;
         }
-        case 'argMax': case 'argMin': {
+        case 'argMax':
+        case 'argMin': {
           let best = v(0);
           acc = 0;
-          for (let k = 0; k < r; k++) if (op === 'argMax' ? v(k) > best : v(k) < best) { best = v(k); acc = k; }
+          for (let k = 0; k < r; k++)
+            if (op === 'argMax' ? v(k) > best : v(k) < best) {
+              best = v(k);
+              acc = k;
+            }
           break;
         }
       }
-      out.push(int && (op === 'sum') ? acc | 0 : acc);
+      out.push(int && op === 'sum' ? acc | 0 : acc);
     }
   }
   return out;
@@ -109,14 +143,36 @@ function check(op: ReduceOp, dtype: ReduceDtype, outer: number, r: number, inner
 }
 
 const shapes: Array<[number, number, number]> = [
-  [1, 1, 1], [3, 1, 2], [2, 5, 1], [4, 7, 3], [3, 17, 5], [2, 33, 17], [1, 64, 1], [7, 6, 40],
-  [1, 10000, 1], [3, 4097, 1], [2, 8200, 3], [1, 5000, 21],
+  [1, 1, 1],
+  [3, 1, 2],
+  [2, 5, 1],
+  [4, 7, 3],
+  [3, 17, 5],
+  [2, 33, 17],
+  [1, 64, 1],
+  [7, 6, 40],
+  [1, 10000, 1],
+  [3, 4097, 1],
+  [2, 8200, 3],
+  [1, 5000, 21],
 ];
 const cases: Array<[ReduceOp, ReduceDtype]> = [
-  ['sum', 'float32'], ['mean', 'float32'], ['prod', 'float32'], ['max', 'float32'], ['min', 'float32'],
-  ['logSumExp', 'float32'], ['argMax', 'float32'], ['argMin', 'float32'],
-  ['sum', 'int32'], ['prod', 'int32'], ['max', 'int32'], ['min', 'int32'], ['argMax', 'int32'], ['argMin', 'int32'],
-  ['all', 'bool'], ['any', 'bool'],
+  ['sum', 'float32'],
+  ['mean', 'float32'],
+  ['prod', 'float32'],
+  ['max', 'float32'],
+  ['min', 'float32'],
+  ['logSumExp', 'float32'],
+  ['argMax', 'float32'],
+  ['argMin', 'float32'],
+  ['sum', 'int32'],
+  ['prod', 'int32'],
+  ['max', 'int32'],
+  ['min', 'int32'],
+  ['argMax', 'int32'],
+  ['argMin', 'int32'],
+  ['all', 'bool'],
+  ['any', 'bool'],
 ];
 
 describe('reductions', () => {
@@ -129,8 +185,12 @@ describe('reductions', () => {
   it('a full reduction of one long vector uses the pool and matches float64', () => {
     const n = 1 << 20;
     const { x, single, threaded } = run('sum', 'float32', 1, n, 1, 7);
-    let s = 0, a = 0;
-    for (let i = 0; i < n; i++) { s += x[i]!; a += Math.abs(x[i]!); }
+    let s = 0,
+      a = 0;
+    for (let i = 0; i < n; i++) {
+      s += x[i]!;
+      a += Math.abs(x[i]!);
+    }
     expect(Math.abs(single[0]! - s)).toBeLessThan(a * 1e-6);
     expect(threaded).toEqual(single);
   });
@@ -160,9 +220,12 @@ describe('reductions', () => {
     expect(Array.from(run('argMin', 'float32', 3, 4, 1, 1, x).single)).toEqual([0, 0, 1]);
     // The same along inner (one column per lane) and across chunks.
     const long = new Float32Array(9000).fill(2);
-    long[0] = nan; long[5000] = 9;
+    long[0] = nan;
+    long[5000] = 9;
     expect(Array.from(run('argMax', 'float32', 1, 9000, 1, 1, long).single)).toEqual([0]);
-    long[0] = 2; long[8000] = 9; long[100] = nan;
+    long[0] = 2;
+    long[8000] = 9;
+    long[100] = nan;
     expect(Array.from(run('argMax', 'float32', 1, 9000, 1, 1, long).single)).toEqual([5000]);
     const cols = Float32Array.from([nan, 1, 2, 5, 7, nan, 5, 7, 1]);
     expect(Array.from(run('argMax', 'float32', 1, 3, 3, 1, cols).single)).toEqual([0, 1, 0]);
@@ -170,11 +233,15 @@ describe('reductions', () => {
 
   it('argMax ties: first occurrence, across lanes and chunks', () => {
     const x = new Float32Array(12000).fill(0);
-    x[7] = 3; x[3] = 3; x[4100] = 3; x[11999] = 3;
+    x[7] = 3;
+    x[3] = 3;
+    x[4100] = 3;
+    x[11999] = 3;
     expect(Array.from(run('argMax', 'float32', 1, 12000, 1, 1, x).single)).toEqual([3]);
     expect(Array.from(run('argMin', 'float32', 1, 12000, 1, 1, x).single)).toEqual([0]);
     const y = new Int32Array(12000).fill(-5);
-    y[9000] = -9; y[4097] = -9;
+    y[9000] = -9;
+    y[4097] = -9;
     expect(Array.from(run('argMin', 'int32', 1, 12000, 1, 1, y).single)).toEqual([4097]);
   });
 
@@ -186,8 +253,14 @@ describe('reductions', () => {
   it('empty axes give the identity; empty outputs are a no-op', () => {
     const out = alloc(16);
     const ident: Array<[ReduceOp, ReduceDtype, number]> = [
-      ['sum', 'float32', 0], ['prod', 'float32', 1], ['max', 'float32', -Infinity], ['min', 'int32', 2147483647],
-      ['mean', 'float32', NaN], ['logSumExp', 'float32', -Infinity], ['all', 'bool', 1], ['any', 'bool', 0],
+      ['sum', 'float32', 0],
+      ['prod', 'float32', 1],
+      ['max', 'float32', -Infinity],
+      ['min', 'int32', 2147483647],
+      ['mean', 'float32', NaN],
+      ['logSumExp', 'float32', -Infinity],
+      ['all', 'bool', 1],
+      ['any', 'bool', 0],
     ];
     for (const [op, dtype, v] of ident) {
       reduceCollapsed(op, 0, out, 2, 0, 1, dtype);
@@ -207,13 +280,19 @@ describe('reductions', () => {
     expect(() => reduceDims([2, 3, 4], [0, 2])).toThrow(/not contiguous/);
     expect(() => reduceDims([2, 3], [2])).toThrow(/out of range/);
     const data = randomFloats(2 * 3 * 4, 3);
-    const x = putTyped(data), out = alloc(64);
+    const x = putTyped(data),
+      out = alloc(64);
     reduce('sum', x, out, [2, 3, 4], [0, 1]);
-    const ref = [0, 1, 2, 3].map((i) => { let s = 0; for (let k = 0; k < 6; k++) s += data[k * 4 + i]!; return s; });
+    const ref = [0, 1, 2, 3].map((i) => {
+      let s = 0;
+      for (let k = 0; k < 6; k++) s += data[k * 4 + i]!;
+      return s;
+    });
     expectClose(f32View(out, 4), ref, 1e-5, 1e-6);
     expect(() => reduce('mean', x, out, [2, 3, 4], [1], 'int32')).toThrow(/mean: dtype int32 is not supported/);
     expect(() => reduce('argMax', x, out, [2, 3, 4], [1, 2])).toThrow(/exactly one axis/);
     expect(() => reduce('all', x, out, [2, 3, 4], [1], 'float32')).toThrow(/expected bool/);
-    free(x); free(out);
+    free(x);
+    free(out);
   });
 });

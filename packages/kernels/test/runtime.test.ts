@@ -2,11 +2,20 @@
 // errors, errors raised in workers, small jobs on the calling thread, process
 // exit with live workers, and the single-threaded fallback without shared memory.
 import { execFileSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Arena, OutOfMemoryError, alloc, backendInfo, cast, free, poolStats, runtime, setParallelThreshold, sizeClass,
+  Arena,
+  OutOfMemoryError,
+  alloc,
+  backendInfo,
+  cast,
+  free,
+  poolStats,
+  runtime,
+  setParallelThreshold,
+  sizeClass,
 } from '@wasmml/kernels';
 import { setup } from './helpers.js';
 
@@ -17,7 +26,9 @@ describe('arena', () => {
   it('reuses freed blocks, coalesces neighbours and reports its use', () => {
     const mem = new WebAssembly.Memory({ initial: 2, maximum: 8 });
     const a = new Arena(mem, 8 * 65536);
-    const p1 = a.alloc(100), p2 = a.alloc(100), p3 = a.alloc(5000);
+    const p1 = a.alloc(100),
+      p2 = a.alloc(100),
+      p3 = a.alloc(5000);
     expect(p1 % 16).toBe(0);
     expect(a.stats().blocks).toBe(3);
     expect(a.stats().bytesInUse).toBe(sizeClass(100) * 2 + sizeClass(5000));
@@ -59,12 +70,14 @@ describe('arena', () => {
 
 describe('pool', () => {
   it('keeps small jobs on the calling thread and splits large ones', () => {
-    const x = alloc(4 * 4), y = alloc(4 * 4);
+    const x = alloc(4 * 4),
+      y = alloc(4 * 4);
     const s0 = poolStats();
     cast(x, y, 4, 'float32', 'int32');
     expect(poolStats().splitCalls).toBe(s0.splitCalls);
     const n = 1 << 20;
-    const bx = alloc(n * 4), by = alloc(n * 4);
+    const bx = alloc(n * 4),
+      by = alloc(n * 4);
     cast(bx, by, n, 'float32', 'int32');
     expect(poolStats().splitCalls).toBe(s0.splitCalls + 1);
     [x, y, bx, by].forEach(free);

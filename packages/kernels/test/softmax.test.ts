@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  alloc, free, i32View, logSoftmax, logSoftmaxGrad, reduceCollapsed, softmax, softmaxCrossEntropy, softmaxGrad,
+  alloc,
+  i32View,
+  logSoftmax,
+  logSoftmaxGrad,
+  reduceCollapsed,
+  softmax,
+  softmaxCrossEntropy,
+  softmaxGrad,
   sparseSoftmaxCrossEntropy,
 } from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
@@ -34,26 +41,53 @@ function runRows(fn: () => number, count: number): { single: Float32Array; threa
   });
 }
 
-const sizes: Array<[number, number]> = [[1, 1], [1, 2], [3, 3], [2, 4], [5, 7], [4, 10], [3, 33], [2, 100], [300, 77], [48, 600]];
+const sizes: Array<[number, number]> = [
+  [1, 1],
+  [1, 2],
+  [3, 3],
+  [2, 4],
+  [5, 7],
+  [4, 10],
+  [3, 33],
+  [2, 100],
+  [300, 77],
+  [48, 600],
+];
 
 describe('softmax family', () => {
   for (const [r, n] of sizes) {
     it(`softmax / logSoftmax and their gradients, ${r}x${n}`, () => {
-      const X = randomFloats(r * n, r * 31 + n, -8, 8), DY = randomFloats(r * n, r + n * 7);
-      const x = put(X), dy = put(DY);
-      const ys = rows(X, r, n).map(refSoftmax), ls = rows(X, r, n).map(refLogSoftmax);
+      const X = randomFloats(r * n, r * 31 + n, -8, 8),
+        DY = randomFloats(r * n, r + n * 7);
+      const x = put(X),
+        dy = put(DY);
+      const ys = rows(X, r, n).map(refSoftmax),
+        ls = rows(X, r, n).map(refLogSoftmax);
       const dys = rows(DY, r, n);
 
-      const sm = runRows(() => { const y = empty(r * n); softmax(x, y, r, n); return y; }, r * n);
+      const sm = runRows(() => {
+        const y = empty(r * n);
+        softmax(x, y, r, n);
+        return y;
+      }, r * n);
       expectClose(sm.single, ys.flat(), 1e-5, 1e-7, 'softmax');
       expect(sm.threaded).toEqual(sm.single);
 
-      const lsm = runRows(() => { const y = empty(r * n); logSoftmax(x, y, r, n); return y; }, r * n);
+      const lsm = runRows(() => {
+        const y = empty(r * n);
+        logSoftmax(x, y, r, n);
+        return y;
+      }, r * n);
       expectClose(lsm.single, ls.flat(), 1e-5, 2e-6, 'logSoftmax');
       expect(lsm.threaded).toEqual(lsm.single);
 
-      const y = put(sm.single), l = put(lsm.single);
-      const g = runRows(() => { const dx = empty(r * n); softmaxGrad(y, dy, dx, r, n); return dx; }, r * n);
+      const y = put(sm.single),
+        l = put(lsm.single);
+      const g = runRows(() => {
+        const dx = empty(r * n);
+        softmaxGrad(y, dy, dx, r, n);
+        return dx;
+      }, r * n);
       const refG = ys.flatMap((yr, i) => {
         const s = yr.reduce((a, v, j) => a + v * dys[i]![j]!, 0);
         return yr.map((v, j) => v * (dys[i]![j]! - s));
@@ -61,7 +95,11 @@ describe('softmax family', () => {
       expectClose(g.single, refG, 1e-4, 1e-6, 'softmaxGrad');
       expect(g.threaded).toEqual(g.single);
 
-      const lg = runRows(() => { const dx = empty(r * n); logSoftmaxGrad(l, dy, dx, r, n); return dx; }, r * n);
+      const lg = runRows(() => {
+        const dx = empty(r * n);
+        logSoftmaxGrad(l, dy, dx, r, n);
+        return dx;
+      }, r * n);
       const refLg = ls.flatMap((lr, i) => {
         const s = dys[i]!.reduce((a, v) => a + v, 0);
         return lr.map((v, j) => dys[i]![j]! - Math.exp(v) * s);
@@ -82,7 +120,7 @@ describe('softmax family', () => {
 
   it('softmax keeps 3 ulp over the whole exponent range (x - max from 0 to -87) and flushes below it', () => {
     // One row per decade of x - max: 0 and a point t in [-87, 0], so the small output is exp(t) / (1 + exp(t)).
-    const ts = Array.from({ length: 2000 }, (_, k) => Math.fround(-87 * (k + 1) / 2000));
+    const ts = Array.from({ length: 2000 }, (_, k) => Math.fround((-87 * (k + 1)) / 2000));
     const x = put(ts.flatMap((t) => [0, t]));
     const y = empty(2 * ts.length);
     softmax(x, y, ts.length, 2);
@@ -119,23 +157,32 @@ describe('softmax family', () => {
   });
 
   for (const sparse of [false, true]) {
-    for (const [r, n] of [[1, 1], [3, 5], [7, 10], [4, 37], [96, 300]] as Array<[number, number]>) {
+    for (const [r, n] of [
+      [1, 1],
+      [3, 5],
+      [7, 10],
+      [4, 37],
+      [96, 300],
+    ] as Array<[number, number]>) {
       it(`${sparse ? 'sparse ' : ''}softmax cross-entropy ${r}x${n} (loss and dlogits)`, () => {
         const X = randomFloats(r * n, r + n, -5, 5);
         const rnd = rng(r * n + 3);
         const ids = Array.from({ length: r }, () => Math.floor(rnd() * n));
         const L = sparse
           ? Float32Array.from({ length: r * n }, (_, k) => (ids[Math.floor(k / n)] === k % n ? 1 : 0))
-          : Float32Array.from(rows(randomFloats(r * n, r, 0, 1), r, n).flatMap((row) => {
-            const s = row.reduce((a, v) => a + v, 0);
-            return row.map((v) => v / s);
-          }));
+          : Float32Array.from(
+              rows(randomFloats(r * n, r, 0, 1), r, n).flatMap((row) => {
+                const s = row.reduce((a, v) => a + v, 0);
+                return row.map((v) => v / s);
+              }),
+            );
         const x = put(X);
         const labels = sparse ? alloc(r * 4) : put(L);
         if (sparse) i32View(labels, r).set(ids);
         const scale = 1 / r;
         const res = singleAndThreaded(() => {
-          const loss = empty(r), dl = empty(r * n);
+          const loss = empty(r),
+            dl = empty(r * n);
           (sparse ? sparseSoftmaxCrossEntropy : softmaxCrossEntropy)(x, labels, r, n, { loss, dlogits: dl, gradScale: scale });
           const out = [get(loss, r), get(dl, r * n)];
           release(loss, dl);
@@ -153,12 +200,19 @@ describe('softmax family', () => {
   }
 
   it('cross-entropy matches tfjs losses.softmaxCrossEntropy and its gradient (cpu backend)', () => {
-    const r = 6, n = 9;
-    const X = randomFloats(r * n, 5, -4, 4), L = randomFloats(r * n, 6, 0, 1);
-    const lt = tf.tensor2d(L, [r, n]), xt = tf.tensor2d(X, [r, n]);
+    const r = 6,
+      n = 9;
+    const X = randomFloats(r * n, 5, -4, 4),
+      L = randomFloats(r * n, 6, 0, 1);
+    const lt = tf.tensor2d(L, [r, n]),
+      xt = tf.tensor2d(X, [r, n]);
     const f = (lg: tf.Tensor) => tf.losses.softmaxCrossEntropy(lt, lg, undefined, 0, tf.Reduction.NONE);
-    const tfLoss = f(xt).dataSync(), tfGrad = tf.grad(f)(xt).dataSync();
-    const x = put(X), labels = put(L), loss = empty(r), dl = empty(r * n);
+    const tfLoss = f(xt).dataSync(),
+      tfGrad = tf.grad(f)(xt).dataSync();
+    const x = put(X),
+      labels = put(L),
+      loss = empty(r),
+      dl = empty(r * n);
     softmaxCrossEntropy(x, labels, r, n, { loss, dlogits: dl });
     expectClose(get(loss, r), tfLoss, 1e-5, 1e-5, 'loss vs tfjs');
     // tfjs's gradient is dy * (softmax - labels) with dy = 1 per row, the labels not normalised.
@@ -169,9 +223,11 @@ describe('softmax family', () => {
 
   it('sparse labels outside [0, n) count as all-zero rows; loss or dlogits may be skipped', () => {
     const X = [1, 2, 3, 0, 0, 0];
-    const x = put(X), labels = alloc(8);
+    const x = put(X),
+      labels = alloc(8);
     i32View(labels, 2).set([5, -1]);
-    const loss = empty(2), dl = empty(6);
+    const loss = empty(2),
+      dl = empty(6);
     sparseSoftmaxCrossEntropy(x, labels, 2, 3, { loss, dlogits: dl });
     expect(Array.from(get(loss, 2)).map(Math.abs)).toEqual([0, 0]);
     expectClose(get(dl, 6), [...refSoftmax([1, 2, 3]), 1 / 3, 1 / 3, 1 / 3], 1e-6, 1e-7);
@@ -184,7 +240,11 @@ describe('softmax family', () => {
   });
 
   it('logSumExp over an axis, chunked and along inner, matches tfjs', () => {
-    for (const [outer, r, inner] of [[2, 9000, 1], [1, 5000, 6], [3, 5, 4]] as Array<[number, number, number]>) {
+    for (const [outer, r, inner] of [
+      [2, 9000, 1],
+      [1, 5000, 6],
+      [3, 5, 4],
+    ] as Array<[number, number, number]>) {
       const X = randomFloats(outer * r * inner, r, -20, 20);
       const x = put(X);
       const { single, threaded } = runRows(() => {

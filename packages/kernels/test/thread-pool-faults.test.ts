@@ -20,7 +20,9 @@ async function faultyPool(mode: Mode, threads = 2) {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 512, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as Record<string, (...a: number[]) => void>;
-  const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function').sort();
+  const names = Object.keys(exports)
+    .filter((k) => typeof exports[k] === 'function')
+    .sort();
   const arena = new Arena(memory, 512 * 65536);
   let started = 0;
   const platform: Platform = {
@@ -34,9 +36,19 @@ async function faultyPool(mode: Mode, threads = 2) {
       return { start: (init) => w.postMessage(init), terminate: () => void w.terminate() };
     },
   };
-  const pool = new Pool(platform, memory, module, undefined, exports, names, (n) => arena.alloc(n), (p) => arena.free(p));
+  const pool = new Pool(
+    platform,
+    memory,
+    module,
+    undefined,
+    exports,
+    names,
+    (n) => arena.alloc(n),
+    (p) => arena.free(p),
+  );
   await pool.resize(threads);
-  const x = arena.alloc(N * 4), y = arena.alloc(N * 4);
+  const x = arena.alloc(N * 4),
+    y = arena.alloc(N * 4);
   const view = () => new Float32Array(memory.buffer, 0, memory.buffer.byteLength / 4);
   for (let i = 0; i < N; i++) view()[x / 4 + i] = i;
   /** Runs neg or abs over x into y and returns y. */
@@ -83,20 +95,24 @@ function busyThreads(): number {
 describe('thread pool waiting', () => {
   // The OS's view, not a clock: a spinning worker is runnable in every sample however
   // starved the machine is; a sleeping one (Atomics.wait) is not.
-  it.runIf(existsSync('/proc/self/task'))('between kernels the workers sleep in Atomics.wait instead of spinning', async () => {
-    setParallelThreshold(0);
-    const { pool, run } = await faultyPool('none', 2);
-    pools.push(pool);
-    expect(run('neg_f32')[N - 1]).toBe(-(N - 1));
-    await new Promise((r) => setTimeout(r, 50));
-    let samplesWithBusy = 0;
-    for (let i = 0; i < 20; i++) {
-      if (busyThreads() > 0) samplesWithBusy++;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(samplesWithBusy).toBeLessThan(10);
-    expect(run('abs_f32')[N - 1]).toBe(N - 1);
-  }, 20_000);
+  it.runIf(existsSync('/proc/self/task'))(
+    'between kernels the workers sleep in Atomics.wait instead of spinning',
+    async () => {
+      setParallelThreshold(0);
+      const { pool, run } = await faultyPool('none', 2);
+      pools.push(pool);
+      expect(run('neg_f32')[N - 1]).toBe(-(N - 1));
+      await new Promise((r) => setTimeout(r, 50));
+      let samplesWithBusy = 0;
+      for (let i = 0; i < 20; i++) {
+        if (busyThreads() > 0) samplesWithBusy++;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(samplesWithBusy).toBeLessThan(10);
+      expect(run('abs_f32')[N - 1]).toBe(N - 1);
+    },
+    20_000,
+  );
 });
 
 describe('thread pool faults', () => {
@@ -136,7 +152,9 @@ describe('thread pool faults', () => {
       }
     }
     expect(err).toBeInstanceOf(KernelError);
-    expect((err as Error).message).toMatch(/kernel neg_f32 .*did not complete: pool worker 1 worker died: exited with code 7.*restarts its workers/);
+    expect((err as Error).message).toMatch(
+      /kernel neg_f32 .*did not complete: pool worker 1 worker died: exited with code 7.*restarts its workers/,
+    );
     // Meanwhile kernels run on the calling thread, correctly.
     expect(pool.size).toBe(1);
     expect(run('abs_f32')[N - 1]).toBe(N - 1);

@@ -1,17 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  INT32_UNARY_OPS, PREDICATE_OPS, UNARY_GRAD_READS, UNARY_OPS, backendInfo, predicate, unary, unaryGrad,
-  type PredicateOp, type UnaryOp,
+  INT32_UNARY_OPS,
+  PREDICATE_OPS,
+  UNARY_GRAD_READS,
+  UNARY_OPS,
+  backendInfo,
+  predicate,
+  unary,
+  unaryGrad,
+  type PredicateOp,
+  type UnaryOp,
 } from '@wasmml/kernels';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { release, setup, singleAndThreaded } from './helpers.js';
-import {
-  EDGE_FLOATS, emptyAs, erf64, expectSameBytes, expectValues, getAs, phi64, putAs, randomInts,
-} from './elementwise-ref.js';
+import { EDGE_FLOATS, emptyAs, erf64, expectSameBytes, expectValues, getAs, phi64, putAs, randomInts } from './elementwise-ref.js';
 
 beforeAll(() => setup(2));
 
-const SELU_SCALE = 1.0507009873554805, SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805,
+  SELU_ALPHA = 1.6732632423543772;
 // Parameters exact in float32, as the kernels receive them.
 const ALPHA: Partial<Record<UnaryOp, number>> = { leakyRelu: 0.25, elu: 0.75, clipByValue: -1.5 };
 const BETA: Partial<Record<UnaryOp, number>> = { clipByValue: 2.25 };
@@ -45,7 +52,7 @@ const REF: Record<UnaryOp, (x: number, a: number, b: number) => number> = {
   geluApprox: (x) => x * sigmoid(2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)),
   erf: erf64,
   atan: Math.atan,
-  clipByValue: (x, lo, hi) => (x > hi ? hi : x < lo ? lo : x),
+  clipByValue: (x, lo, hi) => (x > hi ? hi : Math.max(x, lo)),
   round: (x) => {
     const base = Math.floor(x);
     if (x - base !== 0.5) return Math.round(x);
@@ -58,8 +65,13 @@ const REF: Record<UnaryOp, (x: number, a: number, b: number) => number> = {
 // [rtol, atol]. atol covers results that cancel to near 0 (sin, cos near their
 // zeros: the f32 input's own rounding is amplified) and subnormal outputs.
 const TOL: Partial<Record<UnaryOp, [number, number]>> = {
-  sin: [2e-6, 1e-7], cos: [2e-6, 1e-7], tanh: [2e-6, 1e-38], erf: [1e-6, 1e-38], gelu: [2e-6, 1e-38],
-  geluApprox: [2e-5, 1e-38], softplus: [1e-6, 1e-38],
+  sin: [2e-6, 1e-7],
+  cos: [2e-6, 1e-7],
+  tanh: [2e-6, 1e-38],
+  erf: [1e-6, 1e-38],
+  gelu: [2e-6, 1e-38],
+  geluApprox: [2e-5, 1e-38],
+  softplus: [1e-6, 1e-38],
 };
 const DEFAULT_TOL: [number, number] = [1e-6, 1e-38];
 
@@ -80,7 +92,8 @@ function reference(op: UnaryOp, x: Float32Array): number[] {
 }
 
 function runUnary(op: UnaryOp, x: Float32Array): Float32Array {
-  const xp = putAs('f32', x), op_ = emptyAs('f32', x.length);
+  const xp = putAs('f32', x),
+    op_ = emptyAs('f32', x.length);
   unary(op, 'float32', xp, op_, x.length, ALPHA[op], BETA[op]);
   const out = getAs('f32', op_, x.length) as Float32Array;
   release(xp, op_);
@@ -159,7 +172,10 @@ describe('unary float32', () => {
 
 describe('unary int32', () => {
   const REF_I: Record<string, (x: number) => number> = {
-    neg: (x) => -x | 0, abs: (x) => Math.abs(x) | 0, sign: Math.sign, square: (x) => Math.imul(x, x),
+    neg: (x) => -x | 0,
+    abs: (x) => Math.abs(x) | 0,
+    sign: Math.sign,
+    square: (x) => Math.imul(x, x),
   };
   for (const op of INT32_UNARY_OPS) {
     it(`${op} wraps like Int32Array`, () => {
@@ -184,7 +200,9 @@ describe('unary int32', () => {
 
 describe('predicates', () => {
   const REF_P: Record<PredicateOp, (x: number) => boolean> = {
-    isNaN: Number.isNaN, isFinite: Number.isFinite, isInf: (x) => Math.abs(x) === Infinity,
+    isNaN: Number.isNaN,
+    isFinite: Number.isFinite,
+    isInf: (x) => Math.abs(x) === Infinity,
   };
   for (const op of PREDICATE_OPS) {
     it(`${op} gives uint8 0/1`, () => {
@@ -199,7 +217,11 @@ describe('predicates', () => {
           release(o);
           return out;
         });
-        expectValues(single, Array.from(x, (v) => (REF_P[op](v) ? 1 : 0)), op);
+        expectValues(
+          single,
+          Array.from(x, (v) => (REF_P[op](v) ? 1 : 0)),
+          op,
+        );
         expectSameBytes(threaded, single, op);
         release(xp);
       }
@@ -231,9 +253,10 @@ const DERIV: Record<UnaryOp, (x: number, y: number, a: number, b: number) => num
   elu: (_x, y, a) => (y >= 0 ? 1 : y + a),
   selu: (x) => (x > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(x)),
   softplus: (x) => sigmoid(x),
-  gelu: (x) => phi64(x) + (Number.isFinite(x) ? (x * Math.exp(-x * x / 2)) / Math.sqrt(2 * Math.PI) : 0),
+  gelu: (x) => phi64(x) + (Number.isFinite(x) ? (x * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI) : 0),
   geluApprox: (x) => {
-    const c = 2 * Math.sqrt(2 / Math.PI), s = sigmoid(c * (x + 0.044715 * x ** 3));
+    const c = 2 * Math.sqrt(2 / Math.PI),
+      s = sigmoid(c * (x + 0.044715 * x ** 3));
     // Beyond |x| = 50, s(1 - s) is 0 in float32 and the derivative is s (also at ±Infinity).
     return Math.abs(x) > 50 ? s : s + x * s * (1 - s) * c * (1 + 3 * 0.044715 * x * x);
   },
@@ -248,19 +271,24 @@ const DERIV: Record<UnaryOp, (x: number, y: number, a: number, b: number) => num
 // Derivatives that cross zero (sin, cos, gelu near x = -0.75) get an absolute
 // tolerance of about the float32 rounding of their terms.
 const GRAD_TOL: Partial<Record<UnaryOp, [number, number]>> = {
-  sin: [2e-6, 3e-7], cos: [2e-6, 3e-7], gelu: [2e-6, 3e-7], geluApprox: [2e-5, 3e-7],
+  sin: [2e-6, 3e-7],
+  cos: [2e-6, 3e-7],
+  gelu: [2e-6, 3e-7],
+  geluApprox: [2e-5, 3e-7],
 };
 
 describe('unaryGrad', () => {
   for (const op of UNARY_OPS) {
     it(`${op}' (reads ${UNARY_GRAD_READS[op]}) matches the float64 derivative`, () => {
-      const a = ALPHA[op] ?? 0, b = BETA[op] ?? 0;
+      const a = ALPHA[op] ?? 0,
+        b = BETA[op] ?? 0;
       for (const n of [0, 1, 5, 1023, 300_001]) {
         const x = n > 1000 ? randomFloats(n, n, -8, 8) : inputs(n, n + 11);
         const y = Float32Array.from(x, (v) => REF[op](v, a, b));
         const dy = randomFloats(n, n + 1, -2, 2);
         const reads = UNARY_GRAD_READS[op];
-        const xp = reads === 'x' ? putAs('f32', x) : 0, yp = reads === 'y' ? putAs('f32', y) : 0;
+        const xp = reads === 'x' ? putAs('f32', x) : 0,
+          yp = reads === 'y' ? putAs('f32', y) : 0;
         const dyp = putAs('f32', dy);
         const { single, threaded } = singleAndThreaded(() => {
           const o = emptyAs('f32', n);

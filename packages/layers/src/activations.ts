@@ -6,8 +6,24 @@ import type { Tensor } from '@wasmml/tensor';
  * Name of an activation function, as in Keras/tfjs (`'relu'`, `'softmax'`, ...); case and underscores are ignored,
  * and an unknown name throws.
  */
-export type ActivationIdentifier = 'linear' | 'relu' | 'relu6' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'sigmoid'
-  | 'hardSigmoid' | 'tanh' | 'softmax' | 'logSoftmax' | 'swish' | 'gelu' | 'gelu_new' | 'mish' | string;
+export type ActivationIdentifier =
+  | 'linear'
+  | 'relu'
+  | 'relu6'
+  | 'elu'
+  | 'selu'
+  | 'softplus'
+  | 'softsign'
+  | 'sigmoid'
+  | 'hardSigmoid'
+  | 'tanh'
+  | 'softmax'
+  | 'logSoftmax'
+  | 'swish'
+  | 'gelu'
+  | 'gelu_new'
+  | 'mish'
+  | string;
 
 const fns: Record<string, (x: Tensor) => Tensor> = {
   linear: (x) => x,

@@ -14,7 +14,10 @@ export function uniqueName(prefix: string): string {
 
 /** Class name -> snake_case prefix, as Keras does ("Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization"). */
 export function snakePrefix(className: string): string {
-  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return className
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 export function fmt(shape: Shape | Shape[] | number[]): string {

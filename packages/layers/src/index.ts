@@ -14,10 +14,23 @@ export { layers, layerClasses, registerClass, serialization, type LayerClass } f
 export { layerArgsKeys, type ActivationArgs, type ConcatenateArgs, type DropoutArgs, type ReshapeArgs } from './layers/option-keys.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, type ConvArgs, type DepthwiseConv2DArgs } from './layers/conv.js';
 export {
-  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-  GlobalMaxPooling1D, GlobalMaxPooling2D, type Pooling1DArgs, type Pooling2DArgs,
+  MaxPooling1D,
+  MaxPooling2D,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  type Pooling1DArgs,
+  type Pooling2DArgs,
 } from './layers/pooling.js';
-export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './layers/normalization.js';
+export {
+  BatchNormalization,
+  LayerNormalization,
+  type BatchNormalizationArgs,
+  type LayerNormalizationArgs,
+} from './layers/normalization.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { Add, Multiply, Average, Concatenate } from './layers/merge.js';
 export { SimpleRNN, LSTM, GRU, Bidirectional, RNNBase, type RNNArgs, type BidirectionalArgs } from './layers/recurrent.js';
@@ -27,23 +40,55 @@ export { initializers, getInitializer, type Initializer, type InitializerIdentif
 export { regularizers, getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 export { getActivation, type ActivationIdentifier } from './activations.js';
 export { Callback, CallbackList, History, CustomCallback, type Logs, type TrainParams, type CustomCallbackArgs } from './callbacks/base.js';
-export { type ModelCompileArgs } from './training/compile.js';
-export { type ModelFitArgs, type ModelFitDatasetArgs, type BatchDataset } from './training/fit.js';
-export { type ModelPredictArgs } from './training/evaluate.js';
-export { type ClassWeight, type ClassWeightArg } from './training/class-weight.js';
-export { type ModelData } from './training/data.js';
-export { type Shape } from './common.js';
+export type { ModelCompileArgs } from './training/compile.js';
+export type { ModelFitArgs, ModelFitDatasetArgs, BatchDataset } from './training/fit.js';
+export type { ModelPredictArgs } from './training/evaluate.js';
+export type { ClassWeight, ClassWeightArg } from './training/class-weight.js';
+export type { ModelData } from './training/data.js';
+export type { Shape } from './common.js';
 export { io, loadLayersModel, modelArtifacts, readSafetensors, writeSafetensors, safetensorsToFloat32 } from './io/index.js';
 export type {
-  IOHandler, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveConfig, SaveResult, LoadOptions, TrainingConfig,
-  WeightsManifestEntry, WeightsManifestGroupConfig, WeightQuantization, WeightDType, WasmmlRecord, FileSystemOptions, HttpOptions,
-  SafetensorsDType, SafetensorsTensor, SafetensorsFile, SafetensorsInput,
+  IOHandler,
+  ModelArtifacts,
+  ModelArtifactsInfo,
+  ModelJSON,
+  SaveConfig,
+  SaveResult,
+  LoadOptions,
+  TrainingConfig,
+  WeightsManifestEntry,
+  WeightsManifestGroupConfig,
+  WeightQuantization,
+  WeightDType,
+  WasmmlRecord,
+  FileSystemOptions,
+  HttpOptions,
+  SafetensorsDType,
+  SafetensorsTensor,
+  SafetensorsFile,
+  SafetensorsInput,
 } from './io/index.js';
 export {
-  callbacks, EarlyStopping, earlyStopping, ModelCheckpoint, modelCheckpoint, formatCheckpointPath, ReduceLROnPlateau, reduceLROnPlateau,
-  LearningRateScheduler, learningRateScheduler, ProgressBar, progressBar,
+  callbacks,
+  EarlyStopping,
+  earlyStopping,
+  ModelCheckpoint,
+  modelCheckpoint,
+  formatCheckpointPath,
+  ReduceLROnPlateau,
+  reduceLROnPlateau,
+  LearningRateScheduler,
+  learningRateScheduler,
+  ProgressBar,
+  progressBar,
 } from './callbacks/index.js';
 export type {
-  EarlyStoppingArgs, ModelCheckpointArgs, CheckpointTarget, ReduceLROnPlateauArgs, LearningRateSchedulerFn,
-  ProgressBarArgs, OutStream, MonitorMode,
+  EarlyStoppingArgs,
+  ModelCheckpointArgs,
+  CheckpointTarget,
+  ReduceLROnPlateauArgs,
+  LearningRateSchedulerFn,
+  ProgressBarArgs,
+  OutStream,
+  MonitorMode,
 } from './callbacks/index.js';

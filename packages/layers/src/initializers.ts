@@ -1,7 +1,5 @@
 // Weight initialisers (Keras/tfjs names and formulas), seeded.
-import {
-  fill, randomNormal, randomUniform, tensor, truncatedNormal, type DataType, type Tensor,
-} from '@wasmml/tensor';
+import { fill, randomNormal, randomUniform, tensor, truncatedNormal, type DataType, type Tensor } from '@wasmml/tensor';
 
 /** A weight initialiser (tfjs `tf.initializers.Initializer`): makes a layer weight's starting value from its shape. */
 export interface Initializer {
@@ -26,8 +24,13 @@ type Mode = 'fanIn' | 'fanOut' | 'fanAvg';
 type Distribution = 'normal' | 'uniform' | 'truncatedNormal';
 
 class VarianceScaling implements Initializer {
-  constructor(readonly className: string, readonly scale: number, readonly mode: Mode,
-    readonly distribution: Distribution, readonly seed?: number) {}
+  constructor(
+    readonly className: string,
+    readonly scale: number,
+    readonly mode: Mode,
+    readonly distribution: Distribution,
+    readonly seed?: number,
+  ) {}
   apply(shape: number[], dtype: DataType): Tensor {
     const [fanIn, fanOut] = computeFans(shape);
     const n = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
@@ -45,14 +48,25 @@ class VarianceScaling implements Initializer {
 }
 
 class Constant implements Initializer {
-  constructor(readonly className: string, readonly value: number) {}
-  apply(shape: number[], dtype: DataType) { return fill(shape, this.value, dtype); }
-  getConfig() { return this.className === 'Constant' ? { value: this.value } : {}; }
+  constructor(
+    readonly className: string,
+    readonly value: number,
+  ) {}
+  apply(shape: number[], dtype: DataType) {
+    return fill(shape, this.value, dtype);
+  }
+  getConfig() {
+    return this.className === 'Constant' ? { value: this.value } : {};
+  }
 }
 
 class RandomDist implements Initializer {
-  constructor(readonly className: 'RandomNormal' | 'RandomUniform' | 'TruncatedNormal', readonly a: number,
-    readonly b: number, readonly seed?: number) {}
+  constructor(
+    readonly className: 'RandomNormal' | 'RandomUniform' | 'TruncatedNormal',
+    readonly a: number,
+    readonly b: number,
+    readonly seed?: number,
+  ) {}
   apply(shape: number[], dtype: DataType) {
     const dt = dtype === 'int32' ? 'int32' : 'float32';
     if (this.className === 'RandomUniform') return randomUniform(shape, this.a, this.b, dtype, this.seed);
@@ -69,13 +83,17 @@ class RandomDist implements Initializer {
 /** Orthogonal matrices (Saxe et al.): Gram–Schmidt on a seeded normal matrix, times gain. */
 class Orthogonal implements Initializer {
   readonly className = 'Orthogonal';
-  constructor(readonly gain = 1, readonly seed?: number) {}
+  constructor(
+    readonly gain = 1,
+    readonly seed?: number,
+  ) {}
   apply(shape: number[], dtype: DataType): Tensor {
     if (shape.length < 2) throw new Error(`orthogonal initializer: shape must have rank >= 2, got [${shape}]`);
     const cols = shape[shape.length - 1]!;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     // Orthonormalise the longer side's vectors of a [k, n] matrix with k <= n.
-    const k = Math.min(rows, cols), n = Math.max(rows, cols);
+    const k = Math.min(rows, cols),
+      n = Math.max(rows, cols);
     const src = randomNormal([k, n], 0, 1, 'float32', this.seed);
     const a = Array.from(src.dataSync(), Number);
     src.dispose();
@@ -96,7 +114,9 @@ class Orthogonal implements Initializer {
     }
     return tensor(out, shape, dtype);
   }
-  getConfig() { return { gain: this.gain, seed: this.seed ?? null }; }
+  getConfig() {
+    return { gain: this.gain, seed: this.seed ?? null };
+  }
 }
 
 /**
@@ -104,8 +124,19 @@ class Orthogonal implements Initializer {
  * throws.
  */
 export type InitializerIdentifier =
-  | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunUniform' | 'lecunNormal'
-  | 'orthogonal' | 'randomNormal' | 'randomUniform' | 'truncatedNormal' | string;
+  | 'zeros'
+  | 'ones'
+  | 'glorotUniform'
+  | 'glorotNormal'
+  | 'heUniform'
+  | 'heNormal'
+  | 'lecunUniform'
+  | 'lecunNormal'
+  | 'orthogonal'
+  | 'randomNormal'
+  | 'randomUniform'
+  | 'truncatedNormal'
+  | string;
 
 /** Initialiser factories (tfjs `tf.initializers.*`). */
 export const initializers = {
@@ -147,14 +178,28 @@ export const initializers = {
 };
 
 const aliases: Record<string, keyof typeof initializers> = {
-  zeros: 'zeros', zero: 'zeros', ones: 'ones', one: 'ones', glorotuniform: 'glorotUniform', glorotnormal: 'glorotNormal',
-  heuniform: 'heUniform', henormal: 'heNormal', lecununiform: 'lecunUniform', lecunnormal: 'lecunNormal',
-  orthogonal: 'orthogonal', randomnormal: 'randomNormal', randomuniform: 'randomUniform',
-  truncatednormal: 'truncatedNormal', variancescaling: 'varianceScaling', constant: 'constant',
+  zeros: 'zeros',
+  zero: 'zeros',
+  ones: 'ones',
+  one: 'ones',
+  glorotuniform: 'glorotUniform',
+  glorotnormal: 'glorotNormal',
+  heuniform: 'heUniform',
+  henormal: 'heNormal',
+  lecununiform: 'lecunUniform',
+  lecunnormal: 'lecunNormal',
+  orthogonal: 'orthogonal',
+  randomnormal: 'randomNormal',
+  randomuniform: 'randomUniform',
+  truncatednormal: 'truncatedNormal',
+  variancescaling: 'varianceScaling',
+  constant: 'constant',
 };
 
 /** An initialiser from a name ('glorotUniform', 'he_normal', ...), a saved config, or an instance. */
-export function getInitializer(id: Initializer | InitializerIdentifier | { className: string; config?: Record<string, unknown> }): Initializer {
+export function getInitializer(
+  id: Initializer | InitializerIdentifier | { className: string; config?: Record<string, unknown> },
+): Initializer {
   if (typeof id === 'object' && id !== null && 'apply' in id) return id;
   const name = typeof id === 'string' ? id : id.className;
   const cfg = (typeof id === 'object' && id !== null ? (id as { config?: Record<string, unknown> }).config : undefined) ?? {};
@@ -165,7 +210,12 @@ export function getInitializer(id: Initializer | InitializerIdentifier | { class
   if (key === 'varianceScaling') {
     const mode = String(cfg.mode ?? 'fanIn').replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) as Mode;
     const dist = String(cfg.distribution ?? 'normal').replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) as Distribution;
-    return initializers.varianceScaling({ scale: (cfg.scale as number) ?? 1, mode, distribution: dist, ...(seed !== undefined ? { seed } : {}) });
+    return initializers.varianceScaling({
+      scale: (cfg.scale as number) ?? 1,
+      mode,
+      distribution: dist,
+      ...(seed !== undefined ? { seed } : {}),
+    });
   }
   return f({ ...cfg, ...(seed !== undefined ? { seed } : { seed: undefined }) });
 }
@@ -175,7 +225,7 @@ export function serializeInitializer(i: Initializer): {
   /** Registered class name of the initialiser ('GlorotUniform', ...). */
   className: string;
   /** Its settings ({@link Initializer.getConfig}). */
-  config: Record<string, unknown>
+  config: Record<string, unknown>;
 } {
   return { className: i.className, config: i.getConfig() };
 }

@@ -145,8 +145,9 @@ export abstract class Layer {
     const outShape = this.computeOutputShape(inShape);
     const outShapes = isShapeList(outShape) ? outShape : [outShape];
     const node: Node = { layer: this, inputs: ins, outputs: [], kwargs };
-    node.outputs = outShapes.map((s, i) => new SymbolicTensor(this.outputDtype(ins[0]!.dtype), s, node, i,
-      `${this.name}/out${outShapes.length > 1 ? i : ''}`));
+    node.outputs = outShapes.map(
+      (s, i) => new SymbolicTensor(this.outputDtype(ins[0]!.dtype), s, node, i, `${this.name}/out${outShapes.length > 1 ? i : ''}`),
+    );
     this.inboundNodes.push(node);
     return isShapeList(outShape) ? node.outputs : node.outputs[0]!;
   }
@@ -168,8 +169,12 @@ export abstract class Layer {
   }
 
   /** Creates a weight variable (called from build). */
-  protected addWeight(name: string, shape: number[], initializer: Initializer | InitializerIdentifier,
-    opts: { dtype?: DataType; regularizer?: Regularizer | RegularizerIdentifier | null; trainable?: boolean } = {}): Variable {
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: Initializer | InitializerIdentifier,
+    opts: { dtype?: DataType; regularizer?: Regularizer | RegularizerIdentifier | null; trainable?: boolean } = {},
+  ): Variable {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new Error(`${this.name}: weight '${name}' has an invalid shape ${fmt(shape)}`);
     }
@@ -190,7 +195,8 @@ export abstract class Layer {
 
   /** @internal Weights with their saved names, in `weights` order. */
   get namedWeights(): LayerWeight[] {
-    const t = this.layerWeights.filter((w) => w.trainable), n = this.layerWeights.filter((w) => !w.trainable);
+    const t = this.layerWeights.filter((w) => w.trainable),
+      n = this.layerWeights.filter((w) => !w.trainable);
     return [...t, ...n];
   }
 

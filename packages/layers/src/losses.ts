@@ -67,7 +67,9 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
   const labels = yTrue.rank === yPred.rank ? ops.reshape(yTrue, yTrue.shape.slice(0, -1)) : yTrue;
   if (labels.shape.join() !== yPred.shape.slice(0, -1).join()) {
-    throw new Error(`sparseCategoricalCrossentropy: labels shape [${yTrue.shape}] does not fit predictions [${yPred.shape}] (expected [${yPred.shape.slice(0, -1)}] or with a trailing 1)`);
+    throw new Error(
+      `sparseCategoricalCrossentropy: labels shape [${yTrue.shape}] does not fit predictions [${yPred.shape}] (expected [${yPred.shape.slice(0, -1)}] or with a trailing 1)`,
+    );
   }
   const ids = labels.dtype === 'int32' ? labels : ops.cast(labels, 'int32');
   if (fromLogits) return ops.sparseSoftmaxCrossEntropyWithLogits(ids, yPred);
@@ -102,7 +104,9 @@ function factory(name: string, fn: WithOptions, takes: Array<keyof LossOptions>)
     for (const k of Object.keys(opts)) {
       if (!takes.includes(k as keyof LossOptions)) {
         const near = nearestName(k, takes);
-        throw new Error(`losses.${name}: unknown option '${k}'${near ? `; did you mean '${near}'?` : ''} (takes: ${takes.join(', ') || 'none'})`);
+        throw new Error(
+          `losses.${name}: unknown option '${k}'${near ? `; did you mean '${near}'?` : ''} (takes: ${takes.join(', ') || 'none'})`,
+        );
       }
     }
     const logits = opts.fromLogits ?? false;
@@ -133,15 +137,25 @@ export const losses = {
    */
   categoricalCrossentropy: factory('categoricalCrossentropy', (a, b, o) => categoricalCrossentropy(a, b, o.fromLogits), ['fromLogits']),
   /** Cross-entropy with integer class labels ([batch] or [batch, 1]), on probabilities or logits. */
-  sparseCategoricalCrossentropy: factory('sparseCategoricalCrossentropy', (a, b, o) => sparseCategoricalCrossentropy(a, b, o.fromLogits), ['fromLogits']),
+  sparseCategoricalCrossentropy: factory('sparseCategoricalCrossentropy', (a, b, o) => sparseCategoricalCrossentropy(a, b, o.fromLogits), [
+    'fromLogits',
+  ]),
   /** -cos(yTrue, yPred) over the last axis (Keras `cosine_similarity`, tfjs `cosineProximity`). */
   cosineSimilarity: factory('cosineSimilarity', (a, b) => cosineSimilarity(a, b), []),
 };
 
 const aliases: Record<string, keyof typeof losses> = {
-  meansquarederror: 'meanSquaredError', mse: 'meanSquaredError', meanabsoluteerror: 'meanAbsoluteError', mae: 'meanAbsoluteError',
-  huber: 'huber', huberloss: 'huber', binarycrossentropy: 'binaryCrossentropy', categoricalcrossentropy: 'categoricalCrossentropy',
-  sparsecategoricalcrossentropy: 'sparseCategoricalCrossentropy', cosinesimilarity: 'cosineSimilarity', cosineproximity: 'cosineSimilarity',
+  meansquarederror: 'meanSquaredError',
+  mse: 'meanSquaredError',
+  meanabsoluteerror: 'meanAbsoluteError',
+  mae: 'meanAbsoluteError',
+  huber: 'huber',
+  huberloss: 'huber',
+  binarycrossentropy: 'binaryCrossentropy',
+  categoricalcrossentropy: 'categoricalCrossentropy',
+  sparsecategoricalcrossentropy: 'sparseCategoricalCrossentropy',
+  cosinesimilarity: 'cosineSimilarity',
+  cosineproximity: 'cosineSimilarity',
 };
 
 /** A loss from a name ('categoricalCrossentropy', 'mse', 'sparse_categorical_crossentropy'), a function or an object. */

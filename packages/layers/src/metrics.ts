@@ -27,7 +27,10 @@ function f32(t: Tensor): Tensor {
 class MeanOf implements Metric {
   private total = 0;
   private count = 0;
-  constructor(readonly name: string, private readonly fn: (yTrue: Tensor, yPred: Tensor) => Tensor) {}
+  constructor(
+    readonly name: string,
+    private readonly fn: (yTrue: Tensor, yPred: Tensor) => Tensor,
+  ) {}
   update(yTrue: Tensor, yPred: Tensor): void {
     const [s, n] = tidy(() => {
       const v = this.fn(yTrue, yPred);
@@ -36,8 +39,13 @@ class MeanOf implements Metric {
     this.total += s;
     this.count += n;
   }
-  result() { return this.count === 0 ? 0 : this.total / this.count; }
-  reset() { this.total = 0; this.count = 0; }
+  result() {
+    return this.count === 0 ? 0 : this.total / this.count;
+  }
+  reset() {
+    this.total = 0;
+    this.count = 0;
+  }
 }
 
 /** 1 where yPred (thresholded) equals yTrue. */
@@ -59,7 +67,11 @@ class Confusion implements Metric {
   tp = 0;
   fp = 0;
   fn = 0;
-  constructor(readonly name: string, private readonly kind: 'precision' | 'recall' | 'f1', private readonly threshold = 0.5) {}
+  constructor(
+    readonly name: string,
+    private readonly kind: 'precision' | 'recall' | 'f1',
+    private readonly threshold = 0.5,
+  ) {}
   update(yTrue: Tensor, yPred: Tensor): void {
     const [tp, fp, fn] = tidy(() => {
       const pred = f32(ops.greater(yPred, this.threshold));
@@ -78,7 +90,9 @@ class Confusion implements Metric {
     if (this.kind === 'recall') return r;
     return p + r === 0 ? 0 : (2 * p * r) / (p + r);
   }
-  reset() { this.tp = this.fp = this.fn = 0; }
+  reset() {
+    this.tp = this.fp = this.fn = 0;
+  }
 }
 
 /** Area under the ROC curve, from counts at evenly spaced thresholds (Keras's method). */
@@ -86,12 +100,16 @@ class AUC implements Metric {
   readonly name = 'auc';
   private readonly pos: Float64Array;
   private readonly neg: Float64Array;
-  constructor(private readonly numThresholds = 200, private readonly fromLogits = false) {
+  constructor(
+    private readonly numThresholds = 200,
+    private readonly fromLogits = false,
+  ) {
     this.pos = new Float64Array(numThresholds + 1);
     this.neg = new Float64Array(numThresholds + 1);
   }
   update(yTrue: Tensor, yPred: Tensor): void {
-    const p = yPred.dataSync(), t = f32(yTrue).dataSync();
+    const p = yPred.dataSync(),
+      t = f32(yTrue).dataSync();
     if (p.length !== t.length) throw new Error(`auc: yTrue has ${t.length} values, yPred ${p.length}`);
     for (let i = 0; i < p.length; i++) {
       // Logits go through the sigmoid so that the [0, 1] thresholds still cover them.
@@ -103,26 +121,46 @@ class AUC implements Metric {
   }
   result(): number {
     // Sweep thresholds from high to low, integrating TPR over FPR (trapezoids).
-    const totalP = this.pos.reduce((a, b) => a + b, 0), totalN = this.neg.reduce((a, b) => a + b, 0);
+    const totalP = this.pos.reduce((a, b) => a + b, 0),
+      totalN = this.neg.reduce((a, b) => a + b, 0);
     if (totalP === 0 || totalN === 0) return 0;
-    let tp = 0, fp = 0, area = 0;
+    let tp = 0,
+      fp = 0,
+      area = 0;
     for (let b = this.numThresholds; b >= 0; b--) {
-      const tp2 = tp + this.pos[b]!, fp2 = fp + this.neg[b]!;
+      const tp2 = tp + this.pos[b]!,
+        fp2 = fp + this.neg[b]!;
       area += ((fp2 - fp) / totalN) * ((tp + tp2) / 2 / totalP);
       tp = tp2;
       fp = fp2;
     }
     return area;
   }
-  reset() { this.pos.fill(0); this.neg.fill(0); }
+  reset() {
+    this.pos.fill(0);
+    this.neg.fill(0);
+  }
 }
 
 /**
  * Name of a metric (Keras/tfjs camelCase or snake_case); 'accuracy' picks binary, categorical or sparse accuracy from
  * the loss.
  */
-export type MetricIdentifier = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy'
-  | 'precision' | 'recall' | 'f1' | 'auc' | 'mse' | 'mae' | 'meanSquaredError' | 'meanAbsoluteError' | string;
+export type MetricIdentifier =
+  | 'accuracy'
+  | 'acc'
+  | 'binaryAccuracy'
+  | 'categoricalAccuracy'
+  | 'sparseCategoricalAccuracy'
+  | 'precision'
+  | 'recall'
+  | 'f1'
+  | 'auc'
+  | 'mse'
+  | 'mae'
+  | 'meanSquaredError'
+  | 'meanAbsoluteError'
+  | string;
 
 /** Metric factories. */
 export const metrics = {
@@ -161,20 +199,40 @@ export function getMetric(id: MetricIdentifier | Metric, lossName: string, fromL
   const key = id.replace(/_/g, '').toLowerCase();
   const rename = (m: Metric, name: string): Metric => Object.assign(Object.create(Object.getPrototypeOf(m)), m, { name });
   switch (key) {
-    case 'accuracy': case 'acc': {
-      const base = lossName === 'binaryCrossentropy' || units === 1 ? metrics.binaryAccuracy(fromLogits ? 0 : 0.5)
-        : lossName === 'sparseCategoricalCrossentropy' ? metrics.sparseCategoricalAccuracy() : metrics.categoricalAccuracy();
+    case 'accuracy':
+    case 'acc': {
+      const base =
+        lossName === 'binaryCrossentropy' || units === 1
+          ? metrics.binaryAccuracy(fromLogits ? 0 : 0.5)
+          : lossName === 'sparseCategoricalCrossentropy'
+            ? metrics.sparseCategoricalAccuracy()
+            : metrics.categoricalAccuracy();
       return rename(base, 'acc');
     }
-    case 'binaryaccuracy': return metrics.binaryAccuracy(fromLogits ? 0 : 0.5);
-    case 'categoricalaccuracy': return metrics.categoricalAccuracy();
-    case 'sparsecategoricalaccuracy': return metrics.sparseCategoricalAccuracy();
-    case 'precision': return metrics.precision(fromLogits ? 0 : 0.5);
-    case 'recall': return metrics.recall(fromLogits ? 0 : 0.5);
-    case 'f1': case 'f1score': return metrics.f1(fromLogits ? 0 : 0.5);
-    case 'auc': return metrics.auc(200, fromLogits);
-    case 'mse': case 'meansquarederror': return rename(metrics.meanSquaredError(), id);
-    case 'mae': case 'meanabsoluteerror': return rename(metrics.meanAbsoluteError(), id);
-    default: throw new Error(`unknown metric '${id}' (known: accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, precision, recall, f1, auc, mse, mae)`);
+    case 'binaryaccuracy':
+      return metrics.binaryAccuracy(fromLogits ? 0 : 0.5);
+    case 'categoricalaccuracy':
+      return metrics.categoricalAccuracy();
+    case 'sparsecategoricalaccuracy':
+      return metrics.sparseCategoricalAccuracy();
+    case 'precision':
+      return metrics.precision(fromLogits ? 0 : 0.5);
+    case 'recall':
+      return metrics.recall(fromLogits ? 0 : 0.5);
+    case 'f1':
+    case 'f1score':
+      return metrics.f1(fromLogits ? 0 : 0.5);
+    case 'auc':
+      return metrics.auc(200, fromLogits);
+    case 'mse':
+    case 'meansquarederror':
+      return rename(metrics.meanSquaredError(), id);
+    case 'mae':
+    case 'meanabsoluteerror':
+      return rename(metrics.meanAbsoluteError(), id);
+    default:
+      throw new Error(
+        `unknown metric '${id}' (known: accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, precision, recall, f1, auc, mse, mae)`,
+      );
   }
 }

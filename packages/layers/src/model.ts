@@ -4,11 +4,17 @@ import { scalar, type Tensor } from '@wasmml/tensor';
 import { fmt, type Shape } from './common.js';
 import { Layer, type CallArgs, type LayerArgs, type LayerWeight } from './layer.js';
 import { InputLayer } from './layers/input.js';
-import { SymbolicTensor, type Node } from './symbolic.js';
+import type { SymbolicTensor, Node } from './symbolic.js';
 import { compileModel, type ModelCompileArgs } from './training/compile.js';
 import { evaluateModel, predictModel, type ModelPredictArgs } from './training/evaluate.js';
 import {
-  evaluateDatasetBatches, fitDatasetModel, fitModel, trainOnBatch, type BatchDataset, type ModelFitArgs, type ModelFitDatasetArgs,
+  evaluateDatasetBatches,
+  fitDatasetModel,
+  fitModel,
+  trainOnBatch,
+  type BatchDataset,
+  type ModelFitArgs,
+  type ModelFitDatasetArgs,
 } from './training/fit.js';
 import type { ModelData } from './training/data.js';
 import type { History } from './callbacks/base.js';
@@ -73,7 +79,9 @@ export class LayersModel extends Layer {
     if (args?.inputs && args.outputs) this.initGraph(args.inputs, args.outputs);
   }
 
-  getClassName() { return 'Model'; }
+  getClassName() {
+    return 'Model';
+  }
 
   /** @internal */
   protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
@@ -137,7 +145,7 @@ export class LayersModel extends Layer {
     for (const n of this.nodes) {
       if (n.layer instanceof InputLayer) continue;
       const ins = n.inputs.map((s) => values.get(s.id)!);
-      const mask = n.inputs.length === 1 ? masks.get(n.inputs[0]!.id) ?? null : null;
+      const mask = n.inputs.length === 1 ? (masks.get(n.inputs[0]!.id) ?? null) : null;
       const callArgs: CallArgs = { ...n.kwargs, ...kwargs, ...(mask ? { mask } : {}) };
       const x = n.inputs.length === 1 ? ins[0]! : ins;
       const out = n.layer.apply(x, callArgs) as Tensor | Tensor[];
@@ -177,7 +185,8 @@ export class LayersModel extends Layer {
   }
   /** @internal In `weights` order, which getWeights/setWeights (base class) follow. */
   override get namedWeights() {
-    const trainable: LayerWeight[] = [], frozen: LayerWeight[] = [];
+    const trainable: LayerWeight[] = [],
+      frozen: LayerWeight[] = [];
     for (const l of this.layers) {
       const live = new Set(this.trainable ? l.trainableWeights : []);
       for (const w of l.namedWeights) (live.has(w.variable) ? trainable : frozen).push(w);

@@ -13,7 +13,10 @@ export interface Regularizer {
 
 class L1L2 implements Regularizer {
   readonly className = 'L1L2';
-  constructor(readonly l1: number, readonly l2: number) {}
+  constructor(
+    readonly l1: number,
+    readonly l2: number,
+  ) {}
   apply(x: Tensor): Tensor {
     return tidy(() => {
       let r = scalar(0);
@@ -22,7 +25,9 @@ class L1L2 implements Regularizer {
       return r;
     });
   }
-  getConfig() { return { l1: this.l1, l2: this.l2 }; }
+  getConfig() {
+    return { l1: this.l1, l2: this.l2 };
+  }
 }
 
 /** Name of a regulariser: 'l1', 'l2' or 'l1l2' (default strength 0.01); an unknown name throws. */
@@ -39,7 +44,9 @@ export const regularizers = {
 };
 
 /** A regulariser from a name, a saved config or an instance. */
-export function getRegularizer(id: Regularizer | RegularizerIdentifier | { className: string; config?: Record<string, number> }): Regularizer {
+export function getRegularizer(
+  id: Regularizer | RegularizerIdentifier | { className: string; config?: Record<string, number> },
+): Regularizer {
   if (typeof id === 'object' && 'apply' in id) return id;
   if (typeof id === 'string') {
     const f = (regularizers as Record<string, (a?: object) => Regularizer>)[id.replace(/_/g, '').toLowerCase()];

@@ -2,7 +2,7 @@
 // input shape is known (from the first layer's inputShape, or the first data).
 import type { Tensor } from '@wasmml/tensor';
 import type { Shape } from './common.js';
-import { Layer, type CallArgs } from './layer.js';
+import type { Layer, CallArgs } from './layer.js';
 import { InputLayer } from './layers/input.js';
 import { LayersModel } from './model.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -29,7 +29,9 @@ export class Sequential extends LayersModel {
     for (const l of args.layers ?? []) this.add(l);
   }
 
-  override getClassName() { return 'Sequential'; }
+  override getClassName() {
+    return 'Sequential';
+  }
 
   /** Appends a layer (its input is the previous layer's output). */
   add(layer: Layer): void {
@@ -98,7 +100,7 @@ export class Sequential extends LayersModel {
         /** Saved class name of the layer. */
         className: l.getClassName(),
         /** Its settings ({@link Layer.getConfig}). */
-        config: l.getConfig()
+        config: l.getConfig(),
       })),
     };
   }

@@ -11,8 +11,17 @@ import * as wm from '@wasmml/tensor';
 import { adam, sgd } from '@wasmml/optimizers';
 import { loadMnist } from '@wasmml/datasets';
 import {
-  Callback, callbacks, EarlyStopping, formatCheckpointPath, layers, loadLayersModel, ReduceLROnPlateau, sequential,
-  type LayersModel, type Logs, type OutStream,
+  Callback,
+  callbacks,
+  EarlyStopping,
+  formatCheckpointPath,
+  layers,
+  loadLayersModel,
+  ReduceLROnPlateau,
+  sequential,
+  type LayersModel,
+  type Logs,
+  type OutStream,
 } from '@wasmml/layers';
 
 const dirs: string[] = [];
@@ -27,7 +36,8 @@ beforeAll(async () => {
   // The embedded set is ordered by digit: a prime stride picks a mix of all ten.
   const pick = (i: number) => (i * 7919) % set.count;
   const take = (from: number, n: number) => {
-    const px = new Float32Array(n * 784), oh = new Float32Array(n * 10);
+    const px = new Float32Array(n * 784),
+      oh = new Float32Array(n * 10);
     for (let i = 0; i < n; i++) {
       const k = pick(from + i);
       for (let p = 0; p < 784; p++) px[i * 784 + p] = set.images[k * 784 + p]! / 255;
@@ -42,18 +52,18 @@ beforeAll(async () => {
 
 /** A small MLP that overfits 200 digits within a few epochs (so val_loss turns up). */
 function mlp(lr = 0.01): LayersModel {
-  const m = sequential({ layers: [
-    layers.dense({ units: 64, activation: 'relu', inputShape: [784] }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  const m = sequential({
+    layers: [layers.dense({ units: 64, activation: 'relu', inputShape: [784] }), layers.dense({ units: 10, activation: 'softmax' })],
+  });
   m.compile({ optimizer: adam(lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return m;
 }
 
-const valLoss = (m: LayersModel) => wm.tidy(() => {
-  const r = m.evaluate(data.vx, data.vy);
-  return (Array.isArray(r) ? r[0]! : r).dataSync()[0]!;
-});
+const valLoss = (m: LayersModel) =>
+  wm.tidy(() => {
+    const r = m.evaluate(data.vx, data.vy);
+    return (Array.isArray(r) ? r[0]! : r).dataSync()[0]!;
+  });
 const argMin = (v: number[]) => v.indexOf(Math.min(...v));
 
 /** Records the learning rate each epoch trains with (read after the other callbacks' onEpochBegin). */
@@ -67,9 +77,22 @@ class LrRecorder extends Callback {
 /** Drives a callback with scripted epoch logs, as fit() would, on a stand-in model. */
 async function script(cb: Callback, values: number[], key = 'val_loss', lr = 1): Promise<{ stopped: number | undefined; rates: number[] }> {
   let rate = lr;
-  const fake = { stopTraining: false, compiled: { optimizer: {
-    get learningRate() { return rate; }, setLearningRate(v: number) { rate = v; }, getConfig: () => ({ learningRate: rate }),
-  } }, getWeights: () => [], setWeights: () => {} };
+  const fake = {
+    stopTraining: false,
+    compiled: {
+      optimizer: {
+        get learningRate() {
+          return rate;
+        },
+        setLearningRate(v: number) {
+          rate = v;
+        },
+        getConfig: () => ({ learningRate: rate }),
+      },
+    },
+    getWeights: () => [],
+    setWeights: () => {},
+  };
   cb.setModel(fake as unknown as LayersModel);
   await cb.onTrainBegin();
   const rates: number[] = [];
@@ -113,10 +136,17 @@ describe('reduceLROnPlateau and learningRateScheduler', () => {
     const m = mlp();
     const rec = new LrRecorder();
     const cb = callbacks.reduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 1, minLR: 0.002, minDelta: 0 });
-    const h = await m.fit(data.x, data.y, { epochs: 14, batchSize: 20, validationData: [data.vx, data.vy], callbacks: [cb, rec], verbose: 0 });
+    const h = await m.fit(data.x, data.y, {
+      epochs: 14,
+      batchSize: 20,
+      validationData: [data.vx, data.vy],
+      callbacks: [cb, rec],
+      verbose: 0,
+    });
     const losses = h.history.val_loss!;
     // Replay the published rule on the logged losses: a reduction after every epoch that fails to beat the best.
-    let best = Infinity, lr = 0.01;
+    let best = Infinity,
+      lr = 0.01;
     const expected = [lr];
     for (const v of losses.slice(0, -1)) {
       if (v < best) best = v;
@@ -136,7 +166,7 @@ describe('reduceLROnPlateau and learningRateScheduler', () => {
     expect(() => callbacks.reduceLROnPlateau({ factor: 1.5 })).toThrow(/factor must be in \(0, 1\)/);
   });
 
-  it('learningRateScheduler sets each epoch\'s rate; a zero rate freezes the weights', async () => {
+  it("learningRateScheduler sets each epoch's rate; a zero rate freezes the weights", async () => {
     const m = mlp();
     const rec = new LrRecorder();
     const seen: Array<[number, number]> = [];
@@ -153,7 +183,11 @@ describe('reduceLROnPlateau and learningRateScheduler', () => {
     s.compile({ optimizer: sgd(0.5), loss: 'categoricalCrossentropy' });
     const frozen = callbacks.learningRateScheduler((epoch) => (epoch === 0 ? 0.5 : 0));
     const snap: Float32Array[] = [];
-    const grab = { onEpochEnd: () => { snap.push(s.getWeights()[0]!.dataSync() as Float32Array); } };
+    const grab = {
+      onEpochEnd: () => {
+        snap.push(s.getWeights()[0]!.dataSync() as Float32Array);
+      },
+    };
     await s.fit(data.x, data.y, { epochs: 3, batchSize: 50, callbacks: [frozen, grab], verbose: 0 });
     expect(snap[1]).toEqual(snap[0]);
     expect(snap[2]).toEqual(snap[0]);
@@ -193,31 +227,50 @@ describe('modelCheckpoint', () => {
   });
 
   it('fills Keras-style placeholders', () => {
-    expect(formatCheckpointPath('ck/{epoch:03d}-{loss:.2f}-{acc:.1e}-{epoch}', 4, { loss: 0.12345, acc: 0.5 })).toBe('ck/005-0.12-5.0e-1-5');
+    expect(formatCheckpointPath('ck/{epoch:03d}-{loss:.2f}-{acc:.1e}-{epoch}', 4, { loss: 0.12345, acc: 0.5 })).toBe(
+      'ck/005-0.12-5.0e-1-5',
+    );
     expect(() => formatCheckpointPath('ck/{val_loss}', 0, { loss: 1 })).toThrow(/uses \{val_loss\}, which is not in the logs/);
   });
 });
 
 describe('progress bar', () => {
   function stream(isTTY: boolean): OutStream & { text: string } {
-    const s = { isTTY, columns: 160, text: '', write(t: string) { s.text += t; return true; } };
+    const s = {
+      isTTY,
+      columns: 160,
+      text: '',
+      write(t: string) {
+        s.text += t;
+        return true;
+      },
+    };
     return s;
   }
   const plain = (t: string) => t.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '');
 
   it('draws epoch, steps, ETA, loss and metrics on a terminal; nothing on a non-terminal at verbose 1', async () => {
     const m = mlp();
-    const tty = stream(true), file = stream(false);
+    const tty = stream(true),
+      file = stream(false);
     await m.fit(data.x, data.y, {
-      epochs: 2, batchSize: 25, validationData: [data.vx, data.vy], verbose: 0,
+      epochs: 2,
+      batchSize: 25,
+      validationData: [data.vx, data.vy],
+      verbose: 0,
       callbacks: [callbacks.progressBar({ stream: tty }), callbacks.progressBar({ stream: file })],
     });
     expect(file.text).toBe('');
     const out = plain(tty.text);
     expect(out).toMatch(/Epoch 1\/2 \[\.{30}\] 0\/8 ETA \?/);
-    const finals = out.split('\n').filter((l) => / 8\/8 /.test(l)).map((l) => l.slice(l.lastIndexOf('Epoch')));
+    const finals = out
+      .split('\n')
+      .filter((l) => / 8\/8 /.test(l))
+      .map((l) => l.slice(l.lastIndexOf('Epoch')));
     expect(finals).toHaveLength(2);
-    expect(finals[1]).toMatch(/^Epoch 2\/2 \[={30}\] 8\/8 \d+\.\ds \d+ms\/step - loss: \d\.\d{4} - acc: \d\.\d{4} - val_loss: \d\.\d{4} - val_acc: \d\.\d{4}$/);
+    expect(finals[1]).toMatch(
+      /^Epoch 2\/2 \[={30}\] 8\/8 \d+\.\ds \d+ms\/step - loss: \d\.\d{4} - acc: \d\.\d{4} - val_loss: \d\.\d{4} - val_acc: \d\.\d{4}$/,
+    );
     expect(tty.text).toContain('\x1b[');
     m.dispose();
   });
@@ -238,18 +291,40 @@ describe('user callbacks', () => {
     const m = mlp();
     const calls: string[] = [];
     const hooks = {
-      onTrainBegin: () => { calls.push('trainBegin'); },
-      onEpochBegin: (e: number) => { calls.push(`epochBegin ${e}`); },
-      onBatchBegin: (b: number) => { calls.push(`batchBegin ${b}`); },
-      onBatchEnd: (b: number, logs?: Logs) => { calls.push(`batchEnd ${b} ${typeof logs?.loss}`); },
-      onEpochEnd: (e: number, logs?: Logs) => { calls.push(`epochEnd ${e} ${Object.keys(logs ?? {}).join(',')}`); },
-      onTrainEnd: () => { calls.push('trainEnd'); },
+      onTrainBegin: () => {
+        calls.push('trainBegin');
+      },
+      onEpochBegin: (e: number) => {
+        calls.push(`epochBegin ${e}`);
+      },
+      onBatchBegin: (b: number) => {
+        calls.push(`batchBegin ${b}`);
+      },
+      onBatchEnd: (b: number, logs?: Logs) => {
+        calls.push(`batchEnd ${b} ${typeof logs?.loss}`);
+      },
+      onEpochEnd: (e: number, logs?: Logs) => {
+        calls.push(`epochEnd ${e} ${Object.keys(logs ?? {}).join(',')}`);
+      },
+      onTrainEnd: () => {
+        calls.push('trainEnd');
+      },
     };
     await m.fit(data.x, data.y, { epochs: 2, batchSize: 100, callbacks: hooks, verbose: 0 });
     expect(calls).toEqual([
       'trainBegin',
-      'epochBegin 0', 'batchBegin 0', 'batchEnd 0 number', 'batchBegin 1', 'batchEnd 1 number', 'epochEnd 0 loss,acc',
-      'epochBegin 1', 'batchBegin 0', 'batchEnd 0 number', 'batchBegin 1', 'batchEnd 1 number', 'epochEnd 1 loss,acc',
+      'epochBegin 0',
+      'batchBegin 0',
+      'batchEnd 0 number',
+      'batchBegin 1',
+      'batchEnd 1 number',
+      'epochEnd 0 loss,acc',
+      'epochBegin 1',
+      'batchBegin 0',
+      'batchEnd 0 number',
+      'batchBegin 1',
+      'batchEnd 1 number',
+      'epochEnd 1 loss,acc',
       'trainEnd',
     ]);
 

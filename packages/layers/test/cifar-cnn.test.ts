@@ -49,26 +49,42 @@ it('CIFAR-10 CNN on data_batch_*.bin files with crop and flip augmentation: loss
   const trainSet = await loadCifar10({ source: dir, batches: [1, 2] });
   const testSet = await loadCifar10({ source: dir, split: 'test' });
   expect(trainSet.count).toBe(400);
-  const test = tensors(testSet, Array.from({ length: testSet.count }, (_, i) => i));
+  const test = tensors(
+    testSet,
+    Array.from({ length: testSet.count }, (_, i) => i),
+  );
 
   wm.setSeed(5);
-  const model = sequential({ layers: [
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [32, 32, 3] }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.flatten(),
-    layers.dense({ units: 64, activation: 'relu' }),
-    layers.dense({ units: 10 }),
-  ] });
+  const model = sequential({
+    layers: [
+      layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [32, 32, 3] }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      layers.flatten(),
+      layers.dense({ units: 64, activation: 'relu' }),
+      layers.dense({ units: 10 }),
+    ],
+  });
   model.compile({ optimizer: adam(0.001), loss: losses.sparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
-  const train = trainSet.dataset().shuffle(400, { seed: 1 }).map(augment({ seed: 2, cropPadding: 4, flip: true })).batch(32);
+  const train = trainSet
+    .dataset()
+    .shuffle(400, { seed: 1 })
+    .map(augment({ seed: 2, cropPadding: 4, flip: true }))
+    .batch(32);
   const t0 = performance.now();
   const h = await model.fitDataset(train, { epochs: 4, verbose: 0, validationData: [test.x, test.y] });
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ case: 'cifar-cnn', loss: h.history.loss, valLoss: h.history.val_loss, valAcc: h.history.val_acc,
-    samplesPerSec: Math.round((4 * 400) / seconds) }));
+  console.log(
+    JSON.stringify({
+      case: 'cifar-cnn',
+      loss: h.history.loss,
+      valLoss: h.history.val_loss,
+      valAcc: h.history.val_acc,
+      samplesPerSec: Math.round((4 * 400) / seconds),
+    }),
+  );
   const loss = h.history.loss!;
   expect(loss.at(-1)!).toBeLessThan(0.7 * loss[0]!);
   expect(h.history.val_loss!.at(-1)!).toBeLessThan(h.history.val_loss![0]!);

@@ -9,11 +9,22 @@ import { randomFloats } from '@wasmml/test-utils';
 import { layers, sequential, type LayersModel } from '@wasmml/layers';
 
 function net(seed: number): LayersModel {
-  const m = sequential({ layers: [
-    layers.dense({ units: 16, activation: 'relu', inputShape: [6], kernelInitializer: { className: 'glorotUniform', config: { seed } } as never }),
-    layers.dropout({ rate: 0.25 }),
-    layers.dense({ units: 3, activation: 'softmax', kernelInitializer: { className: 'glorotUniform', config: { seed: seed + 1 } } as never }),
-  ] });
+  const m = sequential({
+    layers: [
+      layers.dense({
+        units: 16,
+        activation: 'relu',
+        inputShape: [6],
+        kernelInitializer: { className: 'glorotUniform', config: { seed } } as never,
+      }),
+      layers.dropout({ rate: 0.25 }),
+      layers.dense({
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: { className: 'glorotUniform', config: { seed: seed + 1 } } as never,
+      }),
+    ],
+  });
   m.compile({ optimizer: adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   return m;
 }
@@ -24,7 +35,8 @@ const y = Float32Array.from({ length: 96 }, (_, i) => (x[i * 6]! > 0 ? 1 : 0) + 
 const yielding = { onBatchEnd: async () => new Promise<void>((r) => setTimeout(r, 0)) };
 
 async function train(m: LayersModel): Promise<{ weights: number[][]; loss: number[] }> {
-  const xs = wm.tensor(x, [96, 6]), ys = wm.tensor(y, [96]);
+  const xs = wm.tensor(x, [96, 6]),
+    ys = wm.tensor(y, [96]);
   const h = await m.fit(xs, ys, { epochs: 3, batchSize: 16, verbose: 0, callbacks: yielding });
   wm.dispose([xs, ys]);
   return { weights: weightsOf(m), loss: h.history.loss as number[] };
@@ -47,14 +59,18 @@ describe('concurrent async training', () => {
     wm.setSeed(7);
     const before = wm.memory().numTensors;
     const [a2, b2] = [net(1), net(2)];
-    let interleaved = 0, last = '';
-    const mark = (who: string) => ({ onBatchEnd: async () => {
-      if (last && last !== who) interleaved++;
-      last = who;
-      await new Promise<void>((r) => setTimeout(r, 0));
-    } });
+    let interleaved = 0,
+      last = '';
+    const mark = (who: string) => ({
+      onBatchEnd: async () => {
+        if (last && last !== who) interleaved++;
+        last = who;
+        await new Promise<void>((r) => setTimeout(r, 0));
+      },
+    });
     const run = async (m: LayersModel, who: string) => {
-      const xs = wm.tensor(x, [96, 6]), ys = wm.tensor(y, [96]);
+      const xs = wm.tensor(x, [96, 6]),
+        ys = wm.tensor(y, [96]);
       const h = await m.fit(xs, ys, { epochs: 3, batchSize: 16, verbose: 0, callbacks: mark(who) });
       wm.dispose([xs, ys]);
       return { weights: weightsOf(m), loss: h.history.loss as number[] };
@@ -81,14 +97,16 @@ describe('concurrent async training', () => {
     await train(m); // creates the optimizer's slots
     const before = wm.memory().numTensors;
     const fitting = train(m);
-    const parallel = await Promise.all(inputs.map(async (v) => {
-      const t = one(v);
-      try {
-        return Array.from(await t.data());
-      } finally {
-        t.dispose();
-      }
-    }));
+    const parallel = await Promise.all(
+      inputs.map(async (v) => {
+        const t = one(v);
+        try {
+          return Array.from(await t.data());
+        } finally {
+          t.dispose();
+        }
+      }),
+    );
     await fitting;
     expect(parallel).toEqual(sequential);
     expect(wm.memory().numTensors).toBe(before);

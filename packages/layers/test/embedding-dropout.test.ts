@@ -11,16 +11,31 @@ function ids(rows: number[][]): Pair {
   return { ours: wm.tensor(values, shape), theirs: tf.tensor(values, shape), values };
 }
 
-const SEQS = [[1, 4, 2, 0, 0], [3, 3, 9, 7, 0], [5, 0, 0, 0, 0], [8, 6, 2, 1, 4], [2, 2, 0, 0, 0], [7, 1, 6, 0, 0]];
+const SEQS = [
+  [1, 4, 2, 0, 0],
+  [3, 3, 9, 7, 0],
+  [5, 0, 0, 0, 0],
+  [8, 6, 2, 1, 4],
+  [2, 2, 0, 0, 0],
+  [7, 1, 6, 0, 0],
+];
 
 describe('Embedding', () => {
   it('embedding -> flatten -> dense trains like tfjs (gather forward, scatter-add backward)', async () => {
-    const { ours, theirs } = twin((L: Lib) => L.sequential({ layers: [
-      L.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5 }),
-      L.layers.flatten(),
-      L.layers.dense({ units: 2, activation: 'sigmoid' }),
-    ] }));
-    await expectSameTraining(ours, theirs, ids(SEQS), data([6, 2], 1, 0, 1), { loss: 'binaryCrossentropy', learningRate: 0.5, batchSize: 3 });
+    const { ours, theirs } = twin((L: Lib) =>
+      L.sequential({
+        layers: [
+          L.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5 }),
+          L.layers.flatten(),
+          L.layers.dense({ units: 2, activation: 'sigmoid' }),
+        ],
+      }),
+    );
+    await expectSameTraining(ours, theirs, ids(SEQS), data([6, 2], 1, 0, 1), {
+      loss: 'binaryCrossentropy',
+      learningRate: 0.5,
+      batchSize: 3,
+    });
   });
 
   it('maskZero: the mask reaches globalAveragePooling1d (through dense and dropout), which averages real steps only', () => {
@@ -30,11 +45,16 @@ describe('Embedding', () => {
     const m = model({ inputs: x, outputs: layers.globalAveragePooling1d().apply(h) as never });
     const y = (m.predict(ids(SEQS).ours) as wm.Tensor).arraySync() as number[][];
     // Reference: the same dense applied per step, averaged over the non-zero ids.
-    const [k, b] = m.getWeights().slice(1).map((w) => w.arraySync()) as [number[][], number[]];
+    const [k, b] = m
+      .getWeights()
+      .slice(1)
+      .map((w) => w.arraySync()) as [number[][], number[]];
     const table = emb.getWeights()[0]!.arraySync() as number[][];
     SEQS.forEach((seq, r) => {
       const real = seq.filter((id) => id !== 0);
-      const want = [0, 1, 2].map((u) => real.reduce((s, id) => s + Math.tanh(table[id]!.reduce((a, e, i) => a + e * k[i]![u]!, b[u]!)), 0) / real.length);
+      const want = [0, 1, 2].map(
+        (u) => real.reduce((s, id) => s + Math.tanh(table[id]!.reduce((a, e, i) => a + e * k[i]![u]!, b[u]!)), 0) / real.length,
+      );
       close(y[r]!, want, `sequence ${r}`);
     });
   });
@@ -54,11 +74,13 @@ describe('Embedding', () => {
   });
 
   it('maskZero: training never touches the padding row (masked steps get no gradient)', async () => {
-    const m = sequential({ layers: [
-      layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true, inputLength: 5 }),
-      layers.globalAveragePooling1d(),
-      layers.dense({ units: 1 }),
-    ] });
+    const m = sequential({
+      layers: [
+        layers.embedding({ inputDim: 10, outputDim: 4, maskZero: true, inputLength: 5 }),
+        layers.globalAveragePooling1d(),
+        layers.dense({ units: 1 }),
+      ],
+    });
     m.compile({ optimizer: sgd(0.5), loss: 'meanSquaredError' });
     const before = m.getWeights()[0]!.arraySync() as number[][];
     await m.fit(ids(SEQS).ours, data([6, 1], 2).ours, { epochs: 3, batchSize: 2, verbose: 0 });
@@ -73,7 +95,11 @@ describe('Embedding', () => {
     const m = sequential({ layers: [emb, gap] });
     const y = (m.predict(ids([[1, 0]]).ours) as wm.Tensor).dataSync();
     const t = emb.getWeights()[0]!.arraySync() as number[][];
-    close(y, [0, 1].map((j) => (t[1]![j]! + t[0]![j]!) / 2), 'plain mean');
+    close(
+      y,
+      [0, 1].map((j) => (t[1]![j]! + t[0]![j]!) / 2),
+      'plain mean',
+    );
   });
 
   it('accepts int32 ids; refuses ids outside [0, inputDim) naming the layer and the id', () => {
@@ -94,10 +120,12 @@ describe('Dropout', () => {
   });
 
   it('in training zeroes a fraction `rate` and scales the rest by 1/(1-rate)', () => {
-    const rate = 0.3, n = 200_000;
+    const rate = 0.3,
+      n = 200_000;
     const x = wm.fill([n], 2);
     const y = (layers.dropout({ rate }).apply(x, { training: true }) as wm.Tensor).dataSync();
-    let zeros = 0, wrong = 0;
+    let zeros = 0,
+      wrong = 0;
     for (const v of y) {
       if (v === 0) zeros++;
       else if (Math.abs(v - 2 / (1 - rate)) > 1e-5) wrong++;
@@ -119,9 +147,12 @@ describe('Dropout', () => {
   });
 
   it('is active inside fit: a dropout model sees noisier training losses than its evaluation', async () => {
-    const m = sequential({ layers: [layers.dense({ units: 16, inputShape: [4], activation: 'relu' }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 1 })] });
+    const m = sequential({
+      layers: [layers.dense({ units: 16, inputShape: [4], activation: 'relu' }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 1 })],
+    });
     m.compile({ optimizer: sgd(0), loss: 'meanSquaredError' });
-    const x = data([64, 4], 4), y = data([64, 1], 5);
+    const x = data([64, 4], 4),
+      y = data([64, 1], 5);
     const h = await m.fit(x.ours, y.ours, { epochs: 1, batchSize: 64, verbose: 0 });
     const ev = (m.evaluate(x.ours, y.ours, { batchSize: 64 }) as wm.Tensor).dataSync()[0]!;
     // With a zero learning rate only dropout can make the two differ.

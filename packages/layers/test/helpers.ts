@@ -25,7 +25,13 @@ export interface Lib {
 }
 
 export const OURS: Lib = { layers, sequential, model, input, regularizers };
-export const TFJS: Lib = { layers: tfl.layers, sequential: tfl.sequential, model: tfl.model, input: tfl.input, regularizers: tfl.regularizers };
+export const TFJS: Lib = {
+  layers: tfl.layers,
+  sequential: tfl.sequential,
+  model: tfl.model,
+  input: tfl.input,
+  regularizers: tfl.regularizers,
+};
 
 /** Both versions of a model made by one builder. */
 export function twin<M = LayersModel>(build: (L: Lib) => unknown): { ours: M; theirs: tfl.LayersModel } {
@@ -47,7 +53,8 @@ export function copyWeights(ours: LayersModel, theirs: tfl.LayersModel): void {
 
 /** Every weight of ours against tfjs's, in model order. */
 export function expectSameWeights(ours: LayersModel, theirs: tfl.LayersModel, what: string, rtol = 2e-4, atol = 2e-5): void {
-  const ow = ours.getWeights(), tw = theirs.getWeights();
+  const ow = ours.getWeights(),
+    tw = theirs.getWeights();
   expect(ow.length).toBe(tw.length);
   ow.forEach((w, i) => close(w.dataSync(), tw[i]!.dataSync(), `${what}: weight ${i} (${ours.weights[i]?.name})`, rtol, atol));
   wm.dispose(ow);
@@ -70,7 +77,9 @@ export function data(shape: number[], seed: number, lo = -1, hi = 1): Pair {
 export function classes(n: number, k: number, sparse = false, seed = 3): Pair {
   const r = randomFloats(n, seed, 0, k);
   const ids = Array.from(r, (v) => Math.min(k - 1, Math.floor(v)));
-  const values = sparse ? Float32Array.from(ids) : Float32Array.from(ids.flatMap((c) => Array.from({ length: k }, (_, j) => (j === c ? 1 : 0))));
+  const values = sparse
+    ? Float32Array.from(ids)
+    : Float32Array.from(ids.flatMap((c) => Array.from({ length: k }, (_, j) => (j === c ? 1 : 0))));
   const shape = sparse ? [n] : [n, k];
   return { ours: wm.tensor(values, shape), theirs: tf.tensor(values, shape), values };
 }
@@ -79,7 +88,8 @@ export function predictBoth(ours: LayersModel, theirs: tfl.LayersModel, x: Pair 
   const xs = Array.isArray(x) ? x : [x];
   const o = ours.predict(xs.length === 1 ? xs[0]!.ours : xs.map((p) => p.ours));
   const t = theirs.predict(xs.length === 1 ? xs[0]!.theirs : xs.map((p) => p.theirs));
-  const ol = Array.isArray(o) ? o : [o], tl = Array.isArray(t) ? t : [t];
+  const ol = Array.isArray(o) ? o : [o],
+    tl = Array.isArray(t) ? t : [t];
   const res: [Float32Array[], Float32Array[]] = [ol.map((v) => v.dataSync() as Float32Array), tl.map((v) => v.dataSync() as Float32Array)];
   wm.dispose(ol);
   tf.dispose(tl);
@@ -100,7 +110,13 @@ export interface CompareOptions {
  * The full check: same weights in, same predictions out; then the same training
  * (shuffle off) gives the same loss history and the same weights.
  */
-export async function expectSameTraining(ours: LayersModel, theirs: tfl.LayersModel, x: Pair | Pair[], y: Pair | Pair[], opts: CompareOptions = {}): Promise<void> {
+export async function expectSameTraining(
+  ours: LayersModel,
+  theirs: tfl.LayersModel,
+  x: Pair | Pair[],
+  y: Pair | Pair[],
+  opts: CompareOptions = {},
+): Promise<void> {
   const { rtol = 1e-4, atol = 1e-5 } = opts;
   copyWeights(ours, theirs);
   const [po, pt] = predictBoth(ours, theirs, x);
@@ -109,10 +125,19 @@ export async function expectSameTraining(ours: LayersModel, theirs: tfl.LayersMo
   const loss = opts.loss ?? 'meanSquaredError';
   ours.compile({ optimizer: opts.optimizer === 'adam' ? adam(lr) : sgd(lr), loss });
   theirs.compile({ optimizer: opts.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.sgd(lr), loss });
-  const xs = Array.isArray(x) ? x : [x], ys = Array.isArray(y) ? y : [y];
+  const xs = Array.isArray(x) ? x : [x],
+    ys = Array.isArray(y) ? y : [y];
   const fitArgs = { epochs: opts.epochs ?? 2, batchSize: opts.batchSize ?? 4, shuffle: false, verbose: 0 as const };
-  const h = await ours.fit(xs.length === 1 ? xs[0]!.ours : xs.map((p) => p.ours), ys.length === 1 ? ys[0]!.ours : ys.map((p) => p.ours), fitArgs);
-  const th = await theirs.fit(xs.length === 1 ? xs[0]!.theirs : xs.map((p) => p.theirs), ys.length === 1 ? ys[0]!.theirs : ys.map((p) => p.theirs), fitArgs);
+  const h = await ours.fit(
+    xs.length === 1 ? xs[0]!.ours : xs.map((p) => p.ours),
+    ys.length === 1 ? ys[0]!.ours : ys.map((p) => p.ours),
+    fitArgs,
+  );
+  const th = await theirs.fit(
+    xs.length === 1 ? xs[0]!.theirs : xs.map((p) => p.theirs),
+    ys.length === 1 ? ys[0]!.theirs : ys.map((p) => p.theirs),
+    fitArgs,
+  );
   close(h.history.loss!, th.history.loss as number[], 'loss history', rtol * 2, atol);
   expectSameWeights(ours, theirs, 'after fit', rtol * 2, atol * 2);
   const [qo, qt] = predictBoth(ours, theirs, x);

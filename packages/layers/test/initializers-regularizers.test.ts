@@ -7,7 +7,10 @@ import { sgd } from '@wasmml/optimizers';
 import { close, data, expectSameTraining, twin, wm, type Lib } from './helpers.js';
 
 function moments(v: Float32Array): { mean: number; variance: number; min: number; max: number } {
-  let s = 0, sq = 0, min = Infinity, max = -Infinity;
+  let s = 0,
+    sq = 0,
+    min = Infinity,
+    max = -Infinity;
   for (const x of v) {
     s += x;
     sq += x * x;
@@ -19,14 +22,23 @@ function moments(v: Float32Array): { mean: number; variance: number; min: number
 }
 
 const sample = (name: string, shape: number[], seed?: number) =>
-  getInitializer({ className: name, config: seed === undefined ? {} : { seed } }).apply(shape, 'float32').dataSync() as Float32Array;
+  getInitializer({ className: name, config: seed === undefined ? {} : { seed } })
+    .apply(shape, 'float32')
+    .dataSync() as Float32Array;
 
 describe('initializers', () => {
   // [fanIn, fanOut] of each shape: dense [in, out]; conv [kh, kw, in, out] counts the receptive field.
-  const shapes: Array<[number[], number, number]> = [[[300, 200], 300, 200], [[3, 3, 32, 48], 288, 432]];
+  const shapes: Array<[number[], number, number]> = [
+    [[300, 200], 300, 200],
+    [[3, 3, 32, 48], 288, 432],
+  ];
   const cases: Array<[string, 'fanIn' | 'fanAvg', number, 'uniform' | 'normal']> = [
-    ['glorotUniform', 'fanAvg', 1, 'uniform'], ['glorotNormal', 'fanAvg', 1, 'normal'], ['heUniform', 'fanIn', 2, 'uniform'],
-    ['heNormal', 'fanIn', 2, 'normal'], ['lecunUniform', 'fanIn', 1, 'uniform'], ['lecunNormal', 'fanIn', 1, 'normal'],
+    ['glorotUniform', 'fanAvg', 1, 'uniform'],
+    ['glorotNormal', 'fanAvg', 1, 'normal'],
+    ['heUniform', 'fanIn', 2, 'uniform'],
+    ['heNormal', 'fanIn', 2, 'normal'],
+    ['lecunUniform', 'fanIn', 1, 'uniform'],
+    ['lecunNormal', 'fanIn', 1, 'normal'],
   ];
   for (const [name, mode, scale, dist] of cases) {
     it(`${name}: variance scale / ${mode}, ${dist} bounds`, () => {
@@ -39,7 +51,7 @@ describe('initializers', () => {
         expect(m.variance / want).toBeGreaterThan(0.96);
         expect(m.variance / want).toBeLessThan(1.04);
         // Uniform: within sqrt(3 s); truncated normal: within two of its (pre-truncation) standard deviations.
-        const bound = dist === 'uniform' ? Math.sqrt(3 * want) : 2 * Math.sqrt(want) / 0.87962566103423978;
+        const bound = dist === 'uniform' ? Math.sqrt(3 * want) : (2 * Math.sqrt(want)) / 0.87962566103423978;
         expect(Math.max(-m.min, m.max)).toBeLessThanOrEqual(bound * (1 + 1e-6));
         expect(Math.max(-m.min, m.max)).toBeGreaterThan(bound * 0.95);
       }
@@ -63,9 +75,14 @@ describe('initializers', () => {
   });
 
   it('orthogonal: orthonormal columns (tall), rows (wide), conv kernels flattened; times gain', () => {
-    for (const [shape, gain] of [[[40, 12], 1], [[12, 40], 1], [[3, 3, 4, 8], 2]] as Array<[number[], number]>) {
+    for (const [shape, gain] of [
+      [[40, 12], 1],
+      [[12, 40], 1],
+      [[3, 3, 4, 8], 2],
+    ] as Array<[number[], number]>) {
       const v = initializers.orthogonal({ gain, seed: 3 }).apply(shape, 'float32').dataSync();
-      const cols = shape[shape.length - 1]!, rows = v.length / cols;
+      const cols = shape[shape.length - 1]!,
+        rows = v.length / cols;
       // Gram matrix of the shorter side's vectors must be gain² I.
       const k = Math.min(rows, cols);
       const at = (i: number, c: number) => (rows >= cols ? v[c * cols + i]! : v[i * cols + c]!);
@@ -82,7 +99,9 @@ describe('initializers', () => {
 
   it('seeds: the same seed repeats, another seed or no seed differs', () => {
     for (const name of ['glorotUniform', 'heNormal', 'randomNormal', 'randomUniform', 'truncatedNormal', 'orthogonal']) {
-      const a = sample(name, [6, 5], 42), b = sample(name, [6, 5], 42), c = sample(name, [6, 5], 43);
+      const a = sample(name, [6, 5], 42),
+        b = sample(name, [6, 5], 42),
+        c = sample(name, [6, 5], 43);
       expect(Array.from(a), name).toEqual(Array.from(b));
       expect(Array.from(a), name).not.toEqual(Array.from(c));
       expect(Array.from(sample(name, [6, 5])), name).not.toEqual(Array.from(sample(name, [6, 5])));
@@ -92,7 +111,7 @@ describe('initializers', () => {
   it('saved configs (Keras snake_case) resolve; unknown names are refused', () => {
     const i = getInitializer({ className: 'VarianceScaling', config: { scale: 2, mode: 'fan_out', distribution: 'uniform', seed: 1 } });
     const v = moments(i.apply([100, 400], 'float32').dataSync() as Float32Array);
-    expect(v.max).toBeLessThanOrEqual(Math.sqrt(3 * 2 / 400) + 1e-6);
+    expect(v.max).toBeLessThanOrEqual(Math.sqrt((3 * 2) / 400) + 1e-6);
     expect(v.variance / (2 / 400)).toBeGreaterThan(0.95);
     expect(() => getInitializer('nope')).toThrow(/unknown initializer 'nope'/);
   });
@@ -113,26 +132,50 @@ describe('regularizers', () => {
     expect(regularizers.l2({ l2: 0.2 }).apply(w).dataSync()[0]).toBeCloseTo(0.2 * 14.25, 5);
     expect(regularizers.l1l2().apply(w).dataSync()[0]).toBeCloseTo(0.01 * 6.5 + 0.01 * 14.25, 6);
     expect(getRegularizer('l2').apply(w).dataSync()[0]).toBeCloseTo(0.1425, 6);
-    expect(getRegularizer({ className: 'L1L2', config: { l1: 0, l2: 1 } }).apply(w).dataSync()[0]).toBeCloseTo(14.25, 5);
+    expect(
+      getRegularizer({ className: 'L1L2', config: { l1: 0, l2: 1 } })
+        .apply(w)
+        .dataSync()[0],
+    ).toBeCloseTo(14.25, 5);
   });
 
   it('the training loss includes the penalties and training follows their gradient, like tfjs', async () => {
-    const { ours, theirs } = twin((L: Lib) => L.sequential({ layers: [
-      L.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', kernelRegularizer: L.regularizers.l1l2({ l1: 0.05, l2: 0.1 }),
-        biasRegularizer: L.regularizers.l2({ l2: 0.2 }) }),
-      L.layers.reshape({ targetShape: [4, 1] }),
-      L.layers.conv1d({ filters: 2, kernelSize: 2, kernelRegularizer: L.regularizers.l1({ l1: 0.03 }) }),
-      L.layers.flatten(),
-    ] }));
+    const { ours, theirs } = twin((L: Lib) =>
+      L.sequential({
+        layers: [
+          L.layers.dense({
+            units: 4,
+            inputShape: [3],
+            activation: 'tanh',
+            kernelRegularizer: L.regularizers.l1l2({ l1: 0.05, l2: 0.1 }),
+            biasRegularizer: L.regularizers.l2({ l2: 0.2 }),
+          }),
+          L.layers.reshape({ targetShape: [4, 1] }),
+          L.layers.conv1d({ filters: 2, kernelSize: 2, kernelRegularizer: L.regularizers.l1({ l1: 0.03 }) }),
+          L.layers.flatten(),
+        ],
+      }),
+    );
     await expectSameTraining(ours, theirs, data([8, 3], 1), data([8, 6], 2), { learningRate: 0.2, epochs: 3, rtol: 3e-4 });
   });
 
   it('a strong l2 penalty shrinks the weights it regularises, and only those', async () => {
-    const make = (reg: boolean) => sequential({ layers: [layers.dense({ units: 4, inputShape: [3], kernelInitializer: initializers.ones(),
-      ...(reg ? { kernelRegularizer: regularizers.l2({ l2: 0.5 }) } : {}) })] });
-    const a = make(true), b = make(false);
+    const make = (reg: boolean) =>
+      sequential({
+        layers: [
+          layers.dense({
+            units: 4,
+            inputShape: [3],
+            kernelInitializer: initializers.ones(),
+            ...(reg ? { kernelRegularizer: regularizers.l2({ l2: 0.5 }) } : {}),
+          }),
+        ],
+      });
+    const a = make(true),
+      b = make(false);
     for (const m of [a, b]) m.compile({ optimizer: sgd(0.1), loss: 'meanSquaredError' });
-    const x = data([16, 3], 3), y = data([16, 4], 4);
+    const x = data([16, 3], 3),
+      y = data([16, 4], 4);
     const ha = await a.fit(x.ours, y.ours, { epochs: 5, batchSize: 16, verbose: 0 });
     await b.fit(x.ours, y.ours, { epochs: 5, batchSize: 16, verbose: 0 });
     const norm = (m: typeof a) => Array.from(m.getWeights()[0]!.dataSync()).reduce((s, v) => s + v * v, 0);

@@ -9,14 +9,23 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveObjectURL } from 'node:buffer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tf } from '@wasmml/test-utils/tfjs';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as wm from '@wasmml/tensor';
 import { adagrad, adam, exponentialDecay, momentum, rmsprop } from '@wasmml/optimizers';
 import { expectClose, randomFloats } from '@wasmml/test-utils';
 import {
-  input, io, layers, loadLayersModel, losses, model, sequential, type LayersModel, type ModelArtifacts, type ModelJSON,
+  input,
+  io,
+  layers,
+  loadLayersModel,
+  losses,
+  model,
+  sequential,
+  type LayersModel,
+  type ModelArtifacts,
+  type ModelJSON,
 } from '@wasmml/layers';
 import { platform as webRuntime } from '@wasmml/platform/web';
 import { filesFor } from '../src/io/files.js';
@@ -34,8 +43,15 @@ afterAll(() => {
 });
 
 type Data = { shape: number[]; values: Float32Array };
-const floats = (shape: number[], seed: number, lo = -1, hi = 1): Data =>
-  ({ shape, values: randomFloats(shape.reduce((a, b) => a * b, 1), seed, lo, hi) });
+const floats = (shape: number[], seed: number, lo = -1, hi = 1): Data => ({
+  shape,
+  values: randomFloats(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+    lo,
+    hi,
+  ),
+});
 /** Integer ids in [0, n), with trailing zeros (padding) on every other row. */
 function ids(rows: number, len: number, n: number, seed: number): Data {
   const r = randomFloats(rows * len, seed, 0, 1);
@@ -64,12 +80,19 @@ function predictTfjs(m: tfl.LayersModel, xs: Data[]): Float32Array {
 
 /** Gives every tfjs weight seeded values (moving variances positive) so no layer is at its initial state. */
 function randomizeTfjs(m: tfl.LayersModel, seed: number): void {
-  m.setWeights(m.weights.map((w, i) => {
-    const shape = w.shape as number[];
-    const d = randomFloats(shape.reduce((a, b) => a * b, 1), seed + i, -0.8, 0.8);
-    if (w.originalName.endsWith('moving_variance')) for (let k = 0; k < d.length; k++) d[k] = Math.abs(d[k]!) + 0.3;
-    return tf.tensor(d, shape);
-  }));
+  m.setWeights(
+    m.weights.map((w, i) => {
+      const shape = w.shape as number[];
+      const d = randomFloats(
+        shape.reduce((a, b) => a * b, 1),
+        seed + i,
+        -0.8,
+        0.8,
+      );
+      if (w.originalName.endsWith('moving_variance')) for (let k = 0; k < d.length; k++) d[k] = Math.abs(d[k]!) + 0.3;
+      return tf.tensor(d, shape);
+    }),
+  );
 }
 
 /** A tfjs save handler writing model.json plus shards of at most shardBytes, as tensorflowjs writes them. */
@@ -81,8 +104,12 @@ function tfjsDirHandler(dir: string, shardBytes: number) {
     const paths = Array.from({ length: n }, (_, i) => `group1-shard${i + 1}of${n}.bin`);
     paths.forEach((p, i) => writeFileSync(join(dir, p), data.subarray(i * shardBytes, (i + 1) * shardBytes)));
     const json = {
-      modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy,
-      weightsManifest: [{ paths, weights: a.weightSpecs }], ...(a.trainingConfig ? { trainingConfig: a.trainingConfig } : {}),
+      modelTopology: a.modelTopology,
+      format: a.format,
+      generatedBy: a.generatedBy,
+      convertedBy: a.convertedBy,
+      weightsManifest: [{ paths, weights: a.weightSpecs }],
+      ...(a.trainingConfig ? { trainingConfig: a.trainingConfig } : {}),
     };
     writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
@@ -101,12 +128,14 @@ function readModelJSON(dir: string): ModelJSON {
 
 describe('models saved by tfjs-layers load and predict as tfjs does', () => {
   it('Sequential MLP (3 shards)', async () => {
-    const t = tfl.sequential({ layers: [
-      tfl.layers.dense({ units: 16, activation: 'relu', inputShape: [6] }),
-      tfl.layers.dropout({ rate: 0.4 }),
-      tfl.layers.dense({ units: 8, activation: 'tanh' }),
-      tfl.layers.dense({ units: 3, activation: 'softmax' }),
-    ] });
+    const t = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ units: 16, activation: 'relu', inputShape: [6] }),
+        tfl.layers.dropout({ rate: 0.4 }),
+        tfl.layers.dense({ units: 8, activation: 'tanh' }),
+        tfl.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
     randomizeTfjs(t, 10);
     const dir = await saveTfjs(t, 200);
     expect(readModelJSON(dir).weightsManifest[0]!.paths.length).toBeGreaterThan(2);
@@ -119,14 +148,16 @@ describe('models saved by tfjs-layers load and predict as tfjs does', () => {
   });
 
   it('CNN: conv2d, maxPooling2d, batchNormalization, flatten, dense (2 shards)', async () => {
-    const t = tfl.sequential({ layers: [
-      tfl.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [8, 8, 2] }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.batchNormalization(),
-      tfl.layers.conv2d({ filters: 3, kernelSize: [2, 3], strides: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 5, activation: 'softmax' }),
-    ] });
+    const t = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [8, 8, 2] }),
+        tfl.layers.maxPooling2d({ poolSize: 2 }),
+        tfl.layers.batchNormalization(),
+        tfl.layers.conv2d({ filters: 3, kernelSize: [2, 3], strides: 2 }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 5, activation: 'softmax' }),
+      ],
+    });
     randomizeTfjs(t, 20);
     const dir = await saveTfjs(t, 400);
     const m = await loadLayersModel(`file://${dir}/model.json`);
@@ -152,11 +183,13 @@ describe('models saved by tfjs-layers load and predict as tfjs does', () => {
   });
 
   it('embedding (maskZero) + LSTM, and a bidirectional GRU', async () => {
-    const t = tfl.sequential({ layers: [
-      tfl.layers.embedding({ inputDim: 15, outputDim: 4, inputLength: 7, maskZero: true }),
-      tfl.layers.lstm({ units: 6, recurrentInitializer: 'glorotNormal' }),
-      tfl.layers.dense({ units: 2, activation: 'sigmoid' }),
-    ] });
+    const t = tfl.sequential({
+      layers: [
+        tfl.layers.embedding({ inputDim: 15, outputDim: 4, inputLength: 7, maskZero: true }),
+        tfl.layers.lstm({ units: 6, recurrentInitializer: 'glorotNormal' }),
+        tfl.layers.dense({ units: 2, activation: 'sigmoid' }),
+      ],
+    });
     randomizeTfjs(t, 40);
     const dir = await saveTfjs(t, 300);
     const m = await loadLayersModel(`file://${dir}`);
@@ -164,9 +197,14 @@ describe('models saved by tfjs-layers load and predict as tfjs does', () => {
     expectClose(predictOurs(m, [x]), predictTfjs(t, [x]), 1e-5, 1e-6, 'embedding+lstm predictions');
     m.dispose();
 
-    const tb = tfl.sequential({ layers: [
-      tfl.layers.bidirectional({ layer: tfl.layers.gru({ units: 3, recurrentInitializer: 'glorotNormal' }) as tfl.RNN, inputShape: [5, 2] }),
-    ] });
+    const tb = tfl.sequential({
+      layers: [
+        tfl.layers.bidirectional({
+          layer: tfl.layers.gru({ units: 3, recurrentInitializer: 'glorotNormal' }) as tfl.RNN,
+          inputShape: [5, 2],
+        }),
+      ],
+    });
     randomizeTfjs(tb, 50);
     const mb = await loadLayersModel(`file://${await saveTfjs(tb, 1 << 20)}`);
     const xb = floats([3, 5, 2], 9);
@@ -175,10 +213,9 @@ describe('models saved by tfjs-layers load and predict as tfjs does', () => {
   });
 
   it('includeOptimizer: compiled with the saved loss and Adam state; the next epoch matches tfjs', async () => {
-    const t = tfl.sequential({ layers: [
-      tfl.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }),
-      tfl.layers.dense({ units: 3, activation: 'softmax' }),
-    ] });
+    const t = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }), tfl.layers.dense({ units: 3, activation: 'softmax' })],
+    });
     randomizeTfjs(t, 60);
     const x = floats([24, 5], 11);
     const y = { shape: [24, 3], values: Float32Array.from({ length: 72 }, (_, i) => (Math.floor(i / 3) % 3 === i % 3 ? 1 : 0)) };
@@ -212,11 +249,13 @@ const richX = [floats([10, 4], 21), ids(10, 6, 20, 22)];
 const richY = { shape: [10, 3], values: Float32Array.from({ length: 30 }, (_, i) => (Math.floor(i / 3) % 3 === i % 3 ? 1 : 0)) };
 
 function mlp(withDropout = true): LayersModel {
-  return sequential({ layers: [
-    layers.dense({ units: 8, activation: 'relu', inputShape: [5] }),
-    ...(withDropout ? [layers.dropout({ rate: 0.3 })] : []),
-    layers.dense({ units: 3, activation: 'softmax' }),
-  ] });
+  return sequential({
+    layers: [
+      layers.dense({ units: 8, activation: 'relu', inputShape: [5] }),
+      ...(withDropout ? [layers.dropout({ rate: 0.3 })] : []),
+      layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
 }
 const mlpX = floats([12, 5], 31);
 
@@ -232,13 +271,21 @@ describe('our models round-trip', () => {
     expect(weightsFile).toMatch(/^weights\.[0-9a-f]{16}\.bin$/);
     const j = readModelJSON(dir);
     expect(j.format).toBe('layers-model');
-    const topo = j.modelTopology as { class_name: string; config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
+    const topo = j.modelTopology as {
+      class_name: string;
+      config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> };
+    };
     expect(topo.class_name).toBe('Sequential');
     expect(topo.config.layers.map((l) => l.class_name)).toEqual(['Dense', 'Dropout', 'Dense']);
     expect(topo.config.layers[0]!.config.batch_input_shape).toEqual([null, 5]);
     expect(topo.config.layers[0]!.config.use_bias).toBe(true);
     const names = m.layers.map((l) => l.name);
-    expect(j.weightsManifest[0]!.weights.map((w) => w.name)).toEqual([`${names[0]}/kernel`, `${names[0]}/bias`, `${names[2]}/kernel`, `${names[2]}/bias`]);
+    expect(j.weightsManifest[0]!.weights.map((w) => w.name)).toEqual([
+      `${names[0]}/kernel`,
+      `${names[0]}/bias`,
+      `${names[2]}/kernel`,
+      `${names[2]}/bias`,
+    ]);
     expect(j.wasmml?.byteLength).toBe(statSync(join(dir, weightsFile!)).size);
     expect(j.wasmml?.sha256).toMatch(/^[0-9a-f]{64}$/);
     const back = await loadLayersModel(`file://${dir}`);
@@ -269,7 +316,8 @@ describe('our models round-trip', () => {
   });
 
   it('includeOptimizer: the reloaded model trains on exactly as the original; a fresh optimizer would not', async () => {
-    const x = ours(mlpX), y = ours({ shape: [12, 3], values: Float32Array.from({ length: 36 }, (_, i) => (i % 4 === 0 ? 1 : 0)) });
+    const x = ours(mlpX),
+      y = ours({ shape: [12, 3], values: Float32Array.from({ length: 36 }, (_, i) => (i % 4 === 0 ? 1 : 0)) });
     const m = mlp(false); // no dropout: training must be deterministic to compare runs
     m.compile({ optimizer: adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     await m.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
@@ -278,8 +326,9 @@ describe('our models round-trip', () => {
     const j = readModelJSON(dir);
     expect(j.trainingConfig?.loss).toBe('categorical_crossentropy');
     expect(j.trainingConfig?.optimizer_config.class_name).toBe('Adam');
-    expect(j.weightsManifest[0]!.weights.filter((w) => w.group === 'optimizer').map((w) => w.name))
-      .toContain(`${m.layers[0]!.name}/kernel/m`);
+    expect(j.weightsManifest[0]!.weights.filter((w) => w.group === 'optimizer').map((w) => w.name)).toContain(
+      `${m.layers[0]!.name}/kernel/m`,
+    );
     const back = await loadLayersModel(`file://${dir}`);
     const fresh = await loadLayersModel(`file://${dir}`);
     fresh.compile({ optimizer: adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -295,10 +344,14 @@ describe('our models round-trip', () => {
 
   it('training settings round-trip: several optimizers and schedules, fromLogits, two outputs with loss weights', async () => {
     const opts = [
-      () => rmsprop(0.01, 0.8, 0.5, 1e-6, true), () => momentum(0.05, 0.9, true), () => adagrad(0.1, 0.2),
+      () => rmsprop(0.01, 0.8, 0.5, 1e-6, true),
+      () => momentum(0.05, 0.9, true),
+      () => adagrad(0.1, 0.2),
       () => adam(exponentialDecay({ initialLearningRate: 0.02, decaySteps: 3, decayRate: 0.5 })),
     ];
-    const x = ours(floats([16, 4], 51)), y1 = ours(floats([16, 2], 52)), y2 = ours(floats([16, 3], 53));
+    const x = ours(floats([16, 4], 51)),
+      y1 = ours(floats([16, 2], 52)),
+      y2 = ours(floats([16, 3], 53));
     for (const make of opts) {
       const inp = input({ shape: [4] });
       const h = layers.dense({ units: 6, activation: 'tanh' }).apply(inp);
@@ -306,14 +359,22 @@ describe('our models round-trip', () => {
       const b = layers.dense({ units: 3, name: `cls_${Math.random().toString(36).slice(2, 7)}` }).apply(h);
       const m = model({ inputs: inp, outputs: [a, b] as never });
       const nb = m.outputs[1]!.sourceLayer!.name;
-      m.compile({ optimizer: make(), loss: ['meanSquaredError', losses.categoricalCrossentropy({ fromLogits: true })], metrics: { [nb!]: ['accuracy'] }, lossWeights: [0.3, 2] });
+      m.compile({
+        optimizer: make(),
+        loss: ['meanSquaredError', losses.categoricalCrossentropy({ fromLogits: true })],
+        metrics: { [nb!]: ['accuracy'] },
+        lossWeights: [0.3, 2],
+      });
       await m.fit(x, [y1, y2], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
       const dir = tempDir();
       await m.save(`file://${dir}`, { includeOptimizer: true });
       const back = await loadLayersModel(`file://${dir}`);
       const c = back.compiled!;
       expect(c.optimizer.getConfig()).toEqual(m.compiled!.optimizer.getConfig());
-      expect(c.losses.map((l) => [l.name, !!l.fromLogits])).toEqual([['meanSquaredError', false], ['categoricalCrossentropy', true]]);
+      expect(c.losses.map((l) => [l.name, !!l.fromLogits])).toEqual([
+        ['meanSquaredError', false],
+        ['categoricalCrossentropy', true],
+      ]);
       expect(c.lossWeights).toEqual([0.3, 2]);
       expect(c.metrics.map((ms) => ms.map((mm) => mm.name))).toEqual([[], [`${nb}_acc`]]);
       const ho = await m.fit(x, [y1, y2], { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
@@ -325,18 +386,22 @@ describe('our models round-trip', () => {
   });
 
   it('ours load in tfjs over http (and in ours, with a query string on the URL)', async () => {
-    const t = tfl.sequential({ layers: [
-      tfl.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 2, activation: 'softmax' }),
-    ] });
-    const m = sequential({ layers: [
-      layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
-      layers.maxPooling2d({ poolSize: 2 }),
-      layers.flatten(),
-      layers.dense({ units: 2, activation: 'softmax' }),
-    ] });
+    const t = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
+        tfl.layers.maxPooling2d({ poolSize: 2 }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
+    const m = sequential({
+      layers: [
+        layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
     const rich = richModel();
     const dirs = { cnn: tempDir(), rich: tempDir() };
     await m.save(io.fileSystem(dirs.cnn, { shardSizeBytes: 100 }));
@@ -389,7 +454,7 @@ describe('our models round-trip', () => {
     m.dispose();
   });
 
-  it('indexeddb:// in tfjs\'s database layout', async () => {
+  it("indexeddb:// in tfjs's database layout", async () => {
     const m = mlp();
     await m.save('indexeddb://mlp-1');
     const back = await loadLayersModel('indexeddb://mlp-1');
@@ -415,17 +480,29 @@ describe('our models round-trip', () => {
     const m = mlp();
     const anchors: Array<{ href: string; download: string; clicked: boolean }> = [];
     const g = globalThis as { document?: unknown };
-    g.document = { createElement: () => {
-      const a = { href: '', download: '', clicked: false, click() { this.clicked = true; } };
-      anchors.push(a);
-      return a;
-    } };
+    g.document = {
+      createElement: () => {
+        const a = {
+          href: '',
+          download: '',
+          clicked: false,
+          click() {
+            this.clicked = true;
+          },
+        };
+        anchors.push(a);
+        return a;
+      },
+    };
     try {
       await m.save('downloads://my-mlp');
     } finally {
       delete g.document;
     }
-    expect(anchors.map((a) => [a.download, a.clicked])).toEqual([['my-mlp.weights.bin', true], ['my-mlp.json', true]]);
+    expect(anchors.map((a) => [a.download, a.clicked])).toEqual([
+      ['my-mlp.weights.bin', true],
+      ['my-mlp.json', true],
+    ]);
     const files = await Promise.all(anchors.map(async (a) => new File([await resolveObjectURL(a.href)!.arrayBuffer()], a.download)));
     const back = await loadLayersModel(io.browserFiles(files));
     expect(predictOurs(back, [mlpX])).toEqual(predictOurs(m, [mlpX]));
@@ -450,10 +527,12 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
   const live = () => wm.registeredVariables().size;
   async function capture(m: LayersModel): Promise<ModelArtifacts> {
     let got: ModelArtifacts | undefined;
-    await m.save(io.withSaveHandler(async (a) => {
-      got = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await m.save(
+      io.withSaveHandler(async (a) => {
+        got = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     return got!;
   }
 
@@ -470,12 +549,15 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     const size = statSync(shard).size;
     truncateSync(shard, size - 8);
     await expect(loadLayersModel(url)).rejects.toThrow(
-      new RegExp(`weight file '${name2}' \\(of .*model.json\\) is ${size - 8} bytes but model.json records ${size} \\(truncated`));
+      new RegExp(`weight file '${name2}' \\(of .*model.json\\) is ${size - 8} bytes but model.json records ${size} \\(truncated`),
+    );
     await save();
     const bytes = readFileSync(shard);
     bytes[3] ^= 0x40;
     writeFileSync(shard, bytes);
-    await expect(loadLayersModel(url)).rejects.toThrow(new RegExp(`weight file '${name2}' .* has SHA-256 [0-9a-f]{64} but model.json records [0-9a-f]{64}`));
+    await expect(loadLayersModel(url)).rejects.toThrow(
+      new RegExp(`weight file '${name2}' .* has SHA-256 [0-9a-f]{64} but model.json records [0-9a-f]{64}`),
+    );
     await save();
     rmSync(join(dir, name1));
     await expect(loadLayersModel(url)).rejects.toThrow(new RegExp(`cannot read weight file '${name1}' listed in .*model.json`));
@@ -494,7 +576,9 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     // A shard swapped for another save's (content-addressed names keep a crash from doing this; a hand copy can).
     const [shardA] = readModelJSON(dirA).weightsManifest[0]!.paths as [string];
     copyFileSync(join(dirB, readModelJSON(dirB).weightsManifest[0]!.paths[0]!), join(dirA, shardA));
-    await expect(loadLayersModel(`file://${dirA}`)).rejects.toThrow(new RegExp(`weight file '${shardA}' .* has SHA-256 .* but model.json records`));
+    await expect(loadLayersModel(`file://${dirA}`)).rejects.toThrow(
+      new RegExp(`weight file '${shardA}' .* has SHA-256 .* but model.json records`),
+    );
     a.dispose();
     b.dispose();
   });
@@ -502,15 +586,24 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
   it('wrong shapes, missing weights, unknown layers, other formats and bad URLs', async () => {
     const m = mlp(false);
     const good = await capture(m);
-    const edit = (f: (a: ModelArtifacts & { modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } } }) => void) => {
+    const edit = (
+      f: (
+        a: ModelArtifacts & { modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } } },
+      ) => void,
+    ) => {
       const a = structuredClone(good) as Parameters<typeof f>[0];
       f(a);
       return io.fromMemory(a);
     };
     const before = live();
     const last = m.layers[1]!.name;
-    await expect(loadLayersModel(edit((a) => { a.modelTopology.config.layers[1]!.config.units = 4; })))
-      .rejects.toThrow(new RegExp(`weight '${last}/kernel' is saved with shape \\[8,3\\] but the model's weight has shape \\[8,4\\]`));
+    await expect(
+      loadLayersModel(
+        edit((a) => {
+          a.modelTopology.config.layers[1]!.config.units = 4;
+        }),
+      ),
+    ).rejects.toThrow(new RegExp(`weight '${last}/kernel' is saved with shape \\[8,3\\] but the model's weight has shape \\[8,4\\]`));
     const noBias = (a: ModelArtifacts) => {
       a.weightSpecs = a.weightSpecs!.slice(0, -1);
       a.weightData = (a.weightData as ArrayBuffer).slice(0, -12);
@@ -520,17 +613,43 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     const lenient = await loadLayersModel(edit(noBias), { strict: false });
     expect(lenient.getWeights()[0]!.dataSync()).toEqual(m.getWeights()[0]!.dataSync());
     lenient.dispose();
-    await expect(loadLayersModel(edit((a) => { a.modelTopology.config.layers[0]!.class_name = 'Dense3000'; })))
-      .rejects.toThrow(/class 'Dense3000', which wasmml does not have/);
-    await expect(loadLayersModel(edit((a) => { a.format = 'graph-model'; }))).rejects.toThrow(/'graph-model', not a layers model/);
-    await expect(loadLayersModel(edit((a) => { (a.weightData as ArrayBuffer) = (a.weightData as ArrayBuffer).slice(0, -4); delete a.wasmml; })))
-      .rejects.toThrow(/the weights manifest describes 300 bytes but the weight data has 296/);
-    await expect(loadLayersModel(edit((a) => { new Uint8Array(a.weightData as ArrayBuffer)[0] ^= 1; })))
-      .rejects.toThrow(/the weight data of the IOHandler has SHA-256 .* but model.json records/);
+    await expect(
+      loadLayersModel(
+        edit((a) => {
+          a.modelTopology.config.layers[0]!.class_name = 'Dense3000';
+        }),
+      ),
+    ).rejects.toThrow(/class 'Dense3000', which wasmml does not have/);
+    await expect(
+      loadLayersModel(
+        edit((a) => {
+          a.format = 'graph-model';
+        }),
+      ),
+    ).rejects.toThrow(/'graph-model', not a layers model/);
+    await expect(
+      loadLayersModel(
+        edit((a) => {
+          (a.weightData as ArrayBuffer) = (a.weightData as ArrayBuffer).slice(0, -4);
+          delete a.wasmml;
+        }),
+      ),
+    ).rejects.toThrow(/the weights manifest describes 300 bytes but the weight data has 296/);
+    await expect(
+      loadLayersModel(
+        edit((a) => {
+          new Uint8Array(a.weightData as ArrayBuffer)[0] ^= 1;
+        }),
+      ),
+    ).rejects.toThrow(/the weight data of the IOHandler has SHA-256 .* but model.json records/);
     expect(live()).toBe(before);
-    await expect(m.save('./relative/dir')).rejects.toThrow(/unsupported URL '.\/relative\/dir' \(a file path\? write 'file:\/\/.\/relative\/dir'\)/);
+    await expect(m.save('./relative/dir')).rejects.toThrow(
+      /unsupported URL '.\/relative\/dir' \(a file path\? write 'file:\/\/.\/relative\/dir'\)/,
+    );
     await expect(loadLayersModel('downloads://x')).rejects.toThrow(/'downloads:\/\/' URLs cannot be used to load models/);
-    await expect(webPlatform.writeFileAtomic('/tmp/x', new Uint8Array(1))).rejects.toThrow(/file:\/\/ paths need a file system .* 'indexeddb:\/\/<name>'/);
+    await expect(webPlatform.writeFileAtomic('/tmp/x', new Uint8Array(1))).rejects.toThrow(
+      /file:\/\/ paths need a file system .* 'indexeddb:\/\/<name>'/,
+    );
     const unbuilt = sequential({ layers: [layers.dense({ units: 2 })] });
     await expect(unbuilt.save(`file://${tempDir()}`)).rejects.toThrow(/has no graph yet; give the first layer an inputShape/);
     m.dispose();
@@ -541,7 +660,8 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     const a = await capture(m);
     const [kernel] = m.getWeights();
     const k = kernel!.dataSync() as Float32Array;
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (const v of k) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
     const scale = (hi - lo) / 255;
     const q = Uint8Array.from(k, (v) => Math.round((v - lo) / scale));
@@ -558,11 +678,22 @@ describe('damaged files and bad input fail clearly and leave nothing behind', ()
     data.set(q, 0);
     data.set(new Uint8Array(h.buffer), q.byteLength);
     data.set(rest, q.byteLength + h.byteLength);
-    const specs = a.weightSpecs!.map((s, i) => (i === 0 ? { ...s, quantization: { dtype: 'uint8' as const, scale, min: lo } }
-      : i === 1 ? { ...s, quantization: { dtype: 'float16' as const } } : s));
+    const specs = a.weightSpecs!.map((s, i) =>
+      i === 0
+        ? { ...s, quantization: { dtype: 'uint8' as const, scale, min: lo } }
+        : i === 1
+          ? { ...s, quantization: { dtype: 'float16' as const } }
+          : s,
+    );
     const back = await loadLayersModel(io.fromMemory({ modelTopology: a.modelTopology!, weightSpecs: specs, weightData: data.buffer }));
     const [bk, bb] = back.getWeights();
-    expectClose(bk!.dataSync(), Float32Array.from(q, (v) => v * scale + lo), 1e-6, 1e-7, 'dequantized kernel');
+    expectClose(
+      bk!.dataSync(),
+      Float32Array.from(q, (v) => v * scale + lo),
+      1e-6,
+      1e-7,
+      'dequantized kernel',
+    );
     expect(Array.from(bb!.dataSync())).toEqual(bias);
     expectClose(bk!.dataSync(), k, 0, scale / 2 + 1e-6, 'kernel within half a quantization step');
     back.dispose();

@@ -40,7 +40,11 @@ describe('Keras 3 metric names', () => {
     const m = classifier(2, 'softmax');
     m.compile({ optimizer: sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['categorical_accuracy', 'mse'] });
     const seen: Logs[] = [];
-    const record = { onEpochEnd: (_e: number, logs?: Logs) => { seen.push({ a: logs!.categoricalAccuracy!, b: logs!.val_categorical_accuracy!, c: logs!.val_mean_squared_error! }); } };
+    const record = {
+      onEpochEnd: (_e: number, logs?: Logs) => {
+        seen.push({ a: logs!.categoricalAccuracy!, b: logs!.val_categorical_accuracy!, c: logs!.val_mean_squared_error! });
+      },
+    };
     const stop = callbacks.earlyStopping({ monitor: 'val_categorical_accuracy', minDelta: 10, patience: 1 });
     const h = await m.fit(x, y, { epochs: 5, batchSize: 32, validationSplit: 0.25, verbose: 0, callbacks: [record, stop] });
     expect(h.epoch).toEqual([0, 1]);
@@ -61,7 +65,9 @@ describe('Keras 3 metric names', () => {
     m.compile({ optimizer: opt, loss: 'binaryCrossentropy', metrics: ['binary_accuracy'] });
     const warnings: string[] = [];
     const warn = console.warn;
-    console.warn = (...a: unknown[]) => { warnings.push(a.join(' ')); };
+    console.warn = (...a: unknown[]) => {
+      warnings.push(a.join(' '));
+    };
     try {
       const reduce = callbacks.reduceLROnPlateau({ monitor: 'binaryAccuracy', mode: 'max', factor: 0.5, patience: 0, minDelta: 10 });
       await m.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0, callbacks: [reduce] });

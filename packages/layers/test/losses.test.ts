@@ -7,15 +7,17 @@ import { sgd } from '@wasmml/optimizers';
 import { randomFloats } from '@wasmml/test-utils';
 import { close, tf, tfl, wm } from './helpers.js';
 
-const N = 6, K = 4;
+const N = 6,
+  K = 4;
 const logits = randomFloats(N * K, 1, -4, 4);
-const softmaxRows = (z: ArrayLike<number>) => Array.from({ length: N }, (_, r) => {
-  const row = Array.from({ length: K }, (_, j) => z[r * K + j]!);
-  const m = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}).flat();
+const softmaxRows = (z: ArrayLike<number>) =>
+  Array.from({ length: N }, (_, r) => {
+    const row = Array.from({ length: K }, (_, j) => z[r * K + j]!);
+    const m = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / s);
+  }).flat();
 const probs = Float32Array.from(softmaxRows(logits));
 const sigm = Float32Array.from(logits, (v) => 1 / (1 + Math.exp(-v)));
 const labels = Array.from({ length: N }, (_, i) => (i * 3) % K);
@@ -32,8 +34,12 @@ type Theirs = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 /** Values and the gradient of the mean loss with respect to yPred, ours against tfjs's. */
 function expectLikeTfjs(ours: Ours, theirs: Theirs, yTrue: ArrayLike<number>, yPred: ArrayLike<number>, what: string, shape = [N, K]) {
   close(ours(W(yTrue, shape), W(yPred, shape)).dataSync(), theirs(T(yTrue, shape), T(yPred, shape)).dataSync(), `${what} values`);
-  const g = wm.grad((p: wm.Tensor) => wm.mean(ours(W(yTrue, shape), p)))(W(yPred, shape)).dataSync();
-  const tg = tf.grad((p: tf.Tensor) => tf.mean(theirs(T(yTrue, shape), p)))(T(yPred, shape)).dataSync();
+  const g = wm
+    .grad((p: wm.Tensor) => wm.mean(ours(W(yTrue, shape), p)))(W(yPred, shape))
+    .dataSync();
+  const tg = tf
+    .grad((p: tf.Tensor) => tf.mean(theirs(T(yTrue, shape), p)))(T(yPred, shape))
+    .dataSync();
   close(g, tg, `${what} gradient`, 1e-3, 1e-6);
 }
 
@@ -53,7 +59,13 @@ describe('losses against tfjs-layers', () => {
   it('categoricalCrossentropy on probabilities, renormalised like tfjs', () => {
     expectLikeTfjs(losses.categoricalCrossentropy, tfl.metrics.categoricalCrossentropy, oneHot, probs, 'cce');
     // Not summing to one: both divide by the sum first.
-    expectLikeTfjs(losses.categoricalCrossentropy, tfl.metrics.categoricalCrossentropy, oneHot, Float32Array.from(probs, (v) => v * 3), 'cce unnormalised');
+    expectLikeTfjs(
+      losses.categoricalCrossentropy,
+      tfl.metrics.categoricalCrossentropy,
+      oneHot,
+      Float32Array.from(probs, (v) => v * 3),
+      'cce unnormalised',
+    );
   });
 
   it('cosineSimilarity is tfjs cosineProximity (-cos over the last axis)', () => {
@@ -66,13 +78,19 @@ describe('losses against the Keras formulas', () => {
     const want = labels.map((c, r) => -Math.log(probs[r * K + c]!));
     close(losses.sparseCategoricalCrossentropy(wm.tensor(labels, [N]), W(probs)).dataSync(), want, 'labels [n]');
     close(losses.sparseCategoricalCrossentropy(wm.tensor(labels, [N, 1], 'int32'), W(probs)).dataSync(), want, 'labels [n, 1] int32');
-    close(losses.sparseCategoricalCrossentropy(wm.tensor(labels, [N]), W(probs)).dataSync(),
-      losses.categoricalCrossentropy(W(oneHot), W(probs)).dataSync(), 'same as one-hot');
-    expect(() => losses.sparseCategoricalCrossentropy(wm.tensor(labels.slice(1), [N - 1]), W(probs))).toThrow(/sparseCategoricalCrossentropy.*\[5\]/);
+    close(
+      losses.sparseCategoricalCrossentropy(wm.tensor(labels, [N]), W(probs)).dataSync(),
+      losses.categoricalCrossentropy(W(oneHot), W(probs)).dataSync(),
+      'same as one-hot',
+    );
+    expect(() => losses.sparseCategoricalCrossentropy(wm.tensor(labels.slice(1), [N - 1]), W(probs))).toThrow(
+      /sparseCategoricalCrossentropy.*\[5\]/,
+    );
   });
 
   it('huber: quadratic within delta, linear beyond (delta 1 and 0.5)', () => {
-    const yt = reals, yp = randomFloats(N * K, 7, -2, 2);
+    const yt = reals,
+      yp = randomFloats(N * K, 7, -2, 2);
     for (const delta of [1, 0.5]) {
       const want = Array.from({ length: N }, (_, r) => {
         let s = 0;
@@ -85,8 +103,16 @@ describe('losses against the Keras formulas', () => {
       const f = losses.huber({ delta });
       close(f.call(W(yt), W(yp)).dataSync(), want, `huber delta ${delta}`);
       // Gradient: the error clipped to [-delta, delta], over the element count.
-      const g = wm.grad((p: wm.Tensor) => wm.mean(f.call(W(yt), p)))(W(yp)).dataSync();
-      close(g, Array.from(yp, (p, i) => Math.max(-delta, Math.min(delta, p - yt[i]!)) / (N * K)), `huber gradient delta ${delta}`, 1e-4, 1e-6);
+      const g = wm
+        .grad((p: wm.Tensor) => wm.mean(f.call(W(yt), p)))(W(yp))
+        .dataSync();
+      close(
+        g,
+        Array.from(yp, (p, i) => Math.max(-delta, Math.min(delta, p - yt[i]!)) / (N * K)),
+        `huber gradient delta ${delta}`,
+        1e-4,
+        1e-6,
+      );
     }
   });
 
@@ -101,8 +127,12 @@ describe('losses against the Keras formulas', () => {
       const plain = (losses as unknown as Record<string, (o: object) => { call: Ours }>)[name]!({});
       const ytT = wm.tensor(Float32Array.from(yt), tShape);
       close(withLogits.call(ytT, W(logits)).dataSync(), plain.call(ytT, W(p)).dataSync(), `${name} values`, 1e-4, 1e-5);
-      const g1 = wm.grad((z: wm.Tensor) => wm.mean(withLogits.call(ytT, z)))(W(logits)).dataSync();
-      const g2 = wm.grad((z: wm.Tensor) => wm.mean(plain.call(ytT, act(z))))(W(logits)).dataSync();
+      const g1 = wm
+        .grad((z: wm.Tensor) => wm.mean(withLogits.call(ytT, z)))(W(logits))
+        .dataSync();
+      const g2 = wm
+        .grad((z: wm.Tensor) => wm.mean(plain.call(ytT, act(z))))(W(logits))
+        .dataSync();
       close(g1, g2, `${name} gradient`, 1e-3, 1e-6);
     }
   });
@@ -111,22 +141,43 @@ describe('losses against the Keras formulas', () => {
     const big = [80, -90, 0, 120, -100, 60, 30, -30];
     const z = wm.tensor(big, [2, 4]);
     const y = wm.tensor([0, 1, 0, 0, 0, 0, 0, 1], [2, 4]);
-    const lse = (row: number[]) => { const m = Math.max(...row); return m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0)); };
+    const lse = (row: number[]) => {
+      const m = Math.max(...row);
+      return m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+    };
     const rows = [big.slice(0, 4), big.slice(4)];
-    close(losses.categoricalCrossentropy(y, z, true).dataSync(), [lse(rows[0]!) - rows[0]![1]!, lse(rows[1]!) - rows[1]![3]!], 'cce logits');
-    close(losses.sparseCategoricalCrossentropy(wm.tensor([1, 3], [2]), z, true).dataSync(), [lse(rows[0]!) - rows[0]![1]!, lse(rows[1]!) - rows[1]![3]!], 'sparse logits');
+    close(
+      losses.categoricalCrossentropy(y, z, true).dataSync(),
+      [lse(rows[0]!) - rows[0]![1]!, lse(rows[1]!) - rows[1]![3]!],
+      'cce logits',
+    );
+    close(
+      losses.sparseCategoricalCrossentropy(wm.tensor([1, 3], [2]), z, true).dataSync(),
+      [lse(rows[0]!) - rows[0]![1]!, lse(rows[1]!) - rows[1]![3]!],
+      'sparse logits',
+    );
     // Binary: max(z, 0) - z y + log(1 + exp(-|z|)), averaged over the last axis.
     const yb = [1, 0, 1, 1, 0, 1, 0, 0];
-    const want = [0, 1].map((r) => [0, 1, 2, 3].reduce((s, j) => {
-      const v = big[r * 4 + j]!, t = yb[r * 4 + j]!;
-      return s + Math.max(v, 0) - v * t + Math.log1p(Math.exp(-Math.abs(v)));
-    }, 0) / 4);
+    const want = [0, 1].map(
+      (r) =>
+        [0, 1, 2, 3].reduce((s, j) => {
+          const v = big[r * 4 + j]!,
+            t = yb[r * 4 + j]!;
+          return s + Math.max(v, 0) - v * t + Math.log1p(Math.exp(-Math.abs(v)));
+        }, 0) / 4,
+    );
     close(losses.binaryCrossentropy(wm.tensor(yb, [2, 4]), z, true).dataSync(), want, 'bce logits');
   });
 
   it('names and aliases resolve as in tfjs and Keras; unknown names are refused', () => {
-    for (const [id, name] of [['mse', 'meanSquaredError'], ['mean_absolute_error', 'meanAbsoluteError'], ['binary_crossentropy', 'binaryCrossentropy'],
-      ['sparse_categorical_crossentropy', 'sparseCategoricalCrossentropy'], ['cosineProximity', 'cosineSimilarity'], ['huber_loss', 'huber']]) {
+    for (const [id, name] of [
+      ['mse', 'meanSquaredError'],
+      ['mean_absolute_error', 'meanAbsoluteError'],
+      ['binary_crossentropy', 'binaryCrossentropy'],
+      ['sparse_categorical_crossentropy', 'sparseCategoricalCrossentropy'],
+      ['cosineProximity', 'cosineSimilarity'],
+      ['huber_loss', 'huber'],
+    ]) {
       expect(getLoss(id!).name).toBe(name);
     }
     expect(() => getLoss('nope')).toThrow(/unknown loss 'nope'/);
@@ -134,12 +185,24 @@ describe('losses against the Keras formulas', () => {
   });
 
   it('a model trained with categoricalCrossentropy({fromLogits: true}) on a linear head learns like softmax + probabilities', async () => {
-    const make = (activation: string) => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation, kernelInitializer: 'ones' })] });
-    const a = make('linear'), b = make('softmax');
+    const make = (activation: string) =>
+      sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation, kernelInitializer: 'ones' })] });
+    const a = make('linear'),
+      b = make('softmax');
     a.compile({ optimizer: sgd(0.5), loss: losses.categoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
     b.compile({ optimizer: sgd(0.5), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const x = wm.tensor(randomFloats(24 * 4, 8), [24, 4]);
-    const y = wm.oneHot(wm.tensor(Array.from({ length: 24 }, (_, i) => i % 3), [24], 'int32'), 3, 1, 0, 'float32');
+    const y = wm.oneHot(
+      wm.tensor(
+        Array.from({ length: 24 }, (_, i) => i % 3),
+        [24],
+        'int32',
+      ),
+      3,
+      1,
+      0,
+      'float32',
+    );
     const ha = await a.fit(x, y, { epochs: 5, batchSize: 8, shuffle: false, verbose: 0 });
     const hb = await b.fit(x, y, { epochs: 5, batchSize: 8, shuffle: false, verbose: 0 });
     close(ha.history.loss!, hb.history.loss!, 'loss history', 1e-4, 1e-5);

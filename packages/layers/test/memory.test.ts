@@ -8,24 +8,40 @@ import { randomFloats } from '@wasmml/test-utils';
 import * as wm from '@wasmml/tensor';
 
 it('2,000 steps of fit (conv, batch norm, dropout, Adam, metrics, validation) leave memory flat', async () => {
-  const model = sequential({ layers: [
-    layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
-    layers.batchNormalization(),
-    layers.flatten(),
-    layers.dropout({ rate: 0.2 }),
-    layers.dense({ units: 8, activation: 'relu', kernelRegularizer: 'l2' }),
-    layers.dense({ units: 3, activation: 'softmax' }),
-  ] });
+  const model = sequential({
+    layers: [
+      layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 1] }),
+      layers.batchNormalization(),
+      layers.flatten(),
+      layers.dropout({ rate: 0.2 }),
+      layers.dense({ units: 8, activation: 'relu', kernelRegularizer: 'l2' }),
+      layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
   model.compile({ optimizer: adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const x = wm.tensor(randomFloats(400 * 36, 1), [400, 6, 6, 1]);
-  const y = wm.tensor(Array.from({ length: 400 }, (_, i) => i % 3), [400], 'int32');
-  const vx = wm.tensor(randomFloats(50 * 36, 2), [50, 6, 6, 1]), vy = wm.tensor(Array.from({ length: 50 }, (_, i) => i % 3), [50], 'int32');
+  const y = wm.tensor(
+    Array.from({ length: 400 }, (_, i) => i % 3),
+    [400],
+    'int32',
+  );
+  const vx = wm.tensor(randomFloats(50 * 36, 2), [50, 6, 6, 1]),
+    vy = wm.tensor(
+      Array.from({ length: 50 }, (_, i) => i % 3),
+      [50],
+      'int32',
+    );
   const snapshots: Array<{ numTensors: number; numBytes: number; arena: number }> = [];
   let steps = 0;
   await model.fit(x, y, {
-    epochs: 20, batchSize: 4, verbose: 0, validationData: [vx, vy],
+    epochs: 20,
+    batchSize: 4,
+    verbose: 0,
+    validationData: [vx, vy],
     callbacks: {
-      onBatchEnd: () => { steps++; },
+      onBatchEnd: () => {
+        steps++;
+      },
       onEpochEnd: () => {
         const m = wm.memory();
         snapshots.push({ numTensors: m.numTensors, numBytes: m.numBytes, arena: m.arena.bytesInUse });

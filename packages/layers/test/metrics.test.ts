@@ -6,7 +6,8 @@ import { sgd } from '@wasmml/optimizers';
 import { randomFloats, rng } from '@wasmml/test-utils';
 import { close, wm } from './helpers.js';
 
-const N = 103, K = 5;
+const N = 103,
+  K = 5;
 const r = rng(11);
 const scores = Float32Array.from({ length: N }, () => r());
 // Labels correlated with the scores, so AUC, precision and recall are far from trivial.
@@ -18,9 +19,16 @@ const classes = Array.from({ length: N }, () => Math.floor(r() * K));
 function feed(m: Metric, yTrue: Float32Array | number[], yPred: Float32Array, cols: number, trueCols = cols): number {
   m.reset();
   const tc = Math.max(1, trueCols);
-  for (const [a, b] of [[0, 7], [7, 40], [40, 41], [41, N]] as const) {
-    m.update(wm.tensor(Float32Array.from(yTrue).slice(a * tc, b * tc), trueCols === 0 ? [b - a] : [b - a, tc]),
-      wm.tensor(yPred.slice(a * cols, b * cols), [b - a, cols]));
+  for (const [a, b] of [
+    [0, 7],
+    [7, 40],
+    [40, 41],
+    [41, N],
+  ] as const) {
+    m.update(
+      wm.tensor(Float32Array.from(yTrue).slice(a * tc, b * tc), trueCols === 0 ? [b - a] : [b - a, tc]),
+      wm.tensor(yPred.slice(a * cols, b * cols), [b - a, cols]),
+    );
   }
   return m.result();
 }
@@ -49,23 +57,35 @@ describe('metrics against direct computations', () => {
   });
 
   it('precision, recall and f1 from the confusion counts', () => {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     scores.forEach((s, i) => {
-      const p = s > 0.5, t = truth[i] === 1;
+      const p = s > 0.5,
+        t = truth[i] === 1;
       if (p && t) tp++;
       else if (p) fp++;
       else if (t) fn++;
     });
-    const precision = tp / (tp + fp), recall = tp / (tp + fn);
+    const precision = tp / (tp + fp),
+      recall = tp / (tp + fn);
     expect(feed(metrics.precision(), truth, scores, 1)).toBeCloseTo(precision, 6);
     expect(feed(metrics.recall(), truth, scores, 1)).toBeCloseTo(recall, 6);
     expect(feed(metrics.f1(), truth, scores, 1)).toBeCloseTo((2 * precision * recall) / (precision + recall), 6);
     // Nothing predicted positive: precision 0 rather than NaN.
-    expect(feed(metrics.precision(0.99), truth, Float32Array.from(scores, (s) => s * 0.5), 1)).toBe(0);
+    expect(
+      feed(
+        metrics.precision(0.99),
+        truth,
+        Float32Array.from(scores, (s) => s * 0.5),
+        1,
+      ),
+    ).toBe(0);
   });
 
   it('auc is the probability that a positive outranks a negative (Mann-Whitney), within bucket error', () => {
-    let wins = 0, pairs = 0;
+    let wins = 0,
+      pairs = 0;
     scores.forEach((sp, i) => {
       if (truth[i] !== 1) return;
       scores.forEach((sn, j) => {
@@ -78,7 +98,14 @@ describe('metrics against direct computations', () => {
     expect(exact).toBeGreaterThan(0.6);
     expect(Math.abs(feed(metrics.auc(), truth, scores, 1) - exact)).toBeLessThan(0.01);
     expect(feed(metrics.auc(), truth, truth, 1)).toBeCloseTo(1, 6);
-    expect(feed(metrics.auc(), truth, Float32Array.from(truth, (t) => 1 - t), 1)).toBeCloseTo(0, 6);
+    expect(
+      feed(
+        metrics.auc(),
+        truth,
+        Float32Array.from(truth, (t) => 1 - t),
+        1,
+      ),
+    ).toBeCloseTo(0, 6);
   });
 
   it('auc from logits equals auc of their sigmoid, also through getMetric with a fromLogits loss', () => {
@@ -87,13 +114,14 @@ describe('metrics against direct computations', () => {
     const ref = feed(metrics.auc(), truth, probs, 1);
     expect(ref).toBeGreaterThan(0.6);
     expect(feed(metrics.auc(200, true), truth, logits, 1)).toBeCloseTo(ref, 3);
-    expect(feed(getMetric("auc", "binaryCrossentropy", true), truth, logits, 1)).toBeCloseTo(ref, 3);
+    expect(feed(getMetric('auc', 'binaryCrossentropy', true), truth, logits, 1)).toBeCloseTo(ref, 3);
     // On raw logits the probability buckets clamp most values into the two end buckets.
     expect(Math.abs(feed(metrics.auc(), truth, logits, 1) - ref)).toBeGreaterThan(0.01);
   });
 
   it('mse and mae over every element', () => {
-    const yp = randomFloats(N * K, 13, -2, 2), yt = randomFloats(N * K, 14, -2, 2);
+    const yp = randomFloats(N * K, 13, -2, 2),
+      yt = randomFloats(N * K, 14, -2, 2);
     const mse = yp.reduce((s, v, i) => s + (v - yt[i]!) ** 2, 0) / (N * K);
     const mae = yp.reduce((s, v, i) => s + Math.abs(v - yt[i]!), 0) / (N * K);
     expect(feed(getMetric('mse', 'meanSquaredError'), yt, yp, K)).toBeCloseTo(mse, 5);
@@ -127,9 +155,18 @@ describe("'accuracy' follows the loss and the output like tfjs", () => {
     const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [2], activation: 'sigmoid' })] });
     m.compile({ optimizer: sgd(0), loss: 'binaryCrossentropy', metrics: ['accuracy', 'precision', 'recall', 'auc'] });
     const x = wm.tensor(randomFloats(N * 2, 15), [N, 2]);
-    const y = wm.tensor(Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 1 : 0)), [N, 1]);
+    const y = wm.tensor(
+      Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      [N, 1],
+    );
     const h = await m.fit(x, y, { epochs: 1, batchSize: 10, verbose: 0 });
     const ev = (m.evaluate(x, y, { batchSize: 17 }) as wm.Tensor[]).map((t) => t.dataSync()[0]!);
-    close([h.history.loss![0]!, h.history.acc![0]!, h.history.precision![0]!, h.history.recall![0]!, h.history.auc![0]!], ev, 'fit vs evaluate', 1e-5, 1e-6);
+    close(
+      [h.history.loss![0]!, h.history.acc![0]!, h.history.precision![0]!, h.history.recall![0]!, h.history.auc![0]!],
+      ev,
+      'fit vs evaluate',
+      1e-5,
+      1e-6,
+    );
   });
 });

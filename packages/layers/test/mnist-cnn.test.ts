@@ -19,22 +19,43 @@ it('MNIST CNN reaches >= 97.5 % on 2,000 held-out real digits after 5 epochs', a
   const { set, source } = await loadDigits();
   const [trainIds, testIds] = split(set, 8000, 2000);
   const test = tensors(set, testIds);
-  const train = set.subset(trainIds).dataset().shuffle(8000, { seed: 1 }).map(augment({ seed: 1, cropPadding: 2 })).batch(32);
-  const model = sequential({ layers: [
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.flatten(),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  const train = set
+    .subset(trainIds)
+    .dataset()
+    .shuffle(8000, { seed: 1 })
+    .map(augment({ seed: 1, cropPadding: 2 }))
+    .batch(32);
+  const model = sequential({
+    layers: [
+      layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.flatten(),
+      layers.dense({ units: 128, activation: 'relu' }),
+      layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
   const steps = 5 * Math.ceil(8000 / 32);
-  model.compile({ optimizer: adam(cosineDecay({ initialLearningRate: 0.002, decaySteps: steps })), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: adam(cosineDecay({ initialLearningRate: 0.002, decaySteps: steps })),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
   const t0 = performance.now();
   const h = await model.fitDataset(train, { epochs: 5, verbose: 0, validationData: [test.x, test.y] });
   const seconds = (performance.now() - t0) / 1000;
   const [loss, acc] = (model.evaluate(test.x, test.y, { batchSize: 256 }) as wm.Tensor[]).map((t) => t.dataSync()[0]!);
-  console.log(JSON.stringify({ case: 'mnist-cnn', source, trainLoss: h.history.loss, valAcc: h.history.val_acc, testLoss: loss, testAcc: acc,
-    samplesPerSec: Math.round((5 * 8000) / seconds), seconds: +seconds.toFixed(1) }));
+  console.log(
+    JSON.stringify({
+      case: 'mnist-cnn',
+      source,
+      trainLoss: h.history.loss,
+      valAcc: h.history.val_acc,
+      testLoss: loss,
+      testAcc: acc,
+      samplesPerSec: Math.round((5 * 8000) / seconds),
+      seconds: +seconds.toFixed(1),
+    }),
+  );
   expect(h.history.loss![4]!).toBeLessThan(0.3 * h.history.loss![0]!);
   expect(acc).toBeGreaterThanOrEqual(0.975);
 });

@@ -12,19 +12,30 @@ it('MNIST MLP on the embedded digits: validation accuracy rises, test accuracy >
   wm.setSeed(2);
   const set = await loadMnist({ source: 'embedded' });
   const [trainIds, testIds] = split(set, 8000, 2000, 7);
-  const train = tensors(set, trainIds, true), test = tensors(set, testIds, true);
-  const model = sequential({ layers: [
-    layers.flatten({ inputShape: [28, 28, 1] }),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  const train = tensors(set, trainIds, true),
+    test = tensors(set, testIds, true);
+  const model = sequential({
+    layers: [
+      layers.flatten({ inputShape: [28, 28, 1] }),
+      layers.dense({ units: 128, activation: 'relu' }),
+      layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
   model.compile({ optimizer: adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const t0 = performance.now();
   const h = await model.fit(train.x, train.y, { epochs: 5, batchSize: 32, verbose: 0, validationData: [test.x, test.y] });
   const seconds = (performance.now() - t0) / 1000;
   const [loss, acc] = (model.evaluate(test.x, test.y) as wm.Tensor[]).map((t) => t.dataSync()[0]!);
-  console.log(JSON.stringify({ case: 'mnist-mlp', valAcc: h.history.val_acc, trainLoss: h.history.loss, testLoss: loss, testAcc: acc,
-    samplesPerSec: Math.round((5 * 8000) / seconds) }));
+  console.log(
+    JSON.stringify({
+      case: 'mnist-mlp',
+      valAcc: h.history.val_acc,
+      trainLoss: h.history.loss,
+      testLoss: loss,
+      testAcc: acc,
+      samplesPerSec: Math.round((5 * 8000) / seconds),
+    }),
+  );
   expect(h.history.val_acc!.at(-1)!).toBeGreaterThan(h.history.val_acc![0]!);
   expect(h.history.loss!.at(-1)!).toBeLessThan(0.5 * h.history.loss![0]!);
   expect(acc).toBeCloseTo(h.history.val_acc!.at(-1)!, 6);

@@ -17,17 +17,21 @@ describe('safetensors', () => {
   it('reads F32, F16 and BF16 tensors and metadata laid out by the specification', () => {
     const f32 = new Float32Array([1.5, -2, 3.25]);
     // F16 1.0 = 0x3c00, -2.5 = 0xc100; BF16 1.0 = 0x3f80, 0.5 = 0x3f00.
-    const f16 = new Uint16Array([0x3c00, 0xc100]), bf16 = new Uint16Array([0x3f80, 0x3f00]);
+    const f16 = new Uint16Array([0x3c00, 0xc100]),
+      bf16 = new Uint16Array([0x3f80, 0x3f00]);
     const data = new Uint8Array(12 + 4 + 4);
     data.set(new Uint8Array(f32.buffer), 0);
     data.set(new Uint8Array(f16.buffer), 12);
     data.set(new Uint8Array(bf16.buffer), 16);
-    const file = handMade({
-      __metadata__: { format: 'pt' },
-      a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] },
-      h: { dtype: 'F16', shape: [2, 1], data_offsets: [12, 16] },
-      b: { dtype: 'BF16', shape: [2], data_offsets: [16, 20] },
-    }, data);
+    const file = handMade(
+      {
+        __metadata__: { format: 'pt' },
+        a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] },
+        h: { dtype: 'F16', shape: [2, 1], data_offsets: [12, 16] },
+        b: { dtype: 'BF16', shape: [2], data_offsets: [16, 20] },
+      },
+      data,
+    );
     const st = readSafetensors(file);
     expect(st.metadata).toEqual({ format: 'pt' });
     expect([...st.tensors.keys()]).toEqual(['a', 'h', 'b']);
@@ -38,7 +42,10 @@ describe('safetensors', () => {
   });
 
   it('writes a header padded to 8 bytes with offsets in order, and reads back the same values', () => {
-    const bytes = writeSafetensors({ 'dense/kernel': { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }, ids: { shape: [3], data: new Int32Array([7, -1, 2]) } });
+    const bytes = writeSafetensors({
+      'dense/kernel': { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) },
+      ids: { shape: [3], data: new Int32Array([7, -1, 2]) },
+    });
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect(n % 8).toBe(0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
@@ -54,6 +61,8 @@ describe('safetensors', () => {
     expect(() => readSafetensors(good.subarray(0, 20))).toThrow(/header claims .* bytes.*truncated/);
     const bad = handMade({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8));
     expect(() => readSafetensors(bad)).toThrow(/'w' \(F32 \[3\]\) needs 12 bytes/);
-    expect(() => writeSafetensors({ w: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(/'w' has shape \[2, 2\] \(4 values\) but 3 values/);
+    expect(() => writeSafetensors({ w: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(
+      /'w' has shape \[2, 2\] \(4 values\) but 3 values/,
+    );
   });
 });

@@ -25,13 +25,25 @@ afterAll(() => {
 });
 
 function mlp(): LayersModel {
-  return sequential({ layers: [
-    layers.dense({ units: 64, activation: 'relu', inputShape: [32], biasInitializer: 'ones' }),
-    layers.dense({ units: 4, activation: 'softmax' }),
-  ] });
+  return sequential({
+    layers: [
+      layers.dense({ units: 64, activation: 'relu', inputShape: [32], biasInitializer: 'ones' }),
+      layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+  });
 }
 const x = () => wm.randomNormal([16, 32], 0, 1, 'float32', 11);
-const y = () => wm.oneHot(wm.tensor(Int32Array.from({ length: 16 }, (_, i) => i % 4), [16], 'int32'), 4).cast('float32');
+const y = () =>
+  wm
+    .oneHot(
+      wm.tensor(
+        Int32Array.from({ length: 16 }, (_, i) => i % 4),
+        [16],
+        'int32',
+      ),
+      4,
+    )
+    .cast('float32');
 const json = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelJSON;
 
 describe('compile configuration restored on load', () => {
@@ -72,7 +84,9 @@ describe('compile configuration restored on load', () => {
     const dir = tempDir();
     const warnings: string[] = [];
     const warn = console.warn;
-    console.warn = (...a: unknown[]) => { warnings.push(a.join(' ')); };
+    console.warn = (...a: unknown[]) => {
+      warnings.push(a.join(' '));
+    };
     try {
       await m.save(`file://${dir}`);
     } finally {
@@ -91,10 +105,13 @@ describe('compile configuration restored on load', () => {
 async function tfjsLoad(dir: string): Promise<tfl.LayersModel> {
   const j = json(dir);
   const data = Buffer.concat(j.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p)))));
-  return tfl.loadLayersModel(tf.io.fromMemory({
-    modelTopology: j.modelTopology, weightSpecs: j.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
-    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-  }));
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: j.modelTopology,
+      weightSpecs: j.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    }),
+  );
 }
 
 describe('save with quantization', () => {
@@ -104,10 +121,11 @@ describe('save with quantization', () => {
     ['quantizationDtype: float16', { quantizationDtype: 'float16' as const }, 'float16', 2, 1e-3],
   ])('%s: smaller weights, read back by our loader and by tfjs with the same values', async (_n, config, dtype, bytes, tol) => {
     const m = mlp();
-    const plain = tempDir(), small = tempDir();
+    const plain = tempDir(),
+      small = tempDir();
     await m.save(`file://${plain}`);
     await m.save(`file://${small}`, config);
-    const floats = (64 * 32 + 64 + 4 * 64 + 4);
+    const floats = 64 * 32 + 64 + 4 * 64 + 4;
     const size = (d: string) => json(d).weightsManifest[0]!.paths.reduce((n, p) => n + statSync(join(d, p)).size, 0);
     expect(size(plain)).toBe(floats * 4);
     expect(size(small)).toBe(floats * bytes);
@@ -133,7 +151,8 @@ describe('save with quantization', () => {
     // The ones of the first bias too, for the affine formats (1 is the range's maximum).
     if (dtype !== 'uint16') expect(Math.abs(ours[1]![0]! - 1)).toBeLessThan(1e-6);
     const xs = x();
-    const p1 = (m.predict(xs) as wm.Tensor).dataSync(), p2 = (back.predict(xs) as wm.Tensor).dataSync();
+    const p1 = (m.predict(xs) as wm.Tensor).dataSync(),
+      p2 = (back.predict(xs) as wm.Tensor).dataSync();
     for (let k = 0; k < p1.length; k++) expect(Math.abs(p1[k]! - p2[k]!)).toBeLessThan(0.05);
     xs.dispose();
     theirs.dispose();
@@ -157,9 +176,13 @@ describe('save with quantization', () => {
   it('bad quantization options are errors naming the option', async () => {
     const m = mlp();
     const dir = tempDir();
-    await expect(m.save(`file://${dir}`, { quantizationBytes: 3 as never })).rejects.toThrow(/quantizationBytes must be 1 \(uint8\) or 2 \(uint16\), got 3/);
+    await expect(m.save(`file://${dir}`, { quantizationBytes: 3 as never })).rejects.toThrow(
+      /quantizationBytes must be 1 \(uint8\) or 2 \(uint16\), got 3/,
+    );
     await expect(m.save(`file://${dir}`, { quantizationBytes: 1, quantizationDtype: 'float16' })).rejects.toThrow(/contradicts/);
-    await expect(m.save(`file://${dir}`, { quantization_bytes: 1 } as never)).rejects.toThrow(/unknown option 'quantization_bytes'; did you mean 'quantizationBytes'\?/);
+    await expect(m.save(`file://${dir}`, { quantization_bytes: 1 } as never)).rejects.toThrow(
+      /unknown option 'quantization_bytes'; did you mean 'quantizationBytes'\?/,
+    );
     m.dispose();
   });
 });

@@ -38,7 +38,12 @@ function uniformValue(m: LayersModel): number {
 }
 
 const errno = (code: string, syscall: string, path: string) =>
-  Object.assign(new Error(`${code}: ${code === 'ENOSPC' ? 'no space left on device' : code === 'EROFS' ? 'read-only file system' : 'permission denied'}, ${syscall} '${path}'`), { code });
+  Object.assign(
+    new Error(
+      `${code}: ${code === 'ENOSPC' ? 'no space left on device' : code === 'EROFS' ? 'read-only file system' : 'permission denied'}, ${syscall} '${path}'`,
+    ),
+    { code },
+  );
 
 describe('a save that fails leaves the previous model and nothing new', () => {
   for (const [what, code, failAt] of [
@@ -60,7 +65,10 @@ describe('a save that fails leaves the previous model and nothing new', () => {
       });
       const next = filled(2);
       await expect(next.save(io.fileSystem(dir, { shardSizeBytes: 1024 }))).rejects.toThrow(
-        new RegExp(`model.save: cannot save to .*model.json: ${code}: .*the model that was there \\(if any\\) is unchanged and no new file was left behind`));
+        new RegExp(
+          `model.save: cannot save to .*model.json: ${code}: .*the model that was there \\(if any\\) is unchanged and no new file was left behind`,
+        ),
+      );
       expect(calls).toBe(failAt);
       vi.restoreAllMocks();
       expect(readdirSync(dir).sort()).toEqual(before);
@@ -74,7 +82,9 @@ describe('a save that fails leaves the previous model and nothing new', () => {
     const file = join(tempDir(), 'not-a-dir');
     writeFileSync(file, 'x');
     const m = filled(1);
-    await expect(m.save(`file://${join(file, 'model')}`)).rejects.toThrow(/model.save: cannot save to .*not-a-dir.*model.json: (ENOTDIR|EEXIST)/);
+    await expect(m.save(`file://${join(file, 'model')}`)).rejects.toThrow(
+      /model.save: cannot save to .*not-a-dir.*model.json: (ENOTDIR|EEXIST)/,
+    );
     m.dispose();
   });
 
@@ -118,19 +128,23 @@ describe('a process killed in the middle of model.save', () => {
   });
 
   const built = requireBuilt(new URL('../dist/index.js', import.meta.url));
-  it.runIf(built)('leaves the previous files intact and loadable, at any moment of the save', async () => {
-    const dir = tempDir();
-    const script = new URL('./fixtures/save-loop.mjs', import.meta.url);
-    // Delays spread over a save of ~3 MiB (4 shards): before, between and after the renames.
-    for (const delayMs of [2, 10, 30]) {
-      const last = await killDuringSaves(script, [dir], { minSaves: 1, delayMs });
-      const back = await loadLayersModel(`file://${dir}`);
-      const v = uniformValue(back);
-      // The save printed last, or the one that completed just before the kill: never a mix (NaN) or an older one.
-      expect([last, last + 1]).toContain(v);
-      back.dispose();
-    }
-  }, 120_000);
+  it.runIf(built)(
+    'leaves the previous files intact and loadable, at any moment of the save',
+    async () => {
+      const dir = tempDir();
+      const script = new URL('./fixtures/save-loop.mjs', import.meta.url);
+      // Delays spread over a save of ~3 MiB (4 shards): before, between and after the renames.
+      for (const delayMs of [2, 10, 30]) {
+        const last = await killDuringSaves(script, [dir], { minSaves: 1, delayMs });
+        const back = await loadLayersModel(`file://${dir}`);
+        const v = uniformValue(back);
+        // The save printed last, or the one that completed just before the kill: never a mix (NaN) or an older one.
+        expect([last, last + 1]).toContain(v);
+        back.dispose();
+      }
+    },
+    120_000,
+  );
 });
 
 describe('damaged and hostile model files', () => {
@@ -153,7 +167,15 @@ describe('damaged and hostile model files', () => {
       reads.push(resolve(p));
       return real(p);
     });
-    for (const bad of ['../outside.bin', '../../etc/passwd', '/etc/passwd', outside, 'sub/../../outside.bin', '..\\outside.bin', 'C:\\Windows\\win.ini']) {
+    for (const bad of [
+      '../outside.bin',
+      '../../etc/passwd',
+      '/etc/passwd',
+      outside,
+      'sub/../../outside.bin',
+      '..\\outside.bin',
+      'C:\\Windows\\win.ini',
+    ]) {
       const j = structuredClone(json);
       j.weightsManifest[0].paths[1] = bad;
       rewrite(dir, j);
@@ -163,10 +185,12 @@ describe('damaged and hostile model files', () => {
       const j = structuredClone(json);
       j.weightsManifest[0].paths = bad;
       rewrite(dir, j);
-      await expect(loadLayersModel(`file://${dir}`)).rejects.toThrow(/weightsManifest\[0\] must be \{paths: string\[\], weights: \[\.\.\.\]\}/);
+      await expect(loadLayersModel(`file://${dir}`)).rejects.toThrow(
+        /weightsManifest\[0\] must be \{paths: string\[\], weights: \[\.\.\.\]\}/,
+      );
     }
     expect(reads.length).toBeGreaterThan(0);
-    for (const p of reads) expect(p.startsWith(resolve(dir) + '/')).toBe(true);
+    for (const p of reads) expect(p.startsWith(`${resolve(dir)}/`)).toBe(true);
   });
 
   it('a weights file shorter than its manifest (no integrity record, as tfjs writes), truncated JSON, wrong shapes', async () => {
@@ -182,16 +206,22 @@ describe('damaged and hostile model files', () => {
     const text = readFileSync(join(again.dir, 'model.json'), 'utf8');
     for (const cut of [1, 50, text.length >> 1, text.length - 1]) {
       writeFileSync(join(again.dir, 'model.json'), text.slice(0, cut));
-      await expect(loadLayersModel(`file://${again.dir}`)).rejects.toThrow(/model.json is not valid JSON .*a truncated or partly written file\?/);
+      await expect(loadLayersModel(`file://${again.dir}`)).rejects.toThrow(
+        /model.json is not valid JSON .*a truncated or partly written file\?/,
+      );
     }
     const shapes = structuredClone(again.json);
     shapes.weightsManifest[0].weights[0].shape = [16, 32];
     rewrite(again.dir, shapes);
-    await expect(loadLayersModel(`file://${again.dir}`)).rejects.toThrow(/weight '.*\/kernel' is saved with shape \[16,32\] but the model's weight has shape \[32,16\]/);
+    await expect(loadLayersModel(`file://${again.dir}`)).rejects.toThrow(
+      /weight '.*\/kernel' is saved with shape \[16,32\] but the model's weight has shape \[32,16\]/,
+    );
     const huge = structuredClone(again.json);
     huge.weightsManifest[0].weights[0].shape = [1e9, 1e9];
     delete huge.wasmml;
     rewrite(again.dir, huge);
-    await expect(loadLayersModel(`file://${again.dir}`)).rejects.toThrow(/the weights manifest describes \d+ bytes but the weight data has 2384/);
+    await expect(loadLayersModel(`file://${again.dir}`)).rejects.toThrow(
+      /the weights manifest describes \d+ bytes but the weight data has 2384/,
+    );
   });
 });

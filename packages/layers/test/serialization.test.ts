@@ -15,11 +15,15 @@ class Scale extends Layer {
     super(args);
     this.factor = args.factor;
   }
-  getClassName() { return 'TestScale'; }
+  getClassName() {
+    return 'TestScale';
+  }
   call(inputs: wm.Tensor | wm.Tensor[]): wm.Tensor {
     return wm.mul(Array.isArray(inputs) ? inputs[0]! : inputs, this.factor);
   }
-  override getConfig() { return { ...super.getConfig(), factor: this.factor }; }
+  override getConfig() {
+    return { ...super.getConfig(), factor: this.factor };
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmml-serialization-'));
@@ -32,7 +36,10 @@ describe('serialization.registerClass', () => {
     await expect(loadLayersModel(`file://${dir}`)).rejects.toThrow(/TestScale/);
     expect(serialization.registerClass(Scale)).toBe(Scale);
     const back = await loadLayersModel(`file://${dir}`);
-    const x = wm.tensor([[1, -2], [0.5, 3]]);
+    const x = wm.tensor([
+      [1, -2],
+      [0.5, 3],
+    ]);
     expect(Array.from((back.predict(x) as wm.Tensor).dataSync())).toEqual(Array.from((m.predict(x) as wm.Tensor).dataSync()));
     expect((back.layers[1] as Scale).factor).toBe(2.5);
   });
@@ -42,8 +49,12 @@ describe('serialization.registerClass', () => {
     class Other extends Scale {}
     expect(() => serialization.registerClass(Other)).toThrow(/already registered as 'TestScale'/);
     class Nameless extends Layer {
-      getClassName() { return 'Nameless'; }
-      call(x: wm.Tensor | wm.Tensor[]) { return x as wm.Tensor; }
+      getClassName() {
+        return 'Nameless';
+      }
+      call(x: wm.Tensor | wm.Tensor[]) {
+        return x as wm.Tensor;
+      }
     }
     expect(() => serialization.registerClass(Nameless as never)).toThrow(/no static className/);
     expect(layerClasses.Dense).toBeDefined();

@@ -6,12 +6,19 @@
  * @packageDocumentation
  */
 export {
-  TextVectorizer, type TextVectorizerArgs, type TextVectorizerJSON, type OutputMode,
+  TextVectorizer,
+  type TextVectorizerArgs,
+  type TextVectorizerJSON,
+  type OutputMode,
 } from './text/vectorizer.js';
 export { standardizeText, splitText, type Standardize, type Split, type Tokenizer } from './text/standardize.js';
 export { BpeTokenizer, END_OF_WORD, type BpeTrainArgs, type BpeTokenizerJSON } from './text/bpe.js';
 export {
-  PretrainedTokenizer, type TokenizerJSON, type AddedTokenJSON, type Encoding, type EncodeOptions,
+  PretrainedTokenizer,
+  type TokenizerJSON,
+  type AddedTokenJSON,
+  type Encoding,
+  type EncodeOptions,
 } from './text/hf/tokenizer.js';
 export { MultiHeadAttention, type MultiHeadAttentionArgs } from './layers/multi-head-attention.js';
 export { PositionalEmbedding, type PositionalEmbeddingArgs } from './layers/positional-embedding.js';
@@ -25,22 +32,43 @@ export { gpt, GptModel, disposeCache, type GptArgs, type GptCache } from './mode
 export { GptEmbedding, GptDecoderBlock, GptHead, type GptNorm, type GptPositions, type GptActivation } from './models/gpt/blocks.js';
 export { generate, streamTokens, sampleLogits, type GenerateOptions } from './models/gpt/generate.js';
 export {
-  gptArgsFromGpt2Config, gpt2ConfigOf, gpt2WeightNames, loadGpt2Weights, type Gpt2Config, type CheckpointTensor, type CheckpointTensors,
+  gptArgsFromGpt2Config,
+  gpt2ConfigOf,
+  gpt2WeightNames,
+  loadGpt2Weights,
+  type Gpt2Config,
+  type CheckpointTensor,
+  type CheckpointTensors,
 } from './models/gpt/hf-gpt2.js';
 export {
-  bert, BertModel, BertEmbeddings, BertPooler, bertClassifier, type BertArgs, type BertClassifierArgs,
+  bert,
+  BertModel,
+  BertEmbeddings,
+  BertPooler,
+  bertClassifier,
+  type BertArgs,
+  type BertClassifierArgs,
 } from './models/bert/model.js';
 export { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from './models/bert/hf-bert.js';
 export { addLora, LoraAdapters, type LoraArgs } from './lora/lora.js';
-export { type LoraAdapter } from './lora/registry.js';
+export type { LoraAdapter } from './lora/registry.js';
 export {
-  loadPretrained, pretrainedFromFiles, pretrainedToFiles, type Pretrained, type PretrainedFiles, type PretrainedArchitecture,
+  loadPretrained,
+  pretrainedFromFiles,
+  pretrainedToFiles,
+  type Pretrained,
+  type PretrainedFiles,
+  type PretrainedArchitecture,
 } from './models/hf/pretrained.js';
 export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
 export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
 export {
-  TextClassificationPipeline, type TextClassificationPipelineArgs, type PipelineClassifierArgs, type PipelineFitArgs,
-  type PipelinePrediction, type PipelineArtifacts,
+  TextClassificationPipeline,
+  type TextClassificationPipelineArgs,
+  type PipelineClassifierArgs,
+  type PipelineFitArgs,
+  type PipelinePrediction,
+  type PipelineArtifacts,
 } from './pipeline.js';
 
 import { layerArgsKeys, registerClass } from '@wasmml/layers';
@@ -53,18 +81,47 @@ import { TransformerEncoder, type TransformerEncoderArgs } from './layers/transf
 /** Factories in the `layers.*` style: `nlpLayers.multiHeadAttention({...})`. */
 export const nlpLayers = {
   /** Multi-head scaled dot-product attention. */
-  multiHeadAttention: (args: MultiHeadAttentionArgs) => new MultiHeadAttention(checkOptions('nlpLayers.multiHeadAttention', args, {
-    ...layerArgsKeys, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true,
-    kernelInitializer: true, biasInitializer: true, seed: true,
-  })),
+  multiHeadAttention: (args: MultiHeadAttentionArgs) =>
+    new MultiHeadAttention(
+      checkOptions('nlpLayers.multiHeadAttention', args, {
+        ...layerArgsKeys,
+        numHeads: true,
+        keyDim: true,
+        valueDim: true,
+        dropout: true,
+        useBias: true,
+        outputShape: true,
+        kernelInitializer: true,
+        biasInitializer: true,
+        seed: true,
+      }),
+    ),
   /** Token + learned position embeddings. */
-  positionalEmbedding: (args: PositionalEmbeddingArgs) => new PositionalEmbedding(checkOptions('nlpLayers.positionalEmbedding', args, {
-    ...layerArgsKeys, inputDim: true, outputDim: true, sequenceLength: true, maskZero: true, embeddingsInitializer: true,
-  })),
+  positionalEmbedding: (args: PositionalEmbeddingArgs) =>
+    new PositionalEmbedding(
+      checkOptions('nlpLayers.positionalEmbedding', args, {
+        ...layerArgsKeys,
+        inputDim: true,
+        outputDim: true,
+        sequenceLength: true,
+        maskZero: true,
+        embeddingsInitializer: true,
+      }),
+    ),
   /** A transformer encoder block. */
-  transformerEncoder: (args: TransformerEncoderArgs) => new TransformerEncoder(checkOptions('nlpLayers.transformerEncoder', args, {
-    ...layerArgsKeys, intermediateDim: true, numHeads: true, dropout: true, activation: true, layerNormEpsilon: true, normalizeFirst: true, seed: true,
-  })),
+  transformerEncoder: (args: TransformerEncoderArgs) =>
+    new TransformerEncoder(
+      checkOptions('nlpLayers.transformerEncoder', args, {
+        ...layerArgsKeys,
+        intermediateDim: true,
+        numHeads: true,
+        dropout: true,
+        activation: true,
+        layerNormEpsilon: true,
+        normalizeFirst: true,
+        seed: true,
+      }),
+    ),
 };
 
 // Models built from these layers save with model.save and load with loadLayersModel.

@@ -76,7 +76,10 @@ function parsePipelineJSON(text: string, path: string): PipelineArtifacts {
   try {
     return JSON.parse(text) as PipelineArtifacts;
   } catch (e) {
-    throw new Error(`TextClassificationPipeline.load: ${path} is not valid JSON (${(e as Error).message}); a truncated or partly written file?`, { cause: e });
+    throw new Error(
+      `TextClassificationPipeline.load: ${path} is not valid JSON (${(e as Error).message}); a truncated or partly written file?`,
+      { cause: e },
+    );
   }
 }
 
@@ -117,10 +120,16 @@ export class TextClassificationPipeline {
   private built: TextClassifier | undefined;
 
   constructor(args: TextClassificationPipelineArgs) {
-    if (!args?.classifier) throw new Error('TextClassificationPipeline: give classifier options ({encoder, embeddingDim, units, numClasses})');
-    this.vectorizer = args.vectorizer instanceof TextVectorizer
-      ? args.vectorizer : new TextVectorizer({ maxTokens: 10000, outputSequenceLength: 200, ...args.vectorizer });
-    if (this.vectorizer.outputMode !== 'int') throw new Error(`TextClassificationPipeline: the vectorizer must output token ids (outputMode 'int'), got '${this.vectorizer.outputMode}'`);
+    if (!args?.classifier)
+      throw new Error('TextClassificationPipeline: give classifier options ({encoder, embeddingDim, units, numClasses})');
+    this.vectorizer =
+      args.vectorizer instanceof TextVectorizer
+        ? args.vectorizer
+        : new TextVectorizer({ maxTokens: 10000, outputSequenceLength: 200, ...args.vectorizer });
+    if (this.vectorizer.outputMode !== 'int')
+      throw new Error(
+        `TextClassificationPipeline: the vectorizer must output token ids (outputMode 'int'), got '${this.vectorizer.outputMode}'`,
+      );
     this.classifierArgs = { ...args.classifier };
     this.classNames = args.classNames;
     if (this.classNames && this.classNames.length !== args.classifier.numClasses) {
@@ -145,7 +154,9 @@ export class TextClassificationPipeline {
     if (this.built) return;
     const sequenceLength = this.classifierArgs.sequenceLength ?? this.vectorizer.outputSequenceLength;
     this.built = new TextClassifier({
-      ...this.classifierArgs, vocabSize: this.vectorizer.vocabularySize(), ...(sequenceLength !== undefined ? { sequenceLength } : {}),
+      ...this.classifierArgs,
+      vocabSize: this.vectorizer.vocabularySize(),
+      ...(sequenceLength !== undefined ? { sequenceLength } : {}),
     });
     this.compileWith(adam(this.learningRate));
   }
@@ -164,7 +175,8 @@ export class TextClassificationPipeline {
     if (labels.length !== n) throw new Error(`TextClassificationPipeline.${op}: ${n} texts but ${labels.length} labels`);
     const ids = Int32Array.from(labels as ArrayLike<number>);
     for (let i = 0; i < ids.length; i++) {
-      if (ids[i]! < 0 || ids[i]! >= C || ids[i] !== labels[i]) throw new Error(`TextClassificationPipeline.${op}: label ${labels[i]} at ${i} is not a class in [0, ${C})`);
+      if (ids[i]! < 0 || ids[i]! >= C || ids[i] !== labels[i])
+        throw new Error(`TextClassificationPipeline.${op}: label ${labels[i]} at ${i} is not a class in [0, ${C})`);
     }
     return ops.tidy(() => ops.oneHot(ops.tensor(ids, [ids.length], 'int32'), C));
   }
@@ -172,8 +184,15 @@ export class TextClassificationPipeline {
   /** Trains on texts and integer labels (adapting the vectorizer first if it has no vocabulary). */
   async fit(texts: string[], labels: ArrayLike<number>, args: PipelineFitArgs = {}): Promise<History> {
     checkOptions('TextClassificationPipeline.fit', args, {
-      epochs: true, batchSize: true, shuffle: true, validationData: true, validationSplit: true, verbose: true, callbacks: true,
-      learningRate: true, optimizer: true,
+      epochs: true,
+      batchSize: true,
+      shuffle: true,
+      validationData: true,
+      validationSplit: true,
+      verbose: true,
+      callbacks: true,
+      learningRate: true,
+      optimizer: true,
     });
     if (args.learningRate !== undefined && !(args.learningRate > 0)) {
       throw new Error(`TextClassificationPipeline.fit: learningRate must be > 0, got ${args.learningRate}`);
@@ -185,7 +204,8 @@ export class TextClassificationPipeline {
       this.learningRate = args.learningRate;
       this.compileWith(adam(args.learningRate));
     }
-    const x = this.vectorize(texts), y = this.targets(labels, texts.length, 'fit');
+    const x = this.vectorize(texts),
+      y = this.targets(labels, texts.length, 'fit');
     const owned: Tensor[] = [x, y];
     try {
       let validationData: [Tensor, Tensor] | undefined;
@@ -196,8 +216,12 @@ export class TextClassificationPipeline {
       }
       return await this.model.fit(x, y, {
         /** Epochs (default 1). */
-        epochs: args.epochs ?? 1, batchSize: args.batchSize ?? 32, shuffle: args.shuffle ?? true, verbose: args.verbose ?? 0,
-        ...(validationData ? { validationData } : {}), ...(args.validationSplit ? { validationSplit: args.validationSplit } : {}),
+        epochs: args.epochs ?? 1,
+        batchSize: args.batchSize ?? 32,
+        shuffle: args.shuffle ?? true,
+        verbose: args.verbose ?? 0,
+        ...(validationData ? { validationData } : {}),
+        ...(args.validationSplit ? { validationSplit: args.validationSplit } : {}),
         ...(args.callbacks ? { callbacks: args.callbacks } : {}),
       });
     } finally {
@@ -220,7 +244,8 @@ export class TextClassificationPipeline {
       const C = this.classifierArgs.numClasses;
       const flat = probs.dataSync();
       probs.dispose();
-      const probabilities: number[][] = [], labels: number[] = [];
+      const probabilities: number[][] = [],
+        labels: number[] = [];
       for (let i = 0; i < texts.length; i++) {
         const row = Array.from(flat.subarray(i * C, (i + 1) * C));
         probabilities.push(row);
@@ -234,7 +259,8 @@ export class TextClassificationPipeline {
 
   /** Accuracy, precision, recall, F1 and confusion matrix on texts and labels. */
   evaluate(texts: string[], labels: ArrayLike<number>, args: { batchSize?: number } = {}): ClassificationReport {
-    if (labels.length !== texts.length) throw new Error(`TextClassificationPipeline.evaluate: ${texts.length} texts but ${labels.length} labels`);
+    if (labels.length !== texts.length)
+      throw new Error(`TextClassificationPipeline.evaluate: ${texts.length} texts but ${labels.length} labels`);
     const { labels: pred } = this.predict(texts, args);
     return classificationReport(Array.from(labels), pred, this.classifierArgs.numClasses, this.classNames);
   }
@@ -243,19 +269,29 @@ export class TextClassificationPipeline {
   async save(path?: string): Promise<PipelineArtifacts> {
     const m = this.model;
     const weights = m.namedWeights.map((w) => ({
-      name: w.originalName, shape: [...w.variable.shape], data: encodeBase64(new Uint8Array(Float32Array.from(w.variable.dataSync()).buffer)),
+      name: w.originalName,
+      shape: [...w.variable.shape],
+      data: encodeBase64(new Uint8Array(Float32Array.from(w.variable.dataSync()).buffer)),
     }));
     const artifacts: PipelineArtifacts = {
       /** Marks the JSON as a saved pipeline. */
-      format: 'wasmml-text-classification-pipeline', version: 1, vectorizer: this.vectorizer.toJSON(), classifier: { ...m.options },
-      ...(this.classNames ? { classNames: [...this.classNames] } : {}), learningRate: this.learningRate, weights,
+      format: 'wasmml-text-classification-pipeline',
+      version: 1,
+      vectorizer: this.vectorizer.toJSON(),
+      classifier: { ...m.options },
+      ...(this.classNames ? { classNames: [...this.classNames] } : {}),
+      learningRate: this.learningRate,
+      weights,
     };
     if (path !== undefined) {
       try {
         await files.writeText(path, JSON.stringify(artifacts));
       } catch (e) {
-        throw new Error(`TextClassificationPipeline.save: cannot write ${path}: ${(e as Error).message}; ` +
-          'the file that was there (if any) is unchanged', { cause: e });
+        throw new Error(
+          `TextClassificationPipeline.save: cannot write ${path}: ${(e as Error).message}; ` +
+            'the file that was there (if any) is unchanged',
+          { cause: e },
+        );
       }
     }
     return artifacts;
@@ -265,18 +301,31 @@ export class TextClassificationPipeline {
    * Rebuilds a pipeline from save() artifacts or a saved JSON file. Custom
    * standardize / split functions are not saved: pass them again.
    */
-  static async load(source: string | PipelineArtifacts, custom: { standardize?: Standardize; split?: Split } = {}): Promise<TextClassificationPipeline> {
+  static async load(
+    source: string | PipelineArtifacts,
+    custom: { standardize?: Standardize; split?: Split } = {},
+  ): Promise<TextClassificationPipeline> {
     const a: PipelineArtifacts = typeof source === 'string' ? parsePipelineJSON(await files.readText(source), source) : source;
-    if (a?.format !== 'wasmml-text-classification-pipeline') throw new Error('TextClassificationPipeline.load: not a saved pipeline (format field missing)');
+    if (a?.format !== 'wasmml-text-classification-pipeline')
+      throw new Error('TextClassificationPipeline.load: not a saved pipeline (format field missing)');
     const vectorizer = TextVectorizer.fromJSON(a.vectorizer, custom);
     const { vocabSize: _v, ...classifier } = a.classifier;
-    const p = new TextClassificationPipeline({ vectorizer, classifier, ...(a.classNames ? { classNames: a.classNames } : {}), learningRate: a.learningRate });
+    const p = new TextClassificationPipeline({
+      vectorizer,
+      classifier,
+      ...(a.classNames ? { classNames: a.classNames } : {}),
+      learningRate: a.learningRate,
+    });
     p.build();
     const named = p.model.namedWeights;
-    if (named.length !== a.weights.length) throw new Error(`TextClassificationPipeline.load: the saved pipeline has ${a.weights.length} weights, the rebuilt model ${named.length}`);
+    if (named.length !== a.weights.length)
+      throw new Error(
+        `TextClassificationPipeline.load: the saved pipeline has ${a.weights.length} weights, the rebuilt model ${named.length}`,
+      );
     const values = a.weights.map((w, i) => {
       const want = named[i]!.variable.shape;
-      if (w.shape.join() !== want.join()) throw new Error(`TextClassificationPipeline.load: weight ${i} (${w.name}) has shape [${w.shape}], the model expects [${want}]`);
+      if (w.shape.join() !== want.join())
+        throw new Error(`TextClassificationPipeline.load: weight ${i} (${w.name}) has shape [${w.shape}], the model expects [${want}]`);
       return ops.tensor(new Float32Array(decodeBase64(w.data).buffer), w.shape);
     });
     try {

@@ -5,7 +5,9 @@ import { platform } from '@wasmml/platform';
 
 function needFiles(what: string): void {
   if (!platform.hasFileSystem) {
-    throw new Error(`${what}: there is no file system in this runtime; call save() without a path and store the returned artifacts, then load(artifacts)`);
+    throw new Error(
+      `${what}: there is no file system in this runtime; call save() without a path and store the returned artifacts, then load(artifacts)`,
+    );
   }
 }
 

@@ -8,7 +8,15 @@ import * as ops from '@wasmml/tensor';
 import { expectClose } from '@wasmml/test-utils';
 import { referencePython, runPython } from '@wasmml/test-utils/python';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bert, bertArgsFromConfig, bertClassifier, bertConfigOf, loadBertWeights, type BertConfig, type CheckpointTensor } from '../src/index.js';
+import {
+  bert,
+  bertArgsFromConfig,
+  bertClassifier,
+  bertConfigOf,
+  loadBertWeights,
+  type BertConfig,
+  type CheckpointTensor,
+} from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const python = referencePython();
@@ -23,8 +31,10 @@ describe.skipIf(python === undefined)('bert matches transformers BertModel', () 
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const tensors = () => new Map<string, CheckpointTensor>(Object.entries(ref.weights)
-    .map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]));
+  const tensors = () =>
+    new Map<string, CheckpointTensor>(
+      Object.entries(ref.weights).map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]),
+    );
 
   it('last_hidden_state and pooler_output within 1e-4, padding masked', () => {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as BertConfig;
@@ -49,8 +59,16 @@ describe.skipIf(python === undefined)('bert matches transformers BertModel', () 
     clf.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
     // Label: whether token 7 occurs.
     const rows = Array.from({ length: 64 }, (_, i) => Array.from({ length: 10 }, (_, j) => ((i * 31 + j * 17) % 97) + 1));
-    rows.forEach((r, i) => { if (i % 2 === 0) r[(i * 3) % 10] = 7; else for (let j = 0; j < 10; j++) if (r[j] === 7) r[j] = 8; });
-    const x = ops.tensor(rows, [64, 10], 'int32'), y = ops.tensor(rows.map((_, i) => (i % 2 === 0 ? 1 : 0)), [64], 'int32');
+    rows.forEach((r, i) => {
+      if (i % 2 === 0) r[(i * 3) % 10] = 7;
+      else for (let j = 0; j < 10; j++) if (r[j] === 7) r[j] = 8;
+    });
+    const x = ops.tensor(rows, [64, 10], 'int32'),
+      y = ops.tensor(
+        rows.map((_, i) => (i % 2 === 0 ? 1 : 0)),
+        [64],
+        'int32',
+      );
     const h = await clf.fit(x, y, { epochs: 15, batchSize: 16, verbose: 0 });
     const loss = h.history.loss as number[];
     expect(loss[loss.length - 1] as number).toBeLessThan((loss[0] as number) * 0.5);
@@ -60,7 +78,9 @@ describe.skipIf(python === undefined)('bert matches transformers BertModel', () 
   it('a checkpoint that does not fit names the tensors', () => {
     const model = bert({ vocabSize: 99, hiddenSize: 32, layers: 3, heads: 4, intermediateSize: 64, maxPositions: 40 });
     model.predict(ops.zeros([1, 2], 'int32'));
-    expect(() => loadBertWeights(model, tensors())).toThrow(/encoder\.layer\.2\.attention\.self\.query\.weight: missing \(expected \[32,32\]\)/);
+    expect(() => loadBertWeights(model, tensors())).toThrow(
+      /encoder\.layer\.2\.attention\.self\.query\.weight: missing \(expected \[32,32\]\)/,
+    );
     expect(() => bertArgsFromConfig({ model_type: 'roberta' } as BertConfig)).toThrow(/model_type "roberta" is not 'bert'/);
   });
 });

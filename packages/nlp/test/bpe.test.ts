@@ -10,7 +10,12 @@ describe('BpeTokenizer', () => {
     const merges = bpe.toJSON().merges;
     // e+s and s+t</w> both occur 9 times (ties go to the smaller pair), then es+t</w> (9), l+o (7), then
     // e+w, n+e and w+est</w> at 6 (lo+w is split between lo+w</w>, 5, and lo+w inside lower, 2).
-    expect(merges.slice(0, 4)).toEqual([['e', 's'], ['es', `t${END_OF_WORD}`], ['l', 'o'], ['e', 'w']]);
+    expect(merges.slice(0, 4)).toEqual([
+      ['e', 's'],
+      ['es', `t${END_OF_WORD}`],
+      ['l', 'o'],
+      ['e', 'w'],
+    ]);
     expect(bpe.decode(bpe.encode('lowest'))).toBe('lowest');
     expect(bpe.tokenize('newest')).toEqual([`newest${END_OF_WORD}`]);
   });
@@ -31,7 +36,10 @@ describe('BpeTokenizer', () => {
     // Word pieces cover the text: decoding gives the lower-cased words and punctuation marks.
     expect(bpe.decode(bpe.encode('Hello, World!'))).toBe('hello , world !');
     // Most words of an unseen e-mail need few pieces.
-    const words = texts[500]!.toLowerCase().match(/[\p{L}\p{N}]+/gu)!.slice(0, 200);
+    const words = texts[500]!
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)!
+      .slice(0, 200);
     const pieces = words.reduce((s, w) => s + bpe.tokenize(w).length, 0);
     expect(pieces / words.length).toBeLessThan(2.5);
   });

@@ -4,15 +4,22 @@ import { describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 import { adam } from '@wasmml/optimizers';
 import {
-  TextClassificationPipeline, classificationReport, pretrainTextEncoder, seededRandom, textClassifier, type EncoderKind,
+  TextClassificationPipeline,
+  classificationReport,
+  pretrainTextEncoder,
+  seededRandom,
+  textClassifier,
+  type EncoderKind,
 } from '@wasmml/nlp';
 
-const T = 12, V = 30;
+const T = 12,
+  V = 30;
 
 /** Texts of 3-10 random ids (3..V-1); class 1 when id 7 occurs. */
 function task(n: number, seed: number) {
   const r = seededRandom(seed);
-  const ids = new Int32Array(n * T), labels: number[] = [];
+  const ids = new Int32Array(n * T),
+    labels: number[] = [];
   for (let i = 0; i < n; i++) {
     const len = 3 + Math.floor(r() * 8);
     const positive = r() < 0.5;
@@ -28,14 +35,21 @@ function task(n: number, seed: number) {
 }
 
 describe('textClassifier', () => {
-  const train = task(480, 1), test = task(200, 2);
-  const cases: Array<[EncoderKind, number]> = [['lstm', 12], ['gru', 12], ['transformer', 12], ['bag-of-embeddings', 10]];
+  const train = task(480, 1),
+    test = task(200, 2);
+  const cases: Array<[EncoderKind, number]> = [
+    ['lstm', 12],
+    ['gru', 12],
+    ['transformer', 12],
+    ['bag-of-embeddings', 10],
+  ];
   for (const [encoder, epochs] of cases) {
     it(`${encoder}: learns which texts contain a token (test accuracy > 0.9)`, async () => {
       wm.setSeed(5);
       const m = textClassifier({ vocabSize: V, embeddingDim: 16, encoder, units: 16, numClasses: 2, sequenceLength: T, numHeads: 2 });
       m.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-      const x = wm.tensor(train.ids, [480, T], 'int32'), y = wm.oneHot(wm.tensor(train.labels, [480], 'int32'), 2);
+      const x = wm.tensor(train.ids, [480, T], 'int32'),
+        y = wm.oneHot(wm.tensor(train.labels, [480], 'int32'), 2);
       const h = await m.fit(x, y, { epochs, batchSize: 32, verbose: 0 });
       expect(h.history.loss!.at(-1)!).toBeLessThan(h.history.loss![0]! * 0.5);
       const p = m.predict(wm.tensor(test.ids, [200, T], 'int32')) as wm.Tensor;
@@ -50,10 +64,16 @@ describe('textClassifier', () => {
     const m = textClassifier({ vocabSize: V, embeddingDim: 16, encoder: 'lstm', units: 16, numClasses: 2, pooling: 'mean' });
     expect(m.poolingLayer.getClassName()).toBe('GlobalAveragePooling1D');
     m.compile({ optimizer: adam(0.01), loss: 'categoricalCrossentropy' });
-    await m.fit(wm.tensor(train.ids, [480, T], 'int32'), wm.oneHot(wm.tensor(train.labels, [480], 'int32'), 2), { epochs: 12, batchSize: 32, verbose: 0 });
+    await m.fit(wm.tensor(train.ids, [480, T], 'int32'), wm.oneHot(wm.tensor(train.labels, [480], 'int32'), 2), {
+      epochs: 12,
+      batchSize: 32,
+      verbose: 0,
+    });
     const pred = Array.from(wm.argMax(m.predict(wm.tensor(test.ids, [200, T], 'int32')) as wm.Tensor, -1).dataSync());
     expect(classificationReport(test.labels, pred, 2).accuracy).toBeGreaterThan(0.9);
-    expect(() => textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'lstm', units: 4, numClasses: 2, pooling: 'max' as never })).toThrow(/pooling must be/);
+    expect(() =>
+      textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'lstm', units: 4, numClasses: 2, pooling: 'max' as never }),
+    ).toThrow(/pooling must be/);
     m.dispose();
   });
 
@@ -64,21 +84,34 @@ describe('textClassifier', () => {
     expect(m.trainableWeights.length).toBe(2);
     m.unfreezeEncoder();
     expect(m.trainableWeights.length).toBe(6);
-    expect(() => textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'transformer', units: 4, numClasses: 2 })).toThrow(/needs sequenceLength/);
-    expect(() => textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'cnn' as never, units: 4, numClasses: 2 })).toThrow(/encoder must be/);
+    expect(() => textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'transformer', units: 4, numClasses: 2 })).toThrow(
+      /needs sequenceLength/,
+    );
+    expect(() => textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'cnn' as never, units: 4, numClasses: 2 })).toThrow(
+      /encoder must be/,
+    );
   });
 
-  for (const [encoder, objective] of [['lstm', 'next-token'], ['transformer', 'masked-token'], ['bag-of-embeddings', 'masked-token']] as const) {
+  for (const [encoder, objective] of [
+    ['lstm', 'next-token'],
+    ['transformer', 'masked-token'],
+    ['bag-of-embeddings', 'masked-token'],
+  ] as const) {
     it(`${encoder}: ${objective} pre-training lowers its loss and keeps memory flat`, async () => {
       // Seeded here: the initial weights must not depend on what earlier tests drew from the global generator.
       wm.setSeed(1);
       // Text with structure to learn: each id is followed by id + 1 (mod the vocabulary).
-      const n = 64, ids = new Int32Array(n * T);
+      const n = 64,
+        ids = new Int32Array(n * T);
       for (let i = 0; i < n; i++) for (let t = 0; t < T - (i % 3); t++) ids[i * T + t] = 2 + ((i + t) % (V - 2));
       const m = textClassifier({ vocabSize: V, embeddingDim: 16, encoder, units: 16, numClasses: 2, sequenceLength: T, numHeads: 2 });
       await pretrainTextEncoder(m, { data: ids, length: T }, { epochs: 1, batchSize: 16, learningRate: 0.01, seed: 1 });
       const before = wm.memory().numTensors;
-      const { loss } = await pretrainTextEncoder(m, { data: ids, length: T }, { epochs: encoder === 'transformer' ? 30 : 12, batchSize: 16, learningRate: 0.01, seed: 1 });
+      const { loss } = await pretrainTextEncoder(
+        m,
+        { data: ids, length: T },
+        { epochs: encoder === 'transformer' ? 30 : 12, batchSize: 16, learningRate: 0.01, seed: 1 },
+      );
       expect(wm.memory().numTensors).toBe(before);
       expect(loss.at(-1)!).toBeLessThan(loss[0]! * (encoder === 'bag-of-embeddings' ? 0.9 : 0.5));
       m.dispose();
@@ -87,7 +120,9 @@ describe('textClassifier', () => {
 
   it('next-token pre-training needs a recurrent encoder', async () => {
     const m = textClassifier({ vocabSize: V, embeddingDim: 8, encoder: 'bag-of-embeddings', units: 4, numClasses: 2 });
-    await expect(pretrainTextEncoder(m, { data: new Int32Array(T), length: T }, { objective: 'next-token' })).rejects.toThrow(/left-to-right encoder/);
+    await expect(pretrainTextEncoder(m, { data: new Int32Array(T), length: T }, { objective: 'next-token' })).rejects.toThrow(
+      /left-to-right encoder/,
+    );
   });
 });
 
@@ -95,7 +130,8 @@ describe('TextClassificationPipeline', () => {
   const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'zeta'];
   const r = seededRandom(3);
   const make = (n: number) => {
-    const texts: string[] = [], labels: number[] = [];
+    const texts: string[] = [],
+      labels: number[] = [];
     for (let i = 0; i < n; i++) {
       const label = i % 3;
       const len = 4 + Math.floor(r() * 5);
@@ -109,10 +145,13 @@ describe('TextClassificationPipeline', () => {
 
   it('fits, evaluates (report agrees with the predictions), saves and loads with identical predictions', async () => {
     wm.setSeed(1);
-    const train = make(300), test = make(90);
+    const train = make(300),
+      test = make(90);
     const p = new TextClassificationPipeline({
       vectorizer: { maxTokens: 50, outputSequenceLength: 10 },
-      classifier: { encoder: 'bag-of-embeddings', embeddingDim: 8, units: 8, numClasses: 3 }, classNames: ['r', 'g', 'b'], learningRate: 0.02,
+      classifier: { encoder: 'bag-of-embeddings', embeddingDim: 8, units: 8, numClasses: 3 },
+      classNames: ['r', 'g', 'b'],
+      learningRate: 0.02,
     });
     await p.fit(train.texts, train.labels, { epochs: 15, batchSize: 16 });
     const report = p.evaluate(test.texts, test.labels);

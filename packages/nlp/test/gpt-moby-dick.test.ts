@@ -19,17 +19,22 @@ function novel(): string {
 
 /** Mean negative log-likelihood (nats) of `val` under add-one unigram and bigram models of `train`. */
 function baselines(trainIds: number[], valIds: number[], V: number): { unigram: number; bigram: number } {
-  const uni = new Float64Array(V).fill(1), bi = new Float64Array(V * V).fill(1), rows = new Float64Array(V).fill(V);
+  const uni = new Float64Array(V).fill(1),
+    bi = new Float64Array(V * V).fill(1),
+    rows = new Float64Array(V).fill(V);
   for (const id of trainIds) uni[id] = (uni[id] as number) + 1;
   for (let i = 1; i < trainIds.length; i++) {
-    const a = trainIds[i - 1] as number, b = trainIds[i] as number;
+    const a = trainIds[i - 1] as number,
+      b = trainIds[i] as number;
     bi[a * V + b] = (bi[a * V + b] as number) + 1;
     rows[a] = (rows[a] as number) + 1;
   }
   const total = trainIds.length + V;
-  let u = 0, b = 0;
+  let u = 0,
+    b = 0;
   for (let i = 1; i < valIds.length; i++) {
-    const p = valIds[i - 1] as number, c = valIds[i] as number;
+    const p = valIds[i - 1] as number,
+      c = valIds[i] as number;
     u -= Math.log((uni[c] as number) / total);
     b -= Math.log((bi[p * V + c] as number) / (rows[p] as number));
   }
@@ -37,12 +42,13 @@ function baselines(trainIds: number[], valIds: number[], V: number): { unigram: 
 }
 
 describe('gpt on Moby Dick (character level)', () => {
-  it('validation loss falls clearly below the bigram baseline; samples use the novel\'s characters', async () => {
+  it("validation loss falls clearly below the bigram baseline; samples use the novel's characters", async () => {
     const text = novel();
     const tok = CharTokenizer.fit(text);
     const ids = tok.encode(text);
     const cut = Math.floor(ids.length * 0.9);
-    const trainIds = ids.slice(0, cut), valIds = ids.slice(cut);
+    const trainIds = ids.slice(0, cut),
+      valIds = ids.slice(cut);
     const base = baselines(trainIds, valIds, tok.vocabSize);
     const T = 64;
     const model = gpt({ vocabSize: tok.vocabSize, contextLength: T, layers: 2, heads: 4, dim: 64, seed: 1 });
@@ -53,7 +59,7 @@ describe('gpt on Moby Dick (character level)', () => {
     const val = shiftedWindows(valIds, { contextLength: T, stride: 97, maxWindows: 512 });
     const evalLoss = () => {
       const r = model.evaluate(val.xs, val.ys, { batchSize: 128 }) as ops.Tensor | ops.Tensor[];
-      const t = Array.isArray(r) ? r[0] as ops.Tensor : r;
+      const t = Array.isArray(r) ? (r[0] as ops.Tensor) : r;
       const v = t.dataSync()[0] as number;
       ops.dispose(r);
       return v;
@@ -63,18 +69,24 @@ describe('gpt on Moby Dick (character level)', () => {
     await model.fit(xs, ys, { epochs: 1, batchSize: 32, shuffle: true, verbose: 0 });
     const seconds = (performance.now() - t0) / 1000;
     const loss = evalLoss();
-    const tokensPerSecond = (xs.shape[0] as number) * T / seconds;
-    console.log(`[moby-dick gpt] ${model.parameterCount()} params, vocab ${tok.vocabSize}: val loss ${initial.toFixed(3)} -> ${loss.toFixed(3)} nats `
-      + `(unigram ${base.unigram.toFixed(3)}, bigram ${base.bigram.toFixed(3)}); ${Math.round(tokensPerSecond)} training tokens/s`);
+    const tokensPerSecond = ((xs.shape[0] as number) * T) / seconds;
+    console.log(
+      `[moby-dick gpt] ${model.parameterCount()} params, vocab ${tok.vocabSize}: val loss ${initial.toFixed(3)} -> ${loss.toFixed(3)} nats ` +
+        `(unigram ${base.unigram.toFixed(3)}, bigram ${base.bigram.toFixed(3)}); ${Math.round(tokensPerSecond)} training tokens/s`,
+    );
     expect(loss).toBeLessThan(base.bigram - 0.15);
-    const sample = tok.decode((await generate(model, tok.encode('Call me Ishmael. '), { maxNewTokens: 200, seed: 1, temperature: 0.8 })));
+    const sample = tok.decode(await generate(model, tok.encode('Call me Ishmael. '), { maxNewTokens: 200, seed: 1, temperature: 0.8 }));
     console.log(`[moby-dick gpt] sample: ${JSON.stringify(sample)}`);
     // Mostly letters and spaces, and real words of the novel appear (one short epoch:
     // about a fifth of its 3+ letter words are the novel's; an untrained model's none).
     const letters = (sample.match(/[a-z ]/gi) ?? []).length / sample.length;
     expect(letters).toBeGreaterThan(0.8);
     const words = new Set(text.toLowerCase().match(/[a-z]+/g));
-    const sampled = (sample.slice(17).toLowerCase().match(/[a-z]{3,}/g) ?? []);
+    const sampled =
+      sample
+        .slice(17)
+        .toLowerCase()
+        .match(/[a-z]{3,}/g) ?? [];
     expect(sampled.filter((w) => words.has(w)).length / Math.max(1, sampled.length)).toBeGreaterThan(0.12);
     ops.dispose([xs, ys, val.xs, val.ys]);
   }, 600_000);

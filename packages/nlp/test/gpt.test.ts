@@ -10,8 +10,17 @@ import { expectClose } from '@wasmml/test-utils';
 import { referencePython, runPython } from '@wasmml/test-utils/python';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  disposeCache, generate, gpt, gptArgsFromGpt2Config, gpt2ConfigOf, loadGpt2Weights, shiftedWindows, streamTokens,
-  type CheckpointTensor, type Gpt2Config,
+  disposeCache,
+  generate,
+  gpt,
+  gptArgsFromGpt2Config,
+  gpt2ConfigOf,
+  loadGpt2Weights,
+  shiftedWindows,
+  streamTokens,
+  type CheckpointTensor,
+  type Gpt2Config,
+  type GptCache,
 } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,8 +39,9 @@ describe.skipIf(python === undefined)('gpt matches transformers GPT2LMHeadModel'
   function loaded() {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Gpt2Config;
     const model = gpt(gptArgsFromGpt2Config(config));
-    const tensors = new Map<string, CheckpointTensor>(Object.entries(ref.weights)
-      .map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]));
+    const tensors = new Map<string, CheckpointTensor>(
+      Object.entries(ref.weights).map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]),
+    );
     loadGpt2Weights(model, tensors);
     return model;
   }
@@ -51,7 +61,7 @@ describe.skipIf(python === undefined)('gpt matches transformers GPT2LMHeadModel'
   it('the cached forward, one token at a time, gives the full forward logits', () => {
     const model = loaded();
     const ids = ref.ids[0] as number[];
-    let cache;
+    let cache: GptCache | undefined;
     const rows: number[] = [];
     for (let t = 0; t < 12; t++) {
       const step = model.forwardCached(ops.tensor([[ids[t] as number]], [1, 1], 'int32'), cache);
@@ -67,8 +77,9 @@ describe.skipIf(python === undefined)('gpt matches transformers GPT2LMHeadModel'
   it('a checkpoint missing a tensor or with a wrong shape names it and changes nothing', () => {
     const model = loaded();
     const before = model.weights.map((w) => Array.from(w.dataSync()));
-    const tensors = new Map<string, CheckpointTensor>(Object.entries(ref.weights)
-      .map(([k, v]) => [k, { shape: v.shape, data: new Float32Array(v.data.length) }]));
+    const tensors = new Map<string, CheckpointTensor>(
+      Object.entries(ref.weights).map(([k, v]) => [k, { shape: v.shape, data: new Float32Array(v.data.length) }]),
+    );
     tensors.delete('transformer.h.1.mlp.c_fc.bias');
     tensors.set('transformer.wpe.weight', { shape: [12, 32], data: new Float32Array(384) });
     expect(() => loadGpt2Weights(model, tensors)).toThrow(/transformer\.h\.1\.mlp\.c_fc\.bias: missing \(expected \[128\]\)/);

@@ -47,8 +47,18 @@ describe.skipIf(python === undefined)('PretrainedTokenizer matches the tokenizer
     const novel = mobyDick();
     const half = Math.floor(novel.length * 0.8);
     writeFileSync(join(dir, 'train.txt'), novel.slice(0, half));
-    const novelLines = novel.slice(half).split('\n').filter((l) => l.trim().length > 0).slice(0, 1500);
-    lines = [...novelLines, ...(await mailLines(2500)), 'Ünïcödé café naïve 日本語 テスト 🙂 — “quotes” \u0000x\u00ad', '   leading  and trailing   ', ''];
+    const novelLines = novel
+      .slice(half)
+      .split('\n')
+      .filter((l) => l.trim().length > 0)
+      .slice(0, 1500);
+    lines = [
+      ...novelLines,
+      ...(await mailLines(2500)),
+      'Ünïcödé café naïve 日本語 テスト 🙂 — “quotes” \u0000x\u00ad',
+      '   leading  and trailing   ',
+      '',
+    ];
     writeFileSync(join(dir, 'lines.txt'), lines.join('\n'));
     runPython(readFileSync(join(here, 'fixtures', 'hf_tokenizers.py'), 'utf8'), {
       args: [join(dir, 'train.txt'), join(dir, 'lines.txt'), dir],
@@ -99,16 +109,22 @@ describe.skipIf(python === undefined)('PretrainedTokenizer matches the tokenizer
 describe('PretrainedTokenizer errors', () => {
   it('names the unsupported component', () => {
     expect(() => PretrainedTokenizer.fromJSON({ model: { type: 'Unigram', vocab: {} } })).toThrow(/unsupported model type "Unigram"/);
-    expect(() => PretrainedTokenizer.fromJSON({ model: { type: 'BPE', vocab: {}, merges: [] }, normalizer: { type: 'Precompiled' } }))
-      .toThrow(/unsupported normalizer type "Precompiled"/);
+    expect(() =>
+      PretrainedTokenizer.fromJSON({ model: { type: 'BPE', vocab: {}, merges: [] }, normalizer: { type: 'Precompiled' } }),
+    ).toThrow(/unsupported normalizer type "Precompiled"/);
     expect(() => PretrainedTokenizer.fromJSON('{"model": ')).toThrow(/not valid JSON/);
     expect(() => PretrainedTokenizer.fromJSON({} as never)).toThrow(/no "model" entry/);
   });
   it('BERT-style wordpiece on a hand-made vocabulary', () => {
-    const vocab = Object.fromEntries(['[UNK]', '[CLS]', '[SEP]', 'un', '##aff', '##able', 'runn', '##ing', ',', 'hello'].map((t, i) => [t, i]));
+    const vocab = Object.fromEntries(
+      ['[UNK]', '[CLS]', '[SEP]', 'un', '##aff', '##able', 'runn', '##ing', ',', 'hello'].map((t, i) => [t, i]),
+    );
     const tok = PretrainedTokenizer.fromJSON({
       model: { type: 'WordPiece', vocab, unk_token: '[UNK]' },
-      added_tokens: [{ id: 1, content: '[CLS]', special: true }, { id: 2, content: '[SEP]', special: true }],
+      added_tokens: [
+        { id: 1, content: '[CLS]', special: true },
+        { id: 2, content: '[SEP]', special: true },
+      ],
       normalizer: { type: 'BertNormalizer', lowercase: true },
       pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: { type: 'BertProcessing', cls: ['[CLS]', 1], sep: ['[SEP]', 2] },

@@ -26,7 +26,12 @@ describe('addLora', () => {
     await model.fit(a.xs, a.ys, { epochs: 6, batchSize: 16, verbose: 0 });
     const before = model.weights.map((w) => Array.from(w.dataSync()));
     const lora = addLora(model, { rank: 4, alpha: 8 });
-    expect([...lora.adapters.keys()].sort()).toEqual(['h_0/attn/c_attn/kernel', 'h_0/attn/c_proj/kernel', 'h_1/attn/c_attn/kernel', 'h_1/attn/c_proj/kernel']);
+    expect([...lora.adapters.keys()].sort()).toEqual([
+      'h_0/attn/c_attn/kernel',
+      'h_0/attn/c_proj/kernel',
+      'h_1/attn/c_attn/kernel',
+      'h_1/attn/c_proj/kernel',
+    ]);
     const trainable = model.trainableWeights.reduce((n, w) => n + w.size, 0);
     expect(trainable).toBe(lora.adapterParameterCount);
     expect(trainable / model.parameterCount()).toBeLessThan(0.05);
@@ -49,7 +54,10 @@ describe('addLora', () => {
     for (const a of lora.adapters.values()) a.b.assign(ops.randomNormal(a.b.shape, 0, 0.2, 'float32', 5));
     const x = ops.tensor([[3, 1, 4, 1, 5, 9, 2, 6]], [1, 8], 'int32');
     const plain = (model.predict(x) as ops.Tensor).dataSync();
-    const baseOut = ops.tidy(() => { lora.remove(); return (model.predict(x) as ops.Tensor).dataSync(); });
+    const baseOut = ops.tidy(() => {
+      lora.remove();
+      return (model.predict(x) as ops.Tensor).dataSync();
+    });
     expect(Math.max(...plain.map((v, i) => Math.abs(v - (baseOut[i] as number))))).toBeGreaterThan(1e-3);
     // Re-attach and load the same state: the adapted outputs come back.
     const fresh = lm();

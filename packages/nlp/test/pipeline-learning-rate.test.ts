@@ -8,7 +8,8 @@ import { TextClassificationPipeline, classificationReport, nlpLayers, seededRand
 const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma'];
 function make(n: number, seed: number) {
   const r = seededRandom(seed);
-  const texts: string[] = [], labels: number[] = [];
+  const texts: string[] = [],
+    labels: number[] = [];
   for (let i = 0; i < n; i++) {
     const toks = Array.from({ length: 6 }, () => words[Math.floor(r() * words.length)]!);
     toks[Math.floor(r() * 6)] = i % 2 ? 'spam' : 'ham';
@@ -49,7 +50,9 @@ describe('TextClassificationPipeline learning rate per fit', () => {
     await p.fit(texts, labels, { epochs: 1, batchSize: 50 });
     expect(p.model.compiled!.optimizer).toBe(opt);
     expect(opt.iterations).toBe(8);
-    await expect(p.fit(texts, labels, { learning_rate: 0.1 } as never)).rejects.toThrow(/unknown option 'learning_rate'; did you mean 'learningRate'\?/);
+    await expect(p.fit(texts, labels, { learning_rate: 0.1 } as never)).rejects.toThrow(
+      /unknown option 'learning_rate'; did you mean 'learningRate'\?/,
+    );
     await expect(p.fit(texts, labels, { learningRate: -1 })).rejects.toThrow(/learningRate must be > 0, got -1/);
     p.dispose();
   });
@@ -57,10 +60,15 @@ describe('TextClassificationPipeline learning rate per fit', () => {
 
 describe('classificationReport options', () => {
   it('takes { numClasses, classNames } or infers the class count; positional arguments still work', () => {
-    const labels = [0, 1, 2, 2, 1], pred = [0, 2, 2, 2, 1];
+    const labels = [0, 1, 2, 2, 1],
+      pred = [0, 2, 2, 2, 1];
     const byOptions = classificationReport(labels, pred, { numClasses: 3, classNames: ['a', 'b', 'c'] });
     expect(byOptions).toEqual(classificationReport(labels, pred, 3, ['a', 'b', 'c']));
-    expect(byOptions.confusionMatrix).toEqual([[1, 0, 0], [0, 1, 1], [0, 0, 2]]);
+    expect(byOptions.confusionMatrix).toEqual([
+      [1, 0, 0],
+      [0, 1, 1],
+      [0, 0, 2],
+    ]);
     expect(classificationReport(labels, pred, { classNames: ['a', 'b', 'c'] }).confusionMatrix).toEqual(byOptions.confusionMatrix);
     expect(classificationReport(labels, pred).support).toEqual([1, 2, 2]);
     expect(() => classificationReport(labels, pred, { numClasses: 3, classNames: ['a'] })).toThrow(/1 classNames for 3 classes/);
@@ -70,10 +78,24 @@ describe('classificationReport options', () => {
 
 describe('nlpLayers options', () => {
   it('unknown keys name the nearest valid one; every declared key is accepted', () => {
-    expect(() => nlpLayers.multiHeadAttention({ numHeads: 2, key_dim: 4 } as never)).toThrow(/^nlpLayers\.multiHeadAttention: unknown option 'key_dim'; did you mean 'keyDim'\?/);
-    expect(() => nlpLayers.transformerEncoder({ intermediateDim: 8, numHeads: 2, normalize_first: true } as never)).toThrow(/did you mean 'normalizeFirst'\?/);
-    expect(() => nlpLayers.positionalEmbedding({ inputDim: 9, outputDim: 4, sequenceLength: 3, mask_zero: true } as never)).toThrow(/did you mean 'maskZero'\?/);
-    const l = nlpLayers.positionalEmbedding({ inputDim: 9, outputDim: 4, sequenceLength: 3, maskZero: true, embeddingsInitializer: 'zeros', name: 'pe_all', trainable: true });
+    expect(() => nlpLayers.multiHeadAttention({ numHeads: 2, key_dim: 4 } as never)).toThrow(
+      /^nlpLayers\.multiHeadAttention: unknown option 'key_dim'; did you mean 'keyDim'\?/,
+    );
+    expect(() => nlpLayers.transformerEncoder({ intermediateDim: 8, numHeads: 2, normalize_first: true } as never)).toThrow(
+      /did you mean 'normalizeFirst'\?/,
+    );
+    expect(() => nlpLayers.positionalEmbedding({ inputDim: 9, outputDim: 4, sequenceLength: 3, mask_zero: true } as never)).toThrow(
+      /did you mean 'maskZero'\?/,
+    );
+    const l = nlpLayers.positionalEmbedding({
+      inputDim: 9,
+      outputDim: 4,
+      sequenceLength: 3,
+      maskZero: true,
+      embeddingsInitializer: 'zeros',
+      name: 'pe_all',
+      trainable: true,
+    });
     expect(l.name).toBe('pe_all');
   });
 });

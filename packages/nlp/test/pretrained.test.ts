@@ -36,19 +36,30 @@ describe.skipIf(python === undefined)('loadPretrained / pretrainedToFiles with t
     expect(b.architecture).toBe('bert');
     expect(g.model).toBeInstanceOf(GptModel);
     expect(b.model).toBeInstanceOf(BertModel);
-    const gids = ops.tensor(gref.ids, [2, 24], 'int32'), bids = ops.tensor(bref.ids, [3, 17], 'int32');
+    const gids = ops.tensor(gref.ids, [2, 24], 'int32'),
+      bids = ops.tensor(bref.ids, [3, 17], 'int32');
     expectClose((g.model.predict(gids) as ops.Tensor).dataSync(), gref.logits, 0, 1e-4, 'gpt2 loaded');
     expectClose((b.model.predict(bids) as ops.Tensor).dataSync(), bref.pooled, 0, 1e-4, 'bert loaded');
     // Change the weights (so a stale file would show), save, and let transformers read ours.
     for (const m of [g.model, b.model]) for (const w of m.weights) ops.tidy(() => w.assign(ops.mul(w, 0.9)));
-    const ours = { gpt2: Array.from((g.model.predict(gids) as ops.Tensor).dataSync()), bert: Array.from((b.model.predict(bids) as ops.Tensor).dataSync()) };
-    for (const [name, m] of [['gpt2-saved', g.model], ['bert-saved', b.model]] as const) {
+    const ours = {
+      gpt2: Array.from((g.model.predict(gids) as ops.Tensor).dataSync()),
+      bert: Array.from((b.model.predict(bids) as ops.Tensor).dataSync()),
+    };
+    for (const [name, m] of [
+      ['gpt2-saved', g.model],
+      ['bert-saved', b.model],
+    ] as const) {
       mkdirSync(join(dir, name));
       for (const [file, bytes] of Object.entries(pretrainedToFiles(m))) writeFileSync(join(dir, name, file), bytes);
     }
     writeFileSync(join(dir, 'ids.json'), JSON.stringify({ gpt2: gref.ids, bert: bref.ids }));
-    const theirs = JSON.parse(runPython(fixture('hf_reload.py'), { args: [join(dir, 'gpt2-saved'), join(dir, 'bert-saved'), join(dir, 'ids.json')] })
-      .trim().split('\n').pop() as string) as { gpt2: number[]; bert: number[] };
+    const theirs = JSON.parse(
+      runPython(fixture('hf_reload.py'), { args: [join(dir, 'gpt2-saved'), join(dir, 'bert-saved'), join(dir, 'ids.json')] })
+        .trim()
+        .split('\n')
+        .pop() as string,
+    ) as { gpt2: number[]; bert: number[] };
     expectClose(theirs.gpt2, ours.gpt2, 0, 1e-4, 'gpt2 saved');
     expectClose(theirs.bert, ours.bert, 0, 1e-4, 'bert saved');
     ops.dispose([gids, bids]);
@@ -85,9 +96,12 @@ describe.skipIf(python === undefined)('loadPretrained / pretrainedToFiles with t
 
   it('names what is wrong: unknown architecture, missing files, wrong dtype', async () => {
     const weights = new Uint8Array(readFileSync(join(dir, 'gpt2', 'model.safetensors')));
-    await expect(loadPretrained({ 'config.json': '{"model_type": "llama"}', 'model.safetensors': weights }))
-      .rejects.toThrow(/unsupported architecture \["llama"\]/);
+    await expect(loadPretrained({ 'config.json': '{"model_type": "llama"}', 'model.safetensors': weights })).rejects.toThrow(
+      /unsupported architecture \["llama"\]/,
+    );
     await expect(loadPretrained(join(dir, 'nowhere'))).rejects.toThrow(/config\.json/);
-    await expect(loadPretrained({ 'config.json': '{"model_type": ', 'model.safetensors': weights })).rejects.toThrow(/config\.json is not valid JSON/);
+    await expect(loadPretrained({ 'config.json': '{"model_type": ', 'model.safetensors': weights })).rejects.toThrow(
+      /config\.json is not valid JSON/,
+    );
   });
 });

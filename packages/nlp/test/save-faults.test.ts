@@ -36,7 +36,9 @@ describe('TextClassificationPipeline.save faults', () => {
     const target = join(dir, 'pipeline.json');
     mkdirSync(target);
     const p = await small();
-    await expect(p.save(target)).rejects.toThrow(/TextClassificationPipeline.save: cannot write .*pipeline.json: .*(EISDIR|ENOTEMPTY|EEXIST|illegal operation on a directory).*unchanged/);
+    await expect(p.save(target)).rejects.toThrow(
+      /TextClassificationPipeline.save: cannot write .*pipeline.json: .*(EISDIR|ENOTEMPTY|EEXIST|illegal operation on a directory).*unchanged/,
+    );
     expect(readdirSync(dir)).toEqual(['pipeline.json']);
     p.dispose();
   });
@@ -47,20 +49,26 @@ describe('TextClassificationPipeline.save faults', () => {
     await p.save(path);
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, text.slice(0, text.length >> 1));
-    await expect(TextClassificationPipeline.load(path)).rejects.toThrow(/TextClassificationPipeline.load: .*p.json is not valid JSON .*a truncated or partly written file\?/);
+    await expect(TextClassificationPipeline.load(path)).rejects.toThrow(
+      /TextClassificationPipeline.load: .*p.json is not valid JSON .*a truncated or partly written file\?/,
+    );
     p.dispose();
   });
 
   const built = requireBuilt(new URL('../dist/index.js', import.meta.url));
-  it.runIf(built)('a process killed in the middle of a save leaves the previous file loadable', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'pipeline.json');
-    const script = new URL('./fixtures/save-loop.mjs', import.meta.url);
-    for (const delayMs of [1, 8, 25]) {
-      const last = await killDuringSaves(script, [path], { minSaves: 1, delayMs });
-      const p = await TextClassificationPipeline.load(path);
-      expect([last, last + 1]).toContain(uniformValue(p));
-      p.dispose();
-    }
-  }, 120_000);
+  it.runIf(built)(
+    'a process killed in the middle of a save leaves the previous file loadable',
+    async () => {
+      const dir = tempDir();
+      const path = join(dir, 'pipeline.json');
+      const script = new URL('./fixtures/save-loop.mjs', import.meta.url);
+      for (const delayMs of [1, 8, 25]) {
+        const last = await killDuringSaves(script, [path], { minSaves: 1, delayMs });
+        const p = await TextClassificationPipeline.load(path);
+        expect([last, last + 1]).toContain(uniformValue(p));
+        p.dispose();
+      }
+    },
+    120_000,
+  );
 });

@@ -16,14 +16,20 @@ describe('TextVectorizer', () => {
     const t = v.apply(['The CAT, sat on the mat', 'dog']);
     expect(t.dtype).toBe('int32');
     // Padded to the longest text; unknown words map to 1.
-    expect(t.arraySync()).toEqual([[2, 3, 4, 1, 2, 1], [5, 0, 0, 0, 0, 0]]);
+    expect(t.arraySync()).toEqual([
+      [2, 3, 4, 1, 2, 1],
+      [5, 0, 0, 0, 0, 0],
+    ]);
   });
 
   it('maxTokens counts the reserved tokens; outputSequenceLength pads and truncates at the end', async () => {
     const v = new TextVectorizer({ maxTokens: 4, outputSequenceLength: 3 });
     await v.adapt(corpus);
     expect(v.getVocabulary()).toEqual(['', '[UNK]', 'the', 'cat']);
-    expect(v.apply(['cat the dog the cat', 'the']).arraySync()).toEqual([[3, 2, 1], [2, 0, 0]]);
+    expect(v.apply(['cat the dog the cat', 'the']).arraySync()).toEqual([
+      [3, 2, 1],
+      [2, 0, 0],
+    ]);
     expect(v.decode([3, 2, 1, 0])).toEqual(['cat', 'the', '[UNK]']);
   });
 

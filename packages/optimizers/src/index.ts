@@ -7,16 +7,36 @@
 import type { LearningRateSchedule } from './schedules.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizer.js';
 import {
-  AdagradOptimizer, AdamaxOptimizer, AdamOptimizer, AdamWOptimizer, MomentumOptimizer, RMSPropOptimizer, SGDOptimizer,
+  AdagradOptimizer,
+  AdamaxOptimizer,
+  AdamOptimizer,
+  AdamWOptimizer,
+  MomentumOptimizer,
+  RMSPropOptimizer,
+  SGDOptimizer,
 } from './rules.js';
 
 export { Optimizer, type NamedTensor, type OptimizerOptions, type OptimizerConfig } from './optimizer.js';
 export {
-  SGDOptimizer, MomentumOptimizer, RMSPropOptimizer, AdagradOptimizer, AdamOptimizer, AdamaxOptimizer, AdamWOptimizer,
+  SGDOptimizer,
+  MomentumOptimizer,
+  RMSPropOptimizer,
+  AdagradOptimizer,
+  AdamOptimizer,
+  AdamaxOptimizer,
+  AdamWOptimizer,
 } from './rules.js';
 export {
-  exponentialDecay, stepDecay, piecewiseConstant, cosineDecay, cosineDecayRestarts, linearWarmup, constant,
-  scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig,
+  exponentialDecay,
+  stepDecay,
+  piecewiseConstant,
+  cosineDecay,
+  cosineDecayRestarts,
+  linearWarmup,
+  constant,
+  scheduleFromConfig,
+  type LearningRateSchedule,
+  type ScheduleConfig,
 } from './schedules.js';
 
 type LR = number | LearningRateSchedule;
@@ -46,8 +66,12 @@ export const adamw = (learningRate?: LR, weightDecay?: number, beta1?: number, b
 export const train = { sgd, momentum, rmsprop, adagrad, adam, adamax, adamw };
 
 const byName: Record<string, (c: OptimizerConfig) => import('./optimizer.js').Optimizer> = {
-  SGD: SGDOptimizer.fromConfig, Momentum: MomentumOptimizer.fromConfig, RMSProp: RMSPropOptimizer.fromConfig,
-  Adagrad: AdagradOptimizer.fromConfig, Adam: AdamOptimizer.fromConfig, Adamax: AdamaxOptimizer.fromConfig,
+  SGD: SGDOptimizer.fromConfig,
+  Momentum: MomentumOptimizer.fromConfig,
+  RMSProp: RMSPropOptimizer.fromConfig,
+  Adagrad: AdagradOptimizer.fromConfig,
+  Adam: AdamOptimizer.fromConfig,
+  Adamax: AdamaxOptimizer.fromConfig,
   AdamW: AdamWOptimizer.fromConfig,
 };
 
@@ -61,13 +85,21 @@ export function optimizerFromConfig(c: OptimizerConfig) {
 /** An optimizer by Keras/tfjs name ('sgd', 'adam', 'rmsprop', ...) with default settings. */
 export function getOptimizer(name: string) {
   switch (name.toLowerCase()) {
-    case 'sgd': return sgd(0.01);
-    case 'momentum': return momentum(0.01, 0.9);
-    case 'rmsprop': return rmsprop(0.001);
-    case 'adagrad': return adagrad(0.01);
-    case 'adam': return adam(0.001);
-    case 'adamax': return adamax(0.002);
-    case 'adamw': return adamw(0.001);
-    default: throw new Error(`unknown optimizer '${name}' (known: sgd, momentum, rmsprop, adagrad, adam, adamax, adamw)`);
+    case 'sgd':
+      return sgd(0.01);
+    case 'momentum':
+      return momentum(0.01, 0.9);
+    case 'rmsprop':
+      return rmsprop(0.001);
+    case 'adagrad':
+      return adagrad(0.01);
+    case 'adam':
+      return adam(0.001);
+    case 'adamax':
+      return adamax(0.002);
+    case 'adamw':
+      return adamw(0.001);
+    default:
+      throw new Error(`unknown optimizer '${name}' (known: sgd, momentum, rmsprop, adagrad, adam, adamax, adamw)`);
   }
 }

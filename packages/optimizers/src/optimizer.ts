@@ -1,7 +1,18 @@
 // The optimizer base: gradients in, one fused update kernel call per step out.
 import {
-  checkOptions, dispose, fusedOptimizerStep, mul, optimizerSlots, registeredVariables, scalar, tidy, variable, variableGrads,
-  type OptimizerRule, type Tensor, type Variable,
+  checkOptions,
+  dispose,
+  fusedOptimizerStep,
+  mul,
+  optimizerSlots,
+  registeredVariables,
+  scalar,
+  tidy,
+  variable,
+  variableGrads,
+  type OptimizerRule,
+  type Tensor,
+  type Variable,
 } from '@wasmml/tensor';
 import { constant, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from './schedules.js';
 
@@ -117,12 +128,16 @@ export abstract class Optimizer {
   applyGradients(grads: Record<string, Tensor> | NamedTensor[]): void {
     const entries: Array<[string, Tensor]> = Array.isArray(grads) ? grads.map((g) => [g.name, g.tensor]) : Object.entries(grads);
     const vars = registeredVariables();
-    const params: Variable[] = [], gs: Tensor[] = [], slots: Variable[][] = [];
+    const params: Variable[] = [],
+      gs: Tensor[] = [],
+      slots: Variable[][] = [];
     for (const [name, g] of entries) {
       const v = vars.get(name);
       if (!v) throw new Error(`${this.getClassName()}.applyGradients: no live variable named '${name}'`);
       if (g.shape.join() !== v.shape.join()) {
-        throw new Error(`${this.getClassName()}.applyGradients: gradient for '${name}' has shape [${g.shape}] but the variable has [${v.shape}]`);
+        throw new Error(
+          `${this.getClassName()}.applyGradients: gradient for '${name}' has shape [${g.shape}] but the variable has [${v.shape}]`,
+        );
       }
       params.push(v);
       gs.push(g);
@@ -132,8 +147,13 @@ export abstract class Optimizer {
     const scale = this.clipNorm === undefined ? 1 : this.clipScale(gs);
     const scaled = scale === 1 ? gs : gs.map((g) => mul(g, scale));
     try {
-      fusedOptimizerStep(this.rule(this.learningRate, this.iterations + 1), params, scaled, slots,
-        this.clipValue !== undefined ? { clipValue: this.clipValue } : {});
+      fusedOptimizerStep(
+        this.rule(this.learningRate, this.iterations + 1),
+        params,
+        scaled,
+        slots,
+        this.clipValue !== undefined ? { clipValue: this.clipValue } : {},
+      );
     } finally {
       if (scaled !== gs) dispose(scaled);
     }
@@ -214,6 +234,9 @@ export abstract class Optimizer {
 
   /** @internal The clipping options of a saved config (the rest of it is the rule's own). */
   protected static clipping(c: OptimizerConfig): OptimizerOptions {
-    return { ...(c.clipValue !== undefined ? { clipValue: c.clipValue } : {}), ...(c.clipNorm !== undefined ? { clipNorm: c.clipNorm } : {}) };
+    return {
+      ...(c.clipValue !== undefined ? { clipValue: c.clipValue } : {}),
+      ...(c.clipNorm !== undefined ? { clipNorm: c.clipNorm } : {}),
+    };
   }
 }

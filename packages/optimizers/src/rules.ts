@@ -10,12 +10,22 @@ const EPSILON = 1e-7;
 
 /** Plain gradient descent: p -= lr · g. */
 export class SGDOptimizer extends Optimizer {
-  constructor(learningRate: LR, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'SGD'; }
-  protected rule(learningRate: number): OptimizerRule { return { type: 'sgd', learningRate }; }
-  protected ownConfig() { return {}; }
+  constructor(learningRate: LR, opts?: OptimizerOptions) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'SGD';
+  }
+  protected rule(learningRate: number): OptimizerRule {
+    return { type: 'sgd', learningRate };
+  }
+  protected ownConfig() {
+    return {};
+  }
   /** Rebuilds an SGD optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new SGDOptimizer(Optimizer.lr(c), Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new SGDOptimizer(Optimizer.lr(c), Optimizer.clipping(c));
+  }
 }
 
 /** Momentum (tfjs): a = m·a + g; p -= lr · a, or lr · (g + m·a) with Nesterov. */
@@ -26,8 +36,17 @@ export class MomentumOptimizer extends Optimizer {
    * @param useNesterov Use Nesterov momentum (default false).
    * @param opts Gradient clipping.
    */
-  constructor(learningRate: LR, readonly momentum: number, readonly useNesterov = false, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'Momentum'; }
+  constructor(
+    learningRate: LR,
+    readonly momentum: number,
+    readonly useNesterov = false,
+    opts?: OptimizerOptions,
+  ) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'Momentum';
+  }
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'momentum', learningRate, momentum: this.momentum, useNesterov: this.useNesterov };
   }
@@ -36,9 +55,13 @@ export class MomentumOptimizer extends Optimizer {
    * @property __type.momentum See {@link MomentumOptimizer.momentum}.
    * @property __type.useNesterov See {@link MomentumOptimizer.useNesterov}.
    */
-  protected ownConfig() { return { momentum: this.momentum, useNesterov: this.useNesterov }; }
+  protected ownConfig() {
+    return { momentum: this.momentum, useNesterov: this.useNesterov };
+  }
   /** Rebuilds a Momentum optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new MomentumOptimizer(Optimizer.lr(c), c.momentum as number, c.useNesterov as boolean, Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new MomentumOptimizer(Optimizer.lr(c), c.momentum as number, c.useNesterov as boolean, Optimizer.clipping(c));
+  }
 }
 
 /** RMSProp (tfjs form, optional momentum and centring). */
@@ -51,8 +74,19 @@ export class RMSPropOptimizer extends Optimizer {
    * @param centered Divide by the gradient's estimated variance instead of its raw second moment (default false).
    * @param opts Gradient clipping.
    */
-  constructor(learningRate: LR, readonly decay = 0.9, readonly momentum = 0, readonly epsilon = EPSILON, readonly centered = false, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'RMSProp'; }
+  constructor(
+    learningRate: LR,
+    readonly decay = 0.9,
+    readonly momentum = 0,
+    readonly epsilon = EPSILON,
+    readonly centered = false,
+    opts?: OptimizerOptions,
+  ) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'RMSProp';
+  }
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'rmsprop', learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
@@ -63,9 +97,20 @@ export class RMSPropOptimizer extends Optimizer {
    * @property __type.epsilon See {@link RMSPropOptimizer.epsilon}.
    * @property __type.centered See {@link RMSPropOptimizer.centered}.
    */
-  protected ownConfig() { return { decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered }; }
+  protected ownConfig() {
+    return { decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
   /** Rebuilds an RMSProp optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new RMSPropOptimizer(Optimizer.lr(c), c.decay as number, c.momentum as number, c.epsilon as number, c.centered as boolean, Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new RMSPropOptimizer(
+      Optimizer.lr(c),
+      c.decay as number,
+      c.momentum as number,
+      c.epsilon as number,
+      c.centered as boolean,
+      Optimizer.clipping(c),
+    );
+  }
 }
 
 /** Adagrad: a += g²; p -= lr · g / sqrt(a + ε). */
@@ -75,17 +120,33 @@ export class AdagradOptimizer extends Optimizer {
    * @param initialAccumulatorValue Starting value of the squared-gradient sums (default 0.1, as tfjs).
    * @param opts Gradient clipping.
    */
-  constructor(learningRate: LR, readonly initialAccumulatorValue = 0.1, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'Adagrad'; }
-  protected override slotInit() { return this.initialAccumulatorValue; }
-  protected rule(learningRate: number): OptimizerRule { return { type: 'adagrad', learningRate, epsilon: EPSILON }; }
+  constructor(
+    learningRate: LR,
+    readonly initialAccumulatorValue = 0.1,
+    opts?: OptimizerOptions,
+  ) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'Adagrad';
+  }
+  protected override slotInit() {
+    return this.initialAccumulatorValue;
+  }
+  protected rule(learningRate: number): OptimizerRule {
+    return { type: 'adagrad', learningRate, epsilon: EPSILON };
+  }
   /**
    * Rule-specific config entries: initialAccumulatorValue.
    * @property __type.initialAccumulatorValue See {@link AdagradOptimizer.initialAccumulatorValue}.
    */
-  protected ownConfig() { return { initialAccumulatorValue: this.initialAccumulatorValue }; }
+  protected ownConfig() {
+    return { initialAccumulatorValue: this.initialAccumulatorValue };
+  }
   /** Rebuilds an Adagrad optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdagradOptimizer(Optimizer.lr(c), c.initialAccumulatorValue as number, Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new AdagradOptimizer(Optimizer.lr(c), c.initialAccumulatorValue as number, Optimizer.clipping(c));
+  }
 }
 
 /** Adam (Kingma & Ba) with tfjs's epsilon placement. */
@@ -97,8 +158,18 @@ export class AdamOptimizer extends Optimizer {
    * @param epsilon Added to the denominator for stability (default 1e-7, as tfjs).
    * @param opts Gradient clipping.
    */
-  constructor(learningRate: LR = 0.001, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = EPSILON, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'Adam'; }
+  constructor(
+    learningRate: LR = 0.001,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = EPSILON,
+    opts?: OptimizerOptions,
+  ) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'Adam';
+  }
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adam', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step };
   }
@@ -108,9 +179,13 @@ export class AdamOptimizer extends Optimizer {
    * @property __type.beta2 See {@link AdamOptimizer.beta2}.
    * @property __type.epsilon See {@link AdamOptimizer.epsilon}.
    */
-  protected ownConfig() { return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
+  protected ownConfig() {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
   /** Rebuilds an Adam optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdamOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new AdamOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, Optimizer.clipping(c));
+  }
 }
 
 /** Adamax (tfjs form, with its learning-rate decay). */
@@ -123,8 +198,19 @@ export class AdamaxOptimizer extends Optimizer {
    * @param decay Learning-rate decay per step, lr / (1 + decay · step) (default 0: none).
    * @param opts Gradient clipping.
    */
-  constructor(learningRate: LR = 0.002, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = EPSILON, readonly decay = 0, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'Adamax'; }
+  constructor(
+    learningRate: LR = 0.002,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = EPSILON,
+    readonly decay = 0,
+    opts?: OptimizerOptions,
+  ) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'Adamax';
+  }
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adamax', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay, step };
   }
@@ -135,9 +221,20 @@ export class AdamaxOptimizer extends Optimizer {
    * @property __type.epsilon See {@link AdamaxOptimizer.epsilon}.
    * @property __type.decay See {@link AdamaxOptimizer.decay}.
    */
-  protected ownConfig() { return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay }; }
+  protected ownConfig() {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay };
+  }
   /** Rebuilds an Adamax optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdamaxOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, c.decay as number, Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new AdamaxOptimizer(
+      Optimizer.lr(c),
+      c.beta1 as number,
+      c.beta2 as number,
+      c.epsilon as number,
+      c.decay as number,
+      Optimizer.clipping(c),
+    );
+  }
 }
 
 /** AdamW (Loshchilov & Hutter): Adam plus decoupled weight decay p -= lr · wd · p. */
@@ -150,10 +247,29 @@ export class AdamWOptimizer extends Optimizer {
    * @param epsilon Added to the denominator for stability (default 1e-7).
    * @param opts Gradient clipping.
    */
-  constructor(learningRate: LR = 0.001, readonly weightDecay = 0.01, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = EPSILON, opts?: OptimizerOptions) { super(learningRate, opts); }
-  getClassName() { return 'AdamW'; }
+  constructor(
+    learningRate: LR = 0.001,
+    readonly weightDecay = 0.01,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = EPSILON,
+    opts?: OptimizerOptions,
+  ) {
+    super(learningRate, opts);
+  }
+  getClassName() {
+    return 'AdamW';
+  }
   protected rule(learningRate: number, step: number): OptimizerRule {
-    return { type: 'adamw', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay, step };
+    return {
+      type: 'adamw',
+      learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
+      step,
+    };
   }
   /**
    * Rule-specific config entries: weightDecay, beta1, beta2 and epsilon.
@@ -162,7 +278,18 @@ export class AdamWOptimizer extends Optimizer {
    * @property __type.beta2 See {@link AdamWOptimizer.beta2}.
    * @property __type.epsilon See {@link AdamWOptimizer.epsilon}.
    */
-  protected ownConfig() { return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
+  protected ownConfig() {
+    return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
   /** Rebuilds an AdamW optimizer from {@link Optimizer.getConfig} output. */
-  static fromConfig(c: OptimizerConfig) { return new AdamWOptimizer(Optimizer.lr(c), c.weightDecay as number, c.beta1 as number, c.beta2 as number, c.epsilon as number, Optimizer.clipping(c)); }
+  static fromConfig(c: OptimizerConfig) {
+    return new AdamWOptimizer(
+      Optimizer.lr(c),
+      c.weightDecay as number,
+      c.beta1 as number,
+      c.beta2 as number,
+      c.epsilon as number,
+      Optimizer.clipping(c),
+    );
+  }
 }

@@ -15,75 +15,75 @@ export interface LearningRateSchedule {
  */
 export type ScheduleConfig =
   | {
-    /** Made by {@link constant}. */
-    kind: 'constant';
-    /** The fixed learning rate. */
-    value: number;
-  }
+      /** Made by {@link constant}. */
+      kind: 'constant';
+      /** The fixed learning rate. */
+      value: number;
+    }
   | {
-    /** Made by {@link exponentialDecay}. */
-    kind: 'exponentialDecay';
-    /** Learning rate at step 0. */
-    initialLearningRate: number;
-    /** Steps over which the rate is multiplied by decayRate once. */
-    decaySteps: number;
-    /** Factor per decaySteps steps. */
-    decayRate: number;
-    /** Whether the exponent is floored (the rate drops in steps). */
-    staircase: boolean;
-  }
+      /** Made by {@link exponentialDecay}. */
+      kind: 'exponentialDecay';
+      /** Learning rate at step 0. */
+      initialLearningRate: number;
+      /** Steps over which the rate is multiplied by decayRate once. */
+      decaySteps: number;
+      /** Factor per decaySteps steps. */
+      decayRate: number;
+      /** Whether the exponent is floored (the rate drops in steps). */
+      staircase: boolean;
+    }
   | {
-    /** Made by {@link stepDecay}. */
-    kind: 'stepDecay';
-    /** Learning rate at step 0. */
-    initialLearningRate: number;
-    /** Steps between drops. */
-    stepSize: number;
-    /** Factor applied at each drop. */
-    factor: number;
-  }
+      /** Made by {@link stepDecay}. */
+      kind: 'stepDecay';
+      /** Learning rate at step 0. */
+      initialLearningRate: number;
+      /** Steps between drops. */
+      stepSize: number;
+      /** Factor applied at each drop. */
+      factor: number;
+    }
   | {
-    /** Made by {@link piecewiseConstant}. */
-    kind: 'piecewiseConstant';
-    /** Steps where the rate changes, ascending. */
-    boundaries: number[];
-    /** The rate before the first boundary, between boundaries and after the last (one more than boundaries). */
-    values: number[];
-  }
+      /** Made by {@link piecewiseConstant}. */
+      kind: 'piecewiseConstant';
+      /** Steps where the rate changes, ascending. */
+      boundaries: number[];
+      /** The rate before the first boundary, between boundaries and after the last (one more than boundaries). */
+      values: number[];
+    }
   | {
-    /** Made by {@link cosineDecayRestarts}. */
-    kind: 'cosineDecayRestarts';
-    /** Learning rate at the start of the first period. */
-    initialLearningRate: number;
-    /** Length in steps of the first period. */
-    firstDecaySteps: number;
-    /** Factor by which each period is longer than the one before. */
-    tMul: number;
-    /** Factor by which each period's starting rate is lower than the one before. */
-    mMul: number;
-    /** The rate at the end of a period, as a fraction of its start. */
-    alpha: number;
-  }
+      /** Made by {@link cosineDecayRestarts}. */
+      kind: 'cosineDecayRestarts';
+      /** Learning rate at the start of the first period. */
+      initialLearningRate: number;
+      /** Length in steps of the first period. */
+      firstDecaySteps: number;
+      /** Factor by which each period is longer than the one before. */
+      tMul: number;
+      /** Factor by which each period's starting rate is lower than the one before. */
+      mMul: number;
+      /** The rate at the end of a period, as a fraction of its start. */
+      alpha: number;
+    }
   | {
-    /** Made by {@link cosineDecay}. */
-    kind: 'cosineDecay';
-    /** Learning rate at step 0. */
-    initialLearningRate: number;
-    /** Steps over which the rate decays; it stays at the end value after. */
-    decaySteps: number;
-    /** The final rate, as a fraction of initialLearningRate. */
-    alpha: number;
-  }
+      /** Made by {@link cosineDecay}. */
+      kind: 'cosineDecay';
+      /** Learning rate at step 0. */
+      initialLearningRate: number;
+      /** Steps over which the rate decays; it stays at the end value after. */
+      decaySteps: number;
+      /** The final rate, as a fraction of initialLearningRate. */
+      alpha: number;
+    }
   | {
-    /** Made by {@link linearWarmup}. */
-    kind: 'linearWarmup';
-    /** Steps of the linear ramp. */
-    warmupSteps: number;
-    /** Learning rate at step 0, where the ramp starts. */
-    initialLearningRate: number;
-    /** The schedule followed after the warm-up (its step counted from the end of the ramp). */
-    after: ScheduleConfig;
-  };
+      /** Made by {@link linearWarmup}. */
+      kind: 'linearWarmup';
+      /** Steps of the linear ramp. */
+      warmupSteps: number;
+      /** Learning rate at step 0, where the ramp starts. */
+      initialLearningRate: number;
+      /** The schedule followed after the warm-up (its step counted from the end of the ramp). */
+      after: ScheduleConfig;
+    };
 
 function make(config: ScheduleConfig, fn: (step: number) => number): LearningRateSchedule {
   return Object.assign((step: number) => fn(step), { config });
@@ -94,7 +94,12 @@ function positive(name: string, v: number): void {
 }
 
 /** lr · decayRate^(step / decaySteps) (floored exponent when staircase). */
-export function exponentialDecay(args: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
+export function exponentialDecay(args: {
+  initialLearningRate: number;
+  decaySteps: number;
+  decayRate: number;
+  staircase?: boolean;
+}): LearningRateSchedule {
   checkOptions('exponentialDecay', args, { initialLearningRate: true, decaySteps: true, decayRate: true, staircase: true });
   positive('decaySteps', args.decaySteps);
   const staircase = args.staircase ?? false;
@@ -115,7 +120,9 @@ export function stepDecay(args: { initialLearningRate: number; stepSize: number;
 export function piecewiseConstant(args: { boundaries: number[]; values: number[] }): LearningRateSchedule {
   checkOptions('piecewiseConstant', args, { boundaries: true, values: true });
   if (args.values.length !== args.boundaries.length + 1) {
-    throw new Error(`piecewiseConstant: ${args.values.length} values for ${args.boundaries.length} boundaries; expected one more value than boundaries`);
+    throw new Error(
+      `piecewiseConstant: ${args.values.length} values for ${args.boundaries.length} boundaries; expected one more value than boundaries`,
+    );
   }
   return make({ kind: 'piecewiseConstant', ...args }, (s) => {
     let i = 0;
@@ -139,12 +146,22 @@ export function cosineDecay(args: { initialLearningRate: number; decaySteps: num
  * SGDR (Loshchilov & Hutter): cosine decay restarted after firstDecaySteps,
  * each period tMul times longer and mMul times lower.
  */
-export function cosineDecayRestarts(args: { initialLearningRate: number; firstDecaySteps: number; tMul?: number; mMul?: number; alpha?: number }): LearningRateSchedule {
+export function cosineDecayRestarts(args: {
+  initialLearningRate: number;
+  firstDecaySteps: number;
+  tMul?: number;
+  mMul?: number;
+  alpha?: number;
+}): LearningRateSchedule {
   checkOptions('cosineDecayRestarts', args, { initialLearningRate: true, firstDecaySteps: true, tMul: true, mMul: true, alpha: true });
   positive('firstDecaySteps', args.firstDecaySteps);
-  const tMul = args.tMul ?? 2, mMul = args.mMul ?? 1, alpha = args.alpha ?? 0;
+  const tMul = args.tMul ?? 2,
+    mMul = args.mMul ?? 1,
+    alpha = args.alpha ?? 0;
   return make({ kind: 'cosineDecayRestarts', ...args, tMul, mMul, alpha }, (s) => {
-    let period = args.firstDecaySteps, start = 0, scale = 1;
+    let period = args.firstDecaySteps,
+      start = 0,
+      scale = 1;
     while (s >= start + period) {
       start += period;
       period *= tMul;
@@ -176,13 +193,21 @@ export function scheduleFromConfig(c: ScheduleConfig): LearningRateSchedule {
   // The factories take the config without its `kind` tag.
   const { kind: _kind, ...args } = c as ScheduleConfig & Record<string, unknown>;
   switch (c.kind) {
-    case 'constant': return constant(c.value);
-    case 'exponentialDecay': return exponentialDecay(args as Parameters<typeof exponentialDecay>[0]);
-    case 'stepDecay': return stepDecay(args as Parameters<typeof stepDecay>[0]);
-    case 'piecewiseConstant': return piecewiseConstant(args as Parameters<typeof piecewiseConstant>[0]);
-    case 'cosineDecay': return cosineDecay(args as Parameters<typeof cosineDecay>[0]);
-    case 'cosineDecayRestarts': return cosineDecayRestarts(args as Parameters<typeof cosineDecayRestarts>[0]);
-    case 'linearWarmup': return linearWarmup(scheduleFromConfig(c.after), c.warmupSteps, c.initialLearningRate);
-    default: throw new Error(`scheduleFromConfig: unknown schedule kind ${(c as { kind: string }).kind}`);
+    case 'constant':
+      return constant(c.value);
+    case 'exponentialDecay':
+      return exponentialDecay(args as Parameters<typeof exponentialDecay>[0]);
+    case 'stepDecay':
+      return stepDecay(args as Parameters<typeof stepDecay>[0]);
+    case 'piecewiseConstant':
+      return piecewiseConstant(args as Parameters<typeof piecewiseConstant>[0]);
+    case 'cosineDecay':
+      return cosineDecay(args as Parameters<typeof cosineDecay>[0]);
+    case 'cosineDecayRestarts':
+      return cosineDecayRestarts(args as Parameters<typeof cosineDecayRestarts>[0]);
+    case 'linearWarmup':
+      return linearWarmup(scheduleFromConfig(c.after), c.warmupSteps, c.initialLearningRate);
+    default:
+      throw new Error(`scheduleFromConfig: unknown schedule kind ${(c as { kind: string }).kind}`);
   }
 }

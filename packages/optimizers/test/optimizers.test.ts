@@ -11,7 +11,8 @@ const C = [1, 0.5, 2, 1.5, 0.1, 1, 3];
 
 function runOurs(o: opt.Optimizer, steps = 5): Float32Array {
   const w = wm.variable(wm.tensor(W0), true, `w_${Math.random()}`);
-  const t = wm.tensor(T), c = wm.tensor(C);
+  const t = wm.tensor(T),
+    c = wm.tensor(C);
   for (let i = 0; i < steps; i++) o.minimize(() => w.sub(t).square().mul(c).sum(), false, [w]);
   const out = w.dataSync();
   wm.dispose([w, t, c]);
@@ -21,7 +22,8 @@ function runOurs(o: opt.Optimizer, steps = 5): Float32Array {
 
 function runTfjs(o: tf.Optimizer, steps = 5): Float32Array {
   const w = tf.variable(tf.tensor(W0));
-  const t = tf.tensor(T), c = tf.tensor(C);
+  const t = tf.tensor(T),
+    c = tf.tensor(C);
   for (let i = 0; i < steps; i++) o.minimize(() => tf.sum(tf.mul(tf.square(tf.sub(w, t)), c)) as tf.Scalar, false, [w]);
   const out = w.dataSync() as Float32Array;
   tf.dispose([w, t, c]);
@@ -46,14 +48,21 @@ describe('optimizers match tfjs over several steps', () => {
   }
 
   it('adamw = adam plus decoupled decay (published rule)', () => {
-    const lr = 0.05, wd = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-7;
-    const w = [...W0], m = W0.map(() => 0), v = W0.map(() => 0);
+    const lr = 0.05,
+      wd = 0.1,
+      b1 = 0.9,
+      b2 = 0.999,
+      eps = 1e-7;
+    const w = [...W0],
+      m = W0.map(() => 0),
+      v = W0.map(() => 0);
     for (let s = 1; s <= 5; s++) {
       for (let i = 0; i < w.length; i++) {
         const g = 2 * C[i]! * (w[i]! - T[i]!);
         m[i] = b1 * m[i]! + (1 - b1) * g;
         v[i] = b2 * v[i]! + (1 - b2) * g * g;
-        const mh = m[i]! / (1 - b1 ** s), vh = v[i]! / (1 - b2 ** s);
+        const mh = m[i]! / (1 - b1 ** s),
+          vh = v[i]! / (1 - b2 ** s);
         w[i] = w[i]! - lr * wd * w[i]! - (lr * mh) / (Math.sqrt(vh) + eps);
       }
     }

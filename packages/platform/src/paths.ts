@@ -55,7 +55,11 @@ export function tempPathFor(path: string): string {
 }
 
 /** The default cache directory from the environment (see {@link Platform.cacheDir}). */
-export function cacheDirFrom(env: (name: string) => string | undefined, join: (...p: string[]) => string, home?: string): string | undefined {
+export function cacheDirFrom(
+  env: (name: string) => string | undefined,
+  join: (...p: string[]) => string,
+  home?: string,
+): string | undefined {
   const explicit = env('WASMML_CACHE_DIR');
   if (explicit) return explicit;
   const xdg = env('XDG_CACHE_HOME');

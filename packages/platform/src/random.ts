@@ -48,7 +48,10 @@ export class Random {
   /** Same seed, same sequence. */
   constructor(seed: Seed) {
     const g = splitmix32(seedToInt(seed));
-    this.a = g(); this.b = g(); this.c = g(); this.d = g();
+    this.a = g();
+    this.b = g();
+    this.c = g();
+    this.d = g();
     for (let i = 0; i < 12; i++) this.uint32();
   }
 

@@ -5,9 +5,23 @@ import { describe, expect, it, vi } from 'vitest';
 import { dirnamePath, joinPath, normalizePath } from '../src/paths.js';
 
 const joins: string[][] = [
-  ['a', 'b'], ['a/', '/b'], ['a//b', 'c'], ['/a', '..', 'b'], ['a', '../..', 'b'], ['a', '.', 'b/'], ['/', 'x'],
-  ['', 'a', ''], ['', ''], ['a', '..'], ['/..', 'a'], ['./a', './b'], ['a\\b', 'c'], ['C:\\x', 'y'], ['C:/x//', '..', 'z'],
-  ['cache', 'wasmml', 'mnist.gz'], ['/home/u/.cache', 'wasmml'],
+  ['a', 'b'],
+  ['a/', '/b'],
+  ['a//b', 'c'],
+  ['/a', '..', 'b'],
+  ['a', '../..', 'b'],
+  ['a', '.', 'b/'],
+  ['/', 'x'],
+  ['', 'a', ''],
+  ['', ''],
+  ['a', '..'],
+  ['/..', 'a'],
+  ['./a', './b'],
+  ['a\\b', 'c'],
+  ['C:\\x', 'y'],
+  ['C:/x//', '..', 'z'],
+  ['cache', 'wasmml', 'mnist.gz'],
+  ['/home/u/.cache', 'wasmml'],
 ];
 const dirnames = ['/a/b', '/a/b/', '/a', '/', 'a', 'a/b', '', '.', 'a/b//', 'C:\\x\\y', 'C:\\x', 'C:\\', 'a\\b'];
 // node:path's win32 dirname reads '//a' as a UNC root (not supported here): only the posix result is the contract.
@@ -38,7 +52,11 @@ describe('join and dirname', () => {
     vi.stubGlobal('Deno', { build: { os: 'linux' }, env: { get: () => undefined }, errors: { NotFound: Error } });
     const { platform: deno } = await import('../src/deno.js');
     vi.unstubAllGlobals();
-    for (const parts of [['a//b', 'c'], ['x/', '/y/'], ['/a', '..', 'b']]) {
+    for (const parts of [
+      ['a//b', 'c'],
+      ['x/', '/y/'],
+      ['/a', '..', 'b'],
+    ]) {
       expect(web.join(...parts)).toBe(node.join(...parts));
       expect(deno.join(...parts)).toBe(node.join(...parts));
     }

@@ -9,7 +9,9 @@ describe('Random (sfc32 through splitmix32): the one seeded generator', () => {
   });
 
   it('same seed, same stream; string seeds hash; nearby seeds are unrelated', () => {
-    const a = new Random(7), b = new Random(7), c = new Random(8);
+    const a = new Random(7),
+      b = new Random(7),
+      c = new Random(8);
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
@@ -21,7 +23,9 @@ describe('Random (sfc32 through splitmix32): the one seeded generator', () => {
   it('uniform, normal and permutation have the right moments and shape', () => {
     const r = new Random(3);
     const n = 20000;
-    let s = 0, s2 = 0, u = 0;
+    let s = 0,
+      s2 = 0,
+      u = 0;
     for (let i = 0; i < n; i++) {
       const z = r.normal();
       s += z;

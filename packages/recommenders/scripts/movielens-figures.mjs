@@ -14,8 +14,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadMovieLens } from '@wasmml/datasets';
 import {
-  bpr, coreFilter, evaluateRanking, evaluateRatings, leaveOneOut, matrixFactorization, movieLensItemFeatures, neuMF,
-  randomSplit, twoTower,
+  bpr,
+  coreFilter,
+  evaluateRanking,
+  evaluateRatings,
+  leaveOneOut,
+  matrixFactorization,
+  movieLensItemFeatures,
+  neuMF,
+  randomSplit,
+  twoTower,
 } from '@wasmml/recommenders';
 import { backendInfo, init } from '@wasmml/tensor';
 
@@ -54,13 +62,26 @@ if (only.has('mf')) {
     { name: 'biased MF (100 factors, sgd, 20 epochs, defaults)', config: {}, fit: {} },
     { name: 'biased MF (100 factors, sparse adam, 20 epochs)', config: {}, fit: { optimizer: 'adam' } },
     // Surprise's SVD defaults: lr_all 0.005, reg_all 0.02, init_std_dev 0.1, no blocks (one sequential pass).
-    { name: 'biased MF with Surprise SVD defaults (lr 0.005, reg 0.02, init std 0.1)', config: { l2: 0.02, initStd: 0.1 }, fit: { learningRate: 0.005, blocks: 1 } },
+    {
+      name: 'biased MF with Surprise SVD defaults (lr 0.005, reg 0.02, init std 0.1)',
+      config: { l2: 0.02, initStd: 0.1 },
+      fit: { learningRate: 0.005, blocks: 1 },
+    },
   ];
   for (const run of runs) {
     const m = matrixFactorization({ numUsers: ml.numUsers, numItems: ml.numItems, seed: 1, ...run.config });
     const ms = await timed(() => m.fit(s.train, { epochs: 20, ...run.fit }));
     const r = evaluateRatings(m, s);
-    emit({ model: run.name, split: 'random 80/20 (seed 42)', metric: 'RMSE', value: r.metrics.rmse, baseline: r.baseline.rmse, baselineName: 'item mean', extra: `MAE ${f4(r.metrics.mae)} (baseline ${f4(r.baseline.mae)})`, fitMs: ms });
+    emit({
+      model: run.name,
+      split: 'random 80/20 (seed 42)',
+      metric: 'RMSE',
+      value: r.metrics.rmse,
+      baseline: r.baseline.rmse,
+      baselineName: 'item mean',
+      extra: `MAE ${f4(r.metrics.mae)} (baseline ${f4(r.baseline.mae)})`,
+      fitMs: ms,
+    });
     m.dispose();
   }
 }
@@ -81,8 +102,15 @@ const variants = [
 function rankingRows(model, split, r, ms, extra = '') {
   for (const metric of ['hitRate', 'ndcg']) {
     emit({
-      model, split, metric: `${metric === 'hitRate' ? 'HR' : 'NDCG'}@${r.k} (${r.protocol})`, value: r.metrics[metric],
-      baseline: r.baseline[metric], baselineName: 'popularity', lift: r.lift[metric], extra, fitMs: ms,
+      model,
+      split,
+      metric: `${metric === 'hitRate' ? 'HR' : 'NDCG'}@${r.k} (${r.protocol})`,
+      value: r.metrics[metric],
+      baseline: r.baseline[metric],
+      baselineName: 'popularity',
+      lift: r.lift[metric],
+      extra,
+      fitMs: ms,
     });
   }
 }
@@ -101,13 +129,30 @@ for (const v of variants) {
     const epochs = Number(args['bpr-epochs']);
     const runs = [
       { name: `BPR-MF (128 factors, ${epochs} epochs, 3 negative candidates)`, config: { factors: 128, biasL2: 0 } },
-      { name: `BPR, userContext 'recent' (64 factors + mean of the 5 latest items' context factors, ${epochs} epochs, 3 candidates)`, config: { userContext: 'recent', biasL2: 0 } },
-      ...(v.features ? [
-        { name: `BPR-MF + item features (genres, 5-year buckets; 128 factors, ${epochs} epochs, 3 candidates)`, config: { factors: 128, biasL2: 0, ...hybrid } },
-        { name: `BPR, userContext 'recent' + item features (genres, 5-year buckets; 64 factors, ${epochs} epochs, 3 candidates)`, config: { userContext: 'recent', biasL2: 0, ...hybrid } },
-        { name: `BPR-MF + item-age prior (128 factors, ${epochs} epochs, 3 candidates)`, config: { factors: 128, biasL2: 0, itemYears: mlFeatures.itemYears } },
-        { name: `BPR, userContext 'recent' + item features + item-age prior (64 factors, ${epochs} epochs, 3 candidates)`, config: { userContext: 'recent', biasL2: 0, ...aged } },
-      ] : []),
+      {
+        name: `BPR, userContext 'recent' (64 factors + mean of the 5 latest items' context factors, ${epochs} epochs, 3 candidates)`,
+        config: { userContext: 'recent', biasL2: 0 },
+      },
+      ...(v.features
+        ? [
+            {
+              name: `BPR-MF + item features (genres, 5-year buckets; 128 factors, ${epochs} epochs, 3 candidates)`,
+              config: { factors: 128, biasL2: 0, ...hybrid },
+            },
+            {
+              name: `BPR, userContext 'recent' + item features (genres, 5-year buckets; 64 factors, ${epochs} epochs, 3 candidates)`,
+              config: { userContext: 'recent', biasL2: 0, ...hybrid },
+            },
+            {
+              name: `BPR-MF + item-age prior (128 factors, ${epochs} epochs, 3 candidates)`,
+              config: { factors: 128, biasL2: 0, itemYears: mlFeatures.itemYears },
+            },
+            {
+              name: `BPR, userContext 'recent' + item features + item-age prior (64 factors, ${epochs} epochs, 3 candidates)`,
+              config: { userContext: 'recent', biasL2: 0, ...aged },
+            },
+          ]
+        : []),
     ];
     for (const run of runs) {
       const m = bpr({ ...sizes, ...run.config });
@@ -122,16 +167,25 @@ for (const v of variants) {
       { name: `NeuMF (GMF 16 + MLP 64-32-16, ${epochs} epochs, 4 negatives, from scratch)`, config: {}, fit: { epochs } },
       ...['none', 'recent'].map((userContext) => ({
         name: `NeuMF${userContext === 'recent' ? ", userContext 'recent'" : ''} (GMF 33 pre-trained as BPR for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning, batch 2048, Adam 0.001)`,
-        config: { gmfDim: 33, userContext }, fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
+        config: { gmfDim: 33, userContext },
+        fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
       })),
-      ...(v.features ? ['none', 'recent'].map((userContext) => ({
-        name: `NeuMF${userContext === 'recent' ? ", userContext 'recent'" : ''} + item features (genres, 5-year buckets; GMF 33 pre-trained as BPR with them for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning)`,
-        config: { gmfDim: 33, userContext, ...hybrid }, fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
-      })) : []),
-      ...(v.features ? [{
-        name: "NeuMF, userContext 'recent' + item features + item-age prior (GMF 33 pre-trained as BPR with them for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning)",
-        config: { gmfDim: 33, userContext: 'recent', ...aged }, fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
-      }] : []),
+      ...(v.features
+        ? ['none', 'recent'].map((userContext) => ({
+            name: `NeuMF${userContext === 'recent' ? ", userContext 'recent'" : ''} + item features (genres, 5-year buckets; GMF 33 pre-trained as BPR with them for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning)`,
+            config: { gmfDim: 33, userContext, ...hybrid },
+            fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
+          }))
+        : []),
+      ...(v.features
+        ? [
+            {
+              name: "NeuMF, userContext 'recent' + item features + item-age prior (GMF 33 pre-trained as BPR with them for 100 epochs + MLP 64-32-16; 2 epochs fine-tuning)",
+              config: { gmfDim: 33, userContext: 'recent', ...aged },
+              fit: { pretrainEpochs: 100, epochs: 2, batchSize: 2048, learningRate: 0.001 },
+            },
+          ]
+        : []),
     ];
     for (const run of runs) {
       const m = neuMF({ ...sizes, ...run.config });
@@ -155,19 +209,28 @@ if (only.has('twotower')) {
   const r = evaluateRanking(m, s, { protocol: 'full', k: 50 });
   for (const metric of ['recall', 'ndcg', 'hitRate']) {
     emit({
-      model: `two-tower (ids + genres, in-batch negatives with logQ correction, ${epochs} epochs)`, split: 'random 80/20 (seed 42)',
-      metric: `${{ recall: 'recall', ndcg: 'NDCG', hitRate: 'HR' }[metric]}@50 (full ranking)`, value: r.metrics[metric],
-      baseline: r.baseline[metric], baselineName: 'popularity', lift: r.lift[metric],
-      extra: `coverage ${f4(r.metrics.coverage)} (popularity ${f4(r.baseline.coverage)})`, fitMs: ms,
+      model: `two-tower (ids + genres, in-batch negatives with logQ correction, ${epochs} epochs)`,
+      split: 'random 80/20 (seed 42)',
+      metric: `${{ recall: 'recall', ndcg: 'NDCG', hitRate: 'HR' }[metric]}@50 (full ranking)`,
+      value: r.metrics[metric],
+      baseline: r.baseline[metric],
+      baselineName: 'popularity',
+      lift: r.lift[metric],
+      extra: `coverage ${f4(r.metrics.coverage)} (popularity ${f4(r.baseline.coverage)})`,
+      fitMs: ms,
     });
   }
   m.dispose();
 }
 
-console.log(`\nMovieLens latest-small (${ml.count} ratings, ${ml.numUsers} users, ${ml.numItems} items); ${backendInfo().variant}, ${backendInfo().threads} threads\n`);
+console.log(
+  `\nMovieLens latest-small (${ml.count} ratings, ${ml.numUsers} users, ${ml.numItems} items); ${backendInfo().variant}, ${backendInfo().threads} threads\n`,
+);
 console.log('| model | split | metric | value | baseline | lift | fit | notes |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
   const lift = r.lift ? `x${r.lift.toFixed(2)}` : '';
-  console.log(`| ${r.model} | ${r.split} | ${r.metric} | ${f4(r.value)} | ${f4(r.baseline)} (${r.baselineName}) | ${lift} | ${(r.fitMs / 1000).toFixed(1)} s | ${r.extra ?? ''} |`);
+  console.log(
+    `| ${r.model} | ${r.split} | ${r.metric} | ${f4(r.value)} | ${f4(r.baseline)} (${r.baselineName}) | ${lift} | ${(r.fitMs / 1000).toFixed(1)} s | ${r.extra ?? ''} |`,
+  );
 }

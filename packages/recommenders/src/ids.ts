@@ -22,8 +22,10 @@ export class IdMap {
   constructor(ids: ArrayLike<Id>) {
     this.ids = Array.from(ids);
     this.ids.forEach((id, i) => {
-      if (typeof id !== 'number' && typeof id !== 'string') throw new TypeError(`IdMap: id at index ${i} is ${typeof id}; expected a number or a string`);
-      if (this.index.has(id)) throw new Error(`IdMap: id ${JSON.stringify(id)} appears at indices ${this.index.get(id)} and ${i}; ids must be distinct`);
+      if (typeof id !== 'number' && typeof id !== 'string')
+        throw new TypeError(`IdMap: id at index ${i} is ${typeof id}; expected a number or a string`);
+      if (this.index.has(id))
+        throw new Error(`IdMap: id ${JSON.stringify(id)} appears at indices ${this.index.get(id)} and ${i}; ids must be distinct`);
       this.index.set(id, i);
     });
   }

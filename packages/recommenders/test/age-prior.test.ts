@@ -11,22 +11,26 @@ const itemYears = [2000, 2010, Number.NaN, 2015];
 const june2010 = Date.UTC(2010, 5, 1) / 1000;
 const data = { users: [0, 1, 0], items: [1, 1, 0], timestamps: [june2010, june2010 + 60, june2010 + 120] };
 const want = [Math.log(2 / 1.75), Math.log(3 / 1.75), Math.log(1 / 1.75), Math.log(1 / 1.75)];
-const users = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1]), items = Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3]);
+const users = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1]),
+  items = Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3]);
 
 /** Scores of a model trained with the prior minus the same model (same seed) trained without it. */
 function added(withPrior: Recommender, plain: Recommender): number[] {
-  const a = withPrior.scorePairs(users, items), b = plain.scorePairs(users, items);
+  const a = withPrior.scorePairs(users, items),
+    b = plain.scorePairs(users, items);
   return Array.from(a, (x, r) => x - b[r]!);
 }
 
 describe('item-age prior (itemYears)', () => {
-  it('bpr: adds log P(age | interaction) / P(age | catalogue) at the user\'s latest year, in every scoring path', async () => {
+  it("bpr: adds log P(age | interaction) / P(age | catalogue) at the user's latest year, in every scoring path", async () => {
     const config = { numUsers: 2, numItems: 4, factors: 3, seed: 5 };
-    const m = bpr({ ...config, itemYears }), p = bpr(config);
+    const m = bpr({ ...config, itemYears }),
+      p = bpr(config);
     await m.fit(data, { epochs: 5 });
     await p.fit(data, { epochs: 5 });
     added(m, p).forEach((d, r) => expect(d).toBeCloseTo(want[items[r]!]!, 5));
-    const all = m.scoreItems([1]), plainAll = p.scoreItems([1]);
+    const all = m.scoreItems([1]),
+      plainAll = p.scoreItems([1]);
     all.forEach((x, i) => expect(x - plainAll[i]!).toBeCloseTo(want[i]!, 5));
     // Serving ranks by the same scores: item 1 (new in 2010) over item 3 (not released yet) whenever the factors are close.
     const top = m.recommend(1, 3, { excludeSeen: false });
@@ -42,7 +46,8 @@ describe('item-age prior (itemYears)', () => {
 
   it('neuMF: adds the same prior to its logits, and keeps it through save / load', async () => {
     const config = { numUsers: 2, numItems: 4, gmfDim: 4, mlpLayers: [4, 2], seed: 5 };
-    const m = neuMF({ ...config, itemYears }), p = neuMF(config);
+    const m = neuMF({ ...config, itemYears }),
+      p = neuMF(config);
     await m.fit(data, { epochs: 2, batchSize: 4 });
     await p.fit(data, { epochs: 2, batchSize: 4 });
     added(m, p).forEach((d, r) => expect(d).toBeCloseTo(want[items[r]!]!, 4));
@@ -51,11 +56,12 @@ describe('item-age prior (itemYears)', () => {
     [m, p, back].forEach((x) => x.dispose());
   });
 
-  it('uses each user\'s own latest year: the same item is new for one user and not yet released for another', async () => {
+  it("uses each user's own latest year: the same item is new for one user and not yet released for another", async () => {
     const y2016 = Date.UTC(2016, 0, 1) / 1000;
     const d = { users: [0, 1, 1], items: [0, 1, 2], timestamps: [june2010, june2010, y2016] };
     const years = [2000, 2010, 2014, 2015];
-    const m = bpr({ numUsers: 2, numItems: 4, factors: 2, seed: 1, itemYears: years }), p = bpr({ numUsers: 2, numItems: 4, factors: 2, seed: 1 });
+    const m = bpr({ numUsers: 2, numItems: 4, factors: 2, seed: 1, itemYears: years }),
+      p = bpr({ numUsers: 2, numItems: 4, factors: 2, seed: 1 });
     await m.fit(d, { epochs: 1 });
     await p.fit(d, { epochs: 1 });
     const diff = added(m, p);
@@ -68,10 +74,14 @@ describe('item-age prior (itemYears)', () => {
 
   it('rejects bad years and data without timestamps, before changing anything', async () => {
     expect(() => bpr({ numUsers: 2, numItems: 4, itemYears: [2000] })).toThrow(/bpr: itemYears has 1 entries, expected numItems = 4/);
-    expect(() => neuMF({ numUsers: 2, numItems: 4, itemYears: [2000, 2000.5, 1, 2] })).toThrow(/neuMF: itemYears\[1\] = 2000.5, expected a whole year/);
+    expect(() => neuMF({ numUsers: 2, numItems: 4, itemYears: [2000, 2000.5, 1, 2] })).toThrow(
+      /neuMF: itemYears\[1\] = 2000.5, expected a whole year/,
+    );
     const m = bpr({ numUsers: 2, numItems: 4, factors: 2, itemYears });
     const before = m.scoreItems([0, 1]);
-    await expect(m.fit({ users: data.users, items: data.items }, { epochs: 1 })).rejects.toThrow(/bpr.fit: itemYears needs interaction timestamps \(Unix seconds\)/);
+    await expect(m.fit({ users: data.users, items: data.items }, { epochs: 1 })).rejects.toThrow(
+      /bpr.fit: itemYears needs interaction timestamps \(Unix seconds\)/,
+    );
     expect(m.scoreItems([0, 1])).toEqual(before);
     m.dispose();
   });

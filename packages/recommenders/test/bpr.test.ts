@@ -4,7 +4,8 @@ import { piecewiseConstant } from '@wasmml/optimizers';
 import { bpr, coreFilter, evaluateRanking, leaveOneOut, type BprConfig, type BprFitOptions } from '@wasmml/recommenders';
 import { clusteredInteractions, movieLens, movieLensDir } from './helpers.js';
 
-const nu = 120, ni = 300;
+const nu = 120,
+  ni = 300;
 const data = clusteredInteractions(nu, ni, 25, 6, 1);
 const split = leaveOneOut(data, { by: 'random', seed: 2 });
 
@@ -24,7 +25,9 @@ describe('bpr', () => {
 
   it('takes a learning-rate schedule evaluated per epoch', async () => {
     const seen: number[] = [];
-    const schedule = Object.assign((epoch: number) => (seen.push(epoch), epoch === 0 ? 0.05 : 0), { config: { kind: 'constant', value: 0 } as const });
+    const schedule = Object.assign((epoch: number) => (seen.push(epoch), epoch === 0 ? 0.05 : 0), {
+      config: { kind: 'constant', value: 0 } as const,
+    });
     const m = bpr({ numUsers: nu, numItems: ni, factors: 8, seed: 4 });
     await m.fit(split.train, { epochs: 1, learningRate: schedule });
     const after1 = m.scoreItems([3]);
@@ -61,7 +64,9 @@ describe.skipIf(!mlDir)('bpr on MovieLens latest-small, leave-one-out (latest it
     await m.fit(s.train, fit);
     const ms = performance.now() - t0;
     const r = evaluateRanking(m, s, { k: 10, seed: 0 });
-    console.log(`[MovieLens BPR ${JSON.stringify(config)}, items with >= ${minItemInteractions} interactions: ${f.numItems} items] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(2)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(2)}); fit ${ms.toFixed(0)} ms`);
+    console.log(
+      `[MovieLens BPR ${JSON.stringify(config)}, items with >= ${minItemInteractions} interactions: ${f.numItems} items] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(2)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(2)}); fit ${ms.toFixed(0)} ms`,
+    );
     m.dispose();
     return r;
   }

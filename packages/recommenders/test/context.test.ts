@@ -5,9 +5,14 @@ import { clusteredInteractions } from './helpers.js';
 
 describe('recent-item context', () => {
   // User 0: items 10 (t 5), 11 (t 1), 12 (t 3), 13 (t 3); user 1: 20, 21 without times in between.
-  const d = toInteractions({
-    users: [0, 0, 1, 0, 0, 1], items: [10, 11, 20, 12, 13, 21], timestamps: [5, 1, 0, 3, 3, 2],
-  }, 'test');
+  const d = toInteractions(
+    {
+      users: [0, 0, 1, 0, 0, 1],
+      items: [10, 11, 20, 12, 13, 21],
+      timestamps: [5, 1, 0, 3, 3, 2],
+    },
+    'test',
+  );
 
   it('orders each user by time (ties keep row order) and takes the items just before each interaction', () => {
     const tl = userTimelines(d, 3);
@@ -19,24 +24,30 @@ describe('recent-item context', () => {
   });
 
   it('adds the mean context factors of the valid items to each user', () => {
-    const base = Float32Array.from([1, 2, 3, 4]), S = Float32Array.from([10, 20, 30, 40, 50, 60]);
+    const base = Float32Array.from([1, 2, 3, 4]),
+      S = Float32Array.from([10, 20, 30, 40, 50, 60]);
     expect(Array.from(withContext(base, S, Int32Array.from([0, 2, -1, -1]), 2, 3, 2))).toEqual([31, 42, 3, 4]);
   });
 });
 
 describe('bpr with userContext recent', () => {
-  const nu = 40, ni = 60;
+  const nu = 40,
+    ni = 60;
   const data = clusteredInteractions(nu, ni, 10, 3, 4);
 
-  it('scores with p_u + mean s_l over the user\'s latest items, consistently across scorePairs and scoreItems', async () => {
+  it("scores with p_u + mean s_l over the user's latest items, consistently across scorePairs and scoreItems", async () => {
     const m = bpr({ numUsers: nu, numItems: ni, factors: 5, seed: 2, userContext: 'recent', contextLength: 3 });
     const h = await m.fit(data, { epochs: 40, negativeCandidates: 2 });
     expect(h.history.loss![39]).toBeLessThan(h.history.loss![0]! * 0.8);
     const saved = m.toArtifacts();
-    const P = m.vars.userFactors.dataSync(), Q = m.vars.itemFactors.dataSync(), b = m.vars.itemBias!.dataSync();
+    const P = m.vars.userFactors.dataSync(),
+      Q = m.vars.itemFactors.dataSync(),
+      b = m.vars.itemBias!.dataSync();
     const S = m.contextTable!.dataSync();
     // Without timestamps the row order is the time order: user 7's latest three rows.
-    const rows = Array.from(data.users.keys()).filter((r) => data.users[r] === 7).slice(-3);
+    const rows = Array.from(data.users.keys())
+      .filter((r) => data.users[r] === 7)
+      .slice(-3);
     const want = (i: number) => {
       let s = b[i]!;
       for (let f = 0; f < 5; f++) s += (P[7 * 5 + f]! + rows.reduce((a, r) => a + S[data.items[r]! * 5 + f]!, 0) / 3) * Q[i * 5 + f]!;
@@ -57,13 +68,16 @@ describe('bpr with userContext recent', () => {
     await expect(m.fit(data, { blocks: 4 })).rejects.toThrow(/blocks = 4, but a model with userContext 'recent' trains on 1 block/);
     await expect(m.fit(data, { optimizer: 'adam' })).rejects.toThrow(/trains with optimizer 'sgd', got 'adam'/);
     expect(m.scoreItems([0])).toEqual(before);
-    expect(() => bpr({ numUsers: nu, numItems: ni, userContext: 'all' as 'recent' })).toThrow(/userContext 'all' is not 'none' or 'recent'/);
+    expect(() => bpr({ numUsers: nu, numItems: ni, userContext: 'all' as 'recent' })).toThrow(
+      /userContext 'all' is not 'none' or 'recent'/,
+    );
     m.dispose();
   });
 });
 
 describe('neuMF with userContext recent and GMF pre-training', () => {
-  const nu = 40, ni = 60;
+  const nu = 40,
+    ni = 60;
   const data = clusteredInteractions(nu, ni, 10, 3, 5);
 
   it('after pre-training (0 NeuMF epochs) scores as the BPR model plus the scaled-down MLP branch', async () => {
@@ -73,10 +87,18 @@ describe('neuMF with userContext recent and GMF pre-training', () => {
     await b.fit(data, { epochs: 10, negativeCandidates: 3 });
     // The same BPR model, trained alone, sits in the GMF branch (last dimension: 1 · b_i).
     const w = (name: string) => m.net.getLayer(name).weights[0]!.dataSync();
-    const gu = w('gmf_user'), gi = w('gmf_item'), gc = w('gmf_context');
-    const P = b.vars.userFactors.dataSync(), Q = b.vars.itemFactors.dataSync(), S = b.contextTable!.dataSync();
+    const gu = w('gmf_user'),
+      gi = w('gmf_item'),
+      gc = w('gmf_context');
+    const P = b.vars.userFactors.dataSync(),
+      Q = b.vars.itemFactors.dataSync(),
+      S = b.contextTable!.dataSync();
     const bi = b.vars.itemBias!.dataSync();
-    for (const [u, i] of [[0, 0], [9, 31], [39, 59]] as const) {
+    for (const [u, i] of [
+      [0, 0],
+      [9, 31],
+      [39, 59],
+    ] as const) {
       for (let f = 0; f < 5; f++) {
         expect(gu[u * 6 + f]).toBe(P[u * 5 + f]);
         expect(gi[i * 6 + f]).toBe(Q[i * 5 + f]);
@@ -88,8 +110,10 @@ describe('neuMF with userContext recent and GMF pre-training', () => {
     const pred = w('prediction');
     expect(Array.from(pred.slice(0, 6))).toEqual([1, 1, 1, 1, 1, 1]);
     // Scores: the BPR score plus the MLP's part, which is small.
-    const us = Int32Array.from([3, 3, 3, 17]), is = Int32Array.from([0, 10, 40, 22]);
-    const sn = m.scorePairs(us, is), sb = b.scorePairs(us, is);
+    const us = Int32Array.from([3, 3, 3, 17]),
+      is = Int32Array.from([0, 10, 40, 22]);
+    const sn = m.scorePairs(us, is),
+      sb = b.scorePairs(us, is);
     sn.forEach((x, r) => expect(Math.abs(x - sb[r]!)).toBeLessThan(0.05));
     m.dispose();
     b.dispose();

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@wasmml/tensor';
-import {
-  coreFilter, IdMap, leaveOneOut, randomSplit, temporalSplit, toInteractions, UserItems,
-} from '@wasmml/recommenders';
+import { coreFilter, IdMap, leaveOneOut, randomSplit, temporalSplit, toInteractions, UserItems } from '@wasmml/recommenders';
 import { rng } from '@wasmml/test-utils';
 
 function table(n: number, nu: number, ni: number, seed: number) {
@@ -47,7 +45,7 @@ describe('toInteractions', () => {
 });
 
 describe('UserItems', () => {
-  it('holds each user\'s distinct sorted items and answers membership', () => {
+  it("holds each user's distinct sorted items and answers membership", () => {
     const s = new UserItems(Int32Array.from([2, 0, 2, 2, 0]), Int32Array.from([5, 3, 1, 5, 9]), 4);
     expect(Array.from(s.of(2))).toEqual([1, 5]);
     expect(Array.from(s.of(0))).toEqual([3, 9]);
@@ -69,7 +67,8 @@ describe('splits', () => {
   const data = table(3000, 40, 100, 1);
 
   it('randomSplit: a seeded partition with floor(n * testFraction) test rows', () => {
-    const a = randomSplit(data, { testFraction: 0.25, seed: 7 }), b = randomSplit(data, { testFraction: 0.25, seed: 7 });
+    const a = randomSplit(data, { testFraction: 0.25, seed: 7 }),
+      b = randomSplit(data, { testFraction: 0.25, seed: 7 });
     expect(a.test.count).toBe(750);
     expect(a.train.count).toBe(2250);
     expect(rowsOf(a.test)).toEqual(rowsOf(b.test));
@@ -78,7 +77,7 @@ describe('splits', () => {
     expect(() => randomSplit(data, { testFraction: 1.5 })).toThrow(/testFraction = 1.5/);
   });
 
-  it('leaveOneOut by time: each user\'s latest interaction (later row on ties) is the test row', () => {
+  it("leaveOneOut by time: each user's latest interaction (later row on ties) is the test row", () => {
     const s = leaveOneOut(data);
     const users = new Set(data.users);
     expect(s.test.count).toBe(users.size);
@@ -96,7 +95,8 @@ describe('splits', () => {
 
   it('leaveOneOut at random is seeded and keeps users with too few interactions whole', () => {
     const small = { users: [0, 0, 1, 2, 2, 2], items: [1, 2, 3, 4, 5, 6] };
-    const a = leaveOneOut(small, { by: 'random', seed: 3 }), b = leaveOneOut(small, { by: 'random', seed: 3 });
+    const a = leaveOneOut(small, { by: 'random', seed: 3 }),
+      b = leaveOneOut(small, { by: 'random', seed: 3 });
     expect(Array.from(a.test.users).sort()).toEqual([0, 2]);
     expect(Array.from(a.test.items)).toEqual(Array.from(b.test.items));
     expect(Array.from(a.train.users)).toContain(1);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  evaluateRanking, evaluateRatings, hitRateAtK, ndcgAtK, popularity, Recommender, toInteractions, UserItems,
+  evaluateRanking,
+  evaluateRatings,
+  hitRateAtK,
+  ndcgAtK,
+  popularity,
+  Recommender,
+  toInteractions,
+  UserItems,
   type Split,
 } from '@wasmml/recommenders';
 import { rng } from '@wasmml/test-utils';
@@ -9,7 +16,12 @@ import { rng } from '@wasmml/test-utils';
 class FnModel extends Recommender {
   readonly kind = 'fn';
   asked: Array<[number, number]> = [];
-  constructor(numUsers: number, numItems: number, private readonly fn: (u: number, i: number) => number, train?: Split['train']) {
+  constructor(
+    numUsers: number,
+    numItems: number,
+    private readonly fn: (u: number, i: number) => number,
+    train?: Split['train'],
+  ) {
     super({ numUsers, numItems }, 'fn');
     if (train) this.observe(train);
   }
@@ -19,17 +31,24 @@ class FnModel extends Recommender {
   }
   protected scoreAllItems(users: Int32Array): Float32Array {
     const out = new Float32Array(users.length * this.numItems);
-    users.forEach((u, r) => { for (let i = 0; i < this.numItems; i++) out[r * this.numItems + i] = this.fn(u, i); });
+    users.forEach((u, r) => {
+      for (let i = 0; i < this.numItems; i++) out[r * this.numItems + i] = this.fn(u, i);
+    });
     return out;
   }
-  protected itemVectors() { return undefined; }
-  protected saveState() { return { config: {}, arrays: {} }; }
+  protected itemVectors() {
+    return undefined;
+  }
+  protected saveState() {
+    return { config: {}, arrays: {} };
+  }
   dispose() {}
 }
 
 function makeSplit(nu: number, ni: number, perUser: number, seed: number): Split {
   const r = rng(seed);
-  const tr: [number, number][] = [], te: [number, number][] = [];
+  const tr: [number, number][] = [],
+    te: [number, number][] = [];
   for (let u = 0; u < nu; u++) {
     const items = new Set<number>();
     // Popular items are the low indices.
@@ -43,7 +62,8 @@ function makeSplit(nu: number, ni: number, perUser: number, seed: number): Split
 }
 
 describe('evaluateRanking, sampled protocol', () => {
-  const nu = 60, ni = 400;
+  const nu = 60,
+    ni = 400;
   const split = makeSplit(nu, ni, 12, 1);
   const testItem = new Map(Array.from(split.test.users, (u, k) => [u, split.test.items[k]!]));
 
@@ -92,17 +112,21 @@ describe('evaluateRanking, sampled protocol', () => {
 
 describe('evaluateRanking, full protocol', () => {
   it('ranks every item the user has not trained on; metrics match the per-list functions', () => {
-    const nu = 25, ni = 50;
+    const nu = 25,
+      ni = 50;
     const split = makeSplit(nu, ni, 5, 4);
     const score = (u: number, i: number) => Math.sin(u * 13.1 + i * 7.7);
     const m = new FnModel(nu, ni, score, split.train);
     const r = evaluateRanking(m, split, { protocol: 'full', k: 5 });
     const seen = new UserItems(split.train.users, split.train.items, nu);
-    let hr = 0, ndcg = 0;
+    let hr = 0,
+      ndcg = 0;
     const lists: number[][] = [];
     for (let u = 0; u < nu; u++) {
-      const ranked = Array.from({ length: ni }, (_, i) => i).filter((i) => !seen.has(u, i))
-        .sort((a, b) => score(u, b) - score(u, a) || a - b).slice(0, 5);
+      const ranked = Array.from({ length: ni }, (_, i) => i)
+        .filter((i) => !seen.has(u, i))
+        .sort((a, b) => score(u, b) - score(u, a) || a - b)
+        .slice(0, 5);
       lists.push(ranked);
       const rel = [split.test.items[split.test.users.indexOf(u)]!];
       hr += hitRateAtK(ranked, rel, 5);

@@ -19,9 +19,13 @@ export function movieLens(dir: string): Promise<MovieLensData> {
 export function lowRankRatings(nu: number, ni: number, perUser: number, seed: number, rank = 3) {
   const r = rng(seed);
   const g = () => (r() + r() + r() - 1.5) * 0.8;
-  const U = Array.from({ length: nu * rank }, g), V = Array.from({ length: ni * rank }, g);
-  const bu = Array.from({ length: nu }, () => g() * 0.5), bi = Array.from({ length: ni }, () => g() * 0.5);
-  const users: number[] = [], items: number[] = [], ratings: number[] = [];
+  const U = Array.from({ length: nu * rank }, g),
+    V = Array.from({ length: ni * rank }, g);
+  const bu = Array.from({ length: nu }, () => g() * 0.5),
+    bi = Array.from({ length: ni }, () => g() * 0.5);
+  const users: number[] = [],
+    items: number[] = [],
+    ratings: number[] = [];
   for (let u = 0; u < nu; u++) {
     const got = new Set<number>();
     while (got.size < perUser) got.add(Math.floor(r() * ni));
@@ -42,13 +46,12 @@ export function lowRankRatings(nu: number, ni: number, perUser: number, seed: nu
  */
 export function clusteredInteractions(nu: number, ni: number, perUser: number, clusters: number, seed: number) {
   const r = rng(seed);
-  const users: number[] = [], items: number[] = [];
+  const users: number[] = [],
+    items: number[] = [];
   for (let u = 0; u < nu; u++) {
     const got = new Set<number>();
     while (got.size < perUser) {
-      const i = r() < 0.8
-        ? (Math.floor(r() * (ni / clusters)) * clusters + (u % clusters)) % ni
-        : Math.floor(r() ** 3 * ni);
+      const i = r() < 0.8 ? (Math.floor(r() * (ni / clusters)) * clusters + (u % clusters)) % ni : Math.floor(r() ** 3 * ni);
       got.add(i);
     }
     for (const i of got) {

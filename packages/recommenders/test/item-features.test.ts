@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bpr, evaluateRanking, leaveOneOut, loadRecommender, movieLensItemFeatures, neuMF, releaseYear, type BprConfig,
+  bpr,
+  evaluateRanking,
+  leaveOneOut,
+  loadRecommender,
+  movieLensItemFeatures,
+  neuMF,
+  releaseYear,
+  type BprConfig,
   type NeuMFConfig,
 } from '@wasmml/recommenders';
 import { clusteredInteractions, movieLens, movieLensDir } from './helpers.js';
@@ -19,23 +26,38 @@ describe('movieLensItemFeatures', () => {
     };
     const f = movieLensItemFeatures(ml);
     expect(f.featureNames).toEqual([
-      'genre:Animation', 'genre:Crime', 'genre:Sci-Fi', 'genre:Thriller', 'year:1990-1994', 'year:1995-1999', 'year:unknown',
+      'genre:Animation',
+      'genre:Crime',
+      'genre:Sci-Fi',
+      'genre:Thriller',
+      'year:1990-1994',
+      'year:1995-1999',
+      'year:unknown',
     ]);
     expect(f.numItemFeatures).toBe(7);
     const named = f.itemFeatures.map((l) => l.map((k) => f.featureNames[k]));
     expect(named).toEqual([
-      ['genre:Crime', 'genre:Thriller', 'year:1995-1999'], ['genre:Sci-Fi', 'year:1990-1994'], ['year:unknown'],
+      ['genre:Crime', 'genre:Thriller', 'year:1995-1999'],
+      ['genre:Sci-Fi', 'year:1990-1994'],
+      ['year:unknown'],
       ['genre:Animation', 'genre:Crime', 'year:1995-1999'],
     ]);
     expect(movieLensItemFeatures(ml, { yearBucket: 10 }).featureNames).toContain('year:1990-1999');
-    expect(movieLensItemFeatures(ml, { yearBucket: 0 }).featureNames).toEqual(['genre:Animation', 'genre:Crime', 'genre:Sci-Fi', 'genre:Thriller']);
+    expect(movieLensItemFeatures(ml, { yearBucket: 0 }).featureNames).toEqual([
+      'genre:Animation',
+      'genre:Crime',
+      'genre:Sci-Fi',
+      'genre:Thriller',
+    ]);
     expect(releaseYear('Se7en (a.k.a. Seven) (1995)')).toBe(1995);
     expect(releaseYear('1984')).toBeUndefined();
   });
 });
 
 // Items in cluster i % 3; features: the cluster (0..2) and, for even items, feature 3.
-const nu = 40, ni = 60, nf = 4;
+const nu = 40,
+  ni = 60,
+  nf = 4;
 const data = clusteredInteractions(nu, ni, 10, 3, 4);
 const itemFeatures = Array.from({ length: ni }, (_, i) => (i % 2 === 0 ? [i % 3, 3] : [i % 3]));
 const cold = 59; // no training interactions below
@@ -51,14 +73,24 @@ describe('bpr with itemFeatures', () => {
     const m = bpr(config);
     const h = await m.fit(train, { epochs: 30, negativeCandidates: 2 });
     expect(h.history.loss![29]).toBeLessThan(h.history.loss![0]! * 0.8);
-    const P = m.vars.userFactors.dataSync(), Q = m.vars.itemFactors.dataSync(), b = m.vars.itemBias!.dataSync();
-    const F = m.featureTables!.factors.dataSync(), fb = m.featureTables!.bias!.dataSync();
-    const itemVec = (i: number) => Array.from({ length: 5 }, (_, f) => Q[i * 5 + f]! + itemFeatures[i]!.reduce((s, x) => s + F[x * 5 + f]!, 0) / itemFeatures[i]!.length);
+    const P = m.vars.userFactors.dataSync(),
+      Q = m.vars.itemFactors.dataSync(),
+      b = m.vars.itemBias!.dataSync();
+    const F = m.featureTables!.factors.dataSync(),
+      fb = m.featureTables!.bias!.dataSync();
+    const itemVec = (i: number) =>
+      Array.from(
+        { length: 5 },
+        (_, f) => Q[i * 5 + f]! + itemFeatures[i]!.reduce((s, x) => s + F[x * 5 + f]!, 0) / itemFeatures[i]!.length,
+      );
     const want = (u: number, i: number) => {
       const q = itemVec(i);
-      return b[i]! + itemFeatures[i]!.reduce((s, x) => s + fb[x]!, 0) / itemFeatures[i]!.length + q.reduce((s, v, f) => s + v * P[u * 5 + f]!, 0);
+      return (
+        b[i]! + itemFeatures[i]!.reduce((s, x) => s + fb[x]!, 0) / itemFeatures[i]!.length + q.reduce((s, v, f) => s + v * P[u * 5 + f]!, 0)
+      );
     };
-    const us = Int32Array.from([3, 3, 17, 17]), is = Int32Array.from([0, 7, 22, cold]);
+    const us = Int32Array.from([3, 3, 17, 17]),
+      is = Int32Array.from([0, 7, 22, cold]);
     const got = m.scorePairs(us, is);
     got.forEach((x, r) => expect(x).toBeCloseTo(want(us[r]!, is[r]!), 4));
     const all = m.scoreItems([17]);
@@ -84,12 +116,16 @@ describe('bpr with itemFeatures', () => {
     expect(back.similarItems(cold, 4)).toEqual(m.similarItems(cold, 4));
     expect(back.similarItems(cold, 4).map((r) => r.id)).not.toEqual(m.popularItems(4, (i) => i === cold).map((r) => r.id));
     expect(Array.from((back as typeof m).itemFeatureIds(cold))).toEqual(itemFeatures[cold]);
-    expect(m.toArtifacts().meta.arrays.map((a) => a.name)).toEqual(expect.arrayContaining(['itemFeatureOffsets', 'itemFeatureIds', 'featureFactors', 'featureBias']));
+    expect(m.toArtifacts().meta.arrays.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['itemFeatureOffsets', 'itemFeatureIds', 'featureFactors', 'featureBias']),
+    );
     [m, back].forEach((x) => x.dispose());
   });
 
   it('rejects bad features and options it cannot train with, before changing anything', async () => {
-    expect(() => bpr({ ...config, itemFeatures: [[0], [9]], numItemFeatures: 4, numItems: 2 })).toThrow(/itemFeatures\[1\]\[0\] = 9, expected an integer feature id in \[0, 4\)/);
+    expect(() => bpr({ ...config, itemFeatures: [[0], [9]], numItemFeatures: 4, numItems: 2 })).toThrow(
+      /itemFeatures\[1\]\[0\] = 9, expected an integer feature id in \[0, 4\)/,
+    );
     expect(() => bpr({ ...config, itemFeatures: [[0]] })).toThrow(/itemFeatures has 1 lists, expected one per item \(60\)/);
     expect(() => bpr({ ...config, numItemFeatures: undefined })).toThrow(/numItemFeatures = NaN/);
     expect(() => bpr({ numUsers: nu, numItems: ni, numItemFeatures: 3 })).toThrow(/numItemFeatures is given without itemFeatures/);
@@ -111,13 +147,16 @@ describe('neuMF with itemFeatures', () => {
     const b = bpr({ numUsers: nu, numItems: ni, factors: 5, biasL2: 0, seed: 3, itemFeatures, numItemFeatures: nf });
     await b.fit(train, { epochs: 10, negativeCandidates: 3 });
     const gf = m.net.getLayer('gmf_feature').weights[0]!.dataSync();
-    const F = b.featureTables!.factors.dataSync(), fb = b.featureTables!.bias!.dataSync();
+    const F = b.featureTables!.factors.dataSync(),
+      fb = b.featureTables!.bias!.dataSync();
     for (let f = 0; f < nf; f++) {
       for (let d = 0; d < 5; d++) expect(gf[(f + 1) * 6 + d]).toBe(F[f * 5 + d]);
       expect(gf[(f + 1) * 6 + 5]).toBe(fb[f]);
     }
-    const us = Int32Array.from([3, 3, 3, 17]), is = Int32Array.from([0, 10, 40, cold]);
-    const sn = m.scorePairs(us, is), sb = b.scorePairs(us, is);
+    const us = Int32Array.from([3, 3, 3, 17]),
+      is = Int32Array.from([0, 10, 40, cold]);
+    const sn = m.scorePairs(us, is),
+      sb = b.scorePairs(us, is);
     sn.forEach((x, r) => expect(Math.abs(x - sb[r]!)).toBeLessThan(0.05));
     m.dispose();
     b.dispose();
@@ -146,16 +185,25 @@ describe.skipIf(!mlDir)('bpr on MovieLens, leave-one-out (latest item), 99 sampl
     const feats = movieLensItemFeatures(ml);
     const run = async (withPrior: boolean) => {
       const m = bpr({
-        numUsers: ml.numUsers, numItems: ml.numItems, seed: 1, userContext: 'recent', biasL2: 0,
-        itemFeatures: feats.itemFeatures, numItemFeatures: feats.numItemFeatures, ...(withPrior ? { itemYears: feats.itemYears } : {}),
+        numUsers: ml.numUsers,
+        numItems: ml.numItems,
+        seed: 1,
+        userContext: 'recent',
+        biasL2: 0,
+        itemFeatures: feats.itemFeatures,
+        numItemFeatures: feats.numItemFeatures,
+        ...(withPrior ? { itemYears: feats.itemYears } : {}),
       });
       await m.fit(s.train, { epochs: 100, negativeCandidates: 3 });
       const r = evaluateRanking(m, s, { k: 10, seed: 0 });
-      console.log(`[MovieLens BPR recent + features, age prior ${withPrior}] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(3)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(3)})`);
+      console.log(
+        `[MovieLens BPR recent + features, age prior ${withPrior}] HR@10 ${r.metrics.hitRate.toFixed(4)} (popularity ${r.baseline!.hitRate.toFixed(4)}, x${r.lift!.hitRate.toFixed(3)}), NDCG@10 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}, x${r.lift!.ndcg.toFixed(3)})`,
+      );
       m.dispose();
       return r;
     };
-    const withP = await run(true), without = await run(false);
+    const withP = await run(true),
+      without = await run(false);
     expect(withP.lift!.hitRate).toBeGreaterThanOrEqual(1.3);
     expect(withP.lift!.ndcg).toBeGreaterThanOrEqual(1.3);
     expect(withP.metrics.hitRate).toBeGreaterThan(without.metrics.hitRate + 0.01);

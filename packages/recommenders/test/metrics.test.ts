@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  averagePrecisionAtK, coverageAtK, hitRateAtK, mae, ndcgAtK, precisionAtK, recallAtK, rmse, topK,
-} from '@wasmml/recommenders';
+import { averagePrecisionAtK, coverageAtK, hitRateAtK, mae, ndcgAtK, precisionAtK, recallAtK, rmse, topK } from '@wasmml/recommenders';
 import { randomFloats } from '@wasmml/test-utils';
 
 describe('rating metrics', () => {
@@ -36,12 +34,22 @@ describe('ranking metrics (binary relevance)', () => {
 
   it('AP@K: mean of precision at each hit, over min(K, relevant)', () => {
     expect(averagePrecisionAtK(ranked, rel, 5)).toBeCloseTo((1 / 2 + 2 / 5) / 3, 12);
-    expect(averagePrecisionAtK(ranked, rel, 2)).toBeCloseTo((1 / 2) / 2, 12);
+    expect(averagePrecisionAtK(ranked, rel, 2)).toBeCloseTo(1 / 2 / 2, 12);
     expect(averagePrecisionAtK([1, 2, 3], [3], 3)).toBeCloseTo(1 / 3, 12);
   });
 
   it('catalogue coverage counts distinct items across top-K lists', () => {
-    expect(coverageAtK([[1, 2, 3], [2, 3, 4], [9, 9]], 10, 2)).toBeCloseTo(4 / 10, 12);
+    expect(
+      coverageAtK(
+        [
+          [1, 2, 3],
+          [2, 3, 4],
+          [9, 9],
+        ],
+        10,
+        2,
+      ),
+    ).toBeCloseTo(4 / 10, 12);
     expect(() => coverageAtK([], 10, 0)).toThrow(/k = 0/);
   });
 });
@@ -52,8 +60,10 @@ describe('topK', () => {
     for (let i = 0; i < 5000; i += 7) s[i] = 0.25; // many ties
     s[11] = Number.NaN;
     const skip = (i: number) => i % 5 === 0;
-    const want = Array.from(s.keys()).filter((i) => !skip(i) && !Number.isNaN(s[i]!))
-      .sort((a, b) => s[b]! - s[a]! || a - b).slice(0, 300);
+    const want = Array.from(s.keys())
+      .filter((i) => !skip(i) && !Number.isNaN(s[i]!))
+      .sort((a, b) => s[b]! - s[a]! || a - b)
+      .slice(0, 300);
     expect(Array.from(topK(s, 300, skip))).toEqual(want);
     expect(Array.from(topK(s, 0))).toEqual([]);
     expect(topK([3, 1, 2], 10).length).toBe(3);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memory, setThreads, tensor, type Tensor } from '@wasmml/tensor';
-import {
-  evaluateRatings, matrixFactorization, randomSplit, rmse, type MatrixFactorization,
-} from '@wasmml/recommenders';
+import { evaluateRatings, matrixFactorization, randomSplit, rmse, type MatrixFactorization } from '@wasmml/recommenders';
 import { lowRankRatings, movieLens, movieLensDir } from './helpers.js';
 
 const data = lowRankRatings(80, 120, 40, 1);
@@ -64,7 +62,9 @@ describe('matrixFactorization', () => {
       return p;
     };
     const before = memory().numBytes;
-    const one = await run(1), two = await run(2), again = await run(2);
+    const one = await run(1),
+      two = await run(2),
+      again = await run(2);
     expect(two).toEqual(one);
     expect(again).toEqual(one);
     expect(memory().numBytes).toBe(before);
@@ -78,7 +78,8 @@ describe('matrixFactorization', () => {
     const m = model();
     await m.fit(split.train, { epochs: 10 });
     const [lo, hi] = m.ratingRange!;
-    const u = tensor(split.test.users, [split.test.count], 'int32'), i = tensor(split.test.items, [split.test.count], 'int32');
+    const u = tensor(split.test.users, [split.test.count], 'int32'),
+      i = tensor(split.test.items, [split.test.count], 'int32');
     const t = m.predict(u, i) as Tensor;
     expect(t.shape).toEqual([split.test.count]);
     expect(t.dataSync()).toEqual(m.predict(split.test.users, split.test.items));
@@ -114,7 +115,9 @@ describe.skipIf(!mlDir)('matrixFactorization on MovieLens latest-small', () => {
     await m.fit(s.train, { epochs: 20 });
     const ms = performance.now() - t0;
     const r = evaluateRatings(m, s);
-    console.log(`[MovieLens MF] 100 factors, 20 epochs: test RMSE ${r.metrics.rmse.toFixed(4)} (item-mean baseline ${r.baseline.rmse.toFixed(4)}), MAE ${r.metrics.mae.toFixed(4)}; fit ${ms.toFixed(0)} ms`);
+    console.log(
+      `[MovieLens MF] 100 factors, 20 epochs: test RMSE ${r.metrics.rmse.toFixed(4)} (item-mean baseline ${r.baseline.rmse.toFixed(4)}), MAE ${r.metrics.mae.toFixed(4)}; fit ${ms.toFixed(0)} ms`,
+    );
     expect(r.metrics.rmse).toBeLessThanOrEqual(0.865);
     expect(r.metrics.rmse).toBeLessThan(r.baseline.rmse);
     m.dispose();

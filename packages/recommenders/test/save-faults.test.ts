@@ -37,11 +37,14 @@ describe('recommender saves', () => {
     const before = readdirSync(dir).sort();
     const rename = platform.rename.bind(platform);
     vi.spyOn(platform, 'rename').mockImplementation(async (from, to) => {
-      if (to.endsWith('model.json')) throw Object.assign(new Error(`ENOSPC: no space left on device, rename '${from}'`), { code: 'ENOSPC' });
+      if (to.endsWith('model.json'))
+        throw Object.assign(new Error(`ENOSPC: no space left on device, rename '${from}'`), { code: 'ENOSPC' });
       return rename(from, to);
     });
     const next = await trained(2);
-    await expect(next.save(dir)).rejects.toThrow(/save: cannot save to .*: ENOSPC: no space left on device.*unchanged and no new file was left behind/);
+    await expect(next.save(dir)).rejects.toThrow(
+      /save: cannot save to .*: ENOSPC: no space left on device.*unchanged and no new file was left behind/,
+    );
     vi.restoreAllMocks();
     expect(readdirSync(dir).sort()).toEqual(before);
     expect(hashOf(await loadRecommender(dir))).toBe(hashOf(old));
@@ -64,16 +67,20 @@ describe('recommender saves', () => {
   });
 
   const built = requireBuilt(new URL('../dist/index.js', import.meta.url));
-  it.runIf(built)('a process killed in the middle of a save leaves the previous model loadable', async () => {
-    const dir = tempDir();
-    const script = new URL('./fixtures/save-loop.mjs', import.meta.url);
-    for (const delayMs of [1, 8, 25]) {
-      let out = '';
-      const last = await killDuringSaves(script, [dir], { minSaves: 1, delayMs, onOutput: (s) => (out += s) });
-      const hashes = new Map([...out.matchAll(/saving (\d+) ([0-9a-f]{64})/g)].map((m) => [Number(m[1]), m[2]!]));
-      const got = hashOf(await loadRecommender(dir));
-      // The last completed save, or the one under way if its model.json rename happened before the kill.
-      expect([hashes.get(last), hashes.get(last + 1)]).toContain(got);
-    }
-  }, 120_000);
+  it.runIf(built)(
+    'a process killed in the middle of a save leaves the previous model loadable',
+    async () => {
+      const dir = tempDir();
+      const script = new URL('./fixtures/save-loop.mjs', import.meta.url);
+      for (const delayMs of [1, 8, 25]) {
+        let out = '';
+        const last = await killDuringSaves(script, [dir], { minSaves: 1, delayMs, onOutput: (s) => (out += s) });
+        const hashes = new Map([...out.matchAll(/saving (\d+) ([0-9a-f]{64})/g)].map((m) => [Number(m[1]), m[2]!]));
+        const got = hashOf(await loadRecommender(dir));
+        // The last completed save, or the one under way if its model.json rename happened before the kill.
+        expect([hashes.get(last), hashes.get(last + 1)]).toContain(got);
+      }
+    },
+    120_000,
+  );
 });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  bpr, loadRecommender, matrixFactorization, MatrixFactorization, neuMF, popularity, randomSplit, twoTower,
+  bpr,
+  loadRecommender,
+  matrixFactorization,
+  MatrixFactorization,
+  neuMF,
+  popularity,
+  randomSplit,
+  twoTower,
   type Recommender,
 } from '@wasmml/recommenders';
 import { clusteredInteractions, lowRankRatings } from './helpers.js';
@@ -11,7 +18,8 @@ import { clusteredInteractions, lowRankRatings } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'wasmml-recs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const nu = 30, ni = 40;
+const nu = 30,
+  ni = 40;
 const implicit = clusteredInteractions(nu, ni, 8, 2, 1);
 const ratings = lowRankRatings(nu, ni, 8, 2);
 const itemIds = Array.from({ length: ni }, (_, i) => `item-${i}`);
@@ -20,37 +28,55 @@ const feats = Array.from({ length: ni }, (_, i) => [i % 2, (i >> 1) % 2]);
 
 const makers: Array<[string, () => Promise<Recommender>]> = [
   ['popularity', async () => popularity({ numUsers: nu, numItems: ni, itemIds }).fit(implicit)],
-  ['matrixFactorization', async () => {
-    const m = matrixFactorization({ numUsers: nu, numItems: ni, factors: 6, itemIds, userIds, seed: 1 });
-    await m.fit(ratings, { epochs: 3 });
-    return m;
-  }],
-  ['bpr', async () => {
-    const m = bpr({ numUsers: nu, numItems: ni, factors: 6, itemIds, seed: 1 });
-    await m.fit(implicit, { epochs: 3 });
-    return m;
-  }],
-  ['neuMF', async () => {
-    const m = neuMF({ numUsers: nu, numItems: ni, gmfDim: 4, mlpLayers: [8, 4], seed: 1 });
-    await m.fit(implicit, { epochs: 2 });
-    return m;
-  }],
+  [
+    'matrixFactorization',
+    async () => {
+      const m = matrixFactorization({ numUsers: nu, numItems: ni, factors: 6, itemIds, userIds, seed: 1 });
+      await m.fit(ratings, { epochs: 3 });
+      return m;
+    },
+  ],
+  [
+    'bpr',
+    async () => {
+      const m = bpr({ numUsers: nu, numItems: ni, factors: 6, itemIds, seed: 1 });
+      await m.fit(implicit, { epochs: 3 });
+      return m;
+    },
+  ],
+  [
+    'neuMF',
+    async () => {
+      const m = neuMF({ numUsers: nu, numItems: ni, gmfDim: 4, mlpLayers: [8, 4], seed: 1 });
+      await m.fit(implicit, { epochs: 2 });
+      return m;
+    },
+  ],
   // The context models also save each user's latest items (what serving adds to the user).
-  ['bpr (recent context)', async () => {
-    const m = bpr({ numUsers: nu, numItems: ni, factors: 6, itemIds, seed: 1, userContext: 'recent', contextLength: 3 });
-    await m.fit(implicit, { epochs: 3 });
-    return m;
-  }],
-  ['neuMF (recent context)', async () => {
-    const m = neuMF({ numUsers: nu, numItems: ni, gmfDim: 4, mlpLayers: [8, 4], seed: 1, userContext: 'recent', contextLength: 3 });
-    await m.fit(implicit, { epochs: 1, pretrainEpochs: 2 });
-    return m;
-  }],
-  ['twoTower', async () => {
-    const m = twoTower({ numUsers: nu, numItems: ni, embeddingDim: 4, hiddenUnits: [6], outputDim: 4, itemFeatures: feats, seed: 1 });
-    await m.fit(implicit, { epochs: 2, batchSize: 32 });
-    return m;
-  }],
+  [
+    'bpr (recent context)',
+    async () => {
+      const m = bpr({ numUsers: nu, numItems: ni, factors: 6, itemIds, seed: 1, userContext: 'recent', contextLength: 3 });
+      await m.fit(implicit, { epochs: 3 });
+      return m;
+    },
+  ],
+  [
+    'neuMF (recent context)',
+    async () => {
+      const m = neuMF({ numUsers: nu, numItems: ni, gmfDim: 4, mlpLayers: [8, 4], seed: 1, userContext: 'recent', contextLength: 3 });
+      await m.fit(implicit, { epochs: 1, pretrainEpochs: 2 });
+      return m;
+    },
+  ],
+  [
+    'twoTower',
+    async () => {
+      const m = twoTower({ numUsers: nu, numItems: ni, embeddingDim: 4, hiddenUnits: [6], outputDim: 4, itemFeatures: feats, seed: 1 });
+      await m.fit(implicit, { epochs: 2, batchSize: 32 });
+      return m;
+    },
+  ],
 ];
 
 describe('save and load', () => {

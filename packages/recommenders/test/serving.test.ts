@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bpr, IdMap, leaveOneOut, matrixFactorization, popularity, topK } from '@wasmml/recommenders';
 import { clusteredInteractions, lowRankRatings } from './helpers.js';
 
-const nu = 60, ni = 90;
+const nu = 60,
+  ni = 90;
 const data = clusteredInteractions(nu, ni, 15, 3, 4);
 const split = leaveOneOut(data, { by: 'random', seed: 1 });
 const itemIds = Array.from({ length: ni }, (_, i) => `movie-${i}`);

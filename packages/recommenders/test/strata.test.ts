@@ -16,7 +16,9 @@ describe('balancedGroups', () => {
 
 describe('Stratifier', () => {
   const r = rng(5);
-  const n = 4000, nu = 90, ni = 140;
+  const n = 4000,
+    nu = 90,
+    ni = 140;
   // Skewed ids, like real interaction data.
   const users = Int32Array.from({ length: n }, () => Math.floor(r() ** 2 * nu));
   const items = Int32Array.from({ length: n }, () => Math.floor(r() ** 3 * ni));
@@ -29,7 +31,8 @@ describe('Stratifier', () => {
       expect(lay.offsets[B * B]).toBe(n);
       expect(Array.from(lay.order).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, k) => k));
       for (let pass = 0; pass < B; pass++) {
-        const userCell = new Map<number, number>(), itemCell = new Map<number, number>();
+        const userCell = new Map<number, number>(),
+          itemCell = new Map<number, number>();
         for (let b = 0; b < B; b++) {
           for (let p = lay.offsets[pass * B + b]!; p < lay.offsets[pass * B + b + 1]!; p++) {
             const k = lay.order[p]!;
@@ -49,7 +52,9 @@ describe('Stratifier', () => {
 
   it('is seeded: the same generator state gives the same layout, another seed a different order', () => {
     const s = new Stratifier(users, items, nu, ni, 4);
-    const a = s.layout(new Random(9)), b = s.layout(new Random(9)), c = s.layout(new Random(10));
+    const a = s.layout(new Random(9)),
+      b = s.layout(new Random(9)),
+      c = s.layout(new Random(10));
     expect(a.order).toEqual(b.order);
     expect(a.offsets).toEqual(b.offsets);
     expect(a.order).not.toEqual(c.order);

@@ -6,8 +6,11 @@ import { clusteredInteractions, movieLens, movieLensDir } from './helpers.js';
 
 describe('inBatchSoftmaxLoss', () => {
   it('is the softmax cross-entropy of cosine / T - logQ with repeated items masked', () => {
-    const n = 5, d = 3, T = 0.2;
-    const U = randomFloats(n * d, 1), V = randomFloats(n * d, 2);
+    const n = 5,
+      d = 3,
+      T = 0.2;
+    const U = randomFloats(n * d, 1),
+      V = randomFloats(n * d, 2);
     const ids = Int32Array.from([4, 1, 4, 0, 2]);
     const logQ = Float32Array.from([-1, -2, -3, -0.5, -0.25]);
     const got = tidy(() => inBatchSoftmaxLoss(tensor(U, [n, d]), tensor(V, [n, d]), ids, T, logQ).dataSync()[0]!);
@@ -35,7 +38,9 @@ describe('twoTower', () => {
     const w = (name: string) => m.itemTower.getLayer(name).weights.map((v) => Array.from(v.dataSync()));
     expect(w('item_features')[0]).toEqual(feats.flat());
     expect(m.itemTower.trainableWeights.map((v) => v.name).some((n) => n.includes('features'))).toBe(false);
-    const [E] = w('item_embedding'), [K1, B1] = w('item_hidden_1'), [K2, B2] = w('item_output');
+    const [E] = w('item_embedding'),
+      [K1, B1] = w('item_hidden_1'),
+      [K2, B2] = w('item_output');
     const vec = (i: number) => {
       const x = [...E!.slice(i * 3, i * 3 + 3), ...feats[i]!];
       const h = [0, 1, 2, 3, 4].map((o) => Math.max(0, B1![o]! + x.reduce((s, v, j) => s + v * K1![j * 5 + o]!, 0)));
@@ -55,7 +60,9 @@ describe('twoTower', () => {
   });
 
   it('learns taste clusters from in-batch negatives; the frozen features stay fixed', async () => {
-    const nu = 80, ni = 160, clusters = 4;
+    const nu = 80,
+      ni = 160,
+      clusters = 4;
     const split = randomSplit(clusteredInteractions(nu, ni, 24, clusters, 3), { testFraction: 0.2, seed: 1 });
     const feats = Array.from({ length: ni }, (_, i) => Array.from({ length: clusters }, (_, c) => (i % clusters === c ? 1 : 0)));
     const m = twoTower({ numUsers: nu, numItems: ni, itemFeatures: feats, embeddingDim: 16, outputDim: 16, seed: 2 });
@@ -87,9 +94,10 @@ describe.skipIf(!mlDir)('twoTower on MovieLens latest-small, full ranking', () =
     await m.fit(s.train, { epochs: 3 });
     const ms = performance.now() - t0;
     const r = evaluateRanking(m, s, { protocol: 'full', k: 50 });
-    console.log(`[MovieLens two-tower, random 80/20] 3 epochs: recall@50 ${r.metrics.recall.toFixed(4)} (popularity ${r.baseline!.recall.toFixed(4)}, x${r.lift!.recall.toFixed(2)}), NDCG@50 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}), coverage ${r.metrics.coverage.toFixed(3)} (popularity ${r.baseline!.coverage.toFixed(3)}); fit ${(ms / 1000).toFixed(1)} s`);
+    console.log(
+      `[MovieLens two-tower, random 80/20] 3 epochs: recall@50 ${r.metrics.recall.toFixed(4)} (popularity ${r.baseline!.recall.toFixed(4)}, x${r.lift!.recall.toFixed(2)}), NDCG@50 ${r.metrics.ndcg.toFixed(4)} (popularity ${r.baseline!.ndcg.toFixed(4)}), coverage ${r.metrics.coverage.toFixed(3)} (popularity ${r.baseline!.coverage.toFixed(3)}); fit ${(ms / 1000).toFixed(1)} s`,
+    );
     expect(r.lift!.recall).toBeGreaterThan(1.2);
     m.dispose();
   });
-
 });

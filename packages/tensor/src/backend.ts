@@ -1,11 +1,21 @@
 // The element-wise kernels as the tensor ops use them: allocate the output,
 // call the kernel wrapper. (Dtype rules and gradients live in the ops.)
 import {
-  binary, compare, logical, predicate, select, unary, unaryGrad, INT32_UNARY_OPS,
-  type BinaryOp, type CompareOp, type LogicalOp, type UnaryOp,
+  binary,
+  compare,
+  logical,
+  predicate,
+  select,
+  unary,
+  unaryGrad,
+  INT32_UNARY_OPS,
+  type BinaryOp,
+  type CompareOp,
+  type LogicalOp,
+  type UnaryOp,
 } from '@wasmml/kernels';
 import type { DataType } from './dtype.js';
-import { Tensor, emptyTensor } from './tensor.js';
+import { type Tensor, emptyTensor } from './tensor.js';
 import { castRaw } from './ops/cast.js';
 
 export type BinaryKind = BinaryOp;
@@ -28,7 +38,8 @@ function numeric(t: Tensor): Tensor {
 export function compareInto(kind: CompareKind, a: Tensor, b: Tensor, outShape: number[]): Tensor {
   const out = emptyTensor(outShape, 'bool');
   if (out.size > 0) {
-    const x = numeric(a), y = numeric(b);
+    const x = numeric(a),
+      y = numeric(b);
     compare(kind, x.dtype as 'float32' | 'int32', x.ptr, x.shape, y.ptr, y.shape, out.ptr, outShape);
   }
   return out;

@@ -25,62 +25,160 @@ type Axis = number | number[] | null;
 // ops that take only x get theirs from the op table (chain.generated.ts).
 declare module './tensor.js' {
   interface Tensor {
-    add(b: T): Tensor; sub(b: T): Tensor; mul(b: T): Tensor; div(b: T): Tensor; floorDiv(b: T): Tensor; mod(b: T): Tensor;
-    maximum(b: T): Tensor; minimum(b: T): Tensor; pow(b: T): Tensor; squaredDifference(b: T): Tensor;
-    equal(b: T): Tensor; notEqual(b: T): Tensor; less(b: T): Tensor; lessEqual(b: T): Tensor; greater(b: T): Tensor;
-    greaterEqual(b: T): Tensor; logicalAnd(b: T): Tensor; logicalOr(b: T): Tensor; logicalNot(): Tensor;
-    leakyRelu(alpha?: number): Tensor; clipByValue(min: number, max: number): Tensor;
-    sum(axis?: Axis, keepDims?: boolean): Tensor; mean(axis?: Axis, keepDims?: boolean): Tensor;
-    max(axis?: Axis, keepDims?: boolean): Tensor; min(axis?: Axis, keepDims?: boolean): Tensor;
-    prod(axis?: Axis, keepDims?: boolean): Tensor; logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
-    argMax(axis?: number): Tensor; argMin(axis?: number): Tensor; all(axis?: Axis, keepDims?: boolean): Tensor;
-    any(axis?: Axis, keepDims?: boolean): Tensor; norm(ord?: number | 'euclidean' | 'fro', axis?: Axis, keepDims?: boolean): Tensor;
-    softmax(dim?: number): Tensor; logSoftmax(axis?: number): Tensor;
-    matMul(b: T, transposeA?: boolean, transposeB?: boolean): Tensor; dot(b: T): Tensor;
-    reshape(shape: number[]): Tensor; expandDims(axis?: number): Tensor; squeeze(axis?: number | number[]): Tensor;
-    flatten(): Tensor; transpose(perm?: number[]): Tensor; gather(indices: T, axis?: number): Tensor;
-    slice(begin: number | number[], size?: number | number[]): Tensor; pad(paddings: Array<[number, number]>, value?: number): Tensor;
-    reverse(axis?: number | number[]): Tensor; tile(reps: number[]): Tensor;
-    cast(dtype: DataType): Tensor; asType(dtype: DataType): Tensor; clone(): Tensor; as1D(): Tensor;
-    as2D(rows: number, columns: number): Tensor; toFloat(): Tensor; toInt(): Tensor; toBool(): Tensor;
+    add(b: T): Tensor;
+    sub(b: T): Tensor;
+    mul(b: T): Tensor;
+    div(b: T): Tensor;
+    floorDiv(b: T): Tensor;
+    mod(b: T): Tensor;
+    maximum(b: T): Tensor;
+    minimum(b: T): Tensor;
+    pow(b: T): Tensor;
+    squaredDifference(b: T): Tensor;
+    equal(b: T): Tensor;
+    notEqual(b: T): Tensor;
+    less(b: T): Tensor;
+    lessEqual(b: T): Tensor;
+    greater(b: T): Tensor;
+    greaterEqual(b: T): Tensor;
+    logicalAnd(b: T): Tensor;
+    logicalOr(b: T): Tensor;
+    logicalNot(): Tensor;
+    leakyRelu(alpha?: number): Tensor;
+    clipByValue(min: number, max: number): Tensor;
+    sum(axis?: Axis, keepDims?: boolean): Tensor;
+    mean(axis?: Axis, keepDims?: boolean): Tensor;
+    max(axis?: Axis, keepDims?: boolean): Tensor;
+    min(axis?: Axis, keepDims?: boolean): Tensor;
+    prod(axis?: Axis, keepDims?: boolean): Tensor;
+    logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    argMax(axis?: number): Tensor;
+    argMin(axis?: number): Tensor;
+    all(axis?: Axis, keepDims?: boolean): Tensor;
+    any(axis?: Axis, keepDims?: boolean): Tensor;
+    norm(ord?: number | 'euclidean' | 'fro', axis?: Axis, keepDims?: boolean): Tensor;
+    softmax(dim?: number): Tensor;
+    logSoftmax(axis?: number): Tensor;
+    matMul(b: T, transposeA?: boolean, transposeB?: boolean): Tensor;
+    dot(b: T): Tensor;
+    reshape(shape: number[]): Tensor;
+    expandDims(axis?: number): Tensor;
+    squeeze(axis?: number | number[]): Tensor;
+    flatten(): Tensor;
+    transpose(perm?: number[]): Tensor;
+    gather(indices: T, axis?: number): Tensor;
+    slice(begin: number | number[], size?: number | number[]): Tensor;
+    pad(paddings: Array<[number, number]>, value?: number): Tensor;
+    reverse(axis?: number | number[]): Tensor;
+    tile(reps: number[]): Tensor;
+    cast(dtype: DataType): Tensor;
+    asType(dtype: DataType): Tensor;
+    clone(): Tensor;
+    as1D(): Tensor;
+    as2D(rows: number, columns: number): Tensor;
+    toFloat(): Tensor;
+    toInt(): Tensor;
+    toBool(): Tensor;
   }
 }
 
 const p = Tensor.prototype as unknown as Record<string, (this: Tensor, ...args: never[]) => Tensor>;
 for (const name of ['add', 'sub', 'mul', 'div', 'floorDiv', 'mod', 'maximum', 'minimum', 'pow', 'squaredDifference'] as const) {
-  p[name] = function (b: T) { return ar[name](this, b); };
+  p[name] = function (b: T) {
+    return ar[name](this, b);
+  };
 }
 for (const name of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr'] as const) {
-  p[name] = function (b: T) { return cmp[name](this, b); };
+  p[name] = function (b: T) {
+    return cmp[name](this, b);
+  };
 }
-p.logicalNot = function () { return cmp.logicalNot(this); };
-p.leakyRelu = function (alpha?: number) { return un.leakyRelu(this, alpha); };
-p.clipByValue = function (lo: number, hi: number) { return un.clipByValue(this, lo, hi); };
+p.logicalNot = function () {
+  return cmp.logicalNot(this);
+};
+p.leakyRelu = function (alpha?: number) {
+  return un.leakyRelu(this, alpha);
+};
+p.clipByValue = function (lo: number, hi: number) {
+  return un.clipByValue(this, lo, hi);
+};
 for (const name of ['sum', 'mean', 'max', 'min', 'prod', 'logSumExp', 'all', 'any'] as const) {
-  p[name] = function (axis?: Axis, keepDims?: boolean) { return red[name](this, axis, keepDims); };
+  p[name] = function (axis?: Axis, keepDims?: boolean) {
+    return red[name](this, axis, keepDims);
+  };
 }
-p.argMax = function (axis?: number) { return red.argMax(this, axis); };
-p.argMin = function (axis?: number) { return red.argMin(this, axis); };
-p.norm = function (ord?: number | 'euclidean' | 'fro', axis?: Axis, keepDims?: boolean) { return red.norm(this, ord, axis, keepDims); };
-p.softmax = function (dim?: number) { return softmax(this, dim); };
-p.logSoftmax = function (axis?: number) { return logSoftmax(this, axis); };
-p.matMul = function (b: T, tA?: boolean, tB?: boolean) { return matMul(this, b, tA, tB); };
-p.dot = function (b: T) { return dot(this, b); };
-p.reshape = function (shape: number[]) { return reshape(this, shape); };
-p.expandDims = function (axis?: number) { return expandDims(this, axis); };
-p.squeeze = function (axis?: number | number[]) { return squeeze(this, axis); };
-p.flatten = function () { return flatten(this); };
-p.transpose = function (perm?: number[]) { return transpose(this, perm); };
-p.gather = function (indices: T, axis?: number) { return gather(this, indices, axis); };
-p.slice = function (begin: number | number[], size?: number | number[]) { return slice(this, begin, size); };
-p.pad = function (paddings: Array<[number, number]>, value?: number) { return pad(this, paddings, value); };
-p.reverse = function (axis?: number | number[]) { return reverse(this, axis); };
-p.tile = function (reps: number[]) { return tile(this, reps); };
-p.cast = function (dtype: DataType) { return cast(this, dtype); };
-p.asType = function (dtype: DataType) { return cast(this, dtype); };
-p.clone = function () { return clone(this); };
-p.as1D = function () { return reshape(this, [this.size]); };
-p.as2D = function (r: number, c: number) { return reshape(this, [r, c]); };
-p.toFloat = function () { return cast(this, 'float32'); };
-p.toInt = function () { return cast(this, 'int32'); };
-p.toBool = function () { return cast(this, 'bool'); };
+p.argMax = function (axis?: number) {
+  return red.argMax(this, axis);
+};
+p.argMin = function (axis?: number) {
+  return red.argMin(this, axis);
+};
+p.norm = function (ord?: number | 'euclidean' | 'fro', axis?: Axis, keepDims?: boolean) {
+  return red.norm(this, ord, axis, keepDims);
+};
+p.softmax = function (dim?: number) {
+  return softmax(this, dim);
+};
+p.logSoftmax = function (axis?: number) {
+  return logSoftmax(this, axis);
+};
+p.matMul = function (b: T, tA?: boolean, tB?: boolean) {
+  return matMul(this, b, tA, tB);
+};
+p.dot = function (b: T) {
+  return dot(this, b);
+};
+p.reshape = function (shape: number[]) {
+  return reshape(this, shape);
+};
+p.expandDims = function (axis?: number) {
+  return expandDims(this, axis);
+};
+p.squeeze = function (axis?: number | number[]) {
+  return squeeze(this, axis);
+};
+p.flatten = function () {
+  return flatten(this);
+};
+p.transpose = function (perm?: number[]) {
+  return transpose(this, perm);
+};
+p.gather = function (indices: T, axis?: number) {
+  return gather(this, indices, axis);
+};
+p.slice = function (begin: number | number[], size?: number | number[]) {
+  return slice(this, begin, size);
+};
+p.pad = function (paddings: Array<[number, number]>, value?: number) {
+  return pad(this, paddings, value);
+};
+p.reverse = function (axis?: number | number[]) {
+  return reverse(this, axis);
+};
+p.tile = function (reps: number[]) {
+  return tile(this, reps);
+};
+p.cast = function (dtype: DataType) {
+  return cast(this, dtype);
+};
+p.asType = function (dtype: DataType) {
+  return cast(this, dtype);
+};
+p.clone = function () {
+  return clone(this);
+};
+p.as1D = function () {
+  return reshape(this, [this.size]);
+};
+p.as2D = function (r: number, c: number) {
+  return reshape(this, [r, c]);
+};
+p.toFloat = function () {
+  return cast(this, 'float32');
+};
+p.toInt = function () {
+  return cast(this, 'int32');
+};
+p.toBool = function () {
+  return cast(this, 'bool');
+};

@@ -32,13 +32,17 @@ function describe(v: unknown): string {
 function checkNested(values: unknown, shape: number[], dim: number, op: string): void {
   if (dim === shape.length) {
     if (Array.isArray(values) || (typeof values !== 'number' && typeof values !== 'boolean')) {
-      throw new Error(`${op}: element at depth ${dim} is ${describe(values)}; expected a number or boolean (nested arrays must be rectangular, inferred shape ${fmtShape(shape)})`);
+      throw new Error(
+        `${op}: element at depth ${dim} is ${describe(values)}; expected a number or boolean (nested arrays must be rectangular, inferred shape ${fmtShape(shape)})`,
+      );
     }
     return;
   }
   const arr = values as ArrayLike<unknown>;
   if ((!Array.isArray(values) && !ArrayBuffer.isView(values)) || arr.length !== shape[dim]) {
-    throw new Error(`${op}: nested arrays are not rectangular: expected length ${shape[dim]} at depth ${dim} (inferred shape ${fmtShape(shape)})`);
+    throw new Error(
+      `${op}: nested arrays are not rectangular: expected length ${shape[dim]} at depth ${dim} (inferred shape ${fmtShape(shape)})`,
+    );
   }
   if (ArrayBuffer.isView(values)) return;
   for (const v of values as unknown[]) checkNested(v, shape, dim + 1, op);

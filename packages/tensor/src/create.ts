@@ -4,7 +4,7 @@ import { toTypedArray, type DataType } from './dtype.js';
 import { convert, makeTensor, type TensorLike } from './convert.js';
 import { generator } from './random.js';
 import { fmtShape, sizeOf } from './shape.js';
-import { emptyTensor, Tensor, viewData, viewOf, writeData } from './tensor.js';
+import { emptyTensor, type Tensor, viewData, viewOf, writeData } from './tensor.js';
 import { record } from './engine.js';
 
 function checkShape(shape: number[], op: string): number[] {
@@ -122,8 +122,7 @@ export function eye(numRows: number, numColumns = numRows, batchShape: number[] 
 }
 
 /** One-hot encoding of int32 indices: shape [...indices.shape, depth]. Out-of-range indices give all off. */
-export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1, offValue = 0,
-  dtype: DataType = 'int32'): Tensor {
+export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1, offValue = 0, dtype: DataType = 'int32'): Tensor {
   const idx = convert(indices, 'indices', 'oneHot', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype} (shape ${fmtShape(idx.shape)})`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
@@ -149,15 +148,13 @@ function randomTensor(shape: number[], dtype: DataType, op: string, sample: () =
 }
 
 /** Normally distributed values (seeded by `seed`, else the global generator of `setSeed`). */
-export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32',
-  seed?: number): Tensor {
+export function randomNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number): Tensor {
   const g = generator(seed);
   return randomTensor(shape, dtype, 'randomNormal', () => mean + stdDev * g.normal());
 }
 
 /** Normal values redrawn when more than two standard deviations from the mean. */
-export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32',
-  seed?: number): Tensor {
+export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number): Tensor {
   const g = generator(seed);
   return randomTensor(shape, dtype, 'truncatedNormal', () => {
     let z = g.normal();
@@ -167,8 +164,7 @@ export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: 'f
 }
 
 /** Uniform values in [minval, maxval). */
-export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DataType = 'float32',
-  seed?: number): Tensor {
+export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DataType = 'float32', seed?: number): Tensor {
   const g = generator(seed);
   if (dtype === 'int32') {
     return randomTensor(shape, dtype, 'randomUniform', () => Math.floor(minval + (maxval - minval) * g.next()));

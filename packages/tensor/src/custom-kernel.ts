@@ -75,10 +75,17 @@ export function hasKernel(name: string): boolean {
   return moduleHasKernel(name);
 }
 
-type Word = { kind: 'i32'; value: number } | { kind: 'f32'; value: number } | { kind: 'tensor'; t: Tensor } |
-  { kind: 'update'; v: Variable } | { kind: 'scratch'; s: KernelScratch };
-type Prepared = Word | { kind: 'value'; value: number } | { kind: 'output'; shape: number[]; dtype: DataType } |
-  { kind: 'table'; words: Word[] };
+type Word =
+  | { kind: 'i32'; value: number }
+  | { kind: 'f32'; value: number }
+  | { kind: 'tensor'; t: Tensor }
+  | { kind: 'update'; v: Variable }
+  | { kind: 'scratch'; s: KernelScratch };
+type Prepared =
+  | Word
+  | { kind: 'value'; value: number }
+  | { kind: 'output'; shape: number[]; dtype: DataType }
+  | { kind: 'table'; words: Word[] };
 
 const isObject = (a: unknown): a is Record<string, unknown> => a !== null && typeof a === 'object';
 
@@ -103,7 +110,8 @@ function addressArg(what: string, a: unknown): Word | undefined {
 function tableWord(what: string, w: TableWord): Word {
   if (w === undefined) return { kind: 'i32', value: 0 };
   if (typeof w === 'number') {
-    if (!Number.isInteger(w) || w < -(2 ** 31) || w >= 2 ** 31) throw new RangeError(`${what} = ${w}, expected an int32 (use { f32 } for a float)`);
+    if (!Number.isInteger(w) || w < -(2 ** 31) || w >= 2 ** 31)
+      throw new RangeError(`${what} = ${w}, expected an int32 (use { f32 } for a float)`);
     return { kind: 'i32', value: w };
   }
   if (isObject(w) && 'f32' in w) {
@@ -138,15 +146,21 @@ function prepare(op: string, key: string, a: KernelArg): Prepared {
     const names = a.names as KernelTable['names'];
     return { kind: 'table', words: a.table.map((w, i) => tableWord(`${what} word ${names?.[i] ?? i}`, w)) };
   }
-  throw new TypeError(`${what} is ${a === null ? 'null' : typeof a}; expected a number, Tensor, { update: Variable }, { output: shape }, KernelScratch or { table }`);
+  throw new TypeError(
+    `${what} is ${a === null ? 'null' : typeof a}; expected a number, Tensor, { update: Variable }, { output: shape }, KernelScratch or { table }`,
+  );
 }
 
 /** The address (or int) a word stands for; gives updated variables their own buffer first. */
 function resolve(w: Word): number {
   switch (w.kind) {
-    case 'i32': case 'f32': return w.value;
-    case 'tensor': return w.t.size ? w.t.ptr : 0;
-    case 'scratch': return w.s.ptr;
+    case 'i32':
+    case 'f32':
+      return w.value;
+    case 'tensor':
+      return w.t.size ? w.t.ptr : 0;
+    case 'scratch':
+      return w.s.ptr;
     case 'update':
       w.v.ownBuffer();
       return w.v.size ? w.v.ptr : 0;
@@ -177,7 +191,9 @@ export function runKernel(name: string, args: Readonly<Record<string, KernelArg>
   }
   const prepared = Object.entries(args).map(([key, a]) => prepare(op, key, a));
   if (!moduleHasKernel(name)) {
-    throw new Error(`${op}: the loaded kernel module has no kernel '${name}'; a package's own kernels are compiled in from its assembly/index.ts by scripts/build-wasm.mjs (pnpm build)`);
+    throw new Error(
+      `${op}: the loaded kernel module has no kernel '${name}'; a package's own kernels are compiled in from its assembly/index.ts by scripts/build-wasm.mjs (pnpm build)`,
+    );
   }
   const outputs: Tensor[] = [];
   const tables: number[] = [];
@@ -195,7 +211,8 @@ export function runKernel(name: string, args: Readonly<Record<string, KernelArg>
         const resolved = p.words.map(resolve);
         const at = arena.alloc(Math.max(16, n * 4));
         tables.push(at);
-        const ints = i32View(at, n), floats = new Float32Array(ints.buffer, ints.byteOffset, n);
+        const ints = i32View(at, n),
+          floats = new Float32Array(ints.buffer, ints.byteOffset, n);
         p.words.forEach((w, i) => {
           if (w.kind === 'f32') floats[i] = resolved[i]!;
           else ints[i] = resolved[i]!;

@@ -13,13 +13,11 @@ function fmtValue(v: number, dtype: DataType): string {
   return a !== 0 && (a < 1e-4 || a >= 1e7) ? v.toExponential(4) : String(Number(v.toFixed(7)));
 }
 
-function rows(values: TypedArray, shape: number[], dim: number, offset: number, dtype: DataType, pad: number,
-  indent: string): string {
+function rows(values: TypedArray, shape: number[], dim: number, offset: number, dtype: DataType, pad: number, indent: string): string {
   const n = shape[dim]!;
   const inner = sizeOf(shape.slice(dim + 1));
   const elide = n > MAX_FULL;
-  const idx = elide ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)]
-    : [...Array(n).keys()];
+  const idx = elide ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)] : [...Array(n).keys()];
   if (dim === shape.length - 1) {
     const parts = idx.map((i) => (i < 0 ? '...' : fmtValue(values[offset + i]!, dtype).padStart(pad)));
     return `[${parts.join(', ')}]`;

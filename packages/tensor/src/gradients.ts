@@ -42,7 +42,10 @@ function backprop(tape: TapeNode[], xs: Tensor[], y: Tensor, dy: Tensor): Array<
     const node = nodes[i]!;
     if (!node.outputs.some((o) => grads.has(o.id))) continue;
     const dys = node.outputs.map((o) => grads.get(o.id) ?? zeros(o.shape, 'float32'));
-    const inGrads = node.backward(dys, node.inputs.map((t) => reach.has(t.id)));
+    const inGrads = node.backward(
+      dys,
+      node.inputs.map((t) => reach.has(t.id)),
+    );
     node.inputs.forEach((input, k) => {
       const g = inGrads[k];
       if (!g) return;
@@ -60,8 +63,13 @@ function backprop(tape: TapeNode[], xs: Tensor[], y: Tensor, dy: Tensor): Array<
 }
 
 /** Runs f on a fresh tape and returns its value and the gradients of its value with respect to xs. */
-function compute(f: () => Tensor, xs: Tensor[], dy: Tensor | TensorLike | undefined, op: string,
-  allowMissing: boolean): { value: Tensor; grads: Array<Tensor | undefined> } {
+function compute(
+  f: () => Tensor,
+  xs: Tensor[],
+  dy: Tensor | TensorLike | undefined,
+  op: string,
+  allowMissing: boolean,
+): { value: Tensor; grads: Array<Tensor | undefined> } {
   const outer = ENGINE.tape;
   const paused = ENGINE.tapePaused;
   ENGINE.tape = [];
@@ -107,8 +115,7 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor | TensorLike, dy?: Te
 }
 
 /** Gradient function of a many-input f: [x1, x2, ...] -> [df/dx1, df/dx2, ...]. */
-export function grads(f: (...args: Tensor[]) => Tensor):
-  (args: Array<Tensor | TensorLike>, dy?: Tensor | TensorLike) => Tensor[] {
+export function grads(f: (...args: Tensor[]) => Tensor): (args: Array<Tensor | TensorLike>, dy?: Tensor | TensorLike) => Tensor[] {
   return (args, dy) => {
     if (!Array.isArray(args)) throw new Error('grads: the returned function takes an array of inputs');
     const xs = args.map((a, i) => convert(a, `args[${i}]`, 'grads'));
@@ -123,8 +130,9 @@ export function grads(f: (...args: Tensor[]) => Tensor):
  * @property __type.__type.__type.value f(x).
  * @property __type.__type.__type.grad df/dx, times dy.
  */
-export function valueAndGrad(f: (x: Tensor) => Tensor):
-  (x: Tensor | TensorLike, dy?: Tensor | TensorLike) => { value: Tensor; grad: Tensor } {
+export function valueAndGrad(
+  f: (x: Tensor) => Tensor,
+): (x: Tensor | TensorLike, dy?: Tensor | TensorLike) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
     const xt = convert(x, 'x', 'valueAndGrad');
     const { value, grads: g } = compute(() => f(xt), [xt], dy, 'valueAndGrad', false);
@@ -137,8 +145,9 @@ export function valueAndGrad(f: (x: Tensor) => Tensor):
  * @property __type.__type.__type.value f(x1, ...).
  * @property __type.__type.__type.grads One gradient per input, in order, times dy.
  */
-export function valueAndGrads(f: (...args: Tensor[]) => Tensor):
-  (args: Array<Tensor | TensorLike>, dy?: Tensor | TensorLike) => { value: Tensor; grads: Tensor[] } {
+export function valueAndGrads(
+  f: (...args: Tensor[]) => Tensor,
+): (args: Array<Tensor | TensorLike>, dy?: Tensor | TensorLike) => { value: Tensor; grads: Tensor[] } {
   return (args, dy) => {
     const xs = args.map((a, i) => convert(a, `args[${i}]`, 'valueAndGrads'));
     const { value, grads: g } = compute(() => f(...xs), xs, dy, 'valueAndGrads', false);
@@ -155,13 +164,19 @@ export function valueAndGrads(f: (...args: Tensor[]) => Tensor):
 export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
   const vars = (varList ?? [...registeredVariables().values()]).filter((v) => v.trainable);
   if (vars.length === 0) throw new Error('variableGrads: there are no trainable variables to differentiate');
-  const { value, grads: g } = compute(() => {
-    const y = f();
-    if (y instanceof Tensor && y.rank !== 0) {
-      throw new Error(`variableGrads: f must return a scalar, got shape ${fmtShape(y.shape)}`);
-    }
-    return y;
-  }, vars, undefined, 'variableGrads', true);
+  const { value, grads: g } = compute(
+    () => {
+      const y = f();
+      if (y instanceof Tensor && y.rank !== 0) {
+        throw new Error(`variableGrads: f must return a scalar, got shape ${fmtShape(y.shape)}`);
+      }
+      return y;
+    },
+    vars,
+    undefined,
+    'variableGrads',
+    true,
+  );
   const out: Record<string, Tensor> = {};
   vars.forEach((v, i) => {
     if (g[i]) out[v.name] = g[i]!;

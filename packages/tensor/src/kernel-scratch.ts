@@ -57,8 +57,7 @@ export class KernelScratch {
     const Ctor = SCRATCH_TYPES[type];
     if (!Ctor) throw new TypeError(`KernelScratch.read: type '${String(type)}' is not one of ${Object.keys(SCRATCH_TYPES).join(', ')}`);
     const n = length ?? Math.floor(this.bytes / Ctor.BYTES_PER_ELEMENT) - offset;
-    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(n) || n < 0 ||
-      (offset + n) * Ctor.BYTES_PER_ELEMENT > this.bytes) {
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(n) || n < 0 || (offset + n) * Ctor.BYTES_PER_ELEMENT > this.bytes) {
       throw new RangeError(`KernelScratch.read: ${n} ${type} from element ${offset} do not fit in ${this.bytes} bytes`);
     }
     // Copy out through set() into an unshared array: slicing a view on shared memory is slow in V8.

@@ -28,7 +28,8 @@ const fold = (s: string) => s.replace(/[_-]/g, '').toLowerCase();
  * distance when it is close enough to be a typo (at most a third of the name's length), else undefined.
  */
 export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined, bestD = Infinity;
+  let best: string | undefined,
+    bestD = Infinity;
   for (const c of candidates) {
     if (fold(c) === fold(name)) return c;
     const d = distance(fold(name), fold(c));
@@ -48,11 +49,13 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
 export function checkOptions<T extends object>(who: string, given: T | undefined, valid: OptionKeys<T>): T {
   if (given === undefined) return given as unknown as T;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
-    throw new TypeError(`${who}: options must be an object, got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
+    throw new TypeError(
+      `${who}: options must be an object, got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`,
+    );
   }
   const names = Object.keys(valid);
   for (const key of Object.keys(given)) {
-    if (Object.prototype.hasOwnProperty.call(valid, key)) continue;
+    if (Object.hasOwn(valid, key)) continue;
     const near = nearestName(key, names);
     throw new TypeError(`${who}: unknown option '${key}'${near ? `; did you mean '${near}'?` : ''} (valid options: ${names.join(', ')})`);
   }

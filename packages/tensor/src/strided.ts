@@ -7,8 +7,15 @@ import type { TypedArray } from './dtype.js';
  * For every index i of `shape`: dst[dOff + Σ i_k·dStr_k] = src[sOff + Σ i_k·sStr_k].
  * Strides are in elements and may be negative (reverse) or zero (broadcast).
  */
-export function copyBlock(src: TypedArray, sOff: number, sStr0: readonly number[], dst: TypedArray, dOff: number,
-  dStr0: readonly number[], shape0: readonly number[]): void {
+export function copyBlock(
+  src: TypedArray,
+  sOff: number,
+  sStr0: readonly number[],
+  dst: TypedArray,
+  dOff: number,
+  dStr0: readonly number[],
+  shape0: readonly number[],
+): void {
   for (const d of shape0) if (d === 0) return;
   const { shape, sStr, dStr } = collapse(shape0, sStr0, dStr0);
   const rank = shape.length;
@@ -17,11 +24,13 @@ export function copyBlock(src: TypedArray, sOff: number, sStr0: readonly number[
     return;
   }
   const inner = shape[rank - 1]!;
-  const si = sStr[rank - 1]!, di = dStr[rank - 1]!;
+  const si = sStr[rank - 1]!,
+    di = dStr[rank - 1]!;
   // Short runs are cheaper as a loop than as a subarray + set.
   const contiguous = si === 1 && di === 1 && inner >= 16;
   const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  let s = sOff, d = dOff;
+  let s = sOff,
+    d = dOff;
   for (;;) {
     if (contiguous) dst.set(src.subarray(s, s + inner), d);
     else for (let j = 0, a = s, b = d; j < inner; j++, a += si, b += di) dst[b] = src[a]!;
@@ -45,8 +54,11 @@ export function copyBlock(src: TypedArray, sOff: number, sStr0: readonly number[
  * (e.g. slicing rows of [n, 28, 28, 1] is one contiguous run per call, not one
  * per element).
  */
-function collapse(shape: readonly number[], sStr: readonly number[], dStr: readonly number[]):
-  { shape: number[]; sStr: number[]; dStr: number[] } {
+function collapse(
+  shape: readonly number[],
+  sStr: readonly number[],
+  dStr: readonly number[],
+): { shape: number[]; sStr: number[]; dStr: number[] } {
   const out = { shape: [] as number[], sStr: [] as number[], dStr: [] as number[] };
   for (let k = 0; k < shape.length; k++) {
     const n = shape[k]!;

@@ -4,8 +4,17 @@ import { ENGINE, popScope, pushScope, recording } from './engine.js';
 import { Tensor } from './tensor.js';
 
 /** Anything `tidy` may return and `dispose` accepts: tensors inside arrays and plain objects. */
-export type TensorContainer = void | Tensor | string | number | boolean | TensorContainer[]
-  | { [key: string]: TensorContainer } | Float32Array | Int32Array | Uint8Array;
+export type TensorContainer =
+  | void
+  | Tensor
+  | string
+  | number
+  | boolean
+  | TensorContainer[]
+  | { [key: string]: TensorContainer }
+  | Float32Array
+  | Int32Array
+  | Uint8Array;
 
 function collect(x: unknown, out: Tensor[], seen = new Set<unknown>()): void {
   if (x instanceof Tensor) {

@@ -4,9 +4,20 @@ import { tf } from './harness.js';
 
 describe('creation', () => {
   it('tensor infers shape and dtype like tfjs', () => {
-    const cases: unknown[] = [5, [1, 2, 3], [[1, 2], [3, 4]], [[[true, false]]], new Int32Array([1, 2]), new Float32Array([0.5])];
+    const cases: unknown[] = [
+      5,
+      [1, 2, 3],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [[[true, false]]],
+      new Int32Array([1, 2]),
+      new Float32Array([0.5]),
+    ];
     for (const c of cases) {
-      const a = wm.tensor(c as never), b = tf.tensor(c as never);
+      const a = wm.tensor(c as never),
+        b = tf.tensor(c as never);
       expect(a.shape).toEqual(b.shape);
       expect(a.dtype).toEqual(b.dtype);
       expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
@@ -54,7 +65,8 @@ describe('creation', () => {
     for (const [a, b] of pairs) {
       expect(a.shape).toEqual(b.shape);
       expect(a.dtype).toEqual(b.dtype);
-      const av = Array.from(a.dataSync()), bv = Array.from(b.dataSync());
+      const av = Array.from(a.dataSync()),
+        bv = Array.from(b.dataSync());
       expect(av.map((v) => Math.fround(v))).toEqual(bv.map((v) => Math.fround(v)));
       a.dispose();
       b.dispose();
@@ -62,7 +74,8 @@ describe('creation', () => {
   });
 
   it('random ops are seeded and have the right moments', () => {
-    const a = wm.randomNormal([10000], 2, 3, 'float32', 42), b = wm.randomNormal([10000], 2, 3, 'float32', 42);
+    const a = wm.randomNormal([10000], 2, 3, 'float32', 42),
+      b = wm.randomNormal([10000], 2, 3, 'float32', 42);
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     const v = a.dataSync();
     const mean = v.reduce((s, x) => s + x, 0) / v.length;
@@ -83,9 +96,18 @@ describe('creation', () => {
   });
 
   it('array, arraySync, data, toString', async () => {
-    const t = wm.tensor([[1, 2], [3, 4]]);
-    expect(t.arraySync()).toEqual([[1, 2], [3, 4]]);
-    expect(await t.array()).toEqual([[1, 2], [3, 4]]);
+    const t = wm.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(t.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(await t.array()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(Array.from(await t.data())).toEqual([1, 2, 3, 4]);
     expect(wm.scalar(3).arraySync()).toBe(3);
     expect(wm.tensor([true, false]).arraySync()).toEqual([true, false]);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as wm from '@wasmml/tensor';
 
-const ints = (n: number) => Int32Array.from({ length: n }, (_, i) => (i * 7919) % 1000 - 500);
+const ints = (n: number) => Int32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) - 500);
 
 describe('runKernel', () => {
   it('writes an output tensor that matches the op built on the same kernel, and returns it', () => {
@@ -39,8 +39,9 @@ describe('runKernel', () => {
     src.dispose();
     dst.dispose();
     expect(wm.memory().numBytes).toBe(bytes - 72);
-    expect(() => wm.runKernel('cast_i32_f32', { x: src, y: { output: [9] } }, { items: 9 }))
-      .toThrow(/runKernel\(cast_i32_f32\): argument 'x' is a disposed KernelScratch/);
+    expect(() => wm.runKernel('cast_i32_f32', { x: src, y: { output: [9] } }, { items: 9 })).toThrow(
+      /runKernel\(cast_i32_f32\): argument 'x' is a disposed KernelScratch/,
+    );
   });
 
   it('resolves a parameter table into current addresses, ints and float bits', () => {
@@ -57,8 +58,9 @@ describe('runKernel', () => {
     expect(words[2]).toBe(new Int32Array(Float32Array.of(1.5).buffer)[0]);
     expect(words[3]).toBe(0);
     x.dispose();
-    expect(() => wm.runKernel('cast_i32_f32', { x: { table, names: ['P', 'k', 'lr', 'none'] }, y: t }, { items: 4 }))
-      .toThrow(/argument 'x' word P: tensor \d+ \(shape \[3\], int32\) is disposed/);
+    expect(() => wm.runKernel('cast_i32_f32', { x: { table, names: ['P', 'k', 'lr', 'none'] }, y: t }, { items: 4 })).toThrow(
+      /argument 'x' word P: tensor \d+ \(shape \[3\], int32\) is disposed/,
+    );
     out.dispose();
     t.dispose();
   });
@@ -67,14 +69,16 @@ describe('runKernel', () => {
     const x = wm.tensor([1, 2], [2], 'int32');
     x.dispose();
     const n = wm.memory().numTensors;
-    expect(() => wm.runKernel('cast_i32_f32', { x, y: { output: [2] } }, { items: 2 }))
-      .toThrow(/runKernel\(cast_i32_f32\): argument 'x': tensor \d+ \(shape \[2\], int32\) is disposed/);
+    expect(() => wm.runKernel('cast_i32_f32', { x, y: { output: [2] } }, { items: 2 })).toThrow(
+      /runKernel\(cast_i32_f32\): argument 'x': tensor \d+ \(shape \[2\], int32\) is disposed/,
+    );
     expect(wm.memory().numTensors).toBe(n);
     const live = wm.tensor([1, 2], [2], 'int32');
     expect(wm.hasKernel('cast_i32_f32')).toBe(true);
     expect(wm.hasKernel('mypkg_missing_f32')).toBe(false);
-    expect(() => wm.runKernel('mypkg_missing_f32', { live, y: { output: [2] } }, { items: 2 }))
-      .toThrow(/runKernel\(mypkg_missing_f32\): the loaded kernel module has no kernel 'mypkg_missing_f32'/);
+    expect(() => wm.runKernel('mypkg_missing_f32', { live, y: { output: [2] } }, { items: 2 })).toThrow(
+      /runKernel\(mypkg_missing_f32\): the loaded kernel module has no kernel 'mypkg_missing_f32'/,
+    );
     expect(wm.memory().numTensors).toBe(n + 1);
     expect(() => wm.runKernel('cast_i32_f32', { live, y: 'out' as never }, { items: 2 })).toThrow(/argument 'y' is string/);
     expect(() => wm.runKernel('cast_i32_f32', { live, y: { update: live as never } }, { items: 2 })).toThrow(/takes a Variable/);

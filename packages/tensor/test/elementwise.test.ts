@@ -47,7 +47,12 @@ describe('unary ops vs tfjs', () => {
   }
 
   it('int32 inputs keep tfjs dtypes', () => {
-    for (const [name, ours, theirs] of [['neg', wm.neg, tf.neg], ['abs', wm.abs, tf.abs], ['square', wm.square, tf.square], ['exp', wm.exp, tf.exp]] as const) {
+    for (const [name, ours, theirs] of [
+      ['neg', wm.neg, tf.neg],
+      ['abs', wm.abs, tf.abs],
+      ['square', wm.square, tf.square],
+      ['exp', wm.exp, tf.exp],
+    ] as const) {
       compareOp(name, ours, theirs, [{ shape: [6], dtype: 'int32', range: [-3, 3] }], { grad: false });
     }
   });
@@ -77,7 +82,25 @@ const binary: Array<[string, Op2, TfOp2, [number, number], [number, number], boo
   ['atan2', wm.atan2, tf.atan2, [-3, 3], [-3, 3], true],
 ];
 const TFJS_BAD_BCAST_GRAD = new Set(['maximum', 'minimum', 'squaredDifference']);
-const shapes: Array<[number[], number[]]> = [[[5], [5]], [[2, 3], [3]], [[2, 1], [1, 5]], [[], [3, 4]], [[3, 1, 4], [2, 1]], [[0, 3], [3]], [[2, 3, 1, 4, 5], [3, 1, 1, 5]], [[700, 300], [300]]];
+const shapes: Array<[number[], number[]]> = [
+  [[5], [5]],
+  [[2, 3], [3]],
+  [
+    [2, 1],
+    [1, 5],
+  ],
+  [[], [3, 4]],
+  [
+    [3, 1, 4],
+    [2, 1],
+  ],
+  [[0, 3], [3]],
+  [
+    [2, 3, 1, 4, 5],
+    [3, 1, 1, 5],
+  ],
+  [[700, 300], [300]],
+];
 
 describe('binary ops vs tfjs (broadcasting every way, with gradients)', () => {
   for (const [name, ours, theirs, ra, rb, grad] of binary) {
@@ -86,8 +109,26 @@ describe('binary ops vs tfjs (broadcasting every way, with gradients)', () => {
         // tfjs's own gradients of these three are wrong when they broadcast (its
         // gradient has the output's shape): check ours by finite differences there.
         const tfGradOk = grad && (!TFJS_BAD_BCAST_GRAD.has(name) || sa.join() === sb.join());
-        compareOp(name, ours, theirs, [{ shape: sa, range: ra }, { shape: sb, range: rb }], { grad: tfGradOk });
-        compareOp(`${name} reversed`, ours, theirs, [{ shape: sb, range: ra }, { shape: sa, range: rb }], { grad: tfGradOk });
+        compareOp(
+          name,
+          ours,
+          theirs,
+          [
+            { shape: sa, range: ra },
+            { shape: sb, range: rb },
+          ],
+          { grad: tfGradOk },
+        );
+        compareOp(
+          `${name} reversed`,
+          ours,
+          theirs,
+          [
+            { shape: sb, range: ra },
+            { shape: sa, range: rb },
+          ],
+          { grad: tfGradOk },
+        );
         if (grad && !tfGradOk && sa.length + sb.length < 6 && !sa.includes(0) && sa.reduce((p, d) => p * d, 1) < 100) {
           const other = wm.randomUniform(sb, rb[0], rb[1], 'float32', 5);
           checkGradNumeric(`${name} grad a`, (x) => ours(x, other), sa);
@@ -99,17 +140,46 @@ describe('binary ops vs tfjs (broadcasting every way, with gradients)', () => {
   }
 
   it('int32 arithmetic', () => {
-    for (const [name, ours, theirs] of [['add', wm.add, tf.add], ['sub', wm.sub, tf.sub], ['mul', wm.mul, tf.mul], ['floorDiv', wm.floorDiv, tf.floorDiv], ['mod', wm.mod, tf.mod], ['maximum', wm.maximum, tf.maximum]] as const) {
-      compareOp(name, ours, theirs, [{ shape: [4, 5], dtype: 'int32', range: [-20, 20] }, { shape: [5], dtype: 'int32', range: [1, 7] }], { grad: false });
+    for (const [name, ours, theirs] of [
+      ['add', wm.add, tf.add],
+      ['sub', wm.sub, tf.sub],
+      ['mul', wm.mul, tf.mul],
+      ['floorDiv', wm.floorDiv, tf.floorDiv],
+      ['mod', wm.mod, tf.mod],
+      ['maximum', wm.maximum, tf.maximum],
+    ] as const) {
+      compareOp(
+        name,
+        ours,
+        theirs,
+        [
+          { shape: [4, 5], dtype: 'int32', range: [-20, 20] },
+          { shape: [5], dtype: 'int32', range: [1, 7] },
+        ],
+        { grad: false },
+      );
     }
   });
 
   it('comparisons and logic', () => {
-    const specs: InputSpec[] = [{ shape: [3, 4], range: [-2, 2], dtype: 'int32' }, { shape: [4], range: [-2, 2], dtype: 'int32' }];
-    for (const [name, ours, theirs] of [['equal', wm.equal, tf.equal], ['notEqual', wm.notEqual, tf.notEqual], ['less', wm.less, tf.less], ['lessEqual', wm.lessEqual, tf.lessEqual], ['greater', wm.greater, tf.greater], ['greaterEqual', wm.greaterEqual, tf.greaterEqual]] as const) {
+    const specs: InputSpec[] = [
+      { shape: [3, 4], range: [-2, 2], dtype: 'int32' },
+      { shape: [4], range: [-2, 2], dtype: 'int32' },
+    ];
+    for (const [name, ours, theirs] of [
+      ['equal', wm.equal, tf.equal],
+      ['notEqual', wm.notEqual, tf.notEqual],
+      ['less', wm.less, tf.less],
+      ['lessEqual', wm.lessEqual, tf.lessEqual],
+      ['greater', wm.greater, tf.greater],
+      ['greaterEqual', wm.greaterEqual, tf.greaterEqual],
+    ] as const) {
       compareOp(name, ours, theirs, specs, { grad: false });
     }
-    const bools: InputSpec[] = [{ shape: [3, 4], dtype: 'bool' }, { shape: [1, 4], dtype: 'bool' }];
+    const bools: InputSpec[] = [
+      { shape: [3, 4], dtype: 'bool' },
+      { shape: [1, 4], dtype: 'bool' },
+    ];
     compareOp('logicalAnd', wm.logicalAnd, tf.logicalAnd, bools, { grad: false });
     compareOp('logicalOr', wm.logicalOr, tf.logicalOr, bools, { grad: false });
     compareOp('logicalXor', wm.logicalXor, tf.logicalXor, bools, { grad: false });
@@ -117,14 +187,24 @@ describe('binary ops vs tfjs (broadcasting every way, with gradients)', () => {
   });
 
   it('where with broadcasting and gradients', () => {
-    compareOp('where', (c, a, b) => wm.where(c!, a!, b!), (c, a, b) => tf.where(c!, a!, b!),
-      [{ shape: [3, 4], dtype: 'bool' }, { shape: [3, 4] }, { shape: [3, 4] }]);
-    compareOp('where bcast', (c, a, b) => wm.where(c!, a!, b!), (c, a, b) => tf.where(c!, a!, b!),
-      [{ shape: [4], dtype: 'bool' }, { shape: [3, 4] }, { shape: [3, 4] }], { grad: false });
+    compareOp(
+      'where',
+      (c, a, b) => wm.where(c!, a!, b!),
+      (c, a, b) => tf.where(c!, a!, b!),
+      [{ shape: [3, 4], dtype: 'bool' }, { shape: [3, 4] }, { shape: [3, 4] }],
+    );
+    compareOp(
+      'where bcast',
+      (c, a, b) => wm.where(c!, a!, b!),
+      (c, a, b) => tf.where(c!, a!, b!),
+      [{ shape: [4], dtype: 'bool' }, { shape: [3, 4] }, { shape: [3, 4] }],
+      { grad: false },
+    );
   });
 
   it('errors name the op and shapes, and leave inputs intact', () => {
-    const a = wm.ones([2, 3]), b = wm.ones([4]);
+    const a = wm.ones([2, 3]),
+      b = wm.ones([4]);
     expect(() => wm.add(a, b)).toThrow(/Add: shapes \[2,3\] and \[4\] cannot be broadcast/);
     expect(Array.from(a.dataSync())).toEqual([1, 1, 1, 1, 1, 1]);
     wm.dispose([a, b]);

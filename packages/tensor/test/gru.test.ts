@@ -5,7 +5,16 @@ import * as wm from '@wasmml/tensor';
 import { compareOp, tf, type InputSpec } from './harness.js';
 import { maskValues, recurrentCases, tfRecurrentActivation, type Rec } from './recurrent-cases.js';
 
-function tfGru(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor | null, h0: tf.Tensor, mask: tf.Tensor | null, goBackwards: boolean, rec: Rec): tf.Tensor {
+function tfGru(
+  x: tf.Tensor,
+  W: tf.Tensor,
+  U: tf.Tensor,
+  b: tf.Tensor | null,
+  h0: tf.Tensor,
+  mask: tf.Tensor | null,
+  goBackwards: boolean,
+  rec: Rec,
+): tf.Tensor {
   const [B, T] = x.shape as [number, number, number];
   const u = h0.shape[1]!;
   const ra = tfRecurrentActivation(rec);
@@ -18,7 +27,8 @@ function tfGru(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor | null, h0
     if (b) mx = tf.add(mx, b);
     const [xz, xr, xh] = tf.split(mx, 3, 1);
     const [rz, rr] = tf.split(tf.matMul(h, uzr!), 2, 1);
-    const z = ra(tf.add(xz!, rz!)), r = ra(tf.add(xr!, rr!));
+    const z = ra(tf.add(xz!, rz!)),
+      r = ra(tf.add(xr!, rr!));
     const hh = tf.tanh(tf.add(xh!, tf.matMul(tf.mul(r, h), uh!)));
     let hn = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
     if (mask) {
@@ -35,17 +45,32 @@ describe('gruSequence matches a GRU composed from tfjs ops', () => {
   for (const { B, T, F, u, rec, goBackwards, masked, useBias, title } of recurrentCases()) {
     it(title, () => {
       const specs: InputSpec[] = [
-        { shape: [B, T, F], range: [-1.5, 1.5] }, { shape: [F, 3 * u], range: [-0.8, 0.8] }, { shape: [u, 3 * u], range: [-0.6, 0.6] },
-        { shape: [3 * u], range: [-0.5, 0.5], grad: useBias }, { shape: [B, u], range: [-1, 1] },
+        { shape: [B, T, F], range: [-1.5, 1.5] },
+        { shape: [F, 3 * u], range: [-0.8, 0.8] },
+        { shape: [u, 3 * u], range: [-0.6, 0.6] },
+        { shape: [3 * u], range: [-0.5, 0.5], grad: useBias },
+        { shape: [B, u], range: [-1, 1] },
         { shape: [B, T], values: maskValues(B, T), grad: false },
       ];
-      compareOp('gruSequence',
+      compareOp(
+        'gruSequence',
         (x, W, U, b, h0, m) => {
-          const [seq, h] = wm.gruSequence({ x: x!, kernel: W!, recurrentKernel: U!, ...(useBias ? { bias: b! } : {}), initialState: h0!, ...(masked ? { mask: m! } : {}), goBackwards, recurrentActivation: rec });
+          const [seq, h] = wm.gruSequence({
+            x: x!,
+            kernel: W!,
+            recurrentKernel: U!,
+            ...(useBias ? { bias: b! } : {}),
+            initialState: h0!,
+            ...(masked ? { mask: m! } : {}),
+            goBackwards,
+            recurrentActivation: rec,
+          });
           return wm.concat([wm.reshape(seq, [-1]), wm.reshape(h, [-1])]);
         },
         (x, W, U, b, h0, m) => tfGru(x!, W!, U!, useBias ? b! : null, h0!, masked ? m! : null, goBackwards, rec),
-        specs, { rtol: 1e-4, atol: 1e-5, gradRtol: 2e-3, gradAtol: 1e-4 });
+        specs,
+        { rtol: 1e-4, atol: 1e-5, gradRtol: 2e-3, gradAtol: 1e-4 },
+      );
     });
   }
 });

@@ -62,7 +62,8 @@ export function compareOp(
 ): void {
   const r = rng(opts.seed ?? 7);
   const vals = specs.map((s) => randomValues(s, r));
-  const rtol = opts.rtol ?? 1e-4, atol = opts.atol ?? 1e-5;
+  const rtol = opts.rtol ?? 1e-4,
+    atol = opts.atol ?? 1e-5;
   const before = wm.memory().numTensors;
   wm.tidy(() => {
     const xs = vals.map((v, i) => ours(v, specs[i]!));
@@ -81,18 +82,31 @@ export function compareOp(
       const ourG = wm.grads((...g: wm.Tensor[]) => {
         const full = xs.map((x, i) => (gradIdx.includes(i) ? g[gradIdx.indexOf(i)]! : x));
         return ourFn(...full);
-      })(gradIdx.map((i) => xs[i]!), wm.tensor(dyVals, got.shape));
+      })(
+        gradIdx.map((i) => xs[i]!),
+        wm.tensor(dyVals, got.shape),
+      );
       const tfG = tf.tidy(() => {
         const txs = vals.map((v, i) => theirs(v, specs[i]!));
         const fn = (...g: tf.Tensor[]) => {
           const full = txs.map((x, i) => (gradIdx.includes(i) ? g[gradIdx.indexOf(i)]! : x));
           return tfFn(...full);
         };
-        return tf.grads(fn)(gradIdx.map((i) => txs[i]!), tf.tensor(dyVals, got.shape)).map((t) => t.dataSync());
+        return tf
+          .grads(fn)(
+            gradIdx.map((i) => txs[i]!),
+            tf.tensor(dyVals, got.shape),
+          )
+          .map((t) => t.dataSync());
       });
       ourG.forEach((g, k) => {
-        expectClose(g.dataSync(), tfG[k]!, opts.gradRtol ?? rtol * 10, opts.gradAtol ?? atol * 10,
-          `${ctx}: gradient wrt input ${gradIdx[k]}`);
+        expectClose(
+          g.dataSync(),
+          tfG[k]!,
+          opts.gradRtol ?? rtol * 10,
+          opts.gradAtol ?? atol * 10,
+          `${ctx}: gradient wrt input ${gradIdx[k]}`,
+        );
       });
     }
     tf.dispose(wantT);
@@ -105,15 +119,23 @@ export function compareOp(
  * Checks our gradient of sum(f(x) * dy) against central finite differences,
  * for ops tfjs has no gradient for. Suited to smooth ops on small inputs.
  */
-export function checkGradNumeric(name: string, f: (x: wm.Tensor) => wm.Tensor, shape: number[], opts: { eps?: number; tol?: number; seed?: number } = {}): void {
+export function checkGradNumeric(
+  name: string,
+  f: (x: wm.Tensor) => wm.Tensor,
+  shape: number[],
+  opts: { eps?: number; tol?: number; seed?: number } = {},
+): void {
   const r = rng(opts.seed ?? 3);
-  const eps = opts.eps ?? 1e-2, tol = opts.tol ?? 2e-2;
+  const eps = opts.eps ?? 1e-2,
+    tol = opts.tol ?? 2e-2;
   const xv = randomValues({ shape }, r);
   wm.tidy(() => {
     const y0 = f(wm.tensor(xv, shape));
     const dy = randomValues({ shape: y0.shape }, r);
     const dyT = wm.tensor(dy, y0.shape);
-    const g = wm.grad((x) => f(x))(wm.tensor(xv, shape), dyT).dataSync();
+    const g = wm
+      .grad((x) => f(x))(wm.tensor(xv, shape), dyT)
+      .dataSync();
     const obj = (v: number[]) => {
       const y = f(wm.tensor(v, shape)).dataSync();
       let s = 0;
@@ -121,7 +143,8 @@ export function checkGradNumeric(name: string, f: (x: wm.Tensor) => wm.Tensor, s
       return s;
     };
     for (let i = 0; i < xv.length; i++) {
-      const p = [...xv], m = [...xv];
+      const p = [...xv],
+        m = [...xv];
       p[i]! += eps;
       m[i]! -= eps;
       const num = (obj(p) - obj(m)) / (2 * eps);

@@ -16,17 +16,42 @@ export function maskValues(B: number, T: number): number[] {
 
 /** One case of the grid, with its test title. */
 export interface RecurrentCase {
-  B: number; T: number; F: number; u: number; rec: Rec; goBackwards: boolean; masked: boolean; useBias: boolean; title: string;
+  B: number;
+  T: number;
+  F: number;
+  u: number;
+  rec: Rec;
+  goBackwards: boolean;
+  masked: boolean;
+  useBias: boolean;
+  title: string;
 }
 
 /** Sizes [batch, steps, features, units] crossed with four activation / direction / mask / bias settings. */
 export function recurrentCases(): RecurrentCase[] {
-  const sizes: Array<[number, number, number, number]> = [[1, 1, 1, 1], [2, 3, 4, 3], [3, 5, 2, 6], [5, 4, 7, 9]];
-  const settings: Array<[Rec, boolean, boolean, boolean]> = [
-    ['hardSigmoid', false, false, true], ['sigmoid', true, false, false], ['sigmoid', false, true, true], ['hardSigmoid', true, true, true],
+  const sizes: Array<[number, number, number, number]> = [
+    [1, 1, 1, 1],
+    [2, 3, 4, 3],
+    [3, 5, 2, 6],
+    [5, 4, 7, 9],
   ];
-  return sizes.flatMap(([B, T, F, u]) => settings.map(([rec, goBackwards, masked, useBias]) => ({
-    B, T, F, u, rec, goBackwards, masked, useBias,
-    title: `batch ${B} steps ${T} features ${F} units ${u} ${rec}${goBackwards ? ' goBackwards' : ''}${masked ? ' masked' : ''}${useBias ? '' : ' no bias'}`,
-  })));
+  const settings: Array<[Rec, boolean, boolean, boolean]> = [
+    ['hardSigmoid', false, false, true],
+    ['sigmoid', true, false, false],
+    ['sigmoid', false, true, true],
+    ['hardSigmoid', true, true, true],
+  ];
+  return sizes.flatMap(([B, T, F, u]) =>
+    settings.map(([rec, goBackwards, masked, useBias]) => ({
+      B,
+      T,
+      F,
+      u,
+      rec,
+      goBackwards,
+      masked,
+      useBias,
+      title: `batch ${B} steps ${T} features ${F} units ${u} ${rec}${goBackwards ? ' goBackwards' : ''}${masked ? ' masked' : ''}${useBias ? '' : ' no bias'}`,
+    })),
+  );
 }

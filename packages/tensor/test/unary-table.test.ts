@@ -11,11 +11,21 @@ type TfOp1 = (x: tf.Tensor) => tf.Tensor;
 
 // Inputs where each op is defined and smooth enough for a gradient check; [-3, 3] otherwise.
 const RANGE: Record<string, [number, number]> = {
-  log: [0.1, 10], sqrt: [0.1, 10], rsqrt: [0.1, 10], reciprocal: [0.5, 3], log1p: [-0.5, 5], exp: [-5, 5],
-  asin: [-0.9, 0.9], acos: [-0.9, 0.9], atanh: [-0.9, 0.9], acosh: [1.1, 5],
+  log: [0.1, 10],
+  sqrt: [0.1, 10],
+  rsqrt: [0.1, 10],
+  reciprocal: [0.5, 3],
+  log1p: [-0.5, 5],
+  exp: [-5, 5],
+  asin: [-0.9, 0.9],
+  acos: [-0.9, 0.9],
+  atanh: [-0.9, 0.9],
+  acosh: [1.1, 5],
 };
 
-const PLAIN = Object.entries(UNARY_TABLE as Record<string, UnaryRow>).filter(([, r]) => r.tensor === 'plain').map(([op]) => op);
+const PLAIN = Object.entries(UNARY_TABLE as Record<string, UnaryRow>)
+  .filter(([, r]) => r.tensor === 'plain')
+  .map(([op]) => op);
 
 describe('generated unary ops vs tfjs', () => {
   for (const op of PLAIN) {

@@ -26,7 +26,10 @@ export function datasetsRoot(): string {
  * what happens `instead`, and returns undefined.
  */
 export function realDataDir(
-  name: string, files: readonly string[], who = 'tests', instead = 'skipping the tests on real data',
+  name: string,
+  files: readonly string[],
+  who = 'tests',
+  instead = 'skipping the tests on real data',
 ): string | undefined {
   const dir = join(datasetsRoot(), name);
   const missing = files.filter((f) => !existsSync(join(dir, f)));

@@ -22,11 +22,15 @@ export function randomFloats(n: number, seed = 1, lo = -1, hi = 1): Float32Array
 
 /** The first index where |a - b| > atol + rtol*|b|, with both values, or undefined. */
 export function firstMismatch(
-  a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1e-4, atol = 1e-5,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rtol = 1e-4,
+  atol = 1e-5,
 ): { index: number; actual: number; expected: number } | undefined {
   if (a.length !== b.length) return { index: -1, actual: a.length, expected: b.length };
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!;
+    const x = a[i]!,
+      y = b[i]!;
     if (Number.isNaN(y) ? !Number.isNaN(x) : !(Math.abs(x - y) <= atol + rtol * Math.abs(y)) && x !== y) {
       return { index: i, actual: x, expected: y };
     }
@@ -48,7 +52,13 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1
 
 /** Reference matmul in float64: C[m][n] = op(A)·op(B). */
 export function refMatmul(
-  a: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number, k: number, transposeA = false, transposeB = false,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  k: number,
+  transposeA = false,
+  transposeB = false,
 ): Float32Array {
   const c = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {

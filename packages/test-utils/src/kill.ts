@@ -21,12 +21,18 @@ export function requireBuilt(distEntry: URL): boolean {
  * with SIGKILL. Resolves with the last save number it printed; `onOutput`
  * sees everything it printed.
  */
-export function killDuringSaves(script: URL, args: string[],
-  opts: { minSaves?: number; delayMs: number; timeoutMs?: number; onOutput?: (text: string) => void }): Promise<number> {
+export function killDuringSaves(
+  script: URL,
+  args: string[],
+  opts: { minSaves?: number; delayMs: number; timeoutMs?: number; onOutput?: (text: string) => void },
+): Promise<number> {
   const minSaves = opts.minSaves ?? 1;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script.pathname, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '', last = 0, killing = false;
+    let out = '',
+      err = '',
+      last = 0,
+      killing = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${script.pathname} printed no 'saved ${minSaves}' in ${opts.timeoutMs ?? 60_000} ms:\n${out}\n${err}`));

@@ -38,7 +38,9 @@ export function runPython(code: string, options: ExecFileSyncOptions & { args?: 
   const { args = [], ...rest } = options;
   try {
     return execFileSync(python, ['-c', code, ...args], {
-      encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', PYTHONHASHSEED: '0', ...(rest.env ?? {}) },
       ...rest,
     }) as string;

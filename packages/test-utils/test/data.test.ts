@@ -20,7 +20,9 @@ describe('realDataDir', () => {
   it('throws under CI=1 when a file is missing, naming the directory and the file', () => {
     vi.stubEnv('WASMML_DATASETS_DIR', root);
     vi.stubEnv('CI', '1');
-    expect(() => movieLensDir('locator test')).toThrow(/\[locator test\] real data is required under CI: .*movielens-latest-small lacks movies\.csv/);
+    expect(() => movieLensDir('locator test')).toThrow(
+      /\[locator test\] real data is required under CI: .*movielens-latest-small lacks movies\.csv/,
+    );
     expect(() => realDataDir('mnist', ['t10k-images-idx3-ubyte.gz'])).toThrow(/mnist lacks t10k-images-idx3-ubyte\.gz/);
   });
 

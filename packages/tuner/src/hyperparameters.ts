@@ -108,14 +108,17 @@ function grid(s: RangeSpec): number[] | undefined {
 export function fromUnit(s: HpSpec, u: number): HpValue {
   u = Math.min(Math.max(u, 0), 1 - 1e-12);
   switch (s.kind) {
-    case 'fixed': return s.default;
-    case 'boolean': return u >= 0.5;
-    case 'choice': return s.values[Math.floor(u * s.values.length)]!;
+    case 'fixed':
+      return s.default;
+    case 'boolean':
+      return u >= 0.5;
+    case 'choice':
+      return s.values[Math.floor(u * s.values.length)]!;
     default: {
       const { minValue: lo, maxValue: hi } = s;
       let v: number;
-      if (s.sampling === 'log') v = lo * Math.pow(hi / lo, u);
-      else if (s.sampling === 'reverseLog') v = hi + lo - lo * Math.pow(hi / lo, 1 - u);
+      if (s.sampling === 'log') v = lo * (hi / lo) ** u;
+      else if (s.sampling === 'reverseLog') v = hi + lo - lo * (hi / lo) ** (1 - u);
       else v = lo + (hi - lo) * u;
       const g = grid(s);
       if (g) return g.reduce((a, b) => (Math.abs(b - v) < Math.abs(a - v) ? b : a));
@@ -128,11 +131,15 @@ export function fromUnit(s: HpSpec, u: number): HpValue {
 /** Maps a value of the spec to [0, 1] (inverse of fromUnit, to the centre of the value's cell for discrete ones). */
 export function toUnit(s: HpSpec, value: HpValue): number {
   switch (s.kind) {
-    case 'fixed': return 0.5;
-    case 'boolean': return value ? 0.75 : 0.25;
-    case 'choice': return (Math.max(0, s.values.indexOf(value)) + 0.5) / s.values.length;
+    case 'fixed':
+      return 0.5;
+    case 'boolean':
+      return value ? 0.75 : 0.25;
+    case 'choice':
+      return (Math.max(0, s.values.indexOf(value)) + 0.5) / s.values.length;
     default: {
-      const v = value as number, { minValue: lo, maxValue: hi } = s;
+      const v = value as number,
+        { minValue: lo, maxValue: hi } = s;
       if (hi === lo) return 0.5;
       if (s.sampling === 'log') return Math.log(v / lo) / Math.log(hi / lo);
       if (s.sampling === 'reverseLog') return 1 - Math.log((hi + lo - v) / lo) / Math.log(hi / lo);
@@ -171,7 +178,8 @@ export class HyperParameters {
   choice<T extends HpValue>(name: string, values: readonly T[], options: ChoiceOptions = {}): T {
     const where = `hp.choice('${name}')`;
     checkOptions(where, options, CHOICE_KEYS);
-    if (!Array.isArray(values) || values.length === 0) throw new Error(`${where}: values must be a non-empty array, got ${JSON.stringify(values)}`);
+    if (!Array.isArray(values) || values.length === 0)
+      throw new Error(`${where}: values must be a non-empty array, got ${JSON.stringify(values)}`);
     const type = typeof values[0];
     if (!['number', 'string', 'boolean'].includes(type) || values.some((v) => typeof v !== type)) {
       throw new Error(`${where}: values must all be numbers, all strings or all booleans, got ${JSON.stringify(values)}`);
@@ -179,7 +187,14 @@ export class HyperParameters {
     if (new Set(values).size !== values.length) throw new Error(`${where}: values must be distinct, got ${JSON.stringify(values)}`);
     const def = options.default ?? values[0]!;
     if (!values.includes(def as T)) throw new Error(`${where}: default ${JSON.stringify(def)} is not one of ${JSON.stringify(values)}`);
-    return this.register({ kind: 'choice', name, values: [...values], ordered: options.ordered ?? type === 'number', default: def, conditions: [] }) as T;
+    return this.register({
+      kind: 'choice',
+      name,
+      values: [...values],
+      ordered: options.ordered ?? type === 'number',
+      default: def,
+      conditions: [],
+    }) as T;
   }
 
   /** true or false (KerasTuner `hp.Boolean`). */
@@ -214,7 +229,10 @@ export class HyperParameters {
   /** This trial's value of `name` (an error names the known hyper-parameters when it is not one). */
   get(name: string): HpValue {
     const s = this.spec(name, `hp.get('${name}')`);
-    if (!this.isActive(s)) throw new Error(`hp.get('${name}'): '${name}' is inactive in this trial (its condition on ${s.conditions.map((c) => `'${c.parent}'`).join(', ')} does not hold)`);
+    if (!this.isActive(s))
+      throw new Error(
+        `hp.get('${name}'): '${name}' is inactive in this trial (its condition on ${s.conditions.map((c) => `'${c.parent}'`).join(', ')} does not hold)`,
+      );
     return this.values[name] ?? s.default;
   }
 
@@ -228,7 +246,9 @@ export class HyperParameters {
     const s = this.space.find((p) => p.name === name);
     if (!s) {
       const known = this.space.map((p) => p.name);
-      throw new Error(`${where}: no hyper-parameter named '${name}'${suggest(name, known)}; known: ${known.length ? known.join(', ') : '(none yet)'}`);
+      throw new Error(
+        `${where}: no hyper-parameter named '${name}'${suggest(name, known)}; known: ${known.length ? known.join(', ') : '(none yet)'}`,
+      );
     }
     return s;
   }
@@ -254,13 +274,19 @@ export class HyperParameters {
     finite(where, 'maxValue', maxValue);
     if (minValue > maxValue) throw new Error(`${where}: minValue ${minValue} is greater than maxValue ${maxValue}`);
     const sampling = options.sampling ?? 'linear';
-    if (!['linear', 'log', 'reverseLog'].includes(sampling)) throw new Error(`${where}: sampling must be 'linear', 'log' or 'reverseLog', got '${sampling}'${suggest(sampling, ['linear', 'log', 'reverseLog'])}`);
+    if (!['linear', 'log', 'reverseLog'].includes(sampling))
+      throw new Error(
+        `${where}: sampling must be 'linear', 'log' or 'reverseLog', got '${sampling}'${suggest(sampling, ['linear', 'log', 'reverseLog'])}`,
+      );
     if (sampling !== 'linear' && minValue <= 0) throw new Error(`${where}: ${sampling} sampling needs minValue > 0, got ${minValue}`);
-    if (kind === 'int' && (!Number.isInteger(minValue) || !Number.isInteger(maxValue))) throw new Error(`${where}: minValue and maxValue must be integers, got ${minValue}, ${maxValue}`);
-    if (options.step !== undefined && !(finite(where, 'step', options.step) > 0)) throw new Error(`${where}: step must be > 0, got ${options.step}`);
+    if (kind === 'int' && (!Number.isInteger(minValue) || !Number.isInteger(maxValue)))
+      throw new Error(`${where}: minValue and maxValue must be integers, got ${minValue}, ${maxValue}`);
+    if (options.step !== undefined && !(finite(where, 'step', options.step) > 0))
+      throw new Error(`${where}: step must be > 0, got ${options.step}`);
     if (kind === 'int' && !Number.isInteger(options.step)) throw new Error(`${where}: step must be an integer, got ${options.step}`);
     const def = options.default ?? minValue;
-    if (finite(where, 'default', def) < minValue || def > maxValue) throw new Error(`${where}: default ${def} is outside [${minValue}, ${maxValue}]`);
+    if (finite(where, 'default', def) < minValue || def > maxValue)
+      throw new Error(`${where}: default ${def} is outside [${minValue}, ${maxValue}]`);
     const spec: HpSpec = { kind, name, minValue, maxValue, sampling, default: def, conditions: [] };
     if (options.step !== undefined) spec.step = options.step;
     return this.register(spec) as number;
@@ -268,7 +294,8 @@ export class HyperParameters {
 
   /** Registers the spec (or checks it matches the one already registered) and returns this trial's value. */
   private register(spec: HpSpec): HpValue {
-    if (typeof spec.name !== 'string' || spec.name === '') throw new Error(`hp.${spec.kind}: the name must be a non-empty string, got ${JSON.stringify(spec.name)}`);
+    if (typeof spec.name !== 'string' || spec.name === '')
+      throw new Error(`hp.${spec.kind}: the name must be a non-empty string, got ${JSON.stringify(spec.name)}`);
     spec.conditions = this.scopes.map((c) => ({ ...c, values: [...c.values] }));
     const known = this.space.find((s) => s.name === spec.name);
     if (!known) this.space.push(spec);

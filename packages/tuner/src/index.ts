@@ -7,13 +7,30 @@
  * @packageDocumentation
  */
 export {
-  HyperParameters, fromUnit, toUnit, type HpValue, type HpSpec, type RangeSpec, type ChoiceSpec, type BooleanSpec, type FixedSpec, type Sampling, type Condition, type RangeOptions, type ChoiceOptions,
+  HyperParameters,
+  fromUnit,
+  toUnit,
+  type HpValue,
+  type HpSpec,
+  type RangeSpec,
+  type ChoiceSpec,
+  type BooleanSpec,
+  type FixedSpec,
+  type Sampling,
+  type Condition,
+  type RangeOptions,
+  type ChoiceOptions,
 } from './hyperparameters.js';
 export { Objective, toObjective, type Direction, type ObjectiveLike, type ObjectiveConfig } from './objective.js';
 export { MedianPruner, type MedianPrunerArgs } from './pruner.js';
 export { Tuner, type TunerArgs, type SearchArgs, type HyperModel, type TrialCallbacks } from './tuner.js';
 export {
-  RandomSearch, Hyperband, BayesianOptimization, type RandomSearchArgs, type HyperbandArgs, type BayesianOptimizationArgs,
+  RandomSearch,
+  Hyperband,
+  BayesianOptimization,
+  type RandomSearchArgs,
+  type HyperbandArgs,
+  type BayesianOptimizationArgs,
 } from './tuners.js';
 export { hyperbandRounds, type Round, type HyperbandSchedule } from './oracles/hyperband.js';
 export { GaussianProcess, matern52, cholesky, expectedImprovement, normalCdf, LENGTH_SCALES, type Posterior } from './oracles/gp.js';

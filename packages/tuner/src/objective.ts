@@ -10,9 +10,13 @@ export class Objective {
    * @param name A key of fit's logs: 'val_loss', 'val_accuracy', 'loss', any metric or 'val_' metric.
    * @param direction 'min' or 'max'.
    */
-  constructor(readonly name: string, readonly direction: Direction) {
+  constructor(
+    readonly name: string,
+    readonly direction: Direction,
+  ) {
     if (typeof name !== 'string' || name === '') throw new Error(`Objective: name must be a non-empty string, got ${JSON.stringify(name)}`);
-    if (direction !== 'min' && direction !== 'max') throw new Error(`Objective('${name}'): direction must be 'min' or 'max', got ${JSON.stringify(direction)}`);
+    if (direction !== 'min' && direction !== 'max')
+      throw new Error(`Objective('${name}'): direction must be 'min' or 'max', got ${JSON.stringify(direction)}`);
   }
 
   /** Whether `a` is better than `b` in this direction. */
@@ -45,7 +49,8 @@ const MINIMISED = /(loss|error|mae|mse|rmse|crossentropy|hinge|divergence|kld|ma
 export function toObjective(o: ObjectiveLike): Objective {
   if (o instanceof Objective) return o;
   if (typeof o === 'object' && o !== null) return new Objective(o.name, o.direction);
-  if (typeof o !== 'string' || o === '') throw new Error(`tuner: objective must be a metric name or an Objective, got ${JSON.stringify(o)}`);
+  if (typeof o !== 'string' || o === '')
+    throw new Error(`tuner: objective must be a metric name or an Objective, got ${JSON.stringify(o)}`);
   const bare = o.replace(/^val_/, '').toLowerCase();
   if (MINIMISED.test(bare)) return new Objective(o, 'min');
   if (MAXIMISED.test(bare)) return new Objective(o, 'max');

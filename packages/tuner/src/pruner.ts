@@ -25,7 +25,10 @@ export class MedianPruner {
     checkOptions('MedianPruner', args, ['startupTrials', 'warmupEpochs']);
     this.startupTrials = args.startupTrials ?? 5;
     this.warmupEpochs = args.warmupEpochs ?? 0;
-    for (const [k, v] of [['startupTrials', this.startupTrials], ['warmupEpochs', this.warmupEpochs]] as const) {
+    for (const [k, v] of [
+      ['startupTrials', this.startupTrials],
+      ['warmupEpochs', this.warmupEpochs],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`MedianPruner: ${k} must be a non-negative integer, got ${v}`);
     }
   }

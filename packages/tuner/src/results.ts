@@ -25,8 +25,13 @@ export interface ResultRow {
 /** Rows of the finished trials, best first. */
 export function resultRows(trials: readonly Trial[], _space: readonly HpSpec[], objective: Objective): ResultRow[] {
   return ranked(trials, objective).map((t) => ({
-    trialId: t.trialId, status: t.status, score: t.score!, bestEpoch: t.bestEpoch, epochsRun: epochsRun(t),
-    parentId: t.parentId, hyperparameters: { ...t.hyperparameters },
+    trialId: t.trialId,
+    status: t.status,
+    score: t.score!,
+    bestEpoch: t.bestEpoch,
+    epochsRun: epochsRun(t),
+    parentId: t.parentId,
+    hyperparameters: { ...t.hyperparameters },
   }));
 }
 
@@ -39,9 +44,19 @@ function cell(v: HpValue | null | undefined): string {
 export function formatTable(rows: readonly ResultRow[], space: readonly HpSpec[]): string {
   const names = space.filter((s) => s.kind !== 'fixed').map((s) => s.name);
   const head = ['trial', 'status', 'score', 'best epoch', 'epochs', ...names];
-  const body = rows.map((r) => [r.trialId, r.status, r.score.toFixed(4), cell(r.bestEpoch === null ? null : r.bestEpoch + 1), String(r.epochsRun),
-    ...names.map((n) => cell(r.hyperparameters[n]))]);
+  const body = rows.map((r) => [
+    r.trialId,
+    r.status,
+    r.score.toFixed(4),
+    cell(r.bestEpoch === null ? null : r.bestEpoch + 1),
+    String(r.epochsRun),
+    ...names.map((n) => cell(r.hyperparameters[n])),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

@@ -45,9 +45,15 @@ export class MemoryStore implements TrialStore {
   readonly location = 'memory';
   private state: string | undefined;
   private readonly models = new Map<string, ModelArtifacts>();
-  async load() { return this.state === undefined ? undefined : (JSON.parse(this.state) as SearchState); }
-  async save(state: SearchState) { this.state = JSON.stringify(state); }
-  async saveModel(trialId: string, model: LayersModel) { this.models.set(trialId, await modelArtifacts(model)); }
+  async load() {
+    return this.state === undefined ? undefined : (JSON.parse(this.state) as SearchState);
+  }
+  async save(state: SearchState) {
+    this.state = JSON.stringify(state);
+  }
+  async saveModel(trialId: string, model: LayersModel) {
+    this.models.set(trialId, await modelArtifacts(model));
+  }
   async loadModel(trialId: string) {
     const a = this.models.get(trialId);
     if (!a) throw new Error(`tuner: no saved model for trial ${trialId}`);
@@ -62,7 +68,10 @@ export class DirectoryStore implements TrialStore {
 
   /** @param dir The project directory (created on the first save). */
   constructor(dir: string) {
-    if (!platform.hasFileSystem) throw new Error(`tuner: directory '${dir}' given, but this runtime has no file system; leave out directory to keep the trials in memory`);
+    if (!platform.hasFileSystem)
+      throw new Error(
+        `tuner: directory '${dir}' given, but this runtime has no file system; leave out directory to keep the trials in memory`,
+      );
     this.location = dir;
     this.stateFile = platform.join(dir, 'oracle.json');
   }

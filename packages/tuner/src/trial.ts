@@ -62,5 +62,9 @@ export function epochsRun(t: Trial): number {
 
 /** A stable key of a set of values, to spot repeats. */
 export function valuesKey(values: Record<string, HpValue>): string {
-  return JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k]]));
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]]),
+  );
 }

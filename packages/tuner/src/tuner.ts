@@ -2,9 +2,7 @@
 // trials, builds each model from its hyper-parameters, trains it with fit() on
 // the shared kernel pool, records its per-epoch logs and score, and saves the
 // state after every finished trial.
-import {
-  Callback, type CustomCallbackArgs, type LayersModel, type Logs, type ModelData, type ModelFitArgs,
-} from '@wasmml/layers';
+import { Callback, type CustomCallbackArgs, type LayersModel, type Logs, type ModelData, type ModelFitArgs } from '@wasmml/layers';
 import { dispose, setSeed } from '@wasmml/tensor';
 import { seedToInt } from '@wasmml/datasets';
 import { createProgress } from '#progress';
@@ -23,7 +21,11 @@ import { platform } from '#platform';
 export type HyperModel = (hp: HyperParameters) => LayersModel | Promise<LayersModel>;
 
 /** Callbacks for every trial's fit, or a function making fresh ones per trial (needed with parallelTrials > 1). */
-export type TrialCallbacks = Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs> | ((trial: Trial) => Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>);
+export type TrialCallbacks =
+  | Callback
+  | CustomCallbackArgs
+  | Array<Callback | CustomCallbackArgs>
+  | ((trial: Trial) => Callback | CustomCallbackArgs | Array<Callback | CustomCallbackArgs>);
 
 /** Options every tuner takes. */
 export interface TunerArgs {
@@ -57,7 +59,17 @@ export interface SearchArgs extends Omit<ModelFitArgs, 'callbacks' | 'initialEpo
   callbacks?: TrialCallbacks;
 }
 
-const TUNER_KEYS = ['hypermodel', 'objective', 'seed', 'directory', 'projectName', 'overwrite', 'pruner', 'parallelTrials', 'verbose'] as const;
+const TUNER_KEYS = [
+  'hypermodel',
+  'objective',
+  'seed',
+  'directory',
+  'projectName',
+  'overwrite',
+  'pruner',
+  'parallelTrials',
+  'verbose',
+] as const;
 
 /** Base of RandomSearch, Hyperband and BayesianOptimization. */
 export class Tuner {
@@ -76,10 +88,15 @@ export class Tuner {
   private readonly args: TunerArgs;
 
   /** @param oracle The strategy. @param args See {@link TunerArgs}. @param extraKeys The subclass's own option names. */
-  constructor(readonly oracle: Oracle, args: TunerArgs, extraKeys: readonly string[] = []) {
+  constructor(
+    readonly oracle: Oracle,
+    args: TunerArgs,
+    extraKeys: readonly string[] = [],
+  ) {
     const where = oracle.kind;
     checkOptions(where, args, [...TUNER_KEYS, ...extraKeys]);
-    if (typeof args.hypermodel !== 'function') throw new Error(`${where}: hypermodel must be a function (hp) => compiled model, got ${typeof args.hypermodel}`);
+    if (typeof args.hypermodel !== 'function')
+      throw new Error(`${where}: hypermodel must be a function (hp) => compiled model, got ${typeof args.hypermodel}`);
     this.args = args;
     this.objective = toObjective(args.objective);
     this.seed = args.seed ?? 1;
@@ -87,7 +104,10 @@ export class Tuner {
     if (!Number.isFinite(this.seed)) throw new Error(`${where}: seed must be a finite number, got ${args.seed}`);
     const p = args.parallelTrials ?? 1;
     if (!Number.isInteger(p) || p < 1) throw new Error(`${where}: parallelTrials must be a positive integer, got ${p}`);
-    this.store = args.directory === undefined ? new MemoryStore() : new DirectoryStore(platform.join(args.directory, args.projectName ?? 'untitled_project'));
+    this.store =
+      args.directory === undefined
+        ? new MemoryStore()
+        : new DirectoryStore(platform.join(args.directory, args.projectName ?? 'untitled_project'));
   }
 
   /**
@@ -101,7 +121,9 @@ export class Tuner {
     const where = `${this.oracle.kind}.search`;
     const parallel = this.args.parallelTrials ?? 1;
     if (parallel > 1 && args.callbacks !== undefined && typeof args.callbacks !== 'function') {
-      throw new Error(`${where}: with parallelTrials > 1 pass callbacks as a function (trial) => callbacks, so that each trial gets its own`);
+      throw new Error(
+        `${where}: with parallelTrials > 1 pass callbacks as a function (trial) => callbacks, so that each trial gets its own`,
+      );
     }
     if (this.objective.name.startsWith('val_') && !args.validationData && !args.validationSplit) {
       throw new Error(`${where}: objective '${this.objective.name}' is a validation value; pass validationData or validationSplit`);
@@ -114,13 +136,24 @@ export class Tuner {
     try {
       for (;;) {
         while (running.size < parallel && failure === undefined) {
-          const answer = this.oracle.next({ space: this.space, trials: this.trials, objective: this.objective, seed: this.seed, epochs: args.epochs ?? 1 });
+          const answer = this.oracle.next({
+            space: this.space,
+            trials: this.trials,
+            objective: this.objective,
+            seed: this.seed,
+            epochs: args.epochs ?? 1,
+          });
           if (answer === null || answer === 'wait') break;
           const trial = this.createTrial(answer);
-          running.set(trial.trialId, this.runTrial(trial, x, y, args, progress).catch((e: unknown) => {
-            failure ??= e;
-            this.trials = this.trials.filter((t) => t !== trial);
-          }).finally(() => running.delete(trial.trialId)));
+          running.set(
+            trial.trialId,
+            this.runTrial(trial, x, y, args, progress)
+              .catch((e: unknown) => {
+                failure ??= e;
+                this.trials = this.trials.filter((t) => t !== trial);
+              })
+              .finally(() => running.delete(trial.trialId)),
+          );
         }
         if (running.size === 0) break;
         await Promise.race(running.values());
@@ -178,8 +211,14 @@ export class Tuner {
 
   private createTrial(r: TrialRequest): Trial {
     const trial: Trial = {
-      trialId: String(this.trials.length).padStart(4, '0'), hyperparameters: r.hyperparameters, status: 'RUNNING', score: null,
-      bestEpoch: null, metrics: {}, epochs: r.epochs, initialEpoch: r.initialEpoch ?? 0,
+      trialId: String(this.trials.length).padStart(4, '0'),
+      hyperparameters: r.hyperparameters,
+      status: 'RUNNING',
+      score: null,
+      bestEpoch: null,
+      metrics: {},
+      epochs: r.epochs,
+      initialEpoch: r.initialEpoch ?? 0,
     };
     if (r.parentId !== undefined) trial.parentId = r.parentId;
     if (r.bracket) trial.bracket = r.bracket;
@@ -194,8 +233,14 @@ export class Tuner {
     if (this.args.overwrite && this.store instanceof DirectoryStore) await clearState(this.store.location);
     const state = await this.store.load();
     if (!state) return;
-    if (state.tuner !== this.oracle.kind || state.objective.name !== this.objective.name || state.objective.direction !== this.objective.direction) {
-      throw new Error(`${this.oracle.kind}: ${this.store.location} holds a ${state.tuner} search on ${state.objective.name} (${state.objective.direction}); pass overwrite: true or another projectName`);
+    if (
+      state.tuner !== this.oracle.kind ||
+      state.objective.name !== this.objective.name ||
+      state.objective.direction !== this.objective.direction
+    ) {
+      throw new Error(
+        `${this.oracle.kind}: ${this.store.location} holds a ${state.tuner} search on ${state.objective.name} (${state.objective.direction}); pass overwrite: true or another projectName`,
+      );
     }
     this.space = state.space;
     this.trials = state.trials.filter((t) => t.status !== 'RUNNING');
@@ -203,8 +248,12 @@ export class Tuner {
 
   private async saveState(): Promise<void> {
     const state: SearchState = {
-      version: 1, tuner: this.oracle.kind, objective: { name: this.objective.name, direction: this.objective.direction }, seed: this.seed,
-      space: this.space, trials: this.trials.filter((t) => t.status !== 'RUNNING'),
+      version: 1,
+      tuner: this.oracle.kind,
+      objective: { name: this.objective.name, direction: this.objective.direction },
+      seed: this.seed,
+      space: this.space,
+      trials: this.trials.filter((t) => t.status !== 'RUNNING'),
     };
     await this.store.save(state);
   }
@@ -241,23 +290,36 @@ export class Tuner {
     return model;
   }
 
-  private async runTrial(trial: Trial, x: ModelData, y: ModelData, args: SearchArgs, progress: ReturnType<typeof createProgress>): Promise<void> {
+  private async runTrial(
+    trial: Trial,
+    x: ModelData,
+    y: ModelData,
+    args: SearchArgs,
+    progress: ReturnType<typeof createProgress>,
+  ): Promise<void> {
     const t0 = Date.now();
     // Each trial's initial weights, shuffles and dropout follow from the search seed and the trial.
     setSeed(seedToInt(`${this.seed}:train:${trial.trialId}`));
-    const model = trial.parentId === undefined
-      ? (await this.build(trial.hyperparameters)).model
-      : await this.buildWithWeights(trial.hyperparameters, trial.parentId);
+    const model =
+      trial.parentId === undefined
+        ? (await this.build(trial.hyperparameters)).model
+        : await this.buildWithWeights(trial.hyperparameters, trial.parentId);
     try {
       trial.hyperparameters = HyperParameters.from(this.space, trial.hyperparameters).toJSON();
       const tracker = new TrialTracker(this, trial, progress);
       const user = typeof args.callbacks === 'function' ? args.callbacks(trial) : args.callbacks;
       const { callbacks: _c, ...fitArgs } = args;
       await model.fit(x, y, {
-        ...fitArgs, epochs: trial.epochs, initialEpoch: trial.initialEpoch, verbose: 0,
+        ...fitArgs,
+        epochs: trial.epochs,
+        initialEpoch: trial.initialEpoch,
+        verbose: 0,
         callbacks: [tracker, ...(user === undefined ? [] : Array.isArray(user) ? user : [user])],
       });
-      if (trial.score === null) throw new Error(`${this.oracle.kind}: trial ${trial.trialId} logged no epoch (epochs ${trial.epochs}, initialEpoch ${trial.initialEpoch})`);
+      if (trial.score === null)
+        throw new Error(
+          `${this.oracle.kind}: trial ${trial.trialId} logged no epoch (epochs ${trial.epochs}, initialEpoch ${trial.initialEpoch})`,
+        );
       trial.status = tracker.pruned ? 'STOPPED' : 'COMPLETED';
       trial.seconds = (Date.now() - t0) / 1000;
       await this.store.saveModel(trial.trialId, model);
@@ -272,7 +334,9 @@ export class Tuner {
   }
 
   private describe(t: Trial): string {
-    const hp = Object.entries(t.hyperparameters).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`).join(' ');
+    const hp = Object.entries(t.hyperparameters)
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`)
+      .join(' ');
     const best = ranked(this.trials, this.objective)[0];
     return `Trial ${t.trialId} ${t.status.toLowerCase()} in ${t.seconds?.toFixed(1)}s: ${this.objective.name} ${t.score?.toFixed(4)} (${hp}); best so far ${best?.score?.toFixed(4)} (trial ${best?.trialId})`;
   }
@@ -284,7 +348,11 @@ class TrialTracker extends Callback {
   private values: number[] = [];
   private steps = 1;
 
-  constructor(private readonly tuner: Tuner, private readonly trial: Trial, private readonly progress: ReturnType<typeof createProgress>) {
+  constructor(
+    private readonly tuner: Tuner,
+    private readonly trial: Trial,
+    private readonly progress: ReturnType<typeof createProgress>,
+  ) {
     super();
   }
 
@@ -296,15 +364,20 @@ class TrialTracker extends Callback {
   override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
     const epochsDone = this.values.length;
     const loss = logs?.loss;
-    this.progress.update(this.trial.trialId, epochsDone * this.steps + batch + 1,
-      `epoch ${this.trial.initialEpoch + epochsDone + 1}/${this.trial.epochs}${loss === undefined ? '' : ` loss ${loss.toFixed(4)}`}${this.bestText()}`);
+    this.progress.update(
+      this.trial.trialId,
+      epochsDone * this.steps + batch + 1,
+      `epoch ${this.trial.initialEpoch + epochsDone + 1}/${this.trial.epochs}${loss === undefined ? '' : ` loss ${loss.toFixed(4)}`}${this.bestText()}`,
+    );
   }
 
   override async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     const { objective } = this.tuner;
     const v = objective.valueIn(logs);
     if (v === undefined) {
-      throw new Error(`${this.tuner.oracle.kind}: objective '${objective.name}' is not among the logged values (${Object.keys(logs).join(', ')}); name one of them or a metric given to compile`);
+      throw new Error(
+        `${this.tuner.oracle.kind}: objective '${objective.name}' is not among the logged values (${Object.keys(logs).join(', ')}); name one of them or a metric given to compile`,
+      );
     }
     for (const [k, val] of Object.entries(logs)) (this.trial.metrics[k] ??= []).push(val);
     this.values.push(v);

@@ -36,8 +36,11 @@ export interface HyperbandArgs extends TunerArgs {
 export class Hyperband extends Tuner {
   /** See {@link HyperbandArgs}. */
   constructor(args: HyperbandArgs) {
-    super(new HyperbandOracle({ maxEpochs: args?.maxEpochs, factor: args?.factor ?? 3, iterations: args?.hyperbandIterations ?? 1 }), args,
-      ['maxEpochs', 'factor', 'hyperbandIterations']);
+    super(
+      new HyperbandOracle({ maxEpochs: args?.maxEpochs, factor: args?.factor ?? 3, iterations: args?.hyperbandIterations ?? 1 }),
+      args,
+      ['maxEpochs', 'factor', 'hyperbandIterations'],
+    );
   }
 }
 

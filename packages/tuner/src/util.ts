@@ -17,7 +17,8 @@ function distance(a: string, b: string): number {
 
 /** " (did you mean 'x'?)" when a known name is close to `name`, else ''. */
 export function suggest(name: string, known: readonly string[]): string {
-  let best: string | undefined, bestD = Infinity;
+  let best: string | undefined,
+    bestD = Infinity;
   for (const k of known) {
     const d = distance(name.toLowerCase(), k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];

@@ -36,7 +36,10 @@ function tensors(set: ImageSet, ids: ArrayLike<number>): { x: wm.Tensor; y: wm.T
 }
 
 /** A seeded stratified train / validation split of the real digits. */
-export async function mnistSplit(nTrain: number, nVal: number): Promise<{ train: { x: wm.Tensor; y: wm.Tensor }; val: { x: wm.Tensor; y: wm.Tensor } }> {
+export async function mnistSplit(
+  nTrain: number,
+  nVal: number,
+): Promise<{ train: { x: wm.Tensor; y: wm.Tensor }; val: { x: wm.Tensor; y: wm.Tensor } }> {
   const set = await digits();
   const [a, b] = stratifiedSplit(set.labels, [nTrain / set.count, 1 - nTrain / set.count], { seed: 3 });
   return { train: tensors(set, a!), val: tensors(set, b!.slice(0, nVal)) };
@@ -47,11 +50,13 @@ export function mlp(hp: HyperParameters) {
   const units = hp.int('units', 16, 256, { step: 16, default: 128 });
   const dropout = hp.float('dropout', 0, 0.5, { step: 0.1, default: 0 });
   const lr = hp.float('learningRate', 1e-4, 3e-2, { sampling: 'log', default: 1e-3 });
-  const model = sequential({ layers: [
-    layers.dense({ inputShape: [784], units, activation: 'relu' }),
-    layers.dropout({ rate: dropout }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  const model = sequential({
+    layers: [
+      layers.dense({ inputShape: [784], units, activation: 'relu' }),
+      layers.dropout({ rate: dropout }),
+      layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
   model.compile({ optimizer: adam(lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }

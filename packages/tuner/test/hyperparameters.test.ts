@@ -12,7 +12,9 @@ describe('HyperParameters', () => {
     expect(hp.boolean('bn')).toBe(false);
     expect(hp.space.map((s) => s.name)).toEqual(['lr', 'units', 'act', 'bn']);
     const trial = HyperParameters.from(hp.space, { lr: 0.01, units: 48, act: 'tanh', bn: true });
-    expect([trial.float('lr', 1e-4, 1e-1), trial.int('units', 16, 64), trial.choice('act', ['relu', 'tanh']), trial.boolean('bn')]).toEqual([0.01, 48, 'tanh', true]);
+    expect([trial.float('lr', 1e-4, 1e-1), trial.int('units', 16, 64), trial.choice('act', ['relu', 'tanh']), trial.boolean('bn')]).toEqual(
+      [0.01, 48, 'tanh', true],
+    );
     expect(trial.get('units')).toBe(48);
   });
 

@@ -5,14 +5,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as wm from '@wasmml/tensor';
-import { HyperParameters, Hyperband, RandomSearch, BayesianOptimization, MedianPruner } from '../src/index.js';
+import { HyperParameters, Hyperband, RandomSearch, BayesianOptimization } from '../src/index.js';
 import { mlp, mnistSplit } from './helpers.js';
 
 let data: Awaited<ReturnType<typeof mnistSplit>>;
 const EPOCHS = 3;
 const fitArgs = () => ({ epochs: EPOCHS, batchSize: 32, validationData: [data.val.x, data.val.y] as [wm.Tensor, wm.Tensor] });
 let baseline = 0;
-let randomBest = 0, randomEpochs = 0;
+let randomBest = 0,
+  randomEpochs = 0;
 /** Cumulative epochs of the random search, trial by trial, with each trial's score. */
 let randomCurve: Array<{ epochs: number; score: number }> = [];
 
@@ -52,13 +53,33 @@ describe('search on the MNIST MLP', () => {
 
 describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MNIST MLP', () => {
   it('Hyperband reaches the baseline with fewer total epochs than the random search', async () => {
-    const tuner = new Hyperband({ hypermodel: mlp, objective: 'val_accuracy', maxEpochs: EPOCHS, factor: 3, hyperbandIterations: 3, seed: 5, verbose: 0 });
+    const tuner = new Hyperband({
+      hypermodel: mlp,
+      objective: 'val_accuracy',
+      maxEpochs: EPOCHS,
+      factor: 3,
+      hyperbandIterations: 3,
+      seed: 5,
+      verbose: 0,
+    });
     await tuner.search(data.train.x, data.train.y, fitArgs());
     const best = tuner.bestTrials(1)[0]!;
     const promoted = tuner.trials.filter((t) => t.parentId !== undefined);
-    console.log(JSON.stringify({ case: 'hyperband', best: best.score, hp: best.hyperparameters, totalEpochs: tuner.totalEpochs(), trials: tuner.trials.length,
-      random: { best: randomBest, totalEpochs: randomEpochs, epochsToHyperbandBest: randomCurve.find((p) => p.score >= best.score!)?.epochs ?? null },
-      baseline }));
+    console.log(
+      JSON.stringify({
+        case: 'hyperband',
+        best: best.score,
+        hp: best.hyperparameters,
+        totalEpochs: tuner.totalEpochs(),
+        trials: tuner.trials.length,
+        random: {
+          best: randomBest,
+          totalEpochs: randomEpochs,
+          epochsToHyperbandBest: randomCurve.find((p) => p.score >= best.score!)?.epochs ?? null,
+        },
+        baseline,
+      }),
+    );
     expect(promoted.length).toBeGreaterThan(0);
     // A promoted trial trains only the epochs its parent did not.
     for (const t of promoted) expect(t.metrics.loss!.length).toBe(t.epochs - t.initialEpoch);
@@ -67,7 +88,14 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
   });
 
   it('BayesianOptimization reaches the baseline within 12 trials', async () => {
-    const tuner = new BayesianOptimization({ hypermodel: mlp, objective: 'val_accuracy', maxTrials: 12, numInitialPoints: 4, seed: 5, verbose: 0 });
+    const tuner = new BayesianOptimization({
+      hypermodel: mlp,
+      objective: 'val_accuracy',
+      maxTrials: 12,
+      numInitialPoints: 4,
+      seed: 5,
+      verbose: 0,
+    });
     await tuner.search(data.train.x, data.train.y, fitArgs());
     const best = tuner.bestTrials(1)[0]!;
     console.log(JSON.stringify({ case: 'bayesian', best: best.score, hp: best.hyperparameters, totalEpochs: tuner.totalEpochs() }));
@@ -91,7 +119,15 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
     const run = async (parallelTrials: number) => {
       const tuner = new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrials: 4, seed: 31, parallelTrials, verbose: 0 });
       let ends = 0;
-      await tuner.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1, callbacks: () => ({ onTrainEnd: () => { ends++; } }) });
+      await tuner.search(data.train.x, data.train.y, {
+        ...fitArgs(),
+        epochs: 1,
+        callbacks: () => ({
+          onTrainEnd: () => {
+            ends++;
+          },
+        }),
+      });
       expect(ends).toBe(4);
       return tuner.trials;
     };
@@ -99,15 +135,19 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
     expect(par.map((t) => t.hyperparameters)).toEqual(seq.map((t) => t.hyperparameters));
     expect(par.every((t) => t.status === 'COMPLETED' && t.score! > 0.5)).toBe(true);
     const tuner = new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrials: 2, parallelTrials: 2, verbose: 0 });
-    await expect(tuner.search(data.train.x, data.train.y, { ...fitArgs(), callbacks: [{ onEpochEnd: () => {} }] }))
-      .rejects.toThrow(/with parallelTrials > 1 pass callbacks as a function/);
+    await expect(tuner.search(data.train.x, data.train.y, { ...fitArgs(), callbacks: [{ onEpochEnd: () => {} }] })).rejects.toThrow(
+      /with parallelTrials > 1 pass callbacks as a function/,
+    );
   });
 
   it('a search saved in a project directory resumes: finished trials are skipped, the rest continue', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wasmml-tuner-'));
     try {
       let builds = 0;
-      const counted = (hp: HyperParameters) => { builds++; return mlp(hp); };
+      const counted = (hp: HyperParameters) => {
+        builds++;
+        return mlp(hp);
+      };
       const args = { hypermodel: counted, objective: 'val_accuracy', directory: dir, projectName: 'mlp', seed: 8, verbose: 0 as const };
       const first = new RandomSearch({ ...args, maxTrials: 2 });
       await first.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1 });
@@ -125,7 +165,9 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
       const [model] = await resumed.getBestModels();
       expect(model!.countParams()).toBeGreaterThan(0);
       model!.dispose();
-      await expect(new Hyperband({ ...args, maxEpochs: 3 }).search(data.train.x, data.train.y, fitArgs())).rejects.toThrow(/holds a RandomSearch search/);
+      await expect(new Hyperband({ ...args, maxEpochs: 3 }).search(data.train.x, data.train.y, fitArgs())).rejects.toThrow(
+        /holds a RandomSearch search/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -133,8 +175,9 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
 
   it('an objective that is not logged stops the search with the logged names, and records nothing', async () => {
     const tuner = new RandomSearch({ hypermodel: mlp, objective: { name: 'val_acuracy', direction: 'max' }, maxTrials: 2, verbose: 0 });
-    await expect(tuner.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1 }))
-      .rejects.toThrow(/objective 'val_acuracy' is not among the logged values \(loss, acc(uracy)?, val_loss, val_acc(uracy)?\)/);
+    await expect(tuner.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1 })).rejects.toThrow(
+      /objective 'val_acuracy' is not among the logged values \(loss, acc(uracy)?, val_loss, val_acc(uracy)?\)/,
+    );
     expect(tuner.trials).toHaveLength(0);
     const before = wm.memory().numTensors;
     await expect(tuner.search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1 })).rejects.toThrow(/not among the logged values/);
@@ -143,14 +186,35 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
 
   it('bad hyper-parameters in the hypermodel reject the search with the hyper-parameter named', async () => {
     const search = (build: (hp: HyperParameters) => ReturnType<typeof mlp>) =>
-      new RandomSearch({ hypermodel: build, objective: 'val_loss', maxTrials: 1, verbose: 0 }).search(data.train.x, data.train.y, { ...fitArgs(), epochs: 1 });
-    await expect(search((hp) => { hp.choice('act', []); return mlp(hp); })).rejects.toThrow(/hp.choice\('act'\): values must be a non-empty array/);
-    await expect(search((hp) => { hp.float('lr', 0.1, 0.01); return mlp(hp); })).rejects.toThrow(/hp.float\('lr'\): minValue 0.1 is greater than maxValue 0.01/);
-    await expect(search((hp) => { const m = mlp(hp); hp.get('learningrate'); return m; }))
-      .rejects.toThrow(/no hyper-parameter named 'learningrate' \(did you mean 'learningRate'\?\); known: units, dropout, learningRate/);
-    expect(() => new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrial: 3 } as never)).toThrow(/unknown option 'maxTrial' \(did you mean 'maxTrials'\?\)/);
+      new RandomSearch({ hypermodel: build, objective: 'val_loss', maxTrials: 1, verbose: 0 }).search(data.train.x, data.train.y, {
+        ...fitArgs(),
+        epochs: 1,
+      });
+    await expect(
+      search((hp) => {
+        hp.choice('act', []);
+        return mlp(hp);
+      }),
+    ).rejects.toThrow(/hp.choice\('act'\): values must be a non-empty array/);
+    await expect(
+      search((hp) => {
+        hp.float('lr', 0.1, 0.01);
+        return mlp(hp);
+      }),
+    ).rejects.toThrow(/hp.float\('lr'\): minValue 0.1 is greater than maxValue 0.01/);
+    await expect(
+      search((hp) => {
+        const m = mlp(hp);
+        hp.get('learningrate');
+        return m;
+      }),
+    ).rejects.toThrow(/no hyper-parameter named 'learningrate' \(did you mean 'learningRate'\?\); known: units, dropout, learningRate/);
+    expect(() => new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrial: 3 } as never)).toThrow(
+      /unknown option 'maxTrial' \(did you mean 'maxTrials'\?\)/,
+    );
     expect(() => new RandomSearch({ hypermodel: mlp, objective: 'val_score' })).toThrow(/cannot tell whether objective 'val_score'/);
-    await expect(new RandomSearch({ hypermodel: mlp, objective: 'val_loss', verbose: 0 }).search(data.train.x, data.train.y, { epochs: 1 }))
-      .rejects.toThrow(/validation value; pass validationData or validationSplit/);
+    await expect(
+      new RandomSearch({ hypermodel: mlp, objective: 'val_loss', verbose: 0 }).search(data.train.x, data.train.y, { epochs: 1 }),
+    ).rejects.toThrow(/validation value; pass validationData or validationSplit/);
   });
 });

@@ -5,17 +5,37 @@ import { referencePython, runPython } from '@wasmml/test-utils/python';
 import { expectedImprovement, GaussianProcess, hyperbandRounds, MedianPruner, normalCdf, Objective, type Trial } from '../src/index.js';
 
 describe('Hyperband schedule', () => {
-  it('has KerasTuner\'s bracket sizes and epochs for maxEpochs 9, factor 3', () => {
+  it("has KerasTuner's bracket sizes and epochs for maxEpochs 9, factor 3", () => {
     // From KerasTuner's formulas: size = ceil(ceil(1 + log_f(maxEpochs)) / (s + 1) * f^(s - r)), epochs = ceil(maxEpochs / f^(s - r)).
     const r = hyperbandRounds({ maxEpochs: 9, factor: 3, iterations: 1 }).map((x) => [x.bracket, x.round, x.size, x.epochs]);
-    expect(r).toEqual([[2, 0, 9, 1], [2, 1, 3, 3], [2, 2, 1, 9], [1, 0, 5, 3], [1, 1, 2, 9], [0, 0, 3, 9]]);
-    expect(hyperbandRounds({ maxEpochs: 3, factor: 3, iterations: 2 }).map((x) => [x.iteration, x.bracket, x.size, x.epochs]))
-      .toEqual([[0, 1, 3, 1], [0, 1, 1, 3], [0, 0, 2, 3], [1, 1, 3, 1], [1, 1, 1, 3], [1, 0, 2, 3]]);
+    expect(r).toEqual([
+      [2, 0, 9, 1],
+      [2, 1, 3, 3],
+      [2, 2, 1, 9],
+      [1, 0, 5, 3],
+      [1, 1, 2, 9],
+      [0, 0, 3, 9],
+    ]);
+    expect(hyperbandRounds({ maxEpochs: 3, factor: 3, iterations: 2 }).map((x) => [x.iteration, x.bracket, x.size, x.epochs])).toEqual([
+      [0, 1, 3, 1],
+      [0, 1, 1, 3],
+      [0, 0, 2, 3],
+      [1, 1, 3, 1],
+      [1, 1, 1, 3],
+      [1, 0, 2, 3],
+    ]);
   });
 });
 
 const trial = (id: number, values: number[], status: Trial['status'] = 'COMPLETED'): Trial => ({
-  trialId: String(id), hyperparameters: {}, status, score: null, bestEpoch: null, metrics: { val_loss: values }, epochs: 5, initialEpoch: 0,
+  trialId: String(id),
+  hyperparameters: {},
+  status,
+  score: null,
+  bestEpoch: null,
+  metrics: { val_loss: values },
+  epochs: 5,
+  initialEpoch: 0,
 });
 
 describe('MedianPruner', () => {
@@ -33,14 +53,25 @@ describe('MedianPruner', () => {
 });
 
 describe('Gaussian process', () => {
-  const x = [[0.1, 0.2], [0.4, 0.9], [0.8, 0.3], [0.5, 0.5], [0.95, 0.05]];
+  const x = [
+    [0.1, 0.2],
+    [0.4, 0.9],
+    [0.8, 0.3],
+    [0.5, 0.5],
+    [0.95, 0.05],
+  ];
   const y = [0.3, 0.9, 0.5, 0.7, 0.2];
-  const at = [[0.3, 0.3], [0.6, 0.8], [0.1, 0.9]];
+  const at = [
+    [0.3, 0.3],
+    [0.6, 0.8],
+    [0.1, 0.9],
+  ];
 
-  it('matches numpy\'s closed-form Matérn 5/2 posterior mean and std', () => {
+  it("matches numpy's closed-form Matérn 5/2 posterior mean and std", () => {
     if (!referencePython()) return;
     const gp = new GaussianProcess(x, y, 1e-4, 0.5);
-    const ref = JSON.parse(runPython(`
+    const ref = JSON.parse(
+      runPython(`
 import json, numpy as np
 X = np.array(${JSON.stringify(x)}); y = np.array(${JSON.stringify(y)}); P = np.array(${JSON.stringify(at)})
 def k(a, b, ell=0.5):
@@ -51,7 +82,8 @@ K = k(X, X) + 1e-4 * np.eye(len(X)); Ks = k(P, X)
 mu = Ks @ np.linalg.solve(K, ys)
 var = 1 - np.einsum('ij,ji->i', Ks, np.linalg.solve(K, Ks.T))
 print(json.dumps({'mean': (m + s * mu).tolist(), 'std': (s * np.sqrt(np.maximum(var, 0))).tolist()}))
-`)) as { mean: number[]; std: number[] };
+`),
+    ) as { mean: number[]; std: number[] };
     at.forEach((p, i) => {
       const r = gp.predict(p);
       expect(r.mean).toBeCloseTo(ref.mean[i]!, 9);

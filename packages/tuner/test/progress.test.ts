@@ -7,8 +7,19 @@ function fakeStream(isTTY: boolean) {
   return {
     out,
     stream: {
-      isTTY, columns: 100, rows: 30, write: (s: string) => { out.push(s); return true; },
-      cursorTo: () => true, moveCursor: () => true, clearLine: () => true, clearScreenDown: () => true, on: () => undefined, removeListener: () => undefined,
+      isTTY,
+      columns: 100,
+      rows: 30,
+      write: (s: string) => {
+        out.push(s);
+        return true;
+      },
+      cursorTo: () => true,
+      moveCursor: () => true,
+      clearLine: () => true,
+      clearScreenDown: () => true,
+      on: () => undefined,
+      removeListener: () => undefined,
     },
   };
 }

@@ -4,7 +4,15 @@
  *
  * @packageDocumentation
  */
-export { historyChart, historyRows, historyToRows, HISTORY_DATA, type HistoryLike, type HistoryRow, type HistoryChartOptions } from './charts/history.js';
+export {
+  historyChart,
+  historyRows,
+  historyToRows,
+  HISTORY_DATA,
+  type HistoryLike,
+  type HistoryRow,
+  type HistoryChartOptions,
+} from './charts/history.js';
 export { confusionMatrixChart, type ConfusionMatrixOptions } from './charts/confusion.js';
 export { imageGrid, type ImageGridOptions, type ImageTensorLike } from './charts/images.js';
 export { toSVG, toPNG, saveChart, render, type ChartSpec, type RenderedChart } from './render.js';

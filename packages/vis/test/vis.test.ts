@@ -28,9 +28,14 @@ describe('@wasmml/vis', () => {
     const digits = await loadMnist({ source: 'embedded' });
     const ids = Array.from({ length: 600 }, (_, i) => (i * 7919) % digits.count);
     const part = digits.subset(ids);
-    const xs = wm.tensor(Float32Array.from(part.images, (v) => v / 255), [part.count, 784]);
+    const xs = wm.tensor(
+      Float32Array.from(part.images, (v) => v / 255),
+      [part.count, 784],
+    );
     const ys = wm.tensor(Float32Array.from(part.labels), [part.count]);
-    const model = sequential({ layers: [layers.dense({ units: 32, activation: 'relu', inputShape: [784] }), layers.dense({ units: 10, activation: 'softmax' })] });
+    const model = sequential({
+      layers: [layers.dense({ units: 32, activation: 'relu', inputShape: [784] }), layers.dense({ units: 10, activation: 'softmax' })],
+    });
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const history = await model.fit(xs, ys, { epochs: 3, batchSize: 32, validationSplit: 0.2, verbose: 0 });
 
@@ -53,7 +58,12 @@ describe('@wasmml/vis', () => {
     expect(() => confusionMatrixChart([[1, 2], [3]])).toThrow(/row 1 has 1 values for 2 classes/);
 
     const first = wm.reshape(wm.slice(xs, [0, 0], [10, 784]), [10, 28, 28]);
-    const grid = imageGrid(first, { labels: pred.slice(0, 10), trueLabels: Array.from(part.labels.slice(0, 10)), columns: 5, pixelSize: 2 });
+    const grid = imageGrid(first, {
+      labels: pred.slice(0, 10),
+      trueLabels: Array.from(part.labels.slice(0, 10)),
+      columns: 5,
+      pixelSize: 2,
+    });
     const gridPng = await toPNG(grid, { scale: 1 });
     const [w, h] = pngSize(gridPng);
     expect(w).toBeGreaterThanOrEqual(5 * 56);
@@ -89,12 +99,20 @@ describe('@wasmml/vis under Deno', () => {
     const scratch = join(pkg, '..', '..', '.tmp', 'vis-deno');
     mkdirSync(scratch, { recursive: true });
     const script = join(scratch, 'deno-chart.mjs');
-    writeFileSync(script, `import { historyChart, saveChart, toSVG } from ${JSON.stringify(pathToFileURL(built).href)};
+    writeFileSync(
+      script,
+      `import { historyChart, saveChart, toSVG } from ${JSON.stringify(pathToFileURL(built).href)};
 const h = ${JSON.stringify(h)};
 await saveChart(historyChart(h), ${JSON.stringify(join(dir, 'deno.png'))});
 console.log(JSON.stringify({ svg: await toSVG(historyChart(h)) }));
-`);
-    const out = execFileSync(deno, ['run', '-A', script], { cwd: scratch, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 });
+`,
+    );
+    const out = execFileSync(deno, ['run', '-A', script], {
+      cwd: scratch,
+      env: { ...process.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     const { svg } = JSON.parse(out.trim().split('\n').at(-1)!) as { svg: string };
     expect(svg).toBe(await toSVG(historyChart(h)));
     const [w, h2] = pngSize(new Uint8Array(readFileSync(join(dir, 'deno.png'))));

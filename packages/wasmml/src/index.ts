@@ -10,8 +10,20 @@
 export * from '@wasmml/tensor';
 export * from '@wasmml/layers';
 export {
-  train, Optimizer, SGDOptimizer, MomentumOptimizer, RMSPropOptimizer, AdagradOptimizer, AdamOptimizer, AdamaxOptimizer,
-  AdamWOptimizer, getOptimizer, optimizerFromConfig, type OptimizerOptions, type OptimizerConfig, type NamedTensor,
+  train,
+  Optimizer,
+  SGDOptimizer,
+  MomentumOptimizer,
+  RMSPropOptimizer,
+  AdagradOptimizer,
+  AdamOptimizer,
+  AdamaxOptimizer,
+  AdamWOptimizer,
+  getOptimizer,
+  optimizerFromConfig,
+  type OptimizerOptions,
+  type OptimizerConfig,
+  type NamedTensor,
   type LearningRateSchedule,
 } from '@wasmml/optimizers';
 

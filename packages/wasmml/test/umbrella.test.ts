@@ -31,13 +31,12 @@ describe('wasmml umbrella', () => {
     expect(wm.tuner.RandomSearch).toBe(tuner.RandomSearch);
   });
 
-  it("the README example learns its task", async () => {
+  it('the README example learns its task', async () => {
     await wm.ready();
     wm.setSeed(3);
-    const model = wm.sequential({ layers: [
-      wm.layers.dense({ units: 32, activation: 'relu', inputShape: [4] }),
-      wm.layers.dense({ units: 3, activation: 'softmax' }),
-    ] });
+    const model = wm.sequential({
+      layers: [wm.layers.dense({ units: 32, activation: 'relu', inputShape: [4] }), wm.layers.dense({ units: 3, activation: 'softmax' })],
+    });
     model.compile({ optimizer: wm.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const xs = wm.randomNormal([256, 4], 0, 1, 'float32', 1);
     const ys = wm.argMax(xs.slice([0, 0], [-1, 3]), 1).cast('float32');

@@ -10,24 +10,31 @@ export function toHalf(v: number): number {
   f32[0] = v;
   const x = u32[0]!;
   const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff, mant = x & 0x7fffff;
+  const exp = (x >>> 23) & 0xff,
+    mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
   const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
-    const m = mant | 0x800000, shift = 14 - e;
-    const half = m >>> shift, rest = m & ((1 << shift) - 1), mid = 1 << (shift - 1);
-    return sign | (half + (rest > mid || (rest === mid && (half & 1)) ? 1 : 0));
+    const m = mant | 0x800000,
+      shift = 14 - e;
+    const half = m >>> shift,
+      rest = m & ((1 << shift) - 1),
+      mid = 1 << (shift - 1);
+    return sign | (half + (rest > mid || (rest === mid && half & 1) ? 1 : 0));
   }
-  const half = (e << 10) | (mant >>> 13), rest = mant & 0x1fff;
+  const half = (e << 10) | (mant >>> 13),
+    rest = mant & 0x1fff;
   // A carry out of the mantissa correctly bumps the exponent (up to Inf).
-  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && (half & 1)) ? 1 : 0));
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
 }
 
 /** IEEE float16 bits → number. */
 export function fromHalf(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1, exp = (h >>> 10) & 0x1f, mant = h & 0x3ff;
+  const sign = h & 0x8000 ? -1 : 1,
+    exp = (h >>> 10) & 0x1f,
+    mant = h & 0x3ff;
   if (exp === 0) return sign * mant * 2 ** -24;
   if (exp === 0x1f) return mant ? Number.NaN : sign * Infinity;
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
@@ -62,7 +69,8 @@ export function encodeSparse(w: Float32Array): Uint8Array {
 }
 
 export function decodeSparse(bytes: Uint8Array, n: number, where: string): Float32Array {
-  const maskBytes = Math.ceil(n / 8), start = Math.ceil(maskBytes / 4) * 4;
+  const maskBytes = Math.ceil(n / 8),
+    start = Math.ceil(maskBytes / 4) * 4;
   const copy = bytes.slice();
   const values = new Float32Array(copy.buffer, start, Math.floor((copy.length - start) / 4));
   const out = new Float32Array(n);

@@ -9,8 +9,11 @@ import { decodeModel, encodeModel, encodeQuantized, type WeightEncoding } from '
  * Saves a float model (weights 'float32', 'float16' or 'sparse') or an int8
  * {@link QuantizedModel} to one file; returns its size in bytes.
  */
-export async function saveCompressed(model: LayersModel | QuantizedModel, path: string,
-  opts: { weights?: WeightEncoding } = {}): Promise<number> {
+export async function saveCompressed(
+  model: LayersModel | QuantizedModel,
+  path: string,
+  opts: { weights?: WeightEncoding } = {},
+): Promise<number> {
   if (!platform.hasFileSystem) throw new Error('saveCompressed: this runtime has no file system; use encodeModel() / encodeQuantized()');
   const bytes = model instanceof QuantizedModel ? encodeQuantized(model) : await encodeModel(model, opts);
   const tmp = `${path}.tmp-${Date.now().toString(36)}`;

@@ -43,7 +43,10 @@ class Writer {
     this.parts.push(bytes);
     this.size += bytes.length;
     const pad = (4 - (bytes.length % 4)) % 4;
-    if (pad) { this.parts.push(new Uint8Array(pad)); this.size += pad; }
+    if (pad) {
+      this.parts.push(new Uint8Array(pad));
+      this.size += pad;
+    }
     return { offset, length: bytes.length };
   }
   finish(header: Header): Uint8Array {
@@ -54,7 +57,10 @@ class Writer {
     new DataView(out.buffer).setUint32(4, json.length, true);
     out.set(json, 8);
     let o = start;
-    for (const p of this.parts) { out.set(p, o); o += p.length; }
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
     return out;
   }
 }
@@ -83,7 +89,9 @@ export async function encodeModel(model: LayersModel, opts: { weights?: WeightEn
     throw new Error(`encodeModel: weights must be 'float32', 'float16' or 'sparse', got '${String(encoding)}'`);
   }
   const a = await modelArtifacts(model, { includeOptimizer: false });
-  const data = new Uint8Array(Array.isArray(a.weightData) ? await new Blob(a.weightData).arrayBuffer() : a.weightData ?? new ArrayBuffer(0));
+  const data = new Uint8Array(
+    Array.isArray(a.weightData) ? await new Blob(a.weightData).arrayBuffer() : (a.weightData ?? new ArrayBuffer(0)),
+  );
   const w = new Writer();
   const weights: WeightEntry[] = [];
   let o = 0;
@@ -122,7 +130,8 @@ export function encodeQuantized(model: QuantizedModel): Uint8Array {
 }
 
 function parse(bytes: Uint8Array, where: string): { header: Header; body: Uint8Array } {
-  if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error(`${where}: not a wasmml compressed model (no WMLC signature)`);
+  if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m))
+    throw new Error(`${where}: not a wasmml compressed model (no WMLC signature)`);
   const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   if (8 + len > bytes.length) throw new Error(`${where}: truncated header (${len} bytes announced, ${bytes.length - 8} present)`);
   let header: Header;
@@ -138,9 +147,18 @@ function parse(bytes: Uint8Array, where: string): { header: Header; body: Uint8A
   for (const e of header.weights) {
     const n = e.shape.reduce((s, d) => s * d, 1);
     const scalesEnd = e.encoding === 'int8' ? (e.scalesOffset ?? -1) + 4 * (e.shape[e.shape.length - 1] ?? 0) : 0;
-    if (e.offset < 0 || e.offset + e.length > body.length || scalesEnd > body.length || (e.encoding === 'int8' && !(e.scalesOffset! >= 0)) ||
-      (e.encoding === 'float32' && e.length !== 4 * n) || (e.encoding === 'float16' && e.length !== 2 * n) || (e.encoding === 'int8' && e.length !== n)) {
-      throw new Error(`${where}: weight ${e.name} [${e.shape}] (${e.encoding}) does not fit the file (bytes ${e.offset}+${e.length} of ${body.length})`);
+    if (
+      e.offset < 0 ||
+      e.offset + e.length > body.length ||
+      scalesEnd > body.length ||
+      (e.encoding === 'int8' && !(e.scalesOffset! >= 0)) ||
+      (e.encoding === 'float32' && e.length !== 4 * n) ||
+      (e.encoding === 'float16' && e.length !== 2 * n) ||
+      (e.encoding === 'int8' && e.length !== n)
+    ) {
+      throw new Error(
+        `${where}: weight ${e.name} [${e.shape}] (${e.encoding}) does not fit the file (bytes ${e.offset}+${e.length} of ${body.length})`,
+      );
     }
   }
   return { header, body };
@@ -150,16 +168,20 @@ function decodeWeight(e: WeightEntry, body: Uint8Array, where: string): Float32A
   const n = e.shape.reduce((s, d) => s * d, 1);
   const bytes = body.subarray(e.offset, e.offset + e.length);
   switch (e.encoding) {
-    case 'float32': return new Float32Array(bytes.slice().buffer);
-    case 'float16': return decodeFloat16(bytes, n);
-    case 'sparse': return decodeSparse(bytes, n, `${where}: ${e.name}`);
+    case 'float32':
+      return new Float32Array(bytes.slice().buffer);
+    case 'float16':
+      return decodeFloat16(bytes, n);
+    case 'sparse':
+      return decodeSparse(bytes, n, `${where}: ${e.name}`);
     case 'int8': {
       const cols = e.shape[e.shape.length - 1]!;
       const q = new Int8Array(bytes.slice().buffer);
       const s = new Float32Array(body.slice(e.scalesOffset!, e.scalesOffset! + 4 * cols).buffer);
       return Float32Array.from(q, (v, i) => v * s[i % cols]!);
     }
-    default: throw new Error(`${where}: weight ${e.name} has unknown encoding '${String(e.encoding)}'`);
+    default:
+      throw new Error(`${where}: weight ${e.name} has unknown encoding '${String(e.encoding)}'`);
   }
 }
 
@@ -174,12 +196,17 @@ export async function decodeModel(bytes: Uint8Array, where = 'decodeModel'): Pro
   const total = values.reduce((s, v) => s + v.length, 0);
   const data = new Float32Array(total);
   let o = 0;
-  for (const v of values) { data.set(v, o); o += v.length; }
-  const model = await loadLayersModel(io.fromMemory({
-    modelTopology: header.modelTopology as Record<string, unknown>,
-    weightSpecs: header.weights.map((e) => ({ name: e.name, shape: e.shape, dtype: 'float32' as const })),
-    weightData: data.buffer,
-  }));
+  for (const v of values) {
+    data.set(v, o);
+    o += v.length;
+  }
+  const model = await loadLayersModel(
+    io.fromMemory({
+      modelTopology: header.modelTopology as Record<string, unknown>,
+      weightSpecs: header.weights.map((e) => ({ name: e.name, shape: e.shape, dtype: 'float32' as const })),
+      weightData: data.buffer,
+    }),
+  );
   if (header.kind !== 'int8') return model;
   const steps: QuantizedStep[] = [];
   try {
@@ -187,7 +214,10 @@ export async function decodeModel(bytes: Uint8Array, where = 'decodeModel'): Pro
     for (const layer of layers) {
       const q = header.int8?.find((i) => i.layer === layer.name);
       const kind = stepKind(layer, where);
-      if (!q || kind === 'float') { steps.push({ kind: 'float', layer }); continue; }
+      if (!q || kind === 'float') {
+        steps.push({ kind: 'float', layer });
+        continue;
+      }
       const e = header.weights.find((x) => x.name === `${layer.name}/kernel` && x.encoding === 'int8');
       if (!e) throw new Error(`${where}: int8 layer ${layer.name} has no int8 kernel in the file`);
       const cols = e.shape[e.shape.length - 1]!;

@@ -88,7 +88,8 @@ export class Pruning {
 
   /** Fraction of zero weights per pruned kernel (by saved name) and over all of them. */
   sparsity(): PruningSparsity {
-    let zeros = 0, total = 0;
+    let zeros = 0,
+      total = 0;
     const weights: Record<string, number> = {};
     for (const p of this.pruned) {
       const w = p.variable.dataSync() as Float32Array;
@@ -128,7 +129,9 @@ function magnitudeThreshold(arrays: Float32Array[], sparsity: number): number {
 }
 
 class PruningCallback extends Callback {
-  constructor(private readonly pruning: Pruning) { super(); }
+  constructor(private readonly pruning: Pruning) {
+    super();
+  }
 
   override async onBatchBegin(): Promise<void> {
     const s = this.pruning.schedule.sparsityAt(this.pruning.step);
@@ -194,7 +197,8 @@ export function stripPruning(model: LayersModel): LayersModel {
 
 /** Fraction of exactly-zero values over the kernels of a model's layers (pruned or not). */
 export function modelSparsity(model: LayersModel): number {
-  let zeros = 0, total = 0;
+  let zeros = 0,
+    total = 0;
   for (const layer of pickLayers(model, undefined, 'modelSparsity')) {
     for (const k of kernelWeights(layer)) {
       const w = k.variable.dataSync() as Float32Array;

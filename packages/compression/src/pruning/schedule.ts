@@ -31,11 +31,17 @@ export function checkSparsity(value: number, what: string): number {
 }
 
 function checkSteps(op: string, s: ScheduleSteps, needEnd: boolean) {
-  const beginStep = s.beginStep ?? 0, endStep = s.endStep ?? -1, frequency = s.frequency ?? 100;
+  const beginStep = s.beginStep ?? 0,
+    endStep = s.endStep ?? -1,
+    frequency = s.frequency ?? 100;
   if (!Number.isInteger(beginStep) || beginStep < 0) throw new RangeError(`${op}: beginStep must be an integer >= 0, got ${beginStep}`);
   if (!Number.isInteger(frequency) || frequency < 1) throw new RangeError(`${op}: frequency must be an integer >= 1, got ${frequency}`);
-  if (needEnd ? !(Number.isInteger(endStep) && endStep > beginStep) : !(endStep === -1 || (Number.isInteger(endStep) && endStep >= beginStep))) {
-    throw new RangeError(`${op}: endStep must be ${needEnd ? '> beginStep' : '-1 or >= beginStep'}, got ${endStep} (beginStep ${beginStep})`);
+  if (
+    needEnd ? !(Number.isInteger(endStep) && endStep > beginStep) : !(endStep === -1 || (Number.isInteger(endStep) && endStep >= beginStep))
+  ) {
+    throw new RangeError(
+      `${op}: endStep must be ${needEnd ? '> beginStep' : '-1 or >= beginStep'}, got ${endStep} (beginStep ${beginStep})`,
+    );
   }
   return { beginStep, endStep, frequency };
 }
@@ -49,7 +55,8 @@ export function constantSparsity(args: { targetSparsity: number } & ScheduleStep
   const target = checkSparsity(args.targetSparsity, 'constantSparsity');
   const { beginStep, endStep, frequency } = checkSteps('constantSparsity', args, false);
   return {
-    kind: 'constant', finalSparsity: target,
+    kind: 'constant',
+    finalSparsity: target,
     sparsityAt: (step) => (updates(step, beginStep, endStep, frequency) ? target : undefined),
   };
 }
@@ -60,14 +67,17 @@ export function constantSparsity(args: { targetSparsity: number } & ScheduleStep
  * way (TFMOT `PolynomialDecay`; power 3 prunes fast first, when the weights
  * can still recover).
  */
-export function polynomialDecay(args: { initialSparsity?: number; finalSparsity: number; power?: number } & ScheduleSteps): PruningSchedule {
+export function polynomialDecay(
+  args: { initialSparsity?: number; finalSparsity: number; power?: number } & ScheduleSteps,
+): PruningSchedule {
   const initial = checkSparsity(args.initialSparsity ?? 0, 'polynomialDecay initialSparsity');
   const final = checkSparsity(args.finalSparsity, 'polynomialDecay finalSparsity');
   const power = args.power ?? 3;
   if (!(power > 0)) throw new RangeError(`polynomialDecay: power must be > 0, got ${power}`);
   const { beginStep, endStep, frequency } = checkSteps('polynomialDecay', args, true);
   return {
-    kind: 'polynomialDecay', finalSparsity: final,
+    kind: 'polynomialDecay',
+    finalSparsity: final,
     sparsityAt(step) {
       // The last update lands on endStep even when frequency does not divide the span.
       if (!updates(step, beginStep, endStep, frequency) && step !== endStep) return undefined;

@@ -20,7 +20,8 @@ export function quantizeColumns(w: Float32Array, k: number, n: number): { values
 
 /** The u7 quantisation of a calibrated range [min, max] (widened to hold 0, so zero is exact). */
 export function rangeQuant(min: number, max: number): Int8InputQuant {
-  const lo = Math.min(min, 0), hi = Math.max(max, 0);
+  const lo = Math.min(min, 0),
+    hi = Math.max(max, 0);
   const scale = hi > lo ? (hi - lo) / 127 : 1;
   const zeroPoint = Math.max(0, Math.min(127, Math.round(-lo / scale)));
   return { scale, zeroPoint };

@@ -18,7 +18,7 @@ export interface QuantizeOptions {
 /** @internal What quantizeModel and the loader need to know of a sequential model. */
 export function sequentialLayers(model: LayersModel, op: string): { layers: Layer[]; inputShape: number[] } {
   const layers = pickLayers(model, undefined, op);
-  const isChain = (model.getClassName() === 'Sequential') || layers.every((l) => l.inboundNodes.length <= 1);
+  const isChain = model.getClassName() === 'Sequential' || layers.every((l) => l.inboundNodes.length <= 1);
   const shape = model.inputShape;
   if (!isChain || !Array.isArray(shape) || Array.isArray(shape[0]) || model.outputs.length !== 1) {
     throw new Error(`${op}: model ${model.name} must be a single-input, single-output chain of layers (a Sequential model)`);
@@ -33,15 +33,23 @@ export function stepKind(layer: Layer, op: string): 'dense' | 'conv2d' | 'float'
   if (layer instanceof Dense) return 'dense';
   if (layer instanceof Conv2D) return 'conv2d';
   if (layer.weights.length === 0) return 'float';
-  throw new Error(`${op}: ${describeLayer(layer)} cannot be quantised to int8 (supported: Dense, Conv2D; layers without weights run in float)`);
+  throw new Error(
+    `${op}: ${describeLayer(layer)} cannot be quantised to int8 (supported: Dense, Conv2D; layers without weights run in float)`,
+  );
 }
 
 /** @internal Packs a Dense / Conv2D layer's kernel (given as int8 values and scales) with its float bias. */
-export function int8Step(kind: 'dense' | 'conv2d', layer: Layer, values: Int8Array, scales: Float32Array,
-  input: Int8InputQuant): QuantizedStep {
+export function int8Step(
+  kind: 'dense' | 'conv2d',
+  layer: Layer,
+  values: Int8Array,
+  scales: Float32Array,
+  input: Int8InputQuant,
+): QuantizedStep {
   const l = layer as Dense | Conv2D;
   const shape = l.kernel!.shape;
-  const n = shape[shape.length - 1]!, k = l.kernel!.size / n;
+  const n = shape[shape.length - 1]!,
+    k = l.kernel!.size / n;
   const bias = l.bias ? (l.bias.dataSync() as Float32Array) : undefined;
   const weights = Int8Weights.create({ values, scales, k, n, ...(bias ? { bias } : {}) });
   return { kind, layer, weights, input, values, scales };
@@ -59,9 +67,12 @@ export async function quantizeModel(model: LayersModel, opts: QuantizeOptions): 
   const { layers, inputShape } = sequentialLayers(model, op);
   const kinds = layers.map((l) => stepKind(l, op));
   const x = opts?.calibrationData;
-  if (!x || typeof (x as Tensor).shape !== 'object') throw new Error(`${op}: options.calibrationData must be a tensor of sample inputs [n, ${inputShape}]`);
+  if (!x || typeof (x as Tensor).shape !== 'object')
+    throw new Error(`${op}: options.calibrationData must be a tensor of sample inputs [n, ${inputShape}]`);
   if (x.dtype !== 'float32' || x.rank !== inputShape.length + 1 || inputShape.some((d, i) => d !== x.shape[i + 1]) || x.shape[0] === 0) {
-    throw new Error(`${op}: calibrationData must be float32 [n >= 1, ${inputShape.join(', ')}] (model ${model.name}'s input), got [${x.shape}] (${x.dtype})`);
+    throw new Error(
+      `${op}: calibrationData must be float32 [n >= 1, ${inputShape.join(', ')}] (model ${model.name}'s input), got [${x.shape}] (${x.dtype})`,
+    );
   }
   const ranges = layers.map(() => ({ min: Infinity, max: -Infinity }));
   const bs = opts.batchSize ?? 256;
@@ -86,7 +97,10 @@ export async function quantizeModel(model: LayersModel, opts: QuantizeOptions): 
   try {
     layers.forEach((l, j) => {
       const kind = kinds[j]!;
-      if (kind === 'float') { steps.push({ kind, layer: l }); return; }
+      if (kind === 'float') {
+        steps.push({ kind, layer: l });
+        return;
+      }
       const kernel = (l as Dense | Conv2D).kernel!;
       const n = kernel.shape[kernel.shape.length - 1]!;
       const { values, scales } = quantizeColumns(kernel.dataSync() as Float32Array, kernel.size / n, n);

@@ -5,7 +5,7 @@
 // end of training the model holds the float weights, now robust to the
 // rounding; quantizeModel then gives the int8 model. (Activations are not
 // fake-quantised: their u7 ranges are calibrated afterwards.)
-import { Callback, Conv2D, Dense, type LayersModel } from '@wasmml/layers';
+import { Callback, type Conv2D, type Dense, type LayersModel } from '@wasmml/layers';
 import { tensor, type Variable } from '@wasmml/tensor';
 import { pickLayers } from '../common.js';
 import { fakeQuantizeColumns } from './int8-math.js';

@@ -3,7 +3,15 @@
 // are. Inference only.
 import { getActivation, type Layer } from '@wasmml/layers';
 import {
-  concat, int8Conv2d, int8MatMul, slice, tidy, type Int8Activation, type Int8InputQuant, type Int8Weights, type Tensor,
+  concat,
+  int8Conv2d,
+  int8MatMul,
+  slice,
+  tidy,
+  type Int8Activation,
+  type Int8InputQuant,
+  type Int8Weights,
+  type Tensor,
 } from '@wasmml/tensor';
 
 const FUSED: readonly string[] = ['linear', 'relu', 'relu6'];
@@ -11,25 +19,25 @@ const FUSED: readonly string[] = ['linear', 'relu', 'relu6'];
 /** One step of a quantised model: an int8 layer, or a float layer run as is. */
 export type QuantizedStep =
   | {
-    /** Which int8 kernel runs it. */
-    kind: 'dense' | 'conv2d';
-    /** The float layer this replaces (its config: activation, strides, padding...). */
-    layer: Layer;
-    /** Packed int8 weights (+ bias). */
-    weights: Int8Weights;
-    /** Calibrated quantisation of the layer's input. */
-    input: Int8InputQuant;
-    /** The int8 values and scales, as saved. */
-    values: Int8Array;
-    /** Per-output-channel weight scales. */
-    scales: Float32Array;
-  }
+      /** Which int8 kernel runs it. */
+      kind: 'dense' | 'conv2d';
+      /** The float layer this replaces (its config: activation, strides, padding...). */
+      layer: Layer;
+      /** Packed int8 weights (+ bias). */
+      weights: Int8Weights;
+      /** Calibrated quantisation of the layer's input. */
+      input: Int8InputQuant;
+      /** The int8 values and scales, as saved. */
+      values: Int8Array;
+      /** Per-output-channel weight scales. */
+      scales: Float32Array;
+    }
   | {
-    /** A layer without weights, run in float. */
-    kind: 'float';
-    /** The layer. */
-    layer: Layer;
-  };
+      /** A layer without weights, run in float. */
+      kind: 'float';
+      /** The layer. */
+      layer: Layer;
+    };
 
 /** Summary of one quantised layer: its name and the input quantisation calibration chose. */
 export interface QuantizedLayerInfo {
@@ -46,15 +54,23 @@ export interface QuantizedLayerInfo {
 function runStep(step: QuantizedStep, x: Tensor): Tensor {
   if (step.kind === 'float') return step.layer.apply(x, { training: false }) as Tensor;
   const l = step.layer as unknown as {
-    activation: string; kernelSize: number[]; strides: number[]; padding: 'valid' | 'same'; dilationRate: number[];
+    activation: string;
+    kernelSize: number[];
+    strides: number[];
+    padding: 'valid' | 'same';
+    dilationRate: number[];
   };
   const fused = FUSED.includes(l.activation);
   const act = (fused ? l.activation : 'linear') as Int8Activation;
-  const y = step.kind === 'dense'
-    ? int8MatMul(x, step.weights, step.input, act)
-    : int8Conv2d(x, step.weights, [l.kernelSize[0]!, l.kernelSize[1]!], step.input, {
-      strides: [l.strides[0]!, l.strides[1]!], pad: l.padding, dilations: [l.dilationRate[0]!, l.dilationRate[1]!], activation: act,
-    });
+  const y =
+    step.kind === 'dense'
+      ? int8MatMul(x, step.weights, step.input, act)
+      : int8Conv2d(x, step.weights, [l.kernelSize[0]!, l.kernelSize[1]!], step.input, {
+          strides: [l.strides[0]!, l.strides[1]!],
+          pad: l.padding,
+          dilations: [l.dilationRate[0]!, l.dilationRate[1]!],
+          activation: act,
+        });
   return fused ? y : getActivation(l.activation)(y);
 }
 
@@ -82,8 +98,11 @@ export class QuantizedModel {
 
   /** The layers in order, with the calibrated input quantisation of the int8 ones. */
   get layers(): QuantizedLayerInfo[] {
-    return this.steps.map((s) => (s.kind === 'float' ? { name: s.layer.name, kind: s.kind }
-      : { name: s.layer.name, kind: s.kind, inputScale: s.input.scale, inputZeroPoint: s.input.zeroPoint }));
+    return this.steps.map((s) =>
+      s.kind === 'float'
+        ? { name: s.layer.name, kind: s.kind }
+        : { name: s.layer.name, kind: s.kind, inputScale: s.input.scale, inputZeroPoint: s.input.zeroPoint },
+    );
   }
 
   /** Outputs for inputs x [batch, ...inputShape], in batches of batchSize (default 256). */

@@ -2,7 +2,13 @@
 import type { GraphBuilder } from './graph.js';
 
 const SIMPLE: Record<string, string> = {
-  relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', elu: 'Elu', selu: 'Selu', softplus: 'Softplus', softsign: 'Softsign',
+  relu: 'Relu',
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+  elu: 'Elu',
+  selu: 'Selu',
+  softplus: 'Softplus',
+  softsign: 'Softsign',
 };
 
 /** Activations an ONNX graph can compute, for error messages. */

@@ -1,13 +1,18 @@
 // wasmml model -> ONNX inference graph (opset 17). Every layer is checked
 // before anything is built, so one error lists all that cannot be exported;
 // the file is written through a temporary name and a rename.
-import { InputLayer, type LayersModel, modelArtifacts } from '@wasmml/layers';
+import { type InputLayer, type LayersModel, modelArtifacts } from '@wasmml/layers';
 import { writeAtomic } from '../source.js';
 import { GraphBuilder } from './graph.js';
 import { EMITTERS } from './layers.js';
 
 type Json = Record<string, unknown>;
-interface Spec { class_name: string; name?: string; config: Json; inbound_nodes?: unknown[][][] }
+interface Spec {
+  class_name: string;
+  name?: string;
+  config: Json;
+  inbound_nodes?: unknown[][][];
+}
 
 function specsOf(topology: Json): { sequential: boolean; specs: Spec[]; cfg: Json } {
   const cfg = (topology.config ?? {}) as Json;
@@ -26,11 +31,14 @@ function exportIssues(specs: Spec[]): string[] {
     const where = `layer '${nameOf(s)}' (${s.class_name})`;
     const e = EMITTERS[s.class_name];
     if (!e) {
-      issues.push(`${where}: no ONNX export for ${s.class_name === 'Sequential' || s.class_name === 'Model' ? 'nested models' : `class ${s.class_name}`} (exportable: ${Object.keys(EMITTERS).join(', ')})`);
+      issues.push(
+        `${where}: no ONNX export for ${s.class_name === 'Sequential' || s.class_name === 'Model' ? 'nested models' : `class ${s.class_name}`} (exportable: ${Object.keys(EMITTERS).join(', ')})`,
+      );
       continue;
     }
     for (const i of e.issues?.(s.config) ?? []) issues.push(`${where}: ${i}`);
-    if (s.config.dtype && !['float32', 'int32'].includes(String(s.config.dtype))) issues.push(`${where}: dtype ${String(s.config.dtype)} (float32 exports)`);
+    if (s.config.dtype && !['float32', 'int32'].includes(String(s.config.dtype)))
+      issues.push(`${where}: dtype ${String(s.config.dtype)} (float32 exports)`);
   }
   return issues;
 }
@@ -53,7 +61,8 @@ export async function onnxBytes(model: LayersModel): Promise<Uint8Array> {
     g.inputs.push(g.valueInfo(name, inp.dtype === 'int32' ? 'int32' : 'float32', [null, ...inp.shape.slice(1)]));
     values.set(key, name);
   };
-  const emit = (s: Spec, ins: string[]) => EMITTERS[s.class_name]!.emit({ g, ins, cfg: s.config, layer: model.getLayer(nameOf(s)), base: nameOf(s) });
+  const emit = (s: Spec, ins: string[]) =>
+    EMITTERS[s.class_name]!.emit({ g, ins, cfg: s.config, layer: model.getLayer(nameOf(s)), base: nameOf(s) });
   let outs: string[];
   if (sequential) {
     const input = model.inputs[0]!;
@@ -69,8 +78,10 @@ export async function onnxBytes(model: LayersModel): Promise<Uint8Array> {
       addInput({ name: nameOf(s), shape: t.shape, dtype: t.dtype }, `${nameOf(s)}:0:0`);
     }
     // Emit applications once their inputs exist (the saved order may not be topological).
-    const pending = specs.filter((s) => s.class_name !== 'InputLayer').flatMap((s) => (s.inbound_nodes ?? []).map((refs, node) => ({ s, refs, node })));
-    for (let progress = true; progress && pending.length;) {
+    const pending = specs
+      .filter((s) => s.class_name !== 'InputLayer')
+      .flatMap((s) => (s.inbound_nodes ?? []).map((refs, node) => ({ s, refs, node })));
+    for (let progress = true; progress && pending.length; ) {
       progress = false;
       for (let i = 0; i < pending.length; i++) {
         const { s, refs, node } = pending[i]!;

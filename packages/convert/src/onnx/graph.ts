@@ -17,7 +17,8 @@ function attribute(name: string, v: AttrValue): onnxProto.onnx.IAttributeProto {
   if (!Array.isArray(v)) {
     return 'float' in v ? { name, type: AT.FLOAT, f: v.float } : { name, type: AT.FLOATS, floats: v.floats };
   }
-  if (v.length && typeof v[0] === 'string') return { name, type: AT.STRINGS, strings: (v as string[]).map((s) => new TextEncoder().encode(s)) };
+  if (v.length && typeof v[0] === 'string')
+    return { name, type: AT.STRINGS, strings: (v as string[]).map((s) => new TextEncoder().encode(s)) };
   return { name, type: AT.INTS, ints: v as number[] };
 }
 
@@ -40,7 +41,10 @@ export class GraphBuilder {
   op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs = 1, base = opType.toLowerCase()): string[] {
     const outs = Array.from({ length: outputs }, (_, i) => this.name(outputs > 1 ? `${base}_out${i}` : base));
     this.nodes.push({
-      opType, input: inputs, output: outs, name: this.name(`${base}_node`),
+      opType,
+      input: inputs,
+      output: outs,
+      name: this.name(`${base}_node`),
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return outs;
@@ -55,7 +59,12 @@ export class GraphBuilder {
   float(base: string, dims: number[], values: Float32Array | number[]): string {
     const name = this.name(base);
     const data = values instanceof Float32Array ? values : Float32Array.from(values);
-    this.initializers.push({ name, dims, dataType: DT.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
+    this.initializers.push({
+      name,
+      dims,
+      dataType: DT.FLOAT,
+      rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+    });
     return name;
   }
 

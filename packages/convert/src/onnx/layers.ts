@@ -39,7 +39,9 @@ function tuple(v: unknown, n: number): number[] {
 }
 
 function actIssues(cfg: Json): string[] {
-  return activationSupported(cfg.activation) ? [] : [`activation='${String(cfg.activation)}' (ONNX export knows ${ONNX_ACTIVATIONS.join(', ')})`];
+  return activationSupported(cfg.activation)
+    ? []
+    : [`activation='${String(cfg.activation)}' (ONNX export knows ${ONNX_ACTIVATIONS.join(', ')})`];
 }
 
 function spatialIssues(cfg: Json): string[] {
@@ -69,14 +71,24 @@ function conv(rank: number): Emitter {
       const kv = values(kernel);
       const spatial = ks.slice(0, rank).reduce((x, y) => x * y, 1);
       const oi = new Float32Array(kv.length);
-      for (let s = 0; s < spatial; s++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) oi[(o * cin + i) * spatial + s] = kv[(s * cin + i) * cout + o]!;
+      for (let s = 0; s < spatial; s++)
+        for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) oi[(o * cin + i) * spatial + s] = kv[(s * cin + i) * cout + o]!;
       const W = a.g.float(`${a.base}_kernel`, [cout, cin, ...ks.slice(0, rank)], oi);
       const bias = w.get('bias');
       const inputs = bias ? [W, a.g.float(`${a.base}_bias`, [cout], values(bias))] : [W];
-      const y = channelsFirst(a, rank, (x) => a.g.op1('Conv', [x, ...inputs], {
-        kernel_shape: ks.slice(0, rank), strides: tuple(a.cfg.strides ?? 1, rank), dilations: tuple(a.cfg.dilation_rate ?? 1, rank),
-        auto_pad: a.cfg.padding === 'same' ? 'SAME_UPPER' : 'VALID',
-      }, a.base));
+      const y = channelsFirst(a, rank, (x) =>
+        a.g.op1(
+          'Conv',
+          [x, ...inputs],
+          {
+            kernel_shape: ks.slice(0, rank),
+            strides: tuple(a.cfg.strides ?? 1, rank),
+            dilations: tuple(a.cfg.dilation_rate ?? 1, rank),
+            auto_pad: a.cfg.padding === 'same' ? 'SAME_UPPER' : 'VALID',
+          },
+          a.base,
+        ),
+      );
       return activation(a.g, y, a.cfg.activation, a.base);
     },
   };
@@ -88,7 +100,9 @@ function pool(rank: number, op: 'MaxPool' | 'AveragePool'): Emitter {
     emit(a) {
       const size = tuple(a.cfg.pool_size ?? 2, rank);
       const strides = tuple(a.cfg.strides ?? size, rank);
-      return channelsFirst(a, rank, (x) => a.g.op1(op, [x], { kernel_shape: size, strides, auto_pad: a.cfg.padding === 'same' ? 'SAME_UPPER' : 'VALID' }, a.base));
+      return channelsFirst(a, rank, (x) =>
+        a.g.op1(op, [x], { kernel_shape: size, strides, auto_pad: a.cfg.padding === 'same' ? 'SAME_UPPER' : 'VALID' }, a.base),
+      );
     },
   };
 }
@@ -124,7 +138,9 @@ export const EMITTERS: Record<string, Emitter> = {
   Activation: { issues: actIssues, emit: (a) => activation(a.g, a.ins[0]!, a.cfg.activation, a.base) },
   Dropout: { emit: (a) => a.g.op1('Identity', [a.ins[0]!], {}, a.base) },
   Flatten: { emit: (a) => a.g.op1('Flatten', [a.ins[0]!], { axis: 1 }, a.base) },
-  Reshape: { emit: (a) => a.g.op1('Reshape', [a.ins[0]!, a.g.int64(`${a.base}_shape`, [0, ...(a.cfg.target_shape as number[])])], {}, a.base) },
+  Reshape: {
+    emit: (a) => a.g.op1('Reshape', [a.ins[0]!, a.g.int64(`${a.base}_shape`, [0, ...(a.cfg.target_shape as number[])])], {}, a.base),
+  },
   Conv1D: conv(1),
   Conv2D: conv(2),
   MaxPooling1D: pool(1, 'MaxPool'),
@@ -140,8 +156,10 @@ export const EMITTERS: Record<string, Emitter> = {
     // Inference: one scale and shift per channel, folded from the moving statistics.
     emit(a) {
       const w = weightsOf(a.layer);
-      const mean = values(w.get('moving_mean')!), variance = values(w.get('moving_variance')!);
-      const gamma = w.get('gamma') ? values(w.get('gamma')!) : undefined, beta = w.get('beta') ? values(w.get('beta')!) : undefined;
+      const mean = values(w.get('moving_mean')!),
+        variance = values(w.get('moving_variance')!);
+      const gamma = w.get('gamma') ? values(w.get('gamma')!) : undefined,
+        beta = w.get('beta') ? values(w.get('beta')!) : undefined;
       const eps = Number(a.cfg.epsilon ?? 1e-3);
       const scale = mean.map((_, i) => (gamma?.[i] ?? 1) / Math.sqrt(variance[i]! + eps));
       const shift = mean.map((m, i) => (beta?.[i] ?? 0) - m * scale[i]!);
@@ -156,7 +174,12 @@ export const EMITTERS: Record<string, Emitter> = {
       const n = Number((a.layer.weights[0]?.shape ?? [0])[0]);
       const gamma = w.get('gamma') ? values(w.get('gamma')!) : new Float32Array(n).fill(1);
       const beta = w.get('beta') ? values(w.get('beta')!) : new Float32Array(n);
-      return a.g.op1('LayerNormalization', [a.ins[0]!, a.g.float(`${a.base}_gamma`, [gamma.length], gamma), a.g.float(`${a.base}_beta`, [beta.length], beta)], { axis: -1, epsilon: { float: Number(a.cfg.epsilon ?? 1e-3) } }, a.base);
+      return a.g.op1(
+        'LayerNormalization',
+        [a.ins[0]!, a.g.float(`${a.base}_gamma`, [gamma.length], gamma), a.g.float(`${a.base}_beta`, [beta.length], beta)],
+        { axis: -1, epsilon: { float: Number(a.cfg.epsilon ?? 1e-3) } },
+        a.base,
+      );
     },
   },
   Embedding: {
@@ -169,11 +192,18 @@ export const EMITTERS: Record<string, Emitter> = {
   Add: merge('Sum'),
   Multiply: merge('Mul'),
   Average: {
-    emit: (a) => a.g.op1('Mul', [a.g.op1('Sum', a.ins, {}, `${a.base}_sum`), a.g.float(`${a.base}_inv`, [], [1 / a.ins.length])], {}, a.base),
+    emit: (a) =>
+      a.g.op1('Mul', [a.g.op1('Sum', a.ins, {}, `${a.base}_sum`), a.g.float(`${a.base}_inv`, [], [1 / a.ins.length])], {}, a.base),
   },
   Concatenate: { emit: (a) => a.g.op1('Concat', a.ins, { axis: Number(a.cfg.axis ?? -1) }, a.base) },
   LSTM: { issues: (c) => recurrentIssues('LSTM', c), emit: (a) => emitRecurrent(a.g, a.ins[0]!, 'LSTM', a.cfg, a.layer, a.base) },
   GRU: { issues: (c) => recurrentIssues('GRU', c), emit: (a) => emitRecurrent(a.g, a.ins[0]!, 'GRU', a.cfg, a.layer, a.base) },
-  SimpleRNN: { issues: (c) => recurrentIssues('SimpleRNN', c), emit: (a) => emitRecurrent(a.g, a.ins[0]!, 'SimpleRNN', a.cfg, a.layer, a.base) },
-  Bidirectional: { issues: bidirectionalIssues, emit: (a) => emitBidirectional(a.g, a.ins[0]!, a.cfg, a.layer as Layer & { forward: Layer; backward: Layer }, a.base) },
+  SimpleRNN: {
+    issues: (c) => recurrentIssues('SimpleRNN', c),
+    emit: (a) => emitRecurrent(a.g, a.ins[0]!, 'SimpleRNN', a.cfg, a.layer, a.base),
+  },
+  Bidirectional: {
+    issues: bidirectionalIssues,
+    emit: (a) => emitBidirectional(a.g, a.ins[0]!, a.cfg, a.layer as Layer & { forward: Layer; backward: Layer }, a.base),
+  },
 };

@@ -9,7 +9,11 @@ import type { GraphBuilder } from './graph.js';
 
 type Json = Record<string, unknown>;
 
-const OP: Record<string, { op: string; gates: number }> = { LSTM: { op: 'LSTM', gates: 4 }, GRU: { op: 'GRU', gates: 3 }, SimpleRNN: { op: 'RNN', gates: 1 } };
+const OP: Record<string, { op: string; gates: number }> = {
+  LSTM: { op: 'LSTM', gates: 4 },
+  GRU: { op: 'GRU', gates: 3 },
+  SimpleRNN: { op: 'RNN', gates: 1 },
+};
 
 export function recurrentIssues(className: string, cfg: Json): string[] {
   const issues: string[] = [];
@@ -42,10 +46,22 @@ function reorderBias(className: string, bias: Float32Array, units: number): Floa
   return out;
 }
 
-interface DirWeights { kernel: Variable; recurrentKernel: Variable; bias?: Variable }
+interface DirWeights {
+  kernel: Variable;
+  recurrentKernel: Variable;
+  bias?: Variable;
+}
 
 /** Emits one ONNX recurrent op over 1 or 2 directions; returns [Y, Y_h] names. */
-function emitOp(g: GraphBuilder, x: string, className: string, cfg: Json, dirs: DirWeights[], direction: string, base: string): [string, string] {
+function emitOp(
+  g: GraphBuilder,
+  x: string,
+  className: string,
+  cfg: Json,
+  dirs: DirWeights[],
+  direction: string,
+  base: string,
+): [string, string] {
   const { op, gates } = OP[className]!;
   const units = Number(cfg.units);
   const feat = dirs[0]!.kernel.shape[0]!;
@@ -59,15 +75,31 @@ function emitOp(g: GraphBuilder, x: string, className: string, cfg: Json, dirs: 
     if (d.bias) B.set(reorderBias(className, d.bias.dataSync() as Float32Array, units), i * 2 * gates * units);
   });
   const n = dirs.length;
-  const acts = className === 'SimpleRNN' ? [recurrentActivation(cfg.activation)!] : [recurrentActivation(cfg.recurrent_activation)!, recurrentActivation(cfg.activation)!, ...(className === 'LSTM' ? [recurrentActivation(cfg.activation)!] : [])];
+  const acts =
+    className === 'SimpleRNN'
+      ? [recurrentActivation(cfg.activation)!]
+      : [
+          recurrentActivation(cfg.recurrent_activation)!,
+          recurrentActivation(cfg.activation)!,
+          ...(className === 'LSTM' ? [recurrentActivation(cfg.activation)!] : []),
+        ];
   const all = Array.from({ length: n }, () => acts).flat();
-  const attrs: Record<string, number | string | string[] | { floats: number[] }> = { hidden_size: units, direction, activations: all.map((a) => a.op) };
+  const attrs: Record<string, number | string | string[] | { floats: number[] }> = {
+    hidden_size: units,
+    direction,
+    activations: all.map((a) => a.op),
+  };
   if (all.some((a) => a.alpha !== undefined)) {
     attrs.activation_alpha = { floats: all.map((a) => a.alpha ?? 0) };
     attrs.activation_beta = { floats: all.map((a) => a.beta ?? 0) };
   }
   if (className === 'GRU') attrs.linear_before_reset = 0;
-  const inputs = [x, g.float(`${base}_W`, [n, gates * units, feat], W), g.float(`${base}_R`, [n, gates * units, units], R), g.float(`${base}_B`, [n, 2 * gates * units], B)];
+  const inputs = [
+    x,
+    g.float(`${base}_W`, [n, gates * units, feat], W),
+    g.float(`${base}_R`, [n, gates * units, units], R),
+    g.float(`${base}_B`, [n, 2 * gates * units], B),
+  ];
   const outs = g.op(op, inputs, attrs, 2, base);
   return [outs[0]!, outs[1]!];
 }
@@ -90,12 +122,21 @@ export function emitRecurrent(g: GraphBuilder, x: string, className: string, cfg
 
 export function bidirectionalIssues(cfg: Json): string[] {
   const inner = (cfg.layer ?? {}) as { class_name?: string; config?: Json };
-  const issues = OP[String(inner.class_name)] ? recurrentIssues(String(inner.class_name), inner.config ?? {}) : [`wrapped layer ${String(inner.class_name)}`];
-  if (!['concat', 'sum'].includes(String(cfg.merge_mode ?? 'concat'))) issues.push(`merge_mode='${String(cfg.merge_mode)}' (concat and sum export)`);
+  const issues = OP[String(inner.class_name)]
+    ? recurrentIssues(String(inner.class_name), inner.config ?? {})
+    : [`wrapped layer ${String(inner.class_name)}`];
+  if (!['concat', 'sum'].includes(String(cfg.merge_mode ?? 'concat')))
+    issues.push(`merge_mode='${String(cfg.merge_mode)}' (concat and sum export)`);
   return issues;
 }
 
-export function emitBidirectional(g: GraphBuilder, x: string, cfg: Json, layer: Layer & { forward: Layer; backward: Layer }, base: string): string {
+export function emitBidirectional(
+  g: GraphBuilder,
+  x: string,
+  cfg: Json,
+  layer: Layer & { forward: Layer; backward: Layer },
+  base: string,
+): string {
   const inner = cfg.layer as { class_name: string; config: Json };
   const icfg = inner.config;
   const units = Number(icfg.units);

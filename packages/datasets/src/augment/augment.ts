@@ -65,7 +65,8 @@ function run(aug: ImageAugmenter, data: Float32Array, shape: readonly number[], 
   const { n, dims } = dimsOf(shape, where);
   const size = dims.height * dims.width * dims.channels;
   const out = new Float32Array(n * size);
-  if (n === 1) aug(data, dims, out); // the common per-image case: no views to allocate
+  if (n === 1)
+    aug(data, dims, out); // the common per-image case: no views to allocate
   else for (let i = 0; i < n; i++) aug(data.subarray(i * size, (i + 1) * size), dims, out.subarray(i * size, (i + 1) * size));
   return out;
 }

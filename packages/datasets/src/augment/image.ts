@@ -24,7 +24,15 @@ function target(src: Float32Array, out: Float32Array | undefined): Float32Array 
  * "pad then crop back to size" of Keras/tf.image), optionally mirrored left-right
  * in the same pass. dy and dx range over 0..2*padding; padding,padding is the identity.
  */
-export function cropAndFlip(src: Float32Array, dims: ImageDims, padding: number, dy: number, dx: number, flip: boolean, out?: Float32Array): Float32Array {
+export function cropAndFlip(
+  src: Float32Array,
+  dims: ImageDims,
+  padding: number,
+  dy: number,
+  dx: number,
+  flip: boolean,
+  out?: Float32Array,
+): Float32Array {
   const { height: h, width: w, channels: c } = dims;
   const dst = target(src, out);
   const oy = dy - padding;
@@ -123,7 +131,7 @@ export function adjustContrast(src: Float32Array, dims: ImageDims, factor: numbe
 export function clampInPlace(data: Float32Array, lo: number, hi: number): Float32Array {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    data[i] = v < lo ? lo : v > hi ? hi : v;
+    data[i] = v < lo ? lo : Math.min(v, hi);
   }
   return data;
 }

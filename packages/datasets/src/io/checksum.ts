@@ -53,7 +53,9 @@ export function parseChecksum(spec: Checksum): ParsedChecksum {
   hex = hex.toLowerCase();
   const want = algorithm === 'sha256' ? 64 : 32;
   if (!algorithm || hex.length !== want || !/^[0-9a-f]+$/.test(hex)) {
-    throw new Error(`checksum "${JSON.stringify(spec)}": expected sha256 (64 hex digits) or md5 (32 hex digits), optionally prefixed "sha256:" / "md5:"`);
+    throw new Error(
+      `checksum "${JSON.stringify(spec)}": expected sha256 (64 hex digits) or md5 (32 hex digits), optionally prefixed "sha256:" / "md5:"`,
+    );
   }
   return { algorithm: algorithm as ChecksumAlgorithm, hex };
 }
@@ -90,7 +92,13 @@ export class ChecksumError extends Error {
    * @param actual The digest of the data.
    * @param note What was done about it (e.g. "nothing was cached").
    */
-  constructor(readonly what: string, readonly algorithm: ChecksumAlgorithm, readonly expected: string, readonly actual: string, note = '') {
+  constructor(
+    readonly what: string,
+    readonly algorithm: ChecksumAlgorithm,
+    readonly expected: string,
+    readonly actual: string,
+    note = '',
+  ) {
     super(`${what}: ${algorithm} mismatch: expected ${expected}, got ${actual}${note ? `; ${note}` : ''}`);
     this.name = 'ChecksumError';
   }

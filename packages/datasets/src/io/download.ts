@@ -35,7 +35,11 @@ export class DownloadError extends Error {
    * @param url The address that failed.
    * @param message What went wrong.
    */
-  constructor(readonly url: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly url: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(`download ${url}: ${message}`, options);
     this.name = 'DownloadError';
   }
@@ -60,8 +64,14 @@ async function hashFile(path: string, algorithm: ParsedChecksum['algorithm']): P
 }
 
 /** Streams a response body to `sink`, hashing and counting as it goes; checks the announced length. */
-async function receive(url: string, res: Response, expected: ParsedChecksum | undefined, size: number | undefined,
-  sink: (chunk: Uint8Array) => Promise<void> | void, onProgress: DownloadOptions['onProgress']): Promise<void> {
+async function receive(
+  url: string,
+  res: Response,
+  expected: ParsedChecksum | undefined,
+  size: number | undefined,
+  sink: (chunk: Uint8Array) => Promise<void> | void,
+  onProgress: DownloadOptions['onProgress'],
+): Promise<void> {
   if (!res.ok) throw new DownloadError(url, `HTTP ${res.status} ${res.statusText}`.trim());
   if (!res.body) throw new DownloadError(url, 'the response has no body');
   // With a content-encoding the header counts compressed bytes, not what we read.
@@ -80,7 +90,11 @@ async function receive(url: string, res: Response, expected: ParsedChecksum | un
       onProgress?.(received, total);
     }
   } catch (e) {
-    throw new DownloadError(url, `connection failed after ${received} bytes${total !== undefined ? ` of ${total}` : ''} (${(e as Error).message}); nothing was cached`, { cause: e });
+    throw new DownloadError(
+      url,
+      `connection failed after ${received} bytes${total !== undefined ? ` of ${total}` : ''} (${(e as Error).message}); nothing was cached`,
+      { cause: e },
+    );
   }
   if (announced !== undefined && Number.isFinite(announced) && received !== announced) {
     throw new DownloadError(url, `truncated: received ${received} bytes but the server announced ${announced}; nothing was cached`);
@@ -145,8 +159,12 @@ async function isValidCached(path: string, expected: ParsedChecksum | undefined,
   return true;
 }
 
-async function downloadToMemory(url: string, get: () => Promise<Response>, expected: ParsedChecksum | undefined,
-  options: DownloadOptions): Promise<Resource> {
+async function downloadToMemory(
+  url: string,
+  get: () => Promise<Response>,
+  expected: ParsedChecksum | undefined,
+  options: DownloadOptions,
+): Promise<Resource> {
   const storeName = options.cacheStorage ?? 'wasmml-datasets';
   const caches = (globalThis as { caches?: CacheStorage }).caches;
   const store = storeName !== false && caches ? await caches.open(storeName).catch(() => undefined) : undefined;

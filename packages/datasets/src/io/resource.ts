@@ -53,7 +53,10 @@ export function fileResource(location: string | URL): Resource {
       return await f();
     } catch (e) {
       const code = (e as { code?: string }).code;
-      throw new Error(`cannot read ${path}: ${code === 'ENOENT' || (e as Error).name === 'NotFound' ? 'no such file' : (e as Error).message}`, { cause: e });
+      throw new Error(
+        `cannot read ${path}: ${code === 'ENOENT' || (e as Error).name === 'NotFound' ? 'no such file' : (e as Error).message}`,
+        { cause: e },
+      );
     }
   };
   return {
@@ -123,7 +126,9 @@ export async function gunzip(bytes: Uint8Array, name: string, limits: GunzipLimi
       try {
         r = await reader.read();
       } catch (e) {
-        throw new Error(`${name}: corrupt or truncated gzip data after ${total} decompressed bytes (${(e as Error).message})`, { cause: e });
+        throw new Error(`${name}: corrupt or truncated gzip data after ${total} decompressed bytes (${(e as Error).message})`, {
+          cause: e,
+        });
       }
       if (r.done) break;
       parts.push(r.value);
@@ -134,10 +139,12 @@ export async function gunzip(bytes: Uint8Array, name: string, limits: GunzipLimi
         if (promised !== undefined) cap = Math.min(cap, promised);
       }
       if (total > cap) {
-        throw new Error(promised !== undefined && cap === promised
-          ? `${name}: the gzip data expands past the ${promised} bytes its header describes (stopped at ${total}); a corrupt file?`
-          : `${name}: the gzip data expands past ${cap} bytes (stopped there: a corrupt file or a decompression bomb; ` +
-            'pass a larger maxDecompressedBytes if the file is genuine)');
+        throw new Error(
+          promised !== undefined && cap === promised
+            ? `${name}: the gzip data expands past the ${promised} bytes its header describes (stopped at ${total}); a corrupt file?`
+            : `${name}: the gzip data expands past ${cap} bytes (stopped there: a corrupt file or a decompression bomb; ` +
+                'pass a larger maxDecompressedBytes if the file is genuine)',
+        );
       }
     }
   } finally {

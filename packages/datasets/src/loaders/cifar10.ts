@@ -28,7 +28,18 @@ export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar
 const CIFAR10_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
 
 /** Class names of CIFAR-10, in label order. */
-export const CIFAR10_CLASSES: readonly string[] = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_CLASSES: readonly string[] = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
@@ -46,7 +57,9 @@ export interface CifarBatch {
 export function parseCifarBatch(bytes: Uint8Array, name: string): CifarBatch {
   if (bytes.length % RECORD !== 0) {
     const whole = Math.floor(bytes.length / RECORD);
-    throw new Error(`${name}: truncated CIFAR-10 batch: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (record ${whole} is cut at byte ${bytes.length})`);
+    throw new Error(
+      `${name}: truncated CIFAR-10 batch: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (record ${whole} is cut at byte ${bytes.length})`,
+    );
   }
   const n = bytes.length / RECORD;
   const images = new Uint8Array(n * 3 * PLANE);
@@ -73,12 +86,21 @@ function fileNames(split: 'train' | 'test', batches: readonly number[] | undefin
   return list.map((b) => `data_batch_${b}.bin`);
 }
 
-async function fromArchive(url: string | URL, names: string[], options: DownloadOptions | undefined): Promise<{ name: string; bytes: Uint8Array }[]> {
+async function fromArchive(
+  url: string | URL,
+  names: string[],
+  options: DownloadOptions | undefined,
+): Promise<{ name: string; bytes: Uint8Array }[]> {
   const isOfficial = String(url) === CIFAR10_URL;
-  const archive = await locate([String(url).replace(/[^/]*$/, '')], {
-    name: String(url).slice(String(url).lastIndexOf('/') + 1),
-    checksum: isOfficial ? CIFAR10_MD5 : undefined,
-  }, 'cifar10', options);
+  const archive = await locate(
+    [String(url).replace(/[^/]*$/, '')],
+    {
+      name: String(url).slice(String(url).lastIndexOf('/') + 1),
+      checksum: isOfficial ? CIFAR10_MD5 : undefined,
+    },
+    'cifar10',
+    options,
+  );
   const tar = await gunzip(await archive.bytes(), archive.name);
   const wanted = new Set(names);
   const items = parseTar(tar, { filter: (f) => wanted.has(f.name.slice(f.name.lastIndexOf('/') + 1)) });
@@ -100,16 +122,20 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageSe
   if (isRemote(source) && /\.(tar\.gz|tgz)$/i.test(String(source))) {
     files = await fromArchive(source, names, options.download);
   } else {
-    files = await allInOrder(names.map(async (n) => {
-      let res: Awaited<ReturnType<typeof locate>>;
-      try {
-        res = await locate(source, { name: n }, 'cifar10', options.download);
-      } catch (e) {
-        if (isRemote(source)) throw e;
-        res = await locate(`${String(source).replace(/[\\/]$/, '')}/cifar-10-batches-bin`, { name: n }, 'cifar10').catch(() => { throw e; });
-      }
-      return { name: res.name, bytes: await res.bytes() };
-    }));
+    files = await allInOrder(
+      names.map(async (n) => {
+        let res: Awaited<ReturnType<typeof locate>>;
+        try {
+          res = await locate(source, { name: n }, 'cifar10', options.download);
+        } catch (e) {
+          if (isRemote(source)) throw e;
+          res = await locate(`${String(source).replace(/[\\/]$/, '')}/cifar-10-batches-bin`, { name: n }, 'cifar10').catch(() => {
+            throw e;
+          });
+        }
+        return { name: res.name, bytes: await res.bytes() };
+      }),
+    );
   }
   const parts = files.map((f) => parseCifarBatch(f.bytes, f.name));
   const n = parts.reduce((s, p) => s + p.labels.length, 0);

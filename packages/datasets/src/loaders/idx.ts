@@ -14,7 +14,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, [IdxArray['dtype'], number]> = {
-  0x08: ['uint8', 1], 0x09: ['int8', 1], 0x0b: ['int16', 2], 0x0c: ['int32', 4], 0x0d: ['float32', 4], 0x0e: ['float64', 8],
+  0x08: ['uint8', 1],
+  0x09: ['int8', 1],
+  0x0b: ['int16', 2],
+  0x0c: ['int32', 4],
+  0x0d: ['float32', 4],
+  0x0e: ['float64', 8],
 };
 
 const hex = (v: number, digits = 8) => `0x${v.toString(16).padStart(digits, '0')}`;
@@ -43,18 +48,23 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const magic = view.getUint32(0);
   const type = TYPES[bytes[2]!];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || bytes[3] === 0) {
-    throw new Error(`${name}: not an IDX file: magic number ${hex(magic)} at byte 0 (expected 0x0000TTDD: type 08/09/0b/0c/0d/0e, DD dimensions)`);
+    throw new Error(
+      `${name}: not an IDX file: magic number ${hex(magic)} at byte 0 (expected 0x0000TTDD: type 08/09/0b/0c/0d/0e, DD dimensions)`,
+    );
   }
   const ndim = bytes[3]!;
   const headerBytes = 4 + 4 * ndim;
-  if (bytes.length < headerBytes) throw new Error(`${name}: truncated IDX header: ${bytes.length} bytes, ${ndim} dimensions need ${headerBytes}`);
+  if (bytes.length < headerBytes)
+    throw new Error(`${name}: truncated IDX header: ${bytes.length} bytes, ${ndim} dimensions need ${headerBytes}`);
   const shape: number[] = [];
   for (let d = 0; d < ndim; d++) shape.push(view.getUint32(4 + 4 * d));
   const [dtype, width] = type;
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * width;
   if (bytes.length < expected) {
-    throw new Error(`${name}: truncated IDX file: shape [${shape.join(', ')}] needs ${expected} bytes, found ${bytes.length} (data ends at byte ${bytes.length}, value ${Math.floor((bytes.length - headerBytes) / width)} of ${count})`);
+    throw new Error(
+      `${name}: truncated IDX file: shape [${shape.join(', ')}] needs ${expected} bytes, found ${bytes.length} (data ends at byte ${bytes.length}, value ${Math.floor((bytes.length - headerBytes) / width)} of ${count})`,
+    );
   }
   if (bytes.length > expected) throw new Error(`${name}: ${bytes.length - expected} unexpected bytes after the data, at byte ${expected}`);
   let data: TypedArray;
@@ -64,8 +74,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     const Ctor = { int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array }[dtype];
     const out = new Ctor(count);
     const get = {
-      int16: (o: number) => view.getInt16(o), int32: (o: number) => view.getInt32(o),
-      float32: (o: number) => view.getFloat32(o), float64: (o: number) => view.getFloat64(o),
+      int16: (o: number) => view.getInt16(o),
+      int32: (o: number) => view.getInt32(o),
+      float32: (o: number) => view.getFloat32(o),
+      float64: (o: number) => view.getFloat64(o),
     }[dtype];
     for (let i = 0; i < count; i++) out[i] = get(headerBytes + i * width);
     data = out;

@@ -28,8 +28,12 @@ export async function allInOrder<T extends readonly unknown[] | []>(promises: { 
  * name), or one or more base URLs tried in order (downloaded into the cache under
  * `subdir`, verified against the published checksum).
  */
-export async function locate(source: string | URL | readonly string[], file: DatasetFile, subdir: string,
-  options: DownloadOptions = {}): Promise<Resource> {
+export async function locate(
+  source: string | URL | readonly string[],
+  file: DatasetFile,
+  subdir: string,
+  options: DownloadOptions = {},
+): Promise<Resource> {
   const bases = Array.isArray(source) ? source : [source as string | URL];
   const remote = bases.filter((b) => isRemote(b));
   if (remote.length === 0) {
@@ -40,7 +44,8 @@ export async function locate(source: string | URL | readonly string[], file: Dat
       const loc = joinLocation(base, name);
       const path = loc.startsWith('file:') ? new URL(loc) : loc;
       if (!platform.hasFileSystem) return fileResource(path);
-      if ((await platform.fileSize(typeof path === 'string' ? path : decodeURIComponent(path.pathname))) !== undefined) return fileResource(path);
+      if ((await platform.fileSize(typeof path === 'string' ? path : decodeURIComponent(path.pathname))) !== undefined)
+        return fileResource(path);
     }
     throw new Error(`${subdir}: ${[file.name, file.plainName].filter(Boolean).join(' or ')} not found in ${String(base)}`);
   }
@@ -53,5 +58,8 @@ export async function locate(source: string | URL | readonly string[], file: Dat
       errors.push((e as Error).message); // a bad or unreachable mirror: try the next
     }
   }
-  throw new DownloadError(String(remote[0]), `${subdir}: could not download ${file.name} from any of ${remote.length} mirrors:\n  ${errors.join('\n  ')}`);
+  throw new DownloadError(
+    String(remote[0]),
+    `${subdir}: could not download ${file.name} from any of ${remote.length} mirrors:\n  ${errors.join('\n  ')}`,
+  );
 }

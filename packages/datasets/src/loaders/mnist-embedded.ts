@@ -27,7 +27,8 @@ export async function loadEmbeddedDigits(): Promise<{ images: Uint8Array; labels
   const labels = new Uint8Array(total / PIXELS);
   let at = 0;
   arrays.forEach((data, digit) => {
-    if (data.length % PIXELS !== 0) throw new Error(`mnist package: digits/${digit}.json holds ${data.length} values, not a multiple of ${PIXELS}`);
+    if (data.length % PIXELS !== 0)
+      throw new Error(`mnist package: digits/${digit}.json holds ${data.length} values, not a multiple of ${PIXELS}`);
     labels.fill(digit, at / PIXELS, (at + data.length) / PIXELS);
     for (let i = 0; i < data.length; i++) images[at + i] = Math.round(data[i]! * 255);
     at += data.length;

@@ -49,19 +49,37 @@ export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '
 
 /** Class names of Fashion-MNIST. */
 export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];
 
 type Md5Table = Record<keyof typeof MNIST_MD5, string>;
 
-async function loadIdxPair(name: string, source: string | URL | readonly string[], split: 'train' | 'test',
-  md5: Md5Table, classes: readonly string[], options: DownloadOptions | undefined): Promise<ImageSet> {
+async function loadIdxPair(
+  name: string,
+  source: string | URL | readonly string[],
+  split: 'train' | 'test',
+  md5: Md5Table,
+  classes: readonly string[],
+  options: DownloadOptions | undefined,
+): Promise<ImageSet> {
   const prefix = split === 'train' ? 'train' : 't10k';
   const file = (kind: 'images-idx3' | 'labels-idx1'): DatasetFile => {
     const gz = `${prefix}-${kind}-ubyte.gz` as keyof Md5Table;
     return { name: gz, plainName: gz.slice(0, -3), checksum: md5[gz] };
   };
-  const [imgRes, labRes] = await allInOrder([locate(source, file('images-idx3'), name, options), locate(source, file('labels-idx1'), name, options)]);
+  const [imgRes, labRes] = await allInOrder([
+    locate(source, file('images-idx3'), name, options),
+    locate(source, file('labels-idx1'), name, options),
+  ]);
   const [imgBytes, labBytes] = await allInOrder([
     imgRes.bytes().then((b) => maybeGunzip(b, imgRes.name, { expectedBytes: idxExpectedBytes })),
     labRes.bytes().then((b) => maybeGunzip(b, labRes.name, { expectedBytes: idxExpectedBytes })),
@@ -69,13 +87,18 @@ async function loadIdxPair(name: string, source: string | URL | readonly string[
   const images = parseIdx(imgBytes, imgRes.name);
   const labels = parseIdx(labBytes, labRes.name);
   if (images.dtype !== 'uint8' || images.shape.length !== 3) {
-    throw new Error(`${imgRes.name}: expected IDX images (magic 0x00000803: uint8, 3 dimensions), found ${images.dtype} with ${images.shape.length} dimensions`);
+    throw new Error(
+      `${imgRes.name}: expected IDX images (magic 0x00000803: uint8, 3 dimensions), found ${images.dtype} with ${images.shape.length} dimensions`,
+    );
   }
   if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
-    throw new Error(`${labRes.name}: expected IDX labels (magic 0x00000801: uint8, 1 dimension), found ${labels.dtype} with ${labels.shape.length} dimensions`);
+    throw new Error(
+      `${labRes.name}: expected IDX labels (magic 0x00000801: uint8, 1 dimension), found ${labels.dtype} with ${labels.shape.length} dimensions`,
+    );
   }
   const [n, h, w] = images.shape as [number, number, number];
-  if (labels.shape[0] !== n) throw new Error(`${name}: ${imgRes.name} holds ${n} images but ${labRes.name} holds ${labels.shape[0]} labels`);
+  if (labels.shape[0] !== n)
+    throw new Error(`${name}: ${imgRes.name} holds ${n} images but ${labRes.name} holds ${labels.shape[0]} labels`);
   return new ImageSet(images.data as Uint8Array, labels.data as Uint8Array, h, w, 1, classes);
 }
 
@@ -88,7 +111,9 @@ export async function loadMnist(options: MnistOptions = {}): Promise<ImageSet> {
   const split = options.split ?? 'train';
   if (options.source === 'embedded') {
     if (split !== 'train') {
-      throw new Error("loadMnist: the embedded digits are one set of 10,000 training digits; there is no embedded 'test' split (use dataset.split() or stratifiedSplit())");
+      throw new Error(
+        "loadMnist: the embedded digits are one set of 10,000 training digits; there is no embedded 'test' split (use dataset.split() or stratifiedSplit())",
+      );
     }
     const { images, labels } = await loadEmbeddedDigits();
     return new ImageSet(images, labels, 28, 28, 1, MNIST_CLASSES);
@@ -97,7 +122,17 @@ export async function loadMnist(options: MnistOptions = {}): Promise<ImageSet> {
 }
 
 /** Loads Fashion-MNIST (28×28×1 clothing images, 10 classes) from its IDX files in a directory or at URLs. */
-export async function loadFashionMnist(options: Omit<MnistOptions, 'source'> & { source?: string | URL | readonly string[] } = {}): Promise<ImageSet> {
-  if ((options.source as string) === 'embedded') throw new Error('loadFashionMnist: there is no embedded Fashion-MNIST; give a directory or URL');
-  return loadIdxPair('fashion-mnist', options.source ?? FASHION_MNIST_MIRRORS, options.split ?? 'train', FASHION_MD5, FASHION_MNIST_CLASSES, options.download);
+export async function loadFashionMnist(
+  options: Omit<MnistOptions, 'source'> & { source?: string | URL | readonly string[] } = {},
+): Promise<ImageSet> {
+  if ((options.source as string) === 'embedded')
+    throw new Error('loadFashionMnist: there is no embedded Fashion-MNIST; give a directory or URL');
+  return loadIdxPair(
+    'fashion-mnist',
+    options.source ?? FASHION_MNIST_MIRRORS,
+    options.split ?? 'train',
+    FASHION_MD5,
+    FASHION_MNIST_CLASSES,
+    options.download,
+  );
 }

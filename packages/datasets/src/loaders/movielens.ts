@@ -138,10 +138,18 @@ async function resolveFiles(source: MovieLensOptions['source'], options: Downloa
   }
   const exists = async (f: string) => !platform.hasFileSystem || (await platform.fileSize(joinLocation(src as string, f))) !== undefined;
   if (await exists('ratings.csv')) {
-    return { ratings: fileResource(joinLocation(s, 'ratings.csv')), movies: (await exists('movies.csv')) ? fileResource(joinLocation(s, 'movies.csv')) : undefined, format: 'csv' };
+    return {
+      ratings: fileResource(joinLocation(s, 'ratings.csv')),
+      movies: (await exists('movies.csv')) ? fileResource(joinLocation(s, 'movies.csv')) : undefined,
+      format: 'csv',
+    };
   }
   if (await exists('u.data')) {
-    return { ratings: fileResource(joinLocation(s, 'u.data')), movies: (await exists('u.item')) ? fileResource(joinLocation(s, 'u.item')) : undefined, format: '100k' };
+    return {
+      ratings: fileResource(joinLocation(s, 'u.data')),
+      movies: (await exists('u.item')) ? fileResource(joinLocation(s, 'u.item')) : undefined,
+      format: '100k',
+    };
   }
   throw new Error(`loadMovieLens: ${s} holds neither ratings.csv nor u.data`);
 }
@@ -164,7 +172,8 @@ async function readRatings(files: Files) {
     for (const { fields, line } of rows) {
       if (header) {
         const cols = fields.map((f) => f.trim()).join(',');
-        if (cols !== 'userId,movieId,rating,timestamp') throw new CsvError(name, line, `expected the header userId,movieId,rating,timestamp, found ${cols}`);
+        if (cols !== 'userId,movieId,rating,timestamp')
+          throw new CsvError(name, line, `expected the header userId,movieId,rating,timestamp, found ${cols}`);
         header = false;
         continue;
       }
@@ -200,11 +209,31 @@ async function readMovies(files: Files): Promise<Map<number, { title: string; ge
     }
     return movies;
   }
-  const GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-    'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'];
+  const GENRES = [
+    'unknown',
+    'Action',
+    'Adventure',
+    'Animation',
+    "Children's",
+    'Comedy',
+    'Crime',
+    'Documentary',
+    'Drama',
+    'Fantasy',
+    'Film-Noir',
+    'Horror',
+    'Musical',
+    'Mystery',
+    'Romance',
+    'Sci-Fi',
+    'Thriller',
+    'War',
+    'Western',
+  ];
   for await (const rows of readCsvChunks(files.movies, { delimiter: '|', quoteChar: '\u0000', encoding: 'latin1' })) {
     for (const { fields, line } of rows) {
-      if (fields.length !== 5 + GENRES.length) throw new CsvError(name, line, `expected ${5 + GENRES.length} fields, found ${fields.length}`);
+      if (fields.length !== 5 + GENRES.length)
+        throw new CsvError(name, line, `expected ${5 + GENRES.length} fields, found ${fields.length}`);
       movies.set(toInt(fields[0], name, line, 'movie id'), { title: fields[1]!, genres: GENRES.filter((_, g) => fields[5 + g] === '1') });
     }
   }
@@ -248,6 +277,7 @@ export async function loadMovieLens(options: MovieLensOptions = {}): Promise<Mov
     itemIndex: it.index,
     titles,
     movies,
-    dataset: () => fromArrays({ user: users, item: items, rating: ratings }).map((e) => ({ xs: { user: e.user, item: e.item }, ys: e.rating })),
+    dataset: () =>
+      fromArrays({ user: users, item: items, rating: ratings }).map((e) => ({ xs: { user: e.user, item: e.item }, ys: e.rating })),
   };
 }

@@ -7,13 +7,21 @@ import { perDtypeOp } from './names.js';
 import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast, allSameShape, runFlat } from './broadcast.js';
 
 /** Arithmetic ops of `binary`, named as the tfjs ops. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference' |
-  'floorDiv' | 'mod' | 'atan2';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference' | 'floorDiv' | 'mod' | 'atan2';
 
 // Kernel base names (assembly/binary.ts).
 const ARITHMETIC: Record<BinaryOp, string> = {
-  add: 'add', sub: 'sub', mul: 'mul', div: 'div', maximum: 'maximum', minimum: 'minimum', pow: 'pow',
-  squaredDifference: 'squared_difference', floorDiv: 'floor_div', mod: 'mod', atan2: 'atan2',
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  pow: 'pow',
+  squaredDifference: 'squared_difference',
+  floorDiv: 'floor_div',
+  mod: 'mod',
+  atan2: 'atan2',
 };
 /** Every `BinaryOp`. */
 export const BINARY_OPS = Object.keys(ARITHMETIC) as BinaryOp[];
@@ -31,7 +39,11 @@ const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 5, pow: 110, atan2: 
 export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
 
 const COMPARISONS: Record<CompareOp, string> = {
-  equal: 'equal', notEqual: 'not_equal', less: 'less', lessEqual: 'less_equal', greater: 'greater',
+  equal: 'equal',
+  notEqual: 'not_equal',
+  less: 'less',
+  lessEqual: 'less_equal',
+  greater: 'greater',
   greaterEqual: 'greater_equal',
 };
 /** Every `CompareOp`. */
@@ -41,7 +53,9 @@ export const COMPARE_OPS = Object.keys(COMPARISONS) as CompareOp[];
 export type LogicalOp = 'logicalAnd' | 'logicalOr' | 'logicalXor';
 
 const LOGICALS: Record<LogicalOp, string> = {
-  logicalAnd: 'logical_and', logicalOr: 'logical_or', logicalXor: 'logical_xor',
+  logicalAnd: 'logical_and',
+  logicalOr: 'logical_or',
+  logicalXor: 'logical_xor',
 };
 /** Every `LogicalOp`. */
 export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
@@ -49,9 +63,13 @@ export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
 const SUFFIX: Record<NumericDtype, string> = { float32: 'f32', int32: 'i32' };
 
 // Error labels and kernel names per (dtype, op), built once (names.ts).
-const names = (kind: string, table: Record<string, string>) => perDtypeOp(['float32', 'int32'], Object.keys(table),
-  (dt, op) => ({ what: `wasmml ${kind} ${op} (${dt})`, kernel: `${table[op]}_${SUFFIX[dt as NumericDtype]}` }));
-const BINARY_NAMES = names('binary', ARITHMETIC), COMPARE_NAMES = names('compare', COMPARISONS);
+const names = (kind: string, table: Record<string, string>) =>
+  perDtypeOp(['float32', 'int32'], Object.keys(table), (dt, op) => ({
+    what: `wasmml ${kind} ${op} (${dt})`,
+    kernel: `${table[op]}_${SUFFIX[dt as NumericDtype]}`,
+  }));
+const BINARY_NAMES = names('binary', ARITHMETIC),
+  COMPARE_NAMES = names('compare', COMPARISONS);
 
 function checkDtype(what: string, dtype: string): asserts dtype is NumericDtype {
   if (dtype !== 'float32' && dtype !== 'int32') {
@@ -59,9 +77,19 @@ function checkDtype(what: string, dtype: string): asserts dtype is NumericDtype 
   }
 }
 
-function run2(what: string, kernel: string, a: number, aShape: readonly number[], b: number,
-  bShape: readonly number[], out: number, outShape: readonly number[], inBytes: number, outBytes: number,
-  cost: number): void {
+function run2(
+  what: string,
+  kernel: string,
+  a: number,
+  aShape: readonly number[],
+  b: number,
+  bShape: readonly number[],
+  out: number,
+  outShape: readonly number[],
+  inBytes: number,
+  outBytes: number,
+  cost: number,
+): void {
   if (allSameShape(outShape, [aShape, bShape])) {
     let n = 1;
     for (const d of outShape) n *= d;
@@ -86,8 +114,16 @@ function run2(what: string, kernel: string, a: number, aShape: readonly number[]
  * as tfjs-backend-wasm; mod takes the divisor's sign). int32 wraps modulo 2^32;
  * floorDiv and mod by 0 give 0.
  */
-export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
-  bShape: readonly number[], out: number, outShape: readonly number[]): void {
+export function binary(
+  op: BinaryOp,
+  dtype: NumericDtype,
+  a: number,
+  aShape: readonly number[],
+  b: number,
+  bShape: readonly number[],
+  out: number,
+  outShape: readonly number[],
+): void {
   const known = BINARY_NAMES.get(dtype)?.get(op);
   const what = known?.what ?? `wasmml binary ${op} (${dtype})`;
   if (!Object.hasOwn(ARITHMETIC, op)) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
@@ -99,8 +135,16 @@ export function binary(op: BinaryOp, dtype: NumericDtype, a: number, aShape: rea
 }
 
 /** out (uint8, 1 = true) = a op b elementwise with broadcasting; NaN compares unequal to everything. */
-export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: readonly number[], b: number,
-  bShape: readonly number[], out: number, outShape: readonly number[]): void {
+export function compare(
+  op: CompareOp,
+  dtype: NumericDtype,
+  a: number,
+  aShape: readonly number[],
+  b: number,
+  bShape: readonly number[],
+  out: number,
+  outShape: readonly number[],
+): void {
   const known = COMPARE_NAMES.get(dtype)?.get(op);
   const what = known?.what ?? `wasmml compare ${op} (${dtype})`;
   if (!Object.hasOwn(COMPARISONS, op)) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
@@ -109,8 +153,15 @@ export function compare(op: CompareOp, dtype: NumericDtype, a: number, aShape: r
 }
 
 /** out (uint8 0/1) = a op b on uint8 inputs (non-zero is true) with broadcasting. */
-export function logical(op: LogicalOp, a: number, aShape: readonly number[], b: number, bShape: readonly number[],
-  out: number, outShape: readonly number[]): void {
+export function logical(
+  op: LogicalOp,
+  a: number,
+  aShape: readonly number[],
+  b: number,
+  bShape: readonly number[],
+  out: number,
+  outShape: readonly number[],
+): void {
   const what = `wasmml logical ${op}`;
   const name = Object.hasOwn(LOGICALS, op) ? LOGICALS[op] : undefined;
   if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${LOGICAL_OPS.join(', ')}`);
@@ -122,8 +173,17 @@ export function logical(op: LogicalOp, a: number, aShape: readonly number[], b: 
  * uint8 (non-zero is true); a, b and out hold elements of `elemBytes` bytes:
  * 4 for float32 / int32 (moved as bits), 1 for uint8.
  */
-export function select(elemBytes: 1 | 4, cond: number, condShape: readonly number[], a: number,
-  aShape: readonly number[], b: number, bShape: readonly number[], out: number, outShape: readonly number[]): void {
+export function select(
+  elemBytes: 1 | 4,
+  cond: number,
+  condShape: readonly number[],
+  a: number,
+  aShape: readonly number[],
+  b: number,
+  bShape: readonly number[],
+  out: number,
+  outShape: readonly number[],
+): void {
   const what = `wasmml select (${elemBytes}-byte elements)`;
   if (elemBytes !== 1 && elemBytes !== 4) throw new Error(`${what}: elemBytes must be 1 or 4`);
   const shapes = [condShape, aShape, bShape];
@@ -133,6 +193,13 @@ export function select(elemBytes: 1 | 4, cond: number, condShape: readonly numbe
   checkAddress(what, 'a', a);
   checkAddress(what, 'b', b);
   checkAddress(what, 'out', out);
-  runBroadcast(elemBytes === 4 ? 'select_i32' : 'select_u8', [cond, a, b], out, elemBytes, [1, elemBytes, elemBytes],
-    broadcastLayout(outShape, shapes), 1);
+  runBroadcast(
+    elemBytes === 4 ? 'select_i32' : 'select_u8',
+    [cond, a, b],
+    out,
+    elemBytes,
+    [1, elemBytes, elemBytes],
+    broadcastLayout(outShape, shapes),
+    1,
+  );
 }

@@ -25,7 +25,11 @@ function checkShape(what: string, shape: readonly number[]): void {
  * tfjs `broadcastTo` / NumPy. Throws naming both shapes when they do not fit.
  */
 export function broadcastShapes(...shapes: ReadonlyArray<readonly number[]>): number[] {
-  return broadcastNamed('wasmml broadcastShapes', shapes, shapes.map(() => ''));
+  return broadcastNamed(
+    'wasmml broadcastShapes',
+    shapes,
+    shapes.map(() => ''),
+  );
 }
 
 function broadcastNamed(what: string, shapes: ReadonlyArray<readonly number[]>, names: readonly string[]): number[] {
@@ -34,12 +38,12 @@ function broadcastNamed(what: string, shapes: ReadonlyArray<readonly number[]>, 
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
     for (let k = 1; k <= s.length; k++) {
-      const d = s[s.length - k]!, o = out[rank - k]!;
+      const d = s[s.length - k]!,
+        o = out[rank - k]!;
       if (d === o || d === 1) continue;
       if (o !== 1) {
         const list = shapes.map((x, i) => `${names[i] ? `${names[i]} ` : ''}[${x}]`).join(' and ');
-        throw new Error(`${what}: shapes ${list} are not broadcast-compatible (dim -${k} is ${o} vs ${d}; ` +
-          'sizes must be equal or 1)');
+        throw new Error(`${what}: shapes ${list} are not broadcast-compatible (dim -${k} is ${o} vs ${d}; sizes must be equal or 1)`);
       }
       out[rank - k] = d;
     }
@@ -54,9 +58,9 @@ export interface BroadcastLayout {
 }
 
 /** Collapses `shapes` broadcast to `outShape` (already checked) into the fewest dims. */
-export function broadcastLayout(outShape: readonly number[],
-  shapes: ReadonlyArray<readonly number[]>): BroadcastLayout {
-  const rank = outShape.length, m = shapes.length;
+export function broadcastLayout(outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>): BroadcastLayout {
+  const rank = outShape.length,
+    m = shapes.length;
   const sizes: number[] = [];
   const strides: number[][] = [];
   const step = new Array<number>(m).fill(1);
@@ -66,7 +70,8 @@ export function broadcastLayout(outShape: readonly number[],
     const n = outShape[rank - k]!;
     // This dim's stride in every input: 0 where it is broadcast (or absent).
     for (let i = 0; i < m; i++) {
-      const s = shapes[i]!, d = k <= s.length ? s[s.length - k]! : 1;
+      const s = shapes[i]!,
+        d = k <= s.length ? s[s.length - k]! : 1;
       st[i] = d === 1 ? 0 : step[i]!;
       step[i]! *= d;
     }
@@ -97,10 +102,15 @@ export function allSameShape(outShape: readonly number[], shapes: ReadonlyArray<
   return isShape(outShape);
 }
 
-export function checkBroadcast(what: string, outShape: readonly number[], shapes: ReadonlyArray<readonly number[]>,
-  names: readonly string[]): number {
+export function checkBroadcast(
+  what: string,
+  outShape: readonly number[],
+  shapes: ReadonlyArray<readonly number[]>,
+  names: readonly string[],
+): number {
   checkShape(`${what}: output`, outShape);
-  let ok = true, rank = 0;
+  let ok = true,
+    rank = 0;
   for (let i = 0; ok && i < shapes.length; i++) {
     const s = shapes[i]!;
     ok = isShape(s);
@@ -111,7 +121,8 @@ export function checkBroadcast(what: string, outShape: readonly number[], shapes
     const o = outShape[rank - k]!;
     let produced = o === 1;
     for (let i = 0; ok && i < shapes.length; i++) {
-      const s = shapes[i]!, d = k <= s.length ? s[s.length - k]! : 1;
+      const s = shapes[i]!,
+        d = k <= s.length ? s[s.length - k]! : 1;
       ok = d === o || d === 1;
       produced ||= d === o;
     }
@@ -120,8 +131,10 @@ export function checkBroadcast(what: string, outShape: readonly number[], shapes
   if (!ok) {
     // The slow path names what is wrong.
     const expected = broadcastNamed(what, shapes, names);
-    throw new Error(`${what}: output shape [${outShape}] should be [${expected}], the broadcast of ` +
-      shapes.map((s, i) => `${names[i]} [${s}]`).join(', '));
+    throw new Error(
+      `${what}: output shape [${outShape}] should be [${expected}], the broadcast of ` +
+        shapes.map((s, i) => `${names[i]} [${s}]`).join(', '),
+    );
   }
   let n = 1;
   for (let k = 0; k < outShape.length; k++) n *= outShape[k]!;
@@ -149,11 +162,20 @@ export function runFlat(kernel: string, addrs: readonly number[], out: number, n
   runtime().pool.run(kernel, args, n, { cost });
 }
 
-export function runBroadcast(kernel: string, addrs: readonly number[], out: number, outBytes: number,
-  inBytes: readonly number[], layout: BroadcastLayout, cost: number): void {
+export function runBroadcast(
+  kernel: string,
+  addrs: readonly number[],
+  out: number,
+  outBytes: number,
+  inBytes: readonly number[],
+  layout: BroadcastLayout,
+  cost: number,
+): void {
   if (runWidened(kernel, addrs, out, outBytes, inBytes, layout, cost)) return;
   const { sizes, strides } = layout;
-  const m = addrs.length, rank = sizes.length, inner = Math.min(rank, KERNEL_RANK);
+  const m = addrs.length,
+    rank = sizes.length,
+    inner = Math.min(rank, KERNEL_RANK);
   const args: number[] = [...addrs, out];
   let items = 1;
   for (let d = 0; d < KERNEL_RANK; d++) {
@@ -197,15 +219,24 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * multiple of 4, >= WIDE_ROW); the rows % k left over run as they were.
  * Returns false (doing nothing) when the layout is not of that kind.
  */
-function runWidened(kernel: string, addrs: readonly number[], out: number, outBytes: number,
-  inBytes: readonly number[], layout: BroadcastLayout, cost: number): boolean {
+function runWidened(
+  kernel: string,
+  addrs: readonly number[],
+  out: number,
+  outBytes: number,
+  inBytes: readonly number[],
+  layout: BroadcastLayout,
+  cost: number,
+): boolean {
   const { sizes, strides } = layout;
   if (sizes.length !== 2 || sizes[0]! >= SHORT_ROW) return false;
-  const c = sizes[0]!, rows = sizes[1]!;
+  const c = sizes[0]!,
+    rows = sizes[1]!;
   const repeated = strides.map((st) => st[0] === 1 && st[1] === 0);
   if (!repeated.includes(true) || !strides.every((st, i) => repeated[i] || (st[0] === 1 && st[1] === c))) return false;
   const unit = (c * 4) / gcd(c, 4);
-  const width = unit * Math.ceil(WIDE_ROW / unit), k = width / c;
+  const width = unit * Math.ceil(WIDE_ROW / unit),
+    k = width / c;
   const wideRows = Math.floor(rows / k);
   if (wideRows < 2) return false;
   const { arena, memory } = runtime();
@@ -216,15 +247,29 @@ function runWidened(kernel: string, addrs: readonly number[], out: number, outBy
       const rowBytes = c * inBytes[i]!;
       for (let j = 0; t !== 0 && j < k; j++) bytes.copyWithin(t + j * rowBytes, addrs[i]!, addrs[i]! + rowBytes);
     });
-    runBroadcast(kernel, addrs.map((a, i) => temps[i] || a), out, outBytes, inBytes,
-      { sizes: [width, wideRows], strides: repeated.map((r) => (r ? [1, 0] : [1, width])) }, cost);
+    runBroadcast(
+      kernel,
+      addrs.map((a, i) => temps[i] || a),
+      out,
+      outBytes,
+      inBytes,
+      { sizes: [width, wideRows], strides: repeated.map((r) => (r ? [1, 0] : [1, width])) },
+      cost,
+    );
   } finally {
     for (const t of temps) if (t !== 0) arena.free(t);
   }
   const done = wideRows * k;
   if (done < rows) {
-    runBroadcast(kernel, addrs.map((a, i) => (repeated[i] ? a : a + done * c * inBytes[i]!)),
-      out + done * c * outBytes, outBytes, inBytes, { sizes: [c, rows - done], strides }, cost);
+    runBroadcast(
+      kernel,
+      addrs.map((a, i) => (repeated[i] ? a : a + done * c * inBytes[i]!)),
+      out + done * c * outBytes,
+      outBytes,
+      inBytes,
+      { sizes: [c, rows - done], strides },
+      cost,
+    );
   }
   return true;
 }

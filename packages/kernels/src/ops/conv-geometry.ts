@@ -4,7 +4,10 @@
 
 /** Explicit padding in tfjs form: [[0, 0], [top, bottom], [left, right], [0, 0]]. */
 export type ExplicitPadding = readonly [
-  readonly [number, number], readonly [number, number], readonly [number, number], readonly [number, number],
+  readonly [number, number],
+  readonly [number, number],
+  readonly [number, number],
+  readonly [number, number],
 ];
 
 /** Padding: 'same', 'valid', one number for every side, or explicit per side. */
@@ -78,11 +81,16 @@ function pair(p: Pair | undefined, what: string, op: string): [number, number] {
 
 function roundDim(x: number, mode: DimRoundingMode | undefined): number {
   switch (mode) {
-    case undefined: return Math.trunc(x);
-    case 'floor': return Math.floor(x);
-    case 'round': return Math.round(x);
-    case 'ceil': return Math.ceil(x);
-    default: throw new RangeError(`wasmml: unknown dimRoundingMode ${String(mode)}`);
+    case undefined:
+      return Math.trunc(x);
+    case 'floor':
+      return Math.floor(x);
+    case 'round':
+      return Math.round(x);
+    case 'ceil':
+      return Math.ceil(x);
+    default:
+      throw new RangeError(`wasmml: unknown dimRoundingMode ${String(mode)}`);
   }
 }
 
@@ -94,9 +102,7 @@ function roundDim(x: number, mode: DimRoundingMode | undefined): number {
  * filter height and stride height; here each axis uses its own (the same for
  * square filters and strides). `op` names the caller in error messages.
  */
-export function conv2dGeometry(
-  xShape: readonly number[], filterSize: Pair, params: Conv2dParams = {}, op = 'conv2d',
-): Conv2dGeometry {
+export function conv2dGeometry(xShape: readonly number[], filterSize: Pair, params: Conv2dParams = {}, op = 'conv2d'): Conv2dGeometry {
   if (xShape.length !== 4 || !xShape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new RangeError(`wasmml ${op}: input shape must be [batch, height, width, channels], got [${xShape}]`);
   }
@@ -107,7 +113,12 @@ export function conv2dGeometry(
   const effectiveFilterHeight = (filterHeight - 1) * dilationHeight + 1;
   const effectiveFilterWidth = (filterWidth - 1) * dilationWidth + 1;
   const pad = params.pad ?? 'valid';
-  let padTop = 0, padBottom = 0, padLeft = 0, padRight = 0, outHeight: number, outWidth: number;
+  let padTop = 0,
+    padBottom = 0,
+    padLeft = 0,
+    padRight = 0,
+    outHeight: number,
+    outWidth: number;
   if (pad === 'same') {
     outHeight = Math.ceil(inHeight / strideHeight);
     outWidth = Math.ceil(inWidth / strideWidth);
@@ -140,21 +151,51 @@ export function conv2dGeometry(
     outWidth = roundDim((inWidth - effectiveFilterWidth + padLeft + padRight) / strideWidth + 1, mode);
   }
   if (outHeight < 0 || outWidth < 0) {
-    throw new RangeError(`wasmml ${op}: filter ${effectiveFilterHeight}x${effectiveFilterWidth} (with dilation) does not ` +
-      `fit input ${inHeight}x${inWidth} with padding ${JSON.stringify(pad)}`);
+    throw new RangeError(
+      `wasmml ${op}: filter ${effectiveFilterHeight}x${effectiveFilterWidth} (with dilation) does not ` +
+        `fit input ${inHeight}x${inWidth} with padding ${JSON.stringify(pad)}`,
+    );
   }
   return {
-    batch, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth,
-    strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth,
-    padTop, padBottom, padLeft, padRight,
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+    padTop,
+    padBottom,
+    padLeft,
+    padRight,
   };
 }
 
 /** The geometry as kernel arguments: n, h, w, cin, oh, ow, (cout), fh, fw, sh, sw, dh, dw, pt, pl. */
 export function geometryArgs(g: Conv2dGeometry, cout?: number): number[] {
   return [
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, ...(cout === undefined ? [] : [cout]),
-    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+    g.batch,
+    g.inHeight,
+    g.inWidth,
+    g.inChannels,
+    g.outHeight,
+    g.outWidth,
+    ...(cout === undefined ? [] : [cout]),
+    g.filterHeight,
+    g.filterWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.dilationHeight,
+    g.dilationWidth,
+    g.padTop,
+    g.padLeft,
   ];
 }
 

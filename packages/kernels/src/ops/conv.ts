@@ -6,9 +6,7 @@ import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
 import { Act, type ActName } from './codes.js';
 import { gemm } from './gemm.js';
-import {
-  conv2dGeometry, geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams,
-} from './conv-geometry.js';
+import { conv2dGeometry, geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
 
 const MR = 4;
 const NR = 8;
@@ -24,14 +22,20 @@ export interface Conv2dOptions extends Conv2dParams {
 }
 
 /** Checks a [fh, fw, cin, cout] (or [fh, fw, cin, multiplier]) filter shape against the input's channels. */
-export function checkFilterShape(op: string, xShape: readonly number[], filterShape: readonly number[],
-  lastDim: 'outChannels' | 'multiplier' = 'outChannels'): [number, number, number, number] {
+export function checkFilterShape(
+  op: string,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  lastDim: 'outChannels' | 'multiplier' = 'outChannels',
+): [number, number, number, number] {
   if (filterShape.length !== 4 || !filterShape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new RangeError(`wasmml ${op}: filter shape must be [filterHeight, filterWidth, inChannels, ${lastDim}], got [${filterShape}]`);
   }
   // A malformed x is reported by conv2dGeometry.
   if (xShape.length === 4 && filterShape[2] !== xShape[3]) {
-    throw new RangeError(`wasmml ${op}: filter [${filterShape}] expects ${filterShape[2]} input channels, input [${xShape}] has ${xShape[3]}`);
+    throw new RangeError(
+      `wasmml ${op}: filter [${filterShape}] expects ${filterShape[2]} input channels, input [${xShape}] has ${xShape[3]}`,
+    );
   }
   return filterShape as unknown as [number, number, number, number];
 }
@@ -50,8 +54,14 @@ const zeroBlockBytes = (n: number) => ((n + 3) & ~3) * 4;
  * filter [fh, fw, cin, cout] at `filter`, y at `y`. Returns the geometry (y's
  * spatial size is outHeight x outWidth).
  */
-export function conv2d(x: number, filter: number, y: number, xShape: readonly number[],
-  filterShape: readonly number[], opts: Conv2dOptions = {}): Conv2dGeometry {
+export function conv2d(
+  x: number,
+  filter: number,
+  y: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  opts: Conv2dOptions = {},
+): Conv2dGeometry {
   const [fh, fw, cin, cout] = checkFilterShape('conv2d', xShape, filterShape);
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2d');
   const act = actCode('conv2d', opts.activation);
@@ -68,10 +78,10 @@ export function conv2d(x: number, filter: number, y: number, xShape: readonly nu
   const packed = rt.arena.alloc(np * k * NR * 4);
   try {
     rt.pool.run('gemm_pack_b_f32', [filter, cout, 1, 0, k, cout, packed], np, { cost: k * NR });
-    rt.pool.run('conv2d_f32',
-      [x, packed, y, ...geometryArgs(g, cout), opts.bias ?? 0, act, opts.alpha ?? 0.2],
-      Math.ceil(pixels / MR),
-      { cost: MR * cout * k + 1, scratchBytes: alignUp(zeroBlockBytes(cin) + MR * 4 * k) });
+    rt.pool.run('conv2d_f32', [x, packed, y, ...geometryArgs(g, cout), opts.bias ?? 0, act, opts.alpha ?? 0.2], Math.ceil(pixels / MR), {
+      cost: MR * cout * k + 1,
+      scratchBytes: alignUp(zeroBlockBytes(cin) + MR * 4 * k),
+    });
   } finally {
     rt.arena.free(packed);
   }
@@ -83,8 +93,14 @@ export function conv2d(x: number, filter: number, y: number, xShape: readonly nu
  * transposed convolution of dy [n, oh, ow, cout] with the filter). `xShape`
  * is the shape of x (and dx).
  */
-export function conv2dBackpropInput(dy: number, filter: number, dx: number, xShape: readonly number[],
-  filterShape: readonly number[], opts: Conv2dParams = {}): Conv2dGeometry {
+export function conv2dBackpropInput(
+  dy: number,
+  filter: number,
+  dx: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  opts: Conv2dParams = {},
+): Conv2dGeometry {
   const [fh, fw, cin, cout] = checkFilterShape('conv2dBackpropInput', xShape, filterShape);
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dBackpropInput');
   const pixels = g.batch * g.inHeight * g.inWidth;
@@ -101,10 +117,11 @@ export function conv2dBackpropInput(dy: number, filter: number, dx: number, xSha
   try {
     new Int32Array(rt.memory.buffer, tablePtr, table.length).set(table);
     const geo = [fh, fw, cin, cout, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft];
-    rt.pool.run('conv2d_pack_filter_phases_f32', [filter, tablePtr, ...geo, packed], (table.length / 4) * np,
-      { cost: maxK * NR });
-    rt.pool.run('conv2d_backprop_input_f32', [dy, packed, tablePtr, dx, ...geometryArgs(g, cout)], items,
-      { cost: MR * cin * maxK + 1, scratchBytes: alignUp(zeroBlockBytes(cout) + 16 * cin + MR * 4 * maxK) });
+    rt.pool.run('conv2d_pack_filter_phases_f32', [filter, tablePtr, ...geo, packed], (table.length / 4) * np, { cost: maxK * NR });
+    rt.pool.run('conv2d_backprop_input_f32', [dy, packed, tablePtr, dx, ...geometryArgs(g, cout)], items, {
+      cost: MR * cin * maxK + 1,
+      scratchBytes: alignUp(zeroBlockBytes(cout) + 16 * cin + MR * 4 * maxK),
+    });
   } finally {
     rt.arena.free(packed);
     rt.arena.free(tablePtr);
@@ -123,11 +140,13 @@ function phaseTable(g: Conv2dGeometry, cout: number) {
     Array.from({ length: f }, (_, i) => (r + pad - i * d) % s === 0).filter(Boolean).length;
   const table = new Int32Array(4 * sh * sw);
   const np = Math.ceil(g.inChannels / NR);
-  let items = 0, offset = 0, maxK = 0;
+  let items = 0,
+    offset = 0,
+    maxK = 0;
   for (let ry = 0; ry < sh; ry++) {
     for (let rx = 0; rx < sw; rx++) {
-      const k = tapsFor(ry, g.padTop, g.filterHeight, g.dilationHeight, sh) *
-        tapsFor(rx, g.padLeft, g.filterWidth, g.dilationWidth, sw) * cout;
+      const k =
+        tapsFor(ry, g.padTop, g.filterHeight, g.dilationHeight, sh) * tapsFor(rx, g.padLeft, g.filterWidth, g.dilationWidth, sw) * cout;
       const pixels = g.batch * Math.max(0, Math.ceil((g.inHeight - ry) / sh)) * Math.max(0, Math.ceil((g.inWidth - rx) / sw));
       table.set([items, offset, k, 0], 4 * (ry * sw + rx));
       items += Math.ceil(pixels / MR);
@@ -144,8 +163,14 @@ function phaseTable(g: Conv2dGeometry, cout: number) {
  * pixels is split into chunks fixed by the problem size, so the result does
  * not depend on the thread count.
  */
-export function conv2dBackpropFilter(x: number, dy: number, dw: number, xShape: readonly number[],
-  filterShape: readonly number[], opts: Conv2dParams = {}): Conv2dGeometry {
+export function conv2dBackpropFilter(
+  x: number,
+  dy: number,
+  dw: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  opts: Conv2dParams = {},
+): Conv2dGeometry {
   const [fh, fw, cin, cout] = checkFilterShape('conv2dBackpropFilter', xShape, filterShape);
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dBackpropFilter');
   const k = fh * fw * cin;
@@ -170,16 +195,20 @@ export function conv2dBackpropFilter(x: number, dy: number, dw: number, xShape: 
   let partial = dw;
   try {
     if (blocks > 1) {
-      rt.pool.run('gemm_pack_b_f32', [dy, cout, 1, blockLen * cout, blockLen, cout, packed], (blocks - 1) * np,
-        { cost: blockLen * NR });
+      rt.pool.run('gemm_pack_b_f32', [dy, cout, 1, blockLen * cout, blockLen, cout, packed], (blocks - 1) * np, { cost: blockLen * NR });
     }
-    rt.pool.run('gemm_pack_b_f32',
+    rt.pool.run(
+      'gemm_pack_b_f32',
       [dy + (blocks - 1) * blockLen * cout * 4, cout, 1, 0, lastLen, cout, packed + (blocks - 1) * blockLen * np * NR * 4],
-      np, { cost: lastLen * NR });
+      np,
+      { cost: lastLen * NR },
+    );
     if (chunks > 1) partial = rt.arena.alloc(chunks * k * cout * 4);
     const items = chunks * Math.ceil(kp / group);
-    rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), blockLen, perChunk, group],
-      items, { cost: (MR * pixels * cout * kp) / items + 1, scratchBytes: alignUp(16 + MR * 4 * blockLen) });
+    rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), blockLen, perChunk, group], items, {
+      cost: (MR * pixels * cout * kp) / items + 1,
+      scratchBytes: alignUp(16 + MR * 4 * blockLen),
+    });
     if (chunks > 1) {
       rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, k * cout, chunks], Math.ceil((k * cout) / 4), { cost: 4 * chunks });
     }

@@ -4,9 +4,7 @@
 import { runtime } from '../runtime.js';
 import { Act } from './codes.js';
 import { checkFilterShape, type Conv2dOptions } from './conv.js';
-import {
-  conv2dGeometry, geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams,
-} from './conv-geometry.js';
+import { conv2dGeometry, geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
 
 function actCode(name: Conv2dOptions['activation']): number {
   const act = Act[name ?? 'linear'];
@@ -18,17 +16,23 @@ function actCode(name: Conv2dOptions['activation']): number {
  * y[n][oh][ow][cin*mult] = act(depthwiseConv2d(x, filter) + bias): x
  * [n, h, w, cin], filter [fh, fw, cin, mult]; bias (optional) has cin*mult floats.
  */
-export function depthwiseConv2d(x: number, filter: number, y: number, xShape: readonly number[],
-  filterShape: readonly number[], opts: Conv2dOptions = {}): Conv2dGeometry {
+export function depthwiseConv2d(
+  x: number,
+  filter: number,
+  y: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  opts: Conv2dOptions = {},
+): Conv2dGeometry {
   const [fh, fw, , mult] = checkFilterShape('depthwiseConv2d', xShape, filterShape, 'multiplier');
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'depthwiseConv2d');
   const act = actCode(opts.activation);
   const rows = g.batch * g.outHeight;
   const cout = g.inChannels * mult;
   if (rows === 0 || g.outWidth === 0 || cout === 0) return g;
-  runtime().pool.run('depthwise_conv2d_f32',
-    [x, filter, y, ...geometryArgs(g, mult), opts.bias ?? 0, act, opts.alpha ?? 0.2],
-    rows, { cost: g.outWidth * cout * fh * fw + 1 });
+  runtime().pool.run('depthwise_conv2d_f32', [x, filter, y, ...geometryArgs(g, mult), opts.bias ?? 0, act, opts.alpha ?? 0.2], rows, {
+    cost: g.outWidth * cout * fh * fw + 1,
+  });
   return g;
 }
 
@@ -36,14 +40,21 @@ export function depthwiseConv2d(x: number, filter: number, y: number, xShape: re
  * dx[n][h][w][cin] = the gradient of depthwiseConv2d with respect to its
  * input, from dy [n, oh, ow, cin*mult]; `xShape` is the shape of x (and dx).
  */
-export function depthwiseConv2dBackpropInput(dy: number, filter: number, dx: number, xShape: readonly number[],
-  filterShape: readonly number[], opts: Conv2dParams = {}): Conv2dGeometry {
+export function depthwiseConv2dBackpropInput(
+  dy: number,
+  filter: number,
+  dx: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  opts: Conv2dParams = {},
+): Conv2dGeometry {
   const [fh, fw, cin, mult] = checkFilterShape('depthwiseConv2dBackpropInput', xShape, filterShape, 'multiplier');
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'depthwiseConv2dBackpropInput');
   const rows = g.batch * g.inHeight;
   if (rows === 0 || g.inWidth === 0 || cin === 0) return g;
-  runtime().pool.run('depthwise_conv2d_backprop_input_f32', [dy, filter, dx, ...geometryArgs(g, mult)],
-    rows, { cost: g.inWidth * cin * mult * fh * fw + 1 });
+  runtime().pool.run('depthwise_conv2d_backprop_input_f32', [dy, filter, dx, ...geometryArgs(g, mult)], rows, {
+    cost: g.inWidth * cin * mult * fh * fw + 1,
+  });
   return g;
 }
 
@@ -53,11 +64,18 @@ export function depthwiseConv2dBackpropInput(dy: number, filter: number, dx: num
  * over output pixels is split into chunks fixed by the problem size, so the
  * result does not depend on the thread count.
  */
-export function depthwiseConv2dBackpropFilter(x: number, dy: number, dw: number, xShape: readonly number[],
-  filterShape: readonly number[], opts: Conv2dParams = {}): Conv2dGeometry {
+export function depthwiseConv2dBackpropFilter(
+  x: number,
+  dy: number,
+  dw: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  opts: Conv2dParams = {},
+): Conv2dGeometry {
   const [fh, fw, cin, mult] = checkFilterShape('depthwiseConv2dBackpropFilter', xShape, filterShape, 'multiplier');
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'depthwiseConv2dBackpropFilter');
-  const cout = cin * mult, taps = fh * fw;
+  const cout = cin * mult,
+    taps = fh * fw;
   if (cout === 0) return g;
   const rt = runtime();
   // Chunks are whole units of 512 pixels: smaller ones would spend more on
@@ -67,11 +85,11 @@ export function depthwiseConv2dBackpropFilter(x: number, dy: number, dw: number,
   const chunkPixels = perChunk * 512;
   const partial = chunks > 1 ? rt.arena.alloc(chunks * taps * cout * 4) : dw;
   try {
-    rt.pool.run('depthwise_conv2d_backprop_filter_f32', [x, dy, partial, ...geometryArgs(g, mult), chunkPixels],
-      chunks * taps, { cost: chunkPixels * cout + 1 });
+    rt.pool.run('depthwise_conv2d_backprop_filter_f32', [x, dy, partial, ...geometryArgs(g, mult), chunkPixels], chunks * taps, {
+      cost: chunkPixels * cout + 1,
+    });
     if (chunks > 1) {
-      rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, taps * cout, chunks], Math.ceil((taps * cout) / 4),
-        { cost: 4 * chunks });
+      rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, taps * cout, chunks], Math.ceil((taps * cout) / 4), { cost: 4 * chunks });
     }
   } finally {
     if (partial !== dw) rt.arena.free(partial);

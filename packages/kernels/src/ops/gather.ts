@@ -31,8 +31,15 @@ export interface GatherOptions {
  * which is returned. Throws (writing nothing) if an index is outside
  * [0, xShape[axis]).
  */
-export function gather(x: number, indices: number, y: number, xShape: readonly number[],
-  indicesShape: readonly number[], axis: number, opts: GatherOptions = {}): number[] {
+export function gather(
+  x: number,
+  indices: number,
+  y: number,
+  xShape: readonly number[],
+  indicesShape: readonly number[],
+  axis: number,
+  opts: GatherOptions = {},
+): number[] {
   checkShape('gather', 'x', xShape);
   checkShape('gather', 'indices', indicesShape);
   const rank = xShape.length;
@@ -47,24 +54,32 @@ export function gather(x: number, indices: number, y: number, xShape: readonly n
   }
   for (let i = 0; i < bdim; i++) {
     if (xShape[i] !== indicesShape[i]) {
-      throw new Error(`wasmml gather: with batchDims ${bdim}, x [${xShape}] and indices [${indicesShape}] must share their first ${bdim} dims`);
+      throw new Error(
+        `wasmml gather: with batchDims ${bdim}, x [${xShape}] and indices [${indicesShape}] must share their first ${bdim} dims`,
+      );
     }
   }
   const outShape = [...xShape.slice(0, ax), ...indicesShape.slice(bdim), ...xShape.slice(ax + 1)];
-  const batch = prod(xShape.slice(0, bdim)), outer = prod(xShape.slice(bdim, ax));
-  const axisDim = xShape[ax]!, nIdx = prod(indicesShape.slice(bdim)), inner = prod(xShape.slice(ax + 1));
+  const batch = prod(xShape.slice(0, bdim)),
+    outer = prod(xShape.slice(bdim, ax));
+  const axisDim = xShape[ax]!,
+    nIdx = prod(indicesShape.slice(bdim)),
+    inner = prod(xShape.slice(ax + 1));
   const items = batch * outer * nIdx;
   if (items === 0 || inner === 0) return outShape;
   const ids = i32View(indices, batch * nIdx);
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i]!;
     if (v < 0 || v >= axisDim) {
-      throw new RangeError(`wasmml gather: index ${v} at position ${i} of indices [${indicesShape}] is not in [0, ${axisDim - 1}] (x shape [${xShape}], axis ${ax})`);
+      throw new RangeError(
+        `wasmml gather: index ${v} at position ${i} of indices [${indicesShape}] is not in [0, ${axisDim - 1}] (x shape [${xShape}], axis ${ax})`,
+      );
     }
   }
   const bytes = opts.elementBytes ?? 4;
-  runtime().pool.run(bytes === 1 ? 'gather_u8' : 'gather_f32', [x, indices, y, outer, axisDim, nIdx, inner], items,
-    { cost: inner * bytes / 8 + 4 });
+  runtime().pool.run(bytes === 1 ? 'gather_u8' : 'gather_f32', [x, indices, y, outer, axisDim, nIdx, inner], items, {
+    cost: (inner * bytes) / 8 + 4,
+  });
   return outShape;
 }
 
@@ -78,8 +93,15 @@ export type SegmentDtype = 'float32' | 'int32';
  * written. Ids outside [0, numSegments) are dropped. Deterministic: each
  * output cell belongs to one thread and sums in increasing i.
  */
-export function unsortedSegmentSum(data: number, segmentIds: number, out: number, n: number, inner: number,
-  numSegments: number, dtype: SegmentDtype = 'float32'): void {
+export function unsortedSegmentSum(
+  data: number,
+  segmentIds: number,
+  out: number,
+  n: number,
+  inner: number,
+  numSegments: number,
+  dtype: SegmentDtype = 'float32',
+): void {
   checkInt('unsortedSegmentSum', 'n', n);
   checkInt('unsortedSegmentSum', 'inner', inner);
   checkInt('unsortedSegmentSum', 'numSegments', numSegments);
@@ -91,14 +113,23 @@ export function unsortedSegmentSum(data: number, segmentIds: number, out: number
   const want = 64;
   const colBlock = numSegments >= want ? inner : Math.max(4, Math.ceil(inner / Math.ceil(want / numSegments) / 4) * 4);
   const blocks = Math.ceil(inner / colBlock);
-  runtime().pool.run(`unsorted_segment_sum_${dtype === 'int32' ? 'i32' : 'f32'}`,
-    [data, segmentIds, out, n, inner, numSegments, colBlock], blocks * numSegments,
-    { cost: Math.ceil((n * Math.min(colBlock, inner)) / numSegments) + Math.ceil(n / numSegments) + colBlock });
+  runtime().pool.run(
+    `unsorted_segment_sum_${dtype === 'int32' ? 'i32' : 'f32'}`,
+    [data, segmentIds, out, n, inner, numSegments, colBlock],
+    blocks * numSegments,
+    { cost: Math.ceil((n * Math.min(colBlock, inner)) / numSegments) + Math.ceil(n / numSegments) + colBlock },
+  );
 }
 
 // Flat slice numbers of index tuples [count, k] into `dims`; throws on the first invalid one.
-function flatIndices(what: string, indices: number, count: number, k: number, dims: readonly number[],
-  fullShape: readonly number[]): number {
+function flatIndices(
+  what: string,
+  indices: number,
+  count: number,
+  k: number,
+  dims: readonly number[],
+  fullShape: readonly number[],
+): number {
   if (k > 6) throw new RangeError(`wasmml ${what}: index depth ${k} > 6 is not supported`);
   const strides = dims.map((_, j) => prod(dims.slice(j + 1)));
   while (strides.length < 6) strides.push(0);
@@ -126,8 +157,14 @@ function flatIndices(what: string, indices: number, count: number, k: number, di
  * returned. Like tfjs, only the flattened position is range-checked; an invalid
  * one throws before anything is written.
  */
-export function gatherND(params: number, indices: number, out: number, paramsShape: readonly number[],
-  indicesShape: readonly number[], elementBytes: ElementBytes = 4): number[] {
+export function gatherND(
+  params: number,
+  indices: number,
+  out: number,
+  paramsShape: readonly number[],
+  indicesShape: readonly number[],
+  elementBytes: ElementBytes = 4,
+): number[] {
   checkShape('gatherND', 'params', paramsShape);
   checkShape('gatherND', 'indices', indicesShape);
   if (indicesShape.length < 1) throw new RangeError('wasmml gatherND: indices must have rank >= 1');
@@ -136,14 +173,18 @@ export function gatherND(params: number, indices: number, out: number, paramsSha
     throw new RangeError(`wasmml gatherND: index depth ${k} exceeds the rank of params [${paramsShape}]`);
   }
   const outShape = [...indicesShape.slice(0, -1), ...paramsShape.slice(k)];
-  const count = prod(indicesShape.slice(0, -1)), slice = prod(paramsShape.slice(k));
+  const count = prod(indicesShape.slice(0, -1)),
+    slice = prod(paramsShape.slice(k));
   if (count === 0 || slice === 0) return outShape;
   const rt = runtime();
   const flat = flatIndices('gatherND', indices, count, k, paramsShape.slice(0, k), paramsShape);
   try {
-    rt.pool.run(elementBytes === 1 ? 'gather_u8' : 'gather_f32',
-      [params, flat, out, 1, prod(paramsShape.slice(0, k)), count, slice], count,
-      { cost: slice * elementBytes / 8 + 4 });
+    rt.pool.run(
+      elementBytes === 1 ? 'gather_u8' : 'gather_f32',
+      [params, flat, out, 1, prod(paramsShape.slice(0, k)), count, slice],
+      count,
+      { cost: (slice * elementBytes) / 8 + 4 },
+    );
   } finally {
     rt.arena.free(flat);
   }
@@ -156,14 +197,22 @@ export function gatherND(params: number, indices: number, out: number, paramsSha
  * (duplicates summed, deterministically). An index outside the flattened
  * range throws before anything is written.
  */
-export function scatterND(indices: number, updates: number, out: number, indicesShape: readonly number[],
-  shape: readonly number[], dtype: SegmentDtype = 'float32'): void {
+export function scatterND(
+  indices: number,
+  updates: number,
+  out: number,
+  indicesShape: readonly number[],
+  shape: readonly number[],
+  dtype: SegmentDtype = 'float32',
+): void {
   checkShape('scatterND', 'indices', indicesShape);
   checkShape('scatterND', 'output', shape);
   if (indicesShape.length < 1) throw new RangeError('wasmml scatterND: indices must have rank >= 1');
   const k = indicesShape[indicesShape.length - 1]!;
   if (k > shape.length) throw new RangeError(`wasmml scatterND: index depth ${k} exceeds the rank of shape [${shape}]`);
-  const count = prod(indicesShape.slice(0, -1)), slice = prod(shape.slice(k)), segments = prod(shape.slice(0, k));
+  const count = prod(indicesShape.slice(0, -1)),
+    slice = prod(shape.slice(k)),
+    segments = prod(shape.slice(0, k));
   if (segments === 0 || slice === 0) return;
   const rt = runtime();
   if (count === 0) {

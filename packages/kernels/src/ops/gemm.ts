@@ -49,8 +49,24 @@ export function gemm(a: number, b: number, c: number, m: number, n: number, k: n
     if (act === undefined) throw new Error(`wasmml gemm: unknown activation ${opts.activation}`);
     rt.pool.run(
       'gemm_f32',
-      [a, ars, aks, aPerBatch ? m * k : 0, packed, bPerBatch ? packedElems : 0, c, n, m * n, m, n, k,
-        opts.bias ?? 0, act, opts.alpha ?? 0.2, opts.accumulate ? 1 : 0],
+      [
+        a,
+        ars,
+        aks,
+        aPerBatch ? m * k : 0,
+        packed,
+        bPerBatch ? packedElems : 0,
+        c,
+        n,
+        m * n,
+        m,
+        n,
+        k,
+        opts.bias ?? 0,
+        act,
+        opts.alpha ?? 0.2,
+        opts.accumulate ? 1 : 0,
+      ],
       batch * Math.ceil(m / MR),
       { cost: MR * n * k + 1, scratchBytes: MR * k * 4 + 64 },
     );

@@ -57,10 +57,26 @@ export function gruForward(s: GruSequence): void {
   const zr = packB(s.recurrentKernel, units, 2 * units, false, g3);
   const hh = packB(s.recurrentKernel + 2 * units * 4, units, units, false, g3);
   try {
-    rt.pool.run('gru_forward_f32', [
-      s.gates, zr, hh, s.h0, s.h, s.rh, s.hPrev ?? 0, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0,
-      REC_CODE[s.recurrentActivation ?? 'hardSigmoid'],
-    ], Math.ceil(batch / MR), { cost: steps * (MR * g3 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 });
+    rt.pool.run(
+      'gru_forward_f32',
+      [
+        s.gates,
+        zr,
+        hh,
+        s.h0,
+        s.h,
+        s.rh,
+        s.hPrev ?? 0,
+        s.mask ?? 0,
+        batch,
+        steps,
+        units,
+        s.goBackwards ? 1 : 0,
+        REC_CODE[s.recurrentActivation ?? 'hardSigmoid'],
+      ],
+      Math.ceil(batch / MR),
+      { cost: steps * (MR * g3 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 },
+    );
   } finally {
     rt.arena.free(zr);
     rt.arena.free(hh);
@@ -85,10 +101,29 @@ export function gruBackward(s: GruSequence, d: GruSequenceGrads): void {
   const uzrT = packB(s.recurrentKernel, 2 * units, units, true, g3);
   const drh = rt.arena.alloc(Math.max(4, batch * units * 4));
   try {
-    rt.pool.run('gru_backward_f32', [
-      s.gates, uhT, uzrT, s.h0, s.h, s.rh, d.dh ?? 0, d.dh0, drh, d.dGates, s.mask ?? 0, batch, steps, units,
-      s.goBackwards ? 1 : 0, REC_CODE[s.recurrentActivation ?? 'hardSigmoid'],
-    ], Math.ceil(batch / MR), { cost: steps * (MR * g3 * units + MR * units * 40), scratchBytes: MR * 2 * units * 4 + 64 });
+    rt.pool.run(
+      'gru_backward_f32',
+      [
+        s.gates,
+        uhT,
+        uzrT,
+        s.h0,
+        s.h,
+        s.rh,
+        d.dh ?? 0,
+        d.dh0,
+        drh,
+        d.dGates,
+        s.mask ?? 0,
+        batch,
+        steps,
+        units,
+        s.goBackwards ? 1 : 0,
+        REC_CODE[s.recurrentActivation ?? 'hardSigmoid'],
+      ],
+      Math.ceil(batch / MR),
+      { cost: steps * (MR * g3 * units + MR * units * 40), scratchBytes: MR * 2 * units * 4 + 64 },
+    );
   } finally {
     rt.arena.free(uhT);
     rt.arena.free(uzrT);

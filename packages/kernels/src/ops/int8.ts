@@ -37,12 +37,14 @@ export function int8PackedBytes(k: number, n: number): number {
 export function packInt8Weights(w: Int8Array, k: number, n: number, out: Uint8Array): Int32Array {
   const kp = int8PaddedK(k);
   if (w.length !== k * n) throw new RangeError(`wasmml packInt8Weights: expected ${k}x${n} = ${k * n} weights, got ${w.length}`);
-  if (out.length < int8PackedBytes(k, n)) throw new RangeError(`wasmml packInt8Weights: output holds ${out.length} bytes, needs ${int8PackedBytes(k, n)}`);
+  if (out.length < int8PackedBytes(k, n))
+    throw new RangeError(`wasmml packInt8Weights: output holds ${out.length} bytes, needs ${int8PackedBytes(k, n)}`);
   const colsum = new Int32Array(int8PaddedN(n));
   const packed = new Int8Array(out.buffer, out.byteOffset, int8PackedBytes(k, n));
   packed.fill(0);
   for (let j = 0; j < n; j++) {
-    const p = Math.floor(j / NR), c = j - p * NR;
+    const p = Math.floor(j / NR),
+      c = j - p * NR;
     const base = p * kp * NR + c * 4;
     let s = 0;
     for (let kk = 0; kk < k; kk++) {
@@ -85,7 +87,9 @@ function actCode(op: string, name: Int8Activation | undefined): number {
 
 function checkQuant(op: string, q: Int8InputQuant): void {
   if (!(q.scale > 0) || !Number.isFinite(q.scale) || !Number.isInteger(q.zeroPoint) || q.zeroPoint < 0 || q.zeroPoint > 127) {
-    throw new RangeError(`wasmml ${op}: input quantisation needs scale > 0 and an integer zeroPoint in 0..127, got scale ${q.scale}, zeroPoint ${q.zeroPoint}`);
+    throw new RangeError(
+      `wasmml ${op}: input quantisation needs scale > 0 and an integer zeroPoint in 0..127, got scale ${q.scale}, zeroPoint ${q.zeroPoint}`,
+    );
   }
 }
 
@@ -103,10 +107,17 @@ export interface Int8EpilogueTables {
  * float32 arithmetic, padded with zeros to {@link int8PaddedN}(n). The kernels
  * then store act(f32(acc)·mult + off).
  */
-export function int8EpilogueTables(colsum: ArrayLike<number>, scales: ArrayLike<number>, bias: ArrayLike<number> | null,
-  n: number, quant: Int8InputQuant): Int8EpilogueTables {
-  const f = Math.fround, np = int8PaddedN(n);
-  const mult = new Float32Array(np), off = new Float32Array(np);
+export function int8EpilogueTables(
+  colsum: ArrayLike<number>,
+  scales: ArrayLike<number>,
+  bias: ArrayLike<number> | null,
+  n: number,
+  quant: Int8InputQuant,
+): Int8EpilogueTables {
+  const f = Math.fround,
+    np = int8PaddedN(n);
+  const mult = new Float32Array(np),
+    off = new Float32Array(np);
   const sx = f(quant.scale);
   for (let j = 0; j < n; j++) {
     mult[j] = f(sx * scales[j]!);
@@ -141,34 +152,57 @@ export function quantizeU7(x: number, q: number, rows: number, k: number, kp: nu
  * C[m][n] (float32) = act(dequantised int8 GEMM + bias) for u7 activations A
  * [m][kp] at `a` (from {@link quantizeU7}) and packed weights.
  */
-export function gemmInt8(a: number, w: Int8WeightBuffers, c: number, m: number, n: number, k: number,
-  quant: Int8InputQuant, activation?: Int8Activation): void {
+export function gemmInt8(
+  a: number,
+  w: Int8WeightBuffers,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  quant: Int8InputQuant,
+  activation?: Int8Activation,
+): void {
   checkQuant('gemmInt8', quant);
   const act = actCode('gemmInt8', activation);
   if (m === 0 || n === 0) return;
   const kp = int8PaddedK(k);
-  withTables(w, n, quant, (mult, off) => runtime().pool.run('gemm_i8', [a, w.packed, mult, off, c, m, n, kp, act],
-    Math.ceil(m / MR), { cost: (MR * n * kp) / 4 + 1 }));
+  withTables(w, n, quant, (mult, off) =>
+    runtime().pool.run('gemm_i8', [a, w.packed, mult, off, c, m, n, kp, act], Math.ceil(m / MR), { cost: (MR * n * kp) / 4 + 1 }),
+  );
 }
 
 /**
  * y[n][oh][ow][cout] (float32) = act(dequantised int8 conv2d + bias) of u7
  * NHWC images at `qx` (from {@link quantizeU7}) with packed [fh*fw*cin][cout] weights.
  */
-export function conv2dInt8(qx: number, w: Int8WeightBuffers, y: number, xShape: readonly number[],
-  filterShape: readonly number[], quant: Int8InputQuant, opts: Conv2dParams & { activation?: Int8Activation } = {}): Conv2dGeometry {
+export function conv2dInt8(
+  qx: number,
+  w: Int8WeightBuffers,
+  y: number,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  quant: Int8InputQuant,
+  opts: Conv2dParams & { activation?: Int8Activation } = {},
+): Conv2dGeometry {
   checkQuant('conv2dInt8', quant);
   const [fh, fw, cin, cout] = filterShape as [number, number, number, number];
   if (filterShape.length !== 4 || xShape[3] !== cin) {
-    throw new RangeError(`wasmml conv2dInt8: filter [${filterShape}] does not fit input [${xShape}] (expected [fh, fw, ${xShape[3]}, cout])`);
+    throw new RangeError(
+      `wasmml conv2dInt8: filter [${filterShape}] does not fit input [${xShape}] (expected [fh, fw, ${xShape[3]}, cout])`,
+    );
   }
   const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dInt8');
   const act = actCode('conv2dInt8', opts.activation);
   const pixels = g.batch * g.outHeight * g.outWidth;
   if (pixels === 0 || cout === 0) return g;
   const kp = int8PaddedK(fh * fw * cin);
-  withTables(w, cout, quant, (mult, off) => runtime().pool.run('conv2d_i8',
-    [qx, w.packed, mult, off, y, ...geometryArgs(g, cout), kp, quant.zeroPoint, act],
-    Math.ceil(pixels / MR), { cost: (MR * cout * kp) / 4 + 1, scratchBytes: Math.ceil((MR * kp) / 64) * 64 + 64 }));
+  withTables(w, cout, quant, (mult, off) =>
+    runtime().pool.run(
+      'conv2d_i8',
+      [qx, w.packed, mult, off, y, ...geometryArgs(g, cout), kp, quant.zeroPoint, act],
+      Math.ceil(pixels / MR),
+      { cost: (MR * cout * kp) / 4 + 1, scratchBytes: Math.ceil((MR * kp) / 64) * 64 + 64 },
+    ),
+  );
   return g;
 }

@@ -4,7 +4,10 @@
 // label on the way to the error.
 
 /** table.get(dtype)?.get(op): make(dtype, op) for every pair. */
-export function perDtypeOp<T>(dtypes: readonly string[], ops: readonly string[],
-  make: (dtype: string, op: string) => T): Map<string, Map<string, T>> {
+export function perDtypeOp<T>(
+  dtypes: readonly string[],
+  ops: readonly string[],
+  make: (dtype: string, op: string) => T,
+): Map<string, Map<string, T>> {
   return new Map(dtypes.map((dt) => [dt, new Map(ops.map((op) => [op, make(dt, op)]))]));
 }

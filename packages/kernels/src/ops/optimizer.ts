@@ -140,11 +140,19 @@ export interface ApplyOptimizerOptions {
 /** How many slot arrays each parameter needs under a rule (rmsprop: 3 when centered). */
 export function optimizerSlots(type: OptimizerType, centered = false): number {
   switch (type) {
-    case 'sgd': return 0;
-    case 'momentum': case 'adagrad': return 1;
-    case 'rmsprop': return centered ? 3 : 2;
-    case 'adam': case 'adamw': case 'adamax': return 2;
-    default: throw new Error(`wasmml applyOptimizer: unknown rule '${type as string}'`);
+    case 'sgd':
+      return 0;
+    case 'momentum':
+    case 'adagrad':
+      return 1;
+    case 'rmsprop':
+      return centered ? 3 : 2;
+    case 'adam':
+    case 'adamw':
+    case 'adamax':
+      return 2;
+    default:
+      throw new Error(`wasmml applyOptimizer: unknown rule '${type as string}'`);
   }
 }
 
@@ -173,8 +181,10 @@ function kernelArgs(rule: OptimizerRule): { name: string; args: number[] } {
     case 'adam':
     case 'adamw': {
       const t = stepOf(rule);
-      const lr = rule.learningRate ?? 0.001, b1 = rule.beta1 ?? 0.9, b2 = rule.beta2 ?? 0.999;
-      const wd = rule.type === 'adamw' ? rule.weightDecay ?? 0.01 : 0;
+      const lr = rule.learningRate ?? 0.001,
+        b1 = rule.beta1 ?? 0.9,
+        b2 = rule.beta2 ?? 0.999;
+      const wd = rule.type === 'adamw' ? (rule.weightDecay ?? 0.01) : 0;
       return {
         name: 'opt_adam_f32',
         args: [-lr, b1, 1 - b1, b2, 1 - b2, 1 - b1 ** t, 1 - b2 ** t, rule.epsilon ?? 1e-7, lr * wd],
@@ -182,7 +192,9 @@ function kernelArgs(rule: OptimizerRule): { name: string; args: number[] } {
     }
     case 'adamax': {
       const t = stepOf(rule);
-      const lr = rule.learningRate ?? 0.002, b1 = rule.beta1 ?? 0.9, b2 = rule.beta2 ?? 0.999;
+      const lr = rule.learningRate ?? 0.002,
+        b1 = rule.beta1 ?? 0.9,
+        b2 = rule.beta2 ?? 0.999;
       const lrT = -lr / ((t - 1) * (rule.decay ?? 0) + 1);
       return { name: 'opt_adamax_f32', args: [lrT / (1 - b1 ** t), b1, 1 - b1, b2, rule.epsilon ?? 1e-7] };
     }
@@ -198,8 +210,7 @@ function kernelArgs(rule: OptimizerRule): { name: string; args: number[] } {
  * computed here from `rule.step`. Parameters, gradients and slots are float32
  * arena arrays; slots start as zeros (Adagrad: the initial accumulator value).
  */
-export function applyOptimizer(params: readonly OptimizerParam[], rule: OptimizerRule,
-  opts: ApplyOptimizerOptions = {}): void {
+export function applyOptimizer(params: readonly OptimizerParam[], rule: OptimizerRule, opts: ApplyOptimizerOptions = {}): void {
   const { name, args } = kernelArgs(rule);
   for (const v of args) {
     if (!Number.isFinite(v)) throw new RangeError(`wasmml applyOptimizer ${rule.type}: hyper-parameters must be finite`);

@@ -17,9 +17,16 @@ const COLS = 16;
 const COLS8 = 64;
 
 const DTYPES: Record<ReduceOp, ReduceDtype[]> = {
-  sum: ['float32', 'int32'], prod: ['float32', 'int32'], max: ['float32', 'int32'], min: ['float32', 'int32'],
-  mean: ['float32'], logSumExp: ['float32'], argMax: ['float32', 'int32'], argMin: ['float32', 'int32'],
-  all: ['bool'], any: ['bool'],
+  sum: ['float32', 'int32'],
+  prod: ['float32', 'int32'],
+  max: ['float32', 'int32'],
+  min: ['float32', 'int32'],
+  mean: ['float32'],
+  logSumExp: ['float32'],
+  argMax: ['float32', 'int32'],
+  argMin: ['float32', 'int32'],
+  all: ['bool'],
+  any: ['bool'],
 };
 
 /** A tensor seen as [outer, r, inner] for a reduction over r. */
@@ -47,7 +54,8 @@ export function reduceDims(shape: readonly number[], axes: readonly number[], wh
   if (ax.length > 0 && ax[ax.length - 1]! - ax[0]! !== ax.length - 1) {
     throw new Error(`wasmml ${what}: axes [${axes}] of shape [${shape}] are not contiguous; transpose them together first`);
   }
-  const lo = ax.length ? ax[0]! : rank, hi = ax.length ? ax[ax.length - 1]! + 1 : rank;
+  const lo = ax.length ? ax[0]! : rank,
+    hi = ax.length ? ax[ax.length - 1]! + 1 : rank;
   const prod = (a: number, b: number) => shape.slice(a, b).reduce((p, d) => p * d, 1);
   return { outer: prod(0, lo), r: prod(lo, hi), inner: prod(hi, rank) };
 }
@@ -65,8 +73,14 @@ function fillEmpty(op: ReduceOp, dtype: ReduceDtype, out: number, n: number): vo
     return;
   }
   const int = dtype === 'int32';
-  const v = { sum: 0, prod: 1, mean: NaN, logSumExp: -Infinity,
-    max: int ? -2147483648 : -Infinity, min: int ? 2147483647 : Infinity } as Record<string, number>;
+  const v = {
+    sum: 0,
+    prod: 1,
+    mean: NaN,
+    logSumExp: -Infinity,
+    max: int ? -2147483648 : -Infinity,
+    min: int ? 2147483647 : Infinity,
+  } as Record<string, number>;
   (int ? i32View(out, n) : f32View(out, n)).fill(v[op]!);
 }
 
@@ -80,8 +94,14 @@ function fillEmpty(op: ReduceOp, dtype: ReduceDtype, out: number, n: number): vo
  * -inf for logSumExp); argMax/argMin of an empty axis throw. Mean is the sum
  * divided by the count (tfjs divides first, then sums: they differ by rounding).
  */
-export function reduce(op: ReduceOp, x: number, out: number, shape: readonly number[], axes: readonly number[],
-  dtype: ReduceDtype = 'float32'): void {
+export function reduce(
+  op: ReduceOp,
+  x: number,
+  out: number,
+  shape: readonly number[],
+  axes: readonly number[],
+  dtype: ReduceDtype = 'float32',
+): void {
   const allowed = DTYPES[op];
   if (!allowed) throw new Error(`wasmml reduce: unknown op '${op}'`);
   if (!allowed.includes(dtype)) {
@@ -95,9 +115,20 @@ export function reduce(op: ReduceOp, x: number, out: number, shape: readonly num
 }
 
 /** As `reduce`, with x given directly as [outer, r, inner] and reduced over r into [outer, inner]. */
-export function reduceCollapsed(op: ReduceOp, x: number, out: number, outer: number, r: number, inner: number,
-  dtype: ReduceDtype = 'float32'): void {
-  for (const [k, v] of [['outer', outer], ['r', r], ['inner', inner]] as const) {
+export function reduceCollapsed(
+  op: ReduceOp,
+  x: number,
+  out: number,
+  outer: number,
+  r: number,
+  inner: number,
+  dtype: ReduceDtype = 'float32',
+): void {
+  for (const [k, v] of [
+    ['outer', outer],
+    ['r', r],
+    ['inner', inner],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml reduce ${op}: ${k} = ${v}, expected an integer >= 0`);
   }
   if (!DTYPES[op]?.includes(dtype)) throw new TypeError(`wasmml reduce ${op}: dtype ${dtype} is not supported`);
@@ -128,10 +159,10 @@ export function reduceCollapsed(op: ReduceOp, x: number, out: number, outer: num
         rt.pool.run(name, [x, 0, out, outer, r, inner], outer * colBlocks(COLS), { cost: cost(r) });
         return;
       }
-      const vals = tmp(outer * chunks * inner * 4), idx = tmp(outer * chunks * inner * 4);
+      const vals = tmp(outer * chunks * inner * 4),
+        idx = tmp(outer * chunks * inner * 4);
       rt.pool.run(name, [x, vals, idx, outer, r, inner], outer * chunks * colBlocks(COLS), { cost: cost(r) });
-      rt.pool.run(name.replace(/_/, '_merge_'), [vals, idx, out, outer, chunks, inner], outer * Math.ceil(inner / 4),
-        { cost: chunks * 4 });
+      rt.pool.run(name.replace(/_/, '_merge_'), [vals, idx, out, outer, chunks, inner], outer * Math.ceil(inner / 4), { cost: chunks * 4 });
       return;
     }
     if (op === 'logSumExp') {
@@ -140,22 +171,26 @@ export function reduceCollapsed(op: ReduceOp, x: number, out: number, outer: num
         rt.pool.run('logsumexp_f32', [x, out, 0, outer, r, inner], outer * colBlocks(COLS), { cost: cost(r) });
         return;
       }
-      const m = tmp(outer * chunks * inner * 4), s = tmp(outer * chunks * inner * 4);
+      const m = tmp(outer * chunks * inner * 4),
+        s = tmp(outer * chunks * inner * 4);
       rt.pool.run('logsumexp_f32', [x, m, s, outer, r, inner], outer * chunks * colBlocks(COLS), { cost: cost(r) });
-      rt.pool.run('logsumexp_merge_f32', [m, s, out, outer, chunks, inner], outer * Math.ceil(inner / 4),
-        { cost: chunks * 16 });
+      rt.pool.run('logsumexp_merge_f32', [m, s, out, outer, chunks, inner], outer * Math.ceil(inner / 4), { cost: chunks * 16 });
       return;
     }
     // Reduce chunk partials again until one chunk is left.
-    let src = x, rows = r;
+    let src = x,
+      rows = r;
     for (;;) {
       const chunks = chunksOf(rows);
       const last = chunks === 1;
       const dst = last ? out : tmp(outer * chunks * inner * bytes);
       const mean = last && op === 'mean';
-      rt.pool.run(mean ? 'reduce_mean_f32' : kernelName(op, dtype),
+      rt.pool.run(
+        mean ? 'reduce_mean_f32' : kernelName(op, dtype),
         mean ? [src, dst, outer, rows, inner, r] : [src, dst, outer, rows, inner],
-        outer * chunks * colBlocks(cols), { cost: cost(rows) });
+        outer * chunks * colBlocks(cols),
+        { cost: cost(rows) },
+      );
       if (last) return;
       src = dst;
       rows = chunks;

@@ -62,7 +62,10 @@ export interface LstmSequenceGrads {
 }
 
 /** Throws a RangeError naming the op when sizes are not non-negative integers or the gate activation is unknown. */
-export function checkSizes(op: string, s: { batch: number; steps: number; units: number; recurrentActivation?: RecurrentActivation }): void {
+export function checkSizes(
+  op: string,
+  s: { batch: number; steps: number; units: number; recurrentActivation?: RecurrentActivation },
+): void {
   for (const k of ['batch', 'steps', 'units'] as const) {
     const v = s[k];
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${op}: ${k} = ${v}, expected an integer >= 0`);
@@ -95,9 +98,12 @@ export function lstmForward(s: LstmSequence): void {
   const packed = packB(s.recurrentKernel, units, g4, false);
   try {
     // Rows are independent: one dispatch runs every step for each thread's row panels.
-    rt.pool.run('lstm_forward_f32', [
-      s.gates, packed, s.h0, s.c0, s.h, s.c, s.hPrev ?? 0, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec,
-    ], Math.ceil(batch / MR), { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 });
+    rt.pool.run(
+      'lstm_forward_f32',
+      [s.gates, packed, s.h0, s.c0, s.h, s.c, s.hPrev ?? 0, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec],
+      Math.ceil(batch / MR),
+      { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 },
+    );
   } finally {
     rt.arena.free(packed);
   }
@@ -126,9 +132,12 @@ export function lstmBackward(s: LstmSequence, d: LstmSequenceGrads): void {
   const rec = REC_CODE[s.recurrentActivation ?? 'hardSigmoid'];
   const packedT = packB(s.recurrentKernel, g4, units, true);
   try {
-    rt.pool.run('lstm_backward_f32', [
-      s.gates, packedT, s.c0, s.c, d.dh ?? 0, d.dh0, d.dc0, d.dGates, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec,
-    ], Math.ceil(batch / MR), { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * g4 * 4 + 64 });
+    rt.pool.run(
+      'lstm_backward_f32',
+      [s.gates, packedT, s.c0, s.c, d.dh ?? 0, d.dh0, d.dc0, d.dGates, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec],
+      Math.ceil(batch / MR),
+      { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * g4 * 4 + 64 },
+    );
   } finally {
     rt.arena.free(packedT);
   }

@@ -3,7 +3,10 @@ import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
 
 function check(what: string, rows: number, n: number): void {
-  for (const [k, v] of [['rows', rows], ['n', n]] as const) {
+  for (const [k, v] of [
+    ['rows', rows],
+    ['n', n],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${what}: ${k} = ${v}, expected an integer >= 0`);
   }
 }
@@ -49,10 +52,10 @@ export interface SoftmaxCrossEntropyOptions {
   gradScale?: number;
 }
 
-function xent(name: string, what: string, logits: number, labels: number, rows: number, n: number,
-  opts: SoftmaxCrossEntropyOptions): void {
+function xent(name: string, what: string, logits: number, labels: number, rows: number, n: number, opts: SoftmaxCrossEntropyOptions): void {
   check(what, rows, n);
-  const loss = opts.loss ?? 0, dlogits = opts.dlogits ?? 0;
+  const loss = opts.loss ?? 0,
+    dlogits = opts.dlogits ?? 0;
   if (rows === 0 || (loss === 0 && dlogits === 0)) return;
   if (n === 0) {
     if (loss) f32View(loss, rows).fill(0);
@@ -67,8 +70,7 @@ function xent(name: string, what: string, logits: number, labels: number, rows: 
  * dlogits = (softmax(logits) - labels) * gradScale, in one pass over each row
  * (tfjs's softmaxCrossEntropy per row and its gradient).
  */
-export function softmaxCrossEntropy(logits: number, labels: number, rows: number, n: number,
-  opts: SoftmaxCrossEntropyOptions): void {
+export function softmaxCrossEntropy(logits: number, labels: number, rows: number, n: number, opts: SoftmaxCrossEntropyOptions): void {
   xent('softmax_xent_f32', 'softmaxCrossEntropy', logits, labels, rows, n, opts);
 }
 
@@ -77,7 +79,6 @@ export function softmaxCrossEntropy(logits: number, labels: number, rows: number
  * outside [0, n) counts as an all-zero label row (as tfjs's oneHot makes it):
  * loss 0 and dlogits = softmax * gradScale.
  */
-export function sparseSoftmaxCrossEntropy(logits: number, labels: number, rows: number, n: number,
-  opts: SoftmaxCrossEntropyOptions): void {
+export function sparseSoftmaxCrossEntropy(logits: number, labels: number, rows: number, n: number, opts: SoftmaxCrossEntropyOptions): void {
   xent('sparse_softmax_xent_f32', 'sparseSoftmaxCrossEntropy', logits, labels, rows, n, opts);
 }

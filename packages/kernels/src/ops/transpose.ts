@@ -31,8 +31,7 @@ export function collapsePermutation(shape: readonly number[], perm: readonly num
     if (last && last[last.length - 1]! + 1 === d) last.push(d);
     else runs.push([d]);
   }
-  const byInput = runs.map((r, i) => ({ first: r[0]!, size: r.reduce((a, d) => a * s[d]!, 1), out: i }))
-    .sort((a, b) => a.first - b.first);
+  const byInput = runs.map((r, i) => ({ first: r[0]!, size: r.reduce((a, d) => a * s[d]!, 1), out: i })).sort((a, b) => a.first - b.first);
   const newShape = byInput.map((g) => g.size);
   const pos = new Map(byInput.map((g, i) => [g.out, i]));
   return { shape: newShape, perm: runs.map((_, i) => pos.get(i)!) };
@@ -43,8 +42,7 @@ export function collapsePermutation(shape: readonly number[], perm: readonly num
  * perm.map(d => shape[d]). Works on bytes, so 4-byte elements cover float32 and
  * int32, 1-byte bool and uint8. x and y must not overlap.
  */
-export function transpose(x: number, y: number, shape: readonly number[], perm: readonly number[],
-  elementBytes: ElementBytes = 4): void {
+export function transpose(x: number, y: number, shape: readonly number[], perm: readonly number[], elementBytes: ElementBytes = 4): void {
   const rank = shape.length;
   if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((d, i) => d !== i)) {
     throw new Error(`wasmml transpose: perm [${perm}] is not a permutation of the ${rank} axes of shape [${shape}]`);
@@ -63,12 +61,15 @@ export function transpose(x: number, y: number, shape: readonly number[], perm: 
     return;
   }
   if (r > MAX_RANK) {
-    throw new Error(`wasmml transpose: shape [${shape}] with perm [${perm}] is rank ${r} after collapsing; at most ${MAX_RANK} is supported`);
+    throw new Error(
+      `wasmml transpose: shape [${shape}] with perm [${perm}] is rank ${r} after collapsing; at most ${MAX_RANK} is supported`,
+    );
   }
   const suffix = elementBytes === 4 ? 'f32' : 'u8';
   const batched2d = c.perm.every((d, i) => (i < r - 2 ? d === i : d === (i === r - 2 ? r - 1 : r - 2)));
   if (batched2d) {
-    const rows = c.shape[r - 2]!, cols = c.shape[r - 1]!;
+    const rows = c.shape[r - 2]!,
+      cols = c.shape[r - 1]!;
     const batch = size / (rows * cols);
     rt.pool.run(`transpose2d_${suffix}`, [x, y, rows, cols], batch * Math.ceil(cols / STRIP), { cost: rows * STRIP });
     return;

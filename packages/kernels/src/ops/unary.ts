@@ -31,10 +31,12 @@ const GRAD_LABEL = new Map(UNARY_OPS.map((op) => [op as string, `wasmml unaryGra
  * Which saved tensor each derivative reads: the forward input x, the forward
  * output y, or nothing (the other address may be 0).
  */
-export const UNARY_GRAD_READS = Object.fromEntries(UNARY_OPS.map((op) => {
-  const g = ROWS[op].grad;
-  return [op, g === 'zero' ? 'none' : g];
-})) as Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>>;
+export const UNARY_GRAD_READS = Object.fromEntries(
+  UNARY_OPS.map((op) => {
+    const g = ROWS[op].grad;
+    return [op, g === 'zero' ? 'none' : g];
+  }),
+) as Readonly<Record<UnaryOp, 'x' | 'y' | 'none'>>;
 
 /** Float class tests with a uint8 (tfjs bool) result. */
 export type PredicateOp = 'isNaN' | 'isFinite' | 'isInf';
@@ -80,8 +82,7 @@ function params(what: string, op: UnaryOp, alpha: number | undefined, beta: numb
  * geluApprox 1.3e-5 in its far negative tail). Measured figures per op are
  * in assembly/math.ts.
  */
-export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number,
-  alpha?: number, beta?: number): void {
+export function unary(op: UnaryOp, dtype: 'float32' | 'int32', x: number, out: number, n: number, alpha?: number, beta?: number): void {
   const what = LABEL.get(dtype)?.get(op) ?? `wasmml unary ${op} (${dtype})`;
   const { cost } = entry(what, op);
   checkCount(what, n);
@@ -114,8 +115,7 @@ export function predicate(op: PredicateOp, x: number, out: number, n: number): v
  * `UNARY_GRAD_READS[op]` says; pass 0 for the one it does not read.
  * Piecewise-constant ops (sign, round, floor, ceil) give 0.
  */
-export function unaryGrad(op: UnaryOp, x: number, y: number, dy: number, dx: number, n: number,
-  alpha?: number, beta?: number): void {
+export function unaryGrad(op: UnaryOp, x: number, y: number, dy: number, dx: number, n: number, alpha?: number, beta?: number): void {
   const what = GRAD_LABEL.get(op) ?? `wasmml unaryGrad ${op}`;
   const { cost } = entry(what, op);
   checkCount(what, n);

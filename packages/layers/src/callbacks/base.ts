@@ -33,9 +33,13 @@ export abstract class Callback {
   /** Epochs, steps, batch size... of the current fit. */
   params: TrainParams | undefined;
   /** Called by fit with the model being trained. */
-  setModel(model: LayersModel): void { this.model = model; }
+  setModel(model: LayersModel): void {
+    this.model = model;
+  }
   /** Called by fit with its parameters. */
-  setParams(params: TrainParams): void { this.params = params; }
+  setParams(params: TrainParams): void {
+    this.params = params;
+  }
   /** Before the first epoch. */
   async onTrainBegin(_logs?: Logs): Promise<void> {}
   /** After the last epoch (or when training stopped). */
@@ -74,14 +78,30 @@ export class CustomCallback extends Callback {
   constructor(private readonly args: CustomCallbackArgs) {
     super();
     checkOptions('callback', args, {
-      onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onYield: true,
+      onTrainBegin: true,
+      onTrainEnd: true,
+      onEpochBegin: true,
+      onEpochEnd: true,
+      onBatchBegin: true,
+      onBatchEnd: true,
+      onYield: true,
     });
   }
-  override async onTrainBegin(logs?: Logs) { await this.args.onTrainBegin?.(logs); }
-  override async onTrainEnd(logs?: Logs) { await this.args.onTrainEnd?.(logs); }
-  override async onEpochBegin(e: number, logs?: Logs) { await this.args.onEpochBegin?.(e, logs); }
-  override async onEpochEnd(e: number, logs?: Logs) { await this.args.onEpochEnd?.(e, logs); }
-  override async onBatchBegin(b: number, logs?: Logs) { await this.args.onBatchBegin?.(b, logs); }
+  override async onTrainBegin(logs?: Logs) {
+    await this.args.onTrainBegin?.(logs);
+  }
+  override async onTrainEnd(logs?: Logs) {
+    await this.args.onTrainEnd?.(logs);
+  }
+  override async onEpochBegin(e: number, logs?: Logs) {
+    await this.args.onEpochBegin?.(e, logs);
+  }
+  override async onEpochEnd(e: number, logs?: Logs) {
+    await this.args.onEpochEnd?.(e, logs);
+  }
+  override async onBatchBegin(b: number, logs?: Logs) {
+    await this.args.onBatchBegin?.(b, logs);
+  }
   override async onBatchEnd(b: number, logs?: Logs) {
     await this.args.onBatchEnd?.(b, logs);
     await this.args.onYield?.(0, b, logs);
@@ -112,22 +132,34 @@ export class CallbackList {
   /** @param callbacks Called in this order. */
   constructor(readonly callbacks: Callback[]) {}
   /** Gives every callback the model. */
-  setModel(m: LayersModel) { for (const c of this.callbacks) c.setModel(m); }
+  setModel(m: LayersModel) {
+    for (const c of this.callbacks) c.setModel(m);
+  }
   /** Gives every callback the fit parameters. */
-  setParams(p: TrainParams) { for (const c of this.callbacks) c.setParams(p); }
+  setParams(p: TrainParams) {
+    for (const c of this.callbacks) c.setParams(p);
+  }
   /** Runs every callback's onTrainBegin. */
-  async onTrainBegin(logs?: Logs) { for (const c of this.callbacks) await c.onTrainBegin(logs); }
+  async onTrainBegin(logs?: Logs) {
+    for (const c of this.callbacks) await c.onTrainBegin(logs);
+  }
   /** Runs every callback's onTrainEnd. */
-  async onTrainEnd(logs?: Logs) { for (const c of this.callbacks) await c.onTrainEnd(logs); }
+  async onTrainEnd(logs?: Logs) {
+    for (const c of this.callbacks) await c.onTrainEnd(logs);
+  }
   /** Runs every callback's onEpochBegin. */
-  async onEpochBegin(e: number, logs?: Logs) { for (const c of this.callbacks) await c.onEpochBegin(e, logs); }
+  async onEpochBegin(e: number, logs?: Logs) {
+    for (const c of this.callbacks) await c.onEpochBegin(e, logs);
+  }
   /** Runs every callback's onEpochEnd; the logs also answer to the Keras 3 metric names (`logs.val_accuracy`). */
   async onEpochEnd(e: number, logs?: Logs) {
     const l = logs && withMetricAliases(logs);
     for (const c of this.callbacks) await c.onEpochEnd(e, l);
   }
   /** Runs every callback's onBatchBegin. */
-  async onBatchBegin(b: number, logs?: Logs) { for (const c of this.callbacks) await c.onBatchBegin(b, logs); }
+  async onBatchBegin(b: number, logs?: Logs) {
+    for (const c of this.callbacks) await c.onBatchBegin(b, logs);
+  }
   /** Runs every callback's onBatchEnd (logs with the Keras 3 metric names too). */
   async onBatchEnd(b: number, logs?: Logs) {
     const l = logs && withMetricAliases(logs);

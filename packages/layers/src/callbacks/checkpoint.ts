@@ -31,13 +31,27 @@ export function formatCheckpointPath(template: string, epoch: number, logs: Logs
   const values: Logs = { ...logs, epoch: epoch + 1 };
   return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (whole, key: string, spec: string | undefined) => {
     const v = values[key];
-    if (v === undefined) throw new Error(`modelCheckpoint: the path '${template}' uses {${key}}, which is not in the logs (${Object.keys(values).join(', ')})`);
+    if (v === undefined)
+      throw new Error(
+        `modelCheckpoint: the path '${template}' uses {${key}}, which is not in the logs (${Object.keys(values).join(', ')})`,
+      );
     const m = /^(0)?(\d+)?(?:\.(\d+))?([dfe])?$/.exec(spec ?? '');
     if (!m) throw new Error(`modelCheckpoint: unsupported format '${whole}' (use {name}, {name:03d}, {name:.4f} or {name:.2e})`);
     const [, zero, width, precision, type] = m;
-    let s = type === 'd' ? String(Math.round(v)) : type === 'e' ? v.toExponential(Number(precision ?? 6))
-      : type === 'f' || precision !== undefined ? v.toFixed(Number(precision ?? 6)) : String(v);
-    if (width) s = zero ? (s.startsWith('-') ? `-${s.slice(1).padStart(Number(width) - 1, '0')}` : s.padStart(Number(width), '0')) : s.padStart(Number(width));
+    let s =
+      type === 'd'
+        ? String(Math.round(v))
+        : type === 'e'
+          ? v.toExponential(Number(precision ?? 6))
+          : type === 'f' || precision !== undefined
+            ? v.toFixed(Number(precision ?? 6))
+            : String(v);
+    if (width)
+      s = zero
+        ? s.startsWith('-')
+          ? `-${s.slice(1).padStart(Number(width) - 1, '0')}`
+          : s.padStart(Number(width), '0')
+        : s.padStart(Number(width));
     return s;
   });
 }
@@ -68,11 +82,19 @@ export class ModelCheckpoint extends Callback {
    * @param target Where to save (see {@link CheckpointTarget}).
    * @param args Options; see {@link ModelCheckpointArgs}.
    */
-  constructor(readonly target: CheckpointTarget, args: ModelCheckpointArgs = {}) {
+  constructor(
+    readonly target: CheckpointTarget,
+    args: ModelCheckpointArgs = {},
+  ) {
     super();
     if (!target) throw new Error('modelCheckpoint: give a path, URL or IOHandler to save to');
     checkOptions('modelCheckpoint', args, {
-      monitor: true, saveBestOnly: true, mode: true, includeOptimizer: true, initialValueThreshold: true, verbose: true,
+      monitor: true,
+      saveBestOnly: true,
+      mode: true,
+      includeOptimizer: true,
+      initialValueThreshold: true,
+      verbose: true,
     });
     this.monitor = args.monitor ?? 'val_loss';
     this.saveBestOnly = args.saveBestOnly ?? false;

@@ -53,7 +53,13 @@ export class EarlyStopping extends Callback {
   constructor(args: EarlyStoppingArgs = {}) {
     super();
     checkOptions('earlyStopping', args, {
-      monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, verbose: true,
+      monitor: true,
+      minDelta: true,
+      patience: true,
+      mode: true,
+      baseline: true,
+      restoreBestWeights: true,
+      verbose: true,
     });
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(nonNegative(args.minDelta ?? 0, 'earlyStopping: minDelta'));

@@ -12,7 +12,10 @@ export class LearningRateScheduler extends Callback {
    * @param schedule (epoch, current rate) -> the rate for this epoch.
    * @param verbose 1 prints each new rate.
    */
-  constructor(readonly schedule: LearningRateSchedulerFn, readonly verbose = 0) {
+  constructor(
+    readonly schedule: LearningRateSchedulerFn,
+    readonly verbose = 0,
+  ) {
     super();
     if (typeof schedule !== 'function') throw new Error('learningRateScheduler: schedule must be a function (epoch, lr) => lr');
   }

@@ -9,7 +9,8 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Metrics where higher is better (Keras: names with 'acc'; also auc, precision, recall, f1). */
 export function betterIsHigher(monitor: string, mode: MonitorMode, who: string): boolean {
-  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${who}: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max')
+    throw new Error(`${who}: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
   if (mode !== 'auto') return mode === 'max';
   return /acc|auc|precision|recall|f1/i.test(monitor);
 }
@@ -24,8 +25,10 @@ export function monitored(logs: Logs | undefined, monitor: string, who: string, 
   if (typeof v === 'number' && !Number.isNaN(v)) return v;
   if (!warned.done) {
     warned.done = true;
-    console.warn(`${who}: the monitored '${monitor}' is not in the epoch logs (available: ${Object.keys(logs ?? {}).join(', ') || 'none'}); ` +
-      `${monitor.startsWith('val_') ? 'pass validationData or validationSplit to fit, or ' : ''}monitor another value`);
+    console.warn(
+      `${who}: the monitored '${monitor}' is not in the epoch logs (available: ${Object.keys(logs ?? {}).join(', ') || 'none'}); ` +
+        `${monitor.startsWith('val_') ? 'pass validationData or validationSplit to fit, or ' : ''}monitor another value`,
+    );
   }
   return undefined;
 }

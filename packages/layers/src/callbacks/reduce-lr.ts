@@ -50,7 +50,14 @@ export class ReduceLROnPlateau extends Callback {
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
     checkOptions('reduceLROnPlateau', args, {
-      monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLR: true, verbose: true,
+      monitor: true,
+      factor: true,
+      patience: true,
+      mode: true,
+      minDelta: true,
+      cooldown: true,
+      minLR: true,
+      verbose: true,
     });
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;

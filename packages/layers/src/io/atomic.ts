@@ -47,8 +47,13 @@ export function isPlainName(name: string): boolean {
  * removes the files this call added and rethrows: the directory holds what it
  * held before.
  */
-export async function switchFiles(fs: AtomicFileSystem, dir: string, files: NamedBytes[], manifest: NamedBytes,
-  previous: readonly string[]): Promise<void> {
+export async function switchFiles(
+  fs: AtomicFileSystem,
+  dir: string,
+  files: NamedBytes[],
+  manifest: NamedBytes,
+  previous: readonly string[],
+): Promise<void> {
   for (const f of [...files, manifest]) {
     if (!isPlainName(f.name)) throw new Error(`switchFiles: '${f.name}' is not a plain file name`);
   }

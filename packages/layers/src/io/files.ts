@@ -5,7 +5,9 @@ import { platform, type Platform } from '@wasmml/platform';
 
 function refuse(what: string): () => Promise<never> {
   return async () => {
-    throw new Error(`${what}: file:// paths need a file system (Node or Deno); in a browser use 'indexeddb://<name>', 'downloads://<name>' or an IOHandler`);
+    throw new Error(
+      `${what}: file:// paths need a file system (Node or Deno); in a browser use 'indexeddb://<name>', 'downloads://<name>' or an IOHandler`,
+    );
   };
 }
 

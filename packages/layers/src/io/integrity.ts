@@ -36,13 +36,17 @@ export async function shardRecords(shards: Array<{ path: string; bytes: Uint8Arr
 /** Throws when `bytes` (from `what`) differ from the record's length or checksum. */
 export async function checkBytes(bytes: Uint8Array, expected: { byteLength: number; sha256: string }, what: string): Promise<void> {
   if (bytes.byteLength !== expected.byteLength) {
-    throw new Error(`loadLayersModel: ${what} is ${bytes.byteLength} bytes but model.json records ${expected.byteLength} ` +
-      `(${bytes.byteLength < expected.byteLength ? 'truncated' : 'extra bytes'}; an interrupted copy or a file from another save?)`);
+    throw new Error(
+      `loadLayersModel: ${what} is ${bytes.byteLength} bytes but model.json records ${expected.byteLength} ` +
+        `(${bytes.byteLength < expected.byteLength ? 'truncated' : 'extra bytes'}; an interrupted copy or a file from another save?)`,
+    );
   }
   const actual = await sha256Hex(bytes);
   if (actual !== expected.sha256) {
-    throw new Error(`loadLayersModel: ${what} has SHA-256 ${actual} but model.json records ${expected.sha256} ` +
-      '(the file was altered or belongs to another save)');
+    throw new Error(
+      `loadLayersModel: ${what} has SHA-256 ${actual} but model.json records ${expected.sha256} ` +
+        '(the file was altered or belongs to another save)',
+    );
   }
 }
 

@@ -4,7 +4,10 @@
 
 /** 'kernelInitializer' -> 'kernel_initializer', 'Conv2D' -> 'conv2_d' (tfjs's toSnakeCase). */
 export function toSnakeCase(name: string): string {
-  const s = name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const s = name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
   return s[0] === '_' ? `private${s}` : s;
 }
 

@@ -40,13 +40,17 @@ function assignWeights(model: LayersModel, saved: Map<string, NamedValues>, stri
     const values = saved.get(name)!;
     used.add(name);
     if (values.shape.join() !== weight.variable.shape.join()) {
-      throw new Error(`loadLayersModel: weight '${name}' is saved with shape ${fmtShape(values.shape)} but the model's weight has shape ${fmtShape(weight.variable.shape)}`);
+      throw new Error(
+        `loadLayersModel: weight '${name}' is saved with shape ${fmtShape(values.shape)} but the model's weight has shape ${fmtShape(weight.variable.shape)}`,
+      );
     }
     plan.push({ v: weight.variable, values });
   }
   const unused = [...saved.keys()].filter((n) => !used.has(n));
   if (strict && missing.length) {
-    throw new Error(`loadLayersModel: the file has no values for weight(s) ${missing.join(', ')} (saved: ${[...saved.keys()].join(', ') || 'none'})`);
+    throw new Error(
+      `loadLayersModel: the file has no values for weight(s) ${missing.join(', ')} (saved: ${[...saved.keys()].join(', ') || 'none'})`,
+    );
   }
   if (strict && unused.length) throw new Error(`loadLayersModel: saved weight(s) ${unused.join(', ')} match no weight of the model`);
   for (const { v, values } of plan) {
@@ -66,12 +70,21 @@ function assignWeights(model: LayersModel, saved: Map<string, NamedValues>, stri
  * 'http(s)://.../model.json', 'indexeddb://name' (browsers) or an IOHandler.
  */
 export async function loadLayersModel(urlOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
-  checkOptions('loadLayersModel', options, { strict: true, compile: true, requestInit: true, fetchFunc: true, weightPathPrefix: true, onProgress: true });
+  checkOptions('loadLayersModel', options, {
+    strict: true,
+    compile: true,
+    requestInit: true,
+    fetchFunc: true,
+    weightPathPrefix: true,
+    onProgress: true,
+  });
   const handler = handlerFor(urlOrHandler, 'load', options);
   const where = typeof urlOrHandler === 'string' ? urlOrHandler : 'the IOHandler';
   const a = await handler.load!();
   if (a.format && a.format !== 'layers-model') {
-    throw new Error(`loadLayersModel: ${where} holds a '${a.format}', not a layers model${a.format === 'graph-model' ? ' (graph models are not supported)' : ''}`);
+    throw new Error(
+      `loadLayersModel: ${where} holds a '${a.format}', not a layers model${a.format === 'graph-model' ? ' (graph models are not supported)' : ''}`,
+    );
   }
   if (!a.modelTopology || a.modelTopology instanceof ArrayBuffer) throw new Error(`loadLayersModel: ${where} has no JSON modelTopology`);
   const data = concatBuffers(a.weightData ?? new ArrayBuffer(0));
@@ -82,7 +95,8 @@ export async function loadLayersModel(urlOrHandler: string | IOHandler, options:
   const model = modelFromTopology(a.modelTopology, { fastInit: strict && weights.model.size > 0 });
   try {
     const variableOf = assignWeights(model, weights.model, strict);
-    if (a.trainingConfig && (options.compile ?? true)) await restoreTraining(model, a.trainingConfig, asWasmmlRecord(a.wasmml)?.training, weights.optimizer, variableOf);
+    if (a.trainingConfig && (options.compile ?? true))
+      await restoreTraining(model, a.trainingConfig, asWasmmlRecord(a.wasmml)?.training, weights.optimizer, variableOf);
     return model;
   } catch (e) {
     model.dispose();

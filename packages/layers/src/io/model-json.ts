@@ -15,7 +15,8 @@ export interface Shard {
 
 /** Splits the weight bytes into files of at most maxBytes: 'weights.bin', or 'weights-shard1of3.bin', ... */
 export function splitShards(data: ArrayBuffer, maxBytes = DEFAULT_SHARD_BYTES, stem = 'weights'): Shard[] {
-  if (!(Number.isInteger(maxBytes) && maxBytes > 0)) throw new Error(`model.save: shardSizeBytes must be a positive integer, got ${maxBytes}`);
+  if (!(Number.isInteger(maxBytes) && maxBytes > 0))
+    throw new Error(`model.save: shardSizeBytes must be a positive integer, got ${maxBytes}`);
   const all = new Uint8Array(data);
   const n = Math.max(1, Math.ceil(all.byteLength / maxBytes));
   return Array.from({ length: n }, (_, i) => ({
@@ -41,7 +42,10 @@ export async function toModelJSON(artifacts: ModelArtifacts, shards: Shard[]): P
   if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
   // The whole-data checksum saveModel computed is reused; only the shards are hashed here.
   const given = artifacts.wasmml;
-  const whole = given && given.byteLength === data.byteLength ? given : { ...(await integrityRecord(data)), ...(given?.training ? { training: given.training } : {}) };
+  const whole =
+    given && given.byteLength === data.byteLength
+      ? given
+      : { ...(await integrityRecord(data)), ...(given?.training ? { training: given.training } : {}) };
   const rec = { ...whole, shards: await shardRecords(shards) };
   json.wasmml = rec;
   return json;
@@ -82,8 +86,12 @@ export function weightsVerified(a: ModelArtifacts): boolean {
  * Artifacts from model.json, reading each shard through `read`. Shards with an
  * integrity entry are checked one by one, so an error names the bad file.
  */
-export async function artifactsFromModelJSON(json: ModelJSON, read: (path: string) => Promise<Uint8Array>, where: string,
-  onShard?: (done: number, total: number) => void): Promise<ModelArtifacts> {
+export async function artifactsFromModelJSON(
+  json: ModelJSON,
+  read: (path: string) => Promise<Uint8Array>,
+  where: string,
+  onShard?: (done: number, total: number) => void,
+): Promise<ModelArtifacts> {
   const rec = asWasmmlRecord(json.wasmml);
   const groups: WeightsManifestGroupConfig[] = json.weightsManifest ?? [];
   const parts: Uint8Array[] = [];

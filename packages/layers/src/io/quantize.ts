@@ -42,14 +42,15 @@ export function floatToHalf(v: number): number {
     mant |= 0x800000;
     const shift = 14 - exp;
     let h = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1), half = 1 << (shift - 1);
-    if (rest > half || (rest === half && (h & 1))) h++;
+    const rest = mant & ((1 << shift) - 1),
+      half = 1 << (shift - 1);
+    if (rest > half || (rest === half && h & 1)) h++;
     return sign | h;
   }
   let h = (exp << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
   // A carry out of the mantissa correctly bumps the exponent (up to Infinity).
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h++;
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
   return sign | h;
 }
 
@@ -62,7 +63,8 @@ export function quantize(values: Float32Array, dtype: QuantizationDtype): { byte
     return { bytes: new Uint8Array(out.buffer), quantization: { dtype, original_dtype: 'float32' } };
   }
   const qmax = dtype === 'uint8' ? 255 : 65535;
-  let lo = 0, hi = 0;
+  let lo = 0,
+    hi = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) throw new Error(`model.save: cannot quantise a weight holding ${v} to ${dtype}`);
@@ -72,7 +74,8 @@ export function quantize(values: Float32Array, dtype: QuantizationDtype): { byte
   // The range holds 0 and its zero point is an integer (the converter's nudging).
   const scale = hi > lo ? (hi - lo) / qmax : 1;
   const zero = Math.round(Math.min(qmax, Math.max(0, -lo / scale)));
-  const min = -zero * scale, max = (qmax - zero) * scale;
+  const min = -zero * scale,
+    max = (qmax - zero) * scale;
   const out = dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.round((Math.min(max, Math.max(min, values[i]!)) - min) / scale);
   return { bytes: new Uint8Array(out.buffer), quantization: { dtype, scale, min, original_dtype: 'float32' } };

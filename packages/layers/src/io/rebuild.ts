@@ -55,12 +55,13 @@ function layerArgs(className: string, config: Config, fastInit: boolean): Config
   const args: Config = {};
   for (const [k, v] of Object.entries(config)) {
     if (v === null || v === undefined) continue;
-    const isInit = fastInit && k.endsWith('Initializer') && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string';
+    const isInit =
+      fastInit && k.endsWith('Initializer') && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string';
     args[k] = isInit ? placeholderInit(v as { className: string; config?: Config }) : v;
   }
   // Keras 3 spellings of the same settings.
   if (args.batchShape && !args.batchInputShape) args.batchInputShape = args.batchShape;
-  if (args.dtype && typeof args.dtype === 'object') args.dtype = ((args.dtype as { config?: { name?: string } }).config?.name) ?? 'float32';
+  if (args.dtype && typeof args.dtype === 'object') args.dtype = (args.dtype as { config?: { name?: string } }).config?.name ?? 'float32';
   if (args.stateful === true) fail(`layer '${String(args.name)}' (${className}) is stateful, which wasmml does not support`);
   return args;
 }
@@ -77,7 +78,8 @@ function createLayer(spec: LayerSpec, ctx: Ctx): Layer {
       return keep(ctx, new Bidirectional({ ...args, layer: inner } as ConstructorParameters<typeof Bidirectional>[0]));
     }
     const Ctor = layerClasses[spec.className];
-    if (!Ctor) fail(`layer '${name}' has class '${spec.className}', which wasmml does not have (known: ${Object.keys(layerClasses).join(', ')})`);
+    if (!Ctor)
+      fail(`layer '${name}' has class '${spec.className}', which wasmml does not have (known: ${Object.keys(layerClasses).join(', ')})`);
     return keep(ctx, new Ctor(args as never));
   } catch (e) {
     const msg = (e as Error).message;
@@ -97,7 +99,9 @@ function buildSequential(config: Config | LayerSpec[], ctx: Ctx): Sequential {
 
 function asRef(v: unknown, where: string): TensorRef {
   if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'number') {
-    fail(`${where}: expected [layer name, node index, tensor index, kwargs], got ${JSON.stringify(v)} (Keras 3 node format is not supported)`);
+    fail(
+      `${where}: expected [layer name, node index, tensor index, kwargs], got ${JSON.stringify(v)} (Keras 3 node format is not supported)`,
+    );
   }
   return [v[0], v[1], typeof v[2] === 'number' ? v[2] : 0, (v[3] ?? {}) as Config];
 }
@@ -118,11 +122,10 @@ function buildFunctional(config: Config, ctx: Ctx): LayersModel {
     });
     if (!(layer instanceof InputLayer)) queue.push({ layer, nodes });
   }
-  const tensor = ([name, node, index]: TensorRef): SymbolicTensor | undefined =>
-    byName.get(name)?.inboundNodes[node]?.outputs[index];
+  const tensor = ([name, node, index]: TensorRef): SymbolicTensor | undefined => byName.get(name)?.inboundNodes[node]?.outputs[index];
   // Replay applications in passes: a node waits until its inputs' nodes exist
   // (shared layers and any saved order work this way, as in Keras).
-  for (let progress = true; progress;) {
+  for (let progress = true; progress; ) {
     progress = false;
     for (const q of queue) {
       while (q.nodes.length) {
@@ -139,11 +142,14 @@ function buildFunctional(config: Config, ctx: Ctx): LayersModel {
   const stuck = queue.find((q) => q.nodes.length);
   if (stuck) {
     const missing = stuck.nodes[0]!.find((r) => !tensor(r))!;
-    fail(`layer '${stuck.layer.name}' takes output ${missing[2]} of node ${missing[1]} of layer '${missing[0]}', which the config never creates`);
+    fail(
+      `layer '${stuck.layer.name}' takes output ${missing[2]} of node ${missing[1]} of layer '${missing[0]}', which the config never creates`,
+    );
   }
   const ends = (key: 'inputLayers' | 'outputLayers') => {
     const list = config[key];
-    if (!Array.isArray(list) || list.length === 0) fail(`the model config has no ${key === 'inputLayers' ? 'input_layers' : 'output_layers'}`);
+    if (!Array.isArray(list) || list.length === 0)
+      fail(`the model config has no ${key === 'inputLayers' ? 'input_layers' : 'output_layers'}`);
     return list.map((r) => {
       const ref = asRef(r, key);
       return tensor(ref) ?? fail(`${key}: layer '${ref[0]}' has no node ${ref[1]} output ${ref[2]}`);

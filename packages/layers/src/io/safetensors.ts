@@ -62,13 +62,16 @@ export function readSafetensors(file: Uint8Array): SafetensorsFile {
     const dtype = e.dtype as SafetensorsDType;
     if (!(dtype in BYTES)) fail(`tensor '${name}' has dtype ${String(e.dtype)}; expected one of ${Object.keys(BYTES).join(', ')}`);
     const shape = e.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor '${name}' has shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      fail(`tensor '${name}' has shape ${JSON.stringify(shape)}`);
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2) fail(`tensor '${name}' has no [begin, end] data_offsets`);
     const [begin, end] = off as [number, number];
     const want = (shape as number[]).reduce((a, b) => a * b, 1) * BYTES[dtype];
-    if (end - begin !== want) fail(`tensor '${name}' (${dtype} [${shape.join(', ')}]) needs ${want} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
-    if (begin < 0 || end > data.byteLength) fail(`tensor '${name}' lies at [${begin}, ${end}] past the ${data.byteLength} data bytes (truncated?)`);
+    if (end - begin !== want)
+      fail(`tensor '${name}' (${dtype} [${shape.join(', ')}]) needs ${want} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    if (begin < 0 || end > data.byteLength)
+      fail(`tensor '${name}' lies at [${begin}, ${end}] past the ${data.byteLength} data bytes (truncated?)`);
     tensors.set(name, { dtype, shape: shape as number[], bytes: data.subarray(begin, end) });
   }
   return { tensors, metadata };

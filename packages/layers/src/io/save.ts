@@ -44,7 +44,12 @@ export async function modelArtifacts(model: LayersModel, config: SaveConfig = {}
   const { data, specs } = encodeWeights(values, quantization);
   const rec = await integrityRecord(data);
   return {
-    modelTopology, format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data,
+    modelTopology,
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    weightSpecs: specs,
+    weightData: data,
     ...(training ? { trainingConfig: training.trainingConfig } : {}),
     wasmml: training ? { ...rec, training: training.training } : rec,
   };

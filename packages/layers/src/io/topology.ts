@@ -32,7 +32,8 @@ function graphNodes(model: LayersModel): Set<Node> {
 function checkUniqueNames(model: LayersModel, layers: Layer[]): void {
   const seen = new Set<string>();
   for (const l of layers) {
-    if (seen.has(l.name)) throw new Error(`model.save: ${model.name} has two layers named '${l.name}'; layer names must be unique to save a model`);
+    if (seen.has(l.name))
+      throw new Error(`model.save: ${model.name} has two layers named '${l.name}'; layer names must be unique to save a model`);
     seen.add(l.name);
   }
 }
@@ -78,10 +79,15 @@ function functionalConfig(model: LayersModel): Record<string, unknown> {
     return [n.layer.name, i] as const;
   };
   const layers = model.layers.map((l) => {
-    const inbound = l instanceof InputLayer ? [] : l.inboundNodes.filter((n) => nodes.has(n)).map((n) => {
-      const kw = jsonKwargs(n.kwargs);
-      return n.inputs.map((s) => [...ref(s.node, `input ${s.name} of ${l.name}`), s.outputIndex, kw]);
-    });
+    const inbound =
+      l instanceof InputLayer
+        ? []
+        : l.inboundNodes
+            .filter((n) => nodes.has(n))
+            .map((n) => {
+              const kw = jsonKwargs(n.kwargs);
+              return n.inputs.map((s) => [...ref(s.node, `input ${s.name} of ${l.name}`), s.outputIndex, kw]);
+            });
     return { name: l.name, ...layerEntry(l), inboundNodes: inbound };
   });
   const ends = (list: typeof model.inputs) => list.map((s) => [...ref(s.node, s.name), s.outputIndex]);

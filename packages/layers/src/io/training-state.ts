@@ -13,8 +13,13 @@ import type { NamedValues } from './weights.js';
 
 /** tfjs's names for each optimizer's slots, in our kernel's slot order. */
 const SLOT_NAMES: Record<string, readonly string[]> = {
-  SGD: [], Momentum: ['momentum'], RMSProp: ['rms', 'momentum', 'mg'], Adagrad: ['accumulator'],
-  Adam: ['m', 'v'], Adamax: ['m', 'v'], AdamW: ['m', 'v'],
+  SGD: [],
+  Momentum: ['momentum'],
+  RMSProp: ['rms', 'momentum', 'mg'],
+  Adagrad: ['accumulator'],
+  Adam: ['m', 'v'],
+  Adamax: ['m', 'v'],
+  AdamW: ['m', 'v'],
 };
 
 function outputNames(model: LayersModel): string[] {
@@ -34,15 +39,19 @@ export function trainingConfigOf(model: LayersModel): { trainingConfig: Training
     }
     return toSnakeCase(l.name);
   });
-  const metricNames = c.metrics.map((ms, i) => ms.map((m) => {
-    const name = outs.length > 1 && m.name.startsWith(`${outs[i]}_`) ? m.name.slice(outs[i]!.length + 1) : m.name;
-    try {
-      getMetric(name, c.losses[i]!.name);
-    } catch {
-      throw new Error(`model.save: the training config cannot name the custom metric '${name}' (compile with built-in metrics to save it)`);
-    }
-    return name;
-  }));
+  const metricNames = c.metrics.map((ms, i) =>
+    ms.map((m) => {
+      const name = outs.length > 1 && m.name.startsWith(`${outs[i]}_`) ? m.name.slice(outs[i]!.length + 1) : m.name;
+      try {
+        getMetric(name, c.losses[i]!.name);
+      } catch {
+        throw new Error(
+          `model.save: the training config cannot name the custom metric '${name}' (compile with built-in metrics to save it)`,
+        );
+      }
+      return name;
+    }),
+  );
   const { className, ...config } = c.optimizer.getConfig();
   const trainingConfig: TrainingConfig = {
     loss: losses.length === 1 ? losses[0]! : losses,
@@ -96,8 +105,13 @@ const byOutput = <T>(v: T | T[] | Record<string, T> | undefined, outs: string[])
 };
 
 /** compile() from a saved trainingConfig, then the optimizer state from the saved optimizer weights (when saved). */
-export async function restoreTraining(model: LayersModel, tc: TrainingConfig, training: WasmmlRecord['training'],
-  state: Map<string, NamedValues>, variableOf: Map<string, Variable>): Promise<void> {
+export async function restoreTraining(
+  model: LayersModel,
+  tc: TrainingConfig,
+  training: WasmmlRecord['training'],
+  state: Map<string, NamedValues>,
+  variableOf: Map<string, Variable>,
+): Promise<void> {
   const outs = outputNames(model);
   const optimizer = optimizerFrom(tc);
   const lossIds = byOutput(tc.loss, outs);
@@ -107,10 +121,12 @@ export async function restoreTraining(model: LayersModel, tc: TrainingConfig, tr
     const make = (lossFactories as unknown as Record<string, (o: { fromLogits: boolean }) => LossObject>)[base.name];
     return training?.fromLogits?.[i] && make ? make({ fromLogits: true }) : base;
   });
-  const metricIds = byOutput(tc.metrics as string[] | Record<string, string[]> | undefined, outs)
-    .map((m) => (Array.isArray(m) ? m : m === undefined ? [] : [m]).map((x) => toCamelCase(String(x))));
+  const metricIds = byOutput(tc.metrics as string[] | Record<string, string[]> | undefined, outs).map((m) =>
+    (Array.isArray(m) ? m : m === undefined ? [] : [m]).map((x) => toCamelCase(String(x))),
+  );
   model.compile({
-    optimizer, loss: losses.length === 1 ? losses[0]! : losses,
+    optimizer,
+    loss: losses.length === 1 ? losses[0]! : losses,
     metrics: outs.length === 1 ? metricIds[0]! : Object.fromEntries(outs.map((o, i) => [o, metricIds[i]!])),
     ...(training?.lossWeights ? { lossWeights: training.lossWeights } : {}),
   });
@@ -122,12 +138,15 @@ export async function restoreTraining(model: LayersModel, tc: TrainingConfig, tr
       let target = name;
       if (name !== 'iter') {
         const cut = name.lastIndexOf('/');
-        const owner = name.slice(0, cut), slot = name.slice(cut + 1);
+        const owner = name.slice(0, cut),
+          slot = name.slice(cut + 1);
         // tfjs may have suffixed a variable name to keep it unique (`kernel_1`).
         const variable = variableOf.get(owner) ?? variableOf.get(owner.replace(/_\d+$/, ''));
         const idx = slotNames.indexOf(slot) >= 0 ? slotNames.indexOf(slot) : Number(/^slot(\d+)$/.exec(slot)?.[1] ?? NaN);
         if (!variable || !Number.isInteger(idx)) {
-          throw new Error(`loadLayersModel: saved optimizer state '${name}' matches no weight of the model (or no ${optimizer.getClassName()} slot)`);
+          throw new Error(
+            `loadLayersModel: saved optimizer state '${name}' matches no weight of the model (or no ${optimizer.getClassName()} slot)`,
+          );
         }
         target = `${variable.name}/slot${idx}`;
       }

@@ -18,7 +18,10 @@ function forLayer(l: Layer, out: SavedWeight[]): void {
   }
   if (l instanceof Bidirectional) {
     const inner = l.forward.name;
-    for (const [dir, sub] of [['forward', l.forward], ['backward', l.backward]] as const) {
+    for (const [dir, sub] of [
+      ['forward', l.forward],
+      ['backward', l.backward],
+    ] as const) {
       for (const w of sub.namedWeights) {
         const short = w.originalName.slice(sub.name.length + 1);
         out.push({ weight: w, names: [`${l.name}/${dir}_${inner}/${short}`, w.originalName] });

@@ -24,7 +24,9 @@ function storedBytes(spec: WeightsManifestEntry): number {
   if (q) return n * (q === 'uint8' ? 1 : 2);
   if (spec.dtype === 'bool') return n;
   if (spec.dtype === 'float32' || spec.dtype === 'int32') return n * 4;
-  throw new Error(`loadLayersModel: weight '${spec.name}' has dtype '${spec.dtype}', which layers models cannot hold (float32, int32 or bool)`);
+  throw new Error(
+    `loadLayersModel: weight '${spec.name}' has dtype '${spec.dtype}', which layers models cannot hold (float32, int32 or bool)`,
+  );
 }
 
 /** Concatenates buffers (tfjs 4 allows weightData to be a list of them). */
@@ -67,7 +69,9 @@ export function encodeWeights(list: NamedValues[], quantization?: QuantizationDt
 
 /** IEEE half -> float. */
 function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    f = h & 0x3ff;
   if (e === 0) return s * 2 ** -14 * (f / 1024);
   if (e === 31) return f ? NaN : s * Infinity;
   return s * 2 ** (e - 15) * (1 + f / 1024);
@@ -88,7 +92,8 @@ function decodeOne(spec: WeightsManifestEntry, bytes: Uint8Array): WeightValues 
   if (q.dtype === 'float16') {
     for (let i = 0; i < n; i++) out[i] = halfToFloat(stored[i]!);
   } else {
-    const scale = q.scale ?? 1, min = q.min ?? 0;
+    const scale = q.scale ?? 1,
+      min = q.min ?? 0;
     for (let i = 0; i < n; i++) out[i] = stored[i]! * scale + min;
   }
   return out;
@@ -98,13 +103,17 @@ function decodeOne(spec: WeightsManifestEntry, bytes: Uint8Array): WeightValues 
  * Bytes + specs -> values by name, with model and optimizer weights apart.
  * The byte count must match the manifest exactly.
  */
-export function decodeWeights(data: ArrayBuffer, specs: WeightsManifestEntry[], where: string):
-  { model: Map<string, NamedValues>; optimizer: Map<string, NamedValues> } {
+export function decodeWeights(
+  data: ArrayBuffer,
+  specs: WeightsManifestEntry[],
+  where: string,
+): { model: Map<string, NamedValues>; optimizer: Map<string, NamedValues> } {
   const total = specs.reduce((n, s) => n + storedBytes(s), 0);
   if (total !== data.byteLength) {
     throw new Error(`loadLayersModel: ${where}: the weights manifest describes ${total} bytes but the weight data has ${data.byteLength}`);
   }
-  const model = new Map<string, NamedValues>(), optimizer = new Map<string, NamedValues>();
+  const model = new Map<string, NamedValues>(),
+    optimizer = new Map<string, NamedValues>();
   const all = new Uint8Array(data);
   let off = 0;
   for (const spec of specs) {
@@ -118,4 +127,3 @@ export function decodeWeights(data: ArrayBuffer, specs: WeightsManifestEntry[], 
   }
   return { model, optimizer };
 }
-

@@ -92,8 +92,10 @@ abstract class BaseConv extends Layer {
     this.strides = tuple(args.strides, rank, 1, `${this.getClassName()}: strides`);
     this.dilationRate = tuple(args.dilationRate, rank, 1, `${this.getClassName()}: dilationRate`);
     this.padding = args.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') throw new Error(`${this.getClassName()}: padding must be 'valid' or 'same', got ${String(args.padding)}`);
-    if (args.dataFormat && args.dataFormat !== 'channelsLast') throw new Error(`${this.getClassName()}: only channelsLast (NHWC) is supported`);
+    if (this.padding !== 'valid' && this.padding !== 'same')
+      throw new Error(`${this.getClassName()}: padding must be 'valid' or 'same', got ${String(args.padding)}`);
+    if (args.dataFormat && args.dataFormat !== 'channelsLast')
+      throw new Error(`${this.getClassName()}: only channelsLast (NHWC) is supported`);
     this.activation = activationName(args.activation);
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
@@ -105,7 +107,8 @@ abstract class BaseConv extends Layer {
   /** The channel count of an input shape; throws if the rank is wrong or the channels are unknown. */
   protected inChannels(inputShape: Shape | Shape[]): number {
     const s = firstShape(inputShape);
-    if (s.length !== this.rank + 2) throw new Error(`${this.name}: expected input of rank ${this.rank + 2} (batch, spatial..., channels), got shape ${fmt(s)}`);
+    if (s.length !== this.rank + 2)
+      throw new Error(`${this.name}: expected input of rank ${this.rank + 2} (batch, spatial..., channels), got shape ${fmt(s)}`);
     const c = s[s.length - 1];
     if (typeof c !== 'number') throw new Error(`${this.name}: the channel dimension must be known, got ${fmt(s)}`);
     return c;
@@ -118,9 +121,17 @@ abstract class BaseConv extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dataFormat: 'channelsLast', dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer), biasInitializer: serializeInitializer(this.biasInitializer),
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dataFormat: 'channelsLast',
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
     };
   }
 }
@@ -131,23 +142,40 @@ abstract class BaseConv extends Layer {
 export class Conv2D extends BaseConv {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Conv2D';
-  constructor(args: ConvArgs) { super(2, args); }
-  getClassName() { return 'Conv2D'; }
+  constructor(args: ConvArgs) {
+    super(2, args);
+  }
+  getClassName() {
+    return 'Conv2D';
+  }
   override build(inputShape: Shape | Shape[]): void {
     const c = this.inChannels(inputShape);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], this.kernelInitializer, { regularizer: this.kernelRegularizer ?? null });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer ?? null,
+    });
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
-    return [s[0] ?? null, ...[0, 1].map((i) => convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!)), this.filters];
+    return [
+      s[0] ?? null,
+      ...[0, 1].map((i) =>
+        convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!),
+      ),
+      this.filters,
+    ];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     const fused = FUSABLE.includes(this.activation);
     const y = ops.fusedConv2d({
-      x, filter: this.kernel!, strides: this.strides as [number, number], pad: this.padding,
-      dilations: this.dilationRate as [number, number], ...(this.bias ? { bias: this.bias } : {}),
+      x,
+      filter: this.kernel!,
+      strides: this.strides as [number, number],
+      pad: this.padding,
+      dilations: this.dilationRate as [number, number],
+      ...(this.bias ? { bias: this.bias } : {}),
       activation: fused ? (this.activation as 'relu') : 'linear',
     });
     return this.finish(y, fused);
@@ -158,16 +186,27 @@ export class Conv2D extends BaseConv {
 export class Conv1D extends BaseConv {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Conv1D';
-  constructor(args: ConvArgs) { super(1, args); }
-  getClassName() { return 'Conv1D'; }
+  constructor(args: ConvArgs) {
+    super(1, args);
+  }
+  getClassName() {
+    return 'Conv1D';
+  }
   override build(inputShape: Shape | Shape[]): void {
     const c = this.inChannels(inputShape);
-    this.kernel = this.addWeight('kernel', [this.kernelSize[0]!, c, this.filters], this.kernelInitializer, { regularizer: this.kernelRegularizer ?? null });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+    this.kernel = this.addWeight('kernel', [this.kernelSize[0]!, c, this.filters], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer ?? null,
+    });
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
-    return [s[0] ?? null, convOutLength(s[1] as number | null, this.kernelSize[0]!, this.padding, this.strides[0]!, this.dilationRate[0]!), this.filters];
+    return [
+      s[0] ?? null,
+      convOutLength(s[1] as number | null, this.kernelSize[0]!, this.padding, this.strides[0]!, this.dilationRate[0]!),
+      this.filters,
+    ];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
@@ -176,8 +215,13 @@ export class Conv1D extends BaseConv {
     const k4 = ops.expandDims(this.kernel!, 0);
     const fused = FUSABLE.includes(this.activation);
     const y = ops.fusedConv2d({
-      x: x4, filter: k4, strides: [1, this.strides[0]!], pad: this.padding, dilations: [1, this.dilationRate[0]!],
-      ...(this.bias ? { bias: this.bias } : {}), activation: fused ? (this.activation as 'relu') : 'linear',
+      x: x4,
+      filter: k4,
+      strides: [1, this.strides[0]!],
+      pad: this.padding,
+      dilations: [1, this.dilationRate[0]!],
+      ...(this.bias ? { bias: this.bias } : {}),
+      activation: fused ? (this.activation as 'relu') : 'linear',
     });
     return this.finish(ops.squeeze(y, [1]), fused);
   }
@@ -197,16 +241,22 @@ export class Conv2DTranspose extends BaseConv {
       throw new Error(`Conv2DTranspose: dilationRate ${JSON.stringify(args.dilationRate)} is not supported (only 1)`);
     }
   }
-  getClassName() { return 'Conv2DTranspose'; }
+  getClassName() {
+    return 'Conv2DTranspose';
+  }
   override build(inputShape: Shape | Shape[]): void {
     const c = this.inChannels(inputShape);
     // tfjs/Keras layout: [kh, kw, outChannels, inChannels].
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, c], this.kernelInitializer, { regularizer: this.kernelRegularizer ?? null });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, c], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer ?? null,
+    });
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   private outLen(len: number | null, i: number): number | null {
     if (len === null) return null;
-    const k = this.kernelSize[i]!, s = this.strides[i]!;
+    const k = this.kernelSize[i]!,
+      s = this.strides[i]!;
     return this.padding === 'same' ? len * s : len * s + Math.max(k - s, 0);
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -216,7 +266,13 @@ export class Conv2DTranspose extends BaseConv {
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     const outShape = this.computeOutputShape(x.shape) as number[];
-    let y = ops.conv2dTranspose(x, this.kernel!, [x.shape[0]!, outShape[1]!, outShape[2]!, this.filters], this.strides as [number, number], this.padding);
+    let y = ops.conv2dTranspose(
+      x,
+      this.kernel!,
+      [x.shape[0]!, outShape[1]!, outShape[2]!, this.filters],
+      this.strides as [number, number],
+      this.padding,
+    );
     if (this.bias) y = ops.add(y, this.bias);
     return getActivation(this.activation)(y);
   }
@@ -245,23 +301,46 @@ export class DepthwiseConv2D extends BaseConv {
   /** Output channels per input channel. */
   readonly depthMultiplier: number;
   constructor(args: DepthwiseConv2DArgs) {
-    super(2, { ...args, filters: 1, ...(args.depthwiseInitializer ? { kernelInitializer: args.depthwiseInitializer } : {}), ...(args.depthwiseRegularizer ? { kernelRegularizer: args.depthwiseRegularizer } : {}) });
+    super(2, {
+      ...args,
+      filters: 1,
+      ...(args.depthwiseInitializer ? { kernelInitializer: args.depthwiseInitializer } : {}),
+      ...(args.depthwiseRegularizer ? { kernelRegularizer: args.depthwiseRegularizer } : {}),
+    });
     this.depthMultiplier = assertPositiveInt(args.depthMultiplier ?? 1, 'DepthwiseConv2D: depthMultiplier');
   }
-  getClassName() { return 'DepthwiseConv2D'; }
+  getClassName() {
+    return 'DepthwiseConv2D';
+  }
   override build(inputShape: Shape | Shape[]): void {
     const c = this.inChannels(inputShape);
-    this.kernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], this.kernelInitializer, { regularizer: this.kernelRegularizer ?? null });
-    if (this.useBias) this.bias = this.addWeight('bias', [c * this.depthMultiplier], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+    this.kernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer ?? null,
+    });
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [c * this.depthMultiplier], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
     const c = s[3] as number | null;
-    return [s[0] ?? null, ...[0, 1].map((i) => convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!)), c === null ? null : c * this.depthMultiplier];
+    return [
+      s[0] ?? null,
+      ...[0, 1].map((i) =>
+        convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!),
+      ),
+      c === null ? null : c * this.depthMultiplier,
+    ];
   }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
-    let y = ops.depthwiseConv2d(x, this.kernel!, this.strides as [number, number], this.padding, 'NHWC', this.dilationRate as [number, number]);
+    let y = ops.depthwiseConv2d(
+      x,
+      this.kernel!,
+      this.strides as [number, number],
+      this.padding,
+      'NHWC',
+      this.dilationRate as [number, number],
+    );
     if (this.bias) y = ops.add(y, this.bias);
     return getActivation(this.activation)(y);
   }

@@ -61,7 +61,9 @@ export class Dense extends Layer {
     this.supportsMasking = true;
   }
 
-  getClassName() { return 'Dense'; }
+  getClassName() {
+    return 'Dense';
+  }
 
   override build(inputShape: Shape | Shape[]): void {
     const s = firstShape(inputShape);
@@ -83,7 +85,9 @@ export class Dense extends Layer {
     const x2 = x.rank === 2 ? x : reshapeOp(x, [-1, inDim]);
     const fusable = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu'].includes(this.activation);
     let y = fusedMatMul({
-      a: x2, b: this.kernel!, ...(this.bias ? { bias: this.bias } : {}),
+      a: x2,
+      b: this.kernel!,
+      ...(this.bias ? { bias: this.bias } : {}),
       activation: fusable ? (this.activation as 'relu') : 'linear',
     });
     if (!fusable) y = getActivation(this.activation)(y);
@@ -102,20 +106,28 @@ export class Dense extends Layer {
    */
   override getConfig() {
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer), biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: this.kernelRegularizer ? {
-        /** Registered class name of the regularizer ('L1L2'). */
-        className: this.kernelRegularizer.className,
-        /** Its settings ({@link Regularizer.getConfig}). */
-        config: this.kernelRegularizer.getConfig()
-      } : null,
-      biasRegularizer: this.biasRegularizer ? {
-        /** Registered class name of the regularizer ('L1L2'). */
-        className: this.biasRegularizer.className,
-        /** Its settings ({@link Regularizer.getConfig}). */
-        config: this.biasRegularizer.getConfig()
-      } : null,
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: this.kernelRegularizer
+        ? {
+            /** Registered class name of the regularizer ('L1L2'). */
+            className: this.kernelRegularizer.className,
+            /** Its settings ({@link Regularizer.getConfig}). */
+            config: this.kernelRegularizer.getConfig(),
+          }
+        : null,
+      biasRegularizer: this.biasRegularizer
+        ? {
+            /** Registered class name of the regularizer ('L1L2'). */
+            className: this.biasRegularizer.className,
+            /** Its settings ({@link Regularizer.getConfig}). */
+            config: this.biasRegularizer.getConfig(),
+          }
+        : null,
     };
   }
 }
@@ -131,7 +143,9 @@ export class Activation extends Layer {
     this.activation = activationName(args.activation);
     this.supportsMasking = true;
   }
-  getClassName() { return 'Activation'; }
+  getClassName() {
+    return 'Activation';
+  }
   call(inputs: Tensor | Tensor[]): Tensor {
     return getActivation(this.activation)(singleInput(inputs, this.name));
   }
@@ -139,14 +153,18 @@ export class Activation extends Layer {
    * Layer settings for saving.
    * @property __type.activation Activation name.
    */
-  override getConfig() { return { ...super.getConfig(), activation: this.activation }; }
+  override getConfig() {
+    return { ...super.getConfig(), activation: this.activation };
+  }
 }
 
 /** Flattens everything but the batch dimension. */
 export class Flatten extends Layer {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Flatten';
-  getClassName() { return 'Flatten'; }
+  getClassName() {
+    return 'Flatten';
+  }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
     const rest = s.slice(1);
@@ -169,7 +187,9 @@ export class Reshape extends Layer {
     super(args);
     this.targetShape = [...args.targetShape];
   }
-  getClassName() { return 'Reshape'; }
+  getClassName() {
+    return 'Reshape';
+  }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
     const known = s.slice(1);
@@ -189,7 +209,9 @@ export class Reshape extends Layer {
    * Layer settings for saving.
    * @property __type.targetShape Output shape without the batch dimension.
    */
-  override getConfig() { return { ...super.getConfig(), targetShape: this.targetShape }; }
+  override getConfig() {
+    return { ...super.getConfig(), targetShape: this.targetShape };
+  }
 }
 
 /** Zeroes a fraction `rate` of inputs during training (scaling the rest by 1/(1-rate)). */
@@ -217,7 +239,9 @@ export class Dropout extends Layer {
     this.noiseShape = args.noiseShape;
     this.supportsMasking = true;
   }
-  getClassName() { return 'Dropout'; }
+  getClassName() {
+    return 'Dropout';
+  }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
     const x = singleInput(inputs, this.name);
     if (!kwargs.training || this.rate === 0) return x;
@@ -229,5 +253,7 @@ export class Dropout extends Layer {
    * @property __type.rate Fraction of the inputs dropped.
    * @property __type.seed The seed, when one was given.
    */
-  override getConfig() { return { ...super.getConfig(), rate: this.rate, ...(this.seed !== undefined ? { seed: this.seed } : {}) }; }
+  override getConfig() {
+    return { ...super.getConfig(), rate: this.rate, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
+  }
 }

@@ -53,7 +53,9 @@ export class Embedding extends Layer {
     this.supportsMasking = this.maskZero;
   }
 
-  getClassName() { return 'Embedding'; }
+  getClassName() {
+    return 'Embedding';
+  }
 
   override build(): void {
     this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.init, { regularizer: this.reg ?? null });
@@ -74,7 +76,9 @@ export class Embedding extends Layer {
     try {
       return ops.gather(this.embeddings!, ids, 0);
     } catch (e) {
-      throw new Error(`${this.name} (embedding): ids must lie in [0, ${this.inputDim}) for input of shape [${x.shape}]: ${(e as Error).message}`);
+      throw new Error(
+        `${this.name} (embedding): ids must lie in [0, ${this.inputDim}) for input of shape [${x.shape}]: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -94,8 +98,12 @@ export class Embedding extends Layer {
    */
   override getConfig() {
     return {
-      ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, maskZero: this.maskZero,
-      embeddingsInitializer: serializeInitializer(this.init), ...(this.inputLength !== undefined ? { inputLength: this.inputLength } : {}),
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      maskZero: this.maskZero,
+      embeddingsInitializer: serializeInitializer(this.init),
+      ...(this.inputLength !== undefined ? { inputLength: this.inputLength } : {}),
     };
   }
 }

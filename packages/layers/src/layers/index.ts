@@ -6,8 +6,16 @@ import { layerOptionKeys as K, type ActivationArgs, type ConcatenateArgs, type D
 import { Activation, Dense, Dropout, Flatten, Reshape, type DenseArgs } from './core.js';
 import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, type ConvArgs, type DepthwiseConv2DArgs } from './conv.js';
 import {
-  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-  MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  type Pooling1DArgs,
+  type Pooling2DArgs,
 } from './pooling.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 import { Embedding, type EmbeddingArgs } from './embedding.js';
@@ -83,10 +91,35 @@ export const layers = {
 
 /** Layer classes by saved class name, for loading models. */
 export const layerClasses: Record<string, new (args: never) => Layer> = {
-  InputLayer, Dense, Activation, Flatten, Reshape, Dropout, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
-  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-  GlobalMaxPooling1D, GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Embedding, SimpleRNN, LSTM, GRU,
-  Bidirectional, Add, Multiply, Average, Concatenate,
+  InputLayer,
+  Dense,
+  Activation,
+  Flatten,
+  Reshape,
+  Dropout,
+  Conv1D,
+  Conv2D,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  BatchNormalization,
+  LayerNormalization,
+  Embedding,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
+  Add,
+  Multiply,
+  Average,
+  Concatenate,
 };
 
 /**
@@ -107,7 +140,9 @@ export function registerClass<T extends LayerClass>(cls: T): T {
 }
 
 /** A layer class as {@link registerClass} takes it. */
-export type LayerClass = (new (args: never) => Layer) & {
+export type LayerClass = (new (
+  args: never,
+) => Layer) & {
   /** The name models save the layer under (what `getClassName()` returns). */
   className?: string;
 };

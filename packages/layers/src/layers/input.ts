@@ -30,7 +30,11 @@ export class InputLayer extends Layer {
   readonly output: SymbolicTensor;
 
   constructor(args: { batchInputShape: Shape; dtype?: DataType; name?: string; inputShape?: Shape; batchSize?: number }) {
-    super({ name: args.name ?? uniqueName('input'), batchInputShape: args.batchInputShape ?? [args.batchSize ?? null, ...(args.inputShape ?? [])], dtype: args.dtype ?? 'float32' });
+    super({
+      name: args.name ?? uniqueName('input'),
+      batchInputShape: args.batchInputShape ?? [args.batchSize ?? null, ...(args.inputShape ?? [])],
+      dtype: args.dtype ?? 'float32',
+    });
     this.built = true;
     const node = { layer: this as Layer, inputs: [] as SymbolicTensor[], outputs: [] as SymbolicTensor[], kwargs: {} };
     this.output = new SymbolicTensor(this.dtype, [...this.batchInputShape!], node, 0, this.name);
@@ -38,7 +42,9 @@ export class InputLayer extends Layer {
     this.inboundNodes.push(node);
   }
 
-  getClassName() { return 'InputLayer'; }
+  getClassName() {
+    return 'InputLayer';
+  }
 
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs): Tensor | Tensor[] {
     return inputs;
@@ -61,5 +67,6 @@ export function input(args: InputArgs): SymbolicTensor {
   checkOptions('input', args, layerOptionKeys.input);
   if (!args.shape && !args.batchShape) throw new Error('input: give shape (without batch) or batchShape');
   const batchInputShape = args.batchShape ?? [args.batchSize ?? null, ...args.shape!];
-  return new InputLayer({ batchInputShape, ...(args.dtype ? { dtype: args.dtype } : {}), ...(args.name ? { name: args.name } : {}) }).output;
+  return new InputLayer({ batchInputShape, ...(args.dtype ? { dtype: args.dtype } : {}), ...(args.name ? { name: args.name } : {}) })
+    .output;
 }

@@ -38,24 +38,39 @@ abstract class ElementwiseMerge extends Layer {
 export class Add extends ElementwiseMerge {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Add';
-  getClassName() { return 'Add'; }
-  protected merge(xs: Tensor[]) { return xs.slice(1).reduce((a, b) => ops.add(a, b), xs[0]!); }
+  getClassName() {
+    return 'Add';
+  }
+  protected merge(xs: Tensor[]) {
+    return xs.slice(1).reduce((a, b) => ops.add(a, b), xs[0]!);
+  }
 }
 
 /** Element-wise product of its inputs, which broadcast (tfjs `tf.layers.multiply`). */
 export class Multiply extends ElementwiseMerge {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Multiply';
-  getClassName() { return 'Multiply'; }
-  protected merge(xs: Tensor[]) { return xs.slice(1).reduce((a, b) => ops.mul(a, b), xs[0]!); }
+  getClassName() {
+    return 'Multiply';
+  }
+  protected merge(xs: Tensor[]) {
+    return xs.slice(1).reduce((a, b) => ops.mul(a, b), xs[0]!);
+  }
 }
 
 /** Element-wise mean of its inputs, which broadcast (tfjs `tf.layers.average`). */
 export class Average extends ElementwiseMerge {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'Average';
-  getClassName() { return 'Average'; }
-  protected merge(xs: Tensor[]) { return ops.div(xs.slice(1).reduce((a, b) => ops.add(a, b), xs[0]!), xs.length); }
+  getClassName() {
+    return 'Average';
+  }
+  protected merge(xs: Tensor[]) {
+    return ops.div(
+      xs.slice(1).reduce((a, b) => ops.add(a, b), xs[0]!),
+      xs.length,
+    );
+  }
 }
 
 /** Concatenates its inputs along an axis (tfjs `tf.layers.concatenate`; default the last axis). */
@@ -68,7 +83,9 @@ export class Concatenate extends Layer {
     super(args);
     this.axis = args.axis ?? -1;
   }
-  getClassName() { return 'Concatenate'; }
+  getClassName() {
+    return 'Concatenate';
+  }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shapes = inputShape as Shape[];
     const rank = shapes[0]!.length;
@@ -84,5 +101,7 @@ export class Concatenate extends Layer {
    * Layer settings for saving.
    * @property __type.axis Axis to concatenate along.
    */
-  override getConfig() { return { ...super.getConfig(), axis: this.axis }; }
+  override getConfig() {
+    return { ...super.getConfig(), axis: this.axis };
+  }
 }

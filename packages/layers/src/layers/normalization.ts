@@ -67,13 +67,17 @@ export class BatchNormalization extends Layer {
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.inits = {
-      beta: getInitializer(args.betaInitializer ?? 'zeros'), gamma: getInitializer(args.gammaInitializer ?? 'ones'),
-      mean: getInitializer(args.movingMeanInitializer ?? 'zeros'), variance: getInitializer(args.movingVarianceInitializer ?? 'ones'),
+      beta: getInitializer(args.betaInitializer ?? 'zeros'),
+      gamma: getInitializer(args.gammaInitializer ?? 'ones'),
+      mean: getInitializer(args.movingMeanInitializer ?? 'zeros'),
+      variance: getInitializer(args.movingVarianceInitializer ?? 'ones'),
     };
     this.supportsMasking = true;
   }
 
-  getClassName() { return 'BatchNormalization'; }
+  getClassName() {
+    return 'BatchNormalization';
+  }
 
   private channelAxis(rank: number): number {
     const a = this.axis < 0 ? this.axis + rank : this.axis;
@@ -112,7 +116,14 @@ export class BatchNormalization extends Layer {
       mean = this.movingMean!;
       variance = this.movingVariance!;
     }
-    return ops.batchNorm(x, b(mean), b(variance), this.beta ? b(this.beta) : undefined, this.gamma ? b(this.gamma) : undefined, this.epsilon);
+    return ops.batchNorm(
+      x,
+      b(mean),
+      b(variance),
+      this.beta ? b(this.beta) : undefined,
+      this.gamma ? b(this.gamma) : undefined,
+      this.epsilon,
+    );
   }
 
   /**
@@ -129,9 +140,16 @@ export class BatchNormalization extends Layer {
    */
   override getConfig() {
     return {
-      ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
-      betaInitializer: serializeInitializer(this.inits.beta), gammaInitializer: serializeInitializer(this.inits.gamma),
-      movingMeanInitializer: serializeInitializer(this.inits.mean), movingVarianceInitializer: serializeInitializer(this.inits.variance),
+      ...super.getConfig(),
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      betaInitializer: serializeInitializer(this.inits.beta),
+      gammaInitializer: serializeInitializer(this.inits.gamma),
+      movingMeanInitializer: serializeInitializer(this.inits.mean),
+      movingVarianceInitializer: serializeInitializer(this.inits.variance),
     };
   }
 }
@@ -182,7 +200,9 @@ export class LayerNormalization extends Layer {
     this.supportsMasking = true;
   }
 
-  getClassName() { return 'LayerNormalization'; }
+  getClassName() {
+    return 'LayerNormalization';
+  }
 
   private axes(rank: number): number[] {
     return this.axis.map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);

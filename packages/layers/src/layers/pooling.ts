@@ -49,8 +49,12 @@ abstract class Pooling2D extends Layer {
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
     if (s.length !== 4) throw new Error(`${this.name}: expected input of rank 4 (NHWC), got ${fmt(s)}`);
-    return [s[0] ?? null, convOutLength(s[1] as number | null, this.poolSize[0]!, this.padding, this.strides[0]!),
-      convOutLength(s[2] as number | null, this.poolSize[1]!, this.padding, this.strides[1]!), s[3] ?? null];
+    return [
+      s[0] ?? null,
+      convOutLength(s[1] as number | null, this.poolSize[0]!, this.padding, this.strides[0]!),
+      convOutLength(s[2] as number | null, this.poolSize[1]!, this.padding, this.strides[1]!),
+      s[3] ?? null,
+    ];
   }
   /** Pools one NHWC batch. */
   protected abstract pool(x: Tensor): Tensor;
@@ -73,8 +77,12 @@ abstract class Pooling2D extends Layer {
 export class MaxPooling2D extends Pooling2D {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'MaxPooling2D';
-  getClassName() { return 'MaxPooling2D'; }
-  protected pool(x: Tensor) { return ops.maxPool(x, this.poolSize as [number, number], this.strides as [number, number], this.padding); }
+  getClassName() {
+    return 'MaxPooling2D';
+  }
+  protected pool(x: Tensor) {
+    return ops.maxPool(x, this.poolSize as [number, number], this.strides as [number, number], this.padding);
+  }
 }
 
 /**
@@ -83,8 +91,12 @@ export class MaxPooling2D extends Pooling2D {
 export class AveragePooling2D extends Pooling2D {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'AveragePooling2D';
-  getClassName() { return 'AveragePooling2D'; }
-  protected pool(x: Tensor) { return ops.avgPool(x, this.poolSize as [number, number], this.strides as [number, number], this.padding); }
+  getClassName() {
+    return 'AveragePooling2D';
+  }
+  protected pool(x: Tensor) {
+    return ops.avgPool(x, this.poolSize as [number, number], this.strides as [number, number], this.padding);
+  }
 }
 
 abstract class Pooling1D extends Layer {
@@ -126,16 +138,24 @@ abstract class Pooling1D extends Layer {
 export class MaxPooling1D extends Pooling1D {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'MaxPooling1D';
-  getClassName() { return 'MaxPooling1D'; }
-  protected pool(x: Tensor) { return ops.maxPool(x, [1, this.poolSize], [1, this.strides], this.padding); }
+  getClassName() {
+    return 'MaxPooling1D';
+  }
+  protected pool(x: Tensor) {
+    return ops.maxPool(x, [1, this.poolSize], [1, this.strides], this.padding);
+  }
 }
 
 /** Mean over windows of sequences [batch, steps, channels] (tfjs `tf.layers.averagePooling1d`). */
 export class AveragePooling1D extends Pooling1D {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'AveragePooling1D';
-  getClassName() { return 'AveragePooling1D'; }
-  protected pool(x: Tensor) { return ops.avgPool(x, [1, this.poolSize], [1, this.strides], this.padding); }
+  getClassName() {
+    return 'AveragePooling1D';
+  }
+  protected pool(x: Tensor) {
+    return ops.avgPool(x, [1, this.poolSize], [1, this.strides], this.padding);
+  }
 }
 
 abstract class GlobalPooling extends Layer {
@@ -157,7 +177,9 @@ abstract class GlobalPooling extends Layer {
 export class GlobalAveragePooling2D extends GlobalPooling {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'GlobalAveragePooling2D';
-  getClassName() { return 'GlobalAveragePooling2D'; }
+  getClassName() {
+    return 'GlobalAveragePooling2D';
+  }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     return ops.mean(x, this.spatialAxes(x));
@@ -168,7 +190,9 @@ export class GlobalAveragePooling2D extends GlobalPooling {
 export class GlobalMaxPooling2D extends GlobalPooling {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'GlobalMaxPooling2D';
-  getClassName() { return 'GlobalMaxPooling2D'; }
+  getClassName() {
+    return 'GlobalMaxPooling2D';
+  }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     return ops.max(x, this.spatialAxes(x));
@@ -183,7 +207,9 @@ export class GlobalAveragePooling1D extends GlobalPooling {
     super(args);
     this.supportsMasking = true;
   }
-  getClassName() { return 'GlobalAveragePooling1D'; }
+  getClassName() {
+    return 'GlobalAveragePooling1D';
+  }
   call(inputs: Tensor | Tensor[], kwargs: { mask?: Tensor | null } = {}): Tensor {
     const x = singleInput(inputs, this.name);
     if (!kwargs.mask) return ops.mean(x, 1);
@@ -206,7 +232,9 @@ export class GlobalMaxPooling1D extends GlobalPooling {
     super(args);
     this.supportsMasking = true;
   }
-  getClassName() { return 'GlobalMaxPooling1D'; }
+  getClassName() {
+    return 'GlobalMaxPooling1D';
+  }
   call(inputs: Tensor | Tensor[], kwargs: { mask?: Tensor | null } = {}): Tensor {
     const x = singleInput(inputs, this.name);
     if (!kwargs.mask) return ops.max(x, 1);

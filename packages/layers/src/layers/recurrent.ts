@@ -108,7 +108,9 @@ abstract class RNNBase extends Layer {
     if (typeof f !== 'number') throw new Error(`${this.name}: the feature dimension must be known, got ${fmt(s)}`);
     const n = this.gates * this.units;
     this.kernel = this.addWeight('kernel', [f, n], this.kernelInit, { regularizer: this.kernelReg ?? null });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], this.recurrentInit, { regularizer: this.recurrentReg ?? null });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], this.recurrentInit, {
+      regularizer: this.recurrentReg ?? null,
+    });
     if (this.useBias) this.bias = this.addWeight('bias', [n], this.biasInitializerFor(n));
   }
 
@@ -164,9 +166,16 @@ abstract class RNNBase extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
-      useBias: this.useBias, returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
-      kernelInitializer: serializeInitializer(this.kernelInit), recurrentInitializer: serializeInitializer(this.recurrentInit),
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      kernelInitializer: serializeInitializer(this.kernelInit),
+      recurrentInitializer: serializeInitializer(this.recurrentInit),
       biasInitializer: serializeInitializer(this.biasInit),
     };
   }
@@ -178,7 +187,9 @@ export class SimpleRNN extends RNNBase {
   static readonly className = 'SimpleRNN';
   protected readonly gates = 1;
   protected readonly stateCount = 1;
-  getClassName() { return 'SimpleRNN'; }
+  getClassName() {
+    return 'SimpleRNN';
+  }
   protected step(xw: Tensor, [h]: Tensor[]): Tensor[] {
     return [getActivation(this.activation)(ops.add(xw, ops.matMul(h!, this.recurrentKernel!)))];
   }
@@ -187,12 +198,17 @@ export class SimpleRNN extends RNNBase {
 /** Bias initialiser with the forget-gate block (second quarter) set to 1, the rest from `base` (as tfjs). */
 class UnitForgetBias {
   readonly className = 'UnitForgetBias';
-  constructor(private readonly units: number, private readonly base: Initializer) {}
+  constructor(
+    private readonly units: number,
+    private readonly base: Initializer,
+  ) {}
   apply(shape: number[]): Tensor {
     const u = this.units;
     return ops.concat([this.base.apply([u], 'float32'), ops.ones([u]), this.base.apply([shape[0]! - 2 * u], 'float32')], 0);
   }
-  getConfig() { return {}; }
+  getConfig() {
+    return {};
+  }
 }
 
 /** Long short-term memory (tfjs `tf.layers.lstm`; gates i, f, c, o in the kernels' column order, as tfjs and Keras). */
@@ -208,7 +224,9 @@ export class LSTM extends RNNBase {
     super(args);
     this.unitForgetBias = args.unitForgetBias ?? false;
   }
-  getClassName() { return 'LSTM'; }
+  getClassName() {
+    return 'LSTM';
+  }
 
   /** Whole sequences run through the fused lstmSequence op when its activations allow (tanh cell, hardSigmoid or sigmoid gates). */
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
@@ -218,9 +236,14 @@ export class LSTM extends RNNBase {
     const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : undefined;
     if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
     const [seq, h, c] = ops.lstmSequence({
-      x, kernel: this.kernel!, recurrentKernel: this.recurrentKernel!, ...(this.bias ? { bias: this.bias } : {}),
+      x,
+      kernel: this.kernel!,
+      recurrentKernel: this.recurrentKernel!,
+      ...(this.bias ? { bias: this.bias } : {}),
       ...(initial ? { initialState: [initial[0]!, initial[1]!] as [Tensor, Tensor] } : {}),
-      ...(kwargs.mask ? { mask: kwargs.mask } : {}), goBackwards: this.goBackwards, recurrentActivation: rec,
+      ...(kwargs.mask ? { mask: kwargs.mask } : {}),
+      goBackwards: this.goBackwards,
+      recurrentActivation: rec,
     });
     const output = this.returnSequences ? seq : h;
     return this.returnState ? [output, h, c] : output;
@@ -232,12 +255,15 @@ export class LSTM extends RNNBase {
   protected step(xw: Tensor, [h, c]: Tensor[]): Tensor[] {
     const z = ops.add(xw, ops.matMul(h!, this.recurrentKernel!));
     const [zi, zf, zc, zo] = ops.split(z, 4, 1);
-    const ra = getActivation(this.recurrentActivation), act = getActivation(this.activation);
+    const ra = getActivation(this.recurrentActivation),
+      act = getActivation(this.activation);
     const cNew = ops.add(ops.mul(ra(zf!), c!), ops.mul(ra(zi!), act(zc!)));
     const hNew = ops.mul(ra(zo!), act(cNew));
     return [hNew, cNew];
   }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), unitForgetBias: this.unitForgetBias }; }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
+  }
 }
 
 /** Gated recurrent unit (tfjs `tf.layers.gru`; gates z, r, h in the kernels' column order, reset applied before the recurrent product). */
@@ -246,7 +272,9 @@ export class GRU extends RNNBase {
   static readonly className = 'GRU';
   protected readonly gates = 3;
   protected readonly stateCount = 1;
-  getClassName() { return 'GRU'; }
+  getClassName() {
+    return 'GRU';
+  }
 
   /** Whole sequences run through the fused gruSequence op when its activations allow (tanh, hardSigmoid or sigmoid gates). */
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
@@ -256,9 +284,14 @@ export class GRU extends RNNBase {
     const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs[1] : undefined;
     if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
     const [seq, h] = ops.gruSequence({
-      x, kernel: this.kernel!, recurrentKernel: this.recurrentKernel!, ...(this.bias ? { bias: this.bias } : {}),
-      ...(initial ? { initialState: initial } : {}), ...(kwargs.mask ? { mask: kwargs.mask } : {}),
-      goBackwards: this.goBackwards, recurrentActivation: rec,
+      x,
+      kernel: this.kernel!,
+      recurrentKernel: this.recurrentKernel!,
+      ...(this.bias ? { bias: this.bias } : {}),
+      ...(initial ? { initialState: initial } : {}),
+      ...(kwargs.mask ? { mask: kwargs.mask } : {}),
+      goBackwards: this.goBackwards,
+      recurrentActivation: rec,
     });
     const output = this.returnSequences ? seq : h;
     return this.returnState ? [output, h] : output;
@@ -268,7 +301,8 @@ export class GRU extends RNNBase {
     const u = this.units;
     const [xz, xr, xh] = ops.split(xw, 3, 1);
     const [uz, ur, uh] = ops.split(this.recurrentKernel!, [u, u, u], 1);
-    const ra = getActivation(this.recurrentActivation), act = getActivation(this.activation);
+    const ra = getActivation(this.recurrentActivation),
+      act = getActivation(this.activation);
     const zg = ra(ops.add(xz!, ops.matMul(h!, uz!)));
     const rg = ra(ops.add(xr!, ops.matMul(h!, ur!)));
     const hh = act(ops.add(xh!, ops.matMul(ops.mul(rg, h!), uh!)));
@@ -301,12 +335,20 @@ export class Bidirectional extends Layer {
     this.forward = args.layer;
     const Ctor = args.layer.constructor as new (a: RNNArgs) => RNNBase;
     const cfg = args.layer.getConfig() as unknown as RNNArgs;
-    this.backward = new Ctor({ ...cfg, name: `backward_${args.layer.name}`, goBackwards: !args.layer.goBackwards, batchInputShape: undefined as never, inputShape: undefined as never } as RNNArgs);
+    this.backward = new Ctor({
+      ...cfg,
+      name: `backward_${args.layer.name}`,
+      goBackwards: !args.layer.goBackwards,
+      batchInputShape: undefined as never,
+      inputShape: undefined as never,
+    } as RNNArgs);
     this.mergeMode = args.mergeMode ?? 'concat';
     this.supportsMasking = true;
   }
 
-  getClassName() { return 'Bidirectional'; }
+  getClassName() {
+    return 'Bidirectional';
+  }
 
   override build(inputShape: Shape | Shape[]): void {
     this.forward.ensureBuilt(inputShape);
@@ -320,7 +362,9 @@ export class Bidirectional extends Layer {
     return this.trainable ? [...this.forward.trainableWeights, ...this.backward.trainableWeights] : [];
   }
   override get nonTrainableWeights() {
-    return this.trainable ? [...this.forward.nonTrainableWeights, ...this.backward.nonTrainableWeights] : [...this.forward.weights, ...this.backward.weights];
+    return this.trainable
+      ? [...this.forward.nonTrainableWeights, ...this.backward.nonTrainableWeights]
+      : [...this.forward.weights, ...this.backward.weights];
   }
   override countParams() {
     return this.forward.countParams() + this.backward.countParams();
@@ -352,15 +396,23 @@ export class Bidirectional extends Layer {
     // The backward layer's sequence comes out in reverse time order.
     if (this.forward.returnSequences) b = ops.reverse(b, 1);
     switch (this.mergeMode) {
-      case 'sum': return ops.add(f, b);
-      case 'mul': return ops.mul(f, b);
-      case 'ave': return ops.mul(ops.add(f, b), 0.5);
-      default: return ops.concat([f, b], -1);
+      case 'sum':
+        return ops.add(f, b);
+      case 'mul':
+        return ops.mul(f, b);
+      case 'ave':
+        return ops.mul(ops.add(f, b), 0.5);
+      default:
+        return ops.concat([f, b], -1);
     }
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: { className: this.forward.getClassName(), config: this.forward.getConfig() }, mergeMode: this.mergeMode };
+    return {
+      ...super.getConfig(),
+      layer: { className: this.forward.getClassName(), config: this.forward.getConfig() },
+      mergeMode: this.mergeMode,
+    };
   }
 
   override dispose(): void {

@@ -26,10 +26,13 @@ export function classWeightsPerOutput(cw: ClassWeightArg, outputNames: string[],
     return outputNames.map((n) => byName[n]);
   }
   if (outputNames.length > 1) {
-    throw new Error(`${op}: the model has ${outputNames.length} outputs; give classWeight as a list or a map by output name (${outputNames.join(', ')})`);
+    throw new Error(
+      `${op}: the model has ${outputNames.length} outputs; give classWeight as a list or a map by output name (${outputNames.join(', ')})`,
+    );
   }
   for (const [k, v] of Object.entries(cw)) {
-    if (!/^\d+$/.test(k) || typeof v !== 'number') throw new Error(`${op}: classWeight must map class indices to numbers, got ${k}: ${JSON.stringify(v)}`);
+    if (!/^\d+$/.test(k) || typeof v !== 'number')
+      throw new Error(`${op}: classWeight must map class indices to numbers, got ${k}: ${JSON.stringify(v)}`);
   }
   return [cw as ClassWeight];
 }

@@ -55,13 +55,14 @@ export function compileModel(model: LayersModel, args: ModelCompileArgs): void {
     const ids = Array.isArray(metricIds) ? metricIds : (metricIds[outNames[i]!] ?? []);
     const units = model.outputs[i]?.shape.at(-1) ?? null;
     const ms = ids.map((m) => getMetric(m, l.name, l.fromLogits ?? false, units));
-    if (nOut > 1) return ms.map((m) => Object.assign(Object.create(Object.getPrototypeOf(m)), m, { name: `${outNames[i]}_${m.name}` }) as Metric);
+    if (nOut > 1)
+      return ms.map((m) => Object.assign(Object.create(Object.getPrototypeOf(m)), m, { name: `${outNames[i]}_${m.name}` }) as Metric);
     return ms;
   });
   const optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
   if (!(optimizer instanceof Optimizer)) throw new Error(`${model.name}.compile: optimizer must be a name or an Optimizer`);
   const lw = args.lossWeights;
   if (Array.isArray(lw) && lw.length !== nOut) throw new Error(`${model.name}.compile: ${lw.length} lossWeights for ${nOut} outputs`);
-  const lossWeights = losses.map((_, i) => (lw === undefined ? 1 : Array.isArray(lw) ? lw[i]! : lw[outNames[i]!] ?? 1));
+  const lossWeights = losses.map((_, i) => (lw === undefined ? 1 : Array.isArray(lw) ? lw[i]! : (lw[outNames[i]!] ?? 1)));
   model.compiled = { optimizer, losses, lossWeights, outputNames: outNames, metrics };
 }

@@ -17,7 +17,10 @@ export function toList(model: LayersModel, data: ModelData, kind: 'inputs' | 'ou
   const names = syms.map((s) => (kind === 'inputs' ? s.sourceLayer?.name : s.sourceLayer?.name) ?? s.name);
   return names.map((n) => {
     const t = (data as Record<string, Tensor>)[n];
-    if (!t) throw new Error(`${model.name}.${op}: no ${kind === 'inputs' ? 'input' : 'target'} named '${n}' in the data (have ${Object.keys(data).join(', ')})`);
+    if (!t)
+      throw new Error(
+        `${model.name}.${op}: no ${kind === 'inputs' ? 'input' : 'target'} named '${n}' in the data (have ${Object.keys(data).join(', ')})`,
+      );
     return t;
   });
 }
@@ -30,7 +33,9 @@ export function sampleCount(lists: Tensor[][], model: LayersModel, op: string): 
       if (t.rank === 0) throw new Error(`${model.name}.${op}: data must have a batch dimension, got a scalar`);
       if (n === undefined) n = t.shape[0]!;
       else if (t.shape[0] !== n) {
-        throw new Error(`${model.name}.${op}: all x and y must have the same number of samples; got ${n} and ${t.shape[0]} (shape [${t.shape}])`);
+        throw new Error(
+          `${model.name}.${op}: all x and y must have the same number of samples; got ${n} and ${t.shape[0]} (shape [${t.shape}])`,
+        );
       }
     }
   }

@@ -5,7 +5,13 @@ import type { LayersModel } from '../model.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
 
 /** Mean loss and metric results over the data, in batches. */
-export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], batchSize: number, resetMetrics = true): { loss: number; metrics: Record<string, number> } {
+export function evaluateBatches(
+  model: LayersModel,
+  xs: Tensor[],
+  ys: Tensor[],
+  batchSize: number,
+  resetMetrics = true,
+): { loss: number; metrics: Record<string, number> } {
   const c = model.compiled;
   if (!c) throw new Error(`${model.name}.evaluate: compile the model first`);
   if (resetMetrics) for (const ms of c.metrics) for (const m of ms) m.reset();
@@ -15,26 +21,31 @@ export function evaluateBatches(model: LayersModel, xs: Tensor[], ys: Tensor[], 
   for (let start = 0; start < n; start += batchSize) {
     const ids = range(start, Math.min(n, start + batchSize));
     const whole = start === 0 && ids.length === n;
-    const bx = whole ? xs : takeRows(xs, ids), by = whole ? ys : takeRows(ys, ids);
+    const bx = whole ? xs : takeRows(xs, ids),
+      by = whole ? ys : takeRows(ys, ids);
     try {
-      lossSum += tidy(() => {
-        const preds = model.execute(bx, { training: false });
-        let total = scalar(0);
-        preds.forEach((p, i) => {
-          const mean = ops.mean(c.losses[i]!.call(by[i]!, p));
-          if (preds.length > 1) outSums[i]! += mean.dataSync()[0]! * ids.length;
-          total = total.add(mean.mul(c.lossWeights[i]!));
-          for (const m of c.metrics[i]!) m.update(by[i]!, p);
-        });
-        return total.dataSync()[0]!;
-      }) * ids.length;
+      lossSum +=
+        tidy(() => {
+          const preds = model.execute(bx, { training: false });
+          let total = scalar(0);
+          preds.forEach((p, i) => {
+            const mean = ops.mean(c.losses[i]!.call(by[i]!, p));
+            if (preds.length > 1) outSums[i]! += mean.dataSync()[0]! * ids.length;
+            total = total.add(mean.mul(c.lossWeights[i]!));
+            for (const m of c.metrics[i]!) m.update(by[i]!, p);
+          });
+          return total.dataSync()[0]!;
+        }) * ids.length;
     } finally {
       if (!whole) dispose([bx, by]);
     }
   }
   // Per-output losses first (several outputs only), then metrics: tfjs's order of evaluate() results.
   const metrics: Record<string, number> = {};
-  if (c.losses.length > 1) c.outputNames.forEach((name, i) => { metrics[`${name}_loss`] = n === 0 ? 0 : outSums[i]! / n; });
+  if (c.losses.length > 1)
+    c.outputNames.forEach((name, i) => {
+      metrics[`${name}_loss`] = n === 0 ? 0 : outSums[i]! / n;
+    });
   for (const ms of c.metrics) for (const m of ms) metrics[m.name] = m.result();
   return { loss: n === 0 ? 0 : lossSum / n, metrics };
 }

@@ -1,6 +1,15 @@
 // fit / trainOnBatch / fitDataset: the training loop.
 import {
-  checkOptions, dispose, forkGenerator, keep, scalar, shuffle, tidy, variableGrads, withGenerator, type OptionKeys, type Tensor,
+  checkOptions,
+  dispose,
+  forkGenerator,
+  keep,
+  scalar,
+  shuffle,
+  variableGrads,
+  withGenerator,
+  type OptionKeys,
+  type Tensor,
 } from '@wasmml/tensor';
 import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackArgs, type Logs } from '../callbacks/base.js';
 import type { LayersModel } from '../model.js';
@@ -85,7 +94,9 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
     c.optimizer.applyGradients(result.grads);
     c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
     const outputLosses: Record<string, number> = {};
-    perOutput.forEach((t, i) => { outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!; });
+    perOutput.forEach((t, i) => {
+      outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!;
+    });
     return { loss: result.value.dataSync()[0]!, outputLosses };
   } finally {
     if (result) {
@@ -101,7 +112,9 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
  * The callbacks of a fit: progress display, the user's, then History (last, as
  * in Keras, so it records what earlier callbacks add to the logs).
  */
-function startCallbacks(model: LayersModel, c: ReturnType<typeof requireCompiled>,
+function startCallbacks(
+  model: LayersModel,
+  c: ReturnType<typeof requireCompiled>,
   args: { verbose?: 0 | 1 | 2; callbacks?: ModelFitArgs['callbacks']; initialEpoch?: number },
   p: { epochs: number; samples: number | null; steps: number | null; batchSize: number | null; doValidation: boolean },
 ): { history: History; cbs: CallbackList } {
@@ -111,7 +124,9 @@ function startCallbacks(model: LayersModel, c: ReturnType<typeof requireCompiled
   const cbs = new CallbackList([...(verbose > 0 ? [progressCallback(verbose)] : []), ...toCallbacks(args.callbacks), history]);
   cbs.setModel(model);
   cbs.setParams({
-    ...p, initialEpoch: args.initialEpoch ?? 0, verbose,
+    ...p,
+    initialEpoch: args.initialEpoch ?? 0,
+    verbose,
     metrics: ['loss', ...names, ...(p.doValidation ? ['val_loss', ...names.map((m) => `val_${m}`)] : [])],
   });
   model.stopTraining = false;
@@ -119,11 +134,26 @@ function startCallbacks(model: LayersModel, c: ReturnType<typeof requireCompiled
 }
 
 const FIT_KEYS: OptionKeys<ModelFitArgs> = {
-  batchSize: true, epochs: true, verbose: true, callbacks: true, validationSplit: true, validationData: true, shuffle: true,
-  classWeight: true, initialEpoch: true, stepsPerEpoch: true, yieldEvery: true,
+  batchSize: true,
+  epochs: true,
+  verbose: true,
+  callbacks: true,
+  validationSplit: true,
+  validationData: true,
+  shuffle: true,
+  classWeight: true,
+  initialEpoch: true,
+  stepsPerEpoch: true,
+  yieldEvery: true,
 };
 const FIT_DATASET_KEYS: OptionKeys<ModelFitDatasetArgs> = {
-  epochs: true, batchesPerEpoch: true, verbose: true, callbacks: true, validationData: true, initialEpoch: true, classWeight: true,
+  epochs: true,
+  batchesPerEpoch: true,
+  verbose: true,
+  callbacks: true,
+  validationData: true,
+  initialEpoch: true,
+  classWeight: true,
 };
 
 export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
@@ -135,7 +165,8 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
   const n0 = sampleCount([xs, ys], model, 'fit');
   const batchSize = args.batchSize ?? 32;
   const epochs = args.epochs ?? 1;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${model.name}.fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new Error(`${model.name}.fit: batchSize must be a positive integer, got ${batchSize}`);
   let valXs: Tensor[] | undefined, valYs: Tensor[] | undefined;
   const owned: Tensor[] = [];
   if (args.validationData) {
@@ -146,19 +177,26 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
     const split = args.validationSplit;
     if (!(split > 0 && split < 1)) throw new Error(`${model.name}.fit: validationSplit must be in (0, 1), got ${split}`);
     const at = Math.floor(n0 * (1 - split));
-    const trainIds = range(0, at), valIds = range(at, n0);
+    const trainIds = range(0, at),
+      valIds = range(at, n0);
     const [tx, ty, vx, vy] = [takeRows(xs, trainIds), takeRows(ys, trainIds), takeRows(xs, valIds), takeRows(ys, valIds)];
     owned.push(...tx!, ...ty!, ...vx!, ...vy!);
     [xs, ys, valXs, valYs] = [tx!, ty!, vx!, vy!];
   }
-  const classWeights = args.classWeight ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`) : undefined;
+  const classWeights = args.classWeight
+    ? classWeightsPerOutput(args.classWeight, c.outputNames.length > 0 ? c.outputNames : [model.name], `${model.name}.fit`)
+    : undefined;
   const n = xs[0]!.shape[0]!;
   const stepsPerEpoch = args.stepsPerEpoch ?? Math.ceil(n / batchSize);
   // This run's own random stream (shuffles, dropout), forked before the first
   // await: fits interleaved from several async tasks each draw what they would alone.
   const stream = forkGenerator();
   const { history, cbs } = startCallbacks(model, c, args, {
-    epochs, samples: n, steps: stepsPerEpoch, batchSize, doValidation: !!valXs,
+    epochs,
+    samples: n,
+    steps: stepsPerEpoch,
+    batchSize,
+    doValidation: !!valXs,
   });
   const yieldEvery = args.yieldEvery ?? 50;
   let lastYield = Date.now();
@@ -169,13 +207,15 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
       for (const ms of c.metrics) for (const m of ms) m.reset();
       const order = range(0, n);
       if (args.shuffle ?? true) withGenerator(stream, () => shuffle(order));
-      let lossSum = 0, seen = 0;
+      let lossSum = 0,
+        seen = 0;
       const outSums: Record<string, number> = {};
       for (let step = 0; step < stepsPerEpoch; step++) {
         const start = (step * batchSize) % n;
         const ids = order.subarray(start, Math.min(start + batchSize, n));
         await cbs.onBatchBegin(step, { batch: step, size: ids.length });
-        const bx = takeRows(xs, ids), by = takeRows(ys, ids);
+        const bx = takeRows(xs, ids),
+          by = takeRows(ys, ids);
         const sw: Array<Tensor | undefined> = [];
         let r: StepResult;
         try {
@@ -241,7 +281,7 @@ export interface BatchDataset {
     /** Inputs of the batch: a tensor, a list or a map by input name. */
     xs: ModelData;
     /** Targets of the batch: a tensor, a list or a map by output name. */
-    ys: ModelData
+    ys: ModelData;
   }>;
 }
 
@@ -284,13 +324,19 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
   const epochs = args.epochs ?? 1;
   const stream = forkGenerator();
   const { history, cbs } = startCallbacks(model, c, args, {
-    epochs, samples: null, steps: args.batchesPerEpoch ?? null, batchSize: null, doValidation: !!args.validationData,
+    epochs,
+    samples: null,
+    steps: args.batchesPerEpoch ?? null,
+    batchSize: null,
+    doValidation: !!args.validationData,
   });
   await cbs.onTrainBegin();
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     await cbs.onEpochBegin(epoch);
     for (const ms of c.metrics) for (const m of ms) m.reset();
-    let lossSum = 0, seen = 0, step = 0;
+    let lossSum = 0,
+      seen = 0,
+      step = 0;
     const outSums: Record<string, number> = {};
     for await (const b of batches(dataset)) {
       const xs = toList(model, b.xs, 'inputs', 'fitDataset');
@@ -303,8 +349,9 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
       let r: StepResult;
       try {
         if (args.classWeight) {
-          classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`)
-            .forEach((cw, i) => sw.push(cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined));
+          classWeightsPerOutput(args.classWeight, names, `${model.name}.fitDataset`).forEach((cw, i) =>
+            sw.push(cw ? sampleWeightsFor(ys[i]!, cw, `${model.name}.fitDataset`) : undefined),
+          );
         }
         r = withGenerator(stream, () => trainStep(model, xs, ys, args.classWeight ? sw : undefined));
       } finally {
@@ -325,7 +372,12 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
     for (const ms of c.metrics) for (const m of ms) epochLogs[m.name] = m.result();
     if (args.validationData) {
       const v = Array.isArray(args.validationData)
-        ? evaluateBatches(model, toList(model, args.validationData[0], 'inputs', 'fitDataset'), toList(model, args.validationData[1], 'outputs', 'fitDataset'), 32)
+        ? evaluateBatches(
+            model,
+            toList(model, args.validationData[0], 'inputs', 'fitDataset'),
+            toList(model, args.validationData[1], 'outputs', 'fitDataset'),
+            32,
+          )
         : await evaluateDatasetBatches(model, args.validationData);
       epochLogs.val_loss = v.loss;
       for (const [k, val] of Object.entries(v.metrics)) epochLogs[`val_${k}`] = val;
@@ -337,10 +389,14 @@ export async function fitDatasetModel(model: LayersModel, dataset: BatchDataset,
 }
 
 /** Loss and metrics over a dataset of batches. */
-export async function evaluateDatasetBatches(model: LayersModel, ds: BatchDataset): Promise<{ loss: number; metrics: Record<string, number> }> {
+export async function evaluateDatasetBatches(
+  model: LayersModel,
+  ds: BatchDataset,
+): Promise<{ loss: number; metrics: Record<string, number> }> {
   const c = requireCompiled(model, 'evaluateDataset');
   for (const ms of c.metrics) for (const m of ms) m.reset();
-  let lossSum = 0, seen = 0;
+  let lossSum = 0,
+    seen = 0;
   const outSums: Record<string, number> = {};
   const lossKeys = c.losses.length > 1 ? c.outputNames.map((n) => `${n}_loss`) : [];
   for await (const b of batches(ds)) {

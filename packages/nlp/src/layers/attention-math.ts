@@ -7,10 +7,14 @@ import { adapterOf } from '../lora/registry.js';
 
 /** The projection weights of one attention block. */
 export interface AttentionWeights {
-  query: Tensor; queryBias?: Tensor;
-  key: Tensor; keyBias?: Tensor;
-  value: Tensor; valueBias?: Tensor;
-  output: Tensor; outputBias?: Tensor;
+  query: Tensor;
+  queryBias?: Tensor;
+  key: Tensor;
+  keyBias?: Tensor;
+  value: Tensor;
+  valueBias?: Tensor;
+  output: Tensor;
+  outputBias?: Tensor;
 }
 
 /**
@@ -40,8 +44,14 @@ function splitHeads(x: Tensor, heads: number): Tensor {
  * `key`, default value). keyMask [B, S] (1 keep, 0 padding) stops attention to
  * padded positions. Returns [B, T, dOut] and the attention scores [B, H, T, S].
  */
-export function multiHeadAttention(query: Tensor, value: Tensor, key: Tensor, w: AttentionWeights, heads: number,
-  opts: { keyMask?: Tensor | null; dropout?: number; training?: boolean; seed?: number } = {}): { output: Tensor; scores: Tensor } {
+export function multiHeadAttention(
+  query: Tensor,
+  value: Tensor,
+  key: Tensor,
+  w: AttentionWeights,
+  heads: number,
+  opts: { keyMask?: Tensor | null; dropout?: number; training?: boolean; seed?: number } = {},
+): { output: Tensor; scores: Tensor } {
   const tr = opts.training ?? false;
   const q = splitHeads(project(query, w.query, w.queryBias, tr), heads);
   const k = splitHeads(project(key, w.key, w.keyBias, tr), heads);

@@ -9,8 +9,10 @@ import { project } from './attention-math.js';
 
 /** Weights of one causal self-attention block (GPT-2 layout: x·W, W is [in, out]). */
 export interface CausalAttentionWeights {
-  qkv: Tensor; qkvBias?: Tensor | undefined;
-  proj: Tensor; projBias?: Tensor | undefined;
+  qkv: Tensor;
+  qkvBias?: Tensor | undefined;
+  proj: Tensor;
+  projBias?: Tensor | undefined;
 }
 
 /** Keys and values of the positions seen so far: [B, H, P, headDim] each. */
@@ -31,7 +33,8 @@ export interface Rotary {
  */
 export function rotaryTables(T: number, headDim: number, offset = 0, base = 10000): Rotary {
   const half = headDim / 2;
-  const cos = new Float32Array(T * headDim), sin = new Float32Array(T * headDim);
+  const cos = new Float32Array(T * headDim),
+    sin = new Float32Array(T * headDim);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < half; i++) {
       const a = (offset + t) * base ** (-(2 * i) / headDim);
@@ -61,14 +64,28 @@ export function causalMask(T: number, S: number): Tensor {
  * keys/values of earlier positions) x holds only the new positions; the
  * returned cache holds all of them. Returns [B, T, d].
  */
-export function causalSelfAttention(x: Tensor, w: CausalAttentionWeights, heads: number, opts: {
-  cache?: KvCache | undefined; rotary?: Rotary | undefined; dropout?: number; training?: boolean; seed?: number | undefined;
-} = {}): { output: Tensor; cache: KvCache } {
+export function causalSelfAttention(
+  x: Tensor,
+  w: CausalAttentionWeights,
+  heads: number,
+  opts: {
+    cache?: KvCache | undefined;
+    rotary?: Rotary | undefined;
+    dropout?: number;
+    training?: boolean;
+    seed?: number | undefined;
+  } = {},
+): { output: Tensor; cache: KvCache } {
   const [B, T, d] = x.shape as [number, number, number];
   const hd = d / heads;
   const qkv = project(x, w.qkv, w.qkvBias, opts.training);
-  const [q0, k0, v0] = ops.split(qkv, 3, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, heads, hd]), [0, 2, 1, 3])) as [Tensor, Tensor, Tensor];
-  let q = q0, k = k0;
+  const [q0, k0, v0] = ops.split(qkv, 3, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, heads, hd]), [0, 2, 1, 3])) as [
+    Tensor,
+    Tensor,
+    Tensor,
+  ];
+  let q = q0,
+    k = k0;
   if (opts.rotary) {
     q = applyRotary(q0, opts.rotary);
     k = applyRotary(k0, opts.rotary);

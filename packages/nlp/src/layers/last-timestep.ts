@@ -10,7 +10,9 @@ import { Layer, type Shape } from '@wasmml/layers';
 export class LastTimestep extends Layer {
   /** Saved class name. */
   static readonly className = 'LastTimestep';
-  getClassName() { return 'LastTimestep'; }
+  getClassName() {
+    return 'LastTimestep';
+  }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = (Array.isArray(inputShape[0]) ? (inputShape as Shape[])[0] : inputShape) as Shape;

@@ -1,7 +1,15 @@
 // MultiHeadAttention (Keras layers.MultiHeadAttention): self-attention on one
 // input, or attention of a query over [query, value] / [query, value, key].
 import type { Tensor } from '@wasmml/tensor';
-import { Layer, getInitializer, type CallArgs, type Initializer, type InitializerIdentifier, type LayerArgs, type Shape } from '@wasmml/layers';
+import {
+  Layer,
+  getInitializer,
+  type CallArgs,
+  type Initializer,
+  type InitializerIdentifier,
+  type LayerArgs,
+  type Shape,
+} from '@wasmml/layers';
 import { multiHeadAttention, type AttentionWeights } from './attention-math.js';
 
 /** Options of {@link MultiHeadAttention} (Keras names, camelCase). */
@@ -68,17 +76,23 @@ export class MultiHeadAttention extends Layer {
     this.supportsMasking = true;
   }
 
-  getClassName() { return 'MultiHeadAttention'; }
+  getClassName() {
+    return 'MultiHeadAttention';
+  }
 
   override build(inputShape: Shape | Shape[]): void {
     const [q, v, k] = shapes(inputShape);
-    const dq = q![q!.length - 1] as number, dv = (v ?? q)![(v ?? q)!.length - 1] as number;
+    const dq = q![q!.length - 1] as number,
+      dv = (v ?? q)![(v ?? q)!.length - 1] as number;
     const dk = (k ?? v ?? q)![(k ?? v ?? q)!.length - 1] as number;
-    const H = this.numHeads, out = this.outputDim ?? dq;
+    const H = this.numHeads,
+      out = this.outputDim ?? dq;
     const weight = (name: string, shape: number[], bias: boolean) => this.addWeight(name, shape, bias ? this.biasInit : this.kernelInit);
     this.w = {
-      query: weight('query/kernel', [dq, H * this.keyDim], false), key: weight('key/kernel', [dk, H * this.keyDim], false),
-      value: weight('value/kernel', [dv, H * this.valueDim], false), output: weight('attention_output/kernel', [H * this.valueDim, out], false),
+      query: weight('query/kernel', [dq, H * this.keyDim], false),
+      key: weight('key/kernel', [dk, H * this.keyDim], false),
+      value: weight('value/kernel', [dv, H * this.valueDim], false),
+      output: weight('attention_output/kernel', [H * this.valueDim, out], false),
     };
     if (this.useBias) {
       this.w.queryBias = weight('query/bias', [H * this.keyDim], true);
@@ -104,21 +118,33 @@ export class MultiHeadAttention extends Layer {
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const [query, value = query, key = value] = list as [Tensor, Tensor?, Tensor?];
-    for (const [n, t] of [['query', query], ['value', value], ['key', key]] as const) {
+    for (const [n, t] of [
+      ['query', query],
+      ['value', value],
+      ['key', key],
+    ] as const) {
       if (t!.rank !== 3) throw new Error(`${this.name}: ${n} must be [batch, steps, features], got [${t!.shape}]`);
     }
-    const keyMask = (kwargs.keyMask as Tensor | undefined) ?? (list.length === 1 ? kwargs.mask ?? null : null);
+    const keyMask = (kwargs.keyMask as Tensor | undefined) ?? (list.length === 1 ? (kwargs.mask ?? null) : null);
     const { output } = multiHeadAttention(query, value!, key!, this.w!, this.numHeads, {
-      keyMask, dropout: this.dropout, training: kwargs.training ?? false, ...(this.seed !== undefined ? { seed: this.seed } : {}),
+      keyMask,
+      dropout: this.dropout,
+      training: kwargs.training ?? false,
+      ...(this.seed !== undefined ? { seed: this.seed } : {}),
     });
     return output;
   }
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), numHeads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, dropout: this.dropout,
+      ...super.getConfig(),
+      numHeads: this.numHeads,
+      keyDim: this.keyDim,
+      valueDim: this.valueDim,
+      dropout: this.dropout,
       /** Whether the projections have biases. */
-      useBias: this.useBias, ...(this.outputDim !== undefined ? { outputShape: this.outputDim } : {}),
+      useBias: this.useBias,
+      ...(this.outputDim !== undefined ? { outputShape: this.outputDim } : {}),
     };
   }
 }

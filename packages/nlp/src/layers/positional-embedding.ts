@@ -39,7 +39,8 @@ export class PositionalEmbedding extends Layer {
   constructor(args: PositionalEmbeddingArgs) {
     super(args);
     for (const k of ['inputDim', 'outputDim', 'sequenceLength'] as const) {
-      if (!Number.isInteger(args[k]) || args[k] < 1) throw new Error(`PositionalEmbedding: ${k} must be a positive integer, got ${args[k]}`);
+      if (!Number.isInteger(args[k]) || args[k] < 1)
+        throw new Error(`PositionalEmbedding: ${k} must be a positive integer, got ${args[k]}`);
     }
     this.inputDim = args.inputDim;
     this.outputDim = args.outputDim;
@@ -49,7 +50,9 @@ export class PositionalEmbedding extends Layer {
     this.supportsMasking = this.maskZero;
   }
 
-  getClassName() { return 'PositionalEmbedding'; }
+  getClassName() {
+    return 'PositionalEmbedding';
+  }
 
   override build(): void {
     this.tokenEmbeddings = this.addWeight('token_embeddings', [this.inputDim, this.outputDim], this.init);
@@ -69,7 +72,8 @@ export class PositionalEmbedding extends Layer {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (x.rank !== 2) throw new Error(`${this.name}: expected ids [batch, steps], got [${x.shape}]`);
     const T = x.shape[1]!;
-    if (T > this.sequenceLength) throw new Error(`${this.name}: sequences of ${T} steps are longer than sequenceLength ${this.sequenceLength}`);
+    if (T > this.sequenceLength)
+      throw new Error(`${this.name}: sequences of ${T} steps are longer than sequenceLength ${this.sequenceLength}`);
     const ids = x.dtype === 'int32' ? x : ops.cast(x, 'int32');
     const pos = T === this.sequenceLength ? this.positionEmbeddings! : ops.slice(this.positionEmbeddings!, [0, 0], [T, this.outputDim]);
     return ops.add(ops.gather(this.tokenEmbeddings!, ids, 0), pos);
@@ -81,6 +85,12 @@ export class PositionalEmbedding extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, sequenceLength: this.sequenceLength, maskZero: this.maskZero };
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      sequenceLength: this.sequenceLength,
+      maskZero: this.maskZero,
+    };
   }
 }

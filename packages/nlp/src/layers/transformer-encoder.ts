@@ -61,7 +61,9 @@ export class TransformerEncoder extends Layer {
     this.supportsMasking = true;
   }
 
-  getClassName() { return 'TransformerEncoder'; }
+  getClassName() {
+    return 'TransformerEncoder';
+  }
 
   override build(inputShape: Shape | Shape[]): void {
     const s = (Array.isArray(inputShape[0]) ? (inputShape as Shape[])[0] : inputShape) as Shape;
@@ -69,16 +71,22 @@ export class TransformerEncoder extends Layer {
     if (typeof d !== 'number' || d % this.numHeads !== 0) {
       throw new Error(`${this.name}: the feature size (${d}) must be known and divisible by numHeads (${this.numHeads})`);
     }
-    const glorot = getInitializer('glorotUniform'), zeros = getInitializer('zeros'), ones = getInitializer('ones');
+    const glorot = getInitializer('glorotUniform'),
+      zeros = getInitializer('zeros'),
+      ones = getInitializer('ones');
     this.att = {
-      query: this.addWeight('self_attention/query/kernel', [d, d], glorot), queryBias: this.addWeight('self_attention/query/bias', [d], zeros),
-      key: this.addWeight('self_attention/key/kernel', [d, d], glorot), keyBias: this.addWeight('self_attention/key/bias', [d], zeros),
-      value: this.addWeight('self_attention/value/kernel', [d, d], glorot), valueBias: this.addWeight('self_attention/value/bias', [d], zeros),
+      query: this.addWeight('self_attention/query/kernel', [d, d], glorot),
+      queryBias: this.addWeight('self_attention/query/bias', [d], zeros),
+      key: this.addWeight('self_attention/key/kernel', [d, d], glorot),
+      keyBias: this.addWeight('self_attention/key/bias', [d], zeros),
+      value: this.addWeight('self_attention/value/kernel', [d, d], glorot),
+      valueBias: this.addWeight('self_attention/value/bias', [d], zeros),
       output: this.addWeight('self_attention/attention_output/kernel', [d, d], glorot),
       outputBias: this.addWeight('self_attention/attention_output/bias', [d], zeros),
     };
     this.norms = [0, 1].map((i) => ({
-      gamma: this.addWeight(`layer_norm_${i}/gamma`, [d], ones), beta: this.addWeight(`layer_norm_${i}/beta`, [d], zeros),
+      gamma: this.addWeight(`layer_norm_${i}/gamma`, [d], ones),
+      beta: this.addWeight(`layer_norm_${i}/beta`, [d], zeros),
     }));
     this.ffn = {
       w1: this.addWeight('feedforward_intermediate_dense/kernel', [d, this.intermediateDim], glorot),
@@ -95,12 +103,16 @@ export class TransformerEncoder extends Layer {
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (x.rank !== 3) throw new Error(`${this.name}: expected [batch, steps, features], got [${x.shape}]`);
-    const training = kwargs.training ?? false, eps = this.layerNormEpsilon;
+    const training = kwargs.training ?? false,
+      eps = this.layerNormEpsilon;
     const [n0, n1] = this.norms as [{ gamma: Tensor; beta: Tensor }, { gamma: Tensor; beta: Tensor }];
     const norm = (t: Tensor, n: { gamma: Tensor; beta: Tensor }) => layerNorm(t, n.gamma, n.beta, eps);
     let h = this.normalizeFirst ? norm(x, n0) : x;
     h = multiHeadAttention(h, h, h, this.att!, this.numHeads, {
-      keyMask: kwargs.mask ?? null, dropout: 0, training, ...(this.seed !== undefined ? { seed: this.seed } : {}),
+      keyMask: kwargs.mask ?? null,
+      dropout: 0,
+      training,
+      ...(this.seed !== undefined ? { seed: this.seed } : {}),
     }).output;
     let y = ops.add(x, this.drop(h, training));
     if (!this.normalizeFirst) y = norm(y, n0);
@@ -114,9 +126,14 @@ export class TransformerEncoder extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), intermediateDim: this.intermediateDim, numHeads: this.numHeads, dropout: this.dropout,
+      ...super.getConfig(),
+      intermediateDim: this.intermediateDim,
+      numHeads: this.numHeads,
+      dropout: this.dropout,
       /** Feed-forward activation. */
-      activation: this.activation, layerNormEpsilon: this.layerNormEpsilon, normalizeFirst: this.normalizeFirst,
+      activation: this.activation,
+      layerNormEpsilon: this.layerNormEpsilon,
+      normalizeFirst: this.normalizeFirst,
     };
   }
 }

@@ -6,7 +6,7 @@
 import * as ops from '@wasmml/tensor';
 import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor, Variable } from '@wasmml/tensor';
-import { Dense, Layer, LayersModel, getActivation, type CallArgs } from '@wasmml/layers';
+import { Dense, type Layer, LayersModel, getActivation, type CallArgs } from '@wasmml/layers';
 import { seededRandom } from '../training/random.js';
 import { adapterOf, setAdapter, type LoraAdapter } from './registry.js';
 
@@ -28,8 +28,12 @@ export interface LoraArgs {
   seed?: number;
 }
 
-const DEFAULT_TARGETS = [/self_attention\/(query|key|value|attention_output)\/kernel$/, /\/(query|key|value|attention_output)\/kernel$/,
-  /attn\/c_attn\/kernel$/, /attn\/c_proj\/kernel$/];
+const DEFAULT_TARGETS = [
+  /self_attention\/(query|key|value|attention_output)\/kernel$/,
+  /\/(query|key|value|attention_output)\/kernel$/,
+  /attn\/c_attn\/kernel$/,
+  /attn\/c_proj\/kernel$/,
+];
 
 // Variable names are global; a second model's adapters get a _N suffix.
 function freeName(name: string): string {
@@ -40,15 +44,22 @@ function freeName(name: string): string {
   return `${name}_${i}`;
 }
 
-interface Owned { layer: Layer; name: string; variable: Variable }
+interface Owned {
+  layer: Layer;
+  name: string;
+  variable: Variable;
+}
 
 function allLayers(model: LayersModel): Layer[] {
   return model.layers.flatMap((l) => (l instanceof LayersModel ? [l, ...allLayers(l)] : [l]));
 }
 
 function kernelsOf(layers: Layer[]): Owned[] {
-  return layers.filter((l) => !(l instanceof LayersModel))
-    .flatMap((layer) => layer.namedWeights.filter((w) => w.variable.rank === 2).map((w) => ({ layer, name: w.originalName, variable: w.variable })));
+  return layers
+    .filter((l) => !(l instanceof LayersModel))
+    .flatMap((layer) =>
+      layer.namedWeights.filter((w) => w.variable.rank === 2).map((w) => ({ layer, name: w.originalName, variable: w.variable })),
+    );
 }
 
 // Dense applies its activation inside call; the adapter's term goes in before it.
@@ -56,10 +67,11 @@ function patchDense(layer: Dense): void {
   const own = layer as unknown as { call: (inputs: Tensor | Tensor[], kwargs: CallArgs) => Tensor };
   const activation = getActivation(layer.activation);
   own.call = (inputs: Tensor | Tensor[], kwargs: CallArgs) => {
-    const x = Array.isArray(inputs) ? inputs[0] as Tensor : inputs;
+    const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
     const w = layer.kernel as Tensor;
     const lora = adapterOf(w);
-    const d = x.shape[x.rank - 1] as number, n = w.shape[1] as number;
+    const d = x.shape[x.rank - 1] as number,
+      n = w.shape[1] as number;
     const flat = ops.reshape(x, [-1, d]);
     let y = ops.fusedMatMul({ a: flat, b: w, ...(layer.bias ? { bias: layer.bias } : {}) });
     if (lora && !lora.merged) {
@@ -72,11 +84,13 @@ function patchDense(layer: Dense): void {
 
 // The adapters are trained through their host layer, even when the host's own weights are frozen.
 function exposeAdapters(layer: Layer, extra: () => Variable[]): void {
-  const proto = Object.getPrototypeOf(layer) as Layer;
-  const base = Object.getOwnPropertyDescriptor(Layer.prototype, 'trainableWeights')?.get ?? Object.getOwnPropertyDescriptor(proto, 'trainableWeights')?.get;
+  let base: (() => Variable[]) | undefined;
+  for (let p: object | null = Object.getPrototypeOf(layer); p && !base; p = Object.getPrototypeOf(p)) {
+    base = Object.getOwnPropertyDescriptor(p, 'trainableWeights')?.get as (() => Variable[]) | undefined;
+  }
   Object.defineProperty(layer, 'trainableWeights', {
     configurable: true,
-    get: () => [...(base?.call(layer) as Variable[]), ...extra()],
+    get: () => [...(base?.call(layer) ?? []), ...extra()],
   });
 }
 
@@ -88,7 +102,10 @@ export class LoraAdapters {
   /** Layers whose trainableWeights / call were patched (restored by remove). */
   readonly patched = new Set<Layer>();
 
-  constructor(readonly model: LayersModel, private readonly frozen: Layer[]) {}
+  constructor(
+    readonly model: LayersModel,
+    private readonly frozen: Layer[],
+  ) {}
 
   /** Number of adapter weights. */
   get adapterParameterCount(): number {
@@ -129,7 +146,10 @@ export class LoraAdapters {
   loadState(state: Record<string, { shape: number[]; data: ArrayLike<number> }>): void {
     const problems: string[] = [];
     for (const [name, a] of this.adapters) {
-      for (const [k, v] of [['lora_A', a.a], ['lora_B', a.b]] as const) {
+      for (const [k, v] of [
+        ['lora_A', a.a],
+        ['lora_B', a.b],
+      ] as const) {
         const s = state[`${name}/${k}`];
         if (!s) problems.push(`${name}/${k}: missing`);
         else if (s.shape.join() !== v.shape.join()) problems.push(`${name}/${k}: shape [${s.shape}], expected [${v.shape}]`);
@@ -139,7 +159,10 @@ export class LoraAdapters {
     const wasMerged = [...this.adapters.values()].some((a) => a.merged);
     if (wasMerged) this.unmerge();
     for (const [name, a] of this.adapters) {
-      for (const [k, v] of [['lora_A', a.a], ['lora_B', a.b]] as const) {
+      for (const [k, v] of [
+        ['lora_A', a.a],
+        ['lora_B', a.b],
+      ] as const) {
         const s = state[`${name}/${k}`] as { shape: number[]; data: ArrayLike<number> };
         ops.tidy(() => v.assign(ops.tensor(Float32Array.from(s.data), s.shape)));
       }
@@ -184,14 +207,23 @@ export function addLora(model: LayersModel, args: LoraArgs): LoraAdapters {
   const base = nested.length > 0 ? nested.flatMap(allLayers) : allLayers(model);
   const chosen = kernelsOf(allLayers(model)).filter((k) => matches(k.name));
   if (chosen.length === 0) {
-    throw new Error(`addLora: no kernel of ${model.name} matches the targets ${targets.map(String).join(', ')} `
-      + `(kernels: ${kernelsOf(allLayers(model)).map((k) => k.name).join(', ') || 'none: build the model first'})`);
+    throw new Error(
+      `addLora: no kernel of ${model.name} matches the targets ${targets.map(String).join(', ')} ` +
+        `(kernels: ${
+          kernelsOf(allLayers(model))
+            .map((k) => k.name)
+            .join(', ') || 'none: build the model first'
+        })`,
+    );
   }
   for (const k of chosen) {
     if (adapterOf(k.variable)) throw new Error(`addLora: ${k.name} already has an adapter`);
   }
   const random = seededRandom(args.seed ?? 0);
-  const set = new LoraAdapters(model, base.filter((l) => l.trainable));
+  const set = new LoraAdapters(
+    model,
+    base.filter((l) => l.trainable),
+  );
   for (const k of chosen) {
     const [inDim, outDim] = k.variable.shape as [number, number];
     const bound = 1 / Math.sqrt(inDim); // kaiming_uniform(a = sqrt 5), as PEFT initialises A

@@ -4,9 +4,7 @@
 // apart so they can be pre-trained without labels, frozen and unfrozen.
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
-import {
-  LayersModel, input, layers, type Layer, type SymbolicTensor,
-} from '@wasmml/layers';
+import { LayersModel, input, layers, type Layer, type SymbolicTensor } from '@wasmml/layers';
 import { PositionalEmbedding } from '../layers/positional-embedding.js';
 import { TransformerEncoder } from '../layers/transformer-encoder.js';
 import { LastTimestep } from '../layers/last-timestep.js';
@@ -93,7 +91,14 @@ function buildGraph(a: TextClassifierArgs): Graph {
       const heads = a.numHeads ?? (a.embeddingDim % 4 === 0 ? 4 : 1);
       encoder.push(new PositionalEmbedding({ inputDim: a.vocabSize, outputDim: a.embeddingDim, sequenceLength: T! }));
       for (let i = 0; i < (a.numLayers ?? 1); i++) {
-        encoder.push(new TransformerEncoder({ intermediateDim: a.units, numHeads: heads, dropout: a.dropout ?? 0, ...(a.seed !== undefined ? { seed: a.seed } : {}) }));
+        encoder.push(
+          new TransformerEncoder({
+            intermediateDim: a.units,
+            numHeads: heads,
+            dropout: a.dropout ?? 0,
+            ...(a.seed !== undefined ? { seed: a.seed } : {}),
+          }),
+        );
       }
       pool = layers.globalAveragePooling1d();
       break;

@@ -46,7 +46,9 @@ const WORD = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
 /** Max-heap of [count, pair] entries; stale entries are skipped by the caller. */
 class PairHeap {
   private items: Array<[number, string]> = [];
-  get size() { return this.items.length; }
+  get size() {
+    return this.items.length;
+  }
   private better(a: [number, string], b: [number, string]) {
     return a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]);
   }
@@ -69,7 +71,8 @@ class PairHeap {
       h[0] = last;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < h.length && this.better(h[l]!, h[m]!)) m = l;
         if (r < h.length && this.better(h[r]!, h[m]!)) m = r;
@@ -110,8 +113,10 @@ export class BpeTokenizer {
 
   /** Learns merges from texts until the vocabulary reaches vocabSize (or no pair is frequent enough). */
   static train(texts: Iterable<string>, args: BpeTrainArgs = {}): BpeTokenizer {
-    const vocabSize = args.vocabSize ?? 8000, minFrequency = args.minFrequency ?? 2;
-    const lowercase = args.lowercase ?? true, maxWordLength = args.maxWordLength ?? 40;
+    const vocabSize = args.vocabSize ?? 8000,
+      minFrequency = args.minFrequency ?? 2;
+    const lowercase = args.lowercase ?? true,
+      maxWordLength = args.maxWordLength ?? 40;
     const specialTokens = args.specialTokens ?? ['<pad>', '<unk>'];
     if (!Number.isInteger(vocabSize) || vocabSize < specialTokens.length + 1) {
       throw new Error(`BpeTokenizer.train: vocabSize must be an integer > ${specialTokens.length} (the special tokens), got ${vocabSize}`);
@@ -127,10 +132,14 @@ export class BpeTokenizer {
       for (const s of symbols) charCounts.set(s, (charCounts.get(s) ?? 0) + count);
       words.push({ symbols, count });
     }
-    const base = [...charCounts.entries()].filter(([, c]) => c >= minFrequency).map(([s]) => s).sort();
+    const base = [...charCounts.entries()]
+      .filter(([, c]) => c >= minFrequency)
+      .map(([s]) => s)
+      .sort();
     const vocabulary = [...specialTokens, ...base.filter((s) => !specialTokens.includes(s))];
     const known = new Set(vocabulary);
-    const pairCounts = new Map<string, number>(), where = new Map<string, Set<number>>();
+    const pairCounts = new Map<string, number>(),
+      where = new Map<string, Set<number>>();
     const heap = new PairHeap();
     const addPairs = (wi: number, sign: number) => {
       const { symbols, count } = words[wi]!;
@@ -159,10 +168,16 @@ export class BpeTokenizer {
       if (count < minFrequency) break;
       const [a, b] = key.split(SEP) as [string, string];
       // Both halves must be known symbols (rare characters stay unknown).
-      if (!known.has(a) || !known.has(b)) { pairCounts.set(key, -1); continue; }
+      if (!known.has(a) || !known.has(b)) {
+        pairCounts.set(key, -1);
+        continue;
+      }
       const merged = a + b;
       merges.push([a, b]);
-      if (!known.has(merged)) { vocabulary.push(merged); known.add(merged); }
+      if (!known.has(merged)) {
+        vocabulary.push(merged);
+        known.add(merged);
+      }
       const touched = new Set<string>();
       for (const wi of where.get(key) ?? []) {
         const w = words[wi]!;
@@ -170,8 +185,10 @@ export class BpeTokenizer {
         addPairs(wi, -1);
         const out: string[] = [];
         for (let i = 0; i < w.symbols.length; i++) {
-          if (w.symbols[i] === a && w.symbols[i + 1] === b) { out.push(merged); i++; }
-          else out.push(w.symbols[i]!);
+          if (w.symbols[i] === a && w.symbols[i + 1] === b) {
+            out.push(merged);
+            i++;
+          } else out.push(w.symbols[i]!);
         }
         w.symbols = out;
         addPairs(wi, 1);
@@ -218,17 +235,23 @@ export class BpeTokenizer {
     if (hit) return hit;
     let symbols = BpeTokenizer.initialSymbols(word);
     for (;;) {
-      let best = -1, bestRank = Infinity;
+      let best = -1,
+        bestRank = Infinity;
       for (let i = 0; i + 1 < symbols.length; i++) {
         const r = this.ranks.get(symbols[i]! + SEP + symbols[i + 1]!);
-        if (r !== undefined && r < bestRank) { bestRank = r; best = i; }
+        if (r !== undefined && r < bestRank) {
+          bestRank = r;
+          best = i;
+        }
       }
       if (best < 0) break;
       const [a, b] = this.merges[bestRank]!;
       const out: string[] = [];
       for (let i = 0; i < symbols.length; i++) {
-        if (symbols[i] === a && symbols[i + 1] === b) { out.push(a + b); i++; }
-        else out.push(symbols[i]!);
+        if (symbols[i] === a && symbols[i + 1] === b) {
+          out.push(a + b);
+          i++;
+        } else out.push(symbols[i]!);
       }
       symbols = out;
     }
@@ -263,9 +286,14 @@ export class BpeTokenizer {
   toJSON(): BpeTokenizerJSON {
     return {
       /** Marks the JSON as a saved BpeTokenizer. */
-      format: 'wasmml-bpe', version: 1, lowercase: this.lowercase, maxWordLength: this.maxWordLength,
+      format: 'wasmml-bpe',
+      version: 1,
+      lowercase: this.lowercase,
+      maxWordLength: this.maxWordLength,
       /** Tokens at the start of the vocabulary (padding, unknown...). */
-      specialTokens: [...this.specialTokens], vocabulary: this.getVocabulary(), merges: this.merges.map(([a, b]) => [a, b]),
+      specialTokens: [...this.specialTokens],
+      vocabulary: this.getVocabulary(),
+      merges: this.merges.map(([a, b]) => [a, b]),
     };
   }
 

@@ -20,10 +20,16 @@ export function standardizeText(text: string, mode: Standardize): string {
   if (mode === null) return text;
   if (typeof mode === 'function') return mode(text);
   switch (mode) {
-    case 'lower': return text.toLowerCase();
-    case 'strip_punctuation': return text.replace(PUNCTUATION, '');
-    case 'lower_and_strip_punctuation': return text.toLowerCase().replace(PUNCTUATION, '');
-    default: throw new Error(`TextVectorizer: unknown standardize mode '${String(mode)}' (lower_and_strip_punctuation, lower, strip_punctuation, null or a function)`);
+    case 'lower':
+      return text.toLowerCase();
+    case 'strip_punctuation':
+      return text.replace(PUNCTUATION, '');
+    case 'lower_and_strip_punctuation':
+      return text.toLowerCase().replace(PUNCTUATION, '');
+    default:
+      throw new Error(
+        `TextVectorizer: unknown standardize mode '${String(mode)}' (lower_and_strip_punctuation, lower, strip_punctuation, null or a function)`,
+      );
   }
 }
 
@@ -33,9 +39,12 @@ export function splitText(text: string, mode: Split): string[] {
   if (typeof mode === 'function') return mode(text);
   if (typeof mode === 'object') return mode.tokenize(text);
   switch (mode) {
-    case 'whitespace': return text.split(/\s+/).filter((t) => t.length > 0);
-    case 'character': return Array.from(text);
-    default: throw new Error(`TextVectorizer: unknown split mode '${String(mode)}' (whitespace, character, null, a function or a tokenizer)`);
+    case 'whitespace':
+      return text.split(/\s+/).filter((t) => t.length > 0);
+    case 'character':
+      return Array.from(text);
+    default:
+      throw new Error(`TextVectorizer: unknown split mode '${String(mode)}' (whitespace, character, null, a function or a tokenizer)`);
   }
 }
 

@@ -88,12 +88,22 @@ export class TextVectorizer {
     }
     const min = this.reserved().length + 1;
     if (this.maxTokens !== undefined && (!Number.isInteger(this.maxTokens) || this.maxTokens < min)) {
-      throw new Error(`TextVectorizer: maxTokens must be an integer >= ${min} (it counts the ${this.reserved().map((t) => `'${t}'`).join(' and ')} token(s)), got ${this.maxTokens}`);
+      throw new Error(
+        `TextVectorizer: maxTokens must be an integer >= ${min} (it counts the ${this.reserved()
+          .map((t) => `'${t}'`)
+          .join(' and ')} token(s)), got ${this.maxTokens}`,
+      );
     }
-    if (this.outputSequenceLength !== undefined && (this.outputMode !== 'int' || !Number.isInteger(this.outputSequenceLength) || this.outputSequenceLength < 1)) {
-      throw new Error(`TextVectorizer: outputSequenceLength must be a positive integer and only goes with outputMode 'int', got ${this.outputSequenceLength} with '${this.outputMode}'`);
+    if (
+      this.outputSequenceLength !== undefined &&
+      (this.outputMode !== 'int' || !Number.isInteger(this.outputSequenceLength) || this.outputSequenceLength < 1)
+    ) {
+      throw new Error(
+        `TextVectorizer: outputSequenceLength must be a positive integer and only goes with outputMode 'int', got ${this.outputSequenceLength} with '${this.outputMode}'`,
+      );
     }
-    if (!Number.isInteger(this.ngrams) || this.ngrams < 1) throw new Error(`TextVectorizer: ngrams must be a positive integer, got ${this.ngrams}`);
+    if (!Number.isInteger(this.ngrams) || this.ngrams < 1)
+      throw new Error(`TextVectorizer: ngrams must be a positive integer, got ${this.ngrams}`);
     if (this.padToMaxTokens && (this.outputMode === 'int' || this.maxTokens === undefined)) {
       throw new Error("TextVectorizer: padToMaxTokens needs maxTokens and a vector outputMode ('multi_hot', 'count', 'tf_idf')");
     }
@@ -121,7 +131,8 @@ export class TextVectorizer {
    * first-seen order), capped by maxTokens; computes IDF weights in 'tf_idf' mode.
    */
   async adapt(texts: Iterable<string> | AsyncIterable<string>): Promise<void> {
-    const counts = new Map<string, number>(), docFreq = new Map<string, number>();
+    const counts = new Map<string, number>(),
+      docFreq = new Map<string, number>();
     let docs = 0;
     for await (const text of texts as AsyncIterable<string>) {
       const toks = this.tokenize(text);
@@ -145,7 +156,9 @@ export class TextVectorizer {
     const reserved = this.reserved();
     const body = reserved.every((t, i) => vocabulary[i] === t) ? vocabulary.slice(reserved.length) : vocabulary;
     if (this.maxTokens !== undefined && body.length + reserved.length > this.maxTokens) {
-      throw new Error(`TextVectorizer.setVocabulary: ${body.length} tokens + ${reserved.length} reserved exceed maxTokens ${this.maxTokens}`);
+      throw new Error(
+        `TextVectorizer.setVocabulary: ${body.length} tokens + ${reserved.length} reserved exceed maxTokens ${this.maxTokens}`,
+      );
     }
     const index = new Map<string, number>();
     reserved.forEach((t, i) => index.set(t, i));
@@ -156,7 +169,9 @@ export class TextVectorizer {
     let idf: Float32Array | undefined;
     if (this.outputMode === 'tf_idf') {
       if (!idfWeights || idfWeights.length !== body.length) {
-        throw new Error(`TextVectorizer.setVocabulary: 'tf_idf' needs one idf weight per token (${body.length}), got ${idfWeights?.length ?? 'none'}`);
+        throw new Error(
+          `TextVectorizer.setVocabulary: 'tf_idf' needs one idf weight per token (${body.length}), got ${idfWeights?.length ?? 'none'}`,
+        );
       }
       // The OOV token gets the mean idf (as Keras does).
       const mean = body.length ? idfWeights.reduce((s, w) => s + w, 0) / body.length : 0;
@@ -233,7 +248,8 @@ export class TextVectorizer {
     /** Ids per text. */
     length: number;
   } {
-    if (this.outputMode !== 'int') throw new Error(`TextVectorizer.encodeBatch: only for outputMode 'int', this one is '${this.outputMode}'`);
+    if (this.outputMode !== 'int')
+      throw new Error(`TextVectorizer.encodeBatch: only for outputMode 'int', this one is '${this.outputMode}'`);
     const rows = texts.map((t) => this.encode(t));
     const length = this.outputSequenceLength ?? Math.max(1, ...rows.map((r) => r.length));
     const data = new Int32Array(texts.length * length);
@@ -244,12 +260,22 @@ export class TextVectorizer {
   /** Settings (JSON-friendly; functions are reported as 'custom'). */
   getConfig(): TextVectorizerJSON['config'] {
     const std = typeof this.standardize === 'function' ? 'custom' : this.standardize;
-    const split = typeof this.split === 'function' ? 'custom'
-      : this.split instanceof BpeTokenizer ? 'bpe' : typeof this.split === 'object' && this.split !== null ? 'custom' : this.split;
+    const split =
+      typeof this.split === 'function'
+        ? 'custom'
+        : this.split instanceof BpeTokenizer
+          ? 'bpe'
+          : typeof this.split === 'object' && this.split !== null
+            ? 'custom'
+            : this.split;
     return {
-      ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}), standardize: std, split, ngrams: this.ngrams,
+      ...(this.maxTokens !== undefined ? { maxTokens: this.maxTokens } : {}),
+      standardize: std,
+      split,
+      ngrams: this.ngrams,
       /** What apply() returns. */
-      outputMode: this.outputMode, ...(this.outputSequenceLength !== undefined ? { outputSequenceLength: this.outputSequenceLength } : {}),
+      outputMode: this.outputMode,
+      ...(this.outputSequenceLength !== undefined ? { outputSequenceLength: this.outputSequenceLength } : {}),
       /** Vectors are maxTokens long. */
       padToMaxTokens: this.padToMaxTokens,
     };
@@ -259,7 +285,10 @@ export class TextVectorizer {
   toJSON(): TextVectorizerJSON {
     return {
       /** Marks the JSON as a saved TextVectorizer. */
-      format: 'wasmml-text-vectorizer', version: 1, config: this.getConfig(), vocabulary: this.getVocabulary(),
+      format: 'wasmml-text-vectorizer',
+      version: 1,
+      config: this.getConfig(),
+      vocabulary: this.getVocabulary(),
       ...(this.idf ? { idfWeights: Array.from(this.idf.subarray(1)) } : {}),
       ...(this.split instanceof BpeTokenizer ? { bpe: this.split.toJSON() } : {}),
     };
@@ -267,14 +296,22 @@ export class TextVectorizer {
 
   /** Rebuilds a vectorizer from toJSON(); custom standardize / split functions must be passed again. */
   static fromJSON(json: TextVectorizerJSON, custom: { standardize?: Standardize; split?: Split } = {}): TextVectorizer {
-    if (json?.format !== 'wasmml-text-vectorizer') throw new Error('TextVectorizer.fromJSON: not a saved TextVectorizer (format field missing)');
+    if (json?.format !== 'wasmml-text-vectorizer')
+      throw new Error('TextVectorizer.fromJSON: not a saved TextVectorizer (format field missing)');
     const c = json.config;
     const need = (what: 'standardize' | 'split') => {
-      if (custom[what] === undefined) throw new Error(`TextVectorizer.fromJSON: the saved vectorizer used a custom ${what} function; pass it as the second argument`);
+      if (custom[what] === undefined)
+        throw new Error(`TextVectorizer.fromJSON: the saved vectorizer used a custom ${what} function; pass it as the second argument`);
       return custom[what];
     };
-    const standardize = c.standardize === 'custom' ? need('standardize') as Standardize : c.standardize;
-    const split = c.split === 'custom' ? need('split') as Split : c.split === 'bpe' ? BpeTokenizer.fromJSON(json.bpe!) : c.split;
-    return new TextVectorizer({ ...c, standardize, split, vocabulary: json.vocabulary, ...(json.idfWeights ? { idfWeights: json.idfWeights } : {}) });
+    const standardize = c.standardize === 'custom' ? (need('standardize') as Standardize) : c.standardize;
+    const split = c.split === 'custom' ? (need('split') as Split) : c.split === 'bpe' ? BpeTokenizer.fromJSON(json.bpe!) : c.split;
+    return new TextVectorizer({
+      ...c,
+      standardize,
+      split,
+      vocabulary: json.vocabulary,
+      ...(json.idfWeights ? { idfWeights: json.idfWeights } : {}),
+    });
   }
 }

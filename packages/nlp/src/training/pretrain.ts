@@ -50,10 +50,19 @@ export interface PretrainResult {
 }
 
 /** One batch of the objective: encoder input, flat positions to predict and their target ids. */
-function makeBatch(ids: Int32Array, T: number, rows: number[], objective: PretrainObjective, k: number, maskRate: number,
-  maskId: number, random: () => number): { x: Int32Array; pos: number[]; target: number[] } {
+function makeBatch(
+  ids: Int32Array,
+  T: number,
+  rows: number[],
+  objective: PretrainObjective,
+  k: number,
+  maskRate: number,
+  maskId: number,
+  random: () => number,
+): { x: Int32Array; pos: number[]; target: number[] } {
   const x = new Int32Array(rows.length * T);
-  const pos: number[] = [], target: number[] = [];
+  const pos: number[] = [],
+    target: number[] = [];
   rows.forEach((r, b) => {
     const src = ids.subarray(r * T, (r + 1) * T);
     x.set(src, b * T);
@@ -80,45 +89,69 @@ function makeBatch(ids: Int32Array, T: number, rows: number[], objective: Pretra
  * Pre-trains the encoder of `model` on token ids [n, T] (int32; 0 = padding).
  * Resolves to the mean loss of each epoch.
  */
-export async function pretrainTextEncoder(model: TextClassifier, ids: Tensor | { data: Int32Array; length: number }, args: PretrainArgs = {}): Promise<PretrainResult> {
+export async function pretrainTextEncoder(
+  model: TextClassifier,
+  ids: Tensor | { data: Int32Array; length: number },
+  args: PretrainArgs = {},
+): Promise<PretrainResult> {
   const kind = model.options.encoder;
   const objective = args.objective ?? (kind === 'lstm' || kind === 'gru' ? 'next-token' : 'masked-token');
   if (objective === 'next-token' && kind !== 'lstm' && kind !== 'gru') {
-    throw new Error(`pretrainTextEncoder: 'next-token' needs a left-to-right encoder ('lstm' or 'gru'); '${kind}' sees the whole text, use 'masked-token'`);
+    throw new Error(
+      `pretrainTextEncoder: 'next-token' needs a left-to-right encoder ('lstm' or 'gru'); '${kind}' sees the whole text, use 'masked-token'`,
+    );
   }
   if (objective !== 'next-token' && objective !== 'masked-token') throw new Error(`pretrainTextEncoder: unknown objective '${objective}'`);
-  const { data, T } = ids instanceof ops.Tensor
-    ? (ids.rank === 2 ? { data: Int32Array.from(ids.dataSync()), T: ids.shape[1]! } : (() => { throw new Error(`pretrainTextEncoder: ids must be [n, T], got [${ids.shape}]`); })())
-    : { data: ids.data, T: ids.length };
+  const { data, T } =
+    ids instanceof ops.Tensor
+      ? ids.rank === 2
+        ? { data: Int32Array.from(ids.dataSync()), T: ids.shape[1]! }
+        : (() => {
+            throw new Error(`pretrainTextEncoder: ids must be [n, T], got [${ids.shape}]`);
+          })()
+      : { data: ids.data, T: ids.length };
   const n = data.length / T;
-  const V = model.options.vocabSize, d = model.featureDim;
-  const epochs = args.epochs ?? 1, batchSize = args.batchSize ?? 32, k = args.targetsPerSequence ?? 20;
+  const V = model.options.vocabSize,
+    d = model.featureDim;
+  const epochs = args.epochs ?? 1,
+    batchSize = args.batchSize ?? 32,
+    k = args.targetsPerSequence ?? 20;
   const random = seededRandom(args.seed ?? 0);
   const glorot = getInitializer('glorotUniform');
   // variable() copies its initial value.
-  const w0 = ops.tidy(() => glorot.apply([d, V], 'float32')), b0 = ops.zeros([V]);
-  const W = ops.variable(w0, true, uniqueName('pretrain_head/kernel')), b = ops.variable(b0, true, uniqueName('pretrain_head/bias'));
+  const w0 = ops.tidy(() => glorot.apply([d, V], 'float32')),
+    b0 = ops.zeros([V]);
+  const W = ops.variable(w0, true, uniqueName('pretrain_head/kernel')),
+    b = ops.variable(b0, true, uniqueName('pretrain_head/bias'));
   ops.dispose([w0, b0]);
   const optimizer = adam(args.learningRate ?? 1e-3);
   const losses: number[] = [];
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), random);
-      let sum = 0, count = 0;
+      const order = shuffleInPlace(
+        Array.from({ length: n }, (_, i) => i),
+        random,
+      );
+      let sum = 0,
+        count = 0;
       for (let s = 0; s < n; s += batchSize) {
         const rows = order.slice(s, s + batchSize);
         const batch = makeBatch(data, T, rows, objective, k, args.maskRate ?? 0.15, args.maskId ?? 1, random);
         if (batch.pos.length === 0) continue;
         const vars = [...model.encoderLayers.flatMap((l) => l.trainableWeights), W, b];
-        const cost = optimizer.minimize(() => {
-          const feats = model.encode(ops.tensor(batch.x, [rows.length, T], 'int32'), true);
-          const Tf = feats.shape[1]!;
-          // The bag of embeddings has one feature row per text: every target of a text reads it.
-          const at = Tf === T ? batch.pos : batch.pos.map((p) => Math.floor(p / T));
-          const picked = ops.gather(ops.reshape(feats, [rows.length * Tf, d]), ops.tensor(at, [at.length], 'int32'), 0);
-          const logits = ops.fusedMatMul({ a: picked, b: W, bias: b });
-          return ops.mean(ops.sparseSoftmaxCrossEntropyWithLogits(ops.tensor(batch.target, [batch.target.length], 'int32'), logits));
-        }, true, vars)!;
+        const cost = optimizer.minimize(
+          () => {
+            const feats = model.encode(ops.tensor(batch.x, [rows.length, T], 'int32'), true);
+            const Tf = feats.shape[1]!;
+            // The bag of embeddings has one feature row per text: every target of a text reads it.
+            const at = Tf === T ? batch.pos : batch.pos.map((p) => Math.floor(p / T));
+            const picked = ops.gather(ops.reshape(feats, [rows.length * Tf, d]), ops.tensor(at, [at.length], 'int32'), 0);
+            const logits = ops.fusedMatMul({ a: picked, b: W, bias: b });
+            return ops.mean(ops.sparseSoftmaxCrossEntropyWithLogits(ops.tensor(batch.target, [batch.target.length], 'int32'), logits));
+          },
+          true,
+          vars,
+        )!;
         sum += cost.dataSync()[0]!;
         cost.dispose();
         count++;

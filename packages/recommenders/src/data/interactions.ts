@@ -53,7 +53,8 @@ export function toInteractions(data: InteractionData, op: string, numUsers?: num
       throw new Error(`${op}: ${name}: ${(e as Error).message}`);
     }
   };
-  const u = col(data.users, 'users'), it = col(data.items, 'items');
+  const u = col(data.users, 'users'),
+    it = col(data.items, 'items');
   const n = u.length;
   if (it.length !== n) throw new Error(`${op}: users has ${n} entries but items has ${it.length}`);
   const ids = (src: ArrayLike<number>, name: string, limit: number | undefined) => {
@@ -92,8 +93,11 @@ export function takeInteractions(d: Interactions, rows: ArrayLike<number>): Inte
     return out;
   };
   return {
-    count: n, users: pick(d.users), items: pick(d.items),
-    ...(d.ratings ? { ratings: pick(d.ratings) } : {}), ...(d.timestamps ? { timestamps: pick(d.timestamps) } : {}),
+    count: n,
+    users: pick(d.users),
+    items: pick(d.items),
+    ...(d.ratings ? { ratings: pick(d.ratings) } : {}),
+    ...(d.timestamps ? { timestamps: pick(d.timestamps) } : {}),
   };
 }
 
@@ -158,10 +162,12 @@ export class UserItems {
   /** Whether user u has item i. */
   has(u: number, i: number): boolean {
     if (!(u >= 0 && u < this.numUsers)) return false;
-    let lo = this.offsets[u]!, hi = this.offsets[u + 1]! - 1;
+    let lo = this.offsets[u]!,
+      hi = this.offsets[u + 1]! - 1;
     const a = this.items;
     while (lo <= hi) {
-      const mid = (lo + hi) >> 1, v = a[mid]!;
+      const mid = (lo + hi) >> 1,
+        v = a[mid]!;
       if (v === i) return true;
       if (v < i) lo = mid + 1;
       else hi = mid - 1;

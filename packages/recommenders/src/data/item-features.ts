@@ -17,7 +17,8 @@ export interface ItemFeatureTable {
 
 /** Checks per-item feature lists and packs them as CSR. */
 export function featureTable(lists: ArrayLike<ArrayLike<number>>, numItems: number, numFeatures: number, op: string): ItemFeatureTable {
-  if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${op}: numItemFeatures = ${numFeatures}, expected an integer >= 1`);
+  if (!Number.isInteger(numFeatures) || numFeatures < 1)
+    throw new RangeError(`${op}: numItemFeatures = ${numFeatures}, expected an integer >= 1`);
   if (lists.length !== numItems) throw new RangeError(`${op}: itemFeatures has ${lists.length} lists, expected one per item (${numItems})`);
   const offsets = new Int32Array(numItems + 1);
   for (let i = 0; i < numItems; i++) offsets[i + 1] = offsets[i]! + lists[i]!.length;
@@ -41,7 +42,10 @@ export function checkFeatureTable(t: ItemFeatureTable, numItems: number, op: str
   let ok = offsets.length === numItems + 1 && offsets[0] === 0 && offsets[numItems] === ids.length;
   for (let i = 0; ok && i < numItems; i++) ok = offsets[i + 1]! >= offsets[i]!;
   for (let k = 0; ok && k < ids.length; k++) ok = ids[k]! >= 0 && ids[k]! < numFeatures;
-  if (!ok) throw new Error(`${op}: the item feature table (offsets [${offsets.length}], ids [${ids.length}]) does not fit ${numItems} items and ${numFeatures} features`);
+  if (!ok)
+    throw new Error(
+      `${op}: the item feature table (offsets [${offsets.length}], ids [${ids.length}]) does not fit ${numItems} items and ${numFeatures} features`,
+    );
   return t;
 }
 
@@ -54,7 +58,8 @@ export function withFeatures(base: Float32Array, perFeature: Float32Array, t: It
   const out = base.slice();
   const numItems = t.offsets.length - 1;
   for (let i = 0; i < numItems; i++) {
-    const lo = t.offsets[i]!, hi = t.offsets[i + 1]!;
+    const lo = t.offsets[i]!,
+      hi = t.offsets[i + 1]!;
     if (hi === lo) continue;
     const w = 1 / (hi - lo);
     for (let k = lo; k < hi; k++) {
@@ -97,9 +102,12 @@ export function releaseYear(title: string): number | undefined {
  * bucket parsed from the title (`yearBucket`-year buckets; a title without a
  * year gets the bucket 'year:unknown'). Feature ids are in sorted name order.
  */
-export function movieLensItemFeatures(ml: Pick<MovieLensData, 'itemIds' | 'titles' | 'movies'>,
-  opts: MovieLensFeatureOptions = {}): ItemFeatureLists {
-  const useGenres = opts.genres ?? true, width = opts.yearBucket ?? 5;
+export function movieLensItemFeatures(
+  ml: Pick<MovieLensData, 'itemIds' | 'titles' | 'movies'>,
+  opts: MovieLensFeatureOptions = {},
+): ItemFeatureLists {
+  const useGenres = opts.genres ?? true,
+    width = opts.yearBucket ?? 5;
   if (!Number.isInteger(width) || width < 0) throw new RangeError(`movieLensItemFeatures: yearBucket = ${width}, expected an integer >= 0`);
   const itemYears = new Float32Array(ml.itemIds.length);
   const names = Array.from(ml.itemIds, (id, i) => {

@@ -32,8 +32,14 @@ export function sampleNegative(rng: Random, pool: Int32Array, seen: UserItems, u
  * `count` distinct items user u has not interacted with (per any of `seen`),
  * uniformly from 0..numItems-1; fewer when not enough exist.
  */
-export function sampleDistinctNegatives(rng: Random, numItems: number, seen: readonly UserItems[], u: number, count: number,
-  also?: number): Int32Array {
+export function sampleDistinctNegatives(
+  rng: Random,
+  numItems: number,
+  seen: readonly UserItems[],
+  u: number,
+  count: number,
+  also?: number,
+): Int32Array {
   const excluded = (j: number) => j === also || seen.some((s) => s.has(u, j));
   let free = numItems;
   for (const s of seen) free -= s.count(u);

@@ -20,7 +20,8 @@ export function userTimelines(d: Interactions, numUsers: number): Timelines {
   const offsets = new Int32Array(numUsers + 1);
   for (let k = 0; k < d.count; k++) offsets[d.users[k]! + 1]!++;
   for (let u = 0; u < numUsers; u++) offsets[u + 1]! += offsets[u]!;
-  const rows = new Int32Array(d.count), fill = offsets.slice(0, numUsers);
+  const rows = new Int32Array(d.count),
+    fill = offsets.slice(0, numUsers);
   for (let k = 0; k < d.count; k++) rows[fill[d.users[k]!]!++] = k;
   const t = d.timestamps;
   if (t) {
@@ -40,7 +41,8 @@ export function recentContext(d: Interactions, tl: Timelines, length: number): I
   const out = new Int32Array(d.count * length).fill(-1);
   const users = tl.offsets.length - 1;
   for (let u = 0; u < users; u++) {
-    const lo = tl.offsets[u]!, hi = tl.offsets[u + 1]!;
+    const lo = tl.offsets[u]!,
+      hi = tl.offsets[u + 1]!;
     for (let p = lo; p < hi; p++) {
       const at = tl.rows[p]! * length;
       let w = 0;
@@ -55,7 +57,8 @@ export function latestItems(d: Interactions, tl: Timelines, length: number): Int
   const users = tl.offsets.length - 1;
   const out = new Int32Array(users * length).fill(-1);
   for (let u = 0; u < users; u++) {
-    const lo = tl.offsets[u]!, hi = tl.offsets[u + 1]!;
+    const lo = tl.offsets[u]!,
+      hi = tl.offsets[u + 1]!;
     let w = 0;
     for (let q = Math.max(lo, hi - length); q < hi; q++) out[u * length + w++] = d.items[tl.rows[q]!]!;
   }
@@ -66,8 +69,14 @@ export function latestItems(d: Interactions, tl: Timelines, length: number): Int
  * User vectors with their context: row u = base[u] + mean of ctxFactors[l]
  * over the valid items l of context row u (base[u] alone when there is none).
  */
-export function withContext(base: Float32Array, ctxFactors: Float32Array, context: Int32Array, length: number,
-  numItems: number, dim: number): Float32Array {
+export function withContext(
+  base: Float32Array,
+  ctxFactors: Float32Array,
+  context: Int32Array,
+  length: number,
+  numItems: number,
+  dim: number,
+): Float32Array {
   const out = base.slice();
   const users = base.length / dim;
   for (let u = 0; u < users; u++) {

@@ -27,7 +27,8 @@ function fraction(f: number, op: string): number {
 }
 
 function byMask(d: Interactions, isTest: Uint8Array): Split {
-  const tr: number[] = [], te: number[] = [];
+  const tr: number[] = [],
+    te: number[] = [];
   for (let k = 0; k < d.count; k++) (isTest[k] ? te : tr).push(k);
   return { train: takeInteractions(d, tr), test: takeInteractions(d, te) };
 }
@@ -60,7 +61,8 @@ export function leaveOneOut(data: InteractionData, opts: LeaveOneOutOptions = {}
   if (by === 'time' && !d.timestamps) throw new Error("leaveOneOut: by 'time' needs timestamps");
   if (by !== 'time' && by !== 'random') throw new Error(`leaveOneOut: by = ${String(by)}, expected 'time' or 'random'`);
   const numUsers = extent(d.users);
-  const counts = new Int32Array(numUsers), pick = new Int32Array(numUsers).fill(-1);
+  const counts = new Int32Array(numUsers),
+    pick = new Int32Array(numUsers).fill(-1);
   const rng = new Random(opts.seed ?? 0);
   for (let k = 0; k < d.count; k++) {
     const u = d.users[k]!;
@@ -143,15 +145,25 @@ export interface CoreFiltered {
  */
 export function coreFilter(data: InteractionData, opts: CoreFilterOptions = {}): CoreFiltered {
   const d = toInteractions(data, 'coreFilter');
-  const minU = opts.minUserInteractions ?? 1, minI = opts.minItemInteractions ?? 1;
-  const nu = extent(d.users), ni = extent(d.items);
+  const minU = opts.minUserInteractions ?? 1,
+    minI = opts.minItemInteractions ?? 1;
+  const nu = extent(d.users),
+    ni = extent(d.items);
   const alive = new Uint8Array(d.count).fill(1);
   for (;;) {
-    const cu = new Int32Array(nu), ci = new Int32Array(ni);
-    for (let k = 0; k < d.count; k++) if (alive[k]) { cu[d.users[k]!]!++; ci[d.items[k]!]!++; }
+    const cu = new Int32Array(nu),
+      ci = new Int32Array(ni);
+    for (let k = 0; k < d.count; k++)
+      if (alive[k]) {
+        cu[d.users[k]!]!++;
+        ci[d.items[k]!]!++;
+      }
     let dropped = 0;
     for (let k = 0; k < d.count; k++) {
-      if (alive[k] && (cu[d.users[k]!]! < minU || ci[d.items[k]!]! < minI)) { alive[k] = 0; dropped++; }
+      if (alive[k] && (cu[d.users[k]!]! < minU || ci[d.items[k]!]! < minI)) {
+        alive[k] = 0;
+        dropped++;
+      }
     }
     if (dropped === 0) break;
   }
@@ -161,11 +173,17 @@ export function coreFilter(data: InteractionData, opts: CoreFilterOptions = {}):
   const renumber = (ids: Int32Array, n: number) => {
     const used = new Uint8Array(n);
     for (const v of ids) used[v] = 1;
-    const map = new Int32Array(n).fill(-1), old: number[] = [];
-    for (let v = 0; v < n; v++) if (used[v]) { map[v] = old.length; old.push(v); }
+    const map = new Int32Array(n).fill(-1),
+      old: number[] = [];
+    for (let v = 0; v < n; v++)
+      if (used[v]) {
+        map[v] = old.length;
+        old.push(v);
+      }
     for (let k = 0; k < ids.length; k++) ids[k] = map[ids[k]!]!;
     return Int32Array.from(old);
   };
-  const userIndex = renumber(kept.users, nu), itemIndex = renumber(kept.items, ni);
+  const userIndex = renumber(kept.users, nu),
+    itemIndex = renumber(kept.items, ni);
   return { interactions: kept, numUsers: userIndex.length, numItems: itemIndex.length, userIndex, itemIndex };
 }

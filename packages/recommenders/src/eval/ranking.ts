@@ -9,9 +9,7 @@ import { Random, type Seed } from '@wasmml/datasets';
 import { UserItems } from '../data/interactions.js';
 import { sampleDistinctNegatives } from '../data/negatives.js';
 import type { Split } from '../data/splits.js';
-import {
-  averagePrecisionAtK, coverageAtK, hitRateAtK, ndcgAtK, precisionAtK, recallAtK,
-} from '../metrics/ranking.js';
+import { averagePrecisionAtK, coverageAtK, hitRateAtK, ndcgAtK, precisionAtK, recallAtK } from '../metrics/ranking.js';
 import type { Recommender } from '../models/base.js';
 import { popularity } from '../models/popularity.js';
 import { topK } from '../serving/topk.js';
@@ -83,13 +81,16 @@ function zero(): RankingMetrics {
  */
 function sampledCase(scores: Float32Array, at: number, n: number, k: number, acc: RankingMetrics): void {
   const s = scores[at]!;
-  let greater = 0, ties = 0;
+  let greater = 0,
+    ties = 0;
   for (let j = 1; j < n; j++) {
     const v = scores[at + j]!;
     if (v > s || Number.isNaN(s)) greater++;
     else if (v === s) ties++;
   }
-  let hr = 0, dcg = 0, ap = 0;
+  let hr = 0,
+    dcg = 0,
+    ap = 0;
   for (let t = 0; t <= ties; t++) {
     const rank = greater + t;
     if (rank < k) {
@@ -106,17 +107,26 @@ function sampledCase(scores: Float32Array, at: number, n: number, k: number, acc
   acc.map += ap * w;
 }
 
-function sampled(models: Recommender[], split: Split, k: number, negatives: number, seed: Seed): { cases: number; metrics: RankingMetrics[] } {
+function sampled(
+  models: Recommender[],
+  split: Split,
+  k: number,
+  negatives: number,
+  seed: Seed,
+): { cases: number; metrics: RankingMetrics[] } {
   const { train, test } = split;
-  const numItems = models[0]!.numItems, numUsers = models[0]!.numUsers;
+  const numItems = models[0]!.numItems,
+    numUsers = models[0]!.numUsers;
   const seenTrain = new UserItems(train.users, train.items, numUsers);
   const seenTest = new UserItems(test.users, test.items, numUsers);
   const rng = new Random(seed);
   const n = negatives + 1;
-  const users: number[] = [], items: number[] = [];
+  const users: number[] = [],
+    items: number[] = [];
   let cases = 0;
   for (let r = 0; r < test.count; r++) {
-    const u = test.users[r]!, i = test.items[r]!;
+    const u = test.users[r]!,
+      i = test.items[r]!;
     if (u >= numUsers || i >= numItems) continue;
     const negs = sampleDistinctNegatives(rng, numItems, [seenTrain, seenTest], u, negatives, i);
     if (negs.length < negatives) continue; // too few unseen items to build a full candidate list
@@ -124,7 +134,8 @@ function sampled(models: Recommender[], split: Split, k: number, negatives: numb
     items.push(i, ...negs);
     cases++;
   }
-  const U = Int32Array.from(users), I = Int32Array.from(items);
+  const U = Int32Array.from(users),
+    I = Int32Array.from(items);
   const metrics = models.map((m) => {
     const scores = m.scorePairs(U, I);
     const acc = zero();
@@ -136,7 +147,8 @@ function sampled(models: Recommender[], split: Split, k: number, negatives: numb
 
 function full(models: Recommender[], split: Split, k: number): { cases: number; metrics: RankingMetrics[] } {
   const { train, test } = split;
-  const numItems = models[0]!.numItems, numUsers = models[0]!.numUsers;
+  const numItems = models[0]!.numItems,
+    numUsers = models[0]!.numUsers;
   const seenTrain = new UserItems(train.users, train.items, numUsers);
   const seenTest = new UserItems(test.users, test.items, numUsers);
   const users: number[] = [];
@@ -179,8 +191,10 @@ export function evaluateRanking(model: Recommender, split: Split, opts: RankingO
   const k = opts.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`evaluateRanking: k = ${k}, expected an integer >= 1`);
   const negatives = opts.negatives ?? 99;
-  if (!Number.isInteger(negatives) || negatives < 1) throw new RangeError(`evaluateRanking: negatives = ${negatives}, expected an integer >= 1`);
-  if (protocol !== 'sampled' && protocol !== 'full') throw new Error(`evaluateRanking: protocol '${String(protocol)}' is not 'sampled' or 'full'`);
+  if (!Number.isInteger(negatives) || negatives < 1)
+    throw new RangeError(`evaluateRanking: negatives = ${negatives}, expected an integer >= 1`);
+  if (protocol !== 'sampled' && protocol !== 'full')
+    throw new Error(`evaluateRanking: protocol '${String(protocol)}' is not 'sampled' or 'full'`);
   const models: Recommender[] = [model];
   const withBaseline = opts.baseline ?? true;
   if (withBaseline) models.push(popularity({ numUsers: model.numUsers, numItems: model.numItems }).fit(split.train));

@@ -36,9 +36,11 @@ export function itemMeanBaseline(split: Split, shrinkage = 10): Float32Array {
   const { train, test } = split;
   if (!train.ratings) throw new Error('itemMeanBaseline: the training data has no ratings');
   let total = 0;
-  const sum = new Map<number, number>(), count = new Map<number, number>();
+  const sum = new Map<number, number>(),
+    count = new Map<number, number>();
   for (let r = 0; r < train.count; r++) {
-    const i = train.items[r]!, v = train.ratings[r]!;
+    const i = train.items[r]!,
+      v = train.ratings[r]!;
     total += v;
     sum.set(i, (sum.get(i) ?? 0) + v);
     count.set(i, (count.get(i) ?? 0) + 1);

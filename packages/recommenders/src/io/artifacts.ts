@@ -80,9 +80,14 @@ export function packArtifacts(kind: string, config: Record<string, unknown>, arr
 }
 
 /** @internal Checks artifacts and copies their arrays out. */
-export function unpackArtifacts(a: ModelArtifacts): { kind: string; config: Record<string, unknown>; arrays: Record<string, Float32Array | Int32Array> } {
+export function unpackArtifacts(a: ModelArtifacts): {
+  kind: string;
+  config: Record<string, unknown>;
+  arrays: Record<string, Float32Array | Int32Array>;
+} {
   const m = a?.meta;
-  if (!m || m.format !== 'wasmml-recommender') throw new Error(`loadRecommender: not a wasmml recommender (format ${JSON.stringify(m?.format)})`);
+  if (m?.format !== 'wasmml-recommender')
+    throw new Error(`loadRecommender: not a wasmml recommender (format ${JSON.stringify(m?.format)})`);
   if (m.version !== 1) throw new Error(`loadRecommender: format version ${m.version} is not supported (this build reads 1)`);
   if (a.weights.byteLength !== m.weightsBytes) {
     throw new Error(`loadRecommender: the weights hold ${a.weights.byteLength} bytes, the metadata expects ${m.weightsBytes}`);
@@ -90,7 +95,9 @@ export function unpackArtifacts(a: ModelArtifacts): { kind: string; config: Reco
   const arrays: Record<string, Float32Array | Int32Array> = {};
   for (const e of m.arrays) {
     if (e.byteOffset < 0 || e.byteOffset + e.byteLength > a.weights.byteLength || e.byteLength % 4 !== 0) {
-      throw new Error(`loadRecommender: array ${e.name} lies outside the weights (${e.byteOffset} + ${e.byteLength} > ${a.weights.byteLength})`);
+      throw new Error(
+        `loadRecommender: array ${e.name} lies outside the weights (${e.byteOffset} + ${e.byteLength} > ${a.weights.byteLength})`,
+      );
     }
     const bytes = a.weights.slice(e.byteOffset, e.byteOffset + e.byteLength);
     arrays[e.name] = e.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);

@@ -38,8 +38,11 @@ export async function saveArtifacts(dir: string, a: ModelArtifacts): Promise<voi
       throw e;
     }
   } catch (e) {
-    throw new Error(`save: cannot save to ${dir}: ${(e as Error).message}; the model that was there (if any) is unchanged ` +
-      'and no new file was left behind', { cause: e });
+    throw new Error(
+      `save: cannot save to ${dir}: ${(e as Error).message}; the model that was there (if any) is unchanged ` +
+        'and no new file was left behind',
+      { cause: e },
+    );
   }
   if (previous?.weightsFile && previous.weightsFile !== weightsFile && !/[\\/]/.test(previous.weightsFile)) {
     await platform.remove(platform.join(dir, previous.weightsFile));
@@ -59,8 +62,12 @@ export async function readArtifacts(dir: string): Promise<ModelArtifacts> {
   try {
     meta = JSON.parse(text) as ArtifactMeta;
   } catch (e) {
-    throw new Error(`loadRecommender: ${platform.join(dir, META)} is not valid JSON (${(e as Error).message}); a truncated or partly written file?`, { cause: e });
+    throw new Error(
+      `loadRecommender: ${platform.join(dir, META)} is not valid JSON (${(e as Error).message}); a truncated or partly written file?`,
+      { cause: e },
+    );
   }
-  if (typeof meta?.weightsFile !== 'string' || !meta.weightsFile || meta.weightsFile === '..' || /[\\/]/.test(meta.weightsFile)) throw new Error(`loadRecommender: ${META} in ${dir} names no valid weights file`);
+  if (typeof meta?.weightsFile !== 'string' || !meta.weightsFile || meta.weightsFile === '..' || /[\\/]/.test(meta.weightsFile))
+    throw new Error(`loadRecommender: ${META} in ${dir} names no valid weights file`);
   return { meta, weights: await platform.readFile(platform.join(dir, meta.weightsFile)) };
 }

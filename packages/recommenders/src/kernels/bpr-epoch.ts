@@ -3,13 +3,19 @@
 // @wasmml/tensor's runKernel, in the stratified layout of mf-epoch.ts.
 import type { Tensor } from '@wasmml/tensor';
 import {
-  checkAdam, checkContext, checkFeatures, checkLayout, checkLayoutShape, checkSamples, checkVars, fail, ruleParams,
+  checkAdam,
+  checkContext,
+  checkFeatures,
+  checkLayout,
+  checkLayoutShape,
+  checkSamples,
+  checkVars,
+  fail,
+  ruleParams,
 } from './checks.js';
 import { baseTable, runStrata } from './tables.js';
 import { Word } from './table.js';
-import type {
-  BprContextTensors, BprItemFeatureTensors, MfAdamState, MfLayoutTensors, MfVariables, SparseRule,
-} from './types.js';
+import type { BprContextTensors, BprItemFeatureTensors, MfAdamState, MfLayoutTensors, MfVariables, SparseRule } from './types.js';
 
 /** The arguments of one BPR epoch. */
 export interface BprEpochArgs {
@@ -52,13 +58,19 @@ export function bprTrainEpoch(a: BprEpochArgs): number {
   negatives.assertLive(op);
   const per = negatives.rank === 2 ? negatives.shape[1]! : 0;
   if (negatives.dtype !== 'int32' || negatives.rank !== 2 || negatives.shape[0] !== positions || per < 1) {
-    fail(op, `negatives must be int32 [positions = ${positions}, candidates >= 1], got [${negatives.shape.join(',')}] (${negatives.dtype})`);
+    fail(
+      op,
+      `negatives must be int32 [positions = ${positions}, candidates >= 1], got [${negatives.shape.join(',')}] (${negatives.dtype})`,
+    );
   }
   const r = ruleParams(rule, op);
   if (context) checkContext(context, s, count, rule, op);
   if (features) checkFeatures(features, s, rule, op);
   if ((context || features) && layout.blocks > 1) {
-    fail(op, `a ${context ? 'context' : 'model with item features'} trains on one block per stratum (its rows are shared), got blocks = ${layout.blocks}`);
+    fail(
+      op,
+      `a ${context ? 'context' : 'model with item features'} trains on one block per stratum (its rows are shared), got blocks = ${layout.blocks}`,
+    );
   }
   const vars = { ...a.vars, userBias: undefined };
   const adam = r.adam ? checkAdam(vars, a.adam, op) : undefined;
@@ -80,7 +92,8 @@ export function bprTrainEpoch(a: BprEpochArgs): number {
     table[Word.NumFeatures] = features.factors.shape[0]!;
     table[Word.FeatureL2] = { f32: features.l2 ?? 0 };
   }
-  const perCost = per > 1 ? per : 0, cl = context ? context.items.shape[1]! : 0;
+  const perCost = per > 1 ? per : 0,
+    cl = context ? context.items.shape[1]! : 0;
   // Features: about 4 rows per item side, read once per candidate and for the triple, stepped once.
   const fl = features ? 4 : 0;
   const cost = s.factors * ((r.adam ? 36 : 12) + 2 * perCost * (1 + (features ? fl : cl)) + 6 * cl + 6 * fl) + 16;

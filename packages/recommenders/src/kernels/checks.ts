@@ -3,9 +3,7 @@
 // and that the blocks of every stratum touch disjoint rows, which is what
 // makes the kernels' results independent of the thread count.
 import type { Tensor } from '@wasmml/tensor';
-import type {
-  BprContextTensors, BprItemFeatureTensors, MfAdamState, MfLayoutTensors, MfVariables, SparseRule,
-} from './types.js';
+import type { BprContextTensors, BprItemFeatureTensors, MfAdamState, MfLayoutTensors, MfVariables, SparseRule } from './types.js';
 
 /** The sizes of an MfVariables. */
 export interface MfShape {
@@ -27,8 +25,13 @@ export function checkVars(vars: MfVariables, op: string): MfShape {
   if (P.rank !== 2 || Q.rank !== 2 || P.shape[1] !== Q.shape[1] || P.dtype !== 'float32' || Q.dtype !== 'float32') {
     fail(op, `userFactors ${shapeText(P)} and itemFactors ${shapeText(Q)} must be float32 [rows, factors] with the same factors`);
   }
-  const numUsers = P.shape[0]!, numItems = Q.shape[0]!, factors = P.shape[1]!;
-  for (const [name, v, n] of [['userBias', vars.userBias, numUsers], ['itemBias', vars.itemBias, numItems]] as const) {
+  const numUsers = P.shape[0]!,
+    numItems = Q.shape[0]!,
+    factors = P.shape[1]!;
+  for (const [name, v, n] of [
+    ['userBias', vars.userBias, numUsers],
+    ['itemBias', vars.itemBias, numItems],
+  ] as const) {
     if (!v) continue;
     v.assertLive(op);
     if (v.dtype !== 'float32' || v.size !== n) fail(op, `${name} ${shapeText(v)} must be float32 with ${n} elements`);
@@ -53,7 +56,10 @@ export function checkLayoutShape(layout: MfLayoutTensors, op: string): void {
   checkIds(layout.order, 'layout.order', op);
   checkIds(layout.offsets, 'layout.offsets', op);
   const { strata, blocks } = layout;
-  for (const [k, v] of [['strata', strata], ['blocks', blocks]] as const) {
+  for (const [k, v] of [
+    ['strata', strata],
+    ['blocks', blocks],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) fail(op, `layout.${k} = ${v}, expected an integer >= 0`);
   }
   if (layout.offsets.size !== strata * blocks + 1) {
@@ -65,10 +71,17 @@ export function checkLayoutShape(layout: MfLayoutTensors, op: string): void {
 export function ruleParams(rule: SparseRule, op: string) {
   const adam = rule.type === 'adam';
   if (rule.type !== 'sgd' && !adam) fail(op, `unknown rule '${(rule as { type: string }).type}' (sgd or adam)`);
-  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0;
+  const lr = rule.learningRate ?? 0.001,
+    l2 = rule.l2 ?? 0;
   const p = {
-    adam, learningRate: lr, l2, biasLearningRate: rule.biasLearningRate ?? lr, biasL2: rule.biasL2 ?? l2,
-    beta1: adam ? rule.beta1 ?? 0.9 : 0, beta2: adam ? rule.beta2 ?? 0.999 : 0, epsilon: adam ? rule.epsilon ?? 1e-7 : 0,
+    adam,
+    learningRate: lr,
+    l2,
+    biasLearningRate: rule.biasLearningRate ?? lr,
+    biasL2: rule.biasL2 ?? l2,
+    beta1: adam ? (rule.beta1 ?? 0.9) : 0,
+    beta2: adam ? (rule.beta2 ?? 0.999) : 0,
+    epsilon: adam ? (rule.epsilon ?? 1e-7) : 0,
   };
   const values = [p.learningRate, p.l2, p.biasLearningRate, p.biasL2, p.beta1, p.beta2, p.epsilon];
   if (!values.every((v) => Number.isFinite(v) && v >= 0)) fail(op, `hyper-parameters must be finite and >= 0, got [${values}]`);
@@ -87,7 +100,10 @@ export function checkAdam(vars: MfVariables, state: MfAdamState | undefined, op:
       if (m.size !== v.size) fail(op, `adam moments of ${k} have ${m.size} elements, the variable ${v.size}`);
     }
   }
-  for (const [p, n] of [[state.userPowers, vars.userFactors.shape[0]!], [state.itemPowers, vars.itemFactors.shape[0]!]] as const) {
+  for (const [p, n] of [
+    [state.userPowers, vars.userFactors.shape[0]!],
+    [state.itemPowers, vars.itemFactors.shape[0]!],
+  ] as const) {
     p.assertLive(op);
     if (p.size !== 2 * n) fail(op, `adam step powers have ${p.size} elements, expected ${2 * n}`);
   }
@@ -99,7 +115,8 @@ const checkL2 = (l2: number | undefined, name: string, op: string) => {
 };
 
 export function checkContext(ctx: BprContextTensors, s: MfShape, count: number, rule: SparseRule, op: string): void {
-  const S = ctx.factors, C = ctx.items;
+  const S = ctx.factors,
+    C = ctx.items;
   S.assertLive(op);
   C.assertLive(op);
   if (rule.type !== 'sgd') fail(op, `a context trains with the sgd rule only, got '${rule.type}'`);
@@ -126,7 +143,8 @@ export function checkFeatures(f: BprItemFeatureTensors, s: MfShape, rule: Sparse
   }
   checkIds(f.offsets, 'features.offsets', op);
   checkIds(f.ids, 'features.ids', op);
-  if (f.offsets.size !== s.numItems + 1) fail(op, `features.offsets has ${f.offsets.size} elements, expected numItems + 1 = ${s.numItems + 1}`);
+  if (f.offsets.size !== s.numItems + 1)
+    fail(op, `features.offsets has ${f.offsets.size} elements, expected numItems + 1 = ${s.numItems + 1}`);
   const offsets = f.offsets.dataSync() as Int32Array;
   if (offsets[0] !== 0) fail(op, `features.offsets[0] = ${offsets[0]}, expected 0`);
   for (let i = 0; i < s.numItems; i++) {
@@ -145,10 +163,18 @@ export function checkFeatures(f: BprItemFeatureTensors, s: MfShape, rule: Sparse
  * Checks ids, offsets and that the blocks of every stratum touch disjoint
  * user rows and disjoint item rows (items and, for BPR, the negatives).
  */
-export function checkLayout(op: string, s: MfShape, users: Tensor, items: Tensor, layout: MfLayoutTensors,
-  negatives?: { data: Int32Array; perSample: number }): void {
+export function checkLayout(
+  op: string,
+  s: MfShape,
+  users: Tensor,
+  items: Tensor,
+  layout: MfLayoutTensors,
+  negatives?: { data: Int32Array; perSample: number },
+): void {
   const { strata, blocks } = layout;
-  const cells = strata * blocks, positions = layout.order.size, count = users.size;
+  const cells = strata * blocks,
+    positions = layout.order.size,
+    count = users.size;
   const offsets = layout.offsets.dataSync() as Int32Array;
   if (offsets[0] !== 0 || offsets[cells] !== positions) {
     fail(op, `offsets must run from 0 to positions (${positions}), got ${offsets[0]} .. ${offsets[cells]}`);
@@ -157,15 +183,21 @@ export function checkLayout(op: string, s: MfShape, users: Tensor, items: Tensor
     if (offsets[c + 1]! < offsets[c]!) fail(op, `offsets decrease at block ${c} (${offsets[c]} > ${offsets[c + 1]})`);
   }
   const order = layout.order.dataSync() as Int32Array;
-  const us = users.dataSync() as Int32Array, is = items.dataSync() as Int32Array;
-  const per = negatives?.perSample ?? 0, negs = negatives?.data;
+  const us = users.dataSync() as Int32Array,
+    is = items.dataSync() as Int32Array;
+  const per = negatives?.perSample ?? 0,
+    negs = negatives?.data;
   // owner[row] = the last (stratum * blocks + block + 1) that touched it; a row
   // seen earlier in the same stratum under another block is a conflict.
-  const userOwner = new Int32Array(s.numUsers), itemOwner = new Int32Array(s.numItems);
+  const userOwner = new Int32Array(s.numUsers),
+    itemOwner = new Int32Array(s.numItems);
   const claim = (owner: Int32Array, row: number, stamp: number, base: number, what: string, pos: number) => {
     const prev = owner[row]!;
     if (prev > base && prev !== stamp) {
-      fail(op, `${what} ${row} at position ${pos} is in two blocks (${prev - base - 1} and ${stamp - base - 1}) of stratum ${Math.floor(base / blocks)}: the blocks of a stratum must touch disjoint rows`);
+      fail(
+        op,
+        `${what} ${row} at position ${pos} is in two blocks (${prev - base - 1} and ${stamp - base - 1}) of stratum ${Math.floor(base / blocks)}: the blocks of a stratum must touch disjoint rows`,
+      );
     }
     owner[row] = stamp;
   };
@@ -176,7 +208,8 @@ export function checkLayout(op: string, s: MfShape, users: Tensor, items: Tensor
       for (let pos = offsets[base + bl]!; pos < offsets[base + bl + 1]!; pos++) {
         const idx = order[pos]!;
         if (!(idx >= 0 && idx < count)) fail(op, `order[${pos}] = ${idx} is not a sample index in [0, ${count})`);
-        const u = us[idx]!, i = is[idx]!;
+        const u = us[idx]!,
+          i = is[idx]!;
         if (!(u >= 0 && u < s.numUsers)) fail(op, `user ${u} of sample ${idx} is not in [0, ${s.numUsers})`);
         if (!(i >= 0 && i < s.numItems)) fail(op, `item ${i} of sample ${idx} is not in [0, ${s.numItems})`);
         claim(userOwner, u, stamp, base, 'user', pos);

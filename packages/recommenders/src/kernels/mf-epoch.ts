@@ -4,9 +4,7 @@
 // touch, split over threads by a stratified layout so results do not depend
 // on the thread count.
 import { dispose, runKernel, Tensor, tensor } from '@wasmml/tensor';
-import {
-  checkAdam, checkIds, checkLayout, checkLayoutShape, checkSamples, checkVars, fail, ruleParams,
-} from './checks.js';
+import { checkAdam, checkIds, checkLayout, checkLayoutShape, checkSamples, checkVars, fail, ruleParams } from './checks.js';
 import { baseTable, runStrata } from './tables.js';
 import { Word } from './table.js';
 import type { MfAdamState, MfLayoutTensors, MfVariables, SparseRule } from './types.js';
@@ -50,8 +48,7 @@ export function mfTrainEpoch(a: MfEpochArgs): number {
   const table = baseTable(a.vars, s, { users, items }, r, adam);
   table[Word.Ratings] = ratings;
   table[Word.Mu] = { f32: a.mu };
-  return runStrata(r.adam ? 'recommenders_mf_adam_f32' : 'recommenders_mf_sgd_f32', table, a.layout,
-    s.factors * (r.adam ? 24 : 8) + 8);
+  return runStrata(r.adam ? 'recommenders_mf_adam_f32' : 'recommenders_mf_sgd_f32', table, a.layout, s.factors * (r.adam ? 24 : 8) + 8);
 }
 
 function idTensor(x: Tensor | ArrayLike<number>, name: string, op: string): Tensor {
@@ -64,17 +61,30 @@ function idTensor(x: Tensor | ArrayLike<number>, name: string, op: string): Tens
  * An id outside the model's range adds nothing (so an unknown user gets
  * mu + bi[i], the cold-start baseline). Not differentiable.
  */
-export function mfPredict(vars: MfVariables, users: Tensor | ArrayLike<number>, items: Tensor | ArrayLike<number>,
-  mu = 0): Tensor {
+export function mfPredict(vars: MfVariables, users: Tensor | ArrayLike<number>, items: Tensor | ArrayLike<number>, mu = 0): Tensor {
   const op = 'mfPredict';
   const s = checkVars(vars, op);
-  const u = idTensor(users, 'users', op), i = idTensor(items, 'items', op);
+  const u = idTensor(users, 'users', op),
+    i = idTensor(items, 'items', op);
   try {
     const n = checkSamples(u, i, op);
-    return runKernel('recommenders_mf_predict_f32', {
-      P: vars.userFactors, Q: vars.itemFactors, bu: vars.userBias ?? 0, bi: vars.itemBias ?? 0,
-      k: s.factors, numUsers: s.numUsers, numItems: s.numItems, users: u, items: i, mu, out: { output: [n] },
-    }, { items: n, cost: 2 * s.factors + 8 })[0]!;
+    return runKernel(
+      'recommenders_mf_predict_f32',
+      {
+        P: vars.userFactors,
+        Q: vars.itemFactors,
+        bu: vars.userBias ?? 0,
+        bi: vars.itemBias ?? 0,
+        k: s.factors,
+        numUsers: s.numUsers,
+        numItems: s.numItems,
+        users: u,
+        items: i,
+        mu,
+        out: { output: [n] },
+      },
+      { items: n, cost: 2 * s.factors + 8 },
+    )[0]!;
   } finally {
     dispose([...(u !== users ? [u] : []), ...(i !== items ? [i] : [])]);
   }

@@ -7,8 +7,13 @@ import type { MfAdamState, MfLayoutTensors, MfVariables } from './types.js';
 import type { MfShape } from './checks.js';
 
 /** The words every MF / BPR kernel reads: the model, the samples, the rule and (for adam) its state. */
-export function baseTable(vars: MfVariables, s: MfShape, data: { users: TableWord; items: TableWord },
-  rule: ReturnType<typeof ruleParams>, adam: MfAdamState | undefined): TableWord[] {
+export function baseTable(
+  vars: MfVariables,
+  s: MfShape,
+  data: { users: TableWord; items: TableWord },
+  rule: ReturnType<typeof ruleParams>,
+  adam: MfAdamState | undefined,
+): TableWord[] {
   const t: TableWord[] = new Array<TableWord>(Word.Count).fill(undefined);
   const upd = (v: MfVariables[keyof MfVariables]) => (v ? { update: v } : undefined);
   t[Word.UserFactors] = upd(vars.userFactors);
@@ -49,10 +54,16 @@ export function baseTable(vars: MfVariables, s: MfShape, data: { users: TableWor
  * blocks) and returns the loss summed over every cell. costPerSample: the
  * work of one sample, for the pool's split decision.
  */
-export function runStrata(kernel: string, table: TableWord[], layout: MfLayoutTensors, costPerSample: number,
-  threadScratchBytes = 0): number {
+export function runStrata(
+  kernel: string,
+  table: TableWord[],
+  layout: MfLayoutTensors,
+  costPerSample: number,
+  threadScratchBytes = 0,
+): number {
   const { strata, blocks } = layout;
-  const cells = strata * blocks, positions = layout.order.size;
+  const cells = strata * blocks,
+    positions = layout.order.size;
   if (cells === 0 || positions === 0) return 0;
   const loss = kernelScratch(cells * 8);
   try {

@@ -43,7 +43,8 @@ export function recallAtK(ranked: ArrayLike<number>, relevant: Relevant, k: numb
 export function ndcgAtK(ranked: ArrayLike<number>, relevant: Relevant, k: number): number {
   checkK(k, 'ndcgAtK');
   const rel = asSet(relevant);
-  let dcg = 0, ideal = 0;
+  let dcg = 0,
+    ideal = 0;
   for (let r = 0; r < Math.min(k, ranked.length); r++) if (rel.has(ranked[r]!)) dcg += 1 / Math.log2(r + 2);
   for (let r = 0; r < Math.min(k, rel.size); r++) ideal += 1 / Math.log2(r + 2);
   return ideal ? dcg / ideal : 0;
@@ -53,7 +54,8 @@ export function ndcgAtK(ranked: ArrayLike<number>, relevant: Relevant, k: number
 export function averagePrecisionAtK(ranked: ArrayLike<number>, relevant: Relevant, k: number): number {
   checkK(k, 'averagePrecisionAtK');
   const rel = asSet(relevant);
-  let h = 0, sum = 0;
+  let h = 0,
+    sum = 0;
   for (let r = 0; r < Math.min(k, ranked.length); r++) {
     if (rel.has(ranked[r]!)) {
       h++;
@@ -73,7 +75,10 @@ export function coverageAtK(lists: ReadonlyArray<ArrayLike<number>>, numItems: n
   for (const l of lists) {
     for (let r = 0; r < Math.min(k, l.length); r++) {
       const i = l[r]!;
-      if (i >= 0 && i < numItems && !seen[i]) { seen[i] = 1; n++; }
+      if (i >= 0 && i < numItems && !seen[i]) {
+        seen[i] = 1;
+        n++;
+      }
     }
   }
   return n / numItems;

@@ -59,12 +59,18 @@ export class AgePrior {
    * The prior of a model given `itemYears` (undefined without), checked
    * against numItems; with `arrays` (a saved model), fitted as saved.
    */
-  static of(itemYears: ArrayLike<number | null> | undefined, numItems: number, numUsers: number,
-    arrays: Record<string, Float32Array | Int32Array> | undefined, kind: string): AgePrior | undefined {
+  static of(
+    itemYears: ArrayLike<number | null> | undefined,
+    numItems: number,
+    numUsers: number,
+    arrays: Record<string, Float32Array | Int32Array> | undefined,
+    kind: string,
+  ): AgePrior | undefined {
     if (itemYears === undefined) return undefined;
     const op = arrays ? `loadRecommender: ${kind}` : kind;
     const prior = new AgePrior(checkItemYears(itemYears, numItems, op));
-    const lr = arrays?.['agePrior.logRatio'], uy = arrays?.['agePrior.userYears'];
+    const lr = arrays?.['agePrior.logRatio'],
+      uy = arrays?.['agePrior.userYears'];
     if (lr === undefined && uy === undefined) return prior;
     if (!(lr instanceof Float32Array && lr.length === BUCKETS && uy instanceof Float32Array && uy.length === numUsers)) {
       throw new Error(`${op}: agePrior arrays must be float32 logRatio [${BUCKETS}] and userYears [${numUsers}]`);
@@ -80,9 +86,11 @@ export class AgePrior {
    * gets a finite ratio.
    */
   fit(d: Interactions, numUsers: number, op: string): void {
-    const t = d.timestamps, itemYears = this.itemYears;
+    const t = d.timestamps,
+      itemYears = this.itemYears;
     if (!t) throw new Error(`${op}: itemYears needs interaction timestamps (Unix seconds)`);
-    const inter = new Float64Array(BUCKETS).fill(1), cat = new Float64Array(BUCKETS).fill(1);
+    const inter = new Float64Array(BUCKETS).fill(1),
+      cat = new Float64Array(BUCKETS).fill(1);
     // The catalogue's age distribution depends only on the reference year: one histogram per distinct year.
     const byYear = new Map<number, Float64Array>();
     const catalogue = (y: number): Float64Array => {
@@ -103,7 +111,8 @@ export class AgePrior {
       const u = d.users[k]!;
       if (t[k]! > last[u]!) last[u] = t[k]!;
     }
-    const si = inter.reduce((a, b) => a + b), sc = cat.reduce((a, b) => a + b);
+    const si = inter.reduce((a, b) => a + b),
+      sc = cat.reduce((a, b) => a + b);
     this.counts = {
       logRatio: Float32Array.from(inter, (x, b) => Math.log(x / si) - Math.log(cat[b]! / sc)),
       userYears: Float32Array.from(last, (s) => (Number.isFinite(s) ? yearOf(s) : Number.NaN)),
@@ -114,9 +123,11 @@ export class AgePrior {
   addPairs(users: ArrayLike<number>, items: ArrayLike<number>, scores: Float32Array): void {
     const c = this.counts;
     if (!c) return;
-    const nu = c.userYears.length, ni = this.itemYears.length;
+    const nu = c.userYears.length,
+      ni = this.itemYears.length;
     for (let r = 0; r < scores.length; r++) {
-      const u = users[r]!, i = items[r]!;
+      const u = users[r]!,
+        i = items[r]!;
       if (!(u >= 0 && u < nu && i >= 0 && i < ni)) continue;
       const uy = c.userYears[u]!;
       if (!Number.isNaN(uy)) scores[r]! += c.logRatio[bucket(uy, this.itemYears[i]!)]!;
@@ -143,9 +154,11 @@ export class AgePrior {
   /** The fitted arrays a saved model carries (none before fit). */
   arrays(): ArtifactArrays {
     const c = this.counts;
-    return c ? {
-      'agePrior.logRatio': { data: c.logRatio, shape: [BUCKETS] },
-      'agePrior.userYears': { data: c.userYears, shape: [c.userYears.length] },
-    } : {};
+    return c
+      ? {
+          'agePrior.logRatio': { data: c.logRatio, shape: [BUCKETS] },
+          'agePrior.userYears': { data: c.userYears, shape: [c.userYears.length] },
+        }
+      : {};
   }
 }

@@ -2,7 +2,7 @@
 // the user already has), similar items, batch scoring, cold-start answers from
 // popularity, id maps, and the saved form. A model supplies pair scores, all-
 // item scores for known users, and item vectors.
-import { IdMap, toIdMap, type Id } from '../ids.js';
+import { type IdMap, toIdMap, type Id } from '../ids.js';
 import { itemCounts, UserItems, type Interactions } from '../data/interactions.js';
 import { topK } from '../serving/topk.js';
 import type { ArtifactArrays, ModelArtifacts, SavedState } from '../io/artifacts.js';
@@ -222,7 +222,10 @@ export abstract class Recommender {
       for (let f = 0; f < dim; f++) s += data[item * dim + f]! * data[i * dim + f]!;
       sims[i] = s / (norms[i]! * norms[item]!);
     }
-    return Array.from(topK(sims, k, (i) => i === item || !this.hasItemVector(i)), (i) => this.rec(i, sims[i]!));
+    return Array.from(
+      topK(sims, k, (i) => i === item || !this.hasItemVector(i)),
+      (i) => this.rec(i, sims[i]!),
+    );
   }
 
   /**
@@ -242,10 +245,17 @@ export abstract class Recommender {
       all['seen.items'] = { data: this.seen.items, shape: [this.seen.items.length] };
     }
     if (this.popularity) all.popularity = { data: this.popularity, shape: [this.numItems] };
-    return packArtifacts(this.kind, {
-      ...config, numUsers: this.numUsers, numItems: this.numItems,
-      ...(this.userIds ? { userIds: this.userIds.toArray() } : {}), ...(this.itemIds ? { itemIds: this.itemIds.toArray() } : {}),
-    }, all);
+    return packArtifacts(
+      this.kind,
+      {
+        ...config,
+        numUsers: this.numUsers,
+        numItems: this.numItems,
+        ...(this.userIds ? { userIds: this.userIds.toArray() } : {}),
+        ...(this.itemIds ? { itemIds: this.itemIds.toArray() } : {}),
+      },
+      all,
+    );
   }
 
   /**
@@ -259,7 +269,8 @@ export abstract class Recommender {
 
   /** @internal Restores the seen sets and popularity saved by toArtifacts. */
   protected restoreServing(arrays: Record<string, Float32Array | Int32Array>): void {
-    const off = arrays['seen.offsets'], items = arrays['seen.items'];
+    const off = arrays['seen.offsets'],
+      items = arrays['seen.items'];
     if (off instanceof Int32Array && items instanceof Int32Array) this.seen = UserItems.fromArrays(off, items);
     const pop = arrays.popularity;
     if (pop instanceof Float32Array) this.popularity = pop;

@@ -150,7 +150,9 @@ export class BprModel extends FactorModel {
     this.contextLength = positiveInt(config.contextLength ?? 5, 'contextLength', 'bpr');
     this.contextL2 = nonNegative(config.contextL2 ?? 0.0001, 'contextL2', 'bpr');
     if (uc === 'recent') {
-      const n = this.numItems * this.factors, saved = arrays?.contextFactors, ctx = arrays?.contextItems;
+      const n = this.numItems * this.factors,
+        saved = arrays?.contextFactors,
+        ctx = arrays?.contextItems;
       if (arrays && !(saved instanceof Float32Array && saved.length === n)) {
         throw new Error(`loadRecommender: bpr array contextFactors is missing or not float32 of shape [${this.numItems},${this.factors}]`);
       }
@@ -158,7 +160,11 @@ export class BprModel extends FactorModel {
         throw new Error(`loadRecommender: bpr array contextItems is not int32 of shape [${this.numUsers},${this.contextLength}]`);
       }
       const rng = new Random(`${this.seed}:bpr-context`);
-      const t = tensor(saved ?? Float32Array.from({ length: n }, () => rng.normal() * this.initStd), [this.numItems, this.factors], 'float32');
+      const t = tensor(
+        saved ?? Float32Array.from({ length: n }, () => rng.normal() * this.initStd),
+        [this.numItems, this.factors],
+        'float32',
+      );
       this.contextFactors = variable(t, false);
       t.dispose();
       this.context = ctx as Int32Array | undefined;
@@ -167,16 +173,22 @@ export class BprModel extends FactorModel {
     if (config.itemFeatures !== undefined) {
       const nf = config.numItemFeatures ?? NaN;
       if (arrays) {
-        const off = arrays.itemFeatureOffsets, ids = arrays.itemFeatureIds;
-        if (!(off instanceof Int32Array && ids instanceof Int32Array)) throw new Error('loadRecommender: bpr arrays itemFeatureOffsets / itemFeatureIds are missing or not int32');
+        const off = arrays.itemFeatureOffsets,
+          ids = arrays.itemFeatureIds;
+        if (!(off instanceof Int32Array && ids instanceof Int32Array))
+          throw new Error('loadRecommender: bpr arrays itemFeatureOffsets / itemFeatureIds are missing or not int32');
         this.features = checkFeatureTable({ offsets: off, ids, numFeatures: nf }, this.numItems, 'loadRecommender: bpr');
       } else {
         this.features = featureTable(config.itemFeatures, this.numItems, nf, 'bpr');
       }
-      const k = this.factors, n = nf * k;
-      const saved = arrays?.featureFactors, savedB = arrays?.featureBias;
-      if (arrays && !(saved instanceof Float32Array && saved.length === n)) throw new Error(`loadRecommender: bpr array featureFactors is missing or not float32 of shape [${nf},${k}]`);
-      if (arrays && itemBias && !(savedB instanceof Float32Array && savedB.length === nf)) throw new Error(`loadRecommender: bpr array featureBias is missing or not float32 of shape [${nf}]`);
+      const k = this.factors,
+        n = nf * k;
+      const saved = arrays?.featureFactors,
+        savedB = arrays?.featureBias;
+      if (arrays && !(saved instanceof Float32Array && saved.length === n))
+        throw new Error(`loadRecommender: bpr array featureFactors is missing or not float32 of shape [${nf},${k}]`);
+      if (arrays && itemBias && !(savedB instanceof Float32Array && savedB.length === nf))
+        throw new Error(`loadRecommender: bpr array featureBias is missing or not float32 of shape [${nf}]`);
       const rng = new Random(`${this.seed}:bpr-features`);
       const own = (data: Float32Array, shape: number[]) => {
         const t = tensor(data, shape, 'float32');
@@ -236,7 +248,8 @@ export class BprModel extends FactorModel {
   }
 
   private itemScoringVars(): Partial<MfVariables> {
-    const fv = this.featureVars, t = this.features;
+    const fv = this.featureVars,
+      t = this.features;
     if (!fv || !t) return {};
     if (!this.scoringItems) {
       const own = (data: Float32Array, shape: number[]) => {
@@ -248,7 +261,12 @@ export class BprModel extends FactorModel {
       const k = this.factors;
       const q = withFeatures(this.vars.itemFactors.dataSync() as Float32Array, fv.factors.dataSync() as Float32Array, t, k);
       const b = this.vars.itemBias
-        ? withFeatures(this.vars.itemBias.dataSync() as Float32Array, fv.bias ? fv.bias.dataSync() as Float32Array : new Float32Array(t.numFeatures), t, 1)
+        ? withFeatures(
+            this.vars.itemBias.dataSync() as Float32Array,
+            fv.bias ? (fv.bias.dataSync() as Float32Array) : new Float32Array(t.numFeatures),
+            t,
+            1,
+          )
         : undefined;
       this.scoringItems = { factors: own(q, [this.numItems, k]), ...(b ? { bias: own(b, [this.numItems]) } : {}) };
     }
@@ -258,8 +276,14 @@ export class BprModel extends FactorModel {
   private userScoringVars(): MfVariables {
     if (!this.contextFactors || !this.context) return this.vars;
     if (!this.scoring) {
-      const eff = withContext(this.vars.userFactors.dataSync() as Float32Array, this.contextFactors.dataSync() as Float32Array,
-        this.context, this.contextLength, this.numItems, this.factors);
+      const eff = withContext(
+        this.vars.userFactors.dataSync() as Float32Array,
+        this.contextFactors.dataSync() as Float32Array,
+        this.context,
+        this.contextLength,
+        this.numItems,
+        this.factors,
+      );
       const t = tensor(eff, [this.numUsers, this.factors], 'float32');
       this.scoring = variable(t, false);
       t.dispose();
@@ -303,7 +327,8 @@ export class BprModel extends FactorModel {
     };
     ruleAt(0); // a bad rate fails before anything changes
     const per = positiveInt(opts.negativeCandidates ?? 1, 'negativeCandidates', op);
-    const S = this.contextFactors, fv = this.featureVars;
+    const S = this.contextFactors,
+      fv = this.featureVars;
     // Context and feature rows are shared across users and items: no two blocks could run at once.
     const shared = S ? "userContext 'recent'" : fv ? 'itemFeatures' : undefined;
     const blocks = positiveInt(opts.blocks ?? (shared ? 1 : 8), 'blocks', op);
@@ -317,12 +342,11 @@ export class BprModel extends FactorModel {
     const ctxItems = tl ? tensor(recentContext(d, tl, L), [d.count, L], 'int32') : undefined;
     const context = S && ctxItems ? { factors: S, items: ctxItems, l2: this.contextL2 } : undefined;
     const ft = this.features;
-    const featT: Tensor[] = fv && ft
-      ? [tensor(ft.offsets, [ft.offsets.length], 'int32'), tensor(ft.ids, [ft.ids.length], 'int32')]
-      : [];
-    const features = fv && featT.length
-      ? { factors: fv.factors, ...(fv.bias ? { bias: fv.bias } : {}), offsets: featT[0]!, ids: featT[1]!, l2: this.featureL2 }
-      : undefined;
+    const featT: Tensor[] = fv && ft ? [tensor(ft.offsets, [ft.offsets.length], 'int32'), tensor(ft.ids, [ft.ids.length], 'int32')] : [];
+    const features =
+      fv && featT.length
+        ? { factors: fv.factors, ...(fv.bias ? { bias: fv.bias } : {}), offsets: featT[0]!, ids: featT[1]!, l2: this.featureL2 }
+        : undefined;
     this.context = tl ? latestItems(d, tl, L) : undefined;
     this.dropScoring();
     const seen = this.seen!;
@@ -336,7 +360,9 @@ export class BprModel extends FactorModel {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const lay = strat.layout(rng);
         for (let p = 0; p < d.count; p++) {
-          const idx = lay.order[p]!, u = d.users[idx]!, i = d.items[idx]!;
+          const idx = lay.order[p]!,
+            u = d.users[idx]!,
+            i = d.items[idx]!;
           const pool = strat.groupItems[strat.itemGroup[i]!]!;
           for (let c = 0; c < per; c++) {
             const j = sampleNegative(rng, pool, seen, u);
@@ -344,13 +370,19 @@ export class BprModel extends FactorModel {
             negs[p * per + c] = j < 0 ? i : j;
           }
         }
-        const order = tensor(lay.order, [d.count], 'int32'), offsets = tensor(lay.offsets, [lay.offsets.length], 'int32');
+        const order = tensor(lay.order, [d.count], 'int32'),
+          offsets = tensor(lay.offsets, [lay.offsets.length], 'int32');
         const negT = tensor(negs, [d.count, per], 'int32');
         let loss: number;
         try {
           loss = bprTrainEpoch({
-            vars: this.vars, data: samples, negatives: negT, layout: { order, offsets, strata: blocks, blocks },
-            rule: ruleAt(epoch), ...(state ? { adam: state } : {}), ...(context ? { context } : {}),
+            vars: this.vars,
+            data: samples,
+            negatives: negT,
+            layout: { order, offsets, strata: blocks, blocks },
+            rule: ruleAt(epoch),
+            ...(state ? { adam: state } : {}),
+            ...(context ? { context } : {}),
             ...(features ? { features } : {}),
           });
         } finally {
@@ -384,22 +416,35 @@ export class BprModel extends FactorModel {
   protected saveState(): SavedState {
     return {
       config: {
-        factors: this.factors, itemBias: this.itemBias, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed,
-        userContext: this.userContext, contextLength: this.contextLength, contextL2: this.contextL2,
+        factors: this.factors,
+        itemBias: this.itemBias,
+        l2: this.l2,
+        biasL2: this.biasL2,
+        initStd: this.initStd,
+        seed: this.seed,
+        userContext: this.userContext,
+        contextLength: this.contextLength,
+        contextL2: this.contextL2,
         // The lists themselves travel as the CSR arrays below; `true` marks a hybrid model.
         ...(this.features ? { itemFeatures: true, numItemFeatures: this.numItemFeatures, featureL2: this.featureL2 } : {}),
         ...(this.agePrior ? { itemYears: this.agePrior.config() } : {}),
       },
       arrays: {
         ...this.factorArrays(),
-        ...(this.contextFactors ? { contextFactors: { data: this.contextFactors.dataSync() as Float32Array, shape: [this.numItems, this.factors] } } : {}),
+        ...(this.contextFactors
+          ? { contextFactors: { data: this.contextFactors.dataSync() as Float32Array, shape: [this.numItems, this.factors] } }
+          : {}),
         ...(this.context ? { contextItems: { data: this.context, shape: [this.numUsers, this.contextLength] } } : {}),
-        ...(this.features && this.featureVars ? {
-          itemFeatureOffsets: { data: this.features.offsets, shape: [this.numItems + 1] },
-          itemFeatureIds: { data: this.features.ids, shape: [this.features.ids.length] },
-          featureFactors: { data: this.featureVars.factors.dataSync() as Float32Array, shape: [this.numItemFeatures, this.factors] },
-          ...(this.featureVars.bias ? { featureBias: { data: this.featureVars.bias.dataSync() as Float32Array, shape: [this.numItemFeatures] } } : {}),
-        } : {}),
+        ...(this.features && this.featureVars
+          ? {
+              itemFeatureOffsets: { data: this.features.offsets, shape: [this.numItems + 1] },
+              itemFeatureIds: { data: this.features.ids, shape: [this.features.ids.length] },
+              featureFactors: { data: this.featureVars.factors.dataSync() as Float32Array, shape: [this.numItemFeatures, this.factors] },
+              ...(this.featureVars.bias
+                ? { featureBias: { data: this.featureVars.bias.dataSync() as Float32Array, shape: [this.numItemFeatures] } }
+                : {}),
+            }
+          : {}),
         ...this.agePrior?.arrays(),
       },
     };

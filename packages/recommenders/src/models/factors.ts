@@ -30,11 +30,17 @@ export abstract class FactorModel extends Recommender {
   /** Seed of the initialisation and of training. */
   protected readonly seed: number;
 
-  constructor(config: FactorConfig, defaults: { factors: number; initStd: number }, biases: { user: boolean; item: boolean },
-    op: string, arrays?: Record<string, Float32Array | Int32Array>) {
+  constructor(
+    config: FactorConfig,
+    defaults: { factors: number; initStd: number },
+    biases: { user: boolean; item: boolean },
+    op: string,
+    arrays?: Record<string, Float32Array | Int32Array>,
+  ) {
     super(config, op);
     this.factors = config.factors ?? defaults.factors;
-    if (!Number.isInteger(this.factors) || this.factors < 1) throw new RangeError(`${op}: factors = ${this.factors}, expected an integer >= 1`);
+    if (!Number.isInteger(this.factors) || this.factors < 1)
+      throw new RangeError(`${op}: factors = ${this.factors}, expected an integer >= 1`);
     const std = config.initStd ?? defaults.initStd;
     if (!(std >= 0 && Number.isFinite(std))) throw new RangeError(`${op}: initStd = ${std}, expected a finite number >= 0`);
     this.seed = config.seed ?? 0;
@@ -79,7 +85,7 @@ export abstract class FactorModel extends Recommender {
     const cold = this.untrainedItemsAreCold;
     return [
       users.map((u) => (this.isKnownUser(u) ? u : -1)),
-      items.map((i) => (cold ? this.isKnownItem(i) : i >= 0 && i < this.numItems) ? i : -1),
+      items.map((i) => ((cold ? this.isKnownItem(i) : i >= 0 && i < this.numItems) ? i : -1)),
     ];
   }
 
@@ -96,15 +102,27 @@ export abstract class FactorModel extends Recommender {
   scorePairs(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new Error(`${this.kind}.scorePairs: ${users.length} users for ${items.length} items`);
     const [u, i] = this.coldIds(users, items);
-    return tidy(() => mfPredict(this.scoringVars(), tensor(u, [u.length], 'int32'), tensor(i, [i.length], 'int32'), this.offset).dataSync() as Float32Array);
+    return tidy(
+      () =>
+        mfPredict(
+          this.scoringVars(),
+          tensor(u, [u.length], 'int32'),
+          tensor(i, [i.length], 'int32'),
+          this.offset,
+        ).dataSync() as Float32Array,
+    );
   }
 
   protected scoreAllItems(users: Int32Array): Float32Array {
     const out = tidy(() => {
       const v = this.scoringVars();
       const pu = gather(v.userFactors, tensor(users, [users.length], 'int32'), 0);
-      return fusedMatMul({ a: pu, b: v.itemFactors, transposeB: true, ...(v.itemBias ? { bias: v.itemBias } : {}) })
-        .dataSync() as Float32Array;
+      return fusedMatMul({
+        a: pu,
+        b: v.itemFactors,
+        transposeB: true,
+        ...(v.itemBias ? { bias: v.itemBias } : {}),
+      }).dataSync() as Float32Array;
     });
     const bu = this.vars.userBias?.dataSync() as Float32Array | undefined;
     const pop = this.untrainedItemsAreCold ? this.popularity : undefined;
@@ -125,7 +143,8 @@ export abstract class FactorModel extends Recommender {
   /** @internal The factor arrays by name. */
   protected factorArrays(): ArtifactArrays {
     const out: ArtifactArrays = {};
-    for (const [k, v] of Object.entries(this.vars) as Array<[string, Tensor]>) out[k] = { data: v.dataSync() as Float32Array, shape: [...v.shape] };
+    for (const [k, v] of Object.entries(this.vars) as Array<[string, Tensor]>)
+      out[k] = { data: v.dataSync() as Float32Array, shape: [...v.shape] };
     return out;
   }
 

@@ -95,15 +95,22 @@ export class MatrixFactorization extends FactorModel {
     if (type !== 'sgd' && type !== 'adam') throw new Error(`${op}: optimizer '${String(type)}' is not 'sgd' or 'adam'`);
     const lr = nonNegative(opts.learningRate ?? (type === 'sgd' ? 0.015 : 0.002), 'learningRate', op);
     const rule: SparseRule = {
-      type, learningRate: lr, l2: this.l2, biasL2: this.biasL2,
+      type,
+      learningRate: lr,
+      l2: this.l2,
+      biasL2: this.biasL2,
       biasLearningRate: nonNegative(opts.biasLearningRate ?? lr, 'biasLearningRate', op),
     };
     const blocks = positiveInt(opts.blocks ?? 8, 'blocks', op);
-    const val = opts.validationData ? toInteractions(opts.validationData, `${op} (validationData)`, this.numUsers, this.numItems) : undefined;
+    const val = opts.validationData
+      ? toInteractions(opts.validationData, `${op} (validationData)`, this.numUsers, this.numItems)
+      : undefined;
     if (val && !val.ratings) throw new Error(`${op}: validationData needs ratings`);
 
     this.observe(d);
-    let sum = 0, lo = Infinity, hi = -Infinity;
+    let sum = 0,
+      lo = Infinity,
+      hi = -Infinity;
     for (const r of d.ratings) {
       sum += r;
       lo = Math.min(lo, r);
@@ -114,17 +121,26 @@ export class MatrixFactorization extends FactorModel {
 
     const strat = new Stratifier(d.users, d.items, this.numUsers, this.numItems, blocks);
     const rng = new Random(`${this.seed}:mf-fit:${this.fits++}`);
-    const samples = { users: tensor(d.users, [d.count], 'int32'), items: tensor(d.items, [d.count], 'int32'), ratings: tensor(d.ratings, [d.count], 'float32') };
+    const samples = {
+      users: tensor(d.users, [d.count], 'int32'),
+      items: tensor(d.items, [d.count], 'int32'),
+      ratings: tensor(d.ratings, [d.count], 'float32'),
+    };
     const state = type === 'adam' ? mfAdamState(this.vars) : undefined;
     const log = new EpochLog('matrixFactorization', { ...opts, epochs });
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const lay = strat.layout(rng);
-        const order = tensor(lay.order, [lay.order.length], 'int32'), offsets = tensor(lay.offsets, [lay.offsets.length], 'int32');
+        const order = tensor(lay.order, [lay.order.length], 'int32'),
+          offsets = tensor(lay.offsets, [lay.offsets.length], 'int32');
         let sse: number;
         try {
           sse = mfTrainEpoch({
-            vars: this.vars, data: samples, layout: { order, offsets, strata: blocks, blocks }, mu: this.offset, rule,
+            vars: this.vars,
+            data: samples,
+            layout: { order, offsets, strata: blocks, blocks },
+            mu: this.offset,
+            rule,
             ...(state ? { adam: state } : {}),
           });
         } finally {
@@ -151,10 +167,13 @@ export class MatrixFactorization extends FactorModel {
   predict(users: ArrayLike<number>, items: Column): Float32Array;
   predict(users: Column, items: Column): Float32Array | Tensor {
     const asTensor = users instanceof Tensor;
-    const u = asTensor ? (users.dataSync() as Int32Array) : users, i = items instanceof Tensor ? items.dataSync() : items;
+    const u = asTensor ? (users.dataSync() as Int32Array) : users,
+      i = items instanceof Tensor ? items.dataSync() : items;
     if (u.length !== i.length) throw new Error(`matrixFactorization.predict: ${u.length} users for ${i.length} items`);
-    const out = this.scorePairs(Int32Array.from(u, (x) => (Number.isInteger(x) ? x : -1)),
-      Int32Array.from(i, (x) => (Number.isInteger(x) ? x : -1)));
+    const out = this.scorePairs(
+      Int32Array.from(u, (x) => (Number.isInteger(x) ? x : -1)),
+      Int32Array.from(i, (x) => (Number.isInteger(x) ? x : -1)),
+    );
     if (this.ratingRange) {
       const [lo, hi] = this.ratingRange;
       for (let k = 0; k < out.length; k++) out[k] = Math.min(hi, Math.max(lo, out[k]!));
@@ -172,8 +191,14 @@ export class MatrixFactorization extends FactorModel {
   protected saveState(): SavedState {
     return {
       config: {
-        factors: this.factors, biases: this.biases, l2: this.l2, biasL2: this.biasL2, initStd: this.initStd, seed: this.seed,
-        ...(this.ratingRange ? { ratingRange: this.ratingRange } : {}), globalMean: this.offset,
+        factors: this.factors,
+        biases: this.biases,
+        l2: this.l2,
+        biasL2: this.biasL2,
+        initStd: this.initStd,
+        seed: this.seed,
+        ...(this.ratingRange ? { ratingRange: this.ratingRange } : {}),
+        globalMean: this.offset,
       },
       arrays: this.factorArrays(),
     };

@@ -26,9 +26,14 @@ export interface NeuMFNetSpec {
 export function buildNeuMF(spec: NeuMFNetSpec): LayersModel {
   let s = spec.seed * 7919;
   const seed = () => (s = (s + 1) % 2147483647);
-  const emb = (n: number, dim: number, name: string, maskZero = false) => layers.embedding({
-    inputDim: n, outputDim: dim, name, maskZero, embeddingsInitializer: initializers.randomNormal({ stddev: 0.01, seed: seed() }),
-  });
+  const emb = (n: number, dim: number, name: string, maskZero = false) =>
+    layers.embedding({
+      inputDim: n,
+      outputDim: dim,
+      name,
+      maskZero,
+      embeddingsInitializer: initializers.randomNormal({ stddev: 0.01, seed: seed() }),
+    });
   const user = input({ shape: [1], dtype: 'int32', name: 'user' });
   const item = input({ shape: [1], dtype: 'int32', name: 'item' });
   const L = spec.contextLength;
@@ -52,20 +57,18 @@ export function buildNeuMF(spec: NeuMFNetSpec): LayersModel {
     const mean = layers.globalAveragePooling1d({ name: `${branch}_context_mean` }).apply(c) as SymbolicTensor;
     return layers.add({ name: `${branch}_user_context` }).apply([u, mean]) as SymbolicTensor;
   };
-  const gmf = layers.multiply({ name: 'gmf' }).apply([
-    userSide(spec.gmfDim, 'gmf'),
-    itemSide(spec.gmfDim, 'gmf'),
-  ]) as SymbolicTensor;
+  const gmf = layers.multiply({ name: 'gmf' }).apply([userSide(spec.gmfDim, 'gmf'), itemSide(spec.gmfDim, 'gmf')]) as SymbolicTensor;
   const half = spec.mlpLayers[0]! / 2;
-  let h = layers.concatenate({ name: 'mlp_input' }).apply([
-    userSide(half, 'mlp'),
-    itemSide(half, 'mlp'),
-  ]) as SymbolicTensor;
+  let h = layers.concatenate({ name: 'mlp_input' }).apply([userSide(half, 'mlp'), itemSide(half, 'mlp')]) as SymbolicTensor;
   for (const [l, units] of spec.mlpLayers.slice(1).entries()) {
-    h = layers.dense({ units, activation: 'relu', name: `mlp_${l + 1}`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) }).apply(h) as SymbolicTensor;
+    h = layers
+      .dense({ units, activation: 'relu', name: `mlp_${l + 1}`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) })
+      .apply(h) as SymbolicTensor;
   }
   const joined = layers.concatenate({ name: 'neumf' }).apply([gmf, h]) as SymbolicTensor;
-  const logit = layers.dense({ units: 1, name: 'prediction', kernelInitializer: initializers.lecunUniform({ seed: seed() }) }).apply(joined) as SymbolicTensor;
+  const logit = layers
+    .dense({ units: 1, name: 'prediction', kernelInitializer: initializers.lecunUniform({ seed: seed() }) })
+    .apply(joined) as SymbolicTensor;
   const inputs = [user, item, ...(context ? [context] : []), ...(feats ? [feats] : [])];
   return functionalModel({ inputs, outputs: logit, name: 'neumf' });
 }

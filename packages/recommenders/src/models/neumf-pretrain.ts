@@ -33,18 +33,27 @@ function lists(t: ItemFeatureTable): Int32Array[] {
 
 /** Pre-trains the GMF branch of `net` as BPR-MF on `d` and writes it into the network. */
 export async function pretrainGmf(net: LayersModel, d: Interactions, spec: GmfPretrainSpec): Promise<void> {
-  const k = spec.gmfDim - 1, G = spec.gmfDim;
+  const k = spec.gmfDim - 1,
+    G = spec.gmfDim;
   // BPR settings chosen on a validation split of MovieLens (the user's second-latest item held out).
   const b = new BprModel({
-    numUsers: spec.numUsers, numItems: spec.numItems, factors: k, biasL2: 0, seed: spec.seed,
-    userContext: spec.userContext, contextLength: spec.contextLength,
+    numUsers: spec.numUsers,
+    numItems: spec.numItems,
+    factors: k,
+    biasL2: 0,
+    seed: spec.seed,
+    userContext: spec.userContext,
+    contextLength: spec.contextLength,
     ...(spec.features ? { itemFeatures: lists(spec.features), numItemFeatures: spec.features.numFeatures } : {}),
   });
   try {
     await b.fit(d, { epochs: spec.epochs, negativeCandidates: 3 });
-    const P = b.vars.userFactors.dataSync() as Float32Array, Q = b.vars.itemFactors.dataSync() as Float32Array;
-    const B = b.vars.itemBias!.dataSync() as Float32Array, S = b.contextTable?.dataSync() as Float32Array | undefined;
-    const gu = new Float32Array(spec.numUsers * G), gi = new Float32Array(spec.numItems * G);
+    const P = b.vars.userFactors.dataSync() as Float32Array,
+      Q = b.vars.itemFactors.dataSync() as Float32Array;
+    const B = b.vars.itemBias!.dataSync() as Float32Array,
+      S = b.contextTable?.dataSync() as Float32Array | undefined;
+    const gu = new Float32Array(spec.numUsers * G),
+      gi = new Float32Array(spec.numItems * G);
     for (let u = 0; u < spec.numUsers; u++) {
       gu.set(P.subarray(u * k, (u + 1) * k), u * G);
       gu[u * G + k] = 1;
@@ -73,7 +82,8 @@ export async function pretrainGmf(net: LayersModel, d: Interactions, spec: GmfPr
     if (ft && spec.features) {
       // Row 0 is the padding id; feature f is row f + 1, its bias in the last dimension (the mean of
       // [F_f, fb_f] over an item's features is [mean F, mean fb], so GMF adds mean fb to b_i).
-      const nf = spec.features.numFeatures, F = ft.factors.dataSync() as Float32Array;
+      const nf = spec.features.numFeatures,
+        F = ft.factors.dataSync() as Float32Array;
       const fb = ft.bias?.dataSync() as Float32Array | undefined;
       const gf = new Float32Array((nf + 1) * G);
       for (let f = 0; f < nf; f++) {
@@ -87,7 +97,8 @@ export async function pretrainGmf(net: LayersModel, d: Interactions, spec: GmfPr
     const [kernel, bias] = old;
     const w = (kernel!.dataSync() as Float32Array).slice();
     for (let f = 0; f < w.length; f++) w[f] = f < G ? 1 : w[f]! * MLP_OUTPUT_SCALE;
-    const kt = tensor(w, [...kernel!.shape], 'float32'), bt = tensor(new Float32Array(bias!.size), [...bias!.shape], 'float32');
+    const kt = tensor(w, [...kernel!.shape], 'float32'),
+      bt = tensor(new Float32Array(bias!.size), [...bias!.shape], 'float32');
     try {
       pred.setWeights([kt, bt]);
     } finally {

@@ -120,8 +120,10 @@ export class NeuMF extends Recommender {
       const nf = config.numItemFeatures ?? NaN;
       let table: ItemFeatureTable;
       if (arrays) {
-        const off = arrays.itemFeatureOffsets, ids = arrays.itemFeatureIds;
-        if (!(off instanceof Int32Array && ids instanceof Int32Array)) throw new Error('loadRecommender: neuMF arrays itemFeatureOffsets / itemFeatureIds are missing or not int32');
+        const off = arrays.itemFeatureOffsets,
+          ids = arrays.itemFeatureIds;
+        if (!(off instanceof Int32Array && ids instanceof Int32Array))
+          throw new Error('loadRecommender: neuMF arrays itemFeatureOffsets / itemFeatureIds are missing or not int32');
         table = checkFeatureTable({ offsets: off, ids, numFeatures: nf }, this.numItems, 'loadRecommender: neuMF');
       } else {
         table = featureTable(config.itemFeatures, this.numItems, nf, 'neuMF');
@@ -134,7 +136,11 @@ export class NeuMF extends Recommender {
     this.numItemFeatures = this.features?.table.numFeatures ?? 0;
     this.agePrior = AgePrior.of(config.itemYears, this.numItems, this.numUsers, arrays, 'neuMF');
     this.net = buildNeuMF({
-      numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed,
+      numUsers: this.numUsers,
+      numItems: this.numItems,
+      gmfDim: this.gmfDim,
+      mlpLayers: this.mlpLayers,
+      seed: this.seed,
       contextLength: uc === 'recent' ? this.contextLength : 0,
       ...(this.features ? { featureLength: this.features.width, numItemFeatures: this.numItemFeatures } : {}),
     });
@@ -144,7 +150,8 @@ export class NeuMF extends Recommender {
   private featureInput(items: Int32Array): Tensor | undefined {
     const f = this.features;
     if (!f) return undefined;
-    const W = f.width, out = new Int32Array(items.length * W);
+    const W = f.width,
+      out = new Int32Array(items.length * W);
     items.forEach((i, r) => out.set(f.padded.subarray(i * W, (i + 1) * W), r * W));
     return tensor(out, [items.length, W], 'int32');
   }
@@ -152,7 +159,8 @@ export class NeuMF extends Recommender {
   /** int32 [n, contextLength] context input (item + 1, 0 pads) of users by their latest items; undefined without a context. */
   private servingContext(users: Int32Array): Tensor | undefined {
     if (this.userContext === 'none') return undefined;
-    const L = this.contextLength, out = new Int32Array(users.length * L);
+    const L = this.contextLength,
+      out = new Int32Array(users.length * L);
     if (this.context) {
       users.forEach((u, r) => {
         for (let c = 0; c < L; c++) out[r * L + c] = this.context![u * L + c]! + 1;
@@ -178,13 +186,19 @@ export class NeuMF extends Recommender {
     const lr = nonNegative(opts.learningRate ?? 0.001, 'learningRate', op);
     const pretrain = opts.pretrainEpochs ?? 0;
     if (!Number.isInteger(pretrain) || pretrain < 0) throw new RangeError(`${op}: pretrainEpochs = ${pretrain}, expected an integer >= 0`);
-    if (pretrain > 0 && this.gmfDim < 2) throw new RangeError(`${op}: pretrainEpochs needs gmfDim >= 2 (gmfDim - 1 factors plus the item bias), got ${this.gmfDim}`);
+    if (pretrain > 0 && this.gmfDim < 2)
+      throw new RangeError(`${op}: pretrainEpochs needs gmfDim >= 2 (gmfDim - 1 factors plus the item bias), got ${this.gmfDim}`);
     // Counted before any training; a missing timestamp column fails with nothing changed.
     this.agePrior?.fit(d, this.numUsers, op);
     if (pretrain > 0) {
       await pretrainGmf(this.net, d, {
-        numUsers: this.numUsers, numItems: this.numItems, gmfDim: this.gmfDim, seed: this.seed, epochs: pretrain,
-        userContext: this.userContext, contextLength: this.contextLength,
+        numUsers: this.numUsers,
+        numItems: this.numItems,
+        gmfDim: this.gmfDim,
+        seed: this.seed,
+        epochs: pretrain,
+        userContext: this.userContext,
+        contextLength: this.contextLength,
         ...(this.features ? { features: this.features.table } : {}),
       });
     }
@@ -203,7 +217,9 @@ export class NeuMF extends Recommender {
     const n = d.count * (1 + negatives);
     const log = new EpochLog('neuMF', { ...opts, epochs });
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const us = new Int32Array(n), is = new Int32Array(n), ys = new Float32Array(n);
+      const us = new Int32Array(n),
+        is = new Int32Array(n),
+        ys = new Float32Array(n);
       const cs = ctxOf ? new Int32Array(n * L) : undefined;
       const perm = rng.permutation(n);
       let w = 0;
@@ -223,7 +239,12 @@ export class NeuMF extends Recommender {
         }
       }
       const fi = this.featureInput(is);
-      const x = [tensor(us, [n, 1], 'int32'), tensor(is, [n, 1], 'int32'), ...(cs ? [tensor(cs, [n, L], 'int32')] : []), ...(fi ? [fi] : [])];
+      const x = [
+        tensor(us, [n, 1], 'int32'),
+        tensor(is, [n, 1], 'int32'),
+        ...(cs ? [tensor(cs, [n, L], 'int32')] : []),
+        ...(fi ? [fi] : []),
+      ];
       const y = tensor(ys, [n, 1], 'float32');
       let loss: number;
       try {
@@ -251,8 +272,9 @@ export class NeuMF extends Recommender {
     const out = tidy(() => {
       const ctx = this.servingContext(u);
       const fi = this.featureInput(i);
-      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32'), ...(ctx ? [ctx] : []), ...(fi ? [fi] : [])],
-        { batchSize: 8192 }) as Tensor;
+      const p = this.net.predict([tensor(u, [n, 1], 'int32'), tensor(i, [n, 1], 'int32'), ...(ctx ? [ctx] : []), ...(fi ? [fi] : [])], {
+        batchSize: 8192,
+      }) as Tensor;
       return p.dataSync() as Float32Array;
     });
     for (let r = 0; r < n; r++) if (!ok(users[r]!, this.numUsers) || !ok(items[r]!, this.numItems)) out[r] = 0;
@@ -262,7 +284,8 @@ export class NeuMF extends Recommender {
 
   protected scoreAllItems(users: Int32Array): Float32Array {
     const n = users.length * this.numItems;
-    const u = new Int32Array(n), i = new Int32Array(n);
+    const u = new Int32Array(n),
+      i = new Int32Array(n);
     users.forEach((user, r) => {
       u.fill(user, r * this.numItems, (r + 1) * this.numItems);
       for (let j = 0; j < this.numItems; j++) i[r * this.numItems + j] = j;
@@ -297,7 +320,11 @@ export class NeuMF extends Recommender {
     }
     return {
       config: {
-        gmfDim: this.gmfDim, mlpLayers: this.mlpLayers, seed: this.seed, userContext: this.userContext, contextLength: this.contextLength,
+        gmfDim: this.gmfDim,
+        mlpLayers: this.mlpLayers,
+        seed: this.seed,
+        userContext: this.userContext,
+        contextLength: this.contextLength,
         // The lists travel as the CSR arrays; `true` marks a hybrid model.
         ...(t ? { itemFeatures: true, numItemFeatures: t.numFeatures } : {}),
         ...(this.agePrior ? { itemYears: this.agePrior.config() } : {}),
@@ -311,7 +338,8 @@ export class NeuMF extends Recommender {
     const m = new NeuMF(config as unknown as NeuMFConfig, arrays);
     const ws = m.net.weights.map((w, k) => {
       const a = arrays[`w${k}`];
-      if (!(a instanceof Float32Array) || a.length !== w.size) throw new Error(`loadRecommender: neuMF weight w${k} is missing or not float32 of shape [${w.shape}]`);
+      if (!(a instanceof Float32Array) || a.length !== w.size)
+        throw new Error(`loadRecommender: neuMF weight w${k} is missing or not float32 of shape [${w.shape}]`);
       return tensor(a, [...w.shape], 'float32');
     });
     m.net.setWeights(ws);

@@ -104,23 +104,34 @@ export class TwoTower extends Recommender {
     const seed = () => (s = (s + 1) % 2147483647);
     const id = input({ shape: [1], dtype: 'int32', name: `${side}_id` });
     const flat = (x: SymbolicTensor) => layers.flatten().apply(x) as SymbolicTensor;
-    let h = flat(layers.embedding({
-      inputDim: rows, outputDim: this.cfg.embeddingDim, name: `${side}_embedding`,
-      embeddingsInitializer: initializers.randomNormal({ stddev: 0.05, seed: seed() }),
-    }).apply(id) as SymbolicTensor);
+    let h = flat(
+      layers
+        .embedding({
+          inputDim: rows,
+          outputDim: this.cfg.embeddingDim,
+          name: `${side}_embedding`,
+          embeddingsInitializer: initializers.randomNormal({ stddev: 0.05, seed: seed() }),
+        })
+        .apply(id) as SymbolicTensor,
+    );
     if (feat && feat.width > 0) {
       // Fixed features as a frozen lookup table, so the tower's only input is the id.
       const table = tensor(feat.data, [rows, feat.width], 'float32');
-      const f = flat(layers.embedding({ inputDim: rows, outputDim: feat.width, name: `${side}_features`, trainable: false, weights: [table] })
-        .apply(id) as SymbolicTensor);
+      const f = flat(
+        layers
+          .embedding({ inputDim: rows, outputDim: feat.width, name: `${side}_features`, trainable: false, weights: [table] })
+          .apply(id) as SymbolicTensor,
+      );
       table.dispose();
       h = layers.concatenate({ name: `${side}_concat` }).apply([h, f]) as SymbolicTensor;
     }
     this.cfg.hiddenUnits.forEach((units, l) => {
-      h = layers.dense({ units, activation: 'relu', name: `${side}_hidden_${l + 1}`, kernelInitializer: initializers.heNormal({ seed: seed() }) })
+      h = layers
+        .dense({ units, activation: 'relu', name: `${side}_hidden_${l + 1}`, kernelInitializer: initializers.heNormal({ seed: seed() }) })
         .apply(h) as SymbolicTensor;
     });
-    const out = layers.dense({ units: this.cfg.outputDim, name: `${side}_output`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) })
+    const out = layers
+      .dense({ units: this.cfg.outputDim, name: `${side}_output`, kernelInitializer: initializers.glorotUniform({ seed: seed() }) })
       .apply(h) as SymbolicTensor;
     return functionalModel({ inputs: id, outputs: out, name: `${side}_tower` });
   }
@@ -156,14 +167,25 @@ export class TwoTower extends Recommender {
     const log = new EpochLog('twoTower', { ...opts, epochs });
     for (let epoch = 0; epoch < epochs; epoch++) {
       const perm = rng.permutation(d.count);
-      let lossSum = 0, seen = 0;
+      let lossSum = 0,
+        seen = 0;
       for (let b = 0; b + 1 < d.count; b += batchSize) {
         const rows = perm.subarray(b, Math.min(d.count, b + batchSize));
         const n = rows.length;
         if (n < 2) break;
-        const us = Int32Array.from(rows, (r) => d.users[r]!), is = Int32Array.from(rows, (r) => d.items[r]!);
-        const { value, grads } = variableGrads(() => inBatchSoftmaxLoss(this.embed(this.userTower, us, true),
-          this.embed(this.itemTower, is, true), is, this.cfg.temperature, correct ? logQ : undefined), vars);
+        const us = Int32Array.from(rows, (r) => d.users[r]!),
+          is = Int32Array.from(rows, (r) => d.items[r]!);
+        const { value, grads } = variableGrads(
+          () =>
+            inBatchSoftmaxLoss(
+              this.embed(this.userTower, us, true),
+              this.embed(this.itemTower, is, true),
+              is,
+              this.cfg.temperature,
+              correct ? logQ : undefined,
+            ),
+          vars,
+        );
         try {
           this.optimizer.applyGradients(grads);
           lossSum += value.dataSync()[0]! * n;
@@ -197,7 +219,8 @@ export class TwoTower extends Recommender {
   scorePairs(users: Int32Array, items: Int32Array): Float32Array {
     if (users.length !== items.length) throw new Error(`twoTower.scorePairs: ${users.length} users for ${items.length} items`);
     const dim = this.cfg.outputDim;
-    const uv = this.userVectors(users), iv = this.allItemVectors();
+    const uv = this.userVectors(users),
+      iv = this.allItemVectors();
     return Float32Array.from(users, (u, r) => {
       const i = items[r]!;
       if (!(u >= 0 && u < this.numUsers && i >= 0 && i < this.numItems)) return 0;
@@ -209,8 +232,11 @@ export class TwoTower extends Recommender {
 
   protected scoreAllItems(users: Int32Array): Float32Array {
     const dim = this.cfg.outputDim;
-    const uv = this.userVectors(users), iv = this.allItemVectors();
-    return tidy(() => ops.matMul(tensor(uv, [users.length, dim]), tensor(iv, [this.numItems, dim]), false, true).dataSync() as Float32Array);
+    const uv = this.userVectors(users),
+      iv = this.allItemVectors();
+    return tidy(
+      () => ops.matMul(tensor(uv, [users.length, dim]), tensor(iv, [this.numItems, dim]), false, true).dataSync() as Float32Array,
+    );
   }
 
   protected itemVectors(): ItemVectors {
@@ -219,7 +245,10 @@ export class TwoTower extends Recommender {
 
   protected saveState(): SavedState {
     const arrays: ArtifactArrays = {};
-    for (const [side, t] of [['user', this.userTower], ['item', this.itemTower]] as const) {
+    for (const [side, t] of [
+      ['user', this.userTower],
+      ['item', this.itemTower],
+    ] as const) {
       t.weights.forEach((w, k) => (arrays[`${side}.w${k}`] = { data: w.dataSync() as Float32Array, shape: [...w.shape] }));
     }
     if (this.userFeat) arrays.userFeatures = { data: this.userFeat.data, shape: [this.numUsers, this.userFeat.width] };
@@ -232,12 +261,17 @@ export class TwoTower extends Recommender {
     const f = (k: string) => (arrays[k] instanceof Float32Array ? (arrays[k] as Float32Array) : undefined);
     const m = new TwoTower({
       ...(config as unknown as TwoTowerConfig),
-      ...(f('userFeatures') ? { userFeatures: f('userFeatures') } : {}), ...(f('itemFeatures') ? { itemFeatures: f('itemFeatures') } : {}),
+      ...(f('userFeatures') ? { userFeatures: f('userFeatures') } : {}),
+      ...(f('itemFeatures') ? { itemFeatures: f('itemFeatures') } : {}),
     });
-    for (const [side, t] of [['user', m.userTower], ['item', m.itemTower]] as const) {
+    for (const [side, t] of [
+      ['user', m.userTower],
+      ['item', m.itemTower],
+    ] as const) {
       const ws = t.weights.map((w, k) => {
         const a = arrays[`${side}.w${k}`];
-        if (!(a instanceof Float32Array) || a.length !== w.size) throw new Error(`loadRecommender: twoTower weight ${side}.w${k} is missing or not float32 of shape [${w.shape}]`);
+        if (!(a instanceof Float32Array) || a.length !== w.size)
+          throw new Error(`loadRecommender: twoTower weight ${side}.w${k} is missing or not float32 of shape [${w.shape}]`);
         return tensor(a, [...w.shape], 'float32');
       });
       t.setWeights(ws);

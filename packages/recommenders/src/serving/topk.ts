@@ -10,14 +10,21 @@ function below(sa: number, ia: number, sb: number, ib: number): boolean {
  * The indices of the k highest scores in scores[offset .. offset + n), best
  * first, skipping indices for which `skip` returns true and NaN scores.
  */
-export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean, offset = 0,
-  n = scores.length - offset): Int32Array {
+export function topK(
+  scores: ArrayLike<number>,
+  k: number,
+  skip?: (i: number) => boolean,
+  offset = 0,
+  n = scores.length - offset,
+): Int32Array {
   const cap = Math.max(0, Math.min(k, n));
-  const hs = new Float64Array(cap), hi = new Int32Array(cap);
+  const hs = new Float64Array(cap),
+    hi = new Int32Array(cap);
   let size = 0;
   const siftDown = (p: number) => {
     for (;;) {
-      const l = 2 * p + 1, r = l + 1;
+      const l = 2 * p + 1,
+        r = l + 1;
       let m = p;
       if (l < size && below(hs[l]!, hi[l]!, hs[m]!, hi[m]!)) m = l;
       if (r < size && below(hs[r]!, hi[r]!, hs[m]!, hi[m]!)) m = r;
@@ -29,7 +36,7 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) =>
   };
   for (let i = 0; i < n && cap > 0; i++) {
     const s = scores[offset + i]!;
-    if (Number.isNaN(s) || (skip && skip(i))) continue;
+    if (Number.isNaN(s) || skip?.(i)) continue;
     if (size < cap) {
       // Sift up into the min-heap (root = the weakest kept pair).
       let c = size++;

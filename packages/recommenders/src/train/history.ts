@@ -32,14 +32,19 @@ export class EpochLog {
   readonly result: TrainHistory = { epoch: [], history: {} };
   private readonly t0 = Date.now();
 
-  constructor(private readonly name: string, private readonly opts: BaseFitOptions) {}
+  constructor(
+    private readonly name: string,
+    private readonly opts: BaseFitOptions,
+  ) {}
 
   async end(epoch: number, logs: EpochLogs): Promise<void> {
     this.result.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.result.history[k] ??= []).push(v);
     if (this.opts.verbose === 1) {
       const parts = Object.entries(logs).map(([k, v]) => `${k}=${v.toFixed(4)}`);
-      console.log(`${this.name} epoch ${epoch + 1}/${this.opts.epochs ?? '?'} ${parts.join(' ')} (${((Date.now() - this.t0) / 1000).toFixed(1)} s)`);
+      console.log(
+        `${this.name} epoch ${epoch + 1}/${this.opts.epochs ?? '?'} ${parts.join(' ')} (${((Date.now() - this.t0) / 1000).toFixed(1)} s)`,
+      );
     }
     await this.opts.callbacks?.onEpochEnd?.(epoch, logs);
     await new Promise((r) => setTimeout(r, 0));

@@ -7,8 +7,7 @@ import * as ops from '@wasmml/tensor';
 import { tensor, type Tensor } from '@wasmml/tensor';
 
 /** Mean in-batch softmax cross-entropy; users and items [n, d] (normalised), items' ids [n]. */
-export function inBatchSoftmaxLoss(users: Tensor, items: Tensor, itemIds: Int32Array, temperature: number,
-  logQ?: Float32Array): Tensor {
+export function inBatchSoftmaxLoss(users: Tensor, items: Tensor, itemIds: Int32Array, temperature: number, logQ?: Float32Array): Tensor {
   const n = itemIds.length;
   const offsets = new Float32Array(n * n);
   for (let r = 0; r < n; r++) {
@@ -17,7 +16,11 @@ export function inBatchSoftmaxLoss(users: Tensor, items: Tensor, itemIds: Int32A
     }
   }
   const logits = ops.add(ops.mul(ops.matMul(users, items, false, true), 1 / temperature), tensor(offsets, [n, n], 'float32'));
-  const labels = tensor(Int32Array.from({ length: n }, (_, r) => r), [n], 'int32');
+  const labels = tensor(
+    Int32Array.from({ length: n }, (_, r) => r),
+    [n],
+    'int32',
+  );
   return ops.mean(ops.sparseSoftmaxCrossEntropyWithLogits(labels, logits));
 }
 

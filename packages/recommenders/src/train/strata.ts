@@ -55,11 +55,18 @@ export class Stratifier {
     this.items = items;
     this.blocks = blocks;
     if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`Stratifier: blocks = ${blocks}, expected an integer >= 1`);
-    const cu = new Int32Array(numUsers), ci = new Int32Array(numItems);
-    for (let k = 0; k < users.length; k++) { cu[users[k]!]!++; ci[items[k]!]!++; }
+    const cu = new Int32Array(numUsers),
+      ci = new Int32Array(numItems);
+    for (let k = 0; k < users.length; k++) {
+      cu[users[k]!]!++;
+      ci[items[k]!]!++;
+    }
     this.userGroup = balancedGroups(cu, blocks);
     // Items with no interaction still need a group (they may be drawn as negatives).
-    this.itemGroup = balancedGroups(Float64Array.from(ci, (c) => c + 1e-3), blocks);
+    this.itemGroup = balancedGroups(
+      Float64Array.from(ci, (c) => c + 1e-3),
+      blocks,
+    );
     this.groupItems = Array.from({ length: blocks }, () => [] as number[]).map((list, g) => {
       for (let i = 0; i < numItems; i++) if (this.itemGroup[i] === g) list.push(i);
       return Int32Array.from(list);
@@ -67,14 +74,16 @@ export class Stratifier {
     // The pass-independent part of each sample's cell: (item group - user group) mod B, and the user group.
     this.cellOf = new Int32Array(users.length);
     for (let k = 0; k < users.length; k++) {
-      const ub = this.userGroup[users[k]!]!, ib = this.itemGroup[items[k]!]!;
+      const ub = this.userGroup[users[k]!]!,
+        ib = this.itemGroup[items[k]!]!;
       this.cellOf[k] = ((ib - ub + blocks) % blocks) * blocks + ub;
     }
   }
 
   /** A fresh shuffled layout. */
   layout(rng: Random): EpochLayout {
-    const B = this.blocks, n = this.users.length;
+    const B = this.blocks,
+      n = this.users.length;
     const passOrder = rng.permutation(B);
     // Cell of each sample this epoch: the pass moved to its shuffled slot.
     const moved = new Int32Array(B * B);

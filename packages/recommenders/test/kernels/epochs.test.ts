@@ -11,31 +11,54 @@ function setup(nu: number, ni: number, k: number, n: number, seed: number) {
   const users = Int32Array.from({ length: n }, () => Math.floor(r() * nu));
   const items = Int32Array.from({ length: n }, () => Math.floor(r() * ni));
   const ratings = Float32Array.from({ length: n }, () => 1 + Math.floor(r() * 9) / 2);
-  const P = randomFloats(nu * k, seed + 1, -0.2, 0.2), Q = randomFloats(ni * k, seed + 2, -0.2, 0.2);
-  const bu = randomFloats(nu, seed + 3, -0.1, 0.1), bi = randomFloats(ni, seed + 4, -0.1, 0.1);
+  const P = randomFloats(nu * k, seed + 1, -0.2, 0.2),
+    Q = randomFloats(ni * k, seed + 2, -0.2, 0.2);
+  const bu = randomFloats(nu, seed + 3, -0.1, 0.1),
+    bi = randomFloats(ni, seed + 4, -0.1, 0.1);
   return { users, items, ratings, P, Q, bu, bi };
 }
 
 /** One stratum of one block: plain sequential order. */
 function sequential(n: number) {
-  return { order: wm.tensor(Int32Array.from({ length: n }, (_, i) => i), [n], 'int32'), offsets: wm.tensor([0, n], [2], 'int32'), strata: 1, blocks: 1 };
+  return {
+    order: wm.tensor(
+      Int32Array.from({ length: n }, (_, i) => i),
+      [n],
+      'int32',
+    ),
+    offsets: wm.tensor([0, n], [2], 'int32'),
+    strata: 1,
+    blocks: 1,
+  };
 }
 
 describe('mfTrainEpoch', () => {
-  it('SGD over variables matches Surprise\'s update in float64, and leaves earlier clones alone', () => {
-    const nu = 7, ni = 9, k = 6, n = 120, mu = 3.1, lr = 0.04, l2 = 0.03;
+  it("SGD over variables matches Surprise's update in float64, and leaves earlier clones alone", () => {
+    const nu = 7,
+      ni = 9,
+      k = 6,
+      n = 120,
+      mu = 3.1,
+      lr = 0.04,
+      l2 = 0.03;
     const d = setup(nu, ni, k, n, 1);
     const vars = {
-      userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
-      userBias: wm.variable(wm.tensor(d.bu)), itemBias: wm.variable(wm.tensor(d.bi)),
+      userFactors: wm.variable(wm.tensor(d.P, [nu, k])),
+      itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
+      userBias: wm.variable(wm.tensor(d.bu)),
+      itemBias: wm.variable(wm.tensor(d.bi)),
     };
     const before = vars.userFactors.clone();
     const data = { users: wm.tensor(d.users), items: wm.tensor(d.items), ratings: wm.tensor(d.ratings) };
     const layout = sequential(n);
-    const P = Float64Array.from(d.P), Q = Float64Array.from(d.Q), bu = Float64Array.from(d.bu), bi = Float64Array.from(d.bi);
+    const P = Float64Array.from(d.P),
+      Q = Float64Array.from(d.Q),
+      bu = Float64Array.from(d.bu),
+      bi = Float64Array.from(d.bi);
     let want = 0;
     for (let s = 0; s < n; s++) {
-      const u = d.users[s]!, i = d.items[s]!;
+      const u = d.users[s]!,
+        i = d.items[s]!;
       let pred = mu + bu[u]! + bi[i]!;
       for (let f = 0; f < k; f++) pred += P[u * k + f]! * Q[i * k + f]!;
       const err = d.ratings[s]! - pred;
@@ -43,7 +66,8 @@ describe('mfTrainEpoch', () => {
       bu[u]! += lr * (err - l2 * bu[u]!);
       bi[i]! += lr * (err - l2 * bi[i]!);
       for (let f = 0; f < k; f++) {
-        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        const p = P[u * k + f]!,
+          q = Q[i * k + f]!;
         P[u * k + f] = p + lr * (err * q - l2 * p);
         Q[i * k + f] = q + lr * (err * p - l2 * q);
       }
@@ -59,9 +83,16 @@ describe('mfTrainEpoch', () => {
   });
 
   it('sparse Adam lowers the error, and memory stays flat over epochs', () => {
-    const nu = 30, ni = 40, k = 8, n = 2000;
+    const nu = 30,
+      ni = 40,
+      k = 8,
+      n = 2000;
     const d = setup(nu, ni, k, n, 2);
-    const vars = { userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])), itemBias: wm.variable(wm.zeros([ni])) };
+    const vars = {
+      userFactors: wm.variable(wm.tensor(d.P, [nu, k])),
+      itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
+      itemBias: wm.variable(wm.zeros([ni])),
+    };
     const state = mfAdamState(vars);
     const data = { users: wm.tensor(d.users), items: wm.tensor(d.items), ratings: wm.tensor(d.ratings) };
     const layout = sequential(n);
@@ -85,23 +116,48 @@ describe('mfTrainEpoch', () => {
 
   it('rejects bad inputs with the op, shapes and dtypes in the message', () => {
     const vars = { userFactors: wm.variable(wm.zeros([3, 4])), itemFactors: wm.variable(wm.zeros([5, 4])) };
-    const users = wm.tensor([0, 1], [2], 'int32'), items = wm.tensor([0, 1], [2], 'int32');
+    const users = wm.tensor([0, 1], [2], 'int32'),
+      items = wm.tensor([0, 1], [2], 'int32');
     const layout = sequential(2);
-    expect(() => mfTrainEpoch({ vars, data: { users, items, ratings: wm.tensor([1, 2, 3]) }, layout, mu: 0, rule: { type: 'sgd', learningRate: 0.1 } }))
-      .toThrow(/mfTrainEpoch: ratings must be float32 with 2 elements, got \[3\]/);
-    expect(() => mfTrainEpoch({ vars, data: { users: wm.tensor([0, 1]), items, ratings: wm.tensor([1, 2]) }, layout, mu: 0, rule: { type: 'sgd', learningRate: 0.1 } }))
-      .toThrow(/mfTrainEpoch: users must be a 1-D int32 tensor, got \[2\] \(float32\)/);
+    expect(() =>
+      mfTrainEpoch({
+        vars,
+        data: { users, items, ratings: wm.tensor([1, 2, 3]) },
+        layout,
+        mu: 0,
+        rule: { type: 'sgd', learningRate: 0.1 },
+      }),
+    ).toThrow(/mfTrainEpoch: ratings must be float32 with 2 elements, got \[3\]/);
+    expect(() =>
+      mfTrainEpoch({
+        vars,
+        data: { users: wm.tensor([0, 1]), items, ratings: wm.tensor([1, 2]) },
+        layout,
+        mu: 0,
+        rule: { type: 'sgd', learningRate: 0.1 },
+      }),
+    ).toThrow(/mfTrainEpoch: users must be a 1-D int32 tensor, got \[2\] \(float32\)/);
     const bad = { userFactors: vars.userFactors, itemFactors: wm.variable(wm.zeros([5, 3])) };
     expect(() => mfPredict(bad, [0], [0])).toThrow(/mfPredict: userFactors \[3,4\] \(float32\) and itemFactors \[5,3\]/);
-    expect(() => mfTrainEpoch({ vars, data: { users, items, ratings: wm.tensor([1, 2]) }, layout: { ...layout, blocks: 2 }, mu: 0, rule: { type: 'sgd', learningRate: 0.1 } }))
-      .toThrow(/layout.offsets has 2 elements; strata 1 x blocks 2 needs 3/);
+    expect(() =>
+      mfTrainEpoch({
+        vars,
+        data: { users, items, ratings: wm.tensor([1, 2]) },
+        layout: { ...layout, blocks: 2 },
+        mu: 0,
+        rule: { type: 'sgd', learningRate: 0.1 },
+      }),
+    ).toThrow(/layout.offsets has 2 elements; strata 1 x blocks 2 needs 3/);
     wm.dispose([users, items, layout.order, layout.offsets, ...Object.values(vars), bad.itemFactors]);
   });
 });
 
 describe('bprTrainEpoch', () => {
   it('raises the positive item above sampled negatives and leaves the user bias alone', () => {
-    const nu = 20, ni = 30, k = 8, n = 600;
+    const nu = 20,
+      ni = 30,
+      k = 8,
+      n = 600;
     const r = rng(5);
     // Users prefer items of their own parity.
     const users = Int32Array.from({ length: n }, () => Math.floor(r() * nu));
@@ -109,7 +165,8 @@ describe('bprTrainEpoch', () => {
     const vars = {
       userFactors: wm.variable(wm.tensor(randomFloats(nu * k, 6, -0.1, 0.1), [nu, k])),
       itemFactors: wm.variable(wm.tensor(randomFloats(ni * k, 7, -0.1, 0.1), [ni, k])),
-      userBias: wm.variable(wm.zeros([nu])), itemBias: wm.variable(wm.zeros([ni])),
+      userBias: wm.variable(wm.zeros([nu])),
+      itemBias: wm.variable(wm.zeros([ni])),
     };
     const data = { users: wm.tensor(users), items: wm.tensor(items) };
     const layout = sequential(n);
@@ -126,8 +183,9 @@ describe('bprTrainEpoch', () => {
     expect(s[3]).toBeGreaterThan(s[2]!);
     expect(vars.userBias.dataSync()).toEqual(new Float32Array(nu));
     const wrong = wm.tensor(new Int32Array(n), [n], 'int32');
-    expect(() => bprTrainEpoch({ vars, data, negatives: wrong, layout, rule: { type: 'sgd', learningRate: 0.1 } }))
-      .toThrow(/bprTrainEpoch: negatives must be int32 \[positions = 600, candidates >= 1\], got \[600\]/);
+    expect(() => bprTrainEpoch({ vars, data, negatives: wrong, layout, rule: { type: 'sgd', learningRate: 0.1 } })).toThrow(
+      /bprTrainEpoch: negatives must be int32 \[positions = 600, candidates >= 1\], got \[600\]/,
+    );
     wm.dispose([wrong, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
   });
 
@@ -144,24 +202,59 @@ describe('bprTrainEpoch', () => {
     const negs = wm.tensor([1], [1, 1], 'int32');
     // Context: items 0 and 2, and one padding entry.
     const ctx = { factors: S, items: wm.tensor([0, -1, 2], [1, 3], 'int32'), l2: 0.1 };
-    const lr = 0.5, l2 = 0.01;
+    const lr = 0.5,
+      l2 = 0.01;
     // x = b0 - b1 + (p + (s0 + s2) / 2) · (q0 - q1)
-    const ue = [0.1 + (0.5 + 0.3) / 2, 0.2 + (0.1 - 0.3) / 2], d = [0.3 - 0.2, -0.1 - 0.4];
-    const x = 0.05 + 0.02 + ue[0]! * d[0]! + ue[1]! * d[1]!, g = 1 / (1 + Math.exp(x));
-    const loss = bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, context: ctx });
+    const ue = [0.1 + (0.5 + 0.3) / 2, 0.2 + (0.1 - 0.3) / 2],
+      d = [0.3 - 0.2, -0.1 - 0.4];
+    const x = 0.05 + 0.02 + ue[0]! * d[0]! + ue[1]! * d[1]!,
+      g = 1 / (1 + Math.exp(x));
+    const loss = bprTrainEpoch({
+      vars,
+      data,
+      negatives: negs,
+      layout,
+      rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 },
+      context: ctx,
+    });
     expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
-    expectClose(vars.userFactors.dataSync() as Float32Array, [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)], 1e-5, 1e-6, 'P');
-    expectClose(S.dataSync() as Float32Array, [
-      0.5 + lr * (g * d[0]! / 2 - 0.1 * 0.5), 0.1 + lr * (g * d[1]! / 2 - 0.1 * 0.1), 0, 0,
-      0.3 + lr * (g * d[0]! / 2 - 0.1 * 0.3), -0.3 + lr * (g * d[1]! / 2 + 0.1 * 0.3),
-    ], 1e-5, 1e-6, 'S');
-    expectClose((vars.itemFactors.dataSync() as Float32Array).slice(0, 2), [0.3 + lr * (g * ue[0]! - l2 * 0.3), -0.1 + lr * (g * ue[1]! + l2 * 0.1)], 1e-5, 1e-6, 'q0');
+    expectClose(
+      vars.userFactors.dataSync() as Float32Array,
+      [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)],
+      1e-5,
+      1e-6,
+      'P',
+    );
+    expectClose(
+      S.dataSync() as Float32Array,
+      [
+        0.5 + lr * ((g * d[0]!) / 2 - 0.1 * 0.5),
+        0.1 + lr * ((g * d[1]!) / 2 - 0.1 * 0.1),
+        0,
+        0,
+        0.3 + lr * ((g * d[0]!) / 2 - 0.1 * 0.3),
+        -0.3 + lr * ((g * d[1]!) / 2 + 0.1 * 0.3),
+      ],
+      1e-5,
+      1e-6,
+      'S',
+    );
+    expectClose(
+      (vars.itemFactors.dataSync() as Float32Array).slice(0, 2),
+      [0.3 + lr * (g * ue[0]! - l2 * 0.3), -0.1 + lr * (g * ue[1]! + l2 * 0.1)],
+      1e-5,
+      1e-6,
+      'q0',
+    );
     const before = S.dataSync().slice();
     const bad = wm.tensor([0, 1], [1, 2], 'float32');
-    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, context: { factors: S, items: bad } }))
-      .toThrow(/context.items must be int32 \[samples = 1, length >= 1\], got \[1,2\] \(float32\)/);
+    expect(() =>
+      bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, context: { factors: S, items: bad } }),
+    ).toThrow(/context.items must be int32 \[samples = 1, length >= 1\], got \[1,2\] \(float32\)/);
     const st = mfAdamState(vars);
-    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'adam' }, adam: st, context: ctx })).toThrow(/sgd rule only/);
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'adam' }, adam: st, context: ctx })).toThrow(
+      /sgd rule only/,
+    );
     st.dispose();
     expect(S.dataSync()).toEqual(before);
     wm.dispose([bad, negs, ctx.items, S, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
@@ -175,53 +268,108 @@ describe('bprTrainEpoch', () => {
       itemBias: wm.variable(wm.tensor([0.05, -0.02, 0], [3])),
     };
     // Features: item 0 has {0, 1}, item 1 has {1}, item 2 none.
-    const F = wm.variable(wm.tensor([0.2, -0.4, 0.6, 0.1], [2, k])), fb = wm.variable(wm.tensor([0.1, -0.3], [2]));
-    const feats = { factors: F, bias: fb, offsets: wm.tensor([0, 2, 3, 3], [4], 'int32'), ids: wm.tensor([0, 1, 1], [3], 'int32'), l2: 0.1 };
+    const F = wm.variable(wm.tensor([0.2, -0.4, 0.6, 0.1], [2, k])),
+      fb = wm.variable(wm.tensor([0.1, -0.3], [2]));
+    const feats = {
+      factors: F,
+      bias: fb,
+      offsets: wm.tensor([0, 2, 3, 3], [4], 'int32'),
+      ids: wm.tensor([0, 1, 1], [3], 'int32'),
+      l2: 0.1,
+    };
     const data = { users: wm.tensor([0], [1], 'int32'), items: wm.tensor([0], [1], 'int32') };
     const layout = sequential(1);
     const negs = wm.tensor([1], [1, 1], 'int32');
-    const lr = 0.5, l2 = 0.01;
+    const lr = 0.5,
+      l2 = 0.01;
     // q'0 = q0 + (F0 + F1) / 2, q'1 = q1 + F1; b'0 = b0 + (fb0 + fb1) / 2, b'1 = b1 + fb1.
-    const qi = [0.3 + 0.4, -0.1 - 0.15], qj = [0.2 + 0.6, 0.4 + 0.1], p = [0.1, 0.2];
+    const qi = [0.3 + 0.4, -0.1 - 0.15],
+      qj = [0.2 + 0.6, 0.4 + 0.1],
+      p = [0.1, 0.2];
     const d = [qi[0]! - qj[0]!, qi[1]! - qj[1]!];
-    const x = (0.05 - 0.1) - (-0.02 - 0.3) + p[0]! * d[0]! + p[1]! * d[1]!, g = 1 / (1 + Math.exp(x));
-    const loss = bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 }, features: feats });
+    const x = 0.05 - 0.1 - (-0.02 - 0.3) + p[0]! * d[0]! + p[1]! * d[1]!,
+      g = 1 / (1 + Math.exp(x));
+    const loss = bprTrainEpoch({
+      vars,
+      data,
+      negatives: negs,
+      layout,
+      rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 },
+      features: feats,
+    });
     expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
-    expectClose(vars.userFactors.dataSync() as Float32Array, [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)], 1e-5, 1e-6, 'P');
+    expectClose(
+      vars.userFactors.dataSync() as Float32Array,
+      [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)],
+      1e-5,
+      1e-6,
+      'P',
+    );
     // F0 (item 0 only): + lr (g p / 2 - 0.1 F0). F1 (both): first + lr (g p / 2 - 0.1 F1), then + lr (-g p - 0.1 F1').
-    const f1a = [0.6 + lr * (g * 0.1 / 2 - 0.1 * 0.6), 0.1 + lr * (g * 0.2 / 2 - 0.1 * 0.1)];
-    expectClose(F.dataSync() as Float32Array, [
-      0.2 + lr * (g * 0.1 / 2 - 0.1 * 0.2), -0.4 + lr * (g * 0.2 / 2 + 0.1 * 0.4),
-      f1a[0]! + lr * (-g * 0.1 - 0.1 * f1a[0]!), f1a[1]! + lr * (-g * 0.2 - 0.1 * f1a[1]!),
-    ], 1e-5, 1e-6, 'F');
-    expectClose(fb.dataSync() as Float32Array, [0.1 + lr * g / 2, -0.3 + lr * g / 2 - lr * g], 1e-5, 1e-6, 'fb');
+    const f1a = [0.6 + lr * ((g * 0.1) / 2 - 0.1 * 0.6), 0.1 + lr * ((g * 0.2) / 2 - 0.1 * 0.1)];
+    expectClose(
+      F.dataSync() as Float32Array,
+      [
+        0.2 + lr * ((g * 0.1) / 2 - 0.1 * 0.2),
+        -0.4 + lr * ((g * 0.2) / 2 + 0.1 * 0.4),
+        f1a[0]! + lr * (-g * 0.1 - 0.1 * f1a[0]!),
+        f1a[1]! + lr * (-g * 0.2 - 0.1 * f1a[1]!),
+      ],
+      1e-5,
+      1e-6,
+      'F',
+    );
+    expectClose(fb.dataSync() as Float32Array, [0.1 + (lr * g) / 2, -0.3 + (lr * g) / 2 - lr * g], 1e-5, 1e-6, 'fb');
     const before = F.dataSync().slice();
     const short = wm.tensor([0, 1], [2], 'int32');
-    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, features: { ...feats, ids: short } }))
-      .toThrow(/features.offsets ends at 3, but features.ids has 2 elements/);
-    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, features: { ...feats, offsets: short } }))
-      .toThrow(/features.offsets has 2 elements, expected numItems \+ 1 = 4/);
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, features: { ...feats, ids: short } })).toThrow(
+      /features.offsets ends at 3, but features.ids has 2 elements/,
+    );
+    expect(() =>
+      bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'sgd' }, features: { ...feats, offsets: short } }),
+    ).toThrow(/features.offsets has 2 elements, expected numItems \+ 1 = 4/);
     const st = mfAdamState(vars);
-    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'adam' }, adam: st, features: feats })).toThrow(/sgd rule only/);
+    expect(() => bprTrainEpoch({ vars, data, negatives: negs, layout, rule: { type: 'adam' }, adam: st, features: feats })).toThrow(
+      /sgd rule only/,
+    );
     st.dispose();
     expect(F.dataSync()).toEqual(before);
-    wm.dispose([short, negs, feats.offsets, feats.ids, F, fb, data.users, data.items, layout.order, layout.offsets, ...Object.values(vars)]);
+    wm.dispose([
+      short,
+      negs,
+      feats.offsets,
+      feats.ids,
+      F,
+      fb,
+      data.users,
+      data.items,
+      layout.order,
+      layout.offsets,
+      ...Object.values(vars),
+    ]);
   });
 });
 
 describe('mfPredict', () => {
   it('matches tfjs gather / mul / sum plus biases, with cold-start ids adding nothing', () => {
-    const nu = 6, ni = 8, k = 5;
+    const nu = 6,
+      ni = 8,
+      k = 5;
     const d = setup(nu, ni, k, 0, 9);
     const vars = {
-      userFactors: wm.variable(wm.tensor(d.P, [nu, k])), itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
-      userBias: wm.variable(wm.tensor(d.bu)), itemBias: wm.variable(wm.tensor(d.bi)),
+      userFactors: wm.variable(wm.tensor(d.P, [nu, k])),
+      itemFactors: wm.variable(wm.tensor(d.Q, [ni, k])),
+      userBias: wm.variable(wm.tensor(d.bu)),
+      itemBias: wm.variable(wm.tensor(d.bi)),
     };
-    const us = [0, 5, 3, 2, 2], is = [7, 0, 4, 4, 1];
+    const us = [0, 5, 3, 2, 2],
+      is = [7, 0, 4, 4, 1];
     const got = mfPredict(vars, us, is, 2.5);
     const want = tf.tidy(() => {
-      const P = tf.tensor2d(d.P, [nu, k]), Q = tf.tensor2d(d.Q, [ni, k]);
-      const u = tf.tensor1d(us, 'int32'), i = tf.tensor1d(is, 'int32');
+      const P = tf.tensor2d(d.P, [nu, k]),
+        Q = tf.tensor2d(d.Q, [ni, k]);
+      const u = tf.tensor1d(us, 'int32'),
+        i = tf.tensor1d(is, 'int32');
       const dot = tf.sum(tf.mul(tf.gather(P, u), tf.gather(Q, i)), 1);
       return tf.add(tf.add(tf.add(dot, tf.gather(tf.tensor1d(d.bu), u)), tf.gather(tf.tensor1d(d.bi), i)), 2.5);
     });

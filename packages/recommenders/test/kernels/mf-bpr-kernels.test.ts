@@ -4,8 +4,26 @@ import { bprTrainEpoch } from '../../src/kernels/bpr-epoch.js';
 import { mfPredict, mfTrainEpoch } from '../../src/kernels/mf-epoch.js';
 import type { SparseRule } from '../../src/kernels/types.js';
 import {
-  adam64, adamStep, blockNegatives, get, layoutOf, modelOut, pickNegative, problem, put, putI32, refMf, release, RULES,
-  setup, singleAndThreaded, stratify, uniformNegatives, upload, type Adam64, type Problem,
+  adam64,
+  adamStep,
+  blockNegatives,
+  get,
+  layoutOf,
+  modelOut,
+  pickNegative,
+  problem,
+  put,
+  putI32,
+  refMf,
+  release,
+  RULES,
+  setup,
+  singleAndThreaded,
+  stratify,
+  uniformNegatives,
+  upload,
+  type Adam64,
+  type Problem,
 } from './mf-helpers.js';
 
 beforeAll(() => setup(2));
@@ -19,7 +37,10 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
           const B = 3;
           const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!], B);
           const mu = 3.2;
-          const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bu = Float64Array.from(pr.bu), bi = Float64Array.from(pr.bi);
+          const P = Float64Array.from(pr.P),
+            Q = Float64Array.from(pr.Q),
+            bu = Float64Array.from(pr.bu),
+            bi = Float64Array.from(pr.bi);
           const st = rule.type === 'adam' ? adam64(pr.nu, pr.ni, k) : undefined;
           const d = upload(pr, rule.type === 'adam');
           const layout = layoutOf(order, offsets, B, d.ptrs);
@@ -42,12 +63,17 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
   }
 
   it('SGD lowers the training error on a low-rank problem', () => {
-    const nu = 40, ni = 50, k = 4, n = 1500;
+    const nu = 40,
+      ni = 50,
+      k = 4,
+      n = 1500;
     const r = rng(3);
-    const U = randomFloats(nu * 2, 4, -1, 1), V = randomFloats(ni * 2, 5, -1, 1);
+    const U = randomFloats(nu * 2, 4, -1, 1),
+      V = randomFloats(ni * 2, 5, -1, 1);
     const pr = problem(nu, ni, k, n, true, 9);
     for (let s = 0; s < n; s++) {
-      const u = Math.floor(r() * nu), i = Math.floor(r() * ni);
+      const u = Math.floor(r() * nu),
+        i = Math.floor(r() * ni);
       pr.users[s] = u;
       pr.items[s] = i;
       pr.ratings[s] = 3 + U[u * 2]! * V[i * 2]! + U[u * 2 + 1]! * V[i * 2 + 1]!;
@@ -56,7 +82,8 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
     const d = upload(pr, false);
     const layout = layoutOf(order, offsets, 4, d.ptrs);
     const losses: number[] = [];
-    for (let e = 0; e < 40; e++) losses.push(mfTrainEpoch({ vars: d.vars, data: d.samples, layout, mu: 3, rule: { type: 'sgd', learningRate: 0.05, l2: 0.001 } }) / n);
+    for (let e = 0; e < 40; e++)
+      losses.push(mfTrainEpoch({ vars: d.vars, data: d.samples, layout, mu: 3, rule: { type: 'sgd', learningRate: 0.05, l2: 0.001 } }) / n);
     expect(losses[39]!).toBeLessThan(losses[0]! * 0.1);
     release(...d.ptrs);
   });
@@ -99,15 +126,23 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
     d.samples.users = putI32(pr.users);
     d.samples.items = putI32(pr.items);
     d.ptrs.push(d.samples.users, d.samples.items);
-    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: bad, mu: 3, rule: RULES[0]! })).toThrow(/user .* is in two blocks .* disjoint rows/);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: bad, mu: 3, rule: RULES[0]! })).toThrow(
+      /user .* is in two blocks .* disjoint rows/,
+    );
     const outside = layoutOf(Int32Array.from([0]), Int32Array.from([0, 1]), 1, d.ptrs);
     pr.items[0] = 6;
     d.samples.items = putI32(pr.items);
     d.ptrs.push(d.samples.items);
-    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: outside, mu: 3, rule: RULES[0]! })).toThrow(/item 6 of sample 0 is not in \[0, 6\)/);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: outside, mu: 3, rule: RULES[0]! })).toThrow(
+      /item 6 of sample 0 is not in \[0, 6\)/,
+    );
     const badOffsets = layoutOf(Int32Array.from([2, 3]), Int32Array.from([0, 3]), 1, d.ptrs);
-    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: badOffsets, mu: 3, rule: RULES[0]! })).toThrow(/offsets must run from 0 to positions/);
-    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: outside, mu: 3, rule: { type: 'adam' } })).toThrow(/needs its state buffers/);
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: badOffsets, mu: 3, rule: RULES[0]! })).toThrow(
+      /offsets must run from 0 to positions/,
+    );
+    expect(() => mfTrainEpoch({ vars: d.vars, data: d.samples, layout: outside, mu: 3, rule: { type: 'adam' } })).toThrow(
+      /needs its state buffers/,
+    );
     expect(modelOut(d, pr)[0]).toEqual(pr.P);
     expect(modelOut(d, pr)[1]).toEqual(pr.Q);
     release(...d.ptrs);
@@ -115,12 +150,25 @@ describe('mf_sgd_f32 / mf_adam_f32', () => {
 });
 
 /** Float64 reference of one BPR epoch; negatives by position, best-scored candidate first on ties. */
-function refBpr(pr: Problem, order: Int32Array, negs: Int32Array, per: number, rule: SparseRule, st: Adam64 | undefined,
-  P: Float64Array, Q: Float64Array, bi: Float64Array): number {
+function refBpr(
+  pr: Problem,
+  order: Int32Array,
+  negs: Int32Array,
+  per: number,
+  rule: SparseRule,
+  st: Adam64 | undefined,
+  P: Float64Array,
+  Q: Float64Array,
+  bi: Float64Array,
+): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
-  const b1 = rule.type === 'adam' ? rule.beta1 ?? 0.9 : 0, b2 = rule.type === 'adam' ? rule.beta2 ?? 0.999 : 0;
-  const eps = rule.type === 'adam' ? rule.epsilon ?? 1e-7 : 0;
+  const lr = rule.learningRate ?? 0.001,
+    l2 = rule.l2 ?? 0,
+    lrB = rule.biasLearningRate ?? lr,
+    l2B = rule.biasL2 ?? l2;
+  const b1 = rule.type === 'adam' ? (rule.beta1 ?? 0.9) : 0,
+    b2 = rule.type === 'adam' ? (rule.beta2 ?? 0.999) : 0;
+  const eps = rule.type === 'adam' ? (rule.epsilon ?? 1e-7) : 0;
   const score = (u: number, i: number) => {
     let s = pr.bias ? bi[i]! : 0;
     for (let f = 0; f < k; f++) s += P[u * k + f]! * Q[i * k + f]!;
@@ -128,7 +176,8 @@ function refBpr(pr: Problem, order: Int32Array, negs: Int32Array, per: number, r
   };
   let loss = 0;
   order.forEach((idx, pos) => {
-    const u = pr.users[idx]!, i = pr.items[idx]!;
+    const u = pr.users[idx]!,
+      i = pr.items[idx]!;
     const j = pickNegative(negs, pos, per, i, (it) => score(u, it));
     if (j < 0) return;
     const x = score(u, i) - score(u, j);
@@ -140,19 +189,25 @@ function refBpr(pr: Problem, order: Int32Array, negs: Int32Array, per: number, r
         bi[j]! += lrB * (-g - l2B * bi[j]!);
       }
       for (let f = 0; f < k; f++) {
-        const p = P[u * k + f]!, a = Q[i * k + f]!, c = Q[j * k + f]!;
+        const p = P[u * k + f]!,
+          a = Q[i * k + f]!,
+          c = Q[j * k + f]!;
         P[u * k + f] = p + lr * (g * (a - c) - l2 * p);
         Q[i * k + f] = a + lr * (g * p - l2 * a);
         Q[j * k + f] = c + lr * (-g * p - l2 * c);
       }
     } else {
-      const tu = ++st!.tu[u]!, ti = ++st!.ti[i]!, tj = ++st!.ti[j]!;
+      const tu = ++st!.tu[u]!,
+        ti = ++st!.ti[i]!,
+        tj = ++st!.ti[j]!;
       if (pr.bias) {
         adamStep(bi, st!.mbi, st!.vbi, i, l2B * bi[i]! - g, ti, lrB, b1, b2, eps);
         adamStep(bi, st!.mbi, st!.vbi, j, l2B * bi[j]! + g, tj, lrB, b1, b2, eps);
       }
       for (let f = 0; f < k; f++) {
-        const p = P[u * k + f]!, a = Q[i * k + f]!, c = Q[j * k + f]!;
+        const p = P[u * k + f]!,
+          a = Q[i * k + f]!,
+          c = Q[j * k + f]!;
         adamStep(P, st!.mP, st!.vP, u * k + f, l2 * p - g * (a - c), tu, lr, b1, b2, eps);
         adamStep(Q, st!.mQ, st!.vQ, i * k + f, l2 * a - g * p, ti, lr, b1, b2, eps);
         adamStep(Q, st!.mQ, st!.vQ, j * k + f, l2 * c + g * p, tj, lr, b1, b2, eps);
@@ -175,7 +230,9 @@ describe('bpr_sgd_f32 / bpr_adam_f32', () => {
           const pr = problem(9, 40, k, 250, true, 100 + k);
           const B = 2;
           const { order, offsets, negs } = bprCase(pr, per, B, k);
-          const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bi = Float64Array.from(pr.bi);
+          const P = Float64Array.from(pr.P),
+            Q = Float64Array.from(pr.Q),
+            bi = Float64Array.from(pr.bi);
           const st = rule.type === 'adam' ? adam64(pr.nu, pr.ni, k) : undefined;
           const d = upload(pr, rule.type === 'adam');
           const layout = layoutOf(order, offsets, B, d.ptrs);
@@ -223,8 +280,9 @@ describe('bpr_sgd_f32 / bpr_adam_f32', () => {
     moved[0] = (moved[0]! + 1) % pr.ni;
     const negPtr = putI32(moved, [order.length, 2]);
     d.ptrs.push(negPtr);
-    expect(() => bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule: RULES[0]! }))
-      .toThrow(/negative item .* is in two blocks/);
+    expect(() => bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule: RULES[0]! })).toThrow(
+      /negative item .* is in two blocks/,
+    );
     release(...d.ptrs);
   });
 });
@@ -233,12 +291,15 @@ describe('mf_predict_f32', () => {
   it('scores pairs, falling back to the known side for ids out of range', () => {
     const pr = problem(5, 7, 6, 0, true, 8);
     const d = upload(pr, false);
-    const us = [0, 4, 2, -1, 5, 3, -2], is = [6, 0, 3, 2, 1, 7, 99];
-    const u = putI32(us), i = putI32(is);
+    const us = [0, 4, 2, -1, 5, 3, -2],
+      is = [6, 0, 3, 2, 1, 7, 99];
+    const u = putI32(us),
+      i = putI32(is);
     const out = mfPredict(d.vars, u, i, 3.5);
     const want = us.map((uu, s) => {
       const ii = is[s]!;
-      const uOk = uu >= 0 && uu < 5, iOk = ii >= 0 && ii < 7;
+      const uOk = uu >= 0 && uu < 5,
+        iOk = ii >= 0 && ii < 7;
       let v = 3.5 + (uOk ? pr.bu[uu]! : 0) + (iOk ? pr.bi[ii]! : 0);
       if (uOk && iOk) for (let f = 0; f < 6; f++) v += pr.P[uu * 6 + f]! * pr.Q[ii * 6 + f]!;
       return v;
@@ -268,13 +329,29 @@ describe('mf_predict_f32', () => {
  * s_l (in context order, a repeated item stepping twice) step before q_i, q_j,
  * all from the values before the triple.
  */
-function refBprContext(pr: Problem, order: Int32Array, negs: Int32Array, per: number, rule: SparseRule, ctx: Int32Array,
-  cl: number, l2C: number, P: Float64Array, Q: Float64Array, bi: Float64Array, S: Float64Array): number {
+function refBprContext(
+  pr: Problem,
+  order: Int32Array,
+  negs: Int32Array,
+  per: number,
+  rule: SparseRule,
+  ctx: Int32Array,
+  cl: number,
+  l2C: number,
+  P: Float64Array,
+  Q: Float64Array,
+  bi: Float64Array,
+  S: Float64Array,
+): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
+  const lr = rule.learningRate ?? 0.001,
+    l2 = rule.l2 ?? 0,
+    lrB = rule.biasLearningRate ?? lr,
+    l2B = rule.biasL2 ?? l2;
   let loss = 0;
   order.forEach((idx, pos) => {
-    const u = pr.users[idx]!, i = pr.items[idx]!;
+    const u = pr.users[idx]!,
+      i = pr.items[idx]!;
     const ls = Array.from(ctx.subarray(idx * cl, (idx + 1) * cl)).filter((l) => l >= 0 && l < pr.ni);
     const w = ls.length ? 1 / ls.length : 0;
     const ue = Float64Array.from({ length: k }, (_, f) => P[u * k + f]! + w * ls.reduce((s, l) => s + S[l * k + f]!, 0));
@@ -293,7 +370,9 @@ function refBprContext(pr: Problem, order: Int32Array, negs: Int32Array, per: nu
       bi[j]! += lrB * (-g - l2B * bi[j]!);
     }
     for (let f = 0; f < k; f++) {
-      const p = P[u * k + f]!, a = Q[i * k + f]!, c = Q[j * k + f]!;
+      const p = P[u * k + f]!,
+        a = Q[i * k + f]!,
+        c = Q[j * k + f]!;
       P[u * k + f] = p + lr * (g * (a - c) - l2 * p);
       for (const l of ls) S[l * k + f] = S[l * k + f]! + lr * (g * (a - c) * w - l2C * S[l * k + f]!);
       Q[i * k + f] = a + lr * (g * ue[f]! - l2 * a);
@@ -308,7 +387,7 @@ describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
     const r = rng(seed);
     const negs = uniformNegatives(r, pr, per);
     // Context entries: items, -1 padding, an out-of-range id (padding too) and, now and then, a repeat.
-    const ctx = Int32Array.from({ length: pr.n * cl }, (_, t) => {
+    const ctx = Int32Array.from({ length: pr.n * cl }, (_, _t) => {
       const x = r();
       if (x < 0.15) return -1;
       if (x < 0.2) return pr.ni + 3;
@@ -322,14 +401,21 @@ describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
     for (const per of [1, 3]) {
       it(`k=${k} candidates=${per}: matches a float64 reference over 2 epochs`, () => {
         const pr = problem(9, 40, k, 250, true, 300 + k);
-        const cl = 4, rule = RULES[1]!, l2C = 0.003;
+        const cl = 4,
+          rule = RULES[1]!,
+          l2C = 0.003;
         const { negs, ctx } = contextCase(pr, per, cl, k);
         const order = Int32Array.from({ length: pr.n }, (_, t) => t);
-        const P = Float64Array.from(pr.P), Q = Float64Array.from(pr.Q), bi = Float64Array.from(pr.bi);
-        const S0 = randomFloats(pr.ni * k, 77 + k, -0.3, 0.3), S = Float64Array.from(S0);
+        const P = Float64Array.from(pr.P),
+          Q = Float64Array.from(pr.Q),
+          bi = Float64Array.from(pr.bi);
+        const S0 = randomFloats(pr.ni * k, 77 + k, -0.3, 0.3),
+          S = Float64Array.from(S0);
         const d = upload(pr, false);
         const layout = layoutOf(order, Int32Array.of(0, pr.n), 1, d.ptrs);
-        const negPtr = putI32(negs, [pr.n, per]), ctxPtr = putI32(ctx, [pr.n, cl]), sPtr = put(S0, [pr.ni, k]);
+        const negPtr = putI32(negs, [pr.n, per]),
+          ctxPtr = putI32(ctx, [pr.n, cl]),
+          sPtr = put(S0, [pr.ni, k]);
         d.ptrs.push(negPtr, ctxPtr, sPtr);
         const context = { factors: sPtr, items: ctxPtr, l2: l2C };
         for (let epoch = 0; epoch < 2; epoch++) {
@@ -355,7 +441,8 @@ describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
     // Two blocks in one stratum: users 0 | 1, items 0 | 1, negatives 2 | 3, and a context (whose rows all users share).
     const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
     layout.blocks = 2;
-    const negPtr = putI32(Int32Array.of(2, 3), [2, 1]), ctxPtr = putI32(Int32Array.of(5, 5), [2, 1]);
+    const negPtr = putI32(Int32Array.of(2, 3), [2, 1]),
+      ctxPtr = putI32(Int32Array.of(5, 5), [2, 1]);
     const sPtr = put(new Float32Array(pr.ni * pr.k).fill(0.5), [pr.ni, pr.k]);
     d.ptrs.push(negPtr, ctxPtr, sPtr);
     const context = { factors: sPtr, items: ctxPtr };

@@ -47,9 +47,18 @@ export function singleAndThreaded<T>(fn: () => T): { single: T; threaded: T } {
 }
 
 export interface Problem {
-  nu: number; ni: number; k: number; n: number; bias: boolean;
-  users: Int32Array; items: Int32Array; ratings: Float32Array;
-  P: Float32Array; Q: Float32Array; bu: Float32Array; bi: Float32Array;
+  nu: number;
+  ni: number;
+  k: number;
+  n: number;
+  bias: boolean;
+  users: Int32Array;
+  items: Int32Array;
+  ratings: Float32Array;
+  P: Float32Array;
+  Q: Float32Array;
+  bu: Float32Array;
+  bi: Float32Array;
 }
 
 export function problem(nu: number, ni: number, k: number, n: number, bias: boolean, seed: number): Problem {
@@ -58,8 +67,16 @@ export function problem(nu: number, ni: number, k: number, n: number, bias: bool
   const items = Int32Array.from({ length: n }, () => Math.floor(r() * ni));
   const ratings = Float32Array.from({ length: n }, () => 1 + Math.floor(r() * 9) / 2);
   return {
-    nu, ni, k, n, bias, users, items, ratings,
-    P: randomFloats(nu * k, seed + 1, -0.3, 0.3), Q: randomFloats(ni * k, seed + 2, -0.3, 0.3),
+    nu,
+    ni,
+    k,
+    n,
+    bias,
+    users,
+    items,
+    ratings,
+    P: randomFloats(nu * k, seed + 1, -0.3, 0.3),
+    Q: randomFloats(ni * k, seed + 2, -0.3, 0.3),
     bu: bias ? randomFloats(nu, seed + 3, -0.2, 0.2) : new Float32Array(nu),
     bi: bias ? randomFloats(ni, seed + 4, -0.2, 0.2) : new Float32Array(ni),
   };
@@ -86,34 +103,75 @@ export function stratify(users: Int32Array, itemsOf: (idx: number) => number[], 
   return { order, offsets };
 }
 
-export interface Adam64 { mP: Float64Array; vP: Float64Array; mQ: Float64Array; vQ: Float64Array; mbu: Float64Array; vbu: Float64Array;
-  mbi: Float64Array; vbi: Float64Array; tu: Int32Array; ti: Int32Array }
+export interface Adam64 {
+  mP: Float64Array;
+  vP: Float64Array;
+  mQ: Float64Array;
+  vQ: Float64Array;
+  mbu: Float64Array;
+  vbu: Float64Array;
+  mbi: Float64Array;
+  vbi: Float64Array;
+  tu: Int32Array;
+  ti: Int32Array;
+}
 
 export function adam64(nu: number, ni: number, k: number): Adam64 {
   return {
-    mP: new Float64Array(nu * k), vP: new Float64Array(nu * k), mQ: new Float64Array(ni * k), vQ: new Float64Array(ni * k),
-    mbu: new Float64Array(nu), vbu: new Float64Array(nu), mbi: new Float64Array(ni), vbi: new Float64Array(ni),
-    tu: new Int32Array(nu), ti: new Int32Array(ni),
+    mP: new Float64Array(nu * k),
+    vP: new Float64Array(nu * k),
+    mQ: new Float64Array(ni * k),
+    vQ: new Float64Array(ni * k),
+    mbu: new Float64Array(nu),
+    vbu: new Float64Array(nu),
+    mbi: new Float64Array(ni),
+    vbi: new Float64Array(ni),
+    tu: new Int32Array(nu),
+    ti: new Int32Array(ni),
   };
 }
 
-export function adamStep(p: Float64Array, m: Float64Array, v: Float64Array, at: number, g: number, t: number, lr: number,
-  b1: number, b2: number, eps: number): void {
+export function adamStep(
+  p: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  at: number,
+  g: number,
+  t: number,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+): void {
   m[at] = b1 * m[at]! + (1 - b1) * g;
   v[at] = b2 * v[at]! + (1 - b2) * g * g;
-  p[at]! -= lr * (m[at]! / (1 - b1 ** t)) / (Math.sqrt(v[at]! / (1 - b2 ** t)) + eps);
+  p[at]! -= (lr * (m[at]! / (1 - b1 ** t))) / (Math.sqrt(v[at]! / (1 - b2 ** t)) + eps);
 }
 
 /** Float64 reference of one MF epoch over `order`. Returns the squared-error sum. */
-export function refMf(pr: Problem, order: Int32Array, mu: number, rule: SparseRule, st: Adam64 | undefined,
-  P: Float64Array, Q: Float64Array, bu: Float64Array, bi: Float64Array): number {
+export function refMf(
+  pr: Problem,
+  order: Int32Array,
+  mu: number,
+  rule: SparseRule,
+  st: Adam64 | undefined,
+  P: Float64Array,
+  Q: Float64Array,
+  bu: Float64Array,
+  bi: Float64Array,
+): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001, l2 = rule.l2 ?? 0, lrB = rule.biasLearningRate ?? lr, l2B = rule.biasL2 ?? l2;
-  const b1 = rule.type === 'adam' ? rule.beta1 ?? 0.9 : 0, b2 = rule.type === 'adam' ? rule.beta2 ?? 0.999 : 0;
-  const eps = rule.type === 'adam' ? rule.epsilon ?? 1e-7 : 0;
+  const lr = rule.learningRate ?? 0.001,
+    l2 = rule.l2 ?? 0,
+    lrB = rule.biasLearningRate ?? lr,
+    l2B = rule.biasL2 ?? l2;
+  const b1 = rule.type === 'adam' ? (rule.beta1 ?? 0.9) : 0,
+    b2 = rule.type === 'adam' ? (rule.beta2 ?? 0.999) : 0;
+  const eps = rule.type === 'adam' ? (rule.epsilon ?? 1e-7) : 0;
   let loss = 0;
   for (const idx of order) {
-    const u = pr.users[idx]!, i = pr.items[idx]!;
+    const u = pr.users[idx]!,
+      i = pr.items[idx]!;
     let pred = mu + (pr.bias ? bu[u]! + bi[i]! : 0);
     for (let f = 0; f < k; f++) pred += P[u * k + f]! * Q[i * k + f]!;
     const err = pr.ratings[idx]! - pred;
@@ -124,18 +182,21 @@ export function refMf(pr: Problem, order: Int32Array, mu: number, rule: SparseRu
         bi[i]! += lrB * (err - l2B * bi[i]!);
       }
       for (let f = 0; f < k; f++) {
-        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        const p = P[u * k + f]!,
+          q = Q[i * k + f]!;
         P[u * k + f] = p + lr * (err * q - l2 * p);
         Q[i * k + f] = q + lr * (err * p - l2 * q);
       }
     } else {
-      const tu = ++st!.tu[u]!, ti = ++st!.ti[i]!;
+      const tu = ++st!.tu[u]!,
+        ti = ++st!.ti[i]!;
       if (pr.bias) {
         adamStep(bu, st!.mbu, st!.vbu, u, l2B * bu[u]! - err, tu, lrB, b1, b2, eps);
         adamStep(bi, st!.mbi, st!.vbi, i, l2B * bi[i]! - err, ti, lrB, b1, b2, eps);
       }
       for (let f = 0; f < k; f++) {
-        const p = P[u * k + f]!, q = Q[i * k + f]!;
+        const p = P[u * k + f]!,
+          q = Q[i * k + f]!;
         adamStep(P, st!.mP, st!.vP, u * k + f, l2 * p - err * q, tu, lr, b1, b2, eps);
         adamStep(Q, st!.mQ, st!.vQ, i * k + f, l2 * q - err * p, ti, lr, b1, b2, eps);
       }
@@ -145,7 +206,9 @@ export function refMf(pr: Problem, order: Int32Array, mu: number, rule: SparseRu
 }
 
 export interface Device {
-  vars: MfVariables; adam?: MfAdamState; samples: { users: Tensor; items: Tensor; ratings: Tensor };
+  vars: MfVariables;
+  adam?: MfAdamState;
+  samples: { users: Tensor; items: Tensor; ratings: Tensor };
   /** Everything to release after the test. */
   ptrs: Tensor[];
 }
@@ -154,7 +217,8 @@ export function upload(pr: Problem, withAdam: boolean): Device {
   const ptrs: Tensor[] = [];
   const keep = <T extends Tensor>(t: T) => (ptrs.push(t), t);
   const vars: MfVariables = {
-    userFactors: keep(put(pr.P, [pr.nu, pr.k])), itemFactors: keep(put(pr.Q, [pr.ni, pr.k])),
+    userFactors: keep(put(pr.P, [pr.nu, pr.k])),
+    itemFactors: keep(put(pr.Q, [pr.ni, pr.k])),
     ...(pr.bias ? { userBias: keep(put(pr.bu)), itemBias: keep(put(pr.bi)) } : {}),
   };
   const adam = withAdam ? mfAdamState(vars) : undefined;
@@ -164,7 +228,8 @@ export function upload(pr: Problem, withAdam: boolean): Device {
 }
 
 export function layoutOf(order: Int32Array, offsets: Int32Array, B: number, ptrs: Tensor[]): MfLayoutTensors {
-  const o = putI32(order), off = putI32(offsets);
+  const o = putI32(order),
+    off = putI32(offsets);
   ptrs.push(o, off);
   return { order: o, offsets: off, strata: B, blocks: B };
 }
@@ -187,12 +252,16 @@ export const RULES: SparseRule[] = [
  * scoring), first on ties; -1 when none is left.
  */
 export function pickNegative(negs: ArrayLike<number>, pos: number, per: number, i: number, score: (item: number) => number): number {
-  let j = -1, best = -Infinity;
+  let j = -1,
+    best = -Infinity;
   for (let c = 0; c < per; c++) {
     const cand = negs[pos * per + c]!;
     if (cand === i) continue;
     const s = per === 1 ? 0 : score(cand);
-    if (j < 0 || s > best) { j = cand; best = s; }
+    if (j < 0 || s > best) {
+      j = cand;
+      best = s;
+    }
   }
   return j;
 }
@@ -212,13 +281,20 @@ export function uniformNegatives(r: () => number, pr: Problem, per: number): Int
  * B-block stratified layout (so a triple stays in one cell), and that layout:
  * order, offsets and the negatives by position.
  */
-export function blockNegatives(r: () => number, pr: Problem, per: number, B: number): { order: Int32Array; offsets: Int32Array; negs: Int32Array } {
-  const cand = Array.from({ length: pr.n }, (_, idx) => Array.from({ length: per }, () => {
-    for (;;) {
-      const j = Math.floor(r() * pr.ni);
-      if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
-    }
-  }));
+export function blockNegatives(
+  r: () => number,
+  pr: Problem,
+  per: number,
+  B: number,
+): { order: Int32Array; offsets: Int32Array; negs: Int32Array } {
+  const cand = Array.from({ length: pr.n }, (_, idx) =>
+    Array.from({ length: per }, () => {
+      for (;;) {
+        const j = Math.floor(r() * pr.ni);
+        if (j % B === pr.items[idx]! % B && j !== pr.items[idx]) return j;
+      }
+    }),
+  );
   const { order, offsets } = stratify(pr.users, (idx) => [pr.items[idx]!, ...cand[idx]!], B);
   return { order, offsets, negs: Int32Array.from(Array.from(order).flatMap((idx) => cand[idx]!)) };
 }

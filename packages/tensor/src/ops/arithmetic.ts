@@ -15,8 +15,14 @@ import { zerosLike } from '../create.js';
 type Grad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | undefined, Tensor | undefined];
 
 /** @internal Runs a broadcasting binary kernel, upcasting like tfjs, and records its gradient. */
-export function binaryOp(name: string, kind: BinaryKind, x: Tensor | TensorLike, y: Tensor | TensorLike, grad?: Grad,
-  floatOnly = false): Tensor {
+export function binaryOp(
+  name: string,
+  kind: BinaryKind,
+  x: Tensor | TensorLike,
+  y: Tensor | TensorLike,
+  grad?: Grad,
+  floatOnly = false,
+): Tensor {
   let [a, b] = convertPair(x, y, name);
   const shape = shapesEqual(a.shape, b.shape) ? a.shape.slice() : broadcastShape(a.shape, b.shape, name);
   let dtype: DataType = upcastType(a.dtype, b.dtype);
@@ -25,7 +31,8 @@ export function binaryOp(name: string, kind: BinaryKind, x: Tensor | TensorLike,
   if (b.dtype !== dtype) b = castRaw(b, dtype);
   const out = binaryInto(kind, a, b, shape, dtype);
   if (grad) {
-    const ta = a, tb = b;
+    const ta = a,
+      tb = b;
     record(name, [ta, tb], [out], ([dy]) => {
       const [ga, gb] = grad(dy!, ta, tb, out);
       return [ga && sumToShape(ga, ta.shape), gb && sumToShape(gb, tb.shape)];
@@ -88,7 +95,8 @@ export function minimum(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor 
 /** a ** b, broadcasting. */
 export function pow(base: Tensor | TensorLike, exp: Tensor | TensorLike): Tensor {
   return binaryOp('Pow', 'pow', base, exp, (dy, x, y, out) => {
-    const fx = castRaw(x, 'float32'), fy = castRaw(y, 'float32');
+    const fx = castRaw(x, 'float32'),
+      fy = castRaw(y, 'float32');
     const da = mul(dy, mul(fy, binaryOp('Pow', 'pow', fx, sub(fy, 1))));
     const logx = where(greater(fx, 0), log(fx), zerosLike(fx));
     return [da, mul(dy, mul(castRaw(out, 'float32'), logx))];
@@ -105,10 +113,17 @@ export function squaredDifference(a: Tensor | TensorLike, b: Tensor | TensorLike
 
 /** atan2(a, b), broadcasting. */
 export function atan2(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
-  return binaryOp('Atan2', 'atan2', a, b, (dy, x, y) => {
-    const d = add(mul(x, x), mul(y, y));
-    return [mul(dy, div(y, d)), mul(dy, div(mul(x, -1), d))];
-  }, true);
+  return binaryOp(
+    'Atan2',
+    'atan2',
+    a,
+    b,
+    (dy, x, y) => {
+      const d = add(mul(x, x), mul(y, y));
+      return [mul(dy, div(y, d)), mul(dy, div(mul(x, -1), d))];
+    },
+    true,
+  );
 }
 
 /** Sum of several same-shape tensors. */

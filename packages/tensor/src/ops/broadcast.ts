@@ -1,7 +1,7 @@
 // Broadcasting helpers for gradients.
 import { binaryInto } from '../backend.js';
 import { broadcastedAxes, shapesEqual } from '../shape.js';
-import { Tensor, viewOf } from '../tensor.js';
+import { type Tensor, viewOf } from '../tensor.js';
 import { zeros } from '../create.js';
 import { reduceRaw } from './reduce.js';
 

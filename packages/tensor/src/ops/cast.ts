@@ -3,7 +3,7 @@ import { cast as castKernel } from '@wasmml/kernels';
 import type { DataType } from '../dtype.js';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
-import { emptyTensor, Tensor, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
 
 /** @internal Converts without recording. */
 export function castRaw(t: Tensor, dtype: DataType): Tensor {

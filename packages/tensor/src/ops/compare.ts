@@ -4,7 +4,7 @@ import { convert, convertPair, type TensorLike } from '../convert.js';
 import { upcastType } from '../dtype.js';
 import { record } from '../engine.js';
 import { broadcastShape, fmtShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { castRaw } from './cast.js';
 import { sumToShape } from './broadcast.js';
 import { zerosLike } from '../create.js';
@@ -31,7 +31,8 @@ export const greater = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compa
 export const greaterEqual = (a: Tensor | TensorLike, b: Tensor | TensorLike) => compare('greaterEqual', 'greaterEqual', a, b);
 
 function logical(name: string, kind: LogicalKind, x: Tensor | TensorLike, y: Tensor | TensorLike): Tensor {
-  const a = convert(x, 'a', name, 'bool'), b = convert(y, 'b', name, 'bool');
+  const a = convert(x, 'a', name, 'bool'),
+    b = convert(y, 'b', name, 'bool');
   if (a.dtype !== 'bool' || b.dtype !== 'bool') {
     throw new Error(`${name}: inputs must be bool, got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
   }

@@ -63,7 +63,10 @@ export function stack(tensors: Array<Tensor | TensorLike>, axis = 0): Tensor {
     }
   }
   const ax = axis < 0 ? axis + ts[0]!.rank + 1 : axis;
-  return concat(ts.map((t) => expandDims(t, ax)), ax);
+  return concat(
+    ts.map((t) => expandDims(t, ax)),
+    ax,
+  );
 }
 
 /** Splits along an axis into tensors with that axis removed. */
@@ -108,7 +111,9 @@ export function split(x: Tensor | TensorLike, numOrSizeSplits: number | number[]
     const unknown = sizes.indexOf(-1);
     if (unknown >= 0) sizes[unknown] = total - sizes.reduce((a, b) => (b === -1 ? a : a + b), 0);
     if (sizes.reduce((a, b) => a + b, 0) !== total || sizes.some((s) => s < 0)) {
-      throw new Error(`split: sizes ${fmtShape(numOrSizeSplits)} do not add up to dimension ${ax} of shape ${fmtShape(t.shape)} (${total})`);
+      throw new Error(
+        `split: sizes ${fmtShape(numOrSizeSplits)} do not add up to dimension ${ax} of shape ${fmtShape(t.shape)} (${total})`,
+      );
     }
   }
   let begin = 0;
@@ -116,7 +121,11 @@ export function split(x: Tensor | TensorLike, numOrSizeSplits: number | number[]
     const b = new Array<number>(t.rank).fill(0);
     b[ax] = begin;
     begin += s;
-    return sliceRaw(t, b, t.shape.map((d, i) => (i === ax ? s : d)));
+    return sliceRaw(
+      t,
+      b,
+      t.shape.map((d, i) => (i === ax ? s : d)),
+    );
   });
   record('SplitV', [t], outs, (dys) => [concatRaw(dys, ax, t.shape)]);
   return outs;

@@ -2,15 +2,23 @@
 // activation form), conv1d, conv2dTranspose, depthwiseConv2d — each with both
 // gradients, which tfjs-backend-wasm lacks.
 import {
-  conv2d as conv2dK, conv2dBackpropFilter, conv2dBackpropInput, conv2dGeometry, depthwiseConv2d as dwK,
-  depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput, type Conv2dParams, type Padding, type Pair,
+  conv2d as conv2dK,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dGeometry,
+  depthwiseConv2d as dwK,
+  depthwiseConv2dBackpropFilter,
+  depthwiseConv2dBackpropInput,
+  type Conv2dParams,
+  type Padding,
+  type Pair,
   type DimRoundingMode,
 } from '@wasmml/kernels';
 import { unaryGradInto } from '../backend.js';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape } from '../shape.js';
-import { emptyTensor, Tensor, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
 import { reduceRaw } from './reduce.js';
 import { actAlpha, type FusedActivation } from './fused.js';
 
@@ -35,7 +43,13 @@ function checkFormat(op: string, dataFormat: string | undefined): void {
 }
 
 const ACT: Record<FusedActivation, 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'leakyRelu'> = {
-  linear: 'linear', relu: 'relu', relu6: 'relu6', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', leakyrelu: 'leakyRelu',
+  linear: 'linear',
+  relu: 'relu',
+  relu6: 'relu6',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  elu: 'elu',
+  leakyrelu: 'leakyRelu',
 };
 
 /** Arguments of {@link fusedConv2d} (tfjs `fused.conv2d`). */
@@ -66,18 +80,23 @@ export interface FusedConv2dArgs {
 export function fusedConv2d(args: FusedConv2dArgs): Tensor {
   const op = 'conv2d';
   checkFormat(op, args.dataFormat);
-  const x0 = convert(args.x, 'x', op), f = convert(args.filter, 'filter', op);
+  const x0 = convert(args.x, 'x', op),
+    f = convert(args.filter, 'filter', op);
   const x = as4d(x0, op);
   checkFloat(op, x, f);
   const bias = args.bias === undefined ? undefined : convert(args.bias, 'bias', op);
   const act = args.activation ?? 'linear';
   if (!(act in ACT)) throw new Error(`${op}: unsupported fused activation '${act}'`);
   const params: Conv2dParams = {
-    strides: args.strides ?? 1, pad: args.pad ?? 'valid', dilations: args.dilations ?? 1,
+    strides: args.strides ?? 1,
+    pad: args.pad ?? 'valid',
+    dilations: args.dilations ?? 1,
     ...(args.dimRoundingMode ? { dimRoundingMode: args.dimRoundingMode } : {}),
   };
   if (f.rank !== 4 || f.shape[2] !== x.shape[3]) {
-    throw new Error(`${op}: filter ${fmtShape(f.shape)} must be [height, width, ${x.shape[3]} (the input channels), outChannels] for x ${fmtShape(x.shape)}`);
+    throw new Error(
+      `${op}: filter ${fmtShape(f.shape)} must be [height, width, ${x.shape[3]} (the input channels), outChannels] for x ${fmtShape(x.shape)}`,
+    );
   }
   if (bias && (bias.size !== f.shape[3] || bias.dtype !== 'float32')) {
     throw new Error(`${op}: bias must be float32 with ${f.shape[3]} values, got ${fmtShape(bias.shape)} (${bias.dtype})`);
@@ -85,7 +104,10 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
   const g = conv2dGeometry(x.shape, [f.shape[0]!, f.shape[1]!], params, op);
   const y = emptyTensor([g.batch, g.outHeight, g.outWidth, f.shape[3]!], 'float32');
   conv2dK(x.ptr, f.ptr, y.ptr, x.shape, f.shape, {
-    ...params, ...(bias ? { bias: bias.ptr } : {}), activation: ACT[act], alpha: actAlpha(act, args.leakyreluAlpha),
+    ...params,
+    ...(bias ? { bias: bias.ptr } : {}),
+    activation: ACT[act],
+    alpha: actAlpha(act, args.leakyreluAlpha),
   });
   const out = x0.rank === 3 ? viewOf(y, y.shape.slice(1)) : y;
   const inputs = bias ? [x0, f, bias] : [x0, f];
@@ -111,16 +133,31 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
 }
 
 /** 2-D convolution of NHWC images with a [height, width, in, out] filter. */
-export function conv2d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: Pair, pad: Padding,
-  dataFormat: 'NHWC' = 'NHWC', dilations: Pair = 1, dimRoundingMode?: DimRoundingMode): Tensor {
+export function conv2d(
+  x: Tensor | TensorLike,
+  filter: Tensor | TensorLike,
+  strides: Pair,
+  pad: Padding,
+  dataFormat: 'NHWC' = 'NHWC',
+  dilations: Pair = 1,
+  dimRoundingMode?: DimRoundingMode,
+): Tensor {
   return fusedConv2d({ x, filter, strides, pad, dataFormat, dilations, ...(dimRoundingMode ? { dimRoundingMode } : {}) });
 }
 
 /** 1-D convolution of [batch, width, in] with a [width, in, out] filter. */
-export function conv1d(x: Tensor | TensorLike, filter: Tensor | TensorLike, stride: number, pad: Padding,
-  dataFormat: 'NWC' = 'NWC', dilation = 1, dimRoundingMode?: DimRoundingMode): Tensor {
+export function conv1d(
+  x: Tensor | TensorLike,
+  filter: Tensor | TensorLike,
+  stride: number,
+  pad: Padding,
+  dataFormat: 'NWC' = 'NWC',
+  dilation = 1,
+  dimRoundingMode?: DimRoundingMode,
+): Tensor {
   checkFormat('conv1d', dataFormat);
-  const t = convert(x, 'x', 'conv1d'), f = convert(filter, 'filter', 'conv1d');
+  const t = convert(x, 'x', 'conv1d'),
+    f = convert(filter, 'filter', 'conv1d');
   if (f.rank !== 3) throw new Error(`conv1d: filter must be [width, in, out], got ${fmtShape(f.shape)}`);
   const x4 = t.rank === 2 ? reshapeR(t, [1, 1, ...t.shape]) : reshapeR(t, [t.shape[0]!, 1, ...t.shape.slice(1)]);
   const y = conv2d(x4, reshapeR(f, [1, ...f.shape]), [1, stride], pad, 'NHWC', [1, dilation], dimRoundingMode);
@@ -133,21 +170,31 @@ import { reshape as reshapeR } from './reshape.js';
  * The gradient of conv2d with respect to its input, used as an up-sampling
  * convolution: filter is [height, width, outChannels, inChannels] (tfjs order).
  */
-export function conv2dTranspose(x: Tensor | TensorLike, filter: Tensor | TensorLike,
-  outputShape: [number, number, number, number] | [number, number, number], strides: Pair, pad: Padding,
-  dimRoundingMode?: DimRoundingMode): Tensor {
+export function conv2dTranspose(
+  x: Tensor | TensorLike,
+  filter: Tensor | TensorLike,
+  outputShape: [number, number, number, number] | [number, number, number],
+  strides: Pair,
+  pad: Padding,
+  dimRoundingMode?: DimRoundingMode,
+): Tensor {
   const op = 'conv2dTranspose';
-  const x0 = convert(x, 'x', op), f = convert(filter, 'filter', op);
+  const x0 = convert(x, 'x', op),
+    f = convert(filter, 'filter', op);
   const xt = as4d(x0, op);
   checkFloat(op, xt, f);
   const outShape = outputShape.length === 3 ? [1, ...outputShape] : [...outputShape];
   if (f.rank !== 4 || f.shape[3] !== xt.shape[3] || f.shape[2] !== outShape[3]) {
-    throw new Error(`${op}: filter ${fmtShape(f.shape)} must be [height, width, ${outShape[3]} (output channels), ${xt.shape[3]} (input channels)]`);
+    throw new Error(
+      `${op}: filter ${fmtShape(f.shape)} must be [height, width, ${outShape[3]} (output channels), ${xt.shape[3]} (input channels)]`,
+    );
   }
   const params: Conv2dParams = { strides, pad, ...(dimRoundingMode ? { dimRoundingMode } : {}) };
   const g = conv2dGeometry(outShape, [f.shape[0]!, f.shape[1]!], params, op);
   if (g.outHeight !== xt.shape[1] || g.outWidth !== xt.shape[2] || g.batch !== xt.shape[0]) {
-    throw new Error(`${op}: outputShape ${fmtShape(outShape)} does not convolve back to the input ${fmtShape(xt.shape)} with these strides and padding`);
+    throw new Error(
+      `${op}: outputShape ${fmtShape(outShape)} does not convolve back to the input ${fmtShape(xt.shape)} with these strides and padding`,
+    );
   }
   const y = emptyTensor(outShape, 'float32');
   conv2dBackpropInput(xt.ptr, f.ptr, y.ptr, outShape, f.shape, params);
@@ -164,11 +211,19 @@ export function conv2dTranspose(x: Tensor | TensorLike, filter: Tensor | TensorL
 }
 
 /** Depthwise 2-D convolution: filter [height, width, in, multiplier] -> in·multiplier channels. */
-export function depthwiseConv2d(x: Tensor | TensorLike, filter: Tensor | TensorLike, strides: Pair, pad: Padding,
-  dataFormat: 'NHWC' = 'NHWC', dilations: Pair = 1, dimRoundingMode?: DimRoundingMode): Tensor {
+export function depthwiseConv2d(
+  x: Tensor | TensorLike,
+  filter: Tensor | TensorLike,
+  strides: Pair,
+  pad: Padding,
+  dataFormat: 'NHWC' = 'NHWC',
+  dilations: Pair = 1,
+  dimRoundingMode?: DimRoundingMode,
+): Tensor {
   const op = 'depthwiseConv2d';
   checkFormat(op, dataFormat);
-  const x0 = convert(x, 'x', op), f = convert(filter, 'filter', op);
+  const x0 = convert(x, 'x', op),
+    f = convert(filter, 'filter', op);
   const xt = as4d(x0, op);
   checkFloat(op, xt, f);
   const params: Conv2dParams = { strides, pad, dilations, ...(dimRoundingMode ? { dimRoundingMode } : {}) };

@@ -6,7 +6,7 @@ import { unaryGradInto } from '../backend.js';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape } from '../shape.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
 import { matMul } from './matmul.js';
 import { reduceRaw } from './reduce.js';
 import { add } from './arithmetic.js';
@@ -38,18 +38,26 @@ export interface FusedMatMulArgs {
 
 /** The kernels' activation parameter: leakyRelu's slope, ELU's alpha (1 in tfjs). */
 export function actAlpha(act: FusedActivation, leakyreluAlpha?: number): number {
-  return act === 'leakyrelu' ? leakyreluAlpha ?? 0.2 : act === 'elu' ? 1 : 0;
+  return act === 'leakyrelu' ? (leakyreluAlpha ?? 0.2) : act === 'elu' ? 1 : 0;
 }
 
 const KERNEL_ACT: Record<FusedActivation, ActName> = {
-  linear: 'linear', relu: 'relu', relu6: 'relu6', sigmoid: 'sigmoid', tanh: 'tanh', elu: 'elu', leakyrelu: 'leakyRelu',
+  linear: 'linear',
+  relu: 'relu',
+  relu6: 'relu6',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  elu: 'elu',
+  leakyrelu: 'leakyRelu',
 };
 
 /** tfjs `fused.matMul` for rank-2 inputs: activation(op(a)·op(b) + bias). */
 export function fusedMatMul(args: FusedMatMulArgs): Tensor {
-  const a = convert(args.a, 'a', 'fused.matMul'), b = convert(args.b, 'b', 'fused.matMul');
+  const a = convert(args.a, 'a', 'fused.matMul'),
+    b = convert(args.b, 'b', 'fused.matMul');
   const act = args.activation ?? 'linear';
-  const tA = args.transposeA ?? false, tB = args.transposeB ?? false;
+  const tA = args.transposeA ?? false,
+    tB = args.transposeB ?? false;
   if (!(act in KERNEL_ACT)) throw new Error(`fused.matMul: unsupported activation '${act}'`);
   const bias = args.bias === undefined ? undefined : convert(args.bias, 'bias', 'fused.matMul');
   if (a.rank !== 2 || b.rank !== 2) {
@@ -58,17 +66,24 @@ export function fusedMatMul(args: FusedMatMulArgs): Tensor {
     if (bias) y = add(y, bias);
     return getActivationFn(act, args.leakyreluAlpha)(y);
   }
-  const m = tA ? a.shape[1]! : a.shape[0]!, k = tA ? a.shape[0]! : a.shape[1]!;
-  const kb = tB ? b.shape[1]! : b.shape[0]!, n = tB ? b.shape[0]! : b.shape[1]!;
+  const m = tA ? a.shape[1]! : a.shape[0]!,
+    k = tA ? a.shape[0]! : a.shape[1]!;
+  const kb = tB ? b.shape[1]! : b.shape[0]!,
+    n = tB ? b.shape[0]! : b.shape[1]!;
   if (k !== kb || a.dtype !== 'float32' || b.dtype !== 'float32') {
-    throw new Error(`fused.matMul: a ${fmtShape(a.shape)} (${a.dtype}) and b ${fmtShape(b.shape)} (${b.dtype}) with transposeA=${tA}, transposeB=${tB}: expected float32 with matching inner dimensions (${k} vs ${kb})`);
+    throw new Error(
+      `fused.matMul: a ${fmtShape(a.shape)} (${a.dtype}) and b ${fmtShape(b.shape)} (${b.dtype}) with transposeA=${tA}, transposeB=${tB}: expected float32 with matching inner dimensions (${k} vs ${kb})`,
+    );
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== n || bias.dtype !== 'float32')) {
     throw new Error(`fused.matMul: bias must be a float32 vector of length ${n}, got ${fmtShape(bias.shape)} (${bias.dtype})`);
   }
   const out = emptyTensor([m, n], 'float32');
   gemm(a.ptr, b.ptr, out.ptr, m, n, k, {
-    transposeA: tA, transposeB: tB, activation: KERNEL_ACT[act], alpha: actAlpha(act, args.leakyreluAlpha),
+    transposeA: tA,
+    transposeB: tB,
+    activation: KERNEL_ACT[act],
+    alpha: actAlpha(act, args.leakyreluAlpha),
     ...(bias ? { bias: bias.ptr } : {}),
   });
   const inputs = bias ? [a, b, bias] : [a, b];
@@ -76,10 +91,24 @@ export function fusedMatMul(args: FusedMatMulArgs): Tensor {
     const kind = act === 'leakyrelu' ? 'leakyRelu' : act;
     const dz = kind === 'linear' ? dy! : unaryGradInto(kind, out, out, dy!, actAlpha(act, args.leakyreluAlpha));
     // Gradients only where asked: a first layer's input is data.
-    const da = !needed[0] ? undefined : !tA && !tB ? matMul(dz, b, false, true) : !tA && tB ? matMul(dz, b, false, false)
-      : tA && !tB ? matMul(b, dz, false, true) : matMul(b, dz, true, true);
-    const db = !needed[1] ? undefined : !tA && !tB ? matMul(a, dz, true, false) : !tA && tB ? matMul(dz, a, true, false)
-      : tA && !tB ? matMul(a, dz, false, false) : matMul(dz, a, true, true);
+    const da = !needed[0]
+      ? undefined
+      : !tA && !tB
+        ? matMul(dz, b, false, true)
+        : !tA && tB
+          ? matMul(dz, b, false, false)
+          : tA && !tB
+            ? matMul(b, dz, false, true)
+            : matMul(b, dz, true, true);
+    const db = !needed[1]
+      ? undefined
+      : !tA && !tB
+        ? matMul(a, dz, true, false)
+        : !tA && tB
+          ? matMul(dz, a, true, false)
+          : tA && !tB
+            ? matMul(a, dz, false, false)
+            : matMul(dz, a, true, true);
     return bias ? [da, db, needed[2] ? reduceRaw('sum', dz, [0], 'float32') : undefined] : [da, db];
   });
   return out;

@@ -1,13 +1,11 @@
 // gather / unsortedSegmentSum / gatherND / scatterND (tfjs semantics), with the
 // gradients that make embeddings trainable (gather's is a segment sum).
-import {
-  gather as gatherK, gatherND as gatherNDK, scatterND as scatterNDK, unsortedSegmentSum as segSumK,
-} from '@wasmml/kernels';
+import { gather as gatherK, gatherND as gatherNDK, scatterND as scatterNDK, unsortedSegmentSum as segSumK } from '@wasmml/kernels';
 import { convert, type TensorLike } from '../convert.js';
 import { bytesPerElement } from '../dtype.js';
 import { record } from '../engine.js';
 import { fmtShape, normAxis, sizeOf } from '../shape.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
 import { zeros } from '../create.js';
 import { transposeRaw } from './transpose.js';
 import { reshape } from './reshape.js';
@@ -40,9 +38,13 @@ export function gather(x: Tensor | TensorLike, indices: Tensor | TensorLike, axi
     if (batchDims !== 0) throw new Error('gather: the gradient with batchDims > 0 is not supported');
     // Move the gathered axis first, sum dy rows into their source rows, move back.
     const n = t.shape[ax]!;
-    const lead = ax, idxRank = idx.rank;
-    const dyPerm = [...Array.from({ length: idxRank }, (_, i) => lead + i), ...Array.from({ length: lead }, (_, i) => i),
-      ...Array.from({ length: dy!.rank - lead - idxRank }, (_, i) => lead + idxRank + i)];
+    const lead = ax,
+      idxRank = idx.rank;
+    const dyPerm = [
+      ...Array.from({ length: idxRank }, (_, i) => lead + i),
+      ...Array.from({ length: lead }, (_, i) => i),
+      ...Array.from({ length: dy!.rank - lead - idxRank }, (_, i) => lead + idxRank + i),
+    ];
     const dyT = transposeRaw(dy!, dyPerm);
     const summed = segmentSumRaw(dyT, idx, n);
     const inv = new Array<number>(t.rank);

@@ -35,34 +35,53 @@ export interface GruSequenceArgs {
  */
 export function gruSequence(args: GruSequenceArgs): [Tensor, Tensor] {
   const op = 'gruSequence';
-  const { x, W, U, bias, rec, B, T, F, u, states, mask, owned } =
-    recurrentInputs(op, args, 3, [args.initialState], ['initialState']);
+  const { x, W, U, bias, rec, B, T, F, u, states, mask, owned } = recurrentInputs(op, args, 3, [args.initialState], ['initialState']);
   const h0 = states[0]!;
   const g3 = 3 * u;
   const grad = recording();
-  const gates = emptyTensor([B, T, g3], 'float32'), h = emptyTensor([B, T, u], 'float32'), rh = emptyTensor([B, T, u], 'float32');
+  const gates = emptyTensor([B, T, g3], 'float32'),
+    h = emptyTensor([B, T, u], 'float32'),
+    rh = emptyTensor([B, T, u], 'float32');
   const hPrev = grad ? emptyTensor([B, T, u], 'float32') : undefined;
   gemm(x.ptr, W.ptr, gates.ptr, B * T, g3, F, bias ? { bias: bias.ptr } : {});
   const seq: GruSequence = {
-    gates: gates.ptr, recurrentKernel: U.ptr, h0: h0.ptr, h: h.ptr, rh: rh.ptr, hPrev: hPrev?.ptr ?? 0, mask: mask?.ptr ?? 0,
-    batch: B, steps: T, units: u, goBackwards: args.goBackwards ?? false, recurrentActivation: rec,
+    gates: gates.ptr,
+    recurrentKernel: U.ptr,
+    h0: h0.ptr,
+    h: h.ptr,
+    rh: rh.ptr,
+    hPrev: hPrev?.ptr ?? 0,
+    mask: mask?.ptr ?? 0,
+    batch: B,
+    steps: T,
+    units: u,
+    goBackwards: args.goBackwards ?? false,
+    recurrentActivation: rec,
   };
   gruForward(seq);
   const hLast = lastStep(h, h0!);
   const inputs = [x, W, U, ...(bias ? [bias] : []), h0];
   record('GruSequence', inputs, [h, hLast], ([dh, dhLast]) => {
-    const dGates = emptyTensor([B, T, g3], 'float32'), dh0 = emptyTensor([B, u], 'float32');
-    gruBackward({ ...seq, gates: gates.ptr, recurrentKernel: U.ptr, h0: h0.ptr, h: h.ptr, rh: rh.ptr, mask: mask?.ptr ?? 0 },
-      { dh: dh!.ptr, dhLast: dhLast!.ptr, dGates: dGates.ptr, dh0: dh0.ptr });
-    const dx = emptyTensor([B, T, F], 'float32'), dW = emptyTensor([F, g3], 'float32');
+    const dGates = emptyTensor([B, T, g3], 'float32'),
+      dh0 = emptyTensor([B, u], 'float32');
+    gruBackward(
+      { ...seq, gates: gates.ptr, recurrentKernel: U.ptr, h0: h0.ptr, h: h.ptr, rh: rh.ptr, mask: mask?.ptr ?? 0 },
+      { dh: dh!.ptr, dhLast: dhLast!.ptr, dGates: dGates.ptr, dh0: dh0.ptr },
+    );
+    const dx = emptyTensor([B, T, F], 'float32'),
+      dW = emptyTensor([F, g3], 'float32');
     gemm(dGates.ptr, W.ptr, dx.ptr, B * T, F, g3, { transposeB: true });
     gemm(x.ptr, dGates.ptr, dW.ptr, F, g3, B * T, { transposeA: true });
     // dU[:, :2u] = hPrevᵀ·dGates[..., :2u] and dU[:, 2u:] = rhᵀ·dGates[..., 2u:]: two full
     // products, then the column blocks each one owns.
-    const a = emptyTensor([u, g3], 'float32'), b = emptyTensor([u, g3], 'float32'), dU = emptyTensor([u, g3], 'float32');
+    const a = emptyTensor([u, g3], 'float32'),
+      b = emptyTensor([u, g3], 'float32'),
+      dU = emptyTensor([u, g3], 'float32');
     gemm(hPrev!.ptr, dGates.ptr, a.ptr, u, g3, B * T, { transposeA: true });
     gemm(rh.ptr, dGates.ptr, b.ptr, u, g3, B * T, { transposeA: true });
-    const va = viewData(a), vb = viewData(b), vu = viewData(dU);
+    const va = viewData(a),
+      vb = viewData(b),
+      vu = viewData(dU);
     for (let j = 0; j < u; j++) {
       vu.set(va.subarray(j * g3, j * g3 + 2 * u), j * g3);
       vu.set(vb.subarray(j * g3 + 2 * u, (j + 1) * g3), j * g3 + 2 * u);

@@ -4,11 +4,22 @@
 // Inference only: nothing is recorded for gradients (quantisation-aware
 // training fakes the rounding in float instead).
 import {
-  conv2dGeometry, conv2dInt8, gemmInt8, int8PackedBytes, int8PaddedK, int8PaddedN, packInt8Weights, quantizeU7, runtime, u8View,
-  type Conv2dParams, type Int8Activation, type Int8InputQuant,
+  conv2dGeometry,
+  conv2dInt8,
+  gemmInt8,
+  int8PackedBytes,
+  int8PaddedK,
+  int8PaddedN,
+  packInt8Weights,
+  quantizeU7,
+  runtime,
+  u8View,
+  type Conv2dParams,
+  type Int8Activation,
+  type Int8InputQuant,
 } from '@wasmml/kernels';
 import { fmtShape } from '../shape.js';
-import { emptyTensor, Tensor, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
 
 export type { Int8Activation, Int8InputQuant };
 
@@ -51,7 +62,8 @@ export class Int8Weights {
     this.k = k;
     this.n = n;
     // colsum, scales and bias padded to whole 8-column panels (the kernels load them as vectors).
-    const packedBytes = Math.ceil(int8PackedBytes(k, n) / 16) * 16, np = int8PaddedN(n);
+    const packedBytes = Math.ceil(int8PackedBytes(k, n) / 16) * 16,
+      np = int8PaddedN(n);
     this.offsets = { colsum: packedBytes, scales: packedBytes + 4 * np, bias: bias ? packedBytes + 8 * np : -1 };
     const total = packedBytes + (bias ? 12 : 8) * np;
     const rt = runtime();
@@ -77,7 +89,9 @@ export class Int8Weights {
   buffers(op: string) {
     if (this.block === 0) throw new Error(`${op}: the int8 weights were disposed`);
     return {
-      packed: this.block, colsum: this.block + this.offsets.colsum, scales: this.block + this.offsets.scales,
+      packed: this.block,
+      colsum: this.block + this.offsets.colsum,
+      scales: this.block + this.offsets.scales,
       bias: this.offsets.bias < 0 ? 0 : this.block + this.offsets.bias,
     };
   }
@@ -94,8 +108,7 @@ function checkInput(op: string, x: Tensor): void {
   if (x.dtype !== 'float32') throw new Error(`${op}: x must be float32, got ${fmtShape(x.shape)} (${x.dtype})`);
 }
 
-function quantized<T>(op: string, x: Tensor, rows: number, k: number, kp: number, quant: Int8InputQuant,
-  body: (q: number) => T): T {
+function quantized<T>(op: string, x: Tensor, rows: number, k: number, kp: number, quant: Int8InputQuant, body: (q: number) => T): T {
   const arena = runtime().arena;
   const q = arena.alloc(Math.max(16, rows * kp));
   try {
@@ -119,7 +132,8 @@ export function int8MatMul(x: Tensor, w: Int8Weights, quant: Int8InputQuant, act
   if (x.rank < 1 || k !== w.k) {
     throw new Error(`${op}: x ${fmtShape(x.shape)} must end in the weights' ${w.k} inputs (weights [${w.k}, ${w.n}])`);
   }
-  const rows = x.size / w.k, kp = int8PaddedK(w.k);
+  const rows = x.size / w.k,
+    kp = int8PaddedK(w.k);
   const bufs = w.buffers(op);
   const y = emptyTensor([rows, w.n], 'float32');
   try {
@@ -151,8 +165,13 @@ export interface Int8Conv2dOptions {
  * `quant`, with int8 weights holding a [fh, fw, cin, cout] filter
  * (w.k = fh*fw*cin, w.n = cout); float32 [batch, oh, ow, cout] out.
  */
-export function int8Conv2d(x: Tensor, w: Int8Weights, filterSize: [number, number], quant: Int8InputQuant,
-  opts: Int8Conv2dOptions = {}): Tensor {
+export function int8Conv2d(
+  x: Tensor,
+  w: Int8Weights,
+  filterSize: [number, number],
+  quant: Int8InputQuant,
+  opts: Int8Conv2dOptions = {},
+): Tensor {
   const op = 'int8Conv2d';
   checkInput(op, x);
   const [fh, fw] = filterSize;
@@ -168,7 +187,8 @@ export function int8Conv2d(x: Tensor, w: Int8Weights, filterSize: [number, numbe
   const perImage = x.shape[1]! * x.shape[2]! * cin;
   try {
     quantized(op, x, g.batch, perImage, perImage, quant, (q) =>
-      conv2dInt8(q, bufs, y.ptr, x.shape, filterShape, quant, { ...params, ...(opts.activation ? { activation: opts.activation } : {}) }));
+      conv2dInt8(q, bufs, y.ptr, x.shape, filterShape, quant, { ...params, ...(opts.activation ? { activation: opts.activation } : {}) }),
+    );
   } catch (e) {
     y.dispose();
     throw e;

@@ -3,7 +3,7 @@ import { gemm } from '@wasmml/kernels';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape, sizeOf } from '../shape.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 import { sum } from './reduce.js';
 
@@ -13,7 +13,8 @@ function describe(a: Tensor, b: Tensor): string {
 
 /** Raw product without recording: shapes already checked and batch dims resolved. */
 function product(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, op: string): Tensor {
-  const ra = a.rank, rb = b.rank;
+  const ra = a.rank,
+    rb = b.rank;
   const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
   const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
   const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
@@ -24,19 +25,27 @@ function product(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean,
         `transposeB=${transposeB} gives ${k} (from a) vs ${kb} (from b)`,
     );
   }
-  const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
-  const na = sizeOf(batchA), nb = sizeOf(batchB);
+  const batchA = a.shape.slice(0, -2),
+    batchB = b.shape.slice(0, -2);
+  const na = sizeOf(batchA),
+    nb = sizeOf(batchB);
   let batchShape: number[];
   if (na === nb && (batchA.length === batchB.length || na === 1)) batchShape = batchA.length >= batchB.length ? batchA : batchB;
   else if (nb === 1) batchShape = batchA;
   else if (na === 1) batchShape = batchB;
   else {
-    throw new Error(`${op}: batch dimensions ${fmtShape(batchA)} and ${fmtShape(batchB)} of ${describe(a, b)} do not broadcast (one side must have batch size 1 or both the same)`);
+    throw new Error(
+      `${op}: batch dimensions ${fmtShape(batchA)} and ${fmtShape(batchB)} of ${describe(a, b)} do not broadcast (one side must have batch size 1 or both the same)`,
+    );
   }
   const batch = sizeOf(batchShape);
   const out = emptyTensor([...batchShape, m, n], 'float32');
   gemm(a.ptr, b.ptr, out.ptr, m, n, k, {
-    transposeA, transposeB, batch, batchA: na > 1, batchB: nb > 1,
+    transposeA,
+    transposeB,
+    batch,
+    batchA: na > 1,
+    batchB: nb > 1,
   });
   return out;
 }
@@ -47,7 +56,10 @@ function unbroadcastBatch(g: Tensor, input: Tensor): Tensor {
     return g.rank === input.rank ? reshape(g, input.shape) : g;
   }
   const lead = g.rank - 2;
-  const summed = sum(g, Array.from({ length: lead }, (_, i) => i));
+  const summed = sum(
+    g,
+    Array.from({ length: lead }, (_, i) => i),
+  );
   return reshape(summed, input.shape);
 }
 
@@ -56,7 +68,8 @@ function unbroadcastBatch(g: Tensor, input: Tensor): Tensor {
  * (a batch of 1 broadcasts). float32 only.
  */
 export function matMul(a: Tensor | TensorLike, b: Tensor | TensorLike, transposeA = false, transposeB = false): Tensor {
-  const at = convert(a, 'a', 'matMul'), bt = convert(b, 'b', 'matMul');
+  const at = convert(a, 'a', 'matMul'),
+    bt = convert(b, 'b', 'matMul');
   if (at.rank < 2 || bt.rank < 2) {
     throw new Error(`matMul: both inputs must have rank >= 2, got ${describe(at, bt)}`);
   }
@@ -66,10 +79,24 @@ export function matMul(a: Tensor | TensorLike, b: Tensor | TensorLike, transpose
   const out = product(at, bt, transposeA, transposeB, 'matMul');
   record('BatchMatMul', [at, bt], [out], ([dy], needed) => {
     const g = 'matMul grad';
-    const da = !needed[0] ? undefined : !transposeA && !transposeB ? product(dy!, bt, false, true, g)
-      : !transposeA ? product(dy!, bt, false, false, g) : !transposeB ? product(bt, dy!, false, true, g) : product(bt, dy!, true, true, g);
-    const db = !needed[1] ? undefined : !transposeA && !transposeB ? product(at, dy!, true, false, g)
-      : !transposeA ? product(dy!, at, true, false, g) : !transposeB ? product(at, dy!, false, false, g) : product(dy!, at, true, true, g);
+    const da = !needed[0]
+      ? undefined
+      : !transposeA && !transposeB
+        ? product(dy!, bt, false, true, g)
+        : !transposeA
+          ? product(dy!, bt, false, false, g)
+          : !transposeB
+            ? product(bt, dy!, false, true, g)
+            : product(bt, dy!, true, true, g);
+    const db = !needed[1]
+      ? undefined
+      : !transposeA && !transposeB
+        ? product(at, dy!, true, false, g)
+        : !transposeA
+          ? product(dy!, at, true, false, g)
+          : !transposeB
+            ? product(at, dy!, false, false, g)
+            : product(dy!, at, true, true, g);
     return [da && unbroadcastBatch(da, at), db && unbroadcastBatch(db, bt)];
   });
   return out;
@@ -77,7 +104,8 @@ export function matMul(a: Tensor | TensorLike, b: Tensor | TensorLike, transpose
 
 /** Dot product of vectors / matrix-vector / matrix-matrix products (rank 1 or 2). */
 export function dot(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
-  const at = convert(a, 'a', 'dot'), bt = convert(b, 'b', 'dot');
+  const at = convert(a, 'a', 'dot'),
+    bt = convert(b, 'b', 'dot');
   if (at.rank < 1 || at.rank > 2 || bt.rank < 1 || bt.rank > 2) {
     throw new Error(`dot: inputs must have rank 1 or 2, got ${describe(at, bt)}`);
   }
@@ -92,7 +120,8 @@ export function dot(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
 
 /** Outer product of two vectors: [m] x [n] -> [m, n]. */
 export function outerProduct(v1: Tensor | TensorLike, v2: Tensor | TensorLike): Tensor {
-  const a = convert(v1, 'v1', 'outerProduct'), b = convert(v2, 'v2', 'outerProduct');
+  const a = convert(v1, 'v1', 'outerProduct'),
+    b = convert(v2, 'v2', 'outerProduct');
   if (a.rank !== 1 || b.rank !== 1) throw new Error(`outerProduct: inputs must be vectors, got ${describe(a, b)}`);
   return matMul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
 }

@@ -1,7 +1,7 @@
 // batchNorm, dropout, broadcastTo, topk and shuffle (tfjs semantics).
 import { convert, type TensorLike } from '../convert.js';
 import { fmtShape, broadcastShape, shapesEqual } from '../shape.js';
-import { emptyTensor, Tensor, viewData } from '../tensor.js';
+import { emptyTensor, type Tensor, viewData } from '../tensor.js';
 import { generator } from '../random.js';
 import { randomUniform } from '../create.js';
 import { add, mul, sub, div } from './arithmetic.js';
@@ -14,8 +14,14 @@ import { binaryInto } from '../backend.js';
 import { zeros } from '../create.js';
 
 /** (x - mean) / sqrt(variance + ε) · scale + offset, broadcasting (tfjs `batchNorm`). */
-export function batchNorm(x: Tensor | TensorLike, mean: Tensor | TensorLike, variance: Tensor | TensorLike,
-  offset?: Tensor | TensorLike, scale?: Tensor | TensorLike, varianceEpsilon = 0.001): Tensor {
+export function batchNorm(
+  x: Tensor | TensorLike,
+  mean: Tensor | TensorLike,
+  variance: Tensor | TensorLike,
+  offset?: Tensor | TensorLike,
+  scale?: Tensor | TensorLike,
+  varianceEpsilon = 0.001,
+): Tensor {
   const t = convert(x, 'x', 'batchNorm');
   let y = mul(sub(t, mean), rsqrt(add(variance, varianceEpsilon)));
   if (scale !== undefined) y = mul(y, scale);
@@ -92,4 +98,3 @@ export function shuffle<T>(array: { length: number; [i: number]: T }, seed?: num
     array[j] = tmp;
   }
 }
-

@@ -13,18 +13,27 @@ export { optimizerSlots };
  * rule's state variables for params[i] (`optimizerSlots(rule.type)` of them,
  * same shape as the parameter).
  */
-export function fusedOptimizerStep(rule: OptimizerRule, params: Variable[], grads: Tensor[], slots: Variable[][],
-  opts: { clipValue?: number } = {}): void {
+export function fusedOptimizerStep(
+  rule: OptimizerRule,
+  params: Variable[],
+  grads: Tensor[],
+  slots: Variable[][],
+  opts: { clipValue?: number } = {},
+): void {
   const want = optimizerSlots(rule.type, 'centered' in rule ? !!rule.centered : false);
   const table = params.map((p, i) => {
-    const g = grads[i], s = slots[i] ?? [];
+    const g = grads[i],
+      s = slots[i] ?? [];
     if (!g) throw new Error(`fusedOptimizerStep: no gradient for parameter '${p.name}'`);
     p.assertLive('fusedOptimizerStep');
     g.assertLive('fusedOptimizerStep');
     if (p.dtype !== 'float32' || g.dtype !== 'float32' || g.size !== p.size) {
-      throw new Error(`fusedOptimizerStep: parameter '${p.name}' ${fmtShape(p.shape)} (${p.dtype}) and its gradient ${fmtShape(g.shape)} (${g.dtype}) must be float32 of the same size`);
+      throw new Error(
+        `fusedOptimizerStep: parameter '${p.name}' ${fmtShape(p.shape)} (${p.dtype}) and its gradient ${fmtShape(g.shape)} (${g.dtype}) must be float32 of the same size`,
+      );
     }
-    if (s.length !== want) throw new Error(`fusedOptimizerStep: ${rule.type} needs ${want} slot(s) per parameter, '${p.name}' has ${s.length}`);
+    if (s.length !== want)
+      throw new Error(`fusedOptimizerStep: ${rule.type} needs ${want} slot(s) per parameter, '${p.name}' has ${s.length}`);
     // A parameter that shares its buffer (a clone taken earlier) gets its own before the in-place write.
     p.ownBuffer();
     for (const v of s) v.ownBuffer();

@@ -3,7 +3,7 @@ import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape, normAxes, stridesOf } from '../shape.js';
 import { copyBlock } from '../strided.js';
-import { emptyTensor, Tensor, viewData } from '../tensor.js';
+import { emptyTensor, type Tensor, viewData } from '../tensor.js';
 import { fill } from '../create.js';
 import { sliceRaw } from './slice.js';
 import { reshape } from './reshape.js';
@@ -13,7 +13,9 @@ import { sum } from './reduce.js';
 export function pad(x: Tensor | TensorLike, paddings: Array<[number, number]>, constantValue = 0): Tensor {
   const t = convert(x, 'x', 'pad');
   if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p[0] < 0 || p[1] < 0)) {
-    throw new Error(`pad: paddings ${JSON.stringify(paddings)} must be ${t.rank} non-negative [before, after] pairs for shape ${fmtShape(t.shape)}`);
+    throw new Error(
+      `pad: paddings ${JSON.stringify(paddings)} must be ${t.rank} non-negative [before, after] pairs for shape ${fmtShape(t.shape)}`,
+    );
   }
   const shape = t.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
   const out = fill(shape, constantValue, t.dtype);
@@ -23,7 +25,13 @@ export function pad(x: Tensor | TensorLike, paddings: Array<[number, number]>, c
     for (let i = 0; i < t.rank; i++) off += paddings[i]![0] * os[i]!;
     copyBlock(viewData(t), 0, stridesOf(t.shape), viewData(out), off, os, t.shape);
   }
-  record('PadV2', [t], [out], ([dy]) => [sliceRaw(dy!, paddings.map((p) => p[0]), t.shape)]);
+  record('PadV2', [t], [out], ([dy]) => [
+    sliceRaw(
+      dy!,
+      paddings.map((p) => p[0]),
+      t.shape,
+    ),
+  ]);
   return out;
 }
 
@@ -61,7 +69,8 @@ export function tile(x: Tensor | TensorLike, reps: number[]): Tensor {
   if (out.size > 0) {
     // View the output as [r0, d0, r1, d1, ...] and copy x into every repeat.
     const os = stridesOf(shape);
-    const src = viewData(t), dst = viewData(out);
+    const src = viewData(t),
+      dst = viewData(out);
     const xs = stridesOf(t.shape);
     const repIdx = new Array<number>(t.rank).fill(0);
     for (;;) {
@@ -79,7 +88,10 @@ export function tile(x: Tensor | TensorLike, reps: number[]): Tensor {
   record('Tile', [t], [out], ([dy]) => {
     const split: number[] = [];
     t.shape.forEach((d, i) => split.push(reps[i]!, d));
-    const summed = sum(reshape(dy!, split), t.shape.map((_, i) => 2 * i));
+    const summed = sum(
+      reshape(dy!, split),
+      t.shape.map((_, i) => 2 * i),
+    );
     return [reshape(summed, t.shape)];
   });
   return out;

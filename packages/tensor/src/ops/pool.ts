@@ -1,15 +1,28 @@
 // maxPool and avgPool over NHWC images (tfjs semantics), with gradients.
 import {
-  avgPool as avgPoolK, avgPoolBackprop, conv2dGeometry, maxPool as maxPoolK, maxPoolBackprop,
-  type DimRoundingMode, type Padding, type Pair, type Pool2dOptions,
+  avgPool as avgPoolK,
+  avgPoolBackprop,
+  conv2dGeometry,
+  maxPool as maxPoolK,
+  maxPoolBackprop,
+  type DimRoundingMode,
+  type Padding,
+  type Pair,
+  type Pool2dOptions,
 } from '@wasmml/kernels';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape } from '../shape.js';
-import { emptyTensor, Tensor, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
 
-function pool(name: 'maxPool' | 'avgPool', x: Tensor | TensorLike, filterSize: Pair, strides: Pair, pad: Padding,
-  dimRoundingMode?: DimRoundingMode): Tensor {
+function pool(
+  name: 'maxPool' | 'avgPool',
+  x: Tensor | TensorLike,
+  filterSize: Pair,
+  strides: Pair,
+  pad: Padding,
+  dimRoundingMode?: DimRoundingMode,
+): Tensor {
   const x0 = convert(x, 'x', name);
   if (x0.rank !== 4 && x0.rank !== 3) throw new Error(`${name}: x must have rank 4 (NHWC) or 3, got ${fmtShape(x0.shape)}`);
   if (x0.dtype !== 'float32') throw new Error(`${name}: x must be float32, got ${x0.dtype} ${fmtShape(x0.shape)}`);

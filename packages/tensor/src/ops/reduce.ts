@@ -4,7 +4,7 @@ import { reduce as reduceKernel, type ReduceOp } from '@wasmml/kernels';
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape, normAxes, normAxis, sizeOf } from '../shape.js';
-import { emptyTensor, Tensor, viewData, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewData, viewOf } from '../tensor.js';
 import { transposeRaw } from './transpose.js';
 import { cast } from './cast.js';
 import { reshape } from './reshape.js';
@@ -24,14 +24,23 @@ export function reduceRaw(op: ReduceOp, t: Tensor, axes: number[], outDtype: Ten
     src = transposeRaw(t, [...keep, ...ax]);
     ax = ax.map((_, i) => keep.length + i);
   }
-  const out = emptyTensor(src.shape.filter((_, i) => !ax.includes(i)), outDtype);
+  const out = emptyTensor(
+    src.shape.filter((_, i) => !ax.includes(i)),
+    outDtype,
+  );
   if (out.size > 0) reduceKernel(op, src.ptr, out.ptr, src.shape, ax, src.dtype);
   if (src !== t) src.dispose();
   return out;
 }
 
-function reduction(name: string, op: ReduceOp, x: Tensor | TensorLike, axis: number | number[] | null | undefined,
-  keepDims: boolean, grad?: (dy: Tensor, x: Tensor, y: Tensor, axes: number[]) => Tensor): Tensor {
+function reduction(
+  name: string,
+  op: ReduceOp,
+  x: Tensor | TensorLike,
+  axis: number | number[] | null | undefined,
+  keepDims: boolean,
+  grad?: (dy: Tensor, x: Tensor, y: Tensor, axes: number[]) => Tensor,
+): Tensor {
   let t = convert(x, 'x', name);
   const axes = normAxes(axis, t.rank, name);
   if (t.dtype === 'bool' && op !== 'all' && op !== 'any') t = cast(t, 'int32');
@@ -114,7 +123,10 @@ function argReduce(name: 'argMax' | 'argMin', x: Tensor | TensorLike, axis = 0):
   const ax = normAxis(axis, t.rank, name);
   if (t.rank === 0) throw new Error(`${name}: input must have rank >= 1, got a scalar`);
   if (t.shape[ax] === 0) throw new Error(`${name}: axis ${ax} of shape ${fmtShape(t.shape)} is empty`);
-  const out = emptyTensor(t.shape.filter((_, i) => i !== ax), 'int32');
+  const out = emptyTensor(
+    t.shape.filter((_, i) => i !== ax),
+    'int32',
+  );
   if (out.size > 0) reduceKernel(name, t.ptr, out.ptr, t.shape, [ax], t.dtype);
   return out;
 }
@@ -146,7 +158,12 @@ function expOfDiff(x: Tensor, y: Tensor): Tensor {
 }
 
 /** The Euclidean (or other) norm over axes: ord 'euclidean'/2, 1, Infinity, 'fro'. */
-export function norm(x: Tensor | TensorLike, ord: number | 'euclidean' | 'fro' = 'euclidean', axis?: number | number[] | null, keepDims = false): Tensor {
+export function norm(
+  x: Tensor | TensorLike,
+  ord: number | 'euclidean' | 'fro' = 'euclidean',
+  axis?: number | number[] | null,
+  keepDims = false,
+): Tensor {
   const t = convert(x, 'x', 'norm');
   const { abs, sqrt } = elementwiseOps();
   if (ord === 1) return sum(abs(t), axis, keepDims);
@@ -191,7 +208,8 @@ function cumsumRaw(t: Tensor, ax: number, exclusive: boolean, reverse: boolean):
   const n = t.shape[ax]!;
   const inner = sizeOf(t.shape.slice(ax + 1));
   const outer = sizeOf(t.shape.slice(0, ax));
-  const src = viewData(t), dst = viewData(out);
+  const src = viewData(t),
+    dst = viewData(out);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let acc = 0;

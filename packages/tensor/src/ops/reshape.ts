@@ -2,7 +2,7 @@
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape, normAxes, normAxis, sizeOf } from '../shape.js';
-import { Tensor, viewOf } from '../tensor.js';
+import { type Tensor, viewOf } from '../tensor.js';
 
 /** Same elements under a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor | TensorLike, shape: number[]): Tensor {
@@ -21,7 +21,9 @@ export function reshape(x: Tensor | TensorLike, shape: number[]): Tensor {
     s[unknown] = t.size / known;
   }
   if (sizeOf(s) !== t.size) {
-    throw new Error(`reshape: cannot reshape a tensor of shape ${fmtShape(t.shape)} (${t.size} elements) into ${fmtShape(shape)} (${sizeOf(s)} elements)`);
+    throw new Error(
+      `reshape: cannot reshape a tensor of shape ${fmtShape(t.shape)} (${t.size} elements) into ${fmtShape(shape)} (${sizeOf(s)} elements)`,
+    );
   }
   const out = viewOf(t, s);
   record('Reshape', [t], [out], ([dy]) => [reshape(dy!, t.shape)]);
@@ -47,7 +49,10 @@ export function squeeze(x: Tensor | TensorLike, axis?: number | number[]): Tenso
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new Error(`squeeze: dimension ${a} of shape ${fmtShape(t.shape)} is ${t.shape[a]}, not 1`);
   }
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Reshapes to one dimension. */

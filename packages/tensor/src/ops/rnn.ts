@@ -41,31 +41,54 @@ export interface LstmSequenceArgs {
  */
 export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
   const op = 'lstmSequence';
-  const { x, W, U, bias, rec, B, T, F, u, states, mask, owned } =
-    recurrentInputs(op, args, 4, [args.initialState?.[0], args.initialState?.[1]], ['initialState[0]', 'initialState[1]']);
-  const h0 = states[0]!, c0 = states[1]!;
+  const { x, W, U, bias, rec, B, T, F, u, states, mask, owned } = recurrentInputs(
+    op,
+    args,
+    4,
+    [args.initialState?.[0], args.initialState?.[1]],
+    ['initialState[0]', 'initialState[1]'],
+  );
+  const h0 = states[0]!,
+    c0 = states[1]!;
   const g4 = 4 * u;
   const grad = recording();
   const gates = emptyTensor([B, T, g4], 'float32');
-  const h = emptyTensor([B, T, u], 'float32'), c = emptyTensor([B, T, u], 'float32');
+  const h = emptyTensor([B, T, u], 'float32'),
+    c = emptyTensor([B, T, u], 'float32');
   const hPrev = grad ? emptyTensor([B, T, u], 'float32') : undefined;
   // All steps' input projections (and the bias) in one GEMM.
   gemm(x.ptr, W.ptr, gates.ptr, B * T, g4, F, bias ? { bias: bias.ptr } : {});
   const seq: LstmSequence = {
-    gates: gates.ptr, recurrentKernel: U.ptr, h0: h0.ptr, c0: c0.ptr, h: h.ptr, c: c.ptr,
-    mask: mask?.ptr ?? 0, hPrev: hPrev?.ptr ?? 0, batch: B, steps: T, units: u,
-    goBackwards: args.goBackwards ?? false, recurrentActivation: rec,
+    gates: gates.ptr,
+    recurrentKernel: U.ptr,
+    h0: h0.ptr,
+    c0: c0.ptr,
+    h: h.ptr,
+    c: c.ptr,
+    mask: mask?.ptr ?? 0,
+    hPrev: hPrev?.ptr ?? 0,
+    batch: B,
+    steps: T,
+    units: u,
+    goBackwards: args.goBackwards ?? false,
+    recurrentActivation: rec,
   };
   lstmForward(seq);
-  const hLast = lastStep(h, h0), cLast = lastStep(c, c0);
+  const hLast = lastStep(h, h0),
+    cLast = lastStep(c, c0);
   const inputs = [x, W, U, ...(bias ? [bias] : []), h0, c0];
   record('LstmSequence', inputs, [h, hLast, cLast], ([dh, dhLast, dcLast]) => {
     const dGates = emptyTensor([B, T, g4], 'float32');
-    const dh0 = emptyTensor([B, u], 'float32'), dc0 = emptyTensor([B, u], 'float32');
+    const dh0 = emptyTensor([B, u], 'float32'),
+      dc0 = emptyTensor([B, u], 'float32');
     // Pointers are read after every allocation above: growing memory moves nothing, but a disposed tensor throws here.
-    lstmBackward({ ...seq, gates: gates.ptr, recurrentKernel: U.ptr, c0: c0.ptr, c: c.ptr, mask: mask?.ptr ?? 0 },
-      { dh: dh!.ptr, dhLast: dhLast!.ptr, dcLast: dcLast!.ptr, dGates: dGates.ptr, dh0: dh0.ptr, dc0: dc0.ptr });
-    const dx = emptyTensor([B, T, F], 'float32'), dW = emptyTensor([F, g4], 'float32'), dU = emptyTensor([u, g4], 'float32');
+    lstmBackward(
+      { ...seq, gates: gates.ptr, recurrentKernel: U.ptr, c0: c0.ptr, c: c.ptr, mask: mask?.ptr ?? 0 },
+      { dh: dh!.ptr, dhLast: dhLast!.ptr, dcLast: dcLast!.ptr, dGates: dGates.ptr, dh0: dh0.ptr, dc0: dc0.ptr },
+    );
+    const dx = emptyTensor([B, T, F], 'float32'),
+      dW = emptyTensor([F, g4], 'float32'),
+      dU = emptyTensor([u, g4], 'float32');
     gemm(dGates.ptr, W.ptr, dx.ptr, B * T, F, g4, { transposeB: true });
     gemm(x.ptr, dGates.ptr, dW.ptr, F, g4, B * T, { transposeA: true });
     gemm(hPrev!.ptr, dGates.ptr, dU.ptr, u, g4, B * T, { transposeA: true });
@@ -84,8 +107,18 @@ export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
 
 /** The checked operands of a fused recurrent op, everything float32; `owned` holds what was made here (zero states, a cast mask). */
 interface RecurrentInputs {
-  x: Tensor; W: Tensor; U: Tensor; bias: Tensor | undefined; rec: RecurrentActivation;
-  B: number; T: number; F: number; u: number; states: Tensor[]; mask: Tensor | undefined; owned: Tensor[];
+  x: Tensor;
+  W: Tensor;
+  U: Tensor;
+  bias: Tensor | undefined;
+  rec: RecurrentActivation;
+  B: number;
+  T: number;
+  F: number;
+  u: number;
+  states: Tensor[];
+  mask: Tensor | undefined;
+  owned: Tensor[];
 }
 
 /**
@@ -93,23 +126,39 @@ interface RecurrentInputs {
  * dtypes against x [batch, steps, features] and the recurrent kernel [units, gates·units]; missing initial states
  * become zeros and a non-float mask is cast.
  */
-export function recurrentInputs(op: string, args: {
-  x: Tensor | TensorLike; kernel: Tensor | TensorLike; recurrentKernel: Tensor | TensorLike; bias?: Tensor | TensorLike;
-  mask?: Tensor | TensorLike; recurrentActivation?: RecurrentActivation;
-}, gates: number, initial: Array<Tensor | TensorLike | undefined>, stateNames: string[]): RecurrentInputs {
-  const x = convert(args.x, 'x', op), W = convert(args.kernel, 'kernel', op);
+export function recurrentInputs(
+  op: string,
+  args: {
+    x: Tensor | TensorLike;
+    kernel: Tensor | TensorLike;
+    recurrentKernel: Tensor | TensorLike;
+    bias?: Tensor | TensorLike;
+    mask?: Tensor | TensorLike;
+    recurrentActivation?: RecurrentActivation;
+  },
+  gates: number,
+  initial: Array<Tensor | TensorLike | undefined>,
+  stateNames: string[],
+): RecurrentInputs {
+  const x = convert(args.x, 'x', op),
+    W = convert(args.kernel, 'kernel', op);
   const U = convert(args.recurrentKernel, 'recurrentKernel', op);
   const bias = args.bias === undefined ? undefined : convert(args.bias, 'bias', op);
   const rec = args.recurrentActivation ?? 'hardSigmoid';
-  if (rec !== 'hardSigmoid' && rec !== 'sigmoid') throw new Error(`${op}: recurrentActivation must be 'hardSigmoid' or 'sigmoid', got '${rec}'`);
-  if (x.rank !== 3 || x.dtype !== 'float32') throw new Error(`${op}: x must be float32 [batch, steps, features], got ${fmtShape(x.shape)} (${x.dtype})`);
+  if (rec !== 'hardSigmoid' && rec !== 'sigmoid')
+    throw new Error(`${op}: recurrentActivation must be 'hardSigmoid' or 'sigmoid', got '${rec}'`);
+  if (x.rank !== 3 || x.dtype !== 'float32')
+    throw new Error(`${op}: x must be float32 [batch, steps, features], got ${fmtShape(x.shape)} (${x.dtype})`);
   const [B, T, F] = x.shape as [number, number, number];
   if (U.rank !== 2 || U.shape[1] !== gates * U.shape[0]! || U.dtype !== 'float32') {
     throw new Error(`${op}: recurrentKernel must be float32 [units, ${gates}*units], got ${fmtShape(U.shape)} (${U.dtype})`);
   }
-  const u = U.shape[0]!, g = gates * u;
+  const u = U.shape[0]!,
+    g = gates * u;
   if (W.rank !== 2 || W.shape[0] !== F || W.shape[1] !== g || W.dtype !== 'float32') {
-    throw new Error(`${op}: kernel must be float32 [${F}, ${g}] for x ${fmtShape(x.shape)} and ${u} units, got ${fmtShape(W.shape)} (${W.dtype})`);
+    throw new Error(
+      `${op}: kernel must be float32 [${F}, ${g}] for x ${fmtShape(x.shape)} and ${u} units, got ${fmtShape(W.shape)} (${W.dtype})`,
+    );
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== g || bias.dtype !== 'float32')) {
     throw new Error(`${op}: bias must be float32 [${g}], got ${fmtShape(bias.shape)} (${bias.dtype})`);
@@ -142,7 +191,8 @@ export function lastStep(seq: Tensor, initial: Tensor): Tensor {
   const [B, T, u] = seq.shape as [number, number, number];
   const out = emptyTensor([B, u], 'float32');
   if (B * u === 0) return out;
-  const src = viewData(T === 0 ? initial : seq), dst = viewData(out);
+  const src = viewData(T === 0 ? initial : seq),
+    dst = viewData(out);
   for (let b = 0; b < B; b++) {
     const from = T === 0 ? b * u : (b * T + T - 1) * u;
     dst.set(src.subarray(from, from + u), b * u);

@@ -3,7 +3,7 @@ import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape, stridesOf } from '../shape.js';
 import { copyBlock } from '../strided.js';
-import { emptyTensor, Tensor, viewData, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewData, viewOf } from '../tensor.js';
 import { zeros } from '../create.js';
 import { reshape } from './reshape.js';
 
@@ -44,7 +44,9 @@ export function slice(x: Tensor | TensorLike, begin: number | number[], size?: n
   if (b.length !== t.rank) throw new Error(`slice: begin ${fmtShape(b)} has ${b.length} entries for a rank-${t.rank} tensor`);
   for (let i = 0; i < t.rank; i++) {
     if (!Number.isInteger(b[i]) || !Number.isInteger(s[i]) || b[i]! < 0 || s[i]! < 0 || b[i]! + s[i]! > t.shape[i]!) {
-      throw new Error(`slice: begin ${fmtShape(b)} and size ${fmtShape(s)} are out of bounds for shape ${fmtShape(t.shape)} (dimension ${i})`);
+      throw new Error(
+        `slice: begin ${fmtShape(b)} and size ${fmtShape(s)} are out of bounds for shape ${fmtShape(t.shape)} (dimension ${i})`,
+      );
     }
   }
   const out = sliceRaw(t, b, s);
@@ -56,8 +58,17 @@ export function slice(x: Tensor | TensorLike, begin: number | number[], size?: n
  * tfjs stridedSlice: begin/end/strides per dimension with the beginMask,
  * endMask, ellipsisMask, newAxisMask and shrinkAxisMask bit fields.
  */
-export function stridedSlice(x: Tensor | TensorLike, begin: number[], end: number[], strides?: number[],
-  beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0, shrinkAxisMask = 0): Tensor {
+export function stridedSlice(
+  x: Tensor | TensorLike,
+  begin: number[],
+  end: number[],
+  strides?: number[],
+  beginMask = 0,
+  endMask = 0,
+  ellipsisMask = 0,
+  newAxisMask = 0,
+  shrinkAxisMask = 0,
+): Tensor {
   const t = convert(x, 'x', 'stridedSlice');
   const st = strides ?? begin.map(() => 1);
   // Expand the spec into one entry per input dimension (resolving ellipsis and new axes).
@@ -78,12 +89,22 @@ export function stridedSlice(x: Tensor | TensorLike, begin: number[], end: numbe
       newAxesAt.push(dims.length + newAxesAt.length);
       continue;
     }
-    dims.push({ begin: begin[i]!, end: end[i]!, stride: st[i] ?? 1, bMask: !!(beginMask & (1 << i)), eMask: !!(endMask & (1 << i)), shrink: !!(shrinkAxisMask & (1 << i)) });
+    dims.push({
+      begin: begin[i]!,
+      end: end[i]!,
+      stride: st[i] ?? 1,
+      bMask: !!(beginMask & (1 << i)),
+      eMask: !!(endMask & (1 << i)),
+      shrink: !!(shrinkAxisMask & (1 << i)),
+    });
     inDim++;
   }
   while (dims.length < t.rank) dims.push({ begin: 0, end: 0, stride: 1, bMask: true, eMask: true, shrink: false });
-  if (dims.length > t.rank) throw new Error(`stridedSlice: ${dims.length} slice dimensions for a rank-${t.rank} tensor ${fmtShape(t.shape)}`);
-  const b: number[] = [], sz: number[] = [], steps: number[] = [];
+  if (dims.length > t.rank)
+    throw new Error(`stridedSlice: ${dims.length} slice dimensions for a rank-${t.rank} tensor ${fmtShape(t.shape)}`);
+  const b: number[] = [],
+    sz: number[] = [],
+    steps: number[] = [];
   const outShape: number[] = [];
   dims.forEach((d, i) => {
     const n = t.shape[i]!;
@@ -92,7 +113,9 @@ export function stridedSlice(x: Tensor | TensorLike, begin: number[], end: numbe
     if (d.shrink) {
       const idx = d.begin < 0 ? d.begin + n : d.begin;
       if (idx < 0 || idx >= n) throw new Error(`stridedSlice: index ${d.begin} is out of range for dimension ${i} of size ${n}`);
-      b.push(idx); sz.push(1); steps.push(1);
+      b.push(idx);
+      sz.push(1);
+      steps.push(1);
       return;
     }
     let lo: number, hi: number;
@@ -104,7 +127,9 @@ export function stridedSlice(x: Tensor | TensorLike, begin: number[], end: numbe
       hi = d.eMask ? -1 : clamp(d.end < 0 ? d.end + n : d.end, -1, n - 1);
     }
     const count = Math.max(0, Math.ceil((hi - lo) / d.stride));
-    b.push(count === 0 ? 0 : lo); sz.push(count); steps.push(d.stride);
+    b.push(count === 0 ? 0 : lo);
+    sz.push(count);
+    steps.push(d.stride);
     outShape.push(count);
   });
   const raw = sliceRaw(t, b, sz, steps);

@@ -3,7 +3,7 @@ import { logSoftmax as logSoftmaxK, logSoftmaxGrad, softmax as softmaxK, softmax
 import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { fmtShape, normAxis } from '../shape.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
 import { transposeRaw } from './transpose.js';
 
 type RowKernel = (x: number, y: number, rows: number, n: number) => void;
@@ -19,7 +19,8 @@ function lastAxisOp(name: string, fwd: RowKernel, bwd: GradKernel, x: Tensor | T
   perm.splice(ax, 1);
   perm.push(ax);
   const moved = ax === t.rank - 1 ? t : transposeRaw(t, perm);
-  const n = t.shape[ax]!, rows = n === 0 ? 0 : t.size / n;
+  const n = t.shape[ax]!,
+    rows = n === 0 ? 0 : t.size / n;
   const y = emptyTensor(moved.shape, 'float32');
   if (t.size > 0) fwd(moved.ptr, y.ptr, rows, n);
   const inv = new Array<number>(perm.length);

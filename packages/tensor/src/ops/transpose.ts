@@ -4,12 +4,15 @@ import { convert, type TensorLike } from '../convert.js';
 import { record } from '../engine.js';
 import { bytesPerElement } from '../dtype.js';
 import { fmtShape } from '../shape.js';
-import { emptyTensor, Tensor, viewOf } from '../tensor.js';
+import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
 
 /** @internal Permutes without recording. */
 export function transposeRaw(t: Tensor, perm: number[]): Tensor {
   if (perm.every((p, i) => p === i)) return viewOf(t, t.shape);
-  const out = emptyTensor(perm.map((p) => t.shape[p]!), t.dtype);
+  const out = emptyTensor(
+    perm.map((p) => t.shape[p]!),
+    t.dtype,
+  );
   if (t.size > 0) transposeKernel(t.ptr, out.ptr, t.shape, perm, bytesPerElement(t.dtype) as 4 | 1);
   return out;
 }

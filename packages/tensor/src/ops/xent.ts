@@ -4,7 +4,7 @@ import { softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from '@wasmml/kernels'
 import { convert, type TensorLike } from '../convert.js';
 import { record, recording } from '../engine.js';
 import { fmtShape, shapesEqual } from '../shape.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 import * as ew from './elementwise.js';
 import { mul } from './elementwise.js';
@@ -41,7 +41,9 @@ export function sparseSoftmaxCrossEntropyWithLogits(labels: Tensor | TensorLike,
   const y = convert(labels, 'labels', 'sparseSoftmaxCrossEntropyWithLogits', 'int32');
   const x = convert(logits, 'logits', 'sparseSoftmaxCrossEntropyWithLogits');
   if (y.dtype !== 'int32' || !shapesEqual(y.shape, x.shape.slice(0, -1))) {
-    throw new Error(`sparseSoftmaxCrossEntropyWithLogits: labels must be int32 of shape ${fmtShape(x.shape.slice(0, -1))}, got ${fmtShape(y.shape)} (${y.dtype})`);
+    throw new Error(
+      `sparseSoftmaxCrossEntropyWithLogits: labels must be int32 of shape ${fmtShape(x.shape.slice(0, -1))}, got ${fmtShape(y.shape)} (${y.dtype})`,
+    );
   }
   const [rows, n] = rowsOf(x, 'sparseSoftmaxCrossEntropyWithLogits');
   const loss = emptyTensor(y.shape, 'float32');

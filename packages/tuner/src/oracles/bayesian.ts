@@ -45,15 +45,21 @@ export class BayesianOracle implements Oracle {
     const initial = this.schedule.numInitialPoints ?? Math.max(2, 3 * dims);
     const done = ctx.trials.filter((t): t is Trial & { score: number } => t.status !== 'RUNNING' && t.score !== null);
     const stream = `${ctx.seed}:bayesian:${i}`;
-    if (i < initial || done.length < 2 || dims === 0) return { hyperparameters: randomValues(ctx.space, ctx.trials, stream), epochs: ctx.epochs };
+    if (i < initial || done.length < 2 || dims === 0)
+      return { hyperparameters: randomValues(ctx.space, ctx.trials, stream), epochs: ctx.epochs };
     // Maximise: a 'min' objective is negated.
     const sign = ctx.objective.direction === 'max' ? 1 : -1;
-    const gp = new GaussianProcess(done.map((t) => embed(ctx.space, t.hyperparameters)), done.map((t) => sign * t.score), 1e-4);
+    const gp = new GaussianProcess(
+      done.map((t) => embed(ctx.space, t.hyperparameters)),
+      done.map((t) => sign * t.score),
+      1e-4,
+    );
     const best = Math.max(...done.map((t) => sign * t.score));
     const beta = this.schedule.beta ?? 2.6;
     const rng = new Random(stream);
     const seen = new Set(ctx.trials.map((t) => valuesKey(t.hyperparameters)));
-    let pick: Record<string, HpValue> | undefined, pickValue = -Infinity;
+    let pick: Record<string, HpValue> | undefined,
+      pickValue = -Infinity;
     for (let c = 0; c < (this.schedule.candidates ?? 2000); c++) {
       const values = drawOnce(ctx.space, () => rng.next());
       if (seen.has(valuesKey(values))) continue;

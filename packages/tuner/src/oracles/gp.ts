@@ -76,8 +76,14 @@ export class GaussianProcess {
    * @param noise Variance added to the diagonal (of standardised y).
    * @param ell A fixed length scale; by default the best of {@link LENGTH_SCALES}.
    */
-  constructor(private readonly x: number[][], y: readonly number[], readonly noise = 1e-6, ell?: number) {
-    if (x.length === 0 || x.length !== y.length) throw new Error(`GaussianProcess: need as many points as values (at least one), got ${x.length} and ${y.length}`);
+  constructor(
+    private readonly x: number[][],
+    y: readonly number[],
+    readonly noise = 1e-6,
+    ell?: number,
+  ) {
+    if (x.length === 0 || x.length !== y.length)
+      throw new Error(`GaussianProcess: need as many points as values (at least one), got ${x.length} and ${y.length}`);
     this.mean = y.reduce((a, b) => a + b, 0) / y.length;
     const v = y.reduce((a, b) => a + (b - this.mean) ** 2, 0) / y.length;
     this.std = v > 0 ? Math.sqrt(v) : 1;

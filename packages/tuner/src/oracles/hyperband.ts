@@ -42,8 +42,8 @@ export function hyperbandRounds({ maxEpochs, factor, iterations }: HyperbandSche
     for (let bracket = brackets - 1; bracket >= 0; bracket--) {
       const endSize = bracket0EndSize / (bracket + 1);
       for (let round = 0; round <= bracket; round++) {
-        const size = Math.ceil(endSize * Math.pow(factor, bracket - round) - 1e-9);
-        const epochs = Math.ceil(maxEpochs / Math.pow(factor, bracket - round) - 1e-9);
+        const size = Math.ceil(endSize * factor ** (bracket - round) - 1e-9);
+        const epochs = Math.ceil(maxEpochs / factor ** (bracket - round) - 1e-9);
         rounds.push({ iteration, bracket, round, size, epochs });
       }
     }
@@ -64,7 +64,8 @@ export class HyperbandOracle implements Oracle {
   constructor(readonly schedule: HyperbandSchedule) {
     positiveInt('Hyperband', 'maxEpochs', schedule.maxEpochs);
     positiveInt('Hyperband', 'iterations', schedule.iterations);
-    if (!Number.isInteger(schedule.factor) || schedule.factor < 2) throw new Error(`Hyperband: factor must be an integer >= 2, got ${schedule.factor}`);
+    if (!Number.isInteger(schedule.factor) || schedule.factor < 2)
+      throw new Error(`Hyperband: factor must be an integer >= 2, got ${schedule.factor}`);
     this.rounds = hyperbandRounds(schedule);
   }
 
@@ -84,7 +85,13 @@ export class HyperbandOracle implements Oracle {
         return { hyperparameters: randomValues(ctx.space, ctx.trials, stream), epochs: r.epochs, bracket };
       }
       const parent = this.candidates(ctx, r).find((p) => !mine.some((t) => t.parentId === p.trialId))!;
-      return { hyperparameters: { ...parent.hyperparameters }, epochs: r.epochs, initialEpoch: parent.epochs, parentId: parent.trialId, bracket };
+      return {
+        hyperparameters: { ...parent.hyperparameters },
+        epochs: r.epochs,
+        initialEpoch: parent.epochs,
+        parentId: parent.trialId,
+        bracket,
+      };
     }
     return null;
   }
@@ -92,6 +99,9 @@ export class HyperbandOracle implements Oracle {
   /** The trials of the previous round that go on to round `r`: its best `r.size`. */
   private candidates(ctx: OracleContext, r: Round): Trial[] {
     const prev = { ...r, round: r.round - 1 };
-    return ranked(ctx.trials.filter((t) => inRound(t, prev)), ctx.objective).slice(0, r.size);
+    return ranked(
+      ctx.trials.filter((t) => inRound(t, prev)),
+      ctx.objective,
+    ).slice(0, r.size);
   }
 }

@@ -12,5 +12,9 @@ export const platform: Platform = {
   rename: none,
   remove: async () => undefined,
   mkdirp: none,
-  join: (...parts) => parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/'),
+  join: (...parts) =>
+    parts
+      .filter((p) => p !== '')
+      .join('/')
+      .replace(/\/+/g, '/'),
 };

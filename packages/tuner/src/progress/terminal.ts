@@ -10,7 +10,10 @@ interface Stream {
 }
 
 /** The display for `verbose` (0: nothing). */
-export function createProgress(verbose: number, stream: Stream | undefined = (globalThis as { process?: { stderr?: Stream } }).process?.stderr): SearchProgress {
+export function createProgress(
+  verbose: number,
+  stream: Stream | undefined = (globalThis as { process?: { stderr?: Stream } }).process?.stderr,
+): SearchProgress {
   const quiet = verbose === 0 || !stream;
   const live = !quiet && stream.isTTY === true;
   let multi: cliProgress.MultiBar | undefined;
@@ -19,8 +22,14 @@ export function createProgress(verbose: number, stream: Stream | undefined = (gl
     start(trialId, label, total) {
       if (!live) return;
       multi ??= new cliProgress.MultiBar({
-        stream: stream as unknown as NodeJS.WritableStream, format: '{label} [{bar}] {percentage}% {text}', barsize: 24,
-        barCompleteChar: '=', barIncompleteChar: '.', hideCursor: false, clearOnComplete: true, fps: 10,
+        stream: stream as unknown as NodeJS.WritableStream,
+        format: '{label} [{bar}] {percentage}% {text}',
+        barsize: 24,
+        barCompleteChar: '=',
+        barIncompleteChar: '.',
+        hideCursor: false,
+        clearOnComplete: true,
+        fps: 10,
       });
       bars.set(trialId, multi.create(Math.max(1, total), 0, { label, text: '' }));
       // Redraw timers must not keep the process alive if a trial throws.

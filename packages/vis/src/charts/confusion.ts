@@ -16,12 +16,14 @@ export interface ConfusionMatrixOptions {
 export function confusionMatrixChart(matrix: ArrayLike<ArrayLike<number>>, options: ConfusionMatrixOptions = {}): TopLevelSpec {
   const n = matrix.length;
   for (let i = 0; i < n; i++) {
-    if (matrix[i]!.length !== n) throw new Error(`confusionMatrixChart: row ${i} has ${matrix[i]!.length} values for ${n} classes; the matrix must be square`);
+    if (matrix[i]!.length !== n)
+      throw new Error(`confusionMatrixChart: row ${i} has ${matrix[i]!.length} values for ${n} classes; the matrix must be square`);
   }
   const names = options.classNames ?? Array.from({ length: n }, (_, i) => String(i));
   if (names.length !== n) throw new Error(`confusionMatrixChart: ${names.length} classNames for ${n} classes`);
   const values = [];
-  for (let t = 0; t < n; t++) for (let p = 0; p < n; p++) values.push({ actual: names[t]!, predicted: names[p]!, count: Number(matrix[t]![p]) });
+  for (let t = 0; t < n; t++)
+    for (let p = 0; p < n; p++) values.push({ actual: names[t]!, predicted: names[p]!, count: Number(matrix[t]![p]) });
   const size = options.cellSize ?? 40;
   const encoding = {
     x: { field: 'predicted', type: 'ordinal', sort: names, title: 'predicted' },
@@ -36,7 +38,10 @@ export function confusionMatrixChart(matrix: ArrayLike<ArrayLike<number>>, optio
     width: size * n,
     height: size * n,
     layer: [
-      { mark: 'rect', encoding: { ...encoding, color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' }, title: 'count' } } },
+      {
+        mark: 'rect',
+        encoding: { ...encoding, color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' }, title: 'count' } },
+      },
       { mark: { type: 'text', baseline: 'middle' }, encoding: { ...encoding, text: { field: 'count', type: 'quantitative' } } },
     ],
   };

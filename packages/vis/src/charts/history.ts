@@ -56,7 +56,8 @@ export function historyRows(epoch: number, logs: Record<string, number>, metrics
 /** Rows of a whole History. */
 export function historyToRows(history: HistoryLike, metrics?: string[]): HistoryRow[] {
   return history.epoch.flatMap((e, i) =>
-    historyRows(e, Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!])), metrics));
+    historyRows(e, Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]!])), metrics),
+  );
 }
 
 /**

@@ -28,7 +28,8 @@ export interface ImageGridOptions {
 /** Images [n, h, w(, c)] with captions, as a Vega-Lite chart (tfjs-vis-style image grid of predictions). */
 export function imageGrid(images: ImageTensorLike, options: ImageGridOptions = {}): TopLevelSpec {
   const shape = images.shape;
-  if (shape.length !== 3 && shape.length !== 4) throw new Error(`imageGrid: images must be [n, height, width] or [n, height, width, channels], got shape [${shape}]`);
+  if (shape.length !== 3 && shape.length !== 4)
+    throw new Error(`imageGrid: images must be [n, height, width] or [n, height, width, channels], got shape [${shape}]`);
   const [n, h, w] = shape as [number, number, number];
   const c = shape[3] ?? 1;
   if (c !== 1 && c !== 3) throw new Error(`imageGrid: images must have 1 or 3 channels, got ${c} (shape [${shape}])`);
@@ -40,7 +41,10 @@ export function imageGrid(images: ImageTensorLike, options: ImageGridOptions = {
   for (let i = 0; i < px.length; i++) max = Math.max(max, px[i]!);
   // [0, 1] floats or [0, 255] bytes.
   const scale = max > 1 ? 1 : 255;
-  const hex = (v: number) => Math.max(0, Math.min(255, Math.round(v * scale))).toString(16).padStart(2, '0');
+  const hex = (v: number) =>
+    Math.max(0, Math.min(255, Math.round(v * scale)))
+      .toString(16)
+      .padStart(2, '0');
   const captions: string[] = [];
   const values: Array<{ image: string; row: number; col: number; color: string }> = [];
   for (let k = 0; k < n; k++) {
@@ -67,7 +71,9 @@ export function imageGrid(images: ImageTensorLike, options: ImageGridOptions = {
     data: { values },
     columns: options.columns ?? 10,
     facet: {
-      field: 'image', type: 'nominal', sort: captions,
+      field: 'image',
+      type: 'nominal',
+      sort: captions,
       header: { title: null, labelFontSize: 11 },
     },
     spacing: 6,

@@ -1,7 +1,8 @@
 // Browsers: no file system; PNG through the page's canvas (see toPNG).
 import type { VisPlatform } from './types.js';
 
-const refuse = (what: string) => () => Promise.reject(new Error(`${what}: there is no file system in this runtime; use render(spec, element) or toSVG(spec)`));
+const refuse = (what: string) => () =>
+  Promise.reject(new Error(`${what}: there is no file system in this runtime; use render(spec, element) or toSVG(spec)`));
 
 export const platform: VisPlatform = {
   hasFileSystem: false,

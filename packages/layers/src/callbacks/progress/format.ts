@@ -39,7 +39,9 @@ export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
   const t = Math.round(s);
   if (t < 60) return `${t}s`;
-  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = String(t % 60).padStart(2, '0');
+  const h = Math.floor(t / 3600),
+    m = Math.floor((t % 3600) / 60),
+    sec = String(t % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 

@@ -26,9 +26,10 @@ function draw(options: cliProgress.Options, params: cliProgress.Params, p: Paylo
   const total = params.total;
   const bar = total > 0 ? ` [${cliProgress.Format.BarFormat(params.progress, options)}]` : '';
   const steps = ` ${params.value}/${total > 0 ? total : '?'}`;
-  const timing = p.seconds !== undefined
-    ? ` ${p.seconds.toFixed(1)}s ${Math.round((p.seconds * 1000) / Math.max(1, params.value))}ms/step`
-    : ` ETA ${total > 0 ? formatSeconds(params.eta) : '?'}`;
+  const timing =
+    p.seconds !== undefined
+      ? ` ${p.seconds.toFixed(1)}s ${Math.round((p.seconds * 1000) / Math.max(1, params.value))}ms/step`
+      : ` ETA ${total > 0 ? formatSeconds(params.eta) : '?'}`;
   const line = `Epoch ${p.epoch + 1}/${p.epochs ?? '?'}${bar}${steps}${timing}${p.logs ? ` - ${p.logs}` : ''}`;
   // Cut to the terminal width ourselves: turning off the terminal's line
   // wrapping instead would leave it off if fit() throws mid-epoch.
@@ -61,8 +62,15 @@ export class ProgressBar extends Callback {
     this.bar = undefined;
     if (this.verbose !== 1 || !this.stream?.isTTY) return;
     this.bar = new Bar({
-      stream: this.stream as unknown as NodeJS.WritableStream, format: draw as cliProgress.GenericFormatter,
-      barsize: 30, barCompleteChar: '=', barIncompleteChar: '.', hideCursor: false, linewrap: true, fps: 10, etaBuffer: 20,
+      stream: this.stream as unknown as NodeJS.WritableStream,
+      format: draw as cliProgress.GenericFormatter,
+      barsize: 30,
+      barCompleteChar: '=',
+      barIncompleteChar: '.',
+      hideCursor: false,
+      linewrap: true,
+      fps: 10,
+      etaBuffer: 20,
     });
     const payload: Payload = { epoch, epochs: this.params?.epochs, logs: '' };
     this.bar.start(this.steps ?? 0, 0, payload);

@@ -53,11 +53,15 @@ export function browserFiles(files: File[]): IOHandler {
       const jsonFile = files.find((f) => f.name.endsWith('.json')) ?? files[0]!;
       const json = parseModelJSON(await jsonFile.text(), jsonFile.name);
       const others = files.filter((f) => f !== jsonFile);
-      return artifactsFromModelJSON(json, async (p) => {
-        const f = others.find((o) => o.name === baseName(p));
-        if (!f) throw new Error(`no file named '${baseName(p)}' among ${others.map((o) => o.name).join(', ') || 'the files given'}`);
-        return new Uint8Array(await f.arrayBuffer());
-      }, jsonFile.name);
+      return artifactsFromModelJSON(
+        json,
+        async (p) => {
+          const f = others.find((o) => o.name === baseName(p));
+          if (!f) throw new Error(`no file named '${baseName(p)}' among ${others.map((o) => o.name).join(', ') || 'the files given'}`);
+          return new Uint8Array(await f.arrayBuffer());
+        },
+        jsonFile.name,
+      );
     },
   };
 }

@@ -39,7 +39,9 @@ async function previousShards(json: string): Promise<string[]> {
     const text = await fs.readTextIfExists(json);
     if (text === undefined) return [];
     const parsed = JSON.parse(text) as { weightsManifest?: Array<{ paths?: unknown }> };
-    return (parsed.weightsManifest ?? []).flatMap((g) => (Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+    return (parsed.weightsManifest ?? []).flatMap((g) =>
+      Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : [],
+    );
   } catch {
     return [];
   }
@@ -59,10 +61,19 @@ export function fileSystem(path: string, options: FileSystemOptions = {}): IOHan
         await fs.mkdirp(dir);
         const previous = (await previousShards(json)).filter(isPlainName);
         const manifest = { name: baseName(json), bytes: new TextEncoder().encode(JSON.stringify(modelJSON)) };
-        await switchFiles(fs, dir, shards.map((s) => ({ name: s.path, bytes: s.bytes })), manifest, previous);
+        await switchFiles(
+          fs,
+          dir,
+          shards.map((s) => ({ name: s.path, bytes: s.bytes })),
+          manifest,
+          previous,
+        );
       } catch (e) {
-        throw new Error(`model.save: cannot save to ${json}: ${(e as Error).message}; ` +
-          'the model that was there (if any) is unchanged and no new file was left behind', { cause: e });
+        throw new Error(
+          `model.save: cannot save to ${json}: ${(e as Error).message}; ` +
+            'the model that was there (if any) is unchanged and no new file was left behind',
+          { cause: e },
+        );
       }
       return { modelArtifactsInfo: artifactsInfo(artifacts) };
     },

@@ -29,7 +29,8 @@ async function get(f: typeof fetch, url: string, init: RequestInit | undefined, 
   } catch (e) {
     throw new Error(`loadLayersModel: fetching ${what} ${url} failed: ${(e as Error).message}`);
   }
-  if (!res.ok) throw new Error(`loadLayersModel: fetching ${what} ${url} failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  if (!res.ok)
+    throw new Error(`loadLayersModel: fetching ${what} ${url} failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return res;
 }
 
@@ -44,10 +45,15 @@ export function http(url: string, opts: HttpOptions = {}): IOHandler {
       const prefix = opts.weightPathPrefix ?? dir;
       const total = 1 + (json.weightsManifest ?? []).reduce((n, g) => n + g.paths.length, 0);
       opts.onProgress?.(1 / total);
-      return artifactsFromModelJSON(json, async (p) => {
-        const r = await get(f, prefix + p + query, opts.requestInit, 'weight file');
-        return new Uint8Array(await r.arrayBuffer());
-      }, url, (done) => opts.onProgress?.((1 + done) / total));
+      return artifactsFromModelJSON(
+        json,
+        async (p) => {
+          const r = await get(f, prefix + p + query, opts.requestInit, 'weight file');
+          return new Uint8Array(await r.arrayBuffer());
+        },
+        url,
+        (done) => opts.onProgress?.((1 + done) / total),
+      );
     },
     async save(artifacts) {
       const f = getFetch(opts);
@@ -55,9 +61,14 @@ export function http(url: string, opts: HttpOptions = {}): IOHandler {
       const json = await toModelJSON(artifacts, [{ path: './model.weights.bin', bytes }]);
       const form = new FormData();
       form.append('model.json', new Blob([JSON.stringify(json)], { type: 'application/json' }), 'model.json');
-      form.append('model.weights.bin', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'model.weights.bin');
+      form.append(
+        'model.weights.bin',
+        new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+        'model.weights.bin',
+      );
       const res = await f(url, { method: 'POST', ...opts.requestInit, body: form });
-      if (!res.ok) throw new Error(`model.save: POST to ${url} failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      if (!res.ok)
+        throw new Error(`model.save: POST to ${url} failed with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
       return { modelArtifactsInfo: artifactsInfo(artifacts), responses: [res] };
     },
   };

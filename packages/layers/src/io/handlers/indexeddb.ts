@@ -64,7 +64,7 @@ export function browserIndexedDB(name: string): IOHandler {
       const db = await openDb();
       try {
         const tx = db.transaction(MODELS, 'readonly');
-        const rec = await request(tx.objectStore(MODELS).get(name)) as { modelArtifacts?: ModelArtifacts } | undefined;
+        const rec = (await request(tx.objectStore(MODELS).get(name))) as { modelArtifacts?: ModelArtifacts } | undefined;
         if (!rec?.modelArtifacts) throw new Error(`loadLayersModel: no model named '${name}' in IndexedDB`);
         return rec.modelArtifacts;
       } finally {

@@ -5,7 +5,17 @@
 import * as ops from '@wasmml/tensor';
 import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor, Variable } from '@wasmml/tensor';
-import { Layer, LayersModel, initializers, input, layers, type CallArgs, type LayerArgs, type Shape, type SymbolicTensor } from '@wasmml/layers';
+import {
+  Layer,
+  LayersModel,
+  initializers,
+  input,
+  layers,
+  type CallArgs,
+  type LayerArgs,
+  type Shape,
+  type SymbolicTensor,
+} from '@wasmml/layers';
 import { layerNorm } from '../../layers/attention-math.js';
 import { TransformerEncoder } from '../../layers/transformer-encoder.js';
 
@@ -47,13 +57,19 @@ export class BertEmbeddings extends Layer {
   tokenType: Variable | undefined;
   private gamma: Variable | undefined;
   private beta: Variable | undefined;
-  constructor(readonly spec: Required<Omit<BertArgs, 'name' | 'seed'>> & { seed?: number | undefined }, args: LayerArgs = {}) {
+  constructor(
+    readonly spec: Required<Omit<BertArgs, 'name' | 'seed'>> & { seed?: number | undefined },
+    args: LayerArgs = {},
+  ) {
     super(args);
     this.supportsMasking = true;
   }
-  getClassName() { return 'BertEmbeddings'; }
+  getClassName() {
+    return 'BertEmbeddings';
+  }
   override build(): void {
-    const s = this.spec, seed = s.seed;
+    const s = this.spec,
+      seed = s.seed;
     const init = (k: number) => initializers.truncatedNormal({ stddev: 0.02, ...(seed !== undefined ? { seed: seed * 7919 + k } : {}) });
     this.word = this.addWeight('word_embeddings', [s.vocabSize, s.hiddenSize], init(1));
     this.position = this.addWeight('position_embeddings', [s.maxPositions, s.hiddenSize], init(2));
@@ -65,16 +81,18 @@ export class BertEmbeddings extends Layer {
     return [...(inputShape as Shape), this.spec.hiddenSize];
   }
   override computeMask(inputs: Tensor | Tensor[]): Tensor | null {
-    const ids = Array.isArray(inputs) ? inputs[0] as Tensor : inputs;
+    const ids = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
     return ops.notEqual(ids, this.spec.padTokenId);
   }
   /** ids [B, T] (and segment ids, default 0) → [B, T, hidden]. */
   embed(ids: Tensor, typeIds: Tensor | undefined, training: boolean): Tensor {
-    const T = ids.shape[1] as number, s = this.spec;
+    const T = ids.shape[1] as number,
+      s = this.spec;
     if (T > s.maxPositions) throw new Error(`bert: ${T} positions exceed maxPositions ${s.maxPositions}`);
     const idx = ids.dtype === 'int32' ? ids : ops.cast(ids, 'int32');
     let x = ops.add(ops.gather(this.word as Tensor, idx), ops.slice(this.position as Tensor, [0, 0], [T, s.hiddenSize]));
-    x = typeIds ? ops.add(x, ops.gather(this.tokenType as Tensor, ops.cast(typeIds, 'int32')))
+    x = typeIds
+      ? ops.add(x, ops.gather(this.tokenType as Tensor, ops.cast(typeIds, 'int32')))
       : ops.add(x, ops.slice(this.tokenType as Tensor, [0, 0], [1, s.hiddenSize]));
     x = layerNorm(x, this.gamma as Tensor, this.beta as Tensor, s.layerNormEpsilon);
     return training && s.dropout > 0 ? ops.dropout(x, s.dropout, undefined, s.seed) : x;
@@ -92,8 +110,15 @@ export class BertPooler extends Layer {
   static readonly className = 'BertPooler';
   kernel: Variable | undefined;
   bias: Variable | undefined;
-  constructor(readonly hiddenSize: number, args: LayerArgs = {}) { super(args); }
-  getClassName() { return 'BertPooler'; }
+  constructor(
+    readonly hiddenSize: number,
+    args: LayerArgs = {},
+  ) {
+    super(args);
+  }
+  getClassName() {
+    return 'BertPooler';
+  }
   override build(): void {
     this.kernel = this.addWeight('dense/kernel', [this.hiddenSize, this.hiddenSize], 'glorotUniform');
     this.bias = this.addWeight('dense/bias', [this.hiddenSize], 'zeros');
@@ -101,17 +126,30 @@ export class BertPooler extends Layer {
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     return [(inputShape as Shape)[0] ?? null, this.hiddenSize];
   }
-  override computeMask(): Tensor | null { return null; }
+  override computeMask(): Tensor | null {
+    return null;
+  }
   call(inputs: Tensor | Tensor[]): Tensor {
-    const h = Array.isArray(inputs) ? inputs[0] as Tensor : inputs;
+    const h = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
     const cls = ops.reshape(ops.slice(h, [0, 0, 0], [h.shape[0] as number, 1, this.hiddenSize]), [h.shape[0] as number, this.hiddenSize]);
     return ops.tanh(ops.fusedMatMul({ a: cls, b: this.kernel as Tensor, bias: this.bias as Tensor }));
   }
 }
 
 const BERT_KEYS: OptionKeys<BertArgs> = {
-  vocabSize: true, hiddenSize: true, layers: true, heads: true, intermediateSize: true, maxPositions: true, typeVocabSize: true,
-  layerNormEpsilon: true, dropout: true, padTokenId: true, activation: true, seed: true, name: true,
+  vocabSize: true,
+  hiddenSize: true,
+  layers: true,
+  heads: true,
+  intermediateSize: true,
+  maxPositions: true,
+  typeVocabSize: true,
+  layerNormEpsilon: true,
+  dropout: true,
+  padTokenId: true,
+  activation: true,
+  seed: true,
+  name: true,
 };
 const CLASSIFIER_KEYS: OptionKeys<BertClassifierArgs> = { numClasses: true, dropout: true, logits: true };
 
@@ -122,10 +160,18 @@ function resolve(args: BertArgs) {
   }
   if (args.hiddenSize % args.heads !== 0) throw new Error(`bert: hiddenSize ${args.hiddenSize} must divide by heads ${args.heads}`);
   return {
-    vocabSize: args.vocabSize, hiddenSize: args.hiddenSize, layers: args.layers, heads: args.heads,
-    intermediateSize: args.intermediateSize ?? 4 * args.hiddenSize, maxPositions: args.maxPositions ?? 512,
-    typeVocabSize: args.typeVocabSize ?? 2, layerNormEpsilon: args.layerNormEpsilon ?? 1e-12, dropout: args.dropout ?? 0.1,
-    padTokenId: args.padTokenId ?? 0, activation: args.activation ?? 'gelu', seed: args.seed,
+    vocabSize: args.vocabSize,
+    hiddenSize: args.hiddenSize,
+    layers: args.layers,
+    heads: args.heads,
+    intermediateSize: args.intermediateSize ?? 4 * args.hiddenSize,
+    maxPositions: args.maxPositions ?? 512,
+    typeVocabSize: args.typeVocabSize ?? 2,
+    layerNormEpsilon: args.layerNormEpsilon ?? 1e-12,
+    dropout: args.dropout ?? 0.1,
+    padTokenId: args.padTokenId ?? 0,
+    activation: args.activation ?? 'gelu',
+    seed: args.seed,
   };
 }
 
@@ -148,11 +194,20 @@ export class BertModel extends LayersModel {
     const spec = resolve(args);
     const ids = input({ shape: [null], dtype: 'int32' });
     const embeddings = new BertEmbeddings(spec, { name: 'embeddings' });
-    const blocks = Array.from({ length: spec.layers }, (_, i) => new TransformerEncoder({
-      name: `encoder_layer_${i}`, intermediateDim: spec.intermediateSize, numHeads: spec.heads, dropout: spec.dropout,
-      activation: spec.activation, layerNormEpsilon: spec.layerNormEpsilon, normalizeFirst: false,
-      ...(spec.seed !== undefined ? { seed: spec.seed + i + 1 } : {}),
-    }));
+    const blocks = Array.from(
+      { length: spec.layers },
+      (_, i) =>
+        new TransformerEncoder({
+          name: `encoder_layer_${i}`,
+          intermediateDim: spec.intermediateSize,
+          numHeads: spec.heads,
+          dropout: spec.dropout,
+          activation: spec.activation,
+          layerNormEpsilon: spec.layerNormEpsilon,
+          normalizeFirst: false,
+          ...(spec.seed !== undefined ? { seed: spec.seed + i + 1 } : {}),
+        }),
+    );
     const pooler = new BertPooler(spec.hiddenSize, { name: 'pooler' });
     let x = embeddings.apply(ids) as SymbolicTensor;
     for (const b of blocks) x = b.apply(x) as SymbolicTensor;
@@ -163,7 +218,9 @@ export class BertModel extends LayersModel {
     this.pooler = pooler;
   }
 
-  override getClassName() { return 'BertModel'; }
+  override getClassName() {
+    return 'BertModel';
+  }
 
   /** Hidden states of every position, [B, T, hidden] (transformers' last_hidden_state). */
   sequenceOutput(ids: Tensor, typeIds?: Tensor): Tensor {

@@ -46,8 +46,15 @@ export class GptEmbedding extends Layer {
   static readonly className = 'GptEmbedding';
   wte: Variable | undefined;
   wpe: Variable | undefined;
-  constructor(readonly spec: GptShape, args: LayerArgs = {}) { super(args); }
-  getClassName() { return 'GptEmbedding'; }
+  constructor(
+    readonly spec: GptShape,
+    args: LayerArgs = {},
+  ) {
+    super(args);
+  }
+  getClassName() {
+    return 'GptEmbedding';
+  }
   override build(): void {
     const s = this.spec;
     this.wte = this.addWeight('wte', [s.vocabSize, s.dim], normal(0.02, s.seed, 1));
@@ -68,13 +75,16 @@ export class GptEmbedding extends Layer {
     return training && this.spec.dropout > 0 ? ops.dropout(x, this.spec.dropout, undefined, this.spec.seed) : x;
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
-    const ids = Array.isArray(inputs) ? inputs[0] as Tensor : inputs;
+    const ids = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
     if (ids.rank !== 2) throw new Error(`${this.name}: token ids must be [batch, steps], got [${ids.shape}] (${ids.dtype})`);
     return this.embed(ids, 0, kwargs.training ?? false);
   }
 }
 
-interface Norm { gamma: Variable; beta?: Variable | undefined }
+interface Norm {
+  gamma: Variable;
+  beta?: Variable | undefined;
+}
 
 /** A layer with GPT norms (LayerNorm: gamma and beta; RMSNorm: gamma only). */
 abstract class GptPart extends Layer {
@@ -93,12 +103,34 @@ function applyNorm(x: Tensor, n: Norm, spec: GptShape): Tensor {
 /** A pre-norm decoder block: x + attn(norm(x)), then x + mlp(norm(x)). */
 export class GptDecoderBlock extends GptPart {
   static readonly className = 'GptDecoderBlock';
-  private w: { ln1: Norm; ln2: Norm; qkv: Variable; qkvB?: Variable | undefined; proj: Variable; projB?: Variable | undefined;
-    fc: Variable; fcB?: Variable | undefined; out: Variable; outB?: Variable | undefined } | undefined;
-  constructor(readonly spec: GptShape, readonly index: number, args: LayerArgs = {}) { super(args); }
-  getClassName() { return 'GptDecoderBlock'; }
+  private w:
+    | {
+        ln1: Norm;
+        ln2: Norm;
+        qkv: Variable;
+        qkvB?: Variable | undefined;
+        proj: Variable;
+        projB?: Variable | undefined;
+        fc: Variable;
+        fcB?: Variable | undefined;
+        out: Variable;
+        outB?: Variable | undefined;
+      }
+    | undefined;
+  constructor(
+    readonly spec: GptShape,
+    readonly index: number,
+    args: LayerArgs = {},
+  ) {
+    super(args);
+  }
+  getClassName() {
+    return 'GptDecoderBlock';
+  }
   override build(): void {
-    const s = this.spec, d = s.dim, f = s.intermediateDim;
+    const s = this.spec,
+      d = s.dim,
+      f = s.intermediateDim;
     // GPT-2's init: N(0, 0.02), residual projections scaled by 1/sqrt(2·layers) (set by the model).
     let k = 0;
     const w = (n: string, shape: number[], std = 0.02) => this.addWeight(n, shape, normal(std, s.seed, 16 * (this.index + 1) + k++));
@@ -106,32 +138,43 @@ export class GptDecoderBlock extends GptPart {
     const resid = 0.02 / Math.sqrt(2 * Math.max(1, this.residualLayers));
     this.w = {
       ln1: this.addNorm('ln_1', s),
-      qkv: w('attn/c_attn/kernel', [d, 3 * d]), qkvB: b('attn/c_attn/bias', 3 * d),
-      proj: w('attn/c_proj/kernel', [d, d], resid), projB: b('attn/c_proj/bias', d),
+      qkv: w('attn/c_attn/kernel', [d, 3 * d]),
+      qkvB: b('attn/c_attn/bias', 3 * d),
+      proj: w('attn/c_proj/kernel', [d, d], resid),
+      projB: b('attn/c_proj/bias', d),
       ln2: this.addNorm('ln_2', s),
-      fc: w('mlp/c_fc/kernel', [d, f]), fcB: b('mlp/c_fc/bias', f),
-      out: w('mlp/c_proj/kernel', [f, d], resid), outB: b('mlp/c_proj/bias', d),
+      fc: w('mlp/c_fc/kernel', [d, f]),
+      fcB: b('mlp/c_fc/bias', f),
+      out: w('mlp/c_proj/kernel', [f, d], resid),
+      outB: b('mlp/c_proj/bias', d),
     };
   }
   /** Number of blocks in the model (for the residual init scale). */
   residualLayers = 1;
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape { return inputShape as Shape; }
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
 
   /** x [B, T, d] at positions offset..; with a cache, x holds only new positions. */
   forward(x: Tensor, opts: { cache?: KvCache | undefined; offset: number; training: boolean }): { y: Tensor; cache: KvCache } {
-    const s = this.spec, w = this.w as NonNullable<GptDecoderBlock['w']>;
+    const s = this.spec,
+      w = this.w as NonNullable<GptDecoderBlock['w']>;
     const T = x.shape[1] as number;
     const rotary = s.positions === 'rotary' ? rotaryTables(T, s.dim / s.heads, opts.offset, s.rotaryBase) : undefined;
     const drop = (t: Tensor) => (opts.training && s.dropout > 0 ? ops.dropout(t, s.dropout, undefined, s.seed) : t);
     const a = causalSelfAttention(applyNorm(x, w.ln1, s), { qkv: w.qkv, qkvBias: w.qkvB, proj: w.proj, projBias: w.projB }, s.heads, {
-      cache: opts.cache, rotary, dropout: s.dropout, training: opts.training, seed: s.seed,
+      cache: opts.cache,
+      rotary,
+      dropout: s.dropout,
+      training: opts.training,
+      seed: s.seed,
     });
     const h = ops.add(x, drop(a.output));
     const m = project(activate(s.activation, project(applyNorm(h, w.ln2, s), w.fc, w.fcB, opts.training)), w.out, w.outB, opts.training);
     return { y: ops.add(h, drop(m)), cache: a.cache };
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] as Tensor : inputs;
+    const x = Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
     return this.forward(x, { offset: 0, training: kwargs.training ?? false }).y;
   }
 }
@@ -141,8 +184,17 @@ export class GptHead extends GptPart {
   static readonly className = 'GptHead';
   private norm: Norm | undefined;
   private lmHead: Variable | undefined;
-  constructor(readonly spec: GptShape, private readonly embedding: GptEmbedding, readonly tied: boolean, args: LayerArgs = {}) { super(args); }
-  getClassName() { return 'GptHead'; }
+  constructor(
+    readonly spec: GptShape,
+    private readonly embedding: GptEmbedding,
+    readonly tied: boolean,
+    args: LayerArgs = {},
+  ) {
+    super(args);
+  }
+  getClassName() {
+    return 'GptHead';
+  }
   override build(): void {
     this.norm = this.addNorm('ln_f', this.spec);
     if (!this.tied) this.lmHead = this.addWeight('lm_head/kernel', [this.spec.dim, this.spec.vocabSize], normal(0.02, this.spec.seed, 3));
@@ -158,6 +210,6 @@ export class GptHead extends GptPart {
     return ops.reshape(y, [B, T, this.spec.vocabSize]);
   }
   call(inputs: Tensor | Tensor[]): Tensor {
-    return this.logits(Array.isArray(inputs) ? inputs[0] as Tensor : inputs);
+    return this.logits(Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs);
   }
 }

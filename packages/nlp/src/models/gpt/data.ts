@@ -22,13 +22,15 @@ const WINDOW_KEYS: OptionKeys<ShiftedWindowArgs> = { contextLength: true, stride
 
 export function shiftedWindows(ids: ArrayLike<number>, args: ShiftedWindowArgs): { xs: Tensor; ys: Tensor } {
   checkOptions('shiftedWindows', args, WINDOW_KEYS);
-  const T = args.contextLength, stride = args.stride ?? T;
+  const T = args.contextLength,
+    stride = args.stride ?? T;
   if (!Number.isInteger(T) || T < 1) throw new Error(`shiftedWindows: contextLength must be a positive integer, got ${T}`);
   if (!Number.isInteger(stride) || stride < 1) throw new Error(`shiftedWindows: stride must be a positive integer, got ${stride}`);
   let n = ids.length > T ? Math.floor((ids.length - T - 1) / stride) + 1 : 0;
   if (args.maxWindows !== undefined) n = Math.min(n, args.maxWindows);
   if (n < 1) throw new Error(`shiftedWindows: ${ids.length} tokens make no window of ${T} + 1`);
-  const xs = new Int32Array(n * T), ys = new Int32Array(n * T);
+  const xs = new Int32Array(n * T),
+    ys = new Int32Array(n * T);
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < T; t++) {
       xs[i * T + t] = ids[i * stride + t] as number;
@@ -52,7 +54,9 @@ export class CharTokenizer {
     return new CharTokenizer([...new Set(Array.from(text))].sort());
   }
   /** Number of ids. */
-  get vocabSize(): number { return this.chars.length; }
+  get vocabSize(): number {
+    return this.chars.length;
+  }
   /** Ids of `text`; a character it has not seen throws. */
   encode(text: string): number[] {
     return Array.from(text, (c) => {

@@ -28,7 +28,14 @@ export interface GenerateOptions {
 }
 
 const GENERATE_KEYS: OptionKeys<GenerateOptions> = {
-  maxNewTokens: true, temperature: true, topK: true, topP: true, seed: true, stop: true, onToken: true, useCache: true,
+  maxNewTokens: true,
+  temperature: true,
+  topK: true,
+  topP: true,
+  seed: true,
+  stop: true,
+  onToken: true,
+  useCache: true,
 };
 
 function checkGenerate(model: GptModel, prompt: ArrayLike<number>, o: GenerateOptions): void {
@@ -42,7 +49,8 @@ function checkGenerate(model: GptModel, prompt: ArrayLike<number>, o: GenerateOp
   const n = o.maxNewTokens ?? 32;
   if (!Number.isInteger(n) || n < 0) throw new Error(`generate: maxNewTokens must be a non-negative integer, got ${n}`);
   if (o.temperature !== undefined && !(o.temperature >= 0)) throw new Error(`generate: temperature must be >= 0, got ${o.temperature}`);
-  if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new Error(`generate: topK must be a positive integer, got ${o.topK}`);
+  if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1))
+    throw new Error(`generate: topK must be a positive integer, got ${o.topK}`);
   if (o.topP !== undefined && !(o.topP > 0 && o.topP <= 1)) throw new Error(`generate: topP must be in (0, 1], got ${o.topP}`);
 }
 
@@ -58,7 +66,8 @@ export function sampleLogits(logits: Float32Array, o: GenerateOptions, random: (
   let probs = order.map((i) => Math.exp(((logits[i] as number) - max) / temperature));
   let total = probs.reduce((a, b) => a + b, 0);
   if (o.topP !== undefined) {
-    let acc = 0, keep = 0;
+    let acc = 0,
+      keep = 0;
     while (keep < probs.length && acc < o.topP * total) acc += probs[keep++] as number;
     order = order.slice(0, Math.max(1, keep));
     probs = probs.slice(0, order.length);
@@ -88,7 +97,8 @@ function lastRow(logits: Tensor): Float32Array {
  */
 export async function* streamTokens(model: GptModel, prompt: ArrayLike<number>, options: GenerateOptions = {}): AsyncGenerator<number> {
   checkGenerate(model, prompt, options);
-  const max = options.maxNewTokens ?? 32, ctx = model.spec.contextLength;
+  const max = options.maxNewTokens ?? 32,
+    ctx = model.spec.contextLength;
   const random = seededRandom(options.seed ?? 0);
   const stop = new Set(options.stop ?? []);
   const useCache = options.useCache ?? true;
@@ -107,7 +117,10 @@ export async function* streamTokens(model: GptModel, prompt: ArrayLike<number>, 
         if (useCache) {
           const old = cache;
           cache = step.cache;
-          for (const b of cache.blocks) { ops.keep(b.k); ops.keep(b.v); }
+          for (const b of cache.blocks) {
+            ops.keep(b.k);
+            ops.keep(b.v);
+          }
           disposeCache(old);
         }
         return lastRow(step.logits);

@@ -57,25 +57,53 @@ function positiveInt(args: GptArgs, key: keyof GptArgs): number {
 }
 
 const GPT_KEYS: OptionKeys<GptArgs> = {
-  vocabSize: true, contextLength: true, layers: true, heads: true, dim: true, intermediateDim: true, dropout: true, norm: true,
-  positions: true, rotaryBase: true, activation: true, layerNormEpsilon: true, bias: true, tieWeights: true, seed: true, name: true,
+  vocabSize: true,
+  contextLength: true,
+  layers: true,
+  heads: true,
+  dim: true,
+  intermediateDim: true,
+  dropout: true,
+  norm: true,
+  positions: true,
+  rotaryBase: true,
+  activation: true,
+  layerNormEpsilon: true,
+  bias: true,
+  tieWeights: true,
+  seed: true,
+  name: true,
 };
 
 function shapeOf(args: GptArgs): GptShape {
   checkOptions('gpt', args, GPT_KEYS);
   for (const k of ['vocabSize', 'contextLength', 'layers', 'heads', 'dim'] as const) positiveInt(args, k);
   if (args.dim % args.heads !== 0) throw new Error(`gpt: dim ${args.dim} must divide by heads ${args.heads}`);
-  const positions = args.positions ?? 'learned', norm = args.norm ?? 'layerNorm', activation = args.activation ?? 'geluApprox';
-  if (!['learned', 'rotary'].includes(positions)) throw new Error(`gpt: positions must be 'learned' or 'rotary', got ${JSON.stringify(positions)}`);
+  const positions = args.positions ?? 'learned',
+    norm = args.norm ?? 'layerNorm',
+    activation = args.activation ?? 'geluApprox';
+  if (!['learned', 'rotary'].includes(positions))
+    throw new Error(`gpt: positions must be 'learned' or 'rotary', got ${JSON.stringify(positions)}`);
   if (!['layerNorm', 'rmsNorm'].includes(norm)) throw new Error(`gpt: norm must be 'layerNorm' or 'rmsNorm', got ${JSON.stringify(norm)}`);
-  if (!['geluApprox', 'gelu', 'relu'].includes(activation)) throw new Error(`gpt: activation must be 'geluApprox', 'gelu' or 'relu', got ${JSON.stringify(activation)}`);
-  if (positions === 'rotary' && (args.dim / args.heads) % 2 !== 0) throw new Error(`gpt: rotary positions need an even head size, got ${args.dim / args.heads}`);
+  if (!['geluApprox', 'gelu', 'relu'].includes(activation))
+    throw new Error(`gpt: activation must be 'geluApprox', 'gelu' or 'relu', got ${JSON.stringify(activation)}`);
+  if (positions === 'rotary' && (args.dim / args.heads) % 2 !== 0)
+    throw new Error(`gpt: rotary positions need an even head size, got ${args.dim / args.heads}`);
   const dropout = args.dropout ?? 0;
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`gpt: dropout must be in [0, 1), got ${dropout}`);
   return {
-    vocabSize: args.vocabSize, contextLength: args.contextLength, dim: args.dim, heads: args.heads,
-    intermediateDim: args.intermediateDim ?? 4 * args.dim, norm, positions, activation,
-    layerNormEpsilon: args.layerNormEpsilon ?? 1e-5, bias: args.bias ?? true, dropout, rotaryBase: args.rotaryBase ?? 10000,
+    vocabSize: args.vocabSize,
+    contextLength: args.contextLength,
+    dim: args.dim,
+    heads: args.heads,
+    intermediateDim: args.intermediateDim ?? 4 * args.dim,
+    norm,
+    positions,
+    activation,
+    layerNormEpsilon: args.layerNormEpsilon ?? 1e-5,
+    bias: args.bias ?? true,
+    dropout,
+    rotaryBase: args.rotaryBase ?? 10000,
     seed: args.seed,
   };
 }
@@ -118,7 +146,9 @@ export class GptModel extends LayersModel {
     this.head = head;
   }
 
-  override getClassName() { return 'GptModel'; }
+  override getClassName() {
+    return 'GptModel';
+  }
 
   /**
    * Logits of the new positions ids [B, T] given the cache of the earlier

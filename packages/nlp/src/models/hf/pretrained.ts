@@ -8,15 +8,29 @@ import type { Variable } from '@wasmml/tensor';
 import { PretrainedTokenizer } from '../../text/hf/tokenizer.js';
 import { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from '../bert/hf-bert.js';
 import { BertModel } from '../bert/model.js';
-import { gpt2ConfigOf, gpt2WeightNames, gptArgsFromGpt2Config, loadGpt2Weights, type CheckpointTensor, type CheckpointTensors, type Gpt2Config } from '../gpt/hf-gpt2.js';
+import {
+  gpt2ConfigOf,
+  gpt2WeightNames,
+  gptArgsFromGpt2Config,
+  loadGpt2Weights,
+  type CheckpointTensor,
+  type CheckpointTensors,
+  type Gpt2Config,
+} from '../gpt/hf-gpt2.js';
 import { GptModel } from '../gpt/model.js';
 import * as ops from '@wasmml/tensor';
 
 /** The architectures {@link loadPretrained} builds. */
 export type PretrainedArchitecture = 'gpt2' | 'bert';
 const KNOWN: Record<string, PretrainedArchitecture> = {
-  gpt2: 'gpt2', GPT2LMHeadModel: 'gpt2', GPT2Model: 'gpt2', bert: 'bert', BertModel: 'bert', BertForMaskedLM: 'bert',
-  BertForSequenceClassification: 'bert', BertForPreTraining: 'bert',
+  gpt2: 'gpt2',
+  GPT2LMHeadModel: 'gpt2',
+  GPT2Model: 'gpt2',
+  bert: 'bert',
+  BertModel: 'bert',
+  BertForMaskedLM: 'bert',
+  BertForSequenceClassification: 'bert',
+  BertForPreTraining: 'bert',
 };
 
 /** A loaded checkpoint. */
@@ -40,12 +54,16 @@ const text = (b: Uint8Array | string) => (typeof b === 'string' ? b : new TextDe
 const FLOAT = new Set(['F32', 'F16', 'BF16', 'F64']);
 
 function architectureOf(config: Record<string, unknown>): PretrainedArchitecture {
-  const names = [config.model_type, ...((config.architectures as unknown[] | undefined) ?? [])].filter((n): n is string => typeof n === 'string');
+  const names = [config.model_type, ...((config.architectures as unknown[] | undefined) ?? [])].filter(
+    (n): n is string => typeof n === 'string',
+  );
   for (const n of names) {
     const a = KNOWN[n];
     if (a) return a;
   }
-  throw new Error(`loadPretrained: unsupported architecture ${JSON.stringify(names)} in config.json; supported: model_type 'gpt2' or 'bert'`);
+  throw new Error(
+    `loadPretrained: unsupported architecture ${JSON.stringify(names)} in config.json; supported: model_type 'gpt2' or 'bert'`,
+  );
 }
 
 // Converted to float32 on first use, so tensors the model does not read cost nothing.
@@ -57,7 +75,8 @@ function lazyTensors(file: SafetensorsFile): CheckpointTensors {
       if (hit) return hit;
       const t = file.tensors.get(name);
       if (!t) return undefined;
-      if (!FLOAT.has(t.dtype)) throw new Error(`loadPretrained: tensor ${name} has dtype ${t.dtype}; expected a float type (F32, F16, BF16, F64)`);
+      if (!FLOAT.has(t.dtype))
+        throw new Error(`loadPretrained: tensor ${name} has dtype ${t.dtype}; expected a float type (F32, F16, BF16, F64)`);
       const c = { shape: t.shape, data: safetensorsToFloat32(t) };
       done.set(name, c);
       return c;
@@ -97,20 +116,33 @@ export function pretrainedFromFiles(files: PretrainedFiles): Pretrained {
  * from the files' bytes.
  */
 export async function loadPretrained(source: DataLocation | PretrainedFiles, options: DownloadOptions = {}): Promise<Pretrained> {
-  if (typeof source === 'object' && !(source instanceof URL) && !(source instanceof Uint8Array) && !(source instanceof ArrayBuffer)
-    && !(typeof Blob !== 'undefined' && source instanceof Blob)) {
+  if (
+    typeof source === 'object' &&
+    !(source instanceof URL) &&
+    !(source instanceof Uint8Array) &&
+    !(source instanceof ArrayBuffer) &&
+    !(typeof Blob !== 'undefined' && source instanceof Blob)
+  ) {
     return pretrainedFromFiles(source as PretrainedFiles);
   }
   const base = String(source instanceof URL ? source.href : source).replace(/\/+$/, '');
-  const read = (name: string) => openLocation(`${base}/${name}`, { ...options, subdir: options.subdir ?? cacheName(base) }).then((r) => r.bytes());
+  const read = (name: string) =>
+    openLocation(`${base}/${name}`, { ...options, subdir: options.subdir ?? cacheName(base) }).then((r) => r.bytes());
   const [config, weights] = await Promise.all([read('config.json'), read('model.safetensors')]);
   const tokenizer = await read('tokenizer.json').catch(() => undefined);
-  return pretrainedFromFiles({ 'config.json': config, 'model.safetensors': weights, ...(tokenizer ? { 'tokenizer.json': tokenizer } : {}) });
+  return pretrainedFromFiles({
+    'config.json': config,
+    'model.safetensors': weights,
+    ...(tokenizer ? { 'tokenizer.json': tokenizer } : {}),
+  });
 }
 
 // One cache folder per checkpoint address.
 function cacheName(base: string): string {
-  return `hf-${base.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(-100)}`;
+  return `hf-${base
+    .replace(/^https?:\/\//, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(-100)}`;
 }
 
 /** The files `save_pretrained` would write for `model` (GPT-2 or BERT shaped), and tokenizer.json when given. */

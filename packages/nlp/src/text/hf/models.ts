@@ -83,10 +83,14 @@ class Bpe implements TokenModel {
     const chars = Array.from(piece);
     const syms = chars.map((c, i) => (i > 0 ? this.prefix : '') + c + (i === chars.length - 1 ? this.suffix : ''));
     for (;;) {
-      let best = -1, bestRank = Infinity;
+      let best = -1,
+        bestRank = Infinity;
       for (let i = 0; i + 1 < syms.length; i++) {
         const r = this.ranks.get(syms[i] + SEP + syms[i + 1]);
-        if (r !== undefined && r < bestRank) { bestRank = r; best = i; }
+        if (r !== undefined && r < bestRank) {
+          bestRank = r;
+          best = i;
+        }
       }
       if (best < 0) break;
       syms.splice(best, 2, (syms[best] as string) + this.stripPrefix(syms[best + 1] as string));
@@ -95,11 +99,19 @@ class Bpe implements TokenModel {
     let lastUnk = false;
     for (const s of syms) {
       const id = this.vocab.get(s);
-      if (id !== undefined) { ids.push(id); lastUnk = false; continue; }
+      if (id !== undefined) {
+        ids.push(id);
+        lastUnk = false;
+        continue;
+      }
       if (this.json.byte_fallback === true) {
         const bytes = new TextEncoder().encode(s.slice(this.prefix.length && s.startsWith(this.prefix) ? this.prefix.length : 0));
         const byteIds = Array.from(bytes, (b) => this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`));
-        if (byteIds.every((x) => x !== undefined)) { ids.push(...(byteIds as number[])); lastUnk = false; continue; }
+        if (byteIds.every((x) => x !== undefined)) {
+          ids.push(...(byteIds as number[]));
+          lastUnk = false;
+          continue;
+        }
       }
       if (this.unk === undefined) continue; // the crate drops symbols it cannot map when there is no unk token
       if (!(lastUnk && this.json.fuse_unk === true)) ids.push(this.unk);
@@ -140,8 +152,9 @@ class WordPiece implements TokenModel {
     const chars = Array.from(piece);
     if (chars.length > this.maxChars) return [this.unk];
     const ids: number[] = [];
-    for (let start = 0; start < chars.length;) {
-      let end = chars.length, found: number | undefined;
+    for (let start = 0; start < chars.length; ) {
+      let end = chars.length,
+        found: number | undefined;
       for (; end > start; end--) {
         const sub = (start > 0 ? this.prefix : '') + chars.slice(start, end).join('');
         found = this.vocab.get(sub);

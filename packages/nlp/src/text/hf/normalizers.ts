@@ -17,9 +17,16 @@ const WHITE = /\p{White_Space}/u;
 const MARK_NONSPACING = /\p{Mn}/gu;
 
 function isChinese(cp: number): boolean {
-  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2a6df)
-    || (cp >= 0x2a700 && cp <= 0x2b73f) || (cp >= 0x2b740 && cp <= 0x2b81f) || (cp >= 0x2b920 && cp <= 0x2ceaf)
-    || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f);
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b920 && cp <= 0x2ceaf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2f800 && cp <= 0x2fa1f)
+  );
 }
 
 function cleanText(text: string): string {
@@ -63,14 +70,20 @@ export function normalizer(json: NormalizerJSON | null | undefined): Normalize {
         return lower ? t.toLowerCase() : t;
       };
     }
-    case 'Lowercase': return (t) => t.toLowerCase();
-    case 'StripAccents': return (t) => t.replace(MARK_NONSPACING, '');
-    case 'NFC': case 'NFD': case 'NFKC': case 'NFKD': {
+    case 'Lowercase':
+      return (t) => t.toLowerCase();
+    case 'StripAccents':
+      return (t) => t.replace(MARK_NONSPACING, '');
+    case 'NFC':
+    case 'NFD':
+    case 'NFKC':
+    case 'NFKD': {
       const form = json.type;
       return (t) => t.normalize(form);
     }
     case 'Strip': {
-      const left = json.strip_left !== false, right = json.strip_right !== false;
+      const left = json.strip_left !== false,
+        right = json.strip_right !== false;
       return (t) => (left && right ? t.trim() : left ? t.trimStart() : right ? t.trimEnd() : t);
     }
     case 'Prepend': {
@@ -95,7 +108,9 @@ export function normalizer(json: NormalizerJSON | null | undefined): Normalize {
       return (t) => steps.reduce((acc, f) => f(acc), t);
     }
     default:
-      throw new Error(`tokenizer.json: unsupported normalizer type ${JSON.stringify(json.type)}; expected one of `
-        + 'BertNormalizer, Lowercase, StripAccents, NFC, NFD, NFKC, NFKD, Strip, Prepend, Replace, Sequence');
+      throw new Error(
+        `tokenizer.json: unsupported normalizer type ${JSON.stringify(json.type)}; expected one of ` +
+          'BertNormalizer, Lowercase, StripAccents, NFC, NFD, NFKC, NFKD, Strip, Prepend, Replace, Sequence',
+      );
   }
 }

@@ -28,7 +28,10 @@ export function splitBy(text: string, re: RegExp, behavior: Behavior, invert = f
   let last = 0;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[0].length === 0) { re.lastIndex++; continue; }
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
     if (m.index > last) segs.push([text.slice(last, m.index), invert]);
     segs.push([m[0], !invert]);
     last = m.index + m[0].length;
@@ -38,10 +41,17 @@ export function splitBy(text: string, re: RegExp, behavior: Behavior, invert = f
   let carry = '';
   for (let i = 0; i < segs.length; i++) {
     const [s, isMatch] = segs[i] as [string, boolean];
-    if (!isMatch) { out.push(carry + s); carry = ''; continue; }
+    if (!isMatch) {
+      out.push(carry + s);
+      carry = '';
+      continue;
+    }
     switch (behavior) {
-      case 'Removed': break;
-      case 'Isolated': out.push(s); break;
+      case 'Removed':
+        break;
+      case 'Isolated':
+        out.push(s);
+        break;
       case 'MergedWithPrevious':
         if (out.length > 0 && !(segs[i - 1]?.[1] ?? true)) out[out.length - 1] += s;
         else out.push(s);
@@ -64,7 +74,9 @@ export function splitBy(text: string, re: RegExp, behavior: Behavior, invert = f
 function behaviorOf(json: PreTokenizerJSON, fallback: Behavior): Behavior {
   const b = (json.behavior ?? fallback) as Behavior;
   if (!BEHAVIORS.includes(b)) {
-    throw new Error(`tokenizer.json: pre_tokenizer ${json.type} has behavior ${JSON.stringify(b)}; expected one of ${BEHAVIORS.join(', ')}`);
+    throw new Error(
+      `tokenizer.json: pre_tokenizer ${json.type} has behavior ${JSON.stringify(b)}; expected one of ${BEHAVIORS.join(', ')}`,
+    );
   }
   return b;
 }
@@ -74,20 +86,27 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The splitting function a pre_tokenizer entry describes; throws for types it does not know. */
 export function preTokenizer(json: PreTokenizerJSON | null | undefined): PreTokenize {
   if (json == null) return (pieces) => pieces;
-  const each = (f: (piece: string) => string[]): PreTokenize => (pieces) => pieces.flatMap(f);
+  const each =
+    (f: (piece: string) => string[]): PreTokenize =>
+    (pieces) =>
+      pieces.flatMap(f);
   switch (json.type) {
     case 'ByteLevel': {
-      const prefix = json.add_prefix_space === true, regex = json.use_regex !== false;
+      const prefix = json.add_prefix_space === true,
+        regex = json.use_regex !== false;
       // Like the Rust crate: every piece reaching this step gets the prefix space.
-      return (pieces) => pieces.flatMap((p) => {
-        if (prefix && !p.startsWith(' ')) p = ` ${p}`;
-        return (regex ? splitBy(p, GPT2_PATTERN, 'Isolated') : [p]).map(toByteLevel);
-      });
+      return (pieces) =>
+        pieces.flatMap((p) => {
+          if (prefix && !p.startsWith(' ')) p = ` ${p}`;
+          return (regex ? splitBy(p, GPT2_PATTERN, 'Isolated') : [p]).map(toByteLevel);
+        });
     }
     case 'BertPreTokenizer':
       return each((p) => splitBy(p, WHITESPACE, 'Removed').flatMap((w) => splitBy(w, PUNCTUATION, 'Isolated')));
-    case 'Whitespace': return each((p) => splitBy(p, WHITESPACE_WORDS, 'Removed', true));
-    case 'WhitespaceSplit': return each((p) => splitBy(p, WHITESPACE, 'Removed'));
+    case 'Whitespace':
+      return each((p) => splitBy(p, WHITESPACE_WORDS, 'Removed', true));
+    case 'WhitespaceSplit':
+      return each((p) => splitBy(p, WHITESPACE, 'Removed'));
     case 'Punctuation': {
       const b = behaviorOf(json, 'Isolated');
       return each((p) => splitBy(p, PUNCTUATION, b));
@@ -99,9 +118,11 @@ export function preTokenizer(json: PreTokenizerJSON | null | undefined): PreToke
     case 'Split': {
       const pattern = json.pattern as { String?: string; Regex?: string } | undefined;
       const source = pattern?.String !== undefined ? escapeRegExp(pattern.String) : pattern?.Regex;
-      if (source === undefined) throw new Error(`tokenizer.json: pre_tokenizer Split needs pattern.String or pattern.Regex, got ${JSON.stringify(pattern)}`);
+      if (source === undefined)
+        throw new Error(`tokenizer.json: pre_tokenizer Split needs pattern.String or pattern.Regex, got ${JSON.stringify(pattern)}`);
       const re = new RegExp(source, 'gu');
-      const b = behaviorOf(json, 'Isolated'), invert = json.invert === true;
+      const b = behaviorOf(json, 'Isolated'),
+        invert = json.invert === true;
       return each((p) => splitBy(p, re, b, invert));
     }
     case 'Metaspace': {
@@ -109,18 +130,21 @@ export function preTokenizer(json: PreTokenizerJSON | null | undefined): PreToke
       const scheme = (json.prepend_scheme as string | undefined) ?? (json.add_prefix_space === false ? 'never' : 'always');
       const split = json.split !== false;
       const re = new RegExp(escapeRegExp(rep), 'gu');
-      return (pieces, first) => pieces.flatMap((p, i) => {
-        let s = p.replaceAll(' ', rep);
-        if (!s.startsWith(rep) && (scheme === 'always' || (scheme === 'first' && first && i === 0))) s = rep + s;
-        return split ? splitBy(s, re, 'MergedWithNext') : [s];
-      });
+      return (pieces, first) =>
+        pieces.flatMap((p, i) => {
+          let s = p.replaceAll(' ', rep);
+          if (!s.startsWith(rep) && (scheme === 'always' || (scheme === 'first' && first && i === 0))) s = rep + s;
+          return split ? splitBy(s, re, 'MergedWithNext') : [s];
+        });
     }
     case 'Sequence': {
       const steps = ((json.pretokenizers as PreTokenizerJSON[] | undefined) ?? []).map(preTokenizer);
       return (pieces, first) => steps.reduce((acc, f) => f(acc, first), pieces);
     }
     default:
-      throw new Error(`tokenizer.json: unsupported pre_tokenizer type ${JSON.stringify(json.type)}; expected one of `
-        + 'ByteLevel, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, Split, Metaspace, Sequence');
+      throw new Error(
+        `tokenizer.json: unsupported pre_tokenizer type ${JSON.stringify(json.type)}; expected one of ` +
+          'ByteLevel, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, Split, Metaspace, Sequence',
+      );
   }
 }

@@ -92,9 +92,14 @@ export class PretrainedTokenizer {
       this.addedById.set(t.id, t);
     }
     // Leftmost match, the longest first at a position (as the crate's Aho-Corasick).
-    const alternatives = [...added].filter((t) => t.content.length > 0).sort((a, b) => b.content.length - a.content.length)
-      .map((t) => `${t.single_word ? `(?<!${WORD_CHAR})` : ''}${t.lstrip ? '\\s*' : ''}(${escapeRegExp(t.content)})`
-        + `${t.rstrip ? '\\s*' : ''}${t.single_word ? `(?!${WORD_CHAR})` : ''}`);
+    const alternatives = [...added]
+      .filter((t) => t.content.length > 0)
+      .sort((a, b) => b.content.length - a.content.length)
+      .map(
+        (t) =>
+          `${t.single_word ? `(?<!${WORD_CHAR})` : ''}${t.lstrip ? '\\s*' : ''}(${escapeRegExp(t.content)})` +
+          `${t.rstrip ? '\\s*' : ''}${t.single_word ? `(?!${WORD_CHAR})` : ''}`,
+      );
     this.addedPattern = alternatives.length ? new RegExp(alternatives.join('|'), 'gu') : undefined;
   }
 
@@ -102,7 +107,7 @@ export class PretrainedTokenizer {
   static fromJSON(json: TokenizerJSON | string): PretrainedTokenizer {
     let parsed: TokenizerJSON;
     try {
-      parsed = typeof json === 'string' ? JSON.parse(json) as TokenizerJSON : json;
+      parsed = typeof json === 'string' ? (JSON.parse(json) as TokenizerJSON) : json;
     } catch (err) {
       throw new Error(`PretrainedTokenizer.fromJSON: tokenizer.json is not valid JSON (${(err as Error).message})`);
     }
@@ -186,7 +191,8 @@ export class PretrainedTokenizer {
     const pad = this.json.padding;
     if (pad == null) return out;
     const length = typeof pad.strategy === 'object' ? pad.strategy.Fixed : Math.max(0, ...out.map((e) => e.ids.length));
-    const padId = pad.pad_id ?? 0, left = pad.direction === 'Left';
+    const padId = pad.pad_id ?? 0,
+      left = pad.direction === 'Left';
     for (const e of out) {
       const n = Math.max(0, length - e.ids.length);
       const fill = <T>(xs: T[], v: T) => (left ? [...new Array<T>(n).fill(v), ...xs] : [...xs, ...new Array<T>(n).fill(v)]);
@@ -229,7 +235,10 @@ export class PretrainedTokenizer {
     let last = 0;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) { re.lastIndex++; continue; }
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
       plain(text.slice(last, m.index));
       const content = m.slice(1).find((g) => g !== undefined) as string;
       ids.push((this.added.get(content) as AddedTokenJSON).id);
