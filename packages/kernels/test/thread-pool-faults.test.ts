@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Arena } from '../src/memory.js';
-import { platform as nodePlatform } from '../src/platform/node.js';
-import type { Platform, PoolWorker } from '../src/platform/types.js';
+import { workers as nodeWorkers } from '../src/workers/node.js';
+import type { PoolWorker, WorkerHost } from '../src/workers/types.js';
 import { KernelError, Pool, setParallelThreshold, getParallelThreshold } from '../src/pool.js';
 
 type Mode = 'none' | 'throw' | 'exit' | 'hang';
@@ -25,8 +25,8 @@ async function faultyPool(mode: Mode, threads = 2) {
     .sort();
   const arena = new Arena(memory, 512 * 65536);
   let started = 0;
-  const platform: Platform = {
-    ...nodePlatform,
+  const platform: WorkerHost = {
+    ...nodeWorkers,
     createWorker(onError): PoolWorker {
       started++;
       const w = new Worker(new URL('./fixtures/faulty-worker.mjs', import.meta.url), { workerData: { mode } });

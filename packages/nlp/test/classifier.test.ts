@@ -110,7 +110,7 @@ describe('textClassifier', () => {
       const { loss } = await pretrainTextEncoder(
         m,
         { data: ids, length: T },
-        { epochs: encoder === 'transformer' ? 30 : 12, batchSize: 16, learningRate: 0.01, seed: 1 },
+        { epochs: encoder === 'transformer' ? 60 : 12, batchSize: 16, learningRate: 0.01, seed: 1 },
       );
       expect(wm.memory().numTensors).toBe(before);
       expect(loss.at(-1)!).toBeLessThan(loss[0]! * (encoder === 'bag-of-embeddings' ? 0.9 : 0.5));
