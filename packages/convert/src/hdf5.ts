@@ -8,7 +8,7 @@ type H5File = H5.File;
 let counter = 0;
 let lib: Promise<typeof H5> | undefined;
 
-/** h5wasm, loaded on first use: its module embeds a 4 MB wasm build that `import 'wasmml'` should not pay for. */
+/** h5wasm, loaded on first use: its module embeds a 4 MB wasm build that every user of the umbrella package should not pay for. */
 async function h5(): Promise<typeof H5> {
   lib ??= import('h5wasm').then(async (m) => {
     await m.ready;

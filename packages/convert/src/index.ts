@@ -8,5 +8,5 @@ export { loadKerasModel, saveKerasModel, kerasBytes } from './keras-file.js';
 export { KERAS_VERSION } from './version.js';
 export type { FileSource } from './source.js';
 export { onnxBytes, exportOnnx } from './onnx/export.js';
-export { OPSET as ONNX_OPSET } from './onnx/graph.js';
+export { OPSET as ONNX_OPSET } from './onnx/opset.js';
 export { safetensorsBytes, saveSafetensors, loadSafetensorsWeights } from './safetensors.js';

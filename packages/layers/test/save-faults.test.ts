@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import * as wm from '@wasmml/tensor';
 import { killDuringSaves, requireBuilt } from '@wasmml/test-utils/kill';
 import { io, layers, loadLayersModel, sequential, type LayersModel } from '@wasmml/layers';

@@ -28,8 +28,17 @@ export { TextClassifier, textClassifier, type TextClassifierArgs, type EncoderKi
 export { pretrainTextEncoder, type PretrainArgs, type PretrainObjective, type PretrainResult } from './training/pretrain.js';
 export { seededRandom, shuffleInPlace } from './training/random.js';
 export { classificationReport, type ClassificationReport, type ClassificationReportOptions } from './metrics.js';
-export { gpt, GptModel, disposeCache, type GptArgs, type GptCache } from './models/gpt/model.js';
-export { GptEmbedding, GptDecoderBlock, GptHead, type GptNorm, type GptPositions, type GptActivation } from './models/gpt/blocks.js';
+export { gpt, GptModel, disposeCache, type GptArgs, type GptCache, type GptStep } from './models/gpt/model.js';
+export {
+  GptEmbedding,
+  GptDecoderBlock,
+  GptHead,
+  type GptNorm,
+  type GptPositions,
+  type GptActivation,
+  type GptShape,
+  type BlockStep,
+} from './models/gpt/blocks.js';
 export { generate, streamTokens, sampleLogits, type GenerateOptions } from './models/gpt/generate.js';
 export {
   gptArgsFromGpt2Config,
@@ -48,9 +57,10 @@ export {
   bertClassifier,
   type BertArgs,
   type BertClassifierArgs,
+  type BertShape,
 } from './models/bert/model.js';
 export { bertArgsFromConfig, bertConfigOf, bertWeightNames, loadBertWeights, type BertConfig } from './models/bert/hf-bert.js';
-export { addLora, LoraAdapters, type LoraArgs } from './lora/lora.js';
+export { addLora, LoraAdapters, type LoraArgs, type AttachedAdapter, type LoraState, type LoraTensor } from './lora/lora.js';
 export type { LoraAdapter } from './lora/registry.js';
 export {
   loadPretrained,
@@ -60,8 +70,22 @@ export {
   type PretrainedFiles,
   type PretrainedArchitecture,
 } from './models/hf/pretrained.js';
-export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs } from './models/gpt/data.js';
-export { causalSelfAttention, causalMask, rotaryTables, rmsNorm, type KvCache, type Rotary } from './layers/causal-attention.js';
+export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs, type ShiftedWindows } from './models/gpt/data.js';
+export {
+  causalSelfAttention,
+  causalMask,
+  rotaryTables,
+  rmsNorm,
+  type KvCache,
+  type Rotary,
+  type CausalAttentionWeights,
+  type AttentionResult,
+} from './layers/causal-attention.js';
+export type { ModelJSON } from './text/hf/models.js';
+export type { NormalizerJSON } from './text/hf/normalizers.js';
+export type { PreTokenizerJSON } from './text/hf/pre-tokenizers.js';
+export type { ComponentJSON } from './text/hf/processors.js';
+export type { TruncationJSON, PaddingJSON, FixedPadding } from './text/hf/tokenizer.js';
 export {
   TextClassificationPipeline,
   type TextClassificationPipelineArgs,

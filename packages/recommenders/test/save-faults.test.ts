@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { killDuringSaves, requireBuilt } from '@wasmml/test-utils/kill';
 import { loadRecommender, matrixFactorization, type Recommender } from '@wasmml/recommenders';
 import { lowRankRatings } from './helpers.js';
@@ -35,11 +35,11 @@ describe('recommender saves', () => {
     const old = await trained(1);
     await old.save(dir);
     const before = readdirSync(dir).sort();
-    const rename = platform.rename.bind(platform);
-    vi.spyOn(platform, 'rename').mockImplementation(async (from, to) => {
-      if (to.endsWith('model.json'))
-        throw Object.assign(new Error(`ENOSPC: no space left on device, rename '${from}'`), { code: 'ENOSPC' });
-      return rename(from, to);
+    const write = platform.writeFileAtomic.bind(platform);
+    vi.spyOn(platform, 'writeFileAtomic').mockImplementation(async (path, data) => {
+      if (path.endsWith('model.json'))
+        throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
+      return write(path, data);
     });
     const next = await trained(2);
     await expect(next.save(dir)).rejects.toThrow(

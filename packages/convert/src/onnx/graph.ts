@@ -6,8 +6,9 @@ const { onnx } = onnxProto;
 const AT = onnx.AttributeProto.AttributeType;
 const DT = onnx.TensorProto.DataType;
 
-/** The opset we write: LayerNormalization needs 17. */
-export const OPSET = 17;
+import { OPSET } from './opset.js';
+
+export { OPSET };
 
 export type AttrValue = number | string | number[] | string[] | { float: number } | { floats: number[] };
 

@@ -35,8 +35,7 @@ export interface UnaryRow {
   readonly doc: string;
 }
 
-/** Every unary op, named as the tfjs ops. */
-export const UNARY_TABLE = {
+const TABLE = {
   neg: {
     kernel: 'neg',
     cost: 1,
@@ -147,3 +146,6 @@ export const UNARY_TABLE = {
     doc: 'Smallest integer >= x (tfjs `ceil`); its gradient is zero.',
   },
 } as const satisfies Record<string, UnaryRow>;
+
+/** Every unary op, named as the tfjs ops (typed by row, so the docs list the row fields once, on {@link UnaryRow}). */
+export const UNARY_TABLE: Readonly<Record<keyof typeof TABLE, UnaryRow>> = TABLE;

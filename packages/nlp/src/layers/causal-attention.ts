@@ -9,21 +9,37 @@ import { project } from './attention-math.js';
 
 /** Weights of one causal self-attention block (GPT-2 layout: x·W, W is [in, out]). */
 export interface CausalAttentionWeights {
+  /** Fused query/key/value kernel [d, 3d]. */
   qkv: Tensor;
+  /** Its bias [3d]. */
   qkvBias?: Tensor | undefined;
+  /** Output projection [d, d]. */
   proj: Tensor;
+  /** Its bias [d]. */
   projBias?: Tensor | undefined;
+}
+
+/** What {@link causalSelfAttention} returns. */
+export interface AttentionResult {
+  /** [B, T, d]. */
+  output: Tensor;
+  /** Keys and values of every position so far. */
+  cache: KvCache;
 }
 
 /** Keys and values of the positions seen so far: [B, H, P, headDim] each. */
 export interface KvCache {
+  /** Keys. */
   k: Tensor;
+  /** Values. */
   v: Tensor;
 }
 
 /** Rotary tables for positions [offset, offset + T): cos and sin, [T, headDim]. */
 export interface Rotary {
+  /** cos of the rotation angles. */
   cos: Tensor;
+  /** sin of the rotation angles. */
   sin: Tensor;
 }
 
@@ -75,7 +91,7 @@ export function causalSelfAttention(
     training?: boolean;
     seed?: number | undefined;
   } = {},
-): { output: Tensor; cache: KvCache } {
+): AttentionResult {
   const [B, T, d] = x.shape as [number, number, number];
   const hd = d / heads;
   const qkv = project(x, w.qkv, w.qkvBias, opts.training);

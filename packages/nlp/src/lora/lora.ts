@@ -94,15 +94,37 @@ function exposeAdapters(layer: Layer, extra: () => Variable[]): void {
   });
 }
 
+/** An adapter with its variables and the weight it adapts. */
+export interface AttachedAdapter extends LoraAdapter {
+  /** The adapted weight. */
+  target: Variable;
+  /** A [in, r]. */
+  a: Variable;
+  /** B [r, out]. */
+  b: Variable;
+}
+
+/** Adapter weights by name: shape and values. */
+export type LoraState = Record<string, LoraTensor>;
+
+/** One adapter matrix. */
+export interface LoraTensor {
+  /** Dimensions. */
+  shape: number[];
+  /** Values. */
+  data: Float32Array;
+}
+
 /** Adapters attached to one model by {@link addLora}. */
 export class LoraAdapters {
   /** Every adapter, by the name of the weight it adapts. */
-  readonly adapters = new Map<string, LoraAdapter & { target: Variable; a: Variable; b: Variable }>();
+  readonly adapters = new Map<string, AttachedAdapter>();
 
   /** Layers whose trainableWeights / call were patched (restored by remove). */
   readonly patched = new Set<Layer>();
 
   constructor(
+    /** The model the adapters are on. */
     readonly model: LayersModel,
     private readonly frozen: Layer[],
   ) {}
@@ -133,8 +155,8 @@ export class LoraAdapters {
   }
 
   /** The adapter weights by name (`<weight>/lora_A`, `<weight>/lora_B`), copied out. */
-  state(): Record<string, { shape: number[]; data: Float32Array }> {
-    const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  state(): LoraState {
+    const out: LoraState = {};
     for (const [name, a] of this.adapters) {
       out[`${name}/lora_A`] = { shape: [...a.a.shape], data: Float32Array.from(a.a.dataSync() as Float32Array) };
       out[`${name}/lora_B`] = { shape: [...a.b.shape], data: Float32Array.from(a.b.dataSync() as Float32Array) };
@@ -187,13 +209,13 @@ export class LoraAdapters {
   }
 }
 
+const LORA_KEYS: OptionKeys<LoraArgs> = { rank: true, alpha: true, dropout: true, targets: true, seed: true };
+
 /**
  * Adds rank-r adapters to `model`'s chosen kernels and freezes its base: the
  * layers of every pretrained part (the model itself when it is a GptModel or
  * BertModel, else its nested models), so a head put on top still trains.
  */
-const LORA_KEYS: OptionKeys<LoraArgs> = { rank: true, alpha: true, dropout: true, targets: true, seed: true };
-
 export function addLora(model: LayersModel, args: LoraArgs): LoraAdapters {
   checkOptions('addLora', args, LORA_KEYS);
   const r = args.rank;

@@ -8,17 +8,29 @@ import type { BertArgs, BertModel } from './model.js';
 
 /** The config.json fields of a BERT checkpoint that shape the model. */
 export interface BertConfig {
+  /** Must be 'bert' when given. */
   model_type?: string;
+  /** Number of token ids. */
   vocab_size: number;
+  /** Width of the hidden states. */
   hidden_size: number;
+  /** Number of encoder blocks. */
   num_hidden_layers: number;
+  /** Attention heads per block. */
   num_attention_heads: number;
+  /** Feed-forward width. */
   intermediate_size: number;
+  /** Longest input. */
   max_position_embeddings: number;
+  /** Number of segment ids. */
   type_vocab_size?: number;
+  /** Epsilon of the LayerNorms. */
   layer_norm_eps?: number;
+  /** Feed-forward activation ('gelu' is the exact GELU). */
   hidden_act?: string;
+  /** The padding id, masked out of attention. */
   pad_token_id?: number;
+  /** Dropout while training. */
   hidden_dropout_prob?: number;
   [key: string]: unknown;
 }

@@ -49,16 +49,27 @@ export interface BertArgs {
   name?: string;
 }
 
+/** BertArgs with every default filled in. */
+export type BertShape = Required<Omit<BertArgs, 'name' | 'seed'>> & {
+  /** Seed of the initial weights and dropout. */
+  seed?: number | undefined;
+};
+
 /** BERT's embeddings: word + position + segment 0, then LayerNorm; masks padding ids. */
 export class BertEmbeddings extends Layer {
+  /** Saved class name. */
   static readonly className = 'BertEmbeddings';
+  /** Word embeddings [vocab, hidden]. */
   word: Variable | undefined;
+  /** Position embeddings [maxPositions, hidden]. */
   position: Variable | undefined;
+  /** Segment embeddings [typeVocab, hidden]. */
   tokenType: Variable | undefined;
   private gamma: Variable | undefined;
   private beta: Variable | undefined;
   constructor(
-    readonly spec: Required<Omit<BertArgs, 'name' | 'seed'>> & { seed?: number | undefined },
+    /** The resolved options. */
+    readonly spec: BertShape,
     args: LayerArgs = {},
   ) {
     super(args);
@@ -107,10 +118,14 @@ export class BertEmbeddings extends Layer {
 
 /** The [CLS] position's hidden state through Dense + tanh (BertPooler). */
 export class BertPooler extends Layer {
+  /** Saved class name. */
   static readonly className = 'BertPooler';
+  /** Dense kernel [hidden, hidden]. */
   kernel: Variable | undefined;
+  /** Dense bias [hidden]. */
   bias: Variable | undefined;
   constructor(
+    /** Width of the hidden states. */
     readonly hiddenSize: number,
     args: LayerArgs = {},
   ) {
@@ -218,6 +233,7 @@ export class BertModel extends LayersModel {
     this.pooler = pooler;
   }
 
+  /** Saved class name. */
   override getClassName() {
     return 'BertModel';
   }

@@ -8,6 +8,14 @@ import { Layer, initializers, type CallArgs, type LayerArgs, type Shape } from '
 import { project, layerNorm } from '../../layers/attention-math.js';
 import { causalSelfAttention, rmsNorm, rotaryTables, type KvCache } from '../../layers/causal-attention.js';
 
+/** What {@link GptDecoderBlock.forward} returns. */
+export interface BlockStep {
+  /** The block's output [B, T, d]. */
+  y: Tensor;
+  /** Keys and values of every position so far. */
+  cache: KvCache;
+}
+
 /** Normalisation of the decoder blocks. */
 export type GptNorm = 'layerNorm' | 'rmsNorm';
 /** Position encoding: learned absolute embeddings (GPT-2) or rotary (Llama, GPT-NeoX). */
@@ -17,18 +25,31 @@ export type GptActivation = 'geluApprox' | 'gelu' | 'relu';
 
 /** What every block of one GPT shares. */
 export interface GptShape {
+  /** Number of token ids. */
   vocabSize: number;
+  /** Longest sequence. */
   contextLength: number;
+  /** Width of the residual stream. */
   dim: number;
+  /** Attention heads per block. */
   heads: number;
+  /** Feed-forward width. */
   intermediateDim: number;
+  /** LayerNorm or RMSNorm. */
   norm: GptNorm;
+  /** Learned or rotary positions. */
   positions: GptPositions;
+  /** Feed-forward activation. */
   activation: GptActivation;
+  /** Epsilon of the norms. */
   layerNormEpsilon: number;
+  /** Whether projections have biases. */
   bias: boolean;
+  /** Dropout rate while training. */
   dropout: number;
+  /** Base of the rotary frequencies. */
   rotaryBase: number;
+  /** Seed of weights and dropout. */
   seed?: number | undefined;
 }
 
@@ -43,10 +64,14 @@ function activate(kind: GptActivation, x: Tensor): Tensor {
 
 /** Token embedding wte [V, d], plus learned positions wpe [context, d]. */
 export class GptEmbedding extends Layer {
+  /** Saved class name. */
   static readonly className = 'GptEmbedding';
+  /** Token embedding [vocab, dim]. */
   wte: Variable | undefined;
+  /** Learned positions [context, dim] (undefined with rotary positions). */
   wpe: Variable | undefined;
   constructor(
+    /** Sizes shared by the model's layers. */
     readonly spec: GptShape,
     args: LayerArgs = {},
   ) {
@@ -88,6 +113,7 @@ interface Norm {
 
 /** A layer with GPT norms (LayerNorm: gamma and beta; RMSNorm: gamma only). */
 abstract class GptPart extends Layer {
+  /** Adds a LayerNorm (gamma, beta) or RMSNorm (gamma) weight set. */
   protected addNorm(name: string, spec: GptShape): Norm {
     return {
       gamma: this.addWeight(`${name}/gamma`, [spec.dim], 'ones'),
@@ -102,6 +128,7 @@ function applyNorm(x: Tensor, n: Norm, spec: GptShape): Tensor {
 
 /** A pre-norm decoder block: x + attn(norm(x)), then x + mlp(norm(x)). */
 export class GptDecoderBlock extends GptPart {
+  /** Saved class name. */
   static readonly className = 'GptDecoderBlock';
   private w:
     | {
@@ -118,7 +145,9 @@ export class GptDecoderBlock extends GptPart {
       }
     | undefined;
   constructor(
+    /** Sizes shared by the model's layers. */
     readonly spec: GptShape,
+    /** Position of the block in the model. */
     readonly index: number,
     args: LayerArgs = {},
   ) {
@@ -156,7 +185,7 @@ export class GptDecoderBlock extends GptPart {
   }
 
   /** x [B, T, d] at positions offset..; with a cache, x holds only new positions. */
-  forward(x: Tensor, opts: { cache?: KvCache | undefined; offset: number; training: boolean }): { y: Tensor; cache: KvCache } {
+  forward(x: Tensor, opts: { cache?: KvCache | undefined; offset: number; training: boolean }): BlockStep {
     const s = this.spec,
       w = this.w as NonNullable<GptDecoderBlock['w']>;
     const T = x.shape[1] as number;
@@ -181,12 +210,15 @@ export class GptDecoderBlock extends GptPart {
 
 /** Final norm and logits: h · wteᵀ when tied (GPT-2), else h · lm_head. */
 export class GptHead extends GptPart {
+  /** Saved class name. */
   static readonly className = 'GptHead';
   private norm: Norm | undefined;
   private lmHead: Variable | undefined;
   constructor(
+    /** Sizes shared by the model's layers. */
     readonly spec: GptShape,
     private readonly embedding: GptEmbedding,
+    /** Whether logits go through the token embedding. */
     readonly tied: boolean,
     args: LayerArgs = {},
   ) {

@@ -4,6 +4,14 @@ import * as ops from '@wasmml/tensor';
 import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 
+/** Inputs and targets of {@link shiftedWindows}. */
+export interface ShiftedWindows {
+  /** Inputs [windows, T], int32. */
+  xs: Tensor;
+  /** Next-token targets [windows, T], int32. */
+  ys: Tensor;
+}
+
 /** Options of {@link shiftedWindows}. */
 export interface ShiftedWindowArgs {
   /** Tokens per window (the model's context length or less). */
@@ -14,13 +22,13 @@ export interface ShiftedWindowArgs {
   maxWindows?: number;
 }
 
+const WINDOW_KEYS: OptionKeys<ShiftedWindowArgs> = { contextLength: true, stride: true, maxWindows: true };
+
 /**
  * xs[i] = ids[s .. s+T), ys[i] = ids[s+1 .. s+T+1) for window starts s = i·stride:
  * `fit(xs, ys)` then trains next-token prediction at every position.
  */
-const WINDOW_KEYS: OptionKeys<ShiftedWindowArgs> = { contextLength: true, stride: true, maxWindows: true };
-
-export function shiftedWindows(ids: ArrayLike<number>, args: ShiftedWindowArgs): { xs: Tensor; ys: Tensor } {
+export function shiftedWindows(ids: ArrayLike<number>, args: ShiftedWindowArgs): ShiftedWindows {
   checkOptions('shiftedWindows', args, WINDOW_KEYS);
   const T = args.contextLength,
     stride = args.stride ?? T;

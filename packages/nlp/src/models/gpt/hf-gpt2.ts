@@ -7,16 +7,27 @@ import type { GptModel, GptArgs } from './model.js';
 
 /** The config.json fields of a GPT-2 checkpoint that shape the model. */
 export interface Gpt2Config {
+  /** Must be 'gpt2' when given. */
   model_type?: string;
+  /** Model classes the checkpoint was saved from (GPT2LMHeadModel). */
   architectures?: string[];
+  /** Number of token ids. */
   vocab_size: number;
+  /** Context length. */
   n_positions: number;
+  /** Width of the residual stream. */
   n_embd: number;
+  /** Number of decoder blocks. */
   n_layer: number;
+  /** Attention heads per block. */
   n_head: number;
+  /** Feed-forward width (null: 4·n_embd). */
   n_inner?: number | null;
+  /** Feed-forward activation ('gelu_new' is GPT-2's tanh GELU). */
   activation_function?: string;
+  /** Epsilon of the LayerNorms. */
   layer_norm_epsilon?: number;
+  /** Whether logits go through the token embedding. */
   tie_word_embeddings?: boolean;
   [key: string]: unknown;
 }
@@ -120,12 +131,15 @@ export function gpt2WeightNames(model: GptModel): Map<string, Variable> {
 
 /** A checkpoint tensor: float values and shape. */
 export interface CheckpointTensor {
+  /** Dimensions, as stored. */
   shape: number[];
+  /** Values, row-major. */
   data: Float32Array;
 }
 
 /** Checkpoint tensors by name (a Map, or a lazy view over a safetensors file). */
 export interface CheckpointTensors {
+  /** The tensor of that name, or undefined. */
   get(name: string): CheckpointTensor | undefined;
 }
 

@@ -44,9 +44,19 @@ export interface GptArgs {
   name?: string;
 }
 
+/** What {@link GptModel.forwardCached} returns. */
+export interface GptStep {
+  /** Logits of the new positions [B, T, V]. */
+  logits: Tensor;
+  /** The caches, now holding the new positions too. */
+  cache: GptCache;
+}
+
 /** Per-block key/value caches of a generation in progress, and how many positions they hold. */
 export interface GptCache {
+  /** One cache per decoder block. */
   blocks: KvCache[];
+  /** Positions the caches hold. */
   length: number;
 }
 
@@ -146,6 +156,7 @@ export class GptModel extends LayersModel {
     this.head = head;
   }
 
+  /** Saved class name. */
   override getClassName() {
     return 'GptModel';
   }
@@ -155,7 +166,7 @@ export class GptModel extends LayersModel {
    * ones (none: a fresh sequence). Returns the logits [B, T, V] and the
    * longer cache; the caller disposes the old cache (see {@link disposeCache}).
    */
-  forwardCached(ids: Tensor, cache?: GptCache): { logits: Tensor; cache: GptCache } {
+  forwardCached(ids: Tensor, cache?: GptCache): GptStep {
     const offset = cache?.length ?? 0;
     let x = this.embedding.embed(ids, offset, false);
     const blocks: KvCache[] = [];

@@ -35,9 +35,11 @@ const KNOWN: Record<string, PretrainedArchitecture> = {
 
 /** A loaded checkpoint. */
 export interface Pretrained {
+  /** Which model class was built. */
   architecture: PretrainedArchitecture;
   /** The parsed config.json. */
   config: Record<string, unknown>;
+  /** The model, with the checkpoint weights. */
   model: GptModel | BertModel;
   /** From tokenizer.json, when the checkpoint has one. */
   tokenizer?: PretrainedTokenizer;
@@ -45,8 +47,11 @@ export interface Pretrained {
 
 /** The files of a checkpoint, as bytes (or text for the JSON files). */
 export interface PretrainedFiles {
+  /** The model configuration. */
   'config.json': Uint8Array | string;
+  /** The weights. */
   'model.safetensors': Uint8Array;
+  /** The tokenizer, when there is one. */
   'tokenizer.json'?: Uint8Array | string;
 }
 

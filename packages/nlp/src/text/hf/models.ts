@@ -4,15 +4,25 @@
 
 /** The `model` entry of tokenizer.json. */
 export interface ModelJSON {
+  /** Component type, as the tokenizers library names it. */
   type: string;
+  /** Token to id. */
   vocab: Record<string, number> | Array<[string, number]>;
+  /** BPE merges, highest priority first. */
   merges?: Array<string | [string, string]>;
+  /** Token for what the vocabulary lacks. */
   unk_token?: string | null;
+  /** Prefix of non-initial pieces (WordPiece ##). */
   continuing_subword_prefix?: string | null;
+  /** Suffix of word-final pieces. */
   end_of_word_suffix?: string | null;
+  /** Merge runs of unknown tokens into one. */
   fuse_unk?: boolean;
+  /** Unknown characters as <0xNN> byte tokens. */
   byte_fallback?: boolean;
+  /** Take a whole word that is in the vocabulary as it is. */
   ignore_merges?: boolean;
+  /** Longer words become the unknown token. */
   max_input_chars_per_word?: number;
   [key: string]: unknown;
 }

@@ -4,6 +4,7 @@
 
 /** A `normalizer` entry of tokenizer.json. */
 export interface NormalizerJSON {
+  /** Component type, as the tokenizers library names it. */
   type: string;
   [key: string]: unknown;
 }

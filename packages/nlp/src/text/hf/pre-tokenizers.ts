@@ -5,6 +5,7 @@ import { GPT2_PATTERN, toByteLevel } from './byte-level.js';
 
 /** A `pre_tokenizer` entry of tokenizer.json. */
 export interface PreTokenizerJSON {
+  /** Component type, as the tokenizers library names it. */
   type: string;
   [key: string]: unknown;
 }

@@ -4,6 +4,7 @@ import { fromByteLevel } from './byte-level.js';
 
 /** A `post_processor` or `decoder` entry of tokenizer.json. */
 export interface ComponentJSON {
+  /** Component type, as the tokenizers library names it. */
   type: string;
   [key: string]: unknown;
 }

@@ -12,26 +12,68 @@ import { type ComponentJSON, type Decode, decoder, type PostProcess, postProcess
 
 /** An entry of tokenizer.json's `added_tokens`. */
 export interface AddedTokenJSON {
+  /** The token id. */
   id: number;
+  /** The token text, matched in the input as it is. */
   content: string;
+  /** Special tokens are left out of decoded text by default. */
   special?: boolean;
+  /** Matches only as a whole word. */
   single_word?: boolean;
+  /** Takes the whitespace before it along. */
   lstrip?: boolean;
+  /** Takes the whitespace after it along. */
   rstrip?: boolean;
+  /** Matched after normalization (here: matched on the raw text either way). */
   normalized?: boolean;
+}
+
+/** tokenizer.json's `truncation`. */
+export interface TruncationJSON {
+  /** Longest encoding, special tokens included. */
+  max_length: number;
+  /** Which end is cut (default Right). */
+  direction?: 'Left' | 'Right';
+}
+
+/** A fixed padded length. */
+export interface FixedPadding {
+  /** The length every encoding is padded to. */
+  Fixed: number;
+}
+
+/** tokenizer.json's `padding`. */
+export interface PaddingJSON {
+  /** Pad to the longest of the batch, or to a fixed length. */
+  strategy?: 'BatchLongest' | FixedPadding;
+  /** Which side gets the padding (default Right). */
+  direction?: 'Left' | 'Right';
+  /** Id of the padding token (default 0). */
+  pad_id?: number;
+  /** Segment id of padding (default 0). */
+  pad_type_id?: number;
 }
 
 /** The parts of tokenizer.json this class reads (the file keeps any others; `toJSON` returns it whole). */
 export interface TokenizerJSON {
+  /** Format version written by `tokenizers`. */
   version?: string;
+  /** Tokens cut out of the text before anything else. */
   added_tokens?: AddedTokenJSON[];
+  /** Text clean-up before pre-tokenization. */
   normalizer?: NormalizerJSON | null;
+  /** How text splits into the pieces the model tokenizes. */
   pre_tokenizer?: PreTokenizerJSON | null;
+  /** The BPE or WordPiece model: vocabulary (and merges). */
   model: ModelJSON;
+  /** Special tokens added around one or two sequences. */
   post_processor?: ComponentJSON | null;
+  /** Tokens back to text. */
   decoder?: ComponentJSON | null;
-  truncation?: { max_length: number; direction?: 'Left' | 'Right' } | null;
-  padding?: { strategy?: 'BatchLongest' | { Fixed: number }; direction?: 'Left' | 'Right'; pad_id?: number; pad_type_id?: number } | null;
+  /** Longest encoding kept (special tokens included), and from which end it is cut. */
+  truncation?: TruncationJSON | null;
+  /** How encodeBatch pads. */
+  padding?: PaddingJSON | null;
   [key: string]: unknown;
 }
 
