@@ -4,7 +4,7 @@
 // temporary file and renamed over the old one, so a crash mid-write leaves the
 // previous state; model folders are written by @wasmml/layers' file:// handler,
 // which is atomic in the same way.
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { io, loadLayersModel, modelArtifacts, type LayersModel, type ModelArtifacts } from '@wasmml/layers';
 import type { HpSpec } from './hyperparameters.js';
 import type { ObjectiveConfig } from './objective.js';
@@ -98,9 +98,7 @@ export class DirectoryStore implements TrialStore {
 
   async save(state: SearchState): Promise<void> {
     await platform.mkdirp(this.location);
-    const tmp = `${this.stateFile}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    await platform.writeFile(tmp, new TextEncoder().encode(JSON.stringify(state, null, 1)));
-    await platform.rename(tmp, this.stateFile);
+    await platform.writeFileAtomic(this.stateFile, new TextEncoder().encode(JSON.stringify(state, null, 1)));
   }
 
   async saveModel(trialId: string, model: LayersModel): Promise<void> {

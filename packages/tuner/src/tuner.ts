@@ -15,7 +15,7 @@ import { formatTable, resultRows, type ResultRow } from './results.js';
 import { clearState, DirectoryStore, MemoryStore, type SearchState, type TrialStore } from './storage.js';
 import { epochsRun, valuesKey, type Trial, type TrialRequest } from './trial.js';
 import { checkOptions } from './util.js';
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 
 /** A function that builds and compiles a model from hyper-parameters (KerasTuner's `hypermodel`). */
 export type HyperModel = (hp: HyperParameters) => LayersModel | Promise<LayersModel>;

@@ -1,7 +1,7 @@
 // Saving and loading compressed models as files (Node, Deno): written to a
 // temporary file then renamed, so a crash never leaves half a model behind.
 import type { LayersModel } from '@wasmml/layers';
-import { platform } from '#platform';
+import { platform } from '@wasmml/platform';
 import { QuantizedModel } from '../quantize/quantized-model.js';
 import { decodeModel, encodeModel, encodeQuantized, type WeightEncoding } from './format.js';
 
@@ -16,14 +16,7 @@ export async function saveCompressed(
 ): Promise<number> {
   if (!platform.hasFileSystem) throw new Error('saveCompressed: this runtime has no file system; use encodeModel() / encodeQuantized()');
   const bytes = model instanceof QuantizedModel ? encodeQuantized(model) : await encodeModel(model, opts);
-  const tmp = `${path}.tmp-${Date.now().toString(36)}`;
-  try {
-    await platform.writeFile(tmp, bytes);
-    await platform.rename(tmp, path);
-  } catch (e) {
-    await platform.remove(tmp);
-    throw e;
-  }
+  await platform.writeFileAtomic(path, bytes);
   return bytes.length;
 }
 
