@@ -43,6 +43,9 @@ function baselines(trainIds: number[], valIds: number[], V: number): { unigram: 
 
 describe('gpt on Moby Dick (character level)', () => {
   it("validation loss falls clearly below the bigram baseline; samples use the novel's characters", async () => {
+    // The shuffle order follows the global generator: seeded, so a run is repeatable.
+    // (Across seeds one epoch ended anywhere in 2.23-2.58 nats; two end in 1.98-2.09.)
+    ops.setSeed(7);
     const text = novel();
     const tok = CharTokenizer.fit(text);
     const ids = tok.encode(text);
@@ -66,18 +69,18 @@ describe('gpt on Moby Dick (character level)', () => {
     };
     const initial = evalLoss();
     const t0 = performance.now();
-    await model.fit(xs, ys, { epochs: 1, batchSize: 32, shuffle: true, verbose: 0 });
+    await model.fit(xs, ys, { epochs: 2, batchSize: 32, shuffle: true, verbose: 0 });
     const seconds = (performance.now() - t0) / 1000;
     const loss = evalLoss();
-    const tokensPerSecond = ((xs.shape[0] as number) * T) / seconds;
+    const tokensPerSecond = (2 * (xs.shape[0] as number) * T) / seconds;
     console.log(
       `[moby-dick gpt] ${model.parameterCount()} params, vocab ${tok.vocabSize}: val loss ${initial.toFixed(3)} -> ${loss.toFixed(3)} nats ` +
         `(unigram ${base.unigram.toFixed(3)}, bigram ${base.bigram.toFixed(3)}); ${Math.round(tokensPerSecond)} training tokens/s`,
     );
-    expect(loss).toBeLessThan(base.bigram - 0.15);
+    expect(loss).toBeLessThan(base.bigram - 0.25);
     const sample = tok.decode(await generate(model, tok.encode('Call me Ishmael. '), { maxNewTokens: 200, seed: 1, temperature: 0.8 }));
     console.log(`[moby-dick gpt] sample: ${JSON.stringify(sample)}`);
-    // Mostly letters and spaces, and real words of the novel appear (one short epoch:
+    // Mostly letters and spaces, and real words of the novel appear (two short epochs:
     // about a fifth of its 3+ letter words are the novel's; an untrained model's none).
     const letters = (sample.match(/[a-z ]/gi) ?? []).length / sample.length;
     expect(letters).toBeGreaterThan(0.8);
