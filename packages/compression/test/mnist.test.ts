@@ -188,7 +188,7 @@ describe('magnitude pruning', () => {
       expect(acc(round)).toBe(a);
       round.dispose();
       m.dispose();
-    });
+    }, 600_000);
   }
 });
 
