@@ -22,5 +22,6 @@ export async function saveCompressed(
 
 /** Loads a file written by {@link saveCompressed}: a LayersModel, or a QuantizedModel for an int8 file. */
 export async function loadCompressed(path: string): Promise<LayersModel | QuantizedModel> {
+  if (!platform.hasFileSystem) throw new Error('loadCompressed: this runtime has no file system; use decodeModel(bytes)');
   return decodeModel(await platform.readFile(path), `loadCompressed ${path}`);
 }
