@@ -14,7 +14,7 @@
 // its case below.
 import { at4, loadPartial, storePartial } from './common';
 import {
-  ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, POW, SQUARED_DIFFERENCE, FLOOR_DIV, MOD, ATAN2,
+  ADD, SUB, MUL, DIV, DIV_NO_NAN, MAXIMUM, MINIMUM, POW, SQUARED_DIFFERENCE, FLOOR_DIV, MOD, ATAN2,
 } from './binary_codes';
 
 const INT_MIN = i32x4.splat(0x80000000);
@@ -69,6 +69,8 @@ const INT_MIN = i32x4.splat(0x80000000);
     case SUB: return f32x4.sub(a, b);
     case MUL: return f32x4.mul(a, b);
     case DIV: return f32x4.div(a, b);
+    // tfjs's where(b == 0, 0, a / b): ±0 divisors give +0, NaN ones NaN.
+    case DIV_NO_NAN: return v128.andnot(f32x4.div(a, b), f32x4.eq(b, f32x4.splat(0)));
     // NaN-propagating, max(-0, 0) = 0: as Math.max / Math.min.
     case MAXIMUM: return f32x4.max(a, b);
     case MINIMUM: return f32x4.min(a, b);

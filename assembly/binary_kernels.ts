@@ -5,8 +5,8 @@ import { walk2 } from './broadcast';
 import { ArithRow } from './binary';
 import { CompareRow } from './compare';
 import {
-  ADD, SUB, MUL, DIV, FLOOR_DIV, MOD, MAXIMUM, MINIMUM, POW, SQUARED_DIFFERENCE, ATAN2, EQUAL, NOT_EQUAL, LESS,
-  LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR
+  ADD, SUB, MUL, DIV, DIV_NO_NAN, FLOOR_DIV, MOD, MAXIMUM, MINIMUM, POW, SQUARED_DIFFERENCE, ATAN2, EQUAL, NOT_EQUAL,
+  LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR
 } from './binary_codes';
 
 export function add_f32(a: usize, b: usize, out: usize, s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
@@ -49,6 +49,12 @@ export function div_f32(a: usize, b: usize, out: usize, s0: i32, s1: i32, s2: i3
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
   start: i32, end: i32): void {
   walk2<ArithRow<f32>>(DIV, 2, 2, a, b, out, s0, s1, s2, s3, s4,
+    a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+}
+export function div_no_nan_f32(a: usize, b: usize, out: usize, s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
+  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
+  start: i32, end: i32): void {
+  walk2<ArithRow<f32>>(DIV_NO_NAN, 2, 2, a, b, out, s0, s1, s2, s3, s4,
     a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }
 export function floor_div_f32(a: usize, b: usize, out: usize, s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,

@@ -66,6 +66,8 @@ declare module './tensor.js' {
     mul(b: Tensor | TensorLike): Tensor;
     /** `this / b` with broadcasting (tfjs `div`); int32 operands divide as floats (floorDiv divides integers). */
     div(b: Tensor | TensorLike): Tensor;
+    /** a / b with broadcasting, but 0 where b is 0 (also 0 / 0), as tfjs `divNoNan`. */
+    divNoNan(b: Tensor | TensorLike): Tensor;
     /** `floor(this / b)` with broadcasting; the result is int32, as in tfjs `floorDiv`. */
     floorDiv(b: Tensor | TensorLike): Tensor;
     /** Floored remainder of `this / b` (the sign of `b`), with broadcasting (tfjs `mod`). */
@@ -106,8 +108,9 @@ const UNARY = [
   'sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'erf', 'atan', 'round', 'floor', 'ceil',
 ] as const;
 const BINARY = [
-  'add', 'sub', 'mul', 'div', 'floorDiv', 'mod', 'maximum', 'minimum', 'pow', 'squaredDifference', 'atan2', 'equal',
-  'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr', 'logicalXor',
+  'add', 'sub', 'mul', 'div', 'divNoNan', 'floorDiv', 'mod', 'maximum', 'minimum', 'pow', 'squaredDifference',
+  'atan2', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr',
+  'logicalXor',
 ] as const;
 const p = Tensor.prototype as unknown as Record<string, (this: Tensor, b?: Tensor | TensorLike) => Tensor>;
 for (const name of UNARY) p[name] = function () { return un[name](this); };

@@ -74,6 +74,14 @@ const ARITHMETIC = {
     grad: ['div(dy, b)', 'mul(dy, div(neg(a), mul(b, b)))'],
     doc: '`a / b` with broadcasting (tfjs `div`); int32 operands divide as floats (floorDiv divides integers).',
   },
+  divNoNan: {
+    kernel: 'div_no_nan',
+    tfjs: 'DivNoNan',
+    cost: 1,
+    dtypes: 'float',
+    grad: ['divNoNan(dy, b)', 'mul(dy, divNoNan(neg(a), mul(b, b)))'],
+    doc: 'a / b with broadcasting, but 0 where b is 0 (also 0 / 0), as tfjs `divNoNan`.',
+  },
   floorDiv: {
     kernel: 'floor_div',
     tfjs: 'FloorDiv',

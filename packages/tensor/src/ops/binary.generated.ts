@@ -25,6 +25,11 @@ export function div(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
   return binaryOp('div', a, b, (dy, a, b) => [div(dy, b), mul(dy, div(neg(a), mul(b, b)))]);
 }
 
+/** a / b with broadcasting, but 0 where b is 0 (also 0 / 0), as tfjs `divNoNan`. */
+export function divNoNan(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  return binaryOp('divNoNan', a, b, (dy, a, b) => [divNoNan(dy, b), mul(dy, divNoNan(neg(a), mul(b, b)))]);
+}
+
 /** `floor(a / b)` with broadcasting; the result is int32, as in tfjs `floorDiv`. */
 export function floorDiv(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
   return binaryOp('floorDiv', a, b, (dy, a, b) => [div(dy, b), mul(dy, div(neg(a), mul(b, b)))]);
