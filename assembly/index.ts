@@ -1,10 +1,8 @@
 // The kernel module: every exported function is a kernel the JS side can call,
 // on the calling thread or split over the pool (see README.md for conventions).
 export { gemm_pack_b_f32, gemm_f32 } from './gemm';
-export {
-  reduce_sum_f32, reduce_mean_f32, reduce_prod_f32, reduce_max_f32, reduce_min_f32,
-  reduce_sum_i32, reduce_prod_i32, reduce_max_i32, reduce_min_i32, reduce_all_u8, reduce_any_u8,
-} from './reduce';
+export { reduce_mean_f32, reduce_all_u8, reduce_any_u8 } from './reduce';
+// The other reductions are generated instances of reduce.ts's generic drivers.
 export * from './reduce_kernels';
 export {
   softmax_f32, log_softmax_f32, softmax_grad_f32, log_softmax_grad_f32,

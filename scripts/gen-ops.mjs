@@ -246,24 +246,30 @@ ${fns.join('\n\n')}
 `;
 }
 
-// The arg-reduce kernels: every direction x stage x dtype instance of argKernel<T> (reduce.ts).
-function argKernels() {
+// The reductions: every op x dtype instance of reduce4 and every direction x
+// stage x dtype instance of argKernel<T> (reduce.ts documents them).
+function reduceKernels() {
   const out = [
-    '// Kernels arg{max,min}[_merge]_{f32,i32}: instances of argKernel<T> (reduce.ts documents them).',
-    "import { argKernel } from './reduce';",
+    '// Kernels reduce_{sum,prod,max,min}_{f32,i32}: instances of reduce4, and arg{max,min}[_merge]_{f32,i32}: of',
+    '// argKernel<T> (reduce.ts documents them).',
+    "import { argKernel, reduce4, F_SUM, F_PROD, F_MAX, F_MIN, I_SUM, I_PROD, I_MAX, I_MIN } from './reduce';",
     '',
   ];
-  for (const [t, T] of [
-    ['f32', 'f32'],
-    ['i32', 'i32'],
-  ]) {
+  for (const t of ['f32', 'i32']) {
+    for (const op of ['sum', 'prod', 'max', 'min']) {
+      out.push(`export function reduce_${op}_${t}(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
+  reduce4(${t === 'f32' ? 'F' : 'I'}_${op.toUpperCase()}, x, out, outer, r, inner, 1, false, start, end);
+}`);
+    }
+  }
+  for (const t of ['f32', 'i32']) {
     for (const merge of [false, true]) {
       for (const dir of ['max', 'min']) {
         const [p0, p1, p2, n] = merge ? ['pv', 'pi', 'out', 'chunks'] : ['x', 'outVal', 'outIdx', 'r'];
         out.push(
           `export function arg${dir}${merge ? '_merge' : ''}_${t}(${p0}: usize, ${p1}: usize, ${p2}: usize, outer: i32, ` +
             `${n}: i32, inner: i32, start: i32, end: i32): void {
-  argKernel<${T}>(${dir === 'min'}, ${merge}, ${p0}, ${p1}, ${p2}, outer, ${n}, inner, start, end);
+  argKernel<${t}>(${dir === 'min'}, ${merge}, ${p0}, ${p1}, ${p2}, outer, ${n}, inner, start, end);
 }`,
         );
       }
@@ -287,7 +293,7 @@ export async function outputs() {
     'assembly/unary_kernels.ts': h + unaryKernels(rows),
     'assembly/binary_codes.ts': hb + binaryCodes(brows),
     'assembly/binary_kernels.ts': hb + binaryKernels(brows),
-    'assembly/reduce_kernels.ts': HEADER('scripts/gen-ops.mjs (argKernels)') + argKernels(),
+    'assembly/reduce_kernels.ts': HEADER('scripts/gen-ops.mjs (reduceKernels)') + reduceKernels(),
     'packages/tensor/src/ops/unary.generated.ts': h + tensorOps(rows),
     'packages/tensor/src/ops/binary.generated.ts': hb + tensorBinaryOps(brows),
     'packages/tensor/src/chain.generated.ts': HEADER(`${table} and ${btable}`) + tensorChain(rows, brows),
