@@ -1,7 +1,9 @@
 // Kernel-test plumbing: arrays in and out of the arena, and running a body once
 // on the calling thread and once forced onto the pool.
-import { alloc, f32View, free, getParallelThreshold, init, setParallelThreshold, setThreads } from '@wasmml/kernels';
+import { alloc, f32View, free, init, setThreads } from '@wasmml/kernels';
 import { expect } from 'vitest';
+
+export { singleAndThreaded } from '@wasmml/test-utils/threads';
 
 export async function setup(threads = 2): Promise<void> {
   await init({ threads });
@@ -28,20 +30,6 @@ export function get(p: number, n: number): Float32Array {
 
 export function release(...ptrs: number[]): void {
   for (const p of ptrs) free(p);
-}
-
-/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
-export function singleAndThreaded<T>(fn: () => T): { single: T; threaded: T } {
-  const saved = getParallelThreshold();
-  try {
-    setParallelThreshold(Number.MAX_SAFE_INTEGER);
-    const single = fn();
-    setParallelThreshold(0);
-    const threaded = fn();
-    return { single, threaded };
-  } finally {
-    setParallelThreshold(saved);
-  }
 }
 
 /**
