@@ -5,7 +5,7 @@
 // names, dtypes and costs come from the table. The output may alias an input
 // of the output's shape.
 import { ARITHMETIC_TABLE, type BinaryRow, COMPARE_TABLE, LOGICAL_TABLE } from './binary-table.js';
-import { allSameShape, broadcastLayout, checkAddress, checkBroadcast, runBroadcast, runFlat } from './broadcast.js';
+import { runBroadcastOp } from './broadcast.js';
 import { perDtypeOp } from './names.js';
 
 /** Arithmetic ops of `binary`, named as the tfjs ops: the keys of {@link ARITHMETIC_TABLE}. */
@@ -16,6 +16,15 @@ export type CompareOp = keyof typeof COMPARE_TABLE;
 export type LogicalOp = keyof typeof LOGICAL_TABLE;
 /** Element types of `binary` and `compare`. */
 export type NumericDtype = 'float32' | 'int32';
+/** The arena addresses and shapes of a binary op: its operands, and the output of their broadcast shape. */
+export type BinaryOperands = [
+  a: number,
+  aShape: readonly number[],
+  b: number,
+  bShape: readonly number[],
+  out: number,
+  outShape: readonly number[],
+];
 
 /** Every `BinaryOp`. */
 export const BINARY_OPS = Object.keys(ARITHMETIC_TABLE) as BinaryOp[];
@@ -29,60 +38,52 @@ export const LOGICAL_OPS = Object.keys(LOGICAL_TABLE) as LogicalOp[];
 const SUFFIX = { float32: 'f32', int32: 'i32', uint8: 'u8' } as const;
 type KernelDtype = keyof typeof SUFFIX;
 
-/** A family's error word, its table, its element sizes in and out, and its dtypes. */
+/** A (dtype, op) of a family, prepared once: its error label, kernel, cost, and whether the kernel exists. */
+interface Entry {
+  what: string;
+  kernel: string;
+  cost: number;
+  exists: boolean;
+}
+
+/** A family's error word, its table, its element sizes in and out, its dtypes and its entries (names.ts). */
 interface Family {
   kind: string;
   table: Readonly<Record<string, BinaryRow>>;
-  inBytes: number;
+  inBytes: readonly number[];
   outBytes: number;
   dtypes: readonly KernelDtype[];
+  entries: Map<string, Map<string, Entry>>;
 }
-const ARITHMETIC: Family = { kind: 'binary', table: ARITHMETIC_TABLE, inBytes: 4, outBytes: 4, dtypes: ['float32', 'int32'] };
-const COMPARE: Family = { kind: 'compare', table: COMPARE_TABLE, inBytes: 4, outBytes: 1, dtypes: ['float32', 'int32'] };
-const LOGICAL: Family = { kind: 'logical', table: LOGICAL_TABLE, inBytes: 1, outBytes: 1, dtypes: ['uint8'] };
 
-// Error labels and kernel names per (dtype, op), built once (names.ts): a
-// template string per call shows up in small-op dispatch.
-const NAMES = new Map(
-  [ARITHMETIC, COMPARE, LOGICAL].map((f) => [
-    f,
-    perDtypeOp(f.dtypes, Object.keys(f.table), (dt, op) => ({
-      what: f === LOGICAL ? `wasmml logical ${op}` : `wasmml ${f.kind} ${op} (${dt})`,
-      kernel: `${f.table[op]!.kernel}_${SUFFIX[dt as KernelDtype]}`,
-    })),
-  ]),
-);
+// Labels and kernel names built once: a template string per call shows up in small-op dispatch.
+function family(kind: string, table: Family['table'], inBytes: number, outBytes: number, dtypes: readonly KernelDtype[]): Family {
+  const entries = perDtypeOp(dtypes, Object.keys(table), (dt, op) => ({
+    what: kind === 'logical' ? `wasmml logical ${op}` : `wasmml ${kind} ${op} (${dt})`,
+    kernel: `${table[op]!.kernel}_${SUFFIX[dt as KernelDtype]}`,
+    cost: table[op]!.cost,
+    exists: dt !== 'int32' || table[op]!.dtypes === 'numeric',
+  }));
+  return { kind, table, inBytes: [inBytes, inBytes], outBytes, dtypes, entries };
+}
+const ARITHMETIC = family('binary', ARITHMETIC_TABLE, 4, 4, ['float32', 'int32']);
+const COMPARE = family('compare', COMPARE_TABLE, 4, 1, ['float32', 'int32']);
+const LOGICAL = family('logical', LOGICAL_TABLE, 1, 1, ['uint8']);
+const AB = ['a', 'b'];
 
-/** Checks op and dtype against the family's table, then runs its kernel over the broadcast. */
-function run(
-  family: Family,
-  op: string,
-  dtype: KernelDtype,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  const known = NAMES.get(family)?.get(dtype)?.get(op);
-  const what = known?.what ?? `wasmml ${family.kind} ${op} (${dtype})`;
-  const row = Object.hasOwn(family.table, op) ? family.table[op] : undefined;
-  if (row === undefined) throw new Error(`${what}: unknown op; expected one of ${Object.keys(family.table).join(', ')}`);
-  if (known === undefined) throw new Error(`${what}: dtype must be ${family.dtypes.map((d) => `'${d}'`).join(' or ')}, got '${dtype}'`);
-  if (dtype === 'int32' && row.dtypes !== 'numeric') {
-    throw new Error(`${what}: no int32 kernel; cast to float32 first (int32 ops: ${INT32_BINARY_OPS.join(', ')})`);
-  }
-  const shapes = [aShape, bShape];
-  const fast = allSameShape(outShape, shapes);
-  const n = fast ? outShape.reduce((p, d) => p * d, 1) : checkBroadcast(what, outShape, shapes, ['a', 'b']);
-  if (n === 0) return;
-  checkAddress(what, 'a', a);
-  checkAddress(what, 'b', b);
-  checkAddress(what, 'out', out);
-  if (fast) runFlat(known.kernel, [a, b], out, n, row.cost);
-  else
-    runBroadcast(known.kernel, [a, b], out, family.outBytes, [family.inBytes, family.inBytes], broadcastLayout(outShape, shapes), row.cost);
+/** Why (family, op, dtype) has no kernel: an unknown op, a wrong dtype, or no int32 kernel. */
+function noKernel(f: Family, op: string, dtype: string): Error {
+  const what = f.entries.get(dtype)?.get(op)?.what ?? `wasmml ${f.kind} ${op} (${dtype})`;
+  if (!Object.hasOwn(f.table, op)) return new Error(`${what}: unknown op; expected one of ${Object.keys(f.table).join(', ')}`);
+  if (!f.entries.has(dtype)) return new Error(`${what}: dtype must be ${f.dtypes.map((d) => `'${d}'`).join(' or ')}, got '${dtype}'`);
+  return new Error(`${what}: no int32 kernel; cast to float32 first (int32 ops: ${INT32_BINARY_OPS.join(', ')})`);
+}
+
+/** Looks op and dtype up in the family's table, then runs its kernel over the broadcast. */
+function run(f: Family, op: string, dtype: KernelDtype, ...[a, aShape, b, bShape, out, outShape]: BinaryOperands): void {
+  const e = f.entries.get(dtype)?.get(op);
+  if (e === undefined || !e.exists) throw noKernel(f, op, dtype);
+  runBroadcastOp(e.what, e.kernel, AB, [a, b], [aShape, bShape], out, outShape, f.inBytes, f.outBytes, e.cost);
 }
 
 /**
@@ -91,42 +92,16 @@ function run(
  * as tfjs-backend-wasm; mod takes the divisor's sign). int32 wraps modulo 2^32;
  * floorDiv and mod by 0 give 0.
  */
-export function binary(
-  op: BinaryOp,
-  dtype: NumericDtype,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  run(ARITHMETIC, op, dtype, a, aShape, b, bShape, out, outShape);
+export function binary(op: BinaryOp, dtype: NumericDtype, ...operands: BinaryOperands): void {
+  run(ARITHMETIC, op, dtype, ...operands);
 }
 
 /** out (uint8, 1 = true) = a op b elementwise with broadcasting; NaN compares unequal to everything. */
-export function compare(
-  op: CompareOp,
-  dtype: NumericDtype,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  run(COMPARE, op, dtype, a, aShape, b, bShape, out, outShape);
+export function compare(op: CompareOp, dtype: NumericDtype, ...operands: BinaryOperands): void {
+  run(COMPARE, op, dtype, ...operands);
 }
 
 /** out (uint8 0/1) = a op b on uint8 inputs (non-zero is true) with broadcasting. */
-export function logical(
-  op: LogicalOp,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  run(LOGICAL, op, 'uint8', a, aShape, b, bShape, out, outShape);
+export function logical(op: LogicalOp, ...operands: BinaryOperands): void {
+  run(LOGICAL, op, 'uint8', ...operands);
 }

@@ -1,6 +1,7 @@
 // select (tfjs `where`): one op with three broadcast operands, so no table;
 // its kernels are select_i32 / select_u8 in assembly/select.ts.
-import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast } from './broadcast.js';
+import type { BinaryOperands } from './binary.js';
+import { runBroadcastOp } from './broadcast.js';
 
 /**
  * out = cond ? a : b (tfjs `where`), all three broadcast to outShape. cond is
@@ -11,29 +12,13 @@ export function select(
   elemBytes: 1 | 4,
   cond: number,
   condShape: readonly number[],
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
+  ...[a, aShape, b, bShape, out, outShape]: BinaryOperands
 ): void {
   const what = `wasmml select (${elemBytes}-byte elements)`;
   if (elemBytes !== 1 && elemBytes !== 4) throw new Error(`${what}: elemBytes must be 1 or 4`);
-  const shapes = [condShape, aShape, bShape];
-  const n = checkBroadcast(what, outShape, shapes, ['cond', 'a', 'b']);
-  if (n === 0) return;
-  checkAddress(what, 'cond', cond);
-  checkAddress(what, 'a', a);
-  checkAddress(what, 'b', b);
-  checkAddress(what, 'out', out);
-  runBroadcast(
-    elemBytes === 4 ? 'select_i32' : 'select_u8',
-    [cond, a, b],
-    out,
-    elemBytes,
-    [1, elemBytes, elemBytes],
-    broadcastLayout(outShape, shapes),
-    1,
-  );
+  const size = [1, elemBytes, elemBytes];
+  const kernel = elemBytes === 4 ? 'select_i32' : 'select_u8';
+  runBroadcastOp(what, kernel, NAMES, [cond, a, b], [condShape, aShape, bShape], out, outShape, size, elemBytes, 1);
 }
+
+const NAMES = ['cond', 'a', 'b'];
