@@ -1,9 +1,8 @@
 // Kernel-test plumbing: arrays in and out of the arena, and running a body once
 // on the calling thread and once forced onto the pool.
-import { alloc, f32View, free, init, setThreads } from '@wasmml/kernels';
+import { alloc, f32View, free, getParallelThreshold, init, setParallelThreshold, setThreads } from '@wasmml/kernels';
+import { singleAndThreaded as both } from '@wasmml/test-utils/threads';
 import { expect } from 'vitest';
-
-export { singleAndThreaded } from '@wasmml/test-utils/threads';
 
 export async function setup(threads = 2): Promise<void> {
   await init({ threads });
@@ -23,6 +22,9 @@ export function empty(n: number, fillValue = Number.NaN): number {
   f32View(p, n).fill(fillValue);
   return p;
 }
+
+/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
+export const singleAndThreaded = <T>(fn: () => T) => both({ getParallelThreshold, setParallelThreshold }, fn);
 
 export function get(p: number, n: number): Float32Array {
   return f32View(p, n).slice();

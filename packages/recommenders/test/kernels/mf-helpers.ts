@@ -1,12 +1,15 @@
 // Shared plumbing of the MF / BPR kernel tests: random problems, uploads into
 // variables, stratified layouts, float64 references, and running a body once
 // on the calling thread and once forced onto the pool.
+import { getParallelThreshold, setParallelThreshold } from '@wasmml/kernels';
+import { singleAndThreaded as both } from '@wasmml/test-utils/threads';
 import { dispose, init, setThreads, tensor, variable, type Tensor, type Variable } from '@wasmml/tensor';
 import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { mfAdamState } from '../../src/kernels/adam-state.js';
 import type { MfAdamState, MfLayoutTensors, MfVariables, SparseRule } from '../../src/kernels/types.js';
 
-export { singleAndThreaded } from '@wasmml/test-utils/threads';
+/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
+export const singleAndThreaded = <T>(fn: () => T) => both({ getParallelThreshold, setParallelThreshold }, fn);
 
 export async function setup(threads = 2): Promise<void> {
   await init({ threads });
