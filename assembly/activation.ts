@@ -31,8 +31,11 @@ export const ACT_ELU: i32 = 6;
   return v128.bitselect(f32x4.mul(x, f32x4.splat(alpha)), x, f32x4.lt(x, f32x4.splat(0)));
 }
 
+// expm1 only matters below 0: pmin(x, 0) (NaN kept) spares the lanes above it
+// exp's overflow path and lets an all-positive vector take expm1's short side.
 @inline export function eluv(x: v128, alpha: f32): v128 {
-  return v128.bitselect(x, f32x4.mul(expm1v(x), f32x4.splat(alpha)), f32x4.ge(x, f32x4.splat(0)));
+  const e = expm1v(f32x4.pmin(x, f32x4.splat(0)));
+  return v128.bitselect(x, f32x4.mul(e, f32x4.splat(alpha)), f32x4.ge(x, f32x4.splat(0)));
 }
 
 /** Applies activation `act` (with parameter alpha) to four lanes. */

@@ -7,11 +7,15 @@
 // tfjs's sign fix-up, pow and atan2 go lane by lane through the library
 // (pow in float32, < 1 ulp; atan2 in float64). int32 arithmetic wraps modulo
 // 2^32; floorDiv and mod by 0 give 0 (tfjs's Int32Array stores NaN/±Inf as 0).
+//
+// The kernels <op>_f32 / <op>_i32 are generated from the arithmetic table
+// (packages/kernels/src/ops/binary-table.ts) into binary_kernels.ts: each is
+// the walker specialised for one op code of binary_codes.ts. An op's math is
+// its case below.
 import { at4, loadPartial, storePartial } from './common';
-import { walk2 } from './broadcast';
-
-// Op codes, internal: each kernel is the walker specialised for one op.
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, POW = 6, SQDIFF = 7, FLOORDIV = 8, MOD = 9, ATAN2 = 10;
+import {
+  ADD, SUB, MUL, DIV, DIV_NO_NAN, MAXIMUM, MINIMUM, POW, SQUARED_DIFFERENCE, FLOOR_DIV, MOD, ATAN2,
+} from './binary_codes';
 
 const INT_MIN = i32x4.splat(0x80000000);
 
@@ -65,11 +69,13 @@ const INT_MIN = i32x4.splat(0x80000000);
     case SUB: return f32x4.sub(a, b);
     case MUL: return f32x4.mul(a, b);
     case DIV: return f32x4.div(a, b);
+    // tfjs's where(b == 0, 0, a / b): ±0 divisors give +0, NaN ones NaN.
+    case DIV_NO_NAN: return v128.andnot(f32x4.div(a, b), f32x4.eq(b, f32x4.splat(0)));
     // NaN-propagating, max(-0, 0) = 0: as Math.max / Math.min.
-    case MAX: return f32x4.max(a, b);
-    case MIN: return f32x4.min(a, b);
-    case SQDIFF: { const d = f32x4.sub(a, b); return f32x4.mul(d, d); }
-    case FLOORDIV: return floorDivF32(a, b);
+    case MAXIMUM: return f32x4.max(a, b);
+    case MINIMUM: return f32x4.min(a, b);
+    case SQUARED_DIFFERENCE: { const d = f32x4.sub(a, b); return f32x4.mul(d, d); }
+    case FLOOR_DIV: return floorDivF32(a, b);
     default: return perLane(op, a, b);
   }
 }
@@ -114,18 +120,14 @@ const INT_MIN = i32x4.splat(0x80000000);
     case ADD: return i32x4.add(a, b);
     case SUB: return i32x4.sub(a, b);
     case MUL: return i32x4.mul(a, b);
-    case MAX: return i32x4.max_s(a, b);
-    case MIN: return i32x4.min_s(a, b);
-    case SQDIFF: { const d = i32x4.sub(a, b); return i32x4.mul(d, d); }
-    case FLOORDIV: return floorDivI32(a, b);
+    case MAXIMUM: return i32x4.max_s(a, b);
+    case MINIMUM: return i32x4.min_s(a, b);
+    case SQUARED_DIFFERENCE: { const d = i32x4.sub(a, b); return i32x4.mul(d, d); }
+    case FLOOR_DIV: return floorDivI32(a, b);
     case MOD: return join(modHalfI32(a, b), modHalfI32(hiHalf(a), hiHalf(b)));
     case POW: return powI32(a, b);
     default: return a;
   }
-}
-
-@inline function apply(isInt: bool, op: i32, a: v128, b: v128): v128 {
-  return isInt ? binaryI32(op, a, b) : binaryF32(op, a, b);
 }
 
 // One output row of n elements; ca / cb (constants at each call site): the
@@ -135,175 +137,18 @@ const INT_MIN = i32x4.splat(0x80000000);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const va = ca ? v128.load(at4(pa, i)) : sa, vb = cb ? v128.load(at4(pb, i)) : sb;
-    v128.store(at4(po, i), apply(isInt, op, va, vb));
+    v128.store(at4(po, i), isInt ? binaryI32(op, va, vb) : binaryF32(op, va, vb));
   }
   if (i < n) {
     const w = n - i;
     const va = ca ? loadPartial(at4(pa, i), w) : sa, vb = cb ? loadPartial(at4(pb, i), w) : sb;
-    storePartial(at4(po, i), apply(isInt, op, va, vb), w);
+    storePartial(at4(po, i), isInt ? binaryI32(op, va, vb) : binaryF32(op, va, vb), w);
   }
 }
 
-// Both operands repeated only happens for a one-element output, which the
-// contiguous loop handles as well.
-@inline function row(isInt: bool, op: i32, pa: usize, pb: usize, po: usize, n: i32, ca: bool, cb: bool): void {
-  if (ca == cb) rowOf(isInt, op, pa, pb, po, n, true, true);
-  else if (ca) rowOf(isInt, op, pa, pb, po, n, true, false);
-  else rowOf(isInt, op, pa, pb, po, n, false, true);
-}
-
-// The walker's row kernels (broadcast.ts), one per dtype.
-@final class RowF32 {
-  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
-    row(false, op, pa, pb, po, n, ca, cb);
+/** The walker's row kernel (broadcast.ts walk2) of the arithmetic ops on T = f32 or i32. */
+@final export class ArithRow<T> {
+  @inline run(op: i32, pa: usize, pb: usize, po: usize, n: i32, ca: bool, cb: bool): void {
+    rowOf(isInteger<T>(), op, pa, pb, po, n, ca, cb);
   }
-}
-@final class RowI32 {
-  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
-    row(true, op, pa, pb, po, n, ca, cb);
-  }
-}
-
-// Kernels: <op>_f32 / <op>_i32, all with the same arguments: a, b, out
-// addresses, sizes s0..s4 and the strides of a and b (layout in broadcast.ts).
-// Range items: flat output elements.
-
-export function add_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(ADD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function sub_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(SUB, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function mul_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(MUL, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function div_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(DIV, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function maximum_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(MAX, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function minimum_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(MIN, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function pow_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(POW, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function squared_difference_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(SQDIFF, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function floor_div_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(FLOORDIV, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function mod_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(MOD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function atan2_f32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowF32>(ATAN2, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function add_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(ADD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function sub_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(SUB, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function mul_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(MUL, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function maximum_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(MAX, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function minimum_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(MIN, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function pow_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(POW, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function squared_difference_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(SQDIFF, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function floor_div_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(FLOORDIV, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
-}
-
-export function mod_i32(a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
-  start: i32, end: i32): void {
-  walk2<RowI32>(MOD, 2, 2, a, b, out, s0, s1, s2, s3, s4, a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }

@@ -87,11 +87,24 @@ import { imin } from './common';
   }
 }
 
-/** walk<R> for two operands a, b (no c). */
+// A two-operand family's row kernel R has an @inline method
+//   run(op, pa, pb, po, n, ca, cb)
+// called with ca / cb as constants, so each case compiles to its own loop.
+// Both operands repeated only happens for a one-element output, which the
+// contiguous loop handles as well.
+@final class Two<R> {
+  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
+    if (ca == cb) changetype<R>(0).run(op, pa, pb, po, n, true, true);
+    else if (ca) changetype<R>(0).run(op, pa, pb, po, n, true, false);
+    else changetype<R>(0).run(op, pa, pb, po, n, false, true);
+  }
+}
+
+/** walk<R> for two operands a, b (no c); R is a two-operand row kernel (see Two). */
 @inline export function walk2<R>(op: i32, abShift: usize, outShift: usize, a: usize, b: usize, out: usize,
   s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
   b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk<R>(op, 0, abShift, outShift, 0, a, b, out, s0, s1, s2, s3, s4, 0, 0, 0, 0, 0, 0,
+  walk<Two<R>>(op, 0, abShift, outShift, 0, a, b, out, s0, s1, s2, s3, s4, 0, 0, 0, 0, 0, 0,
     a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
 }

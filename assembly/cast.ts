@@ -43,16 +43,24 @@ export function cast_f32_i32(x: usize, y: usize, start: i32, end: i32): void {
   return v128.and(i8x16.narrow_i16x8_s(lo, hi), i8x16.splat(1));
 }
 
-/** float32 -> bool: 1 where x != 0 (NaN included), else 0. */
-export function cast_f32_u8(x: usize, y: usize, start: i32, end: i32): void {
+// 4-byte values -> bool: 1 where x != 0, else 0 (float NaN included).
+@inline function toBool<T>(x: usize, y: usize, start: i32, end: i32): void {
   let i = start;
-  const z = f32x4.splat(0);
   for (; i + 16 <= end; i += 16) {
     const p = x + (<usize>i << 2);
-    v128.store(y + <usize>i, masksToBytes(f32x4.ne(v128.load(p), z), f32x4.ne(v128.load(p, 16), z),
-      f32x4.ne(v128.load(p, 32), z), f32x4.ne(v128.load(p, 48), z)));
+    v128.store(y + <usize>i, masksToBytes(nonZero<T>(v128.load(p)), nonZero<T>(v128.load(p, 16)),
+      nonZero<T>(v128.load(p, 32)), nonZero<T>(v128.load(p, 48))));
   }
-  for (; i < end; i++) store<u8>(y + <usize>i, <u8>(load<f32>(x + (<usize>i << 2)) != 0));
+  for (; i < end; i++) store<u8>(y + <usize>i, <u8>(load<T>(x + (<usize>i << 2)) != 0));
+}
+
+@inline function nonZero<T>(v: v128): v128 {
+  return isFloat<T>() ? f32x4.ne(v, f32x4.splat(0)) : i32x4.ne(v, i32x4.splat(0));
+}
+
+/** float32 -> bool: 1 where x != 0 (NaN included), else 0. */
+export function cast_f32_u8(x: usize, y: usize, start: i32, end: i32): void {
+  toBool<f32>(x, y, start, end);
 }
 
 /** int32 -> float32 (round to nearest even, as Float32Array). */
@@ -67,14 +75,7 @@ export function cast_i32_f32(x: usize, y: usize, start: i32, end: i32): void {
 
 /** int32 -> bool: 1 where x != 0. */
 export function cast_i32_u8(x: usize, y: usize, start: i32, end: i32): void {
-  let i = start;
-  const z = i32x4.splat(0);
-  for (; i + 16 <= end; i += 16) {
-    const p = x + (<usize>i << 2);
-    v128.store(y + <usize>i, masksToBytes(i32x4.ne(v128.load(p), z), i32x4.ne(v128.load(p, 16), z),
-      i32x4.ne(v128.load(p, 32), z), i32x4.ne(v128.load(p, 48), z)));
-  }
-  for (; i < end; i++) store<u8>(y + <usize>i, <u8>(load<i32>(x + (<usize>i << 2)) != 0));
+  toBool<i32>(x, y, start, end);
 }
 
 // Sixteen bytes widened to four vectors of unsigned 32-bit lanes, stored at y (as float when toFloat).

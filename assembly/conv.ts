@@ -8,7 +8,7 @@
 // per-element branches. Backprop input is in conv_input.ts, backprop filter
 // in conv_filter.ts.
 import { gemmPanel, MR } from './gemm';
-import { imin } from './common';
+import { imin, storeTransposed4x4 } from './common';
 
 // Far enough below zero that no tap brings it back into the image: rows of a
 // panel past the last pixel then always read the zero block.
@@ -31,14 +31,7 @@ export const OUTSIDE: i32 = -(1 << 30);
   let i = 0;
   for (; i + 4 <= c; i += 4) {
     const o = <usize>i << 2;
-    const r0 = v128.load(s0 + o), r1 = v128.load(s1 + o), r2 = v128.load(s2 + o), r3 = v128.load(s3 + o);
-    const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-    const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-    const q = out + (<usize>i << 4);
-    v128.store(q, i64x2.shuffle(t0, t1, 0, 2));
-    v128.store(q, i64x2.shuffle(t0, t1, 1, 3), 16);
-    v128.store(q, i64x2.shuffle(t2, t3, 0, 2), 32);
-    v128.store(q, i64x2.shuffle(t2, t3, 1, 3), 48);
+    storeTransposed4x4(out + (<usize>i << 4), v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o));
   }
   for (; i < c; i++) {
     const o = <usize>i << 2;

@@ -2,8 +2,8 @@
 // (scatter-add of rows), plus the flat-index step that reduces gatherND /
 // scatterND to those two. Rows are copied bit for bit, so the 4-byte gather
 // serves float32 and int32 alike.
-import { imin } from './common';
-import { loadFill, store32 } from './reduce';
+import { imin, storePartial } from './common';
+import { loadFill } from './reduce';
 
 // x [batch, outer, axisDim, inner], idx [batch, nIdx] -> y [batch, outer, nIdx, inner].
 // An index outside [0, axisDim) gives a zero row: the wrappers reject such
@@ -67,7 +67,7 @@ export function gather_u8(x: usize, idx: usize, y: usize, outer: i32, axisDim: i
       if (j < w) {
         const o = <usize>j << 2, k = w - j;
         const a = loadFill(dst + o, k, z), b = loadFill(src + o, k, z);
-        store32(dst + o, isInt ? i32x4.add(a, b) : f32x4.add(a, b), k);
+        storePartial(dst + o, isInt ? i32x4.add(a, b) : f32x4.add(a, b), k);
       }
     }
   }

@@ -9,7 +9,7 @@
 // 2 B vectors, splats 4 A values and issues 8 multiply-adds. (6x8 needs 15 of
 // the 15 xmm registers V8 allocates on x64 and spills; measured 33 vs 58
 // GFLOP/s single-threaded at 1024.)
-import { madd, imin, storePartial, loadPartial } from './common';
+import { madd, imin, storePartial, loadPartial, storeTransposed4x4 } from './common';
 import { activate, ACT_LINEAR } from './activation';
 
 export const MR: i32 = 4;
@@ -119,14 +119,7 @@ export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usiz
     // Rows contiguous in k: load 4x4 blocks and transpose them in registers.
     for (; kk + 4 <= k; kk += 4) {
       const p = a + (<usize>kk << 2);
-      const r0 = v128.load(p), r1 = v128.load(p + rs), r2 = v128.load(p + 2 * rs), r3 = v128.load(p + 3 * rs);
-      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const o = out + (<usize>kk << 4);
-      v128.store(o, i64x2.shuffle(t0, t1, 0, 2));
-      v128.store(o, i64x2.shuffle(t0, t1, 1, 3), 16);
-      v128.store(o, i64x2.shuffle(t2, t3, 0, 2), 32);
-      v128.store(o, i64x2.shuffle(t2, t3, 1, 3), 48);
+      storeTransposed4x4(out + (<usize>kk << 4), v128.load(p), v128.load(p + rs), v128.load(p + 2 * rs), v128.load(p + 3 * rs));
     }
   } else if (mr == MR && ars == 1) {
     // Aᵀ: the panel's four values at each k are adjacent.

@@ -1,10 +1,8 @@
 // The kernel module: every exported function is a kernel the JS side can call,
 // on the calling thread or split over the pool (see README.md for conventions).
 export { gemm_pack_b_f32, gemm_f32 } from './gemm';
-export {
-  reduce_sum_f32, reduce_mean_f32, reduce_prod_f32, reduce_max_f32, reduce_min_f32,
-  reduce_sum_i32, reduce_prod_i32, reduce_max_i32, reduce_min_i32, reduce_all_u8, reduce_any_u8,
-} from './reduce';
+export { reduce_mean_f32, reduce_all_u8, reduce_any_u8 } from './reduce';
+// The other reductions are generated instances of reduce.ts's generic drivers.
 export * from './reduce_kernels';
 export {
   softmax_f32, log_softmax_f32, softmax_grad_f32, log_softmax_grad_f32,
@@ -24,19 +22,9 @@ export { max_pool2d_f32, avg_pool2d_f32, max_pool2d_backprop_f32, avg_pool2d_bac
 // The unary kernels are generated from packages/kernels/src/ops/unary-table.ts.
 export * from './unary_kernels';
 export { is_nan_f32, is_finite_f32, is_inf_f32 } from './unary';
-export {
-  add_f32, sub_f32, mul_f32, div_f32, maximum_f32, minimum_f32, pow_f32, squared_difference_f32,
-  floor_div_f32, mod_f32, atan2_f32, add_i32, sub_i32, mul_i32, maximum_i32, minimum_i32, pow_i32,
-  squared_difference_i32, floor_div_i32, mod_i32
-} from './binary';
-export {
-  equal_f32, not_equal_f32, less_f32, less_equal_f32, greater_f32, greater_equal_f32, equal_i32,
-  not_equal_i32, less_i32, less_equal_i32, greater_i32, greater_equal_i32, logical_and_u8,
-  logical_or_u8, logical_xor_u8
-} from './compare';
-export {
-  select_i32, select_u8
-} from './select';
+// The binary, comparison and logical kernels are generated from packages/kernels/src/ops/binary-table.ts.
+export * from './binary_kernels';
+export { select_i32, select_u8 } from './select';
 export { lstm_cell_f32, lstm_cell_grad_f32, lstm_forward_f32, lstm_backward_f32 } from './rnn';
 export { gru_forward_f32, gru_backward_f32 } from './gru';
 export { quantize_u7_f32, gemm_i8, conv2d_i8 } from './int8';

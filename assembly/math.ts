@@ -30,17 +30,22 @@ import { madd } from './common';
   p = madd(p, r, f32x4.splat(0.5));
   p = madd(p, r, f32x4.splat(1.0));
   p = madd(p, r, f32x4.splat(1.0));
-  const ni = i32x4.sub(big, i32x4.splat(0x4b400000));
-  // p is in [0.7, 1.42]: while p·2^n stays normal (n in [-125, 127]) adding n
-  // to the exponent field is the exact product. Otherwise 2^n goes in as two
-  // normal factors, so the last multiply rounds once into the subnormals or
-  // overflows to Inf. Both give the same bits where both apply.
-  if (!v128.any_true(i32x4.gt_u(i32x4.add(ni, i32x4.splat(125)), i32x4.splat(252)))) {
-    return i32x4.add(p, i32x4.shl(ni, 23));
+  // n in [-125, 127] keeps p·2^n normal.
+  return scale2n(p, i32x4.sub(big, i32x4.splat(0x4b400000)), 252);
+}
+
+// p·2^n for p in [0.7, 1.42] and integer lanes n: while p·2^n stays normal
+// (n + 125 in [0, normal]) adding n to the exponent field is the exact
+// product. Otherwise 2^n goes in as two normal factors, so the last multiply
+// rounds once into the subnormals or overflows to Inf. Both give the same bits
+// where both apply. NaN lanes (whose n is out of range) take the second path.
+@inline function scale2n(p: v128, n: v128, normal: i32): v128 {
+  if (!v128.any_true(i32x4.gt_u(i32x4.add(n, i32x4.splat(125)), i32x4.splat(normal)))) {
+    return i32x4.add(p, i32x4.shl(n, 23));
   }
-  const half = i32x4.shr_s(ni, 1);
+  const half = i32x4.shr_s(n, 1);
   const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
-  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(n, half), i32x4.splat(127)), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
@@ -81,16 +86,8 @@ const SIGN = i32x4.splat(0x80000000);
   z = f32x4.pmax(z, f32x4.splat(-104));
   const big = f32x4.add(f32x4.mul(z, f32x4.splat(1.44269504)), f32x4.splat(12582912));
   const p = expnegPoly(z, f32x4.sub(big, f32x4.splat(12582912)));
-  const ni = i32x4.sub(big, i32x4.splat(0x4b400000));
-  // Exponent-field scaling while the result is normal (n >= -125; NaN fails
-  // this range test too), else two factors as in expClamped.
-  if (!v128.any_true(i32x4.gt_u(i32x4.add(ni, i32x4.splat(125)), i32x4.splat(125)))) {
-    return i32x4.add(p, i32x4.shl(ni, 23));
-  }
-  const half = i32x4.shr_s(ni, 1);
-  const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
-  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
-  return f32x4.mul(f32x4.mul(p, s1), s2);
+  // n in [-125, 0] keeps the result normal.
+  return scale2n(p, i32x4.sub(big, i32x4.splat(0x4b400000)), 125);
 }
 
 // e^(z - n ln2) for n = round(z / ln2): ln2 in two parts, then the degree-5
@@ -242,28 +239,21 @@ const PIO2: f64 = 1.57079632679489655800;
   let r = v128.shuffle<i32>(f32x4.demote_f64x2_zero(rl), f32x4.demote_f64x2_zero(rh), 0, 1, 4, 5);
   let q = v128.shuffle<i32>(i32x4.trunc_sat_f64x2_s_zero(jl), i32x4.trunc_sat_f64x2_s_zero(jh), 0, 1, 4, 5);
   const ax = f32x4.abs(x);
-  const big = v128.and(f32x4.ge(ax, f32x4.splat(1048576)), f32x4.lt(ax, INF));
+  let big = v128.and(f32x4.ge(ax, f32x4.splat(1048576)), f32x4.lt(ax, INF));
   if (v128.any_true(big)) {
-    // Per lane, so a lane's value never depends on its neighbours.
-    if (i32x4.extract_lane(big, 0) != 0) {
-      const y = reduceLarge(f32x4.extract_lane(x, 0)), j = nearest<f64>(y);
-      r = f32x4.replace_lane(r, 0, <f32>((y - j) * PIO2));
-      q = i32x4.replace_lane(q, 0, <i32>j);
-    }
-    if (i32x4.extract_lane(big, 1) != 0) {
-      const y = reduceLarge(f32x4.extract_lane(x, 1)), j = nearest<f64>(y);
-      r = f32x4.replace_lane(r, 1, <f32>((y - j) * PIO2));
-      q = i32x4.replace_lane(q, 1, <i32>j);
-    }
-    if (i32x4.extract_lane(big, 2) != 0) {
-      const y = reduceLarge(f32x4.extract_lane(x, 2)), j = nearest<f64>(y);
-      r = f32x4.replace_lane(r, 2, <f32>((y - j) * PIO2));
-      q = i32x4.replace_lane(q, 2, <i32>j);
-    }
-    if (i32x4.extract_lane(big, 3) != 0) {
-      const y = reduceLarge(f32x4.extract_lane(x, 3)), j = nearest<f64>(y);
-      r = f32x4.replace_lane(r, 3, <f32>((y - j) * PIO2));
-      q = i32x4.replace_lane(q, 3, <i32>j);
+    // Per lane, so a lane's value never depends on its neighbours: lane 0 in
+    // turn, the vectors rotated by a lane each time (four turns restore them).
+    let xs = x;
+    for (let k = 0; k < 4; k++) {
+      if (i32x4.extract_lane(big, 0) != 0) {
+        const y = reduceLarge(f32x4.extract_lane(xs, 0)), j = nearest<f64>(y);
+        r = f32x4.replace_lane(r, 0, <f32>((y - j) * PIO2));
+        q = i32x4.replace_lane(q, 0, <i32>j);
+      }
+      xs = v128.shuffle<i32>(xs, xs, 1, 2, 3, 0);
+      big = v128.shuffle<i32>(big, big, 1, 2, 3, 0);
+      r = v128.shuffle<i32>(r, r, 1, 2, 3, 0);
+      q = v128.shuffle<i32>(q, q, 1, 2, 3, 0);
     }
   }
   if (cosine) q = i32x4.add(q, i32x4.splat(1));

@@ -10,18 +10,14 @@
 //
 // The update rules follow tfjs-core's optimizers operation for operation
 // (float32 throughout); step-dependent scalars come from the wrapper.
-import { imin } from './common';
-import { loadFill, store32 } from './reduce';
+import { imin, storePartial } from './common';
+import { loadFill } from './reduce';
 
 /** Elements per block of the range. */
 export const OPT_BLOCK: i32 = 2048;
 
-const SGD: i32 = 0;
-const MOMENTUM: i32 = 1;
-const RMSPROP: i32 = 2;
-const ADAGRAD: i32 = 3;
-const ADAM: i32 = 4;
-const ADAMAX: i32 = 5;
+// Rule codes, internal: each opt_<rule>_f32 kernel is walk specialised for one.
+const SGD: i32 = 0, MOMENTUM: i32 = 1, RMSPROP: i32 = 2, ADAGRAD: i32 = 3, ADAM: i32 = 4, ADAMAX: i32 = 5;
 
 // The last row whose firstBlock <= block (empty rows share firstBlock with the
 // next row, so the last such row is the one that owns the block).
@@ -59,14 +55,14 @@ const ADAMAX: i32 = 5;
 }
 
 // Whole vectors load and store directly; the one partial vector at the end of
-// a span goes through loadFill / store32 with the same arithmetic.
+// a span goes through loadFill / storePartial with the same arithmetic.
 @inline function ld(full: bool, p: usize, w: i32): v128 {
   return full ? v128.load(p) : loadFill(p, w, f32x4.splat(0));
 }
 
 @inline function st(full: bool, p: usize, v: v128, w: i32): void {
   if (full) v128.store(p, v);
-  else store32(p, v, w);
+  else storePartial(p, v, w);
 }
 
 // One vector of one rule: loads the lanes (w of them), updates, stores.

@@ -15,11 +15,24 @@ import { imax, imin, loadPartial, storePartial } from './common';
   return v128.bitselect(v, m, f32x4.gt(v, m));
 }
 
-/** Range items: n*oh output rows. */
-export function max_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+// One window step and the window's result: the running maximum, or the sum
+// divided by the window's count (isMax is a constant at each call site).
+@inline function poolStep(isMax: bool, acc: v128, v: v128): v128 {
+  return isMax ? maxStep(acc, v) : f32x4.add(acc, v);
+}
+
+@inline function poolResult(isMax: bool, acc: v128, count: v128): v128 {
+  return isMax ? acc : f32x4.div(acc, count);
+}
+
+// The forward pass of both poolings: every window of output row `item`,
+// sixteen channels at a time and then four, each lane seeing the window in
+// the same row-major order.
+@inline function poolForward(isMax: bool, x: usize, y: usize, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
-  const identity = fh == 1 && fw == 1 && oh == h && ow == w;
+  const identity = isMax && fh == 1 && fw == 1 && oh == h && ow == w;
   const rowBytes = <usize>w * c << 2, colBytes = <usize>c << 2;
+  const init = f32x4.splat(isMax ? f32.NEGATIVE_INFINITY : 0);
   for (let item = start; item < end; item++) {
     const b = item / oh, oy = item - b * oh;
     const img = x + (<usize>b * h * w * c << 2);
@@ -34,42 +47,41 @@ export function max_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i3
         out += colBytes;
         continue;
       }
+      const count = f32x4.splat(<f32>(imax(0, y1 - y0) * imax(0, x1 - x0)));
       let ch = 0;
-      // Four whole vectors per pass over the window; each lane sees the
-      // window in the same row-major order as in the tail loop below.
       for (; ch + 16 <= c; ch += 16) {
-        let m0 = f32x4.splat(f32.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        let a0 = init, a1 = init, a2 = init, a3 = init;
         let row = win + (<usize>ch << 2);
         for (let iy = y0; iy < y1; iy++) {
           let p = row;
           for (let ix = x0; ix < x1; ix++) {
-            m0 = maxStep(m0, v128.load(p));
-            m1 = maxStep(m1, v128.load(p, 16));
-            m2 = maxStep(m2, v128.load(p, 32));
-            m3 = maxStep(m3, v128.load(p, 48));
+            a0 = poolStep(isMax, a0, v128.load(p));
+            a1 = poolStep(isMax, a1, v128.load(p, 16));
+            a2 = poolStep(isMax, a2, v128.load(p, 32));
+            a3 = poolStep(isMax, a3, v128.load(p, 48));
             p += colBytes;
           }
           row += rowBytes;
         }
         const o = out + (<usize>ch << 2);
-        v128.store(o, m0);
-        v128.store(o, m1, 16);
-        v128.store(o, m2, 32);
-        v128.store(o, m3, 48);
+        v128.store(o, poolResult(isMax, a0, count));
+        v128.store(o, poolResult(isMax, a1, count), 16);
+        v128.store(o, poolResult(isMax, a2, count), 32);
+        v128.store(o, poolResult(isMax, a3, count), 48);
       }
       for (; ch < c; ch += 4) {
         const wd = imin(4, c - ch);
-        let m = f32x4.splat(f32.NEGATIVE_INFINITY);
+        let a = init;
         let row = win + (<usize>ch << 2);
         for (let iy = y0; iy < y1; iy++) {
           let p = row;
           for (let ix = x0; ix < x1; ix++) {
-            m = maxStep(m, loadPartial(p, wd));
+            a = poolStep(isMax, a, loadPartial(p, wd));
             p += colBytes;
           }
           row += rowBytes;
         }
-        storePartial(out + (<usize>ch << 2), m, wd);
+        storePartial(out + (<usize>ch << 2), poolResult(isMax, a, count), wd);
       }
       out += colBytes;
     }
@@ -77,56 +89,15 @@ export function max_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i3
 }
 
 /** Range items: n*oh output rows. */
+export function max_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
+  poolForward(true, x, y, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl, start, end);
+}
+
+/** Range items: n*oh output rows. */
 export function avg_pool2d_f32(x: usize, y: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, start: i32, end: i32): void {
-  const rowBytes = <usize>w * c << 2, colBytes = <usize>c << 2;
-  for (let item = start; item < end; item++) {
-    const b = item / oh, oy = item - b * oh;
-    const img = x + (<usize>b * h * w * c << 2);
-    let out = y + (<usize>item * ow * c << 2);
-    const y0 = imax(0, oy * sh - pt), y1 = imin(h, oy * sh - pt + fh);
-    for (let ox = 0; ox < ow; ox++) {
-      const x0 = imax(0, ox * sw - pl), x1 = imin(w, ox * sw - pl + fw);
-      const win = img + (<usize>(y0 * w + x0) * c << 2);
-      const count = f32x4.splat(<f32>(imax(0, y1 - y0) * imax(0, x1 - x0)));
-      let ch = 0;
-      for (; ch + 16 <= c; ch += 16) {
-        let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-        let row = win + (<usize>ch << 2);
-        for (let iy = y0; iy < y1; iy++) {
-          let p = row;
-          for (let ix = x0; ix < x1; ix++) {
-            s0 = f32x4.add(s0, v128.load(p));
-            s1 = f32x4.add(s1, v128.load(p, 16));
-            s2 = f32x4.add(s2, v128.load(p, 32));
-            s3 = f32x4.add(s3, v128.load(p, 48));
-            p += colBytes;
-          }
-          row += rowBytes;
-        }
-        const o = out + (<usize>ch << 2);
-        v128.store(o, f32x4.div(s0, count));
-        v128.store(o, f32x4.div(s1, count), 16);
-        v128.store(o, f32x4.div(s2, count), 32);
-        v128.store(o, f32x4.div(s3, count), 48);
-      }
-      for (; ch < c; ch += 4) {
-        const wd = imin(4, c - ch);
-        let s = f32x4.splat(0);
-        let row = win + (<usize>ch << 2);
-        for (let iy = y0; iy < y1; iy++) {
-          let p = row;
-          for (let ix = x0; ix < x1; ix++) {
-            s = f32x4.add(s, loadPartial(p, wd));
-            p += colBytes;
-          }
-          row += rowBytes;
-        }
-        storePartial(out + (<usize>ch << 2), f32x4.div(s, count), wd);
-      }
-      out += colBytes;
-    }
-  }
+  poolForward(false, x, y, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl, start, end);
 }
 
 /**

@@ -13,7 +13,7 @@
 //
 // Range items: outer * ceil(r/CHUNK) * (inner == 1 ? 1 : ceil(inner/COLS)),
 // item = (o * chunks + c) * colBlocks + colBlock.
-import { imin } from './common';
+import { imin, storePartial } from './common';
 
 /** Rows of the reduced axis per partial; a multiple of 16. */
 export const CHUNK: i32 = 4096;
@@ -21,14 +21,9 @@ export const CHUNK: i32 = 4096;
 export const COLS: i32 = 16;
 const COLS8: i32 = 64;
 
-export const F_SUM: i32 = 0;
-const F_PROD: i32 = 1;
-export const F_MAX: i32 = 2;
-const F_MIN: i32 = 3;
-const I_SUM: i32 = 4;
-const I_PROD: i32 = 5;
-const I_MAX: i32 = 6;
-const I_MIN: i32 = 7;
+// Op codes: float32 sum, prod, max, min, then the same on int32.
+export const F_SUM: i32 = 0, F_PROD: i32 = 1, F_MAX: i32 = 2, F_MIN: i32 = 3;
+export const I_SUM: i32 = 4, I_PROD: i32 = 5, I_MAX: i32 = 6, I_MIN: i32 = 7;
 
 @inline function ident(op: i32): v128 {
   switch (op) {
@@ -76,14 +71,6 @@ const I_MIN: i32 = 7;
   if (n > 1) v = i32x4.replace_lane(v, 1, load<i32>(p, 4));
   if (n > 2) v = i32x4.replace_lane(v, 2, load<i32>(p, 8));
   return v;
-}
-
-/** Stores the first n (0..4) 4-byte lanes of v at p, bit-exact for any 4-byte type. */
-@inline export function store32(p: usize, v: v128, n: i32): void {
-  if (n >= 4) { v128.store(p, v); return; }
-  if (n > 0) store<i32>(p, i32x4.extract_lane(v, 0));
-  if (n > 1) store<i32>(p, i32x4.extract_lane(v, 1), 4);
-  if (n > 2) store<i32>(p, i32x4.extract_lane(v, 2), 8);
 }
 
 // Lane 0 of the result is (a0 op a2) op (a1 op a3).
@@ -150,14 +137,14 @@ const I_MIN: i32 = 7;
     const n = f32x4.splat(count);
     a0 = f32x4.div(a0, n); a1 = f32x4.div(a1, n); a2 = f32x4.div(a2, n); a3 = f32x4.div(a3, n);
   }
-  store32(out, a0, w);
-  if (w > 4) store32(out + 16, a1, w - 4);
-  if (w > 8) store32(out + 32, a2, w - 8);
-  if (w > 12) store32(out + 48, a3, w - 12);
+  storePartial(out, a0, w);
+  if (w > 4) storePartial(out + 16, a1, w - 4);
+  if (w > 8) storePartial(out + 32, a2, w - 8);
+  if (w > 12) storePartial(out + 48, a3, w - 12);
 }
 
 // The shared driver of every 4-byte reduction; `count` is the divisor of mean.
-@inline function reduce4(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32,
+@inline export function reduce4(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32,
   count: f32, mean: bool, start: i32, end: i32): void {
   const chunks = (r + CHUNK - 1) / CHUNK;
   const nb = inner == 1 ? 1 : (inner + COLS - 1) / COLS;
@@ -177,50 +164,16 @@ const I_MIN: i32 = 7;
   }
 }
 
-/** Sums of float32 x [outer, r, inner] per chunk: out [outer, ceil(r/CHUNK), inner]. */
-export function reduce_sum_f32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(F_SUM, x, out, outer, r, inner, 1, false, start, end);
-}
+// The kernels reduce_{sum,prod,max,min}_{f32,i32}(x, out, outer, r, inner,
+// start, end) are instances of reduce4 (generated into reduce_kernels.ts):
+// per chunk of CHUNK rows of x [outer, r, inner], out [outer, ceil(r/CHUNK),
+// inner] gets the chunk's sums, products, maxima or minima. float32 max / min
+// let NaN win, as tfjs; int32 sums and products wrap.
 
 /** As reduce_sum_f32, each result divided by count (the final pass of a mean). */
 export function reduce_mean_f32(x: usize, out: usize, outer: i32, r: i32, inner: i32, count: f32,
   start: i32, end: i32): void {
   reduce4(F_SUM, x, out, outer, r, inner, count, true, start, end);
-}
-
-/** Products of float32 values per chunk (see reduce_sum_f32 for the layout). */
-export function reduce_prod_f32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(F_PROD, x, out, outer, r, inner, 1, false, start, end);
-}
-
-/** Maxima of float32 values per chunk; NaN wins, as in tfjs. */
-export function reduce_max_f32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(F_MAX, x, out, outer, r, inner, 1, false, start, end);
-}
-
-/** Minima of float32 values per chunk; NaN wins, as in tfjs. */
-export function reduce_min_f32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(F_MIN, x, out, outer, r, inner, 1, false, start, end);
-}
-
-/** Wrapping int32 sums per chunk. */
-export function reduce_sum_i32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(I_SUM, x, out, outer, r, inner, 1, false, start, end);
-}
-
-/** Wrapping int32 products per chunk. */
-export function reduce_prod_i32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(I_PROD, x, out, outer, r, inner, 1, false, start, end);
-}
-
-/** int32 maxima per chunk. */
-export function reduce_max_i32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(I_MAX, x, out, outer, r, inner, 1, false, start, end);
-}
-
-/** int32 minima per chunk. */
-export function reduce_min_i32(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  reduce4(I_MIN, x, out, outer, r, inner, 1, false, start, end);
 }
 
 // ---- all / any over bytes (bool: zero is false, anything else true) -------
@@ -390,8 +343,8 @@ export function reduce_any_u8(x: usize, out: usize, outer: i32, r: i32, inner: i
         b = v128.bitselect(v, b, m);
         bi = v128.bitselect(i32x4.splat(r0 + rr), bi, m);
       }
-      if (outVal) store32(outVal + off + (<usize>k << 2), b, wk);
-      store32(outIdx + off + (<usize>k << 2), bi, wk);
+      if (outVal) storePartial(outVal + off + (<usize>k << 2), b, wk);
+      storePartial(outIdx + off + (<usize>k << 2), bi, wk);
     }
   }
 }
@@ -414,7 +367,7 @@ export function reduce_any_u8(x: usize, out: usize, outer: i32, r: i32, inner: i
       b = v128.bitselect(v, b, m);
       bi = v128.bitselect(vi, bi, m);
     }
-    store32(out + ((<usize>o * inner + j0) << 2), bi, w);
+    storePartial(out + ((<usize>o * inner + j0) << 2), bi, w);
   }
 }
 

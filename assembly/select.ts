@@ -66,15 +66,10 @@ import { byteMask4, loadBytes } from './lanes';
   else rowOf(wide, pc, pa, pb, po, n, false, false);
 }
 
-// The walker's row kernels (broadcast.ts): 4-byte and 1-byte elements.
-@final class RowWide {
+// The walker's row kernel (broadcast.ts) for elements of T: u32 (4 bytes, any 32-bit type) or u8.
+@final class SelectRow<T> {
   @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
-    row(true, pc, pa, pb, po, n, cc, ca, cb);
-  }
-}
-@final class RowBytes {
-  @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
-    row(false, pc, pa, pb, po, n, cc, ca, cb);
+    row(sizeof<T>() == 4, pc, pa, pb, po, n, cc, ca, cb);
   }
 }
 
@@ -88,7 +83,7 @@ export function select_i32(cond: usize, a: usize, b: usize, out: usize,
   c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
   b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk<RowWide>(0, 0, 2, 2, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
+  walk<SelectRow<u32>>(0, 0, 2, 2, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
     b0, b1, b2, b3, b4, b5, start, end);
 }
 
@@ -98,6 +93,6 @@ export function select_u8(cond: usize, a: usize, b: usize, out: usize,
   c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
   b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk<RowBytes>(0, 0, 0, 0, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
+  walk<SelectRow<u8>>(0, 0, 0, 0, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
     b0, b1, b2, b3, b4, b5, start, end);
 }

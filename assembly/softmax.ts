@@ -5,9 +5,9 @@
 // Every row goes max -> sum of exp(x - max) -> output, as tfjs does; tails
 // use the same v128 code on partial vectors, with dead lanes masked out of
 // sums, so a row's result never depends on which thread ran it.
-import { imin } from './common';
+import { imin, storePartial } from './common';
 import { expNonPositive, expv } from './math';
-import { CHUNK, COLS, F_SUM, horizontal, loadFill, store32 } from './reduce';
+import { CHUNK, COLS, F_SUM, horizontal, loadFill } from './reduce';
 
 // log: x = 2^k * m with m in [sqrt(1/2), sqrt(2)); log(m) = 2 atanh(s) with
 // s = (m-1)/(m+1), from an even polynomial in s (the classic single-precision
@@ -82,7 +82,7 @@ import { CHUNK, COLS, F_SUM, horizontal, loadFill, store32 } from './reduce';
   for (; j < n; j += 4) {
     const w = imin(4, n - j);
     const v = v128.and(expNonPositive(f32x4.sub(loadFill(p + (<usize>j << 2), w, m), m)), laneMask(w));
-    if (e) store32(e + (<usize>j << 2), v, w);
+    if (e) storePartial(e + (<usize>j << 2), v, w);
     s0 = f32x4.add(s0, v);
   }
   return f32x4.splat(f32x4.extract_lane(horizontal(F_SUM, f32x4.add(s0, s1)), 0));
@@ -109,7 +109,7 @@ import { CHUNK, COLS, F_SUM, horizontal, loadFill, store32 } from './reduce';
 }
 
 // Row loops below run whole vectors, then one partial vector through the
-// same arithmetic (loadFill / store32), so values never depend on position.
+// same arithmetic (loadFill / storePartial), so values never depend on position.
 
 /**
  * y = exp(x - max) / sum(exp(x - max)) per row of x [rows, n], the division
@@ -135,7 +135,7 @@ export function softmax_f32(x: usize, y: usize, n: i32, start: i32, end: i32): v
     }
     if (j < n) {
       const q = yr + (<usize>j << 2), w = n - j;
-      store32(q, f32x4.mul(loadFill(q, w, inv), inv), w);
+      storePartial(q, f32x4.mul(loadFill(q, w, inv), inv), w);
     }
   }
 }
@@ -153,7 +153,7 @@ export function log_softmax_f32(x: usize, y: usize, n: i32, start: i32, end: i32
     }
     if (j < n) {
       const o = off + (<usize>j << 2), w = n - j;
-      store32(y + o, f32x4.sub(f32x4.sub(loadFill(x + o, w, m), m), ls), w);
+      storePartial(y + o, f32x4.sub(f32x4.sub(loadFill(x + o, w, m), m), ls), w);
     }
   }
 }
@@ -171,7 +171,7 @@ export function softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, start: 
     }
     if (j < n) {
       const o = off + (<usize>j << 2), w = n - j;
-      store32(dx + o, f32x4.mul(loadFill(y + o, w, z), f32x4.sub(loadFill(dy + o, w, z), s)), w);
+      storePartial(dx + o, f32x4.mul(loadFill(y + o, w, z), f32x4.sub(loadFill(dy + o, w, z), s)), w);
     }
   }
 }
@@ -189,7 +189,7 @@ export function log_softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, sta
     }
     if (j < n) {
       const o = off + (<usize>j << 2), w = n - j;
-      store32(dx + o, f32x4.sub(loadFill(dy + o, w, z), f32x4.mul(expv(loadFill(y + o, w, z)), s)), w);
+      storePartial(dx + o, f32x4.sub(loadFill(dy + o, w, z), f32x4.mul(expv(loadFill(y + o, w, z)), s)), w);
     }
   }
 }
@@ -216,7 +216,7 @@ export function log_softmax_grad_f32(y: usize, dy: usize, dx: usize, n: i32, sta
     const q = dx + o;
     const d = f32x4.mul(f32x4.sub(f32x4.mul(full ? v128.load(q) : loadFill(q, w, z), inv), lab), sc);
     if (full) v128.store(q, d);
-    else store32(q, d, w);
+    else storePartial(q, d, w);
   }
   return acc;
 }
@@ -307,10 +307,10 @@ export function logsumexp_f32(x: usize, out: usize, sums: usize, outer: i32, r: 
           s = f32x4.add(s, expNonPositive(f32x4.sub(loadFill(q + <usize>rr * stride, wk, m), m)));
         }
         const dst = out + off + (<usize>k << 2);
-        if (final) store32(dst, f32x4.add(m, logv(s)), wk);
+        if (final) storePartial(dst, f32x4.add(m, logv(s)), wk);
         else {
-          store32(dst, m, wk);
-          store32(sums + off + (<usize>k << 2), s, wk);
+          storePartial(dst, m, wk);
+          storePartial(sums + off + (<usize>k << 2), s, wk);
         }
       }
     }
@@ -337,6 +337,6 @@ export function logsumexp_merge_f32(m: usize, s: usize, out: usize, outer: i32, 
       const sc = loadFill(s + base + <usize>c * stride, w, f32x4.splat(0));
       sum = f32x4.add(sum, f32x4.mul(sc, expNonPositive(f32x4.sub(mc, mx))));
     }
-    store32(out + ((<usize>o * inner + j0) << 2), f32x4.add(mx, logv(sum)), w);
+    storePartial(out + ((<usize>o * inner + j0) << 2), f32x4.add(mx, logv(sum)), w);
   }
 }

@@ -115,11 +115,21 @@ ${ops.join('\n')}
 `;
 }
 
-function tensorChain(rows) {
+// A binary op's doc for its chain method: `this` for the operand a, in the code spans.
+const thisFor = (doc) => doc.replace(/`[^`]*`/g, (span) => span.replace(/\ba\b/g, 'this'));
+
+function tensorChain(rows, binary) {
   const plain = rows.filter(([, r]) => r.tensor === 'plain');
-  const decls = plain.map(([op, r]) => `    /** ${r.doc.replace(/\bx\b/g, 'this')} */\n    ${op}(): Tensor;`);
-  return `// Chain methods of the unary ops that take only x: \`x.exp()\` calls \`exp(x)\`.
+  const self = (doc) => doc.replace(/\bx\b/g, 'this');
+  const decls = [
+    ...plain.map(([op, r]) => `    /** ${self(r.doc)} */\n    ${op}(): Tensor;`),
+    ...binary.map(([op, r]) => `    /** ${thisFor(r.doc)} */\n    ${op}(b: Tensor | TensorLike): Tensor;`),
+  ];
+  return `// Chain methods of the unary ops that take only x (\`x.exp()\` calls \`exp(x)\`) and of the binary ops
+// (\`a.add(b)\` calls \`add(a, b)\`).
+import type { TensorLike } from './convert.js';
 import { Tensor } from './tensor.js';
+import * as bin from './ops/binary.generated.js';
 import * as un from './ops/unary.generated.js';
 
 declare module './tensor.js' {
@@ -128,32 +138,138 @@ ${decls.join('\n')}
   }
 }
 
-const NAMES = [
+const UNARY = [
 ${wrap(plain.map(([op]) => `'${op}',`).join(' '), '  ')}
 ] as const;
-const p = Tensor.prototype as unknown as Record<string, (this: Tensor) => Tensor>;
-for (const name of NAMES) p[name] = function () { return un[name](this); };
+const BINARY = [
+${wrap(binary.map(([op]) => `'${op}',`).join(' '), '  ')}
+] as const;
+const p = Tensor.prototype as unknown as Record<string, (this: Tensor, b?: Tensor | TensorLike) => Tensor>;
+for (const name of UNARY) p[name] = function () { return un[name](this); };
+for (const name of BINARY) p[name] = function (b) { return bin[name](this, b as Tensor | TensorLike); };
 `;
 }
 
-// The arg-reduce kernels: every direction x stage x dtype instance of argKernel<T> (reduce.ts).
-function argKernels() {
+// The broadcasting binary families: which row kernel of the walker runs each
+// dtype's kernel, its dtypes, and the output's element-size shift (uint8 out,
+// or the inputs' own).
+const FAMILIES = {
+  arithmetic: { row: 'ArithRow', from: './binary', kernels: (r) => (r.dtypes === 'float' ? ['f32'] : ['f32', 'i32']), out: 'same' },
+  compare: { row: 'CompareRow', from: './compare', kernels: () => ['f32', 'i32'], out: 0 },
+  logical: { row: 'CompareRow', from: './compare', kernels: () => ['u8'], out: 0 },
+};
+const SHIFT = { f32: 2, i32: 2, u8: 0 };
+
+/** [op, row, family] of every binary table, in table order. */
+function binaryRows(tables) {
+  return Object.entries(tables).flatMap(([family, table]) => Object.entries(table).map(([op, r]) => [op, r, family]));
+}
+
+function binaryCodes(rows) {
+  const names = rows.map(([, r]) => upper(r.kernel));
+  const lines = [];
+  for (let i = 0; i < names.length; i += 6) {
+    lines.push(
+      `export const ${names
+        .slice(i, i + 6)
+        .map((n, j) => `${n} = ${i + j}`)
+        .join(', ')};`,
+    );
+  }
+  return `// Op codes of the broadcasting binary kernels (arithmetic, comparisons, logical).\n${lines.join('\n')}\n`;
+}
+
+function binaryKernels(rows) {
+  const imports = new Map();
+  for (const f of Object.values(FAMILIES)) imports.set(f.from, [...new Set([...(imports.get(f.from) ?? []), f.row])]);
   const out = [
-    '// Kernels arg{max,min}[_merge]_{f32,i32}: instances of argKernel<T> (reduce.ts documents them).',
-    "import { argKernel } from './reduce';",
+    `// Kernels <op>_<dtype>(a, b, out, sizes s0..s4, strides a0..a5 and b0..b5, start, end): out = op(a, b) over the
+// broadcast output (layout in broadcast.ts); each is the walker specialised for one op. Range items: output elements.
+import { walk2 } from './broadcast';
+${[...imports].map(([from, names]) => `import { ${names.join(', ')} } from '${from}';`).join('\n')}
+import {
+${wrap(rows.map(([, r]) => upper(r.kernel)).join(', '), '  ')}
+} from './binary_codes';
+`,
+  ];
+  const T = { f32: 'f32', i32: 'i32', u8: 'u8' };
+  for (const [, r, family] of rows) {
+    const f = FAMILIES[family];
+    for (const dt of f.kernels(r)) {
+      out.push(`export function ${r.kernel}_${dt}(a: usize, b: usize, out: usize, s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
+  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32, b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32,
+  start: i32, end: i32): void {
+  walk2<${f.row}<${T[dt]}>>(${upper(r.kernel)}, ${SHIFT[dt]}, ${f.out === 'same' ? SHIFT[dt] : f.out}, a, b, out, s0, s1, s2, s3, s4,
+    a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5, start, end);
+}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+// The tensor ops: a binary row's gradient expressions become the closure
+// (dy, a, b, y) => [da, db] that binaryOp records; the functions they call are
+// the generated ops themselves and the helpers binary-op.ts exports.
+function gradClosure(grad, ops) {
+  const [ea, eb] = grad;
+  const params = ['dy', 'a', 'b', 'y'];
+  const used = params.map((p) => new RegExp(`\\b${p}\\b`).test(`${ea} ${eb}`));
+  const last = used.lastIndexOf(true);
+  const sig = params.slice(0, last + 1).map((p, i) => (used[i] ? p : `_${p}`));
+  const body = /\bda\b/.test(eb) ? `{\n    const da = ${ea};\n    return [da, ${eb}];\n  }` : `[${ea}, ${eb}]`;
+  const calls = new Set([...`${ea} ${eb}`.matchAll(/\b([a-zA-Z_]\w*)\(/g)].map((m) => m[1]).filter((n) => !ops.has(n)));
+  return { text: `(${sig.join(', ')}) => ${body}`, helpers: calls };
+}
+
+function tensorBinaryOps(rows) {
+  const ops = new Set(rows.map(([op]) => op));
+  const helpers = new Set(['binaryOp']);
+  const fns = rows.map(([op, r]) => {
+    let grad = '';
+    if (r.grad) {
+      const g = gradClosure(r.grad, ops);
+      for (const h of g.helpers) helpers.add(h);
+      grad = `, ${g.text}`;
+    }
+    return `/** ${r.doc} */
+export function ${op}(a: Tensor | TensorLike, b: Tensor | TensorLike): Tensor {
+  return binaryOp('${op}', a, b${grad});
+}`;
+  });
+  return `// The broadcasting binary ops, one per table row, each with its gradient (the row's expressions); each is
+// also a Tensor method (chain.generated.ts).
+import type { TensorLike } from '../convert.js';
+import type { Tensor } from '../tensor.js';
+import { ${[...helpers].sort().join(', ')} } from './binary-op.js';
+
+${fns.join('\n\n')}
+`;
+}
+
+// The reductions: every op x dtype instance of reduce4 and every direction x
+// stage x dtype instance of argKernel<T> (reduce.ts documents them).
+function reduceKernels() {
+  const out = [
+    '// Kernels reduce_{sum,prod,max,min}_{f32,i32}: instances of reduce4, and arg{max,min}[_merge]_{f32,i32}: of',
+    '// argKernel<T> (reduce.ts documents them).',
+    "import { argKernel, reduce4, F_SUM, F_PROD, F_MAX, F_MIN, I_SUM, I_PROD, I_MAX, I_MIN } from './reduce';",
     '',
   ];
-  for (const [t, T] of [
-    ['f32', 'f32'],
-    ['i32', 'i32'],
-  ]) {
+  for (const t of ['f32', 'i32']) {
+    for (const op of ['sum', 'prod', 'max', 'min']) {
+      out.push(`export function reduce_${op}_${t}(x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
+  reduce4(${t === 'f32' ? 'F' : 'I'}_${op.toUpperCase()}, x, out, outer, r, inner, 1, false, start, end);
+}`);
+    }
+  }
+  for (const t of ['f32', 'i32']) {
     for (const merge of [false, true]) {
       for (const dir of ['max', 'min']) {
         const [p0, p1, p2, n] = merge ? ['pv', 'pi', 'out', 'chunks'] : ['x', 'outVal', 'outIdx', 'r'];
         out.push(
           `export function arg${dir}${merge ? '_merge' : ''}_${t}(${p0}: usize, ${p1}: usize, ${p2}: usize, outer: i32, ` +
             `${n}: i32, inner: i32, start: i32, end: i32): void {
-  argKernel<${T}>(${dir === 'min'}, ${merge}, ${p0}, ${p1}, ${p2}, outer, ${n}, inner, start, end);
+  argKernel<${t}>(${dir === 'min'}, ${merge}, ${p0}, ${p1}, ${p2}, outer, ${n}, inner, start, end);
 }`,
         );
       }
@@ -167,13 +283,20 @@ export async function outputs() {
   const table = 'packages/kernels/src/ops/unary-table.ts';
   const { UNARY_TABLE } = await loadTable(join(root, table));
   const rows = Object.entries(UNARY_TABLE);
-  const h = HEADER(table);
+  const btable = 'packages/kernels/src/ops/binary-table.ts';
+  const { ARITHMETIC_TABLE, COMPARE_TABLE, LOGICAL_TABLE } = await loadTable(join(root, btable));
+  const brows = binaryRows({ arithmetic: ARITHMETIC_TABLE, compare: COMPARE_TABLE, logical: LOGICAL_TABLE });
+  const h = HEADER(table),
+    hb = HEADER(btable);
   return {
     'assembly/unary_codes.ts': h + unaryCodes(rows),
     'assembly/unary_kernels.ts': h + unaryKernels(rows),
-    'assembly/reduce_kernels.ts': HEADER('scripts/gen-ops.mjs (argKernels)') + argKernels(),
+    'assembly/binary_codes.ts': hb + binaryCodes(brows),
+    'assembly/binary_kernels.ts': hb + binaryKernels(brows),
+    'assembly/reduce_kernels.ts': HEADER('scripts/gen-ops.mjs (reduceKernels)') + reduceKernels(),
     'packages/tensor/src/ops/unary.generated.ts': h + tensorOps(rows),
-    'packages/tensor/src/chain.generated.ts': h + tensorChain(rows),
+    'packages/tensor/src/ops/binary.generated.ts': hb + tensorBinaryOps(brows),
+    'packages/tensor/src/chain.generated.ts': HEADER(`${table} and ${btable}`) + tensorChain(rows, brows),
   };
 }
 

@@ -85,7 +85,6 @@ export {
   binary,
   compare,
   logical,
-  select,
   BINARY_OPS,
   INT32_BINARY_OPS,
   COMPARE_OPS,
@@ -95,6 +94,8 @@ export {
   type LogicalOp,
   type NumericDtype,
 } from './ops/binary.js';
+export { ARITHMETIC_TABLE, COMPARE_TABLE, LOGICAL_TABLE, type BinaryRow } from './ops/binary-table.js';
+export { select } from './ops/select.js';
 export {
   unary,
   predicate,

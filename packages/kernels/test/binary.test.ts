@@ -56,6 +56,7 @@ const F32: Record<BinaryOp, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
+  divNoNan: (a, b) => (b === 0 ? 0 : a / b),
   maximum: Math.max,
   minimum: Math.min,
   pow: Math.pow,
@@ -78,7 +79,7 @@ const I32: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
 // Ops whose float64-then-round result the kernel reproduces bit for bit; the
 // others are within [rtol] (pow through float32 powf, squaredDifference
 // rounding a - b first, atan2 through another float64 library).
-const EXACT = new Set<BinaryOp>(['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'floorDiv', 'mod']);
+const EXACT = new Set<BinaryOp>(['add', 'sub', 'mul', 'div', 'divNoNan', 'maximum', 'minimum', 'floorDiv', 'mod']);
 const RTOL: Partial<Record<BinaryOp, number>> = { pow: 1.3e-7, squaredDifference: 2.4e-7, atan2: 1.3e-7 };
 
 /** Applies f to every output element of the broadcast of a and b. */

@@ -1,6 +1,7 @@
 // Kernel-test plumbing: arrays in and out of the arena, and running a body once
 // on the calling thread and once forced onto the pool.
 import { alloc, f32View, free, getParallelThreshold, init, setParallelThreshold, setThreads } from '@wasmml/kernels';
+import { singleAndThreaded as both } from '@wasmml/test-utils/threads';
 import { expect } from 'vitest';
 
 export async function setup(threads = 2): Promise<void> {
@@ -22,26 +23,15 @@ export function empty(n: number, fillValue = Number.NaN): number {
   return p;
 }
 
+/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
+export const singleAndThreaded = <T>(fn: () => T) => both({ getParallelThreshold, setParallelThreshold }, fn);
+
 export function get(p: number, n: number): Float32Array {
   return f32View(p, n).slice();
 }
 
 export function release(...ptrs: number[]): void {
   for (const p of ptrs) free(p);
-}
-
-/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
-export function singleAndThreaded<T>(fn: () => T): { single: T; threaded: T } {
-  const saved = getParallelThreshold();
-  try {
-    setParallelThreshold(Number.MAX_SAFE_INTEGER);
-    const single = fn();
-    setParallelThreshold(0);
-    const threaded = fn();
-    return { single, threaded };
-  } finally {
-    setParallelThreshold(saved);
-  }
 }
 
 /**

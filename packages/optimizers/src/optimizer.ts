@@ -70,8 +70,11 @@ export abstract class Optimizer {
   protected slotInit(): number {
     return 0;
   }
-  /** Rule-specific config entries. */
-  protected abstract ownConfig(): Record<string, unknown>;
+  /** Rule-specific config entries: by default the rule's hyperparameters (its fields but type, learning rate and step). */
+  protected ownConfig(): Record<string, unknown> {
+    const { type: _type, learningRate: _lr, step: _step, ...own } = this.rule(0, 1) as OptimizerRule & { step?: number };
+    return own;
+  }
 
   constructor(learningRate: number | LearningRateSchedule, opts: OptimizerOptions = {}) {
     checkOptions(`${this.getClassName()} optimizer`, opts, { clipValue: true, clipNorm: true });
@@ -230,6 +233,15 @@ export abstract class Optimizer {
   /** @internal */
   protected static lr(c: OptimizerConfig): number | LearningRateSchedule {
     return typeof c.learningRate === 'number' ? c.learningRate : scheduleFromConfig(c.learningRate);
+  }
+
+  /**
+   * @internal Rebuilds an optimizer from a saved config: the learning rate, the hyperparameters `keys` in the
+   * constructor's order, then the clipping options.
+   */
+  protected static rebuild<T>(ctor: new (...args: never[]) => T, c: OptimizerConfig, keys: readonly string[]): T {
+    const make = ctor as unknown as new (...args: unknown[]) => T;
+    return new make(Optimizer.lr(c), ...keys.map((k) => c[k]), Optimizer.clipping(c));
   }
 
   /** @internal The clipping options of a saved config (the rest of it is the rule's own). */

@@ -19,9 +19,6 @@ export class SGDOptimizer extends Optimizer {
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'sgd', learningRate };
   }
-  protected ownConfig() {
-    return {};
-  }
   /** Rebuilds an SGD optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
     return new SGDOptimizer(Optimizer.lr(c), Optimizer.clipping(c));
@@ -50,17 +47,9 @@ export class MomentumOptimizer extends Optimizer {
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'momentum', learningRate, momentum: this.momentum, useNesterov: this.useNesterov };
   }
-  /**
-   * Rule-specific config entries: momentum and useNesterov.
-   * @property __type.momentum See {@link MomentumOptimizer.momentum}.
-   * @property __type.useNesterov See {@link MomentumOptimizer.useNesterov}.
-   */
-  protected ownConfig() {
-    return { momentum: this.momentum, useNesterov: this.useNesterov };
-  }
   /** Rebuilds a Momentum optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
-    return new MomentumOptimizer(Optimizer.lr(c), c.momentum as number, c.useNesterov as boolean, Optimizer.clipping(c));
+    return Optimizer.rebuild(MomentumOptimizer, c, ['momentum', 'useNesterov']);
   }
 }
 
@@ -90,26 +79,9 @@ export class RMSPropOptimizer extends Optimizer {
   protected rule(learningRate: number): OptimizerRule {
     return { type: 'rmsprop', learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
-  /**
-   * Rule-specific config entries: decay, momentum, epsilon and centered.
-   * @property __type.decay See {@link RMSPropOptimizer.decay}.
-   * @property __type.momentum See {@link RMSPropOptimizer.momentum}.
-   * @property __type.epsilon See {@link RMSPropOptimizer.epsilon}.
-   * @property __type.centered See {@link RMSPropOptimizer.centered}.
-   */
-  protected ownConfig() {
-    return { decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
-  }
   /** Rebuilds an RMSProp optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
-    return new RMSPropOptimizer(
-      Optimizer.lr(c),
-      c.decay as number,
-      c.momentum as number,
-      c.epsilon as number,
-      c.centered as boolean,
-      Optimizer.clipping(c),
-    );
+    return Optimizer.rebuild(RMSPropOptimizer, c, ['decay', 'momentum', 'epsilon', 'centered']);
   }
 }
 
@@ -140,12 +112,12 @@ export class AdagradOptimizer extends Optimizer {
    * Rule-specific config entries: initialAccumulatorValue.
    * @property __type.initialAccumulatorValue See {@link AdagradOptimizer.initialAccumulatorValue}.
    */
-  protected ownConfig() {
+  protected override ownConfig() {
     return { initialAccumulatorValue: this.initialAccumulatorValue };
   }
   /** Rebuilds an Adagrad optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
-    return new AdagradOptimizer(Optimizer.lr(c), c.initialAccumulatorValue as number, Optimizer.clipping(c));
+    return Optimizer.rebuild(AdagradOptimizer, c, ['initialAccumulatorValue']);
   }
 }
 
@@ -173,18 +145,9 @@ export class AdamOptimizer extends Optimizer {
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adam', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step };
   }
-  /**
-   * Rule-specific config entries: beta1, beta2 and epsilon.
-   * @property __type.beta1 See {@link AdamOptimizer.beta1}.
-   * @property __type.beta2 See {@link AdamOptimizer.beta2}.
-   * @property __type.epsilon See {@link AdamOptimizer.epsilon}.
-   */
-  protected ownConfig() {
-    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
-  }
   /** Rebuilds an Adam optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
-    return new AdamOptimizer(Optimizer.lr(c), c.beta1 as number, c.beta2 as number, c.epsilon as number, Optimizer.clipping(c));
+    return Optimizer.rebuild(AdamOptimizer, c, ['beta1', 'beta2', 'epsilon']);
   }
 }
 
@@ -214,26 +177,9 @@ export class AdamaxOptimizer extends Optimizer {
   protected rule(learningRate: number, step: number): OptimizerRule {
     return { type: 'adamax', learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay, step };
   }
-  /**
-   * Rule-specific config entries: beta1, beta2, epsilon and decay.
-   * @property __type.beta1 See {@link AdamaxOptimizer.beta1}.
-   * @property __type.beta2 See {@link AdamaxOptimizer.beta2}.
-   * @property __type.epsilon See {@link AdamaxOptimizer.epsilon}.
-   * @property __type.decay See {@link AdamaxOptimizer.decay}.
-   */
-  protected ownConfig() {
-    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay };
-  }
   /** Rebuilds an Adamax optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
-    return new AdamaxOptimizer(
-      Optimizer.lr(c),
-      c.beta1 as number,
-      c.beta2 as number,
-      c.epsilon as number,
-      c.decay as number,
-      Optimizer.clipping(c),
-    );
+    return Optimizer.rebuild(AdamaxOptimizer, c, ['beta1', 'beta2', 'epsilon', 'decay']);
   }
 }
 
@@ -271,25 +217,8 @@ export class AdamWOptimizer extends Optimizer {
       step,
     };
   }
-  /**
-   * Rule-specific config entries: weightDecay, beta1, beta2 and epsilon.
-   * @property __type.weightDecay See {@link AdamWOptimizer.weightDecay}.
-   * @property __type.beta1 See {@link AdamWOptimizer.beta1}.
-   * @property __type.beta2 See {@link AdamWOptimizer.beta2}.
-   * @property __type.epsilon See {@link AdamWOptimizer.epsilon}.
-   */
-  protected ownConfig() {
-    return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
-  }
   /** Rebuilds an AdamW optimizer from {@link Optimizer.getConfig} output. */
   static fromConfig(c: OptimizerConfig) {
-    return new AdamWOptimizer(
-      Optimizer.lr(c),
-      c.weightDecay as number,
-      c.beta1 as number,
-      c.beta2 as number,
-      c.epsilon as number,
-      Optimizer.clipping(c),
-    );
+    return Optimizer.rebuild(AdamWOptimizer, c, ['weightDecay', 'beta1', 'beta2', 'epsilon']);
   }
 }

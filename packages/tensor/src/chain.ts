@@ -2,8 +2,7 @@
 import type { DataType } from './dtype.js';
 import type { TensorLike } from './convert.js';
 import { Tensor } from './tensor.js';
-import * as ar from './ops/arithmetic.js';
-import * as cmp from './ops/compare.js';
+import { logicalNot } from './ops/logical-not.js';
 import * as un from './ops/unary.js';
 import * as red from './ops/reduce.js';
 import { cast } from './ops/cast.js';
@@ -22,27 +21,10 @@ type Axis = number | number[] | null;
 
 // These methods are documented by @property tags in the Tensor class comment
 // (tensor.ts), which keeps the declarations below several to a line. The unary
-// ops that take only x get theirs from the op table (chain.generated.ts).
+// ops that take only x and the binary ops get theirs from the op tables
+// (chain.generated.ts).
 declare module './tensor.js' {
   interface Tensor {
-    add(b: T): Tensor;
-    sub(b: T): Tensor;
-    mul(b: T): Tensor;
-    div(b: T): Tensor;
-    floorDiv(b: T): Tensor;
-    mod(b: T): Tensor;
-    maximum(b: T): Tensor;
-    minimum(b: T): Tensor;
-    pow(b: T): Tensor;
-    squaredDifference(b: T): Tensor;
-    equal(b: T): Tensor;
-    notEqual(b: T): Tensor;
-    less(b: T): Tensor;
-    lessEqual(b: T): Tensor;
-    greater(b: T): Tensor;
-    greaterEqual(b: T): Tensor;
-    logicalAnd(b: T): Tensor;
-    logicalOr(b: T): Tensor;
     logicalNot(): Tensor;
     leakyRelu(alpha?: number): Tensor;
     clipByValue(min: number, max: number): Tensor;
@@ -83,18 +65,8 @@ declare module './tensor.js' {
 }
 
 const p = Tensor.prototype as unknown as Record<string, (this: Tensor, ...args: never[]) => Tensor>;
-for (const name of ['add', 'sub', 'mul', 'div', 'floorDiv', 'mod', 'maximum', 'minimum', 'pow', 'squaredDifference'] as const) {
-  p[name] = function (b: T) {
-    return ar[name](this, b);
-  };
-}
-for (const name of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr'] as const) {
-  p[name] = function (b: T) {
-    return cmp[name](this, b);
-  };
-}
 p.logicalNot = function () {
-  return cmp.logicalNot(this);
+  return logicalNot(this);
 };
 p.leakyRelu = function (alpha?: number) {
   return un.leakyRelu(this, alpha);

@@ -11,7 +11,7 @@ import { Tensor } from './tensor.js';
 import { tidy, keep } from './tidy.js';
 import { ones, zeros } from './create.js';
 import { registeredVariables, type Variable } from './variable.js';
-import { add } from './ops/arithmetic.js';
+import { add } from './ops/binary.generated.js';
 
 /** Nodes on some path from xs to y, in recording order, and the tensors that depend on xs. */
 function relevantNodes(tape: TapeNode[], xs: Tensor[], y: Tensor): { nodes: TapeNode[]; reach: Set<number> } {

@@ -34,33 +34,11 @@ export {
   randomUniform,
 } from './create.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, type SaveFunc } from './gradients.js';
-export {
-  add,
-  sub,
-  mul,
-  div,
-  floorDiv,
-  mod,
-  maximum,
-  minimum,
-  pow,
-  squaredDifference,
-  atan2,
-  addN,
-} from './ops/arithmetic.js';
-export {
-  equal,
-  notEqual,
-  less,
-  lessEqual,
-  greater,
-  greaterEqual,
-  logicalAnd,
-  logicalOr,
-  logicalXor,
-  logicalNot,
-  where,
-} from './ops/compare.js';
+// Every broadcasting binary op (generated from the kernels' binary tables, each with its gradient).
+export * from './ops/binary.generated.js';
+export { addN } from './ops/add-n.js';
+export { logicalNot } from './ops/logical-not.js';
+export { where } from './ops/where.js';
 // Every unary op (the generated ones come with each new row of the kernels' unary table).
 export * from './ops/unary.js';
 export { cast } from './ops/cast.js';

@@ -17,24 +17,6 @@ export type Rank = number;
  * with `dispose()` or inside `tidy()`. The common ops are also methods (`a.add(b).relu()`, installed by chain.ts); each
  * calls the op of the same name with this tensor as first argument.
  *
- * @property add `this + b`, element-wise with broadcasting.
- * @property sub `this - b`, element-wise with broadcasting.
- * @property mul `this * b`, element-wise with broadcasting.
- * @property div `this / b` with broadcasting; int32 operands divide as floats.
- * @property floorDiv `floor(this / b)` with broadcasting, as int32.
- * @property mod Floored remainder of `this / b` (sign of b), with broadcasting.
- * @property maximum Element-wise larger of this and b, with broadcasting.
- * @property minimum Element-wise smaller of this and b, with broadcasting.
- * @property pow `this ** b`, element-wise with broadcasting.
- * @property squaredDifference `(this - b)²`, element-wise with broadcasting.
- * @property equal `this == b` as a bool tensor, with broadcasting.
- * @property notEqual `this != b` as a bool tensor, with broadcasting.
- * @property less `this < b` as a bool tensor, with broadcasting.
- * @property lessEqual `this <= b` as a bool tensor, with broadcasting.
- * @property greater `this > b` as a bool tensor, with broadcasting.
- * @property greaterEqual `this >= b` as a bool tensor, with broadcasting.
- * @property logicalAnd AND of two bool tensors, with broadcasting.
- * @property logicalOr OR of two bool tensors, with broadcasting.
  * @property logicalNot NOT of a bool tensor.
  * @property leakyRelu `this` above 0, `alpha * this` below (alpha default 0.2).
  * @property clipByValue Clamps every element to [min, max].

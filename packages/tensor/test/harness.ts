@@ -123,12 +123,12 @@ export function checkGradNumeric(
   name: string,
   f: (x: wm.Tensor) => wm.Tensor,
   shape: number[],
-  opts: { eps?: number; tol?: number; seed?: number } = {},
+  opts: { eps?: number; tol?: number; seed?: number; range?: [number, number] } = {},
 ): void {
   const r = rng(opts.seed ?? 3);
   const eps = opts.eps ?? 1e-2,
     tol = opts.tol ?? 2e-2;
-  const xv = randomValues({ shape }, r);
+  const xv = randomValues({ shape, ...(opts.range ? { range: opts.range } : {}) }, r);
   wm.tidy(() => {
     const y0 = f(wm.tensor(xv, shape));
     const dy = randomValues({ shape: y0.shape }, r);

@@ -1,111 +1,89 @@
 // Broadcasting binary ops: arithmetic (float32 / int32), comparisons (uint8
-// out), logical ops on uint8 and select. Addresses are byte offsets into the
-// arena; shapes are tfjs shapes, the output shape being their broadcast. Each
-// op is its own kernel (`<op>_<dtype>`, see assembly/binary.ts, compare.ts,
-// select.ts); the output may alias an input of the output's shape.
+// out) and logical ops on uint8. Addresses are byte offsets into the arena;
+// shapes are tfjs shapes, the output shape being their broadcast. Each op is
+// its own kernel (`<op>_<dtype>`, generated from the rows of binary-table.ts);
+// names, dtypes and costs come from the table. The output may alias an input
+// of the output's shape.
+import { ARITHMETIC_TABLE, type BinaryRow, COMPARE_TABLE, LOGICAL_TABLE } from './binary-table.js';
+import { runBroadcastOp } from './broadcast.js';
 import { perDtypeOp } from './names.js';
-import { broadcastLayout, checkAddress, checkBroadcast, runBroadcast, allSameShape, runFlat } from './broadcast.js';
 
-/** Arithmetic ops of `binary`, named as the tfjs ops. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'squaredDifference' | 'floorDiv' | 'mod' | 'atan2';
-
-// Kernel base names (assembly/binary.ts).
-const ARITHMETIC: Record<BinaryOp, string> = {
-  add: 'add',
-  sub: 'sub',
-  mul: 'mul',
-  div: 'div',
-  maximum: 'maximum',
-  minimum: 'minimum',
-  pow: 'pow',
-  squaredDifference: 'squared_difference',
-  floorDiv: 'floor_div',
-  mod: 'mod',
-  atan2: 'atan2',
-};
-/** Every `BinaryOp`. */
-export const BINARY_OPS = Object.keys(ARITHMETIC) as BinaryOp[];
-/** The `BinaryOp`s with an int32 kernel (`div` and `atan2` are float-only, as tfjs casts first). */
-export const INT32_BINARY_OPS: readonly BinaryOp[] = BINARY_OPS.filter((op) => op !== 'div' && op !== 'atan2');
+/** Arithmetic ops of `binary`, named as the tfjs ops: the keys of {@link ARITHMETIC_TABLE}. */
+export type BinaryOp = keyof typeof ARITHMETIC_TABLE;
+/** Comparison ops of `compare`, named as the tfjs ops: the keys of {@link COMPARE_TABLE}. */
+export type CompareOp = keyof typeof COMPARE_TABLE;
+/** Logical ops of `logical`, named as the tfjs ops: the keys of {@link LOGICAL_TABLE}. */
+export type LogicalOp = keyof typeof LOGICAL_TABLE;
 /** Element types of `binary` and `compare`. */
 export type NumericDtype = 'float32' | 'int32';
-
-// Work per element relative to an add (single-thread timings of 1M), for the
-// pool's threading decision: pow, atan2 and float mod call library code one
-// lane at a time.
-const COST: Partial<Record<BinaryOp, number>> = { floorDiv: 5, pow: 110, atan2: 240, mod: 200 };
-
-/** Comparison ops of `compare`, named as the tfjs ops. */
-export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
-
-const COMPARISONS: Record<CompareOp, string> = {
-  equal: 'equal',
-  notEqual: 'not_equal',
-  less: 'less',
-  lessEqual: 'less_equal',
-  greater: 'greater',
-  greaterEqual: 'greater_equal',
-};
-/** Every `CompareOp`. */
-export const COMPARE_OPS = Object.keys(COMPARISONS) as CompareOp[];
-
-/** Logical ops of `logical`, named as the tfjs ops. */
-export type LogicalOp = 'logicalAnd' | 'logicalOr' | 'logicalXor';
-
-const LOGICALS: Record<LogicalOp, string> = {
-  logicalAnd: 'logical_and',
-  logicalOr: 'logical_or',
-  logicalXor: 'logical_xor',
-};
-/** Every `LogicalOp`. */
-export const LOGICAL_OPS = Object.keys(LOGICALS) as LogicalOp[];
-
-const SUFFIX: Record<NumericDtype, string> = { float32: 'f32', int32: 'i32' };
-
-// Error labels and kernel names per (dtype, op), built once (names.ts).
-const names = (kind: string, table: Record<string, string>) =>
-  perDtypeOp(['float32', 'int32'], Object.keys(table), (dt, op) => ({
-    what: `wasmml ${kind} ${op} (${dt})`,
-    kernel: `${table[op]}_${SUFFIX[dt as NumericDtype]}`,
-  }));
-const BINARY_NAMES = names('binary', ARITHMETIC),
-  COMPARE_NAMES = names('compare', COMPARISONS);
-
-function checkDtype(what: string, dtype: string): asserts dtype is NumericDtype {
-  if (dtype !== 'float32' && dtype !== 'int32') {
-    throw new Error(`${what}: dtype must be 'float32' or 'int32', got '${dtype}'`);
-  }
-}
-
-function run2(
-  what: string,
-  kernel: string,
+/** The arena addresses and shapes of a binary op: its operands, and the output of their broadcast shape. */
+export type BinaryOperands = [
   a: number,
   aShape: readonly number[],
   b: number,
   bShape: readonly number[],
   out: number,
   outShape: readonly number[],
-  inBytes: number,
-  outBytes: number,
-  cost: number,
-): void {
-  if (allSameShape(outShape, [aShape, bShape])) {
-    let n = 1;
-    for (const d of outShape) n *= d;
-    if (n === 0) return;
-    checkAddress(what, 'a', a);
-    checkAddress(what, 'b', b);
-    checkAddress(what, 'out', out);
-    runFlat(kernel, [a, b], out, n, cost);
-    return;
-  }
-  const n = checkBroadcast(what, outShape, [aShape, bShape], ['a', 'b']);
-  if (n === 0) return;
-  checkAddress(what, 'a', a);
-  checkAddress(what, 'b', b);
-  checkAddress(what, 'out', out);
-  runBroadcast(kernel, [a, b], out, outBytes, [inBytes, inBytes], broadcastLayout(outShape, [aShape, bShape]), cost);
+];
+
+/** Every `BinaryOp`. */
+export const BINARY_OPS = Object.keys(ARITHMETIC_TABLE) as BinaryOp[];
+/** The `BinaryOp`s with an int32 kernel (the float-only ones, `div` and `atan2`, compute in float32 as tfjs casts first). */
+export const INT32_BINARY_OPS: readonly BinaryOp[] = BINARY_OPS.filter((op) => ARITHMETIC_TABLE[op].dtypes === 'numeric');
+/** Every `CompareOp`. */
+export const COMPARE_OPS = Object.keys(COMPARE_TABLE) as CompareOp[];
+/** Every `LogicalOp`. */
+export const LOGICAL_OPS = Object.keys(LOGICAL_TABLE) as LogicalOp[];
+
+const SUFFIX = { float32: 'f32', int32: 'i32', uint8: 'u8' } as const;
+type KernelDtype = keyof typeof SUFFIX;
+
+/** A (dtype, op) of a family, prepared once: its error label, kernel, cost, and whether the kernel exists. */
+interface Entry {
+  what: string;
+  kernel: string;
+  cost: number;
+  exists: boolean;
+}
+
+/** A family's error word, its table, its element sizes in and out, its dtypes and its entries (names.ts). */
+interface Family {
+  kind: string;
+  table: Readonly<Record<string, BinaryRow>>;
+  inBytes: readonly number[];
+  outBytes: number;
+  dtypes: readonly KernelDtype[];
+  entries: Map<string, Map<string, Entry>>;
+}
+
+// Labels and kernel names built once: a template string per call shows up in small-op dispatch.
+function family(kind: string, table: Family['table'], inBytes: number, outBytes: number, dtypes: readonly KernelDtype[]): Family {
+  const entries = perDtypeOp(dtypes, Object.keys(table), (dt, op) => ({
+    what: kind === 'logical' ? `wasmml logical ${op}` : `wasmml ${kind} ${op} (${dt})`,
+    kernel: `${table[op]!.kernel}_${SUFFIX[dt as KernelDtype]}`,
+    cost: table[op]!.cost,
+    exists: dt !== 'int32' || table[op]!.dtypes === 'numeric',
+  }));
+  return { kind, table, inBytes: [inBytes, inBytes], outBytes, dtypes, entries };
+}
+const ARITHMETIC = family('binary', ARITHMETIC_TABLE, 4, 4, ['float32', 'int32']);
+const COMPARE = family('compare', COMPARE_TABLE, 4, 1, ['float32', 'int32']);
+const LOGICAL = family('logical', LOGICAL_TABLE, 1, 1, ['uint8']);
+const AB = ['a', 'b'];
+
+/** Why (family, op, dtype) has no kernel: an unknown op, a wrong dtype, or no int32 kernel. */
+function noKernel(f: Family, op: string, dtype: string): Error {
+  const what = f.entries.get(dtype)?.get(op)?.what ?? `wasmml ${f.kind} ${op} (${dtype})`;
+  if (!Object.hasOwn(f.table, op)) return new Error(`${what}: unknown op; expected one of ${Object.keys(f.table).join(', ')}`);
+  if (!f.entries.has(dtype)) return new Error(`${what}: dtype must be ${f.dtypes.map((d) => `'${d}'`).join(' or ')}, got '${dtype}'`);
+  return new Error(`${what}: no int32 kernel; cast to float32 first (int32 ops: ${INT32_BINARY_OPS.join(', ')})`);
+}
+
+/** Looks op and dtype up in the family's table, then runs its kernel over the broadcast. */
+function run(f: Family, op: string, dtype: KernelDtype, ...[a, aShape, b, bShape, out, outShape]: BinaryOperands): void {
+  const e = f.entries.get(dtype)?.get(op);
+  if (e === undefined || !e.exists) throw noKernel(f, op, dtype);
+  runBroadcastOp(e.what, e.kernel, AB, [a, b], [aShape, bShape], out, outShape, f.inBytes, f.outBytes, e.cost);
 }
 
 /**
@@ -114,92 +92,16 @@ function run2(
  * as tfjs-backend-wasm; mod takes the divisor's sign). int32 wraps modulo 2^32;
  * floorDiv and mod by 0 give 0.
  */
-export function binary(
-  op: BinaryOp,
-  dtype: NumericDtype,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  const known = BINARY_NAMES.get(dtype)?.get(op);
-  const what = known?.what ?? `wasmml binary ${op} (${dtype})`;
-  if (!Object.hasOwn(ARITHMETIC, op)) throw new Error(`${what}: unknown op; expected one of ${BINARY_OPS.join(', ')}`);
-  checkDtype(what, dtype);
-  if (dtype === 'int32' && !INT32_BINARY_OPS.includes(op)) {
-    throw new Error(`${what}: no int32 kernel; cast to float32 first (int32 ops: ${INT32_BINARY_OPS.join(', ')})`);
-  }
-  run2(what, known!.kernel, a, aShape, b, bShape, out, outShape, 4, 4, COST[op] ?? 1);
+export function binary(op: BinaryOp, dtype: NumericDtype, ...operands: BinaryOperands): void {
+  run(ARITHMETIC, op, dtype, ...operands);
 }
 
 /** out (uint8, 1 = true) = a op b elementwise with broadcasting; NaN compares unequal to everything. */
-export function compare(
-  op: CompareOp,
-  dtype: NumericDtype,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  const known = COMPARE_NAMES.get(dtype)?.get(op);
-  const what = known?.what ?? `wasmml compare ${op} (${dtype})`;
-  if (!Object.hasOwn(COMPARISONS, op)) throw new Error(`${what}: unknown op; expected one of ${COMPARE_OPS.join(', ')}`);
-  checkDtype(what, dtype);
-  run2(what, known!.kernel, a, aShape, b, bShape, out, outShape, 4, 1, 1);
+export function compare(op: CompareOp, dtype: NumericDtype, ...operands: BinaryOperands): void {
+  run(COMPARE, op, dtype, ...operands);
 }
 
 /** out (uint8 0/1) = a op b on uint8 inputs (non-zero is true) with broadcasting. */
-export function logical(
-  op: LogicalOp,
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  const what = `wasmml logical ${op}`;
-  const name = Object.hasOwn(LOGICALS, op) ? LOGICALS[op] : undefined;
-  if (name === undefined) throw new Error(`${what}: unknown op; expected one of ${LOGICAL_OPS.join(', ')}`);
-  run2(what, `${name}_u8`, a, aShape, b, bShape, out, outShape, 1, 1, 1);
-}
-
-/**
- * out = cond ? a : b (tfjs `where`), all three broadcast to outShape. cond is
- * uint8 (non-zero is true); a, b and out hold elements of `elemBytes` bytes:
- * 4 for float32 / int32 (moved as bits), 1 for uint8.
- */
-export function select(
-  elemBytes: 1 | 4,
-  cond: number,
-  condShape: readonly number[],
-  a: number,
-  aShape: readonly number[],
-  b: number,
-  bShape: readonly number[],
-  out: number,
-  outShape: readonly number[],
-): void {
-  const what = `wasmml select (${elemBytes}-byte elements)`;
-  if (elemBytes !== 1 && elemBytes !== 4) throw new Error(`${what}: elemBytes must be 1 or 4`);
-  const shapes = [condShape, aShape, bShape];
-  const n = checkBroadcast(what, outShape, shapes, ['cond', 'a', 'b']);
-  if (n === 0) return;
-  checkAddress(what, 'cond', cond);
-  checkAddress(what, 'a', a);
-  checkAddress(what, 'b', b);
-  checkAddress(what, 'out', out);
-  runBroadcast(
-    elemBytes === 4 ? 'select_i32' : 'select_u8',
-    [cond, a, b],
-    out,
-    elemBytes,
-    [1, elemBytes, elemBytes],
-    broadcastLayout(outShape, shapes),
-    1,
-  );
+export function logical(op: LogicalOp, ...operands: BinaryOperands): void {
+  run(LOGICAL, op, 'uint8', ...operands);
 }

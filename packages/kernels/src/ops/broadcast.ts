@@ -147,11 +147,34 @@ export function checkAddress(what: string, name: string, p: number): void {
 }
 
 /**
- * Runs a broadcasting kernel: args are the addresses (inputs..., out), then the
- * sizes of all but the outermost of KERNEL_RANK dims and each input's strides
- * padded to KERNEL_RANK dims. Layouts deeper
- * than that loop over their outer dims here, one pool job per inner block.
+ * Checks and runs a broadcasting op's kernel: the shapes (inputs `names`,
+ * `shapes`, to `outShape`) and addresses, then the kernel over the output,
+ * straight when every input has the output's shape (the common case, without
+ * building a layout), else over the collapsed broadcast layout.
  */
+export function runBroadcastOp(
+  what: string,
+  kernel: string,
+  names: readonly string[],
+  addrs: readonly number[],
+  shapes: ReadonlyArray<readonly number[]>,
+  out: number,
+  outShape: readonly number[],
+  inBytes: readonly number[],
+  outBytes: number,
+  cost: number,
+): void {
+  const flat = allSameShape(outShape, shapes);
+  let n = 1;
+  if (flat) for (const d of outShape) n *= d;
+  else n = checkBroadcast(what, outShape, shapes, names);
+  if (n === 0) return;
+  for (let i = 0; i < addrs.length; i++) checkAddress(what, names[i]!, addrs[i]!);
+  checkAddress(what, 'out', out);
+  if (flat) runFlat(kernel, addrs, out, n, cost);
+  else runBroadcast({ kernel, addrs, inBytes, out, outBytes, cost }, broadcastLayout(outShape, shapes));
+}
+
 /**
  * Runs a broadcasting kernel over contiguous same-shape inputs of n elements:
  * one dim of n, unit strides — without building a layout (per-op dispatch cost).
@@ -162,16 +185,25 @@ export function runFlat(kernel: string, addrs: readonly number[], out: number, n
   runtime().pool.run(kernel, args, n, { cost });
 }
 
-export function runBroadcast(
-  kernel: string,
-  addrs: readonly number[],
-  out: number,
-  outBytes: number,
-  inBytes: readonly number[],
-  layout: BroadcastLayout,
-  cost: number,
-): void {
-  if (runWidened(kernel, addrs, out, outBytes, inBytes, layout, cost)) return;
+/** A broadcasting kernel's launch: input addresses and element sizes, the output's, and the cost per element. */
+interface Launch {
+  kernel: string;
+  addrs: readonly number[];
+  inBytes: readonly number[];
+  out: number;
+  outBytes: number;
+  cost: number;
+}
+
+/**
+ * Runs a broadcasting kernel: args are the addresses (inputs..., out), then the
+ * sizes of all but the outermost of KERNEL_RANK dims and each input's strides
+ * padded to KERNEL_RANK dims. Layouts deeper than that loop over their outer
+ * dims here, one pool job per inner block.
+ */
+export function runBroadcast(l: Launch, layout: BroadcastLayout): void {
+  if (runWidened(l, layout)) return;
+  const { kernel, addrs, inBytes, out, outBytes, cost } = l;
   const { sizes, strides } = layout;
   const m = addrs.length,
     rank = sizes.length,
@@ -219,15 +251,8 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * multiple of 4, >= WIDE_ROW); the rows % k left over run as they were.
  * Returns false (doing nothing) when the layout is not of that kind.
  */
-function runWidened(
-  kernel: string,
-  addrs: readonly number[],
-  out: number,
-  outBytes: number,
-  inBytes: readonly number[],
-  layout: BroadcastLayout,
-  cost: number,
-): boolean {
+function runWidened(l: Launch, layout: BroadcastLayout): boolean {
+  const { addrs, inBytes, out, outBytes } = l;
   const { sizes, strides } = layout;
   if (sizes.length !== 2 || sizes[0]! >= SHORT_ROW) return false;
   const c = sizes[0]!,
@@ -248,28 +273,16 @@ function runWidened(
       for (let j = 0; t !== 0 && j < k; j++) bytes.copyWithin(t + j * rowBytes, addrs[i]!, addrs[i]! + rowBytes);
     });
     runBroadcast(
-      kernel,
-      addrs.map((a, i) => temps[i] || a),
-      out,
-      outBytes,
-      inBytes,
+      { ...l, addrs: addrs.map((a, i) => temps[i] || a) },
       { sizes: [width, wideRows], strides: repeated.map((r) => (r ? [1, 0] : [1, width])) },
-      cost,
     );
   } finally {
     for (const t of temps) if (t !== 0) arena.free(t);
   }
   const done = wideRows * k;
   if (done < rows) {
-    runBroadcast(
-      kernel,
-      addrs.map((a, i) => (repeated[i] ? a : a + done * c * inBytes[i]!)),
-      out + done * c * outBytes,
-      outBytes,
-      inBytes,
-      { sizes: [c, rows - done], strides },
-      cost,
-    );
+    const rest = addrs.map((a, i) => (repeated[i] ? a : a + done * c * inBytes[i]!));
+    runBroadcast({ ...l, addrs: rest, out: out + done * c * outBytes }, { sizes: [c, rows - done], strides });
   }
   return true;
 }

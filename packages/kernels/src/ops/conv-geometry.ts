@@ -178,8 +178,11 @@ export function conv2dGeometry(xShape: readonly number[], filterSize: Pair, para
   };
 }
 
-/** The geometry as kernel arguments: n, h, w, cin, oh, ow, (cout), fh, fw, sh, sw, dh, dw, pt, pl. */
-export function geometryArgs(g: Conv2dGeometry, cout?: number): number[] {
+/**
+ * The geometry as kernel arguments: n, h, w, cin, oh, ow, (cout), fh, fw, sh, sw, dh, dw, pt, pl; the pooling
+ * kernels (`dilated` false) take no dilations.
+ */
+export function geometryArgs(g: Conv2dGeometry, cout?: number, dilated = true): number[] {
   return [
     g.batch,
     g.inHeight,
@@ -192,8 +195,7 @@ export function geometryArgs(g: Conv2dGeometry, cout?: number): number[] {
     g.filterWidth,
     g.strideHeight,
     g.strideWidth,
-    g.dilationHeight,
-    g.dilationWidth,
+    ...(dilated ? [g.dilationHeight, g.dilationWidth] : []),
     g.padTop,
     g.padLeft,
   ];

@@ -3,7 +3,7 @@
 // the LSTM (ops/rnn.ts). Sequences are batch-major [batch, steps, *].
 import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
-import { checkSizes, packB, REC_CODE, type RecurrentActivation } from './rnn.js';
+import { checkSizes, packB, sequenceTail, type RecurrentActivation } from './rnn.js';
 
 const MR = 4;
 
@@ -59,21 +59,7 @@ export function gruForward(s: GruSequence): void {
   try {
     rt.pool.run(
       'gru_forward_f32',
-      [
-        s.gates,
-        zr,
-        hh,
-        s.h0,
-        s.h,
-        s.rh,
-        s.hPrev ?? 0,
-        s.mask ?? 0,
-        batch,
-        steps,
-        units,
-        s.goBackwards ? 1 : 0,
-        REC_CODE[s.recurrentActivation ?? 'hardSigmoid'],
-      ],
+      [s.gates, zr, hh, s.h0, s.h, s.rh, s.hPrev ?? 0, s.mask ?? 0, ...sequenceTail(s)],
       Math.ceil(batch / MR),
       { cost: steps * (MR * g3 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 },
     );
@@ -103,24 +89,7 @@ export function gruBackward(s: GruSequence, d: GruSequenceGrads): void {
   try {
     rt.pool.run(
       'gru_backward_f32',
-      [
-        s.gates,
-        uhT,
-        uzrT,
-        s.h0,
-        s.h,
-        s.rh,
-        d.dh ?? 0,
-        d.dh0,
-        drh,
-        d.dGates,
-        s.mask ?? 0,
-        batch,
-        steps,
-        units,
-        s.goBackwards ? 1 : 0,
-        REC_CODE[s.recurrentActivation ?? 'hardSigmoid'],
-      ],
+      [s.gates, uhT, uzrT, s.h0, s.h, s.rh, d.dh ?? 0, d.dh0, drh, d.dGates, s.mask ?? 0, ...sequenceTail(s)],
       Math.ceil(batch / MR),
       { cost: steps * (MR * g3 * units + MR * units * 40), scratchBytes: MR * 2 * units * 4 + 64 },
     );

@@ -3,7 +3,7 @@
 // strictly greater value and skips NaN; the average divides by the in-image
 // window size (padding excluded).
 import { runtime } from '../runtime.js';
-import { conv2dGeometry, type Conv2dGeometry, type DimRoundingMode, type Padding, type Pair } from './conv-geometry.js';
+import { conv2dGeometry, geometryArgs, type Conv2dGeometry, type DimRoundingMode, type Padding, type Pair } from './conv-geometry.js';
 
 /** Stride and padding of a 2-D pool. */
 export interface Pool2dOptions {
@@ -28,22 +28,8 @@ function geometry(op: string, xShape: readonly number[], filterSize: Pair, opts:
   );
 }
 
-function args(g: Conv2dGeometry): number[] {
-  return [
-    g.batch,
-    g.inHeight,
-    g.inWidth,
-    g.inChannels,
-    g.outHeight,
-    g.outWidth,
-    g.filterHeight,
-    g.filterWidth,
-    g.strideHeight,
-    g.strideWidth,
-    g.padTop,
-    g.padLeft,
-  ];
-}
+// The pooling kernels' geometry arguments: the convolution's without dilations.
+const args = (g: Conv2dGeometry): number[] => geometryArgs(g, undefined, false);
 
 function forward(
   name: string,

@@ -74,6 +74,17 @@ export function checkSizes(
   if (!(rec in REC_CODE)) throw new RangeError(`wasmml ${op}: recurrentActivation '${rec}' is not supported (hardSigmoid, sigmoid)`);
 }
 
+/** The kernel arguments every sequence kernel ends with: sizes, direction and the gate activation code. */
+export function sequenceTail(s: {
+  batch: number;
+  steps: number;
+  units: number;
+  goBackwards?: boolean;
+  recurrentActivation?: RecurrentActivation;
+}): number[] {
+  return [s.batch, s.steps, s.units, s.goBackwards ? 1 : 0, REC_CODE[s.recurrentActivation ?? 'hardSigmoid']];
+}
+
 /**
  * Packs B ([k][n] with row stride ld, or, transposed, B(kk, j) = M[j][kk] of a
  * matrix M with row stride ld) into GEMM panels; the caller frees the block.
@@ -94,13 +105,12 @@ export function lstmForward(s: LstmSequence): void {
   if (batch === 0 || steps === 0 || units === 0) return;
   const rt = runtime();
   const g4 = 4 * units;
-  const rec = REC_CODE[s.recurrentActivation ?? 'hardSigmoid'];
   const packed = packB(s.recurrentKernel, units, g4, false);
   try {
     // Rows are independent: one dispatch runs every step for each thread's row panels.
     rt.pool.run(
       'lstm_forward_f32',
-      [s.gates, packed, s.h0, s.c0, s.h, s.c, s.hPrev ?? 0, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec],
+      [s.gates, packed, s.h0, s.c0, s.h, s.c, s.hPrev ?? 0, s.mask ?? 0, ...sequenceTail(s)],
       Math.ceil(batch / MR),
       { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * units * 4 + 64 },
     );
@@ -129,12 +139,11 @@ export function lstmBackward(s: LstmSequence, d: LstmSequenceGrads): void {
   init(d.dh0, d.dhLast);
   init(d.dc0, d.dcLast);
   if (steps === 0) return;
-  const rec = REC_CODE[s.recurrentActivation ?? 'hardSigmoid'];
   const packedT = packB(s.recurrentKernel, g4, units, true);
   try {
     rt.pool.run(
       'lstm_backward_f32',
-      [s.gates, packedT, s.c0, s.c, d.dh ?? 0, d.dh0, d.dc0, d.dGates, s.mask ?? 0, batch, steps, units, s.goBackwards ? 1 : 0, rec],
+      [s.gates, packedT, s.c0, s.c, d.dh ?? 0, d.dh0, d.dc0, d.dGates, s.mask ?? 0, ...sequenceTail(s)],
       Math.ceil(batch / MR),
       { cost: steps * (MR * g4 * units + MR * units * 40), scratchBytes: MR * g4 * 4 + 64 },
     );

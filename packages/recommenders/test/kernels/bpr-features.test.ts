@@ -16,6 +16,9 @@ import {
   uniformNegatives,
   upload,
   type Problem,
+  expectModel,
+  ruleConstants,
+  twoBlocks,
 } from './mf-helpers.js';
 
 beforeAll(() => setup(2));
@@ -59,10 +62,7 @@ function refBprFeatures(
   bi: Float64Array,
 ): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001,
-    l2 = rule.l2 ?? 0,
-    lrB = rule.biasLearningRate ?? lr,
-    l2B = rule.biasL2 ?? l2;
+  const { lr, l2, lrB, l2B } = ruleConstants(rule);
   const feats = (i: number) => Array.from(csr.ids.subarray(csr.offsets[i]!, csr.offsets[i + 1]!));
   const wOf = (xs: number[]) => (xs.length ? 1 / xs.length : 0);
   const itemVec = (i: number) => {
@@ -194,10 +194,7 @@ describe('bpr_sgd_f32 with item features', () => {
             });
             expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
           }
-          const [gP, gQ, , gbi] = modelOut(d, pr);
-          expectClose(gP!, P, 1e-3, 1e-4, 'P');
-          expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
-          expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+          expectModel(d, pr, P, Q, bi);
           expectClose(get(fPtr), fs.F, 1e-3, 1e-4, 'F');
           if (withFb) expectClose(get(fbPtr), fs.fb!, 1e-3, 1e-4, 'fb');
           else expect(get(fbPtr)).toEqual(fb0);
@@ -209,20 +206,14 @@ describe('bpr_sgd_f32 with item features', () => {
   }
 
   it('rejects features on two blocks of a stratum, bad feature ids or offsets and adam, writing nothing', () => {
-    const pr = problem(6, 8, 4, 2, true, 8);
-    pr.users.set([0, 1]);
-    pr.items.set([0, 1]);
-    const d = upload(pr, true);
-    const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
-    layout.blocks = 2;
-    const negPtr = putI32(Int32Array.of(2, 3), [2, 1]),
-      fPtr = put(new Float32Array(3 * pr.k).fill(0.5), [3, pr.k]);
+    const { pr, d, layout, negPtr } = twoBlocks();
+    const fPtr = put(new Float32Array(3 * pr.k).fill(0.5), [3, pr.k]);
     // Items 0 and 1 (in different blocks) both have feature 2.
     const offPtr = putI32(Int32Array.of(0, 1, 2, 2, 2, 2, 2, 2, 2)),
       idPtr = putI32(Int32Array.of(2, 2));
     const badIds = putI32(Int32Array.of(2, 3)),
       badOff = putI32(Int32Array.of(0, 2, 1, 2, 2, 2, 2, 2, 2));
-    d.ptrs.push(negPtr, fPtr, offPtr, idPtr, badIds, badOff);
+    d.ptrs.push(fPtr, offPtr, idPtr, badIds, badOff);
     const features = { factors: fPtr, offsets: offPtr, ids: idPtr };
     const base = { vars: d.vars, data: d.samples, negatives: negPtr, layout };
     const sgd = RULES[0]!;

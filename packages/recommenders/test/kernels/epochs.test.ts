@@ -32,6 +32,47 @@ function sequential(n: number) {
   };
 }
 
+// The hand-computed BPR steps: user 0 (p = [0.1, 0.2]), positive item 0 and
+// negative item 1 of three (k = 2), one SGD step with lr 0.5 and l2 0.01.
+const LR = 0.5,
+  L2 = 0.01;
+
+function oneSample() {
+  const vars = {
+    userFactors: wm.variable(wm.tensor([0.1, 0.2], [1, 2])),
+    itemFactors: wm.variable(wm.tensor([0.3, -0.1, 0.2, 0.4, -0.2, 0.1], [3, 2])),
+    itemBias: wm.variable(wm.tensor([0.05, -0.02, 0], [3])),
+  };
+  const data = { users: wm.tensor([0], [1], 'int32'), items: wm.tensor([0], [1], 'int32') };
+  return { vars, data, layout: sequential(1), negs: wm.tensor([1], [1, 1], 'int32') };
+}
+
+/**
+ * Runs the step with `extra` (a context or item features) for the score x and the
+ * user's gradient direction d (the item difference): checks the loss log(1 + e^-x)
+ * and p += lr (g d - l2 p); returns g = 1 / (1 + e^x).
+ */
+function stepOnce(s: ReturnType<typeof oneSample>, extra: Partial<Parameters<typeof bprTrainEpoch>[0]>, x: number, d: number[]): number {
+  const g = 1 / (1 + Math.exp(x));
+  const loss = bprTrainEpoch({
+    vars: s.vars,
+    data: s.data,
+    negatives: s.negs,
+    layout: s.layout,
+    rule: { type: 'sgd', learningRate: LR, l2: L2, biasL2: 0 },
+    ...extra,
+  });
+  expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
+  expectClose(
+    s.vars.userFactors.dataSync() as Float32Array,
+    [0.1 + LR * (g * d[0]! - L2 * 0.1), 0.2 + LR * (g * d[1]! - L2 * 0.2)],
+    1e-5,
+    1e-6,
+    'P',
+  );
+  return g;
+}
+
 describe('mfTrainEpoch', () => {
   it("SGD over variables matches Surprise's update in float64, and leaves earlier clones alone", () => {
     const nu = 7,
@@ -191,40 +232,18 @@ describe('bprTrainEpoch', () => {
 
   it('with a context: matches one hand-computed step, and checks the context tensors', () => {
     const k = 2;
-    const vars = {
-      userFactors: wm.variable(wm.tensor([0.1, 0.2], [1, k])),
-      itemFactors: wm.variable(wm.tensor([0.3, -0.1, 0.2, 0.4, -0.2, 0.1], [3, k])),
-      itemBias: wm.variable(wm.tensor([0.05, -0.02, 0], [3])),
-    };
+    const s = oneSample();
+    const { vars, data, layout, negs } = s;
     const S = wm.variable(wm.tensor([0.5, 0.1, 0, 0, 0.3, -0.3], [3, k]));
-    const data = { users: wm.tensor([0], [1], 'int32'), items: wm.tensor([0], [1], 'int32') };
-    const layout = sequential(1);
-    const negs = wm.tensor([1], [1, 1], 'int32');
     // Context: items 0 and 2, and one padding entry.
     const ctx = { factors: S, items: wm.tensor([0, -1, 2], [1, 3], 'int32'), l2: 0.1 };
-    const lr = 0.5,
-      l2 = 0.01;
+    const lr = LR,
+      l2 = L2;
     // x = b0 - b1 + (p + (s0 + s2) / 2) · (q0 - q1)
     const ue = [0.1 + (0.5 + 0.3) / 2, 0.2 + (0.1 - 0.3) / 2],
       d = [0.3 - 0.2, -0.1 - 0.4];
-    const x = 0.05 + 0.02 + ue[0]! * d[0]! + ue[1]! * d[1]!,
-      g = 1 / (1 + Math.exp(x));
-    const loss = bprTrainEpoch({
-      vars,
-      data,
-      negatives: negs,
-      layout,
-      rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 },
-      context: ctx,
-    });
-    expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
-    expectClose(
-      vars.userFactors.dataSync() as Float32Array,
-      [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)],
-      1e-5,
-      1e-6,
-      'P',
-    );
+    const x = 0.05 + 0.02 + ue[0]! * d[0]! + ue[1]! * d[1]!;
+    const g = stepOnce(s, { context: ctx }, x, d);
     expectClose(
       S.dataSync() as Float32Array,
       [
@@ -262,11 +281,8 @@ describe('bprTrainEpoch', () => {
 
   it('with item features: matches one hand-computed step, and checks the feature tensors', () => {
     const k = 2;
-    const vars = {
-      userFactors: wm.variable(wm.tensor([0.1, 0.2], [1, k])),
-      itemFactors: wm.variable(wm.tensor([0.3, -0.1, 0.2, 0.4, -0.2, 0.1], [3, k])),
-      itemBias: wm.variable(wm.tensor([0.05, -0.02, 0], [3])),
-    };
+    const s = oneSample();
+    const { vars, data, layout, negs } = s;
     // Features: item 0 has {0, 1}, item 1 has {1}, item 2 none.
     const F = wm.variable(wm.tensor([0.2, -0.4, 0.6, 0.1], [2, k])),
       fb = wm.variable(wm.tensor([0.1, -0.3], [2]));
@@ -277,34 +293,14 @@ describe('bprTrainEpoch', () => {
       ids: wm.tensor([0, 1, 1], [3], 'int32'),
       l2: 0.1,
     };
-    const data = { users: wm.tensor([0], [1], 'int32'), items: wm.tensor([0], [1], 'int32') };
-    const layout = sequential(1);
-    const negs = wm.tensor([1], [1, 1], 'int32');
-    const lr = 0.5,
-      l2 = 0.01;
+    const lr = LR;
     // q'0 = q0 + (F0 + F1) / 2, q'1 = q1 + F1; b'0 = b0 + (fb0 + fb1) / 2, b'1 = b1 + fb1.
     const qi = [0.3 + 0.4, -0.1 - 0.15],
       qj = [0.2 + 0.6, 0.4 + 0.1],
       p = [0.1, 0.2];
     const d = [qi[0]! - qj[0]!, qi[1]! - qj[1]!];
-    const x = 0.05 - 0.1 - (-0.02 - 0.3) + p[0]! * d[0]! + p[1]! * d[1]!,
-      g = 1 / (1 + Math.exp(x));
-    const loss = bprTrainEpoch({
-      vars,
-      data,
-      negatives: negs,
-      layout,
-      rule: { type: 'sgd', learningRate: lr, l2, biasL2: 0 },
-      features: feats,
-    });
-    expect(loss).toBeCloseTo(Math.log1p(Math.exp(-x)), 5);
-    expectClose(
-      vars.userFactors.dataSync() as Float32Array,
-      [0.1 + lr * (g * d[0]! - l2 * 0.1), 0.2 + lr * (g * d[1]! - l2 * 0.2)],
-      1e-5,
-      1e-6,
-      'P',
-    );
+    const x = 0.05 - 0.1 - (-0.02 - 0.3) + p[0]! * d[0]! + p[1]! * d[1]!;
+    const g = stepOnce(s, { features: feats }, x, d);
     // F0 (item 0 only): + lr (g p / 2 - 0.1 F0). F1 (both): first + lr (g p / 2 - 0.1 F1), then + lr (-g p - 0.1 F1').
     const f1a = [0.6 + lr * ((g * 0.1) / 2 - 0.1 * 0.6), 0.1 + lr * ((g * 0.2) / 2 - 0.1 * 0.1)];
     expectClose(

@@ -24,6 +24,9 @@ import {
   upload,
   type Adam64,
   type Problem,
+  expectModel,
+  ruleConstants,
+  twoBlocks,
 } from './mf-helpers.js';
 
 beforeAll(() => setup(2));
@@ -162,13 +165,7 @@ function refBpr(
   bi: Float64Array,
 ): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001,
-    l2 = rule.l2 ?? 0,
-    lrB = rule.biasLearningRate ?? lr,
-    l2B = rule.biasL2 ?? l2;
-  const b1 = rule.type === 'adam' ? (rule.beta1 ?? 0.9) : 0,
-    b2 = rule.type === 'adam' ? (rule.beta2 ?? 0.999) : 0;
-  const eps = rule.type === 'adam' ? (rule.epsilon ?? 1e-7) : 0;
+  const { lr, l2, lrB, l2B, b1, b2, eps } = ruleConstants(rule);
   const score = (u: number, i: number) => {
     let s = pr.bias ? bi[i]! : 0;
     for (let f = 0; f < k; f++) s += P[u * k + f]! * Q[i * k + f]!;
@@ -344,10 +341,7 @@ function refBprContext(
   S: Float64Array,
 ): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001,
-    l2 = rule.l2 ?? 0,
-    lrB = rule.biasLearningRate ?? lr,
-    l2B = rule.biasL2 ?? l2;
+  const { lr, l2, lrB, l2B } = ruleConstants(rule);
   let loss = 0;
   order.forEach((idx, pos) => {
     const u = pr.users[idx]!,
@@ -423,10 +417,7 @@ describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
           const got = bprTrainEpoch({ vars: d.vars, data: d.samples, negatives: negPtr, layout, rule, context });
           expect(Math.abs(got - want)).toBeLessThan(1e-3 * Math.max(1, want));
         }
-        const [gP, gQ, , gbi] = modelOut(d, pr);
-        expectClose(gP!, P, 1e-3, 1e-4, 'P');
-        expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
-        expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+        expectModel(d, pr, P, Q, bi);
         expectClose(get(sPtr), S, 1e-3, 1e-4, 'S');
         release(...d.ptrs);
       });
@@ -434,17 +425,11 @@ describe('bpr_sgd_f32 with a context (FPMC-style)', () => {
   }
 
   it('rejects a context on two blocks of a stratum, and a context with adam, writing nothing', () => {
-    const pr = problem(6, 8, 4, 2, true, 8);
-    pr.users.set([0, 1]);
-    pr.items.set([0, 1]);
-    const d = upload(pr, true);
-    // Two blocks in one stratum: users 0 | 1, items 0 | 1, negatives 2 | 3, and a context (whose rows all users share).
-    const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
-    layout.blocks = 2;
-    const negPtr = putI32(Int32Array.of(2, 3), [2, 1]),
-      ctxPtr = putI32(Int32Array.of(5, 5), [2, 1]);
+    // Two blocks in one stratum, and a context (whose rows all users share).
+    const { pr, d, layout, negPtr } = twoBlocks();
+    const ctxPtr = putI32(Int32Array.of(5, 5), [2, 1]);
     const sPtr = put(new Float32Array(pr.ni * pr.k).fill(0.5), [pr.ni, pr.k]);
-    d.ptrs.push(negPtr, ctxPtr, sPtr);
+    d.ptrs.push(ctxPtr, sPtr);
     const context = { factors: sPtr, items: ctxPtr };
     const base = { vars: d.vars, data: d.samples, negatives: negPtr, layout, context };
     // Context rows are shared by all users: a context trains on one block per stratum.

@@ -2,10 +2,14 @@
 // variables, stratified layouts, float64 references, and running a body once
 // on the calling thread and once forced onto the pool.
 import { getParallelThreshold, setParallelThreshold } from '@wasmml/kernels';
+import { singleAndThreaded as both } from '@wasmml/test-utils/threads';
 import { dispose, init, setThreads, tensor, variable, type Tensor, type Variable } from '@wasmml/tensor';
-import { randomFloats, rng } from '@wasmml/test-utils';
+import { expectClose, randomFloats, rng } from '@wasmml/test-utils';
 import { mfAdamState } from '../../src/kernels/adam-state.js';
 import type { MfAdamState, MfLayoutTensors, MfVariables, SparseRule } from '../../src/kernels/types.js';
+
+/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
+export const singleAndThreaded = <T>(fn: () => T) => both({ getParallelThreshold, setParallelThreshold }, fn);
 
 export async function setup(threads = 2): Promise<void> {
   await init({ threads });
@@ -30,20 +34,6 @@ export function get(t: Tensor): Float32Array {
 
 export function release(...ts: Tensor[]): void {
   dispose(ts);
-}
-
-/** Runs fn with work forced onto one thread, then onto the pool; returns both results. */
-export function singleAndThreaded<T>(fn: () => T): { single: T; threaded: T } {
-  const saved = getParallelThreshold();
-  try {
-    setParallelThreshold(Number.MAX_SAFE_INTEGER);
-    const single = fn();
-    setParallelThreshold(0);
-    const threaded = fn();
-    return { single, threaded };
-  } finally {
-    setParallelThreshold(saved);
-  }
 }
 
 export interface Problem {
@@ -148,6 +138,22 @@ export function adamStep(
   p[at]! -= (lr * (m[at]! / (1 - b1 ** t))) / (Math.sqrt(v[at]! / (1 - b2 ** t)) + eps);
 }
 
+/** A rule's rates and decays with the kernels' defaults, as the float64 references use them. */
+export function ruleConstants(rule: SparseRule) {
+  const lr = rule.learningRate ?? 0.001,
+    l2 = rule.l2 ?? 0;
+  const adam = rule.type === 'adam';
+  return {
+    lr,
+    l2,
+    lrB: rule.biasLearningRate ?? lr,
+    l2B: rule.biasL2 ?? l2,
+    b1: adam ? (rule.beta1 ?? 0.9) : 0,
+    b2: adam ? (rule.beta2 ?? 0.999) : 0,
+    eps: adam ? (rule.epsilon ?? 1e-7) : 0,
+  };
+}
+
 /** Float64 reference of one MF epoch over `order`. Returns the squared-error sum. */
 export function refMf(
   pr: Problem,
@@ -161,13 +167,7 @@ export function refMf(
   bi: Float64Array,
 ): number {
   const { k } = pr;
-  const lr = rule.learningRate ?? 0.001,
-    l2 = rule.l2 ?? 0,
-    lrB = rule.biasLearningRate ?? lr,
-    l2B = rule.biasL2 ?? l2;
-  const b1 = rule.type === 'adam' ? (rule.beta1 ?? 0.9) : 0,
-    b2 = rule.type === 'adam' ? (rule.beta2 ?? 0.999) : 0;
-  const eps = rule.type === 'adam' ? (rule.epsilon ?? 1e-7) : 0;
+  const { lr, l2, lrB, l2B, b1, b2, eps } = ruleConstants(rule);
   let loss = 0;
   for (const idx of order) {
     const u = pr.users[idx]!,
@@ -238,6 +238,31 @@ export function modelOut(d: Device, pr: Problem): Float32Array[] {
   const out = [get(d.vars.userFactors), get(d.vars.itemFactors)];
   if (pr.bias) out.push(get(d.vars.userBias!), get(d.vars.itemBias!));
   return out;
+}
+
+/** Checks the model's P, Q and item biases against their float64 references. */
+export function expectModel(d: Device, pr: Problem, P: Float64Array, Q: Float64Array, bi: Float64Array): void {
+  const [gP, gQ, , gbi] = modelOut(d, pr);
+  expectClose(gP!, P, 1e-3, 1e-4, 'P');
+  expectClose(gQ!, Q, 1e-3, 1e-4, 'Q');
+  expectClose(gbi!, bi, 1e-3, 1e-4, 'bi');
+}
+
+/**
+ * Two samples in two blocks of one stratum (users 0 | 1, items 0 | 1, negatives
+ * 2 | 3): the set-up of the checks that context and feature rows, shared by all
+ * users, train on one block per stratum.
+ */
+export function twoBlocks() {
+  const pr = problem(6, 8, 4, 2, true, 8);
+  pr.users.set([0, 1]);
+  pr.items.set([0, 1]);
+  const d = upload(pr, true);
+  const layout = layoutOf(Int32Array.of(0, 1), Int32Array.of(0, 1, 2), 1, d.ptrs);
+  layout.blocks = 2;
+  const negPtr = putI32(Int32Array.of(2, 3), [2, 1]);
+  d.ptrs.push(negPtr);
+  return { pr, d, layout, negPtr };
 }
 
 export const RULES: SparseRule[] = [

@@ -1,4 +1,6 @@
 // All element-wise ops in one import, for ops and gradients that compose them.
-export * from './arithmetic.js';
-export * from './compare.js';
+export * from './add-n.js';
+export * from './binary.generated.js';
+export * from './logical-not.js';
 export * from './unary.js';
+export * from './where.js';

@@ -9,7 +9,7 @@ import { fmtShape } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { matMul } from './matmul.js';
 import { reduceRaw } from './reduce.js';
-import { add } from './arithmetic.js';
+import { add } from './binary.generated.js';
 import { getActivationFn } from './activation-fns.js';
 
 /**

@@ -18,6 +18,7 @@ import {
 } from '@wasmml/layers';
 import { layerNorm } from '../../layers/attention-math.js';
 import { TransformerEncoder } from '../../layers/transformer-encoder.js';
+import { tokenStack } from '../token-stack.js';
 
 /** Options of {@link bert}. */
 export interface BertArgs {
@@ -207,7 +208,6 @@ export class BertModel extends LayersModel {
 
   constructor(args: BertArgs) {
     const spec = resolve(args);
-    const ids = input({ shape: [null], dtype: 'int32' });
     const embeddings = new BertEmbeddings(spec, { name: 'embeddings' });
     const blocks = Array.from(
       { length: spec.layers },
@@ -224,9 +224,7 @@ export class BertModel extends LayersModel {
         }),
     );
     const pooler = new BertPooler(spec.hiddenSize, { name: 'pooler' });
-    let x = embeddings.apply(ids) as SymbolicTensor;
-    for (const b of blocks) x = b.apply(x) as SymbolicTensor;
-    super({ inputs: ids, outputs: pooler.apply(x) as SymbolicTensor, name: args.name ?? 'bert' });
+    super({ ...tokenStack(embeddings, blocks, pooler), name: args.name ?? 'bert' });
     this.options = { ...args };
     this.embeddings = embeddings;
     this.encoderBlocks = blocks;

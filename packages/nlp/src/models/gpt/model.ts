@@ -4,8 +4,9 @@
 import * as ops from '@wasmml/tensor';
 import { checkOptions, type OptionKeys } from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
-import { LayersModel, input, type SymbolicTensor } from '@wasmml/layers';
+import { LayersModel } from '@wasmml/layers';
 import type { KvCache } from '../../layers/causal-attention.js';
+import { tokenStack } from '../token-stack.js';
 import { GptDecoderBlock, GptEmbedding, GptHead, type GptActivation, type GptNorm, type GptPositions, type GptShape } from './blocks.js';
 
 /** Options of {@link gpt}. */
@@ -138,7 +139,6 @@ export class GptModel extends LayersModel {
 
   constructor(args: GptArgs) {
     const spec = shapeOf(args);
-    const ids = input({ shape: [null], dtype: 'int32' });
     const embedding = new GptEmbedding(spec, { name: 'embedding' });
     const blocks = Array.from({ length: args.layers }, (_, i) => {
       const b = new GptDecoderBlock(spec, i, { name: `h_${i}` });
@@ -146,9 +146,7 @@ export class GptModel extends LayersModel {
       return b;
     });
     const head = new GptHead(spec, embedding, args.tieWeights ?? true, { name: 'head' });
-    let x = embedding.apply(ids) as SymbolicTensor;
-    for (const b of blocks) x = b.apply(x) as SymbolicTensor;
-    super({ inputs: ids, outputs: head.apply(x) as SymbolicTensor, name: args.name ?? 'gpt' });
+    super({ ...tokenStack(embedding, blocks, head), name: args.name ?? 'gpt' });
     this.options = { ...args };
     this.spec = spec;
     this.embedding = embedding;

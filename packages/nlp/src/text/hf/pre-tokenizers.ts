@@ -2,6 +2,7 @@
 // the pieces the model tokenizes one at a time (words, punctuation, byte-level
 // runs). Semantics follow the `tokenizers` library's, split behaviours included.
 import { GPT2_PATTERN, toByteLevel } from './byte-level.js';
+import { regexCut } from './regex-cut.js';
 
 /** A `pre_tokenizer` entry of tokenizer.json. */
 export interface PreTokenizerJSON {
@@ -26,18 +27,7 @@ const DIGITS = /\p{Nd}+/gu;
 /** Cuts `text` at the matches of `re` (global), then places each match by `behavior`. */
 export function splitBy(text: string, re: RegExp, behavior: Behavior, invert = false): string[] {
   const segs: Array<[string, boolean]> = [];
-  let last = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    if (m.index > last) segs.push([text.slice(last, m.index), invert]);
-    segs.push([m[0], !invert]);
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) segs.push([text.slice(last), invert]);
+  for (const [s, m] of regexCut(text, re)) if (m !== null || s.length > 0) segs.push([s, m !== null ? !invert : invert]);
   const out: string[] = [];
   let carry = '';
   for (let i = 0; i < segs.length; i++) {

@@ -8,6 +8,7 @@ import { files } from '../../text-files.js';
 import { type ModelJSON, type TokenModel, tokenModel } from './models.js';
 import { normalizer, type Normalize, type NormalizerJSON } from './normalizers.js';
 import { preTokenizer, type PreTokenize, type PreTokenizerJSON } from './pre-tokenizers.js';
+import { regexCut } from './regex-cut.js';
 import { type ComponentJSON, type Decode, decoder, type PostProcess, postProcessor } from './processors.js';
 
 /** An entry of tokenizer.json's `added_tokens`. */
@@ -274,20 +275,15 @@ export class PretrainedTokenizer {
       plain(text);
       return ids;
     }
-    let last = 0;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
+    for (const [s, m] of regexCut(text, re)) {
+      if (m === null) {
+        plain(s);
         continue;
       }
-      plain(text.slice(last, m.index));
       const content = m.slice(1).find((g) => g !== undefined) as string;
       ids.push((this.added.get(content) as AddedTokenJSON).id);
       first = false;
-      last = m.index + m[0].length;
     }
-    plain(text.slice(last));
     return ids;
   }
 }
