@@ -246,6 +246,13 @@ describe('int8 quantisation', () => {
     for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i]! - b[i]!));
     expect(err).toBeLessThan(0.03);
     expect(err).toBeGreaterThan(0); // really int8: not the float path
+    // Dense → Dropout → Dense: the first layer hands u7 bytes to the second.
+    expect(q.layers.map((l) => l.runs)).toEqual(['int8 → u7', 'u7', 'int8']);
+    // Nothing of a prediction outlives it (the u7 activations between layers included).
+    const before = wm.memory();
+    for (let i = 0; i < 3; i++) q.predict(x).dispose();
+    expect(wm.memory().numTensors).toBe(before.numTensors);
+    expect(wm.memory().numBytes).toBe(before.numBytes);
     const back = (await decodeModel(encodeQuantized(q))) as QuantizedModel;
     expect(Array.from(back.predict(x).dataSync())).toEqual(Array.from(b));
     back.dispose();

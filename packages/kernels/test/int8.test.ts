@@ -295,6 +295,54 @@ describe('conv2dInt8', () => {
   });
 });
 
+describe('conv2dInt8 with maxPool2x2', () => {
+  const cases: [number[], number[], Conv2dParams][] = [
+    [[3, 28, 28, 1], [3, 3, 1, 32], {}], // the seed CNN: 26x26 -> 13x13
+    [[2, 11, 9, 16], [3, 3, 16, 12], {}], // odd output sizes: the last row / column is dropped
+    [[2, 8, 8, 3], [3, 3, 3, 5], { pad: 'same', strides: [1, 1] }],
+  ];
+  it.each(cases)('x %j, filter %j, %j: the max of each 2x2 window, f32 and u7, threaded == single', (xs, fs, p) => {
+    const quant = { scale: 0.02, zeroPoint: 7 },
+      out = { quant: { scale: 0.05, zeroPoint: 2 } };
+    const nx = xs.reduce((a, d) => a * d, 1),
+      nw = fs.reduce((a, d) => a * d, 1),
+      cout = fs[3]!;
+    const pw = packed(randomInt8(nw, nw + 1), nw / cout, cout, randomFloats(cout, 8, 0.001, 0.02), randomFloats(cout, 9));
+    const px = alloc(nx + 16);
+    u8View(px, nx).set(Uint8Array.from(randomFloats(nx, nx + 2, 0, 127.999), Math.trunc));
+    const g = conv2dGeometry(xs, [fs[0]!, fs[1]!], p, 'test');
+    const [n, oh, ow] = [g.batch, g.outHeight, g.outWidth];
+    const [ph, pw2] = [oh >> 1, ow >> 1];
+    const full = alloc(n * oh * ow * cout * 4 + 16),
+      pooled = alloc(n * ph * pw2 * cout * 4 + 16);
+    const pool = (v: ArrayLike<number>) => {
+      const r: number[] = [];
+      for (let b = 0; b < n; b++)
+        for (let y = 0; y < ph; y++)
+          for (let x = 0; x < pw2; x++)
+            for (let c = 0; c < cout; c++) {
+              const at = (yy: number, xx: number) => v[((b * oh + 2 * y + yy) * ow + 2 * x + xx) * cout + c]!;
+              r.push(Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1)));
+            }
+      return r;
+    };
+    for (const output of [undefined, out]) {
+      const bytes = output ? 1 : 4;
+      const read = (a: number, len: number) => (output ? Array.from(u8View(a, len)) : Array.from(get(a, len)));
+      conv2dInt8(px, pw.buffers, full, xs, fs, quant, { ...p, activation: 'relu', ...(output ? { output } : {}) });
+      const expected = pool(read(full, n * oh * ow * cout));
+      const { single, threaded } = singleAndThreaded(() => {
+        u8View(pooled, n * ph * pw2 * cout * bytes).fill(255);
+        conv2dInt8(px, pw.buffers, pooled, xs, fs, quant, { ...p, activation: 'relu', maxPool2x2: true, ...(output ? { output } : {}) });
+        return read(pooled, n * ph * pw2 * cout);
+      });
+      expect(single).toEqual(expected);
+      expect(threaded).toEqual(expected);
+    }
+    release(px, full, pooled, ...pw.ptrs);
+  });
+});
+
 describe('maxPoolU7', () => {
   const cases: [number[], [number, number], { strides?: [number, number]; pad?: 'same' | 'valid' }][] = [
     [[1, 1, 1, 1], [1, 1], {}],
