@@ -158,6 +158,9 @@ describe('int8 chains: u7 activations from one int8 op to the next', () => {
     const refPool = wm.quantizeActivations(wm.maxPool(deq, [3, 3], [2, 1], 'same'), out);
     expect(Array.from(wm.int8MaxPool(qy, [3, 3], [2, 1], 'same').values())).toEqual(Array.from(refPool.values()));
     expect(() => wm.int8MaxPool(xt as unknown as wm.QuantizedTensor, 2)).toThrow(/int8MaxPool: x must be a QuantizedTensor/);
+    expect(() => wm.int8Conv2d([1, 2] as unknown as wm.Tensor, W, [fh, fw], quant)).toThrow(
+      /int8Conv2d: x must be a float32 Tensor or a QuantizedTensor/,
+    );
     W.dispose();
   });
 

@@ -108,6 +108,12 @@ export class Int8Weights {
   }
 }
 
+// A float32 Tensor or a QuantizedTensor, checked before any shape is read.
+function checkKind(op: string, x: unknown): asserts x is Tensor | QuantizedTensor {
+  if (!(x instanceof Tensor) && !(x instanceof QuantizedTensor))
+    throw new TypeError(`${op}: x must be a float32 Tensor or a QuantizedTensor`);
+}
+
 // The u7 bytes of x: x's own for a QuantizedTensor (whose quantisation must be
 // `quant`), else x quantised by `quant` into a temporary tensor that the
 // caller disposes (`owned`).
@@ -122,7 +128,6 @@ function u7Input(op: string, x: Tensor | QuantizedTensor, quant: Int8InputQuant)
     }
     return { q: x.data, owned: false };
   }
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a float32 Tensor or a QuantizedTensor`);
   x.assertLive(op);
   if (x.dtype !== 'float32') throw new Error(`${op}: x must be float32, got ${fmtShape(x.shape)} (${x.dtype})`);
   return { q: quantizeActivations(x, quant).data, owned: true };
@@ -191,6 +196,7 @@ export function int8MatMul(
   output?: Int8InputQuant,
 ): Tensor | QuantizedTensor {
   const op = 'int8MatMul';
+  checkKind(op, x);
   const shape = x.shape;
   const k = shape[shape.length - 1];
   if (shape.length < 1 || k !== w.k) {
@@ -254,6 +260,7 @@ export function int8Conv2d(
   opts: Int8Conv2dOptions = {},
 ): Tensor | QuantizedTensor {
   const op = 'int8Conv2d';
+  checkKind(op, x);
   const [fh, fw] = filterSize;
   const shape = x.shape;
   const cin = shape[3]!;
