@@ -27,4 +27,6 @@ export * from './binary_kernels';
 export { select_i32, select_u8 } from './select';
 export { lstm_cell_f32, lstm_cell_grad_f32, lstm_forward_f32, lstm_backward_f32 } from './rnn';
 export { gru_forward_f32, gru_backward_f32 } from './gru';
-export { quantize_u7_f32, gemm_i8, conv2d_i8 } from './int8';
+export { quantize_u7_f32, gemm_i8 } from './int8';
+export { conv2d_i8 } from './int8_conv';
+export { max_pool2d_u8 } from './int8_pool';

@@ -1,121 +1,240 @@
-// int8 inference kernels: f32 activations quantised to 7 bits, int8 GEMM and
-// conv2d with int32 accumulation and a fused dequantise + bias + activation
-// epilogue that writes f32.
+// int8 inference: u7 activations times int8 weights with int32 accumulation,
+// and an epilogue that either dequantises (+ bias, activation) to f32 or
+// requantises to the u7 input of the next int8 layer, so that a chain of int8
+// layers never goes back to float between them. The GEMM lives here; the
+// convolution (int8_conv.ts) and max pooling on u7 (int8_pool.ts) reuse it.
 //
 // Activations are asymmetric u7 (0..127 with a zero point), weights symmetric
 // int8 per output channel. Seven bits because relaxed_dot_i8x16_i7x16 is only
 // defined for a second operand whose top bit is clear (x86 lowers it to
 // pmaddubsw, which reads that operand unsigned); ONNX Runtime's `reduce_range`
 // makes the same trade for the same instruction. The relaxed and the plain
-// build then compute the same integers (2·127·127 never saturates the i16
-// pair sums of pmaddubsw).
+// build compute the same integers (2·127·127 never saturates the i16 pair
+// sums of pmaddubsw). The accumulating form, i32x4.relaxed_dot_i8x16_i7x16_add_s,
+// is not used: as AssemblyScript 0.28 emits it and Node 20's V8 runs it, it
+// returned twice the dot product and dropped the accumulator (weights -100,
+// activations 100, acc 7: -80000, not -39993); the relaxed-vs-plain test in
+// packages/kernels/test/int8.test.ts guards the form used here.
 //
-// Weights are packed once, at quantisation time, as [ceil(n/8) panels][kp/4]
-// [8 columns][4 k] bytes, kp = k rounded up to 4 with zero weights: each
-// vector holds 4 k of 4 columns, so a 4-byte splat of a row's activations
-// dots into four column sums at once (no horizontal sums; the epilogue is
-// vector code). Σ_k (q - zp)·w = Σ q·w - zp·Σ w: the column sums of w come
-// precomputed (colsum) and folded into per-call epilogue tables.
-import { imin, storePartial } from './common';
-import { ACT_RELU, ACT_RELU6 } from './activation';
+// The inner loop differs per build, and so do the layouts it streams:
+// - relaxed: one step is 4 k. Weights [n/8 panels][kp/4][8 columns][4 k]
+//   bytes (two vectors of 4 columns x 4 k); the A panel [kp/4][4 rows][4 k]
+//   bytes; a row's 4-byte splat dots into 4 column sums (pmaddubsw, then
+//   pairwise widening to i32).
+// - plain SIMD: one step is 2 k. Weights [n/8][kp/2][8 columns][2 k] bytes,
+//   each half widened by its load (load8x8_s: pmovsxbw); the A panel
+//   [kp/2][4 rows][2 k] as i16; i32x4.dot_i16x8_s (pmaddwd) of a row's i16
+//   pair splat gives 4 column sums directly, no shuffles.
+// Weights are packed once, at quantisation time (packInt8Weights in
+// packages/kernels/src/ops/int8.ts); A panels per call into per-thread
+// scratch (a copy of 4 rows, widened in the plain build). Σ (q - zp)·w =
+// Σ q·w - zp·Σ w: the column sums of w are folded into per-call epilogue
+// tables (mult, off). k is padded to kp (a multiple of 4) with zero weights,
+// so whatever an A panel holds past k contributes nothing.
+import { imin } from './common';
+import { ACT_RELU, ACT_RELU6, relu6v, reluv } from './activation';
 
 export const I8_MR: i32 = 4;
 export const I8_NR: i32 = 8;
+/** Epilogue mode: act(acc·mult + off) stored as f32. */
+export const OUT_F32: i32 = 0;
+/** Epilogue mode: clamp(round(acc·mult + off), lo, hi) stored as u7 bytes. */
+export const OUT_U7: i32 = 1;
 
-// acc(4 columns) + Σ over 4 k of w[k][col]·a[k]: w holds [4 columns][4 k] bytes,
-// a the row's 4 activation bytes repeated (load32_splat).
-@inline function dot4(acc: v128, w: v128, a: v128): v128 {
+/** k per step of the micro-kernel. */
+@inline export function i8Step(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 4 : 2;
+}
+
+/** Bytes of a 4-row A panel for kp (its packing writes whole 16-k chunks). */
+@inline export function i8PanelBytes(kp: i32): usize {
+  return <usize>((kp + 15) & ~15) << 3;
+}
+
+// 1.5·2^23: adding it to a float in [0, 2^22) rounds it to the nearest
+// integer (ties to even, as f32x4.nearest) and leaves that integer in the low
+// mantissa bits, which subtracting the magic's bits turns into an i32 — one
+// add and one subtract where trunc_sat is several instructions in V8.
+const MAGIC: f32 = 12582912.0;
+const MAGIC_BITS: i32 = 0x4b400000;
+
+// Parameters of one call's epilogue: the per-column tables (mult, off), the
+// output mode, the f32 activation, the u7 clamp bounds, the output address
+// and row stride (elements).
+@final @unmanaged class Epilogue {
+  mult: usize;
+  off: usize;
+  mode: i32;
+  act: i32;
+  lo: f32;
+  hi: f32;
+}
+
+@inline function dequant(acc: v128, mult: v128, off: v128): v128 {
+  // Multiply then add, never fused, so both builds give the same bits.
+  return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), mult), off);
+}
+
+// f32 lanes to u7 integers: clamp into [lo, hi] (pmin first, so that a NaN
+// would become hi and never leave 0..127), then round through MAGIC.
+@inline function toU7(v: v128, lo: v128, hi: v128): v128 {
+  const c = f32x4.pmax(lo, f32x4.pmin(hi, v));
+  return i32x4.sub(f32x4.add(c, f32x4.splat(MAGIC)), i32x4.splat(MAGIC_BITS));
+}
+
+@inline function storeF32(c: usize, v: v128, w: i32): void {
+  if (w >= 4) { v128.store(c, v); return; }
+  store<f32>(c, f32x4.extract_lane(v, 0));
+  if (w > 1) store<f32>(c, f32x4.extract_lane(v, 1), 4);
+  if (w > 2) store<f32>(c, f32x4.extract_lane(v, 2), 8);
+}
+
+@inline function activateF32(v: v128, act: i32): v128 {
+  if (act == ACT_RELU) return reluv(v);
+  if (act == ACT_RELU6) return relu6v(v);
+  return v;
+}
+
+// Stores one output row of up to 8 columns (j0 = the panel's first column,
+// w = how many of its 8 exist) from its two accumulators.
+@inline function finishRow(out: usize, ldo: i32, row: i32, j0: i32, w: i32, lo4: v128, hi4: v128, e: Epilogue): void {
+  const jo = <usize>j0 << 2;
+  const v0 = dequant(lo4, v128.load(e.mult + jo), v128.load(e.off + jo));
+  const v1 = dequant(hi4, v128.load(e.mult + jo, 16), v128.load(e.off + jo, 16));
+  if (e.mode == OUT_F32) {
+    const c = out + ((<usize>row * ldo + j0) << 2);
+    storeF32(c, activateF32(v0, e.act), imin(4, w));
+    if (w > 4) storeF32(c + 16, activateF32(v1, e.act), w - 4);
+    return;
+  }
+  const lo = f32x4.splat(e.lo), hi = f32x4.splat(e.hi);
+  const q16 = i16x8.narrow_i32x4_s(toU7(v0, lo, hi), toU7(v1, lo, hi));
+  const q8 = i8x16.narrow_i16x8_u(q16, q16);
+  const c = out + <usize>row * ldo + j0;
+  if (w == 8) { v128.store64_lane(c, q8, 0); return; }
+  const bits = i64x2.extract_lane(q8, 0);
+  for (let i = 0; i < w; i++) store<u8>(c + <usize>i, <u8>(bits >> (<u64>i << 3)));
+}
+
+@inline function dotRelaxed(acc: v128, w: v128, a: v128): v128 {
   return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, a)));
 }
 
-// The same in the plain SIMD build from widened halves: wl / wh are columns
-// 0-1 / 2-3 as i16 [col][4 k], a16 the 4 activations twice as i16.
-@inline function dot4Plain(acc: v128, wl: v128, wh: v128, a16: v128): v128 {
-  const lo = i32x4.dot_i16x8_s(wl, a16), hi = i32x4.dot_i16x8_s(wh, a16);
-  return i32x4.add(acc, i32x4.add(i32x4.shuffle(lo, hi, 0, 2, 4, 6), i32x4.shuffle(lo, hi, 1, 3, 5, 7)));
+@inline function dotPlain(acc: v128, w: v128, a: v128): v128 {
+  return i32x4.add(acc, i32x4.dot_i16x8_s(w, a));
 }
 
-// Dequantises four columns (j..j+3) of accumulators and stores the first
-// w (1..4) of act(acc·mult + off) at c: mult = sx·scale and off = bias -
-// zp·colsum·mult per column, computed per call (see packages/kernels/src/ops/int8.ts),
-// padded to a multiple of 8 entries so the vector loads stay inside them.
-// Multiply then add, never fused, so both builds give the same bits.
-@inline function finish4(c: usize, acc: v128, j: i32, w: i32, mult: usize, off: usize, act: i32): void {
-  const jo = <usize>j << 2;
-  let v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(acc), v128.load(mult + jo)), v128.load(off + jo));
-  if (act == ACT_RELU) v = f32x4.max(v, f32x4.splat(0));
-  else if (act == ACT_RELU6) v = f32x4.min(f32x4.max(v, f32x4.splat(0)), f32x4.splat(6));
-  storePartial(c, v, w);
-}
-
-// mr (1..4) rows of C (f32, row stride ldc) from mr rows of u7 activations at
-// a (row stride lda bytes, kp bytes each, kp a multiple of 4) and every packed
-// weight panel ([kp/4][8 columns][4 k] bytes per 8 columns).
-@inline function rowPanel(a: usize, lda: i32, mr: i32, pb: usize, kp: i32, c: usize, ldc: i32, n: i32,
-  mult: usize, off: usize, act: i32): void {
+/**
+ * Rows 0..mr-1 (mr <= 4) of the output of one A panel (at ap, see the layouts
+ * above) against every weight panel: output row r goes to row `row0 + r` of
+ * out (row stride ldo elements). With max4 (mr = 4) the four rows' sums are
+ * max-reduced first and only row row0 is written (a fused 2x2 max pool: the
+ * epilogue is monotone in the sum, so this stores the max of its 4 values).
+ */
+@inline export function i8RowPanel(ap: usize, mr: i32, pb: usize, kp: i32, n: i32, out: usize, ldo: i32, row0: i32,
+  e: Epilogue, max4: bool): void {
   const np = (n + I8_NR - 1) / I8_NR;
-  const ra = <usize>lda, rc = <usize>ldc << 2;
+  const steps = kp / i8Step();
+  const panelBytes = <usize>kp * I8_NR;
   for (let p = 0; p < np; p++) {
-    const j0 = p * I8_NR, w0 = imin(4, n - j0), w1 = imin(4, n - j0 - 4);
-    const wp = pb + <usize>p * kp * I8_NR;
-    const ct = c + (<usize>j0 << 2);
+    const j0 = p * I8_NR, w = imin(I8_NR, n - j0);
+    const wp = pb + <usize>p * panelBytes;
     if (mr == I8_MR) {
       let c00 = i32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-      let pa = a, w = wp;
-      for (let kk = 0; kk < kp; kk += 4) {
-        const b0 = v128.load(w), b1 = v128.load(w, 16);
-        const a0 = v128.load32_splat(pa), a1 = v128.load32_splat(pa + ra);
-        const a2 = v128.load32_splat(pa + 2 * ra), a3 = v128.load32_splat(pa + 3 * ra);
+      let a = ap, b = wp;
+      for (let s = 0; s < steps; s++) {
+        const a0 = v128.load32_splat(a), a1 = v128.load32_splat(a, 4);
+        const a2 = v128.load32_splat(a, 8), a3 = v128.load32_splat(a, 12);
         if (ASC_FEATURE_RELAXED_SIMD) {
-          c00 = dot4(c00, b0, a0); c01 = dot4(c01, b1, a0);
-          c10 = dot4(c10, b0, a1); c11 = dot4(c11, b1, a1);
-          c20 = dot4(c20, b0, a2); c21 = dot4(c21, b1, a2);
-          c30 = dot4(c30, b0, a3); c31 = dot4(c31, b1, a3);
+          const b0 = v128.load(b), b1 = v128.load(b, 16);
+          c00 = dotRelaxed(c00, b0, a0); c01 = dotRelaxed(c01, b1, a0);
+          c10 = dotRelaxed(c10, b0, a1); c11 = dotRelaxed(c11, b1, a1);
+          c20 = dotRelaxed(c20, b0, a2); c21 = dotRelaxed(c21, b1, a2);
+          c30 = dotRelaxed(c30, b0, a3); c31 = dotRelaxed(c31, b1, a3);
+          b += 32;
         } else {
-          const l0 = i16x8.extend_low_i8x16_s(b0), h0 = i16x8.extend_high_i8x16_s(b0);
-          const x0 = i16x8.extend_low_i8x16_u(a0), x1 = i16x8.extend_low_i8x16_u(a1);
-          const x2 = i16x8.extend_low_i8x16_u(a2), x3 = i16x8.extend_low_i8x16_u(a3);
-          c00 = dot4Plain(c00, l0, h0, x0); c10 = dot4Plain(c10, l0, h0, x1);
-          c20 = dot4Plain(c20, l0, h0, x2); c30 = dot4Plain(c30, l0, h0, x3);
-          const l1 = i16x8.extend_low_i8x16_s(b1), h1 = i16x8.extend_high_i8x16_s(b1);
-          c01 = dot4Plain(c01, l1, h1, x0); c11 = dot4Plain(c11, l1, h1, x1);
-          c21 = dot4Plain(c21, l1, h1, x2); c31 = dot4Plain(c31, l1, h1, x3);
+          const b0 = v128.load8x8_s(b), b1 = v128.load8x8_s(b, 8);
+          c00 = dotPlain(c00, b0, a0); c01 = dotPlain(c01, b1, a0);
+          c10 = dotPlain(c10, b0, a1); c11 = dotPlain(c11, b1, a1);
+          c20 = dotPlain(c20, b0, a2); c21 = dotPlain(c21, b1, a2);
+          c30 = dotPlain(c30, b0, a3); c31 = dotPlain(c31, b1, a3);
+          b += 16;
         }
-        pa += 4;
-        w += 32;
+        a += 16;
       }
-      finish4(ct, c00, j0, w0, mult, off, act);
-      finish4(ct + rc, c10, j0, w0, mult, off, act);
-      finish4(ct + 2 * rc, c20, j0, w0, mult, off, act);
-      finish4(ct + 3 * rc, c30, j0, w0, mult, off, act);
-      if (w1 > 0) {
-        finish4(ct + 16, c01, j0 + 4, w1, mult, off, act);
-        finish4(ct + rc + 16, c11, j0 + 4, w1, mult, off, act);
-        finish4(ct + 2 * rc + 16, c21, j0 + 4, w1, mult, off, act);
-        finish4(ct + 3 * rc + 16, c31, j0 + 4, w1, mult, off, act);
+      if (max4) {
+        finishRow(out, ldo, row0, j0, w, i32x4.max_s(i32x4.max_s(c00, c10), i32x4.max_s(c20, c30)),
+          i32x4.max_s(i32x4.max_s(c01, c11), i32x4.max_s(c21, c31)), e);
+        continue;
       }
+      finishRow(out, ldo, row0, j0, w, c00, c01, e);
+      finishRow(out, ldo, row0 + 1, j0, w, c10, c11, e);
+      finishRow(out, ldo, row0 + 2, j0, w, c20, c21, e);
+      finishRow(out, ldo, row0 + 3, j0, w, c30, c31, e);
     } else {
       // Fewer than four rows (batch 1, the last panel): one row at a time
       // rather than multiplying rows that are not there.
       for (let r = 0; r < mr; r++) {
         let c0 = i32x4.splat(0), c1 = c0;
-        let pa = a + <usize>r * ra, w = wp;
-        for (let kk = 0; kk < kp; kk += 4) {
-          const b0 = v128.load(w), b1 = v128.load(w, 16), a0 = v128.load32_splat(pa);
+        let a = ap + (<usize>r << 2), b = wp;
+        for (let s = 0; s < steps; s++) {
+          const a0 = v128.load32_splat(a);
           if (ASC_FEATURE_RELAXED_SIMD) {
-            c0 = dot4(c0, b0, a0); c1 = dot4(c1, b1, a0);
+            c0 = dotRelaxed(c0, v128.load(b), a0); c1 = dotRelaxed(c1, v128.load(b, 16), a0);
+            b += 32;
           } else {
-            const x0 = i16x8.extend_low_i8x16_u(a0);
-            c0 = dot4Plain(c0, i16x8.extend_low_i8x16_s(b0), i16x8.extend_high_i8x16_s(b0), x0);
-            c1 = dot4Plain(c1, i16x8.extend_low_i8x16_s(b1), i16x8.extend_high_i8x16_s(b1), x0);
+            c0 = dotPlain(c0, v128.load8x8_s(b), a0); c1 = dotPlain(c1, v128.load8x8_s(b, 8), a0);
+            b += 16;
           }
-          pa += 4;
-          w += 32;
+          a += 16;
         }
-        const cr = ct + <usize>r * rc;
-        finish4(cr, c0, j0, w0, mult, off, act);
-        if (w1 > 0) finish4(cr + 16, c1, j0 + 4, w1, mult, off, act);
+        finishRow(out, ldo, row0 + r, j0, w, c0, c1, e);
       }
+    }
+  }
+}
+
+// 4x4 transpose of 32-bit lanes: out[s] = (r0[s], r1[s], r2[s], r3[s]).
+@inline function store4x4(out: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(out, i64x2.shuffle(t0, t1, 1, 3), 16);
+  v128.store(out, i64x2.shuffle(t2, t3, 0, 2), 32);
+  v128.store(out, i64x2.shuffle(t2, t3, 1, 3), 48);
+}
+
+/**
+ * Packs rows r0..r3 of k u7 bytes each into an A panel at out (layout of the
+ * build, see above), zero past k up to kp. `whole` is how many leading k may
+ * be read as whole 16-byte (relaxed) / 8-byte (plain) chunks — k itself, or
+ * more when the rows are followed by readable bytes (a patch row's slack).
+ */
+@inline export function i8PackA(r0: usize, r1: usize, r2: usize, r3: usize, k: i32, kp: i32, whole: i32, out: usize): void {
+  let kk = 0;
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    for (; kk + 16 <= whole; kk += 16) {
+      const o = <usize>kk;
+      store4x4(out + (o << 2), v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
+    }
+    for (; kk < kp; kk++) {
+      const q = out + (<usize>(kk >> 2) << 4) + (kk & 3), o = <usize>kk, inK = kk < k;
+      store<u8>(q, inK ? load<u8>(r0 + o) : 0);
+      store<u8>(q, inK ? load<u8>(r1 + o) : 0, 4);
+      store<u8>(q, inK ? load<u8>(r2 + o) : 0, 8);
+      store<u8>(q, inK ? load<u8>(r3 + o) : 0, 12);
+    }
+  } else {
+    for (; kk + 8 <= whole; kk += 8) {
+      const o = <usize>kk;
+      store4x4(out + (o << 3), v128.load8x8_u(r0 + o), v128.load8x8_u(r1 + o), v128.load8x8_u(r2 + o), v128.load8x8_u(r3 + o));
+    }
+    for (; kk < kp; kk++) {
+      const q = out + (<usize>(kk >> 1) << 4) + (<usize>(kk & 1) << 1), o = <usize>kk, inK = kk < k;
+      store<u16>(q, inK ? load<u8>(r0 + o) : 0);
+      store<u16>(q, inK ? load<u8>(r1 + o) : 0, 4);
+      store<u16>(q, inK ? load<u8>(r2 + o) : 0, 8);
+      store<u16>(q, inK ? load<u8>(r3 + o) : 0, 12);
     }
   }
 }
@@ -148,58 +267,38 @@ export function quantize_u7_f32(x: usize, q: usize, k: i32, kp: i32, invScale: f
   }
 }
 
-/**
- * C[m][n] (f32) = act(A·W · mult[j] + off[j]) for u7 A [m][kp] at a and W
- * packed as above (mult, off: the padded per-column epilogue tables).
- * Range items: ceil(m/4) row panels.
- */
-export function gemm_i8(a: usize, packed: usize, mult: usize, off: usize, c: usize,
-  m: i32, n: i32, kp: i32, act: i32, start: i32, end: i32): void {
-  for (let item = start; item < end; item++) {
-    const i0 = item * I8_MR, mr = imin(I8_MR, m - i0);
-    rowPanel(a + <usize>i0 * kp, kp, mr, packed, kp, c + (<usize>i0 * n << 2), n, n, mult, off, act);
-  }
+/** @internal Fills an epilogue record (at scratch) for one call. */
+@inline export function i8Epilogue(at: usize, mult: usize, off: usize, mode: i32, act: i32, lo: i32, hi: i32): Epilogue {
+  const e = changetype<Epilogue>(at);
+  e.mult = mult;
+  e.off = off;
+  e.mode = mode;
+  e.act = act;
+  e.lo = <f32>lo;
+  e.hi = <f32>hi;
+  return e;
 }
 
+/** Bytes an Epilogue record takes at the start of a kernel's scratch. */
+export const I8_EPILOGUE_BYTES: usize = 32;
+
 /**
- * y[n][oh][ow][cout] (f32) = the int8 convolution of u7 NHWC images at qx with
- * weights packed as above over K = fh*fw*cin (taps major, channels minor, as a
- * [fh, fw, cin, cout] filter flattens), padding taps reading the zero point.
- * scratch: 4*kp bytes per thread (the patch rows). Range items: ceil(n*oh*ow / 4).
+ * out = the int8 GEMM of u7 A [m][k] (rows contiguous) with packed weights
+ * [k][n]: act(acc·mult + off) as f32 [m][n] (mode OUT_F32), or clamp(round(
+ * acc·mult + off), lo, hi) as u7 bytes [m][n] (OUT_U7); mult, off: the
+ * per-column tables, padded to whole 8-column panels. scratch: per thread,
+ * I8_EPILOGUE_BYTES + i8PanelBytes(kp). Range items: ceil(m/4) row panels.
  */
-export function conv2d_i8(qx: usize, packed: usize, mult: usize, off: usize, y: usize,
-  n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32, fh: i32, fw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, kp: i32, zp: i32, act: i32,
-  scratch: usize, start: i32, end: i32): void {
-  const plane = oh * ow, total = n * plane;
-  const k = fh * fw * cin;
-  // Output pixel (b, oy, ox) of the next patch row, stepped rather than divided.
-  const first = start * I8_MR;
-  let b = first / plane, oy = (first - b * plane) / ow, ox = first - b * plane - oy * ow;
+export function gemm_i8(a: usize, packed: usize, mult: usize, off: usize, out: usize,
+  m: i32, n: i32, k: i32, kp: i32, mode: i32, act: i32, lo: i32, hi: i32, scratch: usize, start: i32, end: i32): void {
+  const e = i8Epilogue(scratch, mult, off, mode, act, lo, hi);
+  const panel = scratch + I8_EPILOGUE_BYTES;
+  const ra = <usize>k;
   for (let item = start; item < end; item++) {
-    const p0 = item * I8_MR, mr = imin(I8_MR, total - p0);
-    for (let r = 0; r < mr; r++) {
-      const img = qx + <usize>b * h * w * cin;
-      let row = scratch + <usize>r * kp;
-      for (let i = 0; i < fh; i++) {
-        const iy = oy * sh - pt + i * dh;
-        for (let j = 0; j < fw; j++) {
-          const ix = ox * sw - pl + j * dw;
-          if (<u32>iy < <u32>h && <u32>ix < <u32>w) {
-            const src = img + <usize>(iy * w + ix) * cin;
-            if (cin == 1) store<u8>(row, load<u8>(src));
-            else memory.copy(row, src, <usize>cin);
-          } else if (cin == 1) {
-            store<u8>(row, <u8>zp);
-          } else {
-            memory.fill(row, <u8>zp, <usize>cin);
-          }
-          row += <usize>cin;
-        }
-      }
-      for (let i = k; i < kp; i++) { store<u8>(row, 0); row++; }
-      if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
-    }
-    rowPanel(scratch, kp, mr, packed, kp, y + (<usize>p0 * cout << 2), cout, cout, mult, off, act);
+    const i0 = item * I8_MR, mr = imin(I8_MR, m - i0);
+    const r0 = a + <usize>i0 * ra;
+    // Rows past m repeat row 0: packed, never multiplied.
+    i8PackA(r0, mr > 1 ? r0 + ra : r0, mr > 2 ? r0 + 2 * ra : r0, mr > 3 ? r0 + 3 * ra : r0, k, kp, k, panel);
+    i8RowPanel(panel, mr, packed, kp, n, out, n, i0, e, false);
   }
 }

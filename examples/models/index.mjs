@@ -7,6 +7,7 @@ import { trainSpam } from './spam.mjs';
 import { trainMovieLens } from './movielens.mjs';
 
 export { mnistCnn, digitTensors, splitDigits, trainMnist, accuracy, predictDigit, DIGIT_SHAPE } from './mnist.mjs';
+export { quantizeMnist, predictDigits } from './compress.mjs';
 export { trainSpam, splitCorpus, spamProbability, SPAM_CLASSES, SPAM_MODEL } from './spam.mjs';
 export { trainMovieLens, splitRatings, userReport } from './movielens.mjs';
 export { movieLensFixtureCsv, movieLensZip, loadMovieLensFixture, FIXTURE_SIZE } from './movielens-fixture.mjs';

@@ -4,15 +4,17 @@
 // more than one thread and a drawn digit must be recognised; not isolated, the
 // same page must still train, on one thread. The spam classifier and the
 // MovieLens recommender (on the synthetic fixture; on the real files too when
-// they are beside the checkout) train in the same page in short runs.
+// they are beside the checkout) train in the same page in short runs, and an
+// int8 model made in Node, opened in the page, must predict the same bits as
+// Node on the same kernel build.
 // Screenshots are kept in test-results/.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { movieLensDir } from '@wasmml/test-utils/data';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumBin, has, output, repoRoot, requireTool, run } from '../helpers.js';
+import { chromiumBin, has, lastJson, output, repoRoot, requireTool, run } from '../helpers.js';
 
 const exampleDir = join(repoRoot, 'examples', 'browser');
 const enabled = requireTool(has(chromiumBin), `Chromium (${chromiumBin}; apt-get install chromium)`);
@@ -69,7 +71,8 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     for (const s of servers) await s.close();
   });
 
-  async function open(isolation: boolean, query: string, movielens?: string): Promise<{ page: Page; errors: string[] }> {
+  /** The page served with or without isolation; unless `idle`, after the run the query starts has ended. */
+  async function open(isolation: boolean, query: string, movielens?: string, idle = false): Promise<{ page: Page; errors: string[] }> {
     const { serve } = (await import(join(exampleDir, 'serve.mjs'))) as { serve: (o: object) => Promise<Server> };
     const server = await serve({ dir: dist, port: 0, isolation, movielens });
     servers.push(server);
@@ -81,11 +84,11 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     });
     await page.goto(`${server.url}?${query}`);
     await page.waitForFunction(
-      () => {
+      (idle) => {
         const s = (window as unknown as { wasmmlExample?: PageState }).wasmmlExample;
-        return s?.phase === 'done' || s?.phase === 'error';
+        return idle ? s !== undefined : s?.phase === 'done' || s?.phase === 'error';
       },
-      null,
+      idle,
       { timeout: 180_000, polling: 250 },
     );
     return { page, errors };
@@ -234,6 +237,73 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     },
     240_000,
   );
+
+  it('an int8 model made in Node predicts the same bits in the page as in Node, isolated (threads) and not (one thread)', async () => {
+    // Trained and quantised here, on Node's build (plain SIMD on Node 20); the page runs Chromium's (relaxed SIMD).
+    const models = (await import(join(repoRoot, 'examples', 'models', 'index.mjs'))) as {
+      trainMnist: (o: object) => Promise<{ model: { dispose(): void } }>;
+      quantizeMnist: (m: object, d: object) => Promise<{ int8: { dispose(): void; layers: Array<{ runs: string }> }; bytes: Uint8Array }>;
+      predictDigits: (m: object, d: object) => { probs: Float32Array; accuracy: number; count: number };
+    };
+    const { loadMnistFiles } = (await import(join(repoRoot, 'examples', 'models', 'mnist-files.mjs'))) as {
+      loadMnistFiles: (dir?: string) => Promise<{ digits: object }>;
+    };
+    const { digits } = await loadMnistFiles(undefined);
+    const { model } = await models.trainMnist({ digits, epochs: 1, limit: 2000 });
+    const { int8, bytes } = await models.quantizeMnist(model, digits);
+    // Both convolutions and the first Dense hand u7 bytes on: the whole int8 chain runs.
+    expect(int8.layers.map((l) => l.runs)).toEqual(['int8 → u7', 'fused', 'int8 → u7', 'fused', 'u7', 'int8 → u7', 'int8']);
+    const here = models.predictDigits(int8, digits);
+    expect(here.accuracy).toBeGreaterThan(0.8);
+    const file = join(mkdtempSync(join(tmpdir(), 'wasmml-int8-')), 'mnist-int8.wmlc');
+    writeFileSync(file, bytes);
+    // The int8 kernels give the same bits on both builds, but the softmax after the last int8 layer runs in float,
+    // and the relaxed build fuses its multiply-adds: the page (relaxed SIMD) is compared with Node on the same build,
+    // the file loaded from disk as a user would.
+    const script = `
+      import * as wm from 'wasmml';
+      import { predictDigits } from 'wasmml-example-models/compress';
+      import { loadMnistFiles } from 'wasmml-example-models/mnist-files';
+      const model = await wm.compression.loadCompressed(${JSON.stringify(file)});
+      const { digits } = await loadMnistFiles(undefined);
+      const { probs, accuracy } = predictDigits(model, digits);
+      console.log(JSON.stringify({ variant: wm.backendInfo().variant, accuracy, probs: Array.from(probs) }));
+    `;
+    const ran = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(repoRoot, 'examples', 'models'),
+      env: { WASMML_RELAXED_SIMD: '1' },
+    });
+    expect(ran.code, output(ran)).toBe(0);
+    const node = lastJson<{ variant: string; accuracy: number; probs: number[] }>(ran.stdout)!;
+    expect(node.variant).toBe('relaxed-shared');
+    // Node's plain-SIMD build (this process) differs from it by the softmax's rounding only.
+    expect(node.accuracy).toBe(here.accuracy);
+    node.probs.forEach((p, i) => expect(Math.abs(p - here.probs[i]!)).toBeLessThan(1e-6));
+    for (const isolation of [true, false]) {
+      const { page, errors } = await open(isolation, '', undefined, true);
+      await page.locator('#wmlc-file').setInputFiles(file);
+      await page.waitForFunction(() => (window as unknown as { wasmmlExample: { compressed?: object } }).wasmmlExample.compressed, null, {
+        timeout: 120_000,
+      });
+      const got = await page.evaluate(
+        () => (window as unknown as { wasmmlExample: { compressed: Record<string, unknown> } }).wasmmlExample.compressed,
+      );
+      expect(got.error).toBeUndefined();
+      expect(got.int8).toBe(true);
+      expect(got.bytes).toBe(bytes.length);
+      expect(got.variant).toMatch(isolation ? /^relaxed-shared$/ : /^relaxed-single$/);
+      expect(got.count).toBe(1000);
+      expect(got.probs).toEqual(node.probs);
+      expect(got.accuracy).toBe(node.accuracy);
+      expect(await page.locator('#wmlc-summary').textContent()).toContain(
+        `accuracy on 1000 of the embedded digits: ${(node.accuracy * 100).toFixed(2)} %`,
+      );
+      if (isolation) await screenshot(page, 'browser-int8.png');
+      expect(errors).toEqual([]);
+    }
+    int8.dispose();
+    model.dispose();
+  }, 300_000);
 
   it('not isolated: no shared memory, one thread, and training still works', async () => {
     const { page, errors } = await open(false, 'epochs=1&limit=1000&autostart=1');

@@ -13,11 +13,14 @@ import {
   encodeModel,
   encodeQuantized,
   polynomialDecay,
+  pruneChannels,
   pruneLowMagnitude,
+  quantizeAwareTraining,
   quantizeModel,
   type QuantizedModel,
   stripPruning,
 } from '@wasmml/compression';
+import { fakeQuantU7 } from '../src/quantize/fake-quant.js';
 
 function mlp(): LayersModel {
   const m = sequential({
@@ -139,6 +142,97 @@ describe('pruning', () => {
   });
 });
 
+describe('structured pruning (pruneChannels)', () => {
+  /** Zeroes units `dead` of a Dense / Conv2D layer (kernel columns and bias), so that removing them changes nothing. */
+  function kill(layer: { weights: wm.Variable[] }, dead: number[]) {
+    for (const v of layer.weights) {
+      const n = v.shape[v.shape.length - 1]!;
+      const d = (v.dataSync() as Float32Array).map((x, i) => (dead.includes(i % n) ? 0 : x));
+      v.assign(wm.tensor(d, v.shape));
+    }
+  }
+  const same = (a: wm.Tensor, b: wm.Tensor) => {
+    const x = a.dataSync(),
+      y = b.dataSync();
+    expect(y.length).toBe(x.length);
+    for (let i = 0; i < x.length; i++) expect(y[i]).toBeCloseTo(x[i]!, 5);
+  };
+
+  it("an MLP: the weakest units of the hidden layer go, with the next kernel's rows; dead units change nothing", async () => {
+    const m = mlp();
+    const dead = [0, 3, 4, 7, 9, 10, 13, 15];
+    kill(m.layers[0]!, dead);
+    const { x } = data(20);
+    const r = await pruneChannels(m, { sparsity: 0.5 });
+    expect(r.kept).toEqual({ [m.layers[0]!.name]: [1, 2, 5, 6, 8, 11, 12, 14] });
+    expect(r.paramsBefore).toBe(8 * 16 + 16 + 16 * 3 + 3);
+    expect(r.paramsAfter).toBe(8 * 8 + 8 + 8 * 3 + 3);
+    expect(r.model.layers.map((l) => l.weights.map((w) => w.shape))).toEqual([[[8, 8], [8]], [], [[8, 3], [3]]]);
+    same(m.predict(x) as wm.Tensor, r.model.predict(x) as wm.Tensor);
+    // The smaller model trains as any other.
+    r.model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const h = await r.model.fit(x, data(20).y, { epochs: 2, batchSize: 10, verbose: 0 });
+    expect(Number.isFinite(h.history.loss![1] as number)).toBe(true);
+    r.model.dispose();
+    m.dispose();
+  });
+
+  it('a CNN: filters through BatchNormalization, pooling and Flatten into the Dense rows, and Dense units', async () => {
+    const m = sequential({
+      layers: [
+        layers.conv2d({ filters: 6, kernelSize: 3, activation: 'relu', inputShape: [6, 6, 2] }),
+        layers.batchNormalization(),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 5, activation: 'relu' }),
+        layers.dense({ units: 3 }),
+      ],
+    });
+    const [conv, bn, , , d1] = m.layers;
+    kill(conv!, [1, 3, 4]);
+    kill(d1!, [0, 2]);
+    const x = wm.randomUniform([7, 6, 6, 2], 0, 1, 'float32', 4);
+    const before = m.predict(x) as wm.Tensor;
+    const r = await pruneChannels(m, { sparsity: { [conv!.name]: 0.5, [d1!.name]: 0.4 } });
+    expect(r.kept).toEqual({ [conv!.name]: [0, 2, 5], [d1!.name]: [1, 3, 4] });
+    const shapes = Object.fromEntries(r.model.layers.map((l) => [l.name, l.weights.map((w) => w.shape)]));
+    expect(shapes[conv!.name]).toEqual([[3, 3, 2, 3], [3]]);
+    expect(shapes[bn!.name]).toEqual([[3], [3], [3], [3]]);
+    // 2x2 positions after the pool, 3 kept channels each.
+    expect(shapes[d1!.name]).toEqual([[12, 3], [3]]);
+    same(before, r.model.predict(x) as wm.Tensor);
+    // The original model is untouched.
+    same(before, m.predict(x) as wm.Tensor);
+    expect(conv!.weights[0]!.shape).toEqual([3, 3, 2, 6]);
+    r.model.dispose();
+    m.dispose();
+  });
+
+  it('errors name the layer: the output layer, a layer it cannot follow, a bad sparsity', async () => {
+    const m = mlp();
+    const [d1, drop, d2] = m.layers.map((l) => l.name);
+    await expect(pruneChannels(m, { sparsity: 0.5, layers: [d2!] })).rejects.toThrow(
+      new RegExp(`cannot shrink layer '${d2}' \\(Dense\\): its output reaches the model output`),
+    );
+    await expect(pruneChannels(m, { sparsity: 0.5, layers: [drop!] })).rejects.toThrow(/has no units or filters to remove/);
+    await expect(pruneChannels(m, { sparsity: 1 })).rejects.toThrow(new RegExp(`sparsity of layer '${d1}' must be a number in \\[0, 1\\)`));
+    await expect(pruneChannels(m, { sparsity: { nope: 0.5 } })).rejects.toThrow(/has no layer 'nope'/);
+    const r = sequential({
+      layers: [
+        layers.dense({ units: 6, inputShape: [4] }),
+        layers.reshape({ targetShape: [2, 3] }),
+        layers.flatten(),
+        layers.dense({ units: 2 }),
+      ],
+    });
+    await expect(pruneChannels(r, { sparsity: 0.5, layers: [r.layers[0]!.name] })).rejects.toThrow(
+      /its output reaches layer '.*' \(Reshape\), which pruneChannels cannot follow/,
+    );
+    m.dispose();
+    r.dispose();
+  });
+});
+
 describe('int8 quantisation', () => {
   it('tracks the float model on a small MLP and survives encode / decode bit for bit', async () => {
     const m = mlp();
@@ -152,6 +246,13 @@ describe('int8 quantisation', () => {
     for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i]! - b[i]!));
     expect(err).toBeLessThan(0.03);
     expect(err).toBeGreaterThan(0); // really int8: not the float path
+    // Dense → Dropout → Dense: the first layer hands u7 bytes to the second.
+    expect(q.layers.map((l) => l.runs)).toEqual(['int8 → u7', 'u7', 'int8']);
+    // Nothing of a prediction outlives it (the u7 activations between layers included).
+    const before = wm.memory();
+    for (let i = 0; i < 3; i++) q.predict(x).dispose();
+    expect(wm.memory().numTensors).toBe(before.numTensors);
+    expect(wm.memory().numBytes).toBe(before.numBytes);
     const back = (await decodeModel(encodeQuantized(q))) as QuantizedModel;
     expect(Array.from(back.predict(x).dataSync())).toEqual(Array.from(b));
     back.dispose();
@@ -175,6 +276,79 @@ describe('int8 quantisation', () => {
     await expect(decodeModel(bytes.slice(0, bytes.length - 100))).rejects.toThrow(/does not fit the file/);
     await expect(decodeModel(new Uint8Array(16))).rejects.toThrow(/not a wasmml compressed model/);
     lstm.dispose();
+    m.dispose();
+  });
+});
+
+describe('quantisation-aware training of the activations', () => {
+  // One Dense(1) unit with weight 1 and no bias, learning its identity targets: the loss of the first
+  // batch (computed before any update) is the error of the fake-quantised input alone.
+  function identity(): LayersModel {
+    const m = sequential({ layers: [layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', inputShape: [1] })] });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    return m;
+  }
+
+  it('fake-quantises each int8 layer input on the u7 grid of its moving-average range, then restores the model', async () => {
+    const m = identity();
+    const x = wm.tensor([0.004, 0.016, 0.5, 1.27], [4, 1]);
+    const qat = quantizeAwareTraining(m, { emaDecay: 0.5 });
+    expect(qat.activationRanges()).toEqual({});
+    const h = await m.fit(x, x, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [qat] });
+    // Range [0.004, 1.27] → scale 0.01, zero point 0: the inputs become 0, 0.02, 0.5, 1.27.
+    const loss = h.history.loss![0] as number;
+    expect(loss).toBeCloseTo((0.004 ** 2 + 0.004 ** 2) / 4, 8);
+    const name = m.layers[0]!.name;
+    expect(qat.activationRanges()[name]!.min).toBeCloseTo(0.004, 6);
+    expect(qat.activationRanges()[name]!.max).toBeCloseTo(1.27, 6);
+    // The float model again after training: no rounding in predict (fake-quantised, 0.004 would give 0).
+    const w = (m.layers[0]!.weights[0]!.dataSync() as Float32Array)[0]!;
+    expect(Math.abs(w - 1)).toBeLessThan(1e-4);
+    const p = (m.predict(x) as wm.Tensor).dataSync();
+    expect(p[0]).toBeCloseTo(0.004 * w, 7);
+    expect(p[1]).toBeCloseTo(0.016 * w, 7);
+    // A second run moves the range by the moving average: max = 0.5 · 1.27 + 0.5 · 2.54.
+    const x2 = wm.tensor([0, 2.54], [2, 1]);
+    await m.fit(x2, x2, { epochs: 1, batchSize: 2, verbose: 0, callbacks: [qat] });
+    expect(qat.activationRanges()[name]!.max).toBeCloseTo(1.905, 5);
+    expect(qat.activationRanges()[name]!.min).toBeCloseTo(0.002, 6);
+    // The int8 model takes the trained ranges instead of calibrating.
+    const q = await quantizeModel(m, { activationRanges: qat.activationRanges() });
+    expect(q.layers[0]!.inputScale).toBeCloseTo(1.905 / 127, 8);
+    q.dispose();
+    wm.dispose([x, x2]);
+    m.dispose();
+  });
+
+  it('the straight-through gradient passes inside the range and is zero where the input was clamped', () => {
+    const quant = { scale: 0.01, zeroPoint: 20 };
+    const x = wm.tensor([-0.5, -0.2, 0.3, 1.07, 1.5]);
+    const y = fakeQuantU7(x, quant);
+    // grid: round(x / 0.01) + 20 = -30 (clamped), 0, 50, 127, 170 (clamped)
+    expect(Array.from(y.dataSync())).toEqual([-20, -20, 30, 107, 107].map((v) => Math.fround(Math.fround(v) * Math.fround(0.01))));
+    const g = wm.grad((t) => wm.sum(fakeQuantU7(t, quant)))(x);
+    expect(Array.from(g.dataSync())).toEqual([0, 1, 1, 1, 0]);
+    wm.dispose([x, y, g]);
+  });
+
+  it('quantizeModel: activation ranges for some layers, calibration for the rest; errors name the layer', async () => {
+    const m = mlp();
+    const { x } = data(50);
+    const [d1, , d2] = m.layers.map((l) => l.name);
+    await expect(quantizeModel(m, { activationRanges: { [d1!]: { min: -3, max: 3 } } })).rejects.toThrow(
+      new RegExp(`calibrationData must be a tensor.*no activationRanges for '${d2}'`),
+    );
+    await expect(quantizeModel(m, { activationRanges: { nope: { min: 0, max: 1 } } })).rejects.toThrow(
+      /activationRanges names 'nope', which is not an int8 layer/,
+    );
+    await expect(quantizeModel(m, { activationRanges: { [d1!]: { min: 2, max: 1 } }, calibrationData: x })).rejects.toThrow(
+      /activationRanges\['.*'\] must be \{ min, max \} with finite min <= max/,
+    );
+    const q = await quantizeModel(m, { activationRanges: { [d1!]: { min: -3, max: 3 } }, calibrationData: x });
+    expect(q.layers[0]!.inputScale).toBeCloseTo(6 / 127, 8);
+    expect(q.layers[0]!.inputZeroPoint).toBe(64);
+    expect(q.layers[2]!.inputScale).toBeGreaterThan(0);
+    q.dispose();
     m.dispose();
   });
 });

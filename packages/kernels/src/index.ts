@@ -79,7 +79,7 @@ export {
 } from './ops/conv-geometry.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2dOptions } from './ops/conv.js';
 export { depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter } from './ops/depthwise.js';
-export { maxPool, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';
+export { maxPool, maxPoolU7, avgPool, maxPoolBackprop, avgPoolBackprop, type Pool2dOptions } from './ops/pool.js';
 export { broadcastShapes } from './ops/broadcast.js';
 export {
   binary,
@@ -128,6 +128,8 @@ export {
   int8EpilogueTables,
   type Int8Activation,
   type Int8InputQuant,
+  type Int8Output,
+  type Conv2dInt8Options,
   type Int8WeightBuffers,
   type Int8EpilogueTables,
 } from './ops/int8.js';

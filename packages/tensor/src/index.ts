@@ -105,8 +105,11 @@ export {
   Int8Weights,
   int8MatMul,
   int8Conv2d,
+  int8MaxPool,
+  quantizeActivations,
   type Int8WeightsArgs,
   type Int8Conv2dOptions,
   type Int8Activation,
   type Int8InputQuant,
 } from './ops/int8.js';
+export { QuantizedTensor } from './quantized-tensor.js';

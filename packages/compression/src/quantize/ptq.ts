@@ -6,11 +6,18 @@ import { Int8Weights, slice, tidy, type Int8InputQuant, type Tensor } from '@was
 import { describeLayer, pickLayers } from '../common.js';
 import { quantizeColumns, rangeQuant } from './int8-math.js';
 import { QuantizedModel, type QuantizedStep } from './quantized-model.js';
+import type { ActivationRange } from './qat.js';
 
 /** Options of {@link quantizeModel}. */
 export interface QuantizeOptions {
   /** Sample inputs [n, ...inputShape] whose activation ranges set the int8 input scales (a few hundred suffice). */
-  calibrationData: Tensor;
+  calibrationData?: Tensor;
+  /**
+   * Input ranges by layer name, instead of calibrating those layers: what
+   * quantisation-aware training settled on (`QuantizeAwareCallback.activationRanges()`).
+   * Every int8 layer needs a range from here or from `calibrationData`.
+   */
+  activationRanges?: Record<string, ActivationRange>;
   /** Batch size of the calibration passes (default 256). */
   batchSize?: number;
 }
@@ -57,30 +64,52 @@ export function int8Step(
 
 /**
  * Quantises a trained Sequential model to int8: Dense and Conv2D layers run on
- * the int8 wasm kernels (int32 accumulation), the rest in float. The float
- * model is left as it was (and stays usable). Throws, naming the layer, for a
- * layer with weights that has no int8 kernel, and for calibration data of the
- * wrong shape.
+ * the int8 wasm kernels (int32 accumulation), the rest in float (or on the u7
+ * bytes between two int8 layers). Each int8 layer's input range comes from
+ * `activationRanges` or is calibrated (min / max) on `calibrationData`. The
+ * float model is left as it was (and stays usable). Throws, naming the layer,
+ * for a layer with weights that has no int8 kernel, an int8 layer with no
+ * range, and for calibration data of the wrong shape.
  */
 export async function quantizeModel(model: LayersModel, opts: QuantizeOptions): Promise<QuantizedModel> {
   const op = 'quantizeModel';
   const { layers, inputShape } = sequentialLayers(model, op);
   const kinds = layers.map((l) => stepKind(l, op));
+  const given = opts?.activationRanges ?? {};
+  for (const [name, r] of Object.entries(given)) {
+    const l = layers.find((x) => x.name === name);
+    if (!l || stepKind(l, op) === 'float') {
+      throw new Error(`${op}: activationRanges names '${name}', which is not an int8 layer of model ${model.name} (Dense or Conv2D)`);
+    }
+    if (!(Number.isFinite(r?.min) && Number.isFinite(r?.max) && r.min <= r.max)) {
+      throw new Error(`${op}: activationRanges['${name}'] must be { min, max } with finite min <= max, got ${JSON.stringify(r)}`);
+    }
+  }
   const x = opts?.calibrationData;
-  if (!x || typeof (x as Tensor).shape !== 'object')
-    throw new Error(`${op}: options.calibrationData must be a tensor of sample inputs [n, ${inputShape}]`);
-  if (x.dtype !== 'float32' || x.rank !== inputShape.length + 1 || inputShape.some((d, i) => d !== x.shape[i + 1]) || x.shape[0] === 0) {
+  const missing = layers.filter((l, j) => kinds[j] !== 'float' && !(l.name in given));
+  if (x === undefined && missing.length > 0) {
     throw new Error(
-      `${op}: calibrationData must be float32 [n >= 1, ${inputShape.join(', ')}] (model ${model.name}'s input), got [${x.shape}] (${x.dtype})`,
+      `${op}: options.calibrationData must be a tensor of sample inputs [n, ${inputShape}] (no activationRanges for ${missing.map((l) => `'${l.name}'`).join(', ')})`,
     );
   }
-  const ranges = layers.map(() => ({ min: Infinity, max: -Infinity }));
+  if (x !== undefined) {
+    if (typeof (x as Tensor).shape !== 'object')
+      throw new Error(`${op}: options.calibrationData must be a tensor of sample inputs [n, ${inputShape}]`);
+    if (x.dtype !== 'float32' || x.rank !== inputShape.length + 1 || inputShape.some((d, i) => d !== x.shape[i + 1]) || x.shape[0] === 0) {
+      throw new Error(
+        `${op}: calibrationData must be float32 [n >= 1, ${inputShape.join(', ')}] (model ${model.name}'s input), got [${x.shape}] (${x.dtype})`,
+      );
+    }
+  }
+  const ranges = layers.map((l) => (given[l.name] ? { ...given[l.name]! } : { min: Infinity, max: -Infinity }));
+  const calibrate = layers.map((l, j) => kinds[j] !== 'float' && !(l.name in given));
   const bs = opts.batchSize ?? 256;
-  for (let i = 0; i < x.shape[0]!; i += bs) {
+  const last = calibrate.lastIndexOf(true);
+  for (let i = 0; x !== undefined && last >= 0 && i < x.shape[0]!; i += bs) {
     tidy(() => {
       let t = slice(x, i, Math.min(bs, x.shape[0]! - i));
-      layers.forEach((l, j) => {
-        if (kinds[j] !== 'float') {
+      for (let j = 0; j <= last; j++) {
+        if (calibrate[j]) {
           const d = t.dataSync() as Float32Array;
           const r = ranges[j]!;
           for (let e = 0; e < d.length; e++) {
@@ -89,8 +118,8 @@ export async function quantizeModel(model: LayersModel, opts: QuantizeOptions): 
             if (v > r.max) r.max = v;
           }
         }
-        t = l.apply(t, { training: false }) as Tensor;
-      });
+        t = layers[j]!.apply(t, { training: false }) as Tensor;
+      }
     });
   }
   const steps: QuantizedStep[] = [];

@@ -1,11 +1,13 @@
 // A model whose Dense and Conv2D layers run on the int8 kernels: the float
 // layers between them (pooling, flatten, dropout, activations) run as they
-// are. Inference only.
+// are, or on the u7 bytes where they chain two int8 layers (u7-chain.ts).
+// Inference only.
 import { getActivation, type Layer } from '@wasmml/layers';
 import {
   concat,
   int8Conv2d,
   int8MatMul,
+  QuantizedTensor,
   slice,
   tidy,
   type Int8Activation,
@@ -13,8 +15,7 @@ import {
   type Int8Weights,
   type Tensor,
 } from '@wasmml/tensor';
-
-const FUSED: readonly string[] = ['linear', 'relu', 'relu6'];
+import { applyOnU7, fusedActivation, planSteps, type StepPlan } from './u7-chain.js';
 
 /** One step of a quantised model: an int8 layer, or a float layer run as is. */
 export type QuantizedStep =
@@ -49,10 +50,23 @@ export interface QuantizedLayerInfo {
   inputScale?: number;
   /** Input zero point, 0..127 (int8 layers). */
   inputZeroPoint?: number;
+  /**
+   * How the layer runs: 'int8' (its result comes back as float32), 'int8 → u7' (requantised
+   * for the next int8 layer), 'u7' (a layer without weights run on the bytes between two int8
+   * layers), 'fused' (a max pool run by the convolution before it), 'float'.
+   */
+  runs: 'int8' | 'int8 → u7' | 'u7' | 'fused' | 'float';
 }
 
-function runStep(step: QuantizedStep, x: Tensor): Tensor {
-  if (step.kind === 'float') return step.layer.apply(x, { training: false }) as Tensor;
+type Value = Tensor | QuantizedTensor;
+
+// One step on a float tensor or on the u7 bytes of the step before, as planned.
+function runStep(step: QuantizedStep, x: Value, plan: StepPlan): Value {
+  if (plan.skip) return x;
+  if (step.kind === 'float') {
+    if (x instanceof QuantizedTensor) return applyOnU7(step.layer, x);
+    return step.layer.apply(x, { training: false }) as Tensor;
+  }
   const l = step.layer as unknown as {
     activation: string;
     kernelSize: number[];
@@ -60,18 +74,25 @@ function runStep(step: QuantizedStep, x: Tensor): Tensor {
     padding: 'valid' | 'same';
     dilationRate: number[];
   };
-  const fused = FUSED.includes(l.activation);
+  const fused = fusedActivation(step.layer);
   const act = (fused ? l.activation : 'linear') as Int8Activation;
-  const y =
-    step.kind === 'dense'
-      ? int8MatMul(x, step.weights, step.input, act)
-      : int8Conv2d(x, step.weights, [l.kernelSize[0]!, l.kernelSize[1]!], step.input, {
-          strides: [l.strides[0]!, l.strides[1]!],
-          pad: l.padding,
-          dilations: [l.dilationRate[0]!, l.dilationRate[1]!],
-          activation: act,
-        });
-  return fused ? y : getActivation(l.activation)(y);
+  const output = plan.output;
+  if (step.kind === 'dense') {
+    const y = output ? int8MatMul(x, step.weights, step.input, act, output) : int8MatMul(x, step.weights, step.input, act);
+    return fused ? y : getActivation(l.activation)(y as Tensor);
+  }
+  const opts = {
+    strides: [l.strides[0]!, l.strides[1]!] as [number, number],
+    pad: l.padding,
+    dilations: [l.dilationRate[0]!, l.dilationRate[1]!] as [number, number],
+    activation: act,
+    maxPool2x2: plan.pool2x2 === true,
+  };
+  const size: [number, number] = [l.kernelSize[0]!, l.kernelSize[1]!];
+  const y = output
+    ? int8Conv2d(x, step.weights, size, step.input, { ...opts, output })
+    : int8Conv2d(x, step.weights, size, step.input, opts);
+  return fused ? y : getActivation(l.activation)(y as Tensor);
 }
 
 /**
@@ -87,6 +108,7 @@ export class QuantizedModel {
   readonly topology: object;
   private disposed = false;
   private readonly ownsLayers: boolean;
+  private readonly plans: StepPlan[];
 
   /** @internal ownsLayers: the float layers were made for this model (loaded from a file) and go with it. */
   constructor(inputShape: number[], steps: QuantizedStep[], topology: object, ownsLayers: boolean) {
@@ -94,15 +116,21 @@ export class QuantizedModel {
     this.steps = steps;
     this.topology = topology;
     this.ownsLayers = ownsLayers;
+    this.plans = planSteps(steps);
   }
 
   /** The layers in order, with the calibrated input quantisation of the int8 ones. */
   get layers(): QuantizedLayerInfo[] {
-    return this.steps.map((s) =>
-      s.kind === 'float'
-        ? { name: s.layer.name, kind: s.kind }
-        : { name: s.layer.name, kind: s.kind, inputScale: s.input.scale, inputZeroPoint: s.input.zeroPoint },
-    );
+    let onBytes = false;
+    return this.steps.map((s, i) => {
+      const plan = this.plans[i]!;
+      if (s.kind === 'float') {
+        return { name: s.layer.name, kind: s.kind, runs: plan.skip ? 'fused' : onBytes ? 'u7' : 'float' };
+      }
+      onBytes = plan.output !== undefined;
+      const runs = onBytes ? 'int8 → u7' : 'int8';
+      return { name: s.layer.name, kind: s.kind, inputScale: s.input.scale, inputZeroPoint: s.input.zeroPoint, runs };
+    });
   }
 
   /** Outputs for inputs x [batch, ...inputShape], in batches of batchSize (default 256). */
@@ -114,7 +142,9 @@ export class QuantizedModel {
     }
     const bs = args.batchSize ?? 256;
     const n = x.shape[0]!;
-    const run = (b: Tensor) => tidy(() => this.steps.reduce((t, s) => runStep(s, t), b));
+    const plans = this.plans;
+    // The last int8 layer never requantises (no int8 layer after it reads u7), so the result is a float tensor.
+    const run = (b: Tensor) => tidy(() => this.steps.reduce<Value>((t, s, i) => runStep(s, t, plans[i]!), b) as Tensor);
     if (n <= bs) return run(x);
     return tidy(() => {
       const parts: Tensor[] = [];

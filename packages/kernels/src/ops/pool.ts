@@ -52,6 +52,14 @@ export function maxPool(x: number, y: number, xShape: readonly number[], filterS
   return forward('max_pool2d_f32', 'maxPool', x, y, xShape, filterSize, opts);
 }
 
+/**
+ * y[n][oh][ow][c] = the maximum of each window of u7 bytes x [n, h, w, c]
+ * (the activations between int8 layers; see assembly/int8_pool.ts).
+ */
+export function maxPoolU7(x: number, y: number, xShape: readonly number[], filterSize: Pair, opts: Pool2dOptions = {}): Conv2dGeometry {
+  return forward('max_pool2d_u8', 'maxPoolU7', x, y, xShape, filterSize, opts);
+}
+
 /** y[n][oh][ow][c] = the mean of each window of x [n, h, w, c] (positions in the image only). */
 export function avgPool(x: number, y: number, xShape: readonly number[], filterSize: Pair, opts: Pool2dOptions = {}): Conv2dGeometry {
   return forward('avg_pool2d_f32', 'avgPool', x, y, xShape, filterSize, opts);

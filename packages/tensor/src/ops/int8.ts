@@ -1,6 +1,8 @@
 // int8 inference ops: a float32 input is quantised to u7 with a calibrated
-// scale and zero point, multiplied by int8 weights with int32 accumulation in
-// the wasm kernels, and comes back dequantised (+ bias, relu) as float32.
+// scale and zero point (or comes as a QuantizedTensor from the int8 op before
+// it), multiplied by int8 weights with int32 accumulation in the wasm kernels,
+// and comes back dequantised (+ bias, relu) as float32 — or, given an output
+// quantisation, requantised as the QuantizedTensor input of the next int8 op.
 // Inference only: nothing is recorded for gradients (quantisation-aware
 // training fakes the rounding in float instead).
 import {
@@ -8,8 +10,8 @@ import {
   conv2dInt8,
   gemmInt8,
   int8PackedBytes,
-  int8PaddedK,
   int8PaddedN,
+  maxPoolU7,
   packInt8Weights,
   quantizeU7,
   runtime,
@@ -17,9 +19,12 @@ import {
   type Conv2dParams,
   type Int8Activation,
   type Int8InputQuant,
+  type Padding,
+  type Pair,
 } from '@wasmml/kernels';
+import { QuantizedTensor, checkQuant } from '../quantized-tensor.js';
 import { fmtShape } from '../shape.js';
-import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
+import { emptyTensor, Tensor } from '../tensor.js';
 
 export type { Int8Activation, Int8InputQuant };
 
@@ -103,49 +108,108 @@ export class Int8Weights {
   }
 }
 
-function checkInput(op: string, x: Tensor): void {
-  x.assertLive(op);
-  if (x.dtype !== 'float32') throw new Error(`${op}: x must be float32, got ${fmtShape(x.shape)} (${x.dtype})`);
+// A float32 Tensor or a QuantizedTensor, checked before any shape is read.
+function checkKind(op: string, x: unknown): asserts x is Tensor | QuantizedTensor {
+  if (!(x instanceof Tensor) && !(x instanceof QuantizedTensor))
+    throw new TypeError(`${op}: x must be a float32 Tensor or a QuantizedTensor`);
 }
 
-function quantized<T>(op: string, x: Tensor, rows: number, k: number, kp: number, quant: Int8InputQuant, body: (q: number) => T): T {
-  const arena = runtime().arena;
-  const q = arena.alloc(Math.max(16, rows * kp));
+// The u7 bytes of x: x's own for a QuantizedTensor (whose quantisation must be
+// `quant`), else x quantised by `quant` into a temporary tensor that the
+// caller disposes (`owned`).
+function u7Input(op: string, x: Tensor | QuantizedTensor, quant: Int8InputQuant): { q: Tensor; owned: boolean } {
+  checkQuant(op, quant, 'input');
+  if (x instanceof QuantizedTensor) {
+    x.data.assertLive(op);
+    if (x.quant.scale !== quant.scale || x.quant.zeroPoint !== quant.zeroPoint) {
+      throw new Error(
+        `${op}: x is quantised with scale ${x.quant.scale}, zeroPoint ${x.quant.zeroPoint}, not the given scale ${quant.scale}, zeroPoint ${quant.zeroPoint}`,
+      );
+    }
+    return { q: x.data, owned: false };
+  }
+  x.assertLive(op);
+  if (x.dtype !== 'float32') throw new Error(`${op}: x must be float32, got ${fmtShape(x.shape)} (${x.dtype})`);
+  return { q: quantizeActivations(x, quant).data, owned: true };
+}
+
+// Runs a kernel writing into a fresh tensor (float32, or u7 bytes for a
+// quantised output), naming the op in kernel errors and freeing what it made
+// if the kernel throws.
+function withOutput(
+  op: string,
+  shape: number[],
+  output: Int8InputQuant | undefined,
+  input: { q: Tensor; owned: boolean },
+  body: (y: Tensor) => void,
+): Tensor {
+  const y = emptyTensor(shape, output ? 'bool' : 'float32');
   try {
-    quantizeU7(x.ptr, q, rows, k, kp, quant);
-    return body(q);
+    body(y);
   } catch (e) {
+    y.dispose();
     throw e instanceof RangeError ? new RangeError(e.message.replace(/wasmml \w+/, op)) : e;
   } finally {
-    arena.free(q);
+    if (input.owned) input.q.dispose();
   }
+  return y;
 }
 
 /**
- * act(x · W + bias) with x quantised to u7 by `quant` and W int8: x is
- * [..., k] float32, the result [..., n] float32.
+ * x (float32) quantised to u7 by `quant`: clamp(round(x / scale) + zeroPoint,
+ * 0, 127), ties to even — the input the int8 ops read without quantising again.
  */
-export function int8MatMul(x: Tensor, w: Int8Weights, quant: Int8InputQuant, activation: Int8Activation = 'linear'): Tensor {
-  const op = 'int8MatMul';
-  checkInput(op, x);
-  const k = x.shape[x.rank - 1];
-  if (x.rank < 1 || k !== w.k) {
-    throw new Error(`${op}: x ${fmtShape(x.shape)} must end in the weights' ${w.k} inputs (weights [${w.k}, ${w.n}])`);
-  }
-  const rows = x.size / w.k,
-    kp = int8PaddedK(w.k);
-  const bufs = w.buffers(op);
-  const y = emptyTensor([rows, w.n], 'float32');
+export function quantizeActivations(x: Tensor, quant: Int8InputQuant): QuantizedTensor {
+  const op = 'quantizeActivations';
+  checkQuant(op, quant, 'input');
+  x.assertLive(op);
+  if (x.dtype !== 'float32') throw new Error(`${op}: x must be float32, got ${fmtShape(x.shape)} (${x.dtype})`);
+  const q = emptyTensor([...x.shape], 'bool');
   try {
-    quantized(op, x, rows, w.k, kp, quant, (q) => gemmInt8(q, bufs, y.ptr, rows, w.n, w.k, quant, activation));
+    if (x.size > 0) quantizeU7(x.ptr, q.ptr, 1, x.size, x.size, quant);
   } catch (e) {
-    y.dispose();
+    q.dispose();
     throw e;
   }
-  if (x.rank === 2) return y;
-  const out = viewOf(y, [...x.shape.slice(0, -1), w.n]);
-  y.dispose();
-  return out;
+  return new QuantizedTensor(q, quant);
+}
+
+/**
+ * act(x · W + bias) with x quantised to u7 by `quant` (or already a
+ * QuantizedTensor with that quantisation) and W int8: x is [..., k], the
+ * result [..., n] float32 — or, given `output`, a QuantizedTensor quantised by
+ * it (the activation applied before the rounding), for the next int8 op.
+ */
+export function int8MatMul(x: Tensor | QuantizedTensor, w: Int8Weights, quant: Int8InputQuant, activation?: Int8Activation): Tensor;
+export function int8MatMul(
+  x: Tensor | QuantizedTensor,
+  w: Int8Weights,
+  quant: Int8InputQuant,
+  activation: Int8Activation | undefined,
+  output: Int8InputQuant,
+): QuantizedTensor;
+export function int8MatMul(
+  x: Tensor | QuantizedTensor,
+  w: Int8Weights,
+  quant: Int8InputQuant,
+  activation: Int8Activation = 'linear',
+  output?: Int8InputQuant,
+): Tensor | QuantizedTensor {
+  const op = 'int8MatMul';
+  checkKind(op, x);
+  const shape = x.shape;
+  const k = shape[shape.length - 1];
+  if (shape.length < 1 || k !== w.k) {
+    throw new Error(`${op}: x ${fmtShape(shape)} must end in the weights' ${w.k} inputs (weights [${w.k}, ${w.n}])`);
+  }
+  if (output) checkQuant(op, output, 'output');
+  const bufs = w.buffers(op);
+  const input = u7Input(op, x, quant);
+  const rows = input.q.size / w.k;
+  const y = withOutput(op, [...shape.slice(0, -1), w.n], output, input, (y) =>
+    gemmInt8(input.q.ptr, bufs, y.ptr, rows, w.n, w.k, quant, activation, output ? { quant: output } : undefined),
+  );
+  return output ? new QuantizedTensor(y, output) : y;
 }
 
 /** Options of {@link int8Conv2d}: the geometry of tfjs `conv2d` and the fused activation. */
@@ -158,40 +222,89 @@ export interface Int8Conv2dOptions {
   dilations?: number | [number, number];
   /** 'linear' (default), 'relu' or 'relu6', applied in the kernel. */
   activation?: Int8Activation;
+  /** Quantise the result by this for the next int8 op (a QuantizedTensor comes back) instead of returning float32. */
+  output?: Int8InputQuant;
+  /**
+   * Max-pool the result over 2x2 windows of stride 2 ('valid') in the kernel — what a following
+   * `maxPool(y, 2, 2, 'valid')` gives, bit for bit, without writing the unpooled result.
+   */
+  maxPool2x2?: boolean;
 }
 
 /**
- * int8 conv2d of NHWC float32 images x [batch, h, w, cin] quantised by
- * `quant`, with int8 weights holding a [fh, fw, cin, cout] filter
- * (w.k = fh*fw*cin, w.n = cout); float32 [batch, oh, ow, cout] out.
+ * int8 conv2d of NHWC images x [batch, h, w, cin] — float32 quantised by
+ * `quant`, or a QuantizedTensor with that quantisation — with int8 weights
+ * holding a [fh, fw, cin, cout] filter (w.k = fh*fw*cin, w.n = cout):
+ * float32 [batch, oh, ow, cout] out, or with `opts.output` a QuantizedTensor;
+ * with `opts.maxPool2x2`, [batch, oh/2, ow/2, cout] (rounded down).
  */
 export function int8Conv2d(
-  x: Tensor,
+  x: Tensor | QuantizedTensor,
+  w: Int8Weights,
+  filterSize: [number, number],
+  quant: Int8InputQuant,
+  opts: Int8Conv2dOptions & { output: Int8InputQuant },
+): QuantizedTensor;
+export function int8Conv2d(
+  x: Tensor | QuantizedTensor,
+  w: Int8Weights,
+  filterSize: [number, number],
+  quant: Int8InputQuant,
+  opts?: Int8Conv2dOptions,
+): Tensor;
+export function int8Conv2d(
+  x: Tensor | QuantizedTensor,
   w: Int8Weights,
   filterSize: [number, number],
   quant: Int8InputQuant,
   opts: Int8Conv2dOptions = {},
-): Tensor {
+): Tensor | QuantizedTensor {
   const op = 'int8Conv2d';
-  checkInput(op, x);
+  checkKind(op, x);
   const [fh, fw] = filterSize;
-  const cin = x.shape[3]!;
-  if (x.rank !== 4 || fh * fw * cin !== w.k) {
-    throw new Error(`${op}: x ${fmtShape(x.shape)} must be NHWC with cin such that ${fh}*${fw}*cin = ${w.k} (the weights' rows)`);
+  const shape = x.shape;
+  const cin = shape[3]!;
+  if (shape.length !== 4 || fh * fw * cin !== w.k) {
+    throw new Error(`${op}: x ${fmtShape(shape)} must be NHWC with cin such that ${fh}*${fw}*cin = ${w.k} (the weights' rows)`);
   }
   const params: Conv2dParams = { strides: opts.strides ?? 1, pad: opts.pad ?? 'valid', dilations: opts.dilations ?? 1 };
-  const g = conv2dGeometry(x.shape, [fh, fw], params, op);
+  const g = conv2dGeometry(shape, [fh, fw], params, op);
+  const output = opts.output;
+  if (output) checkQuant(op, output, 'output');
   const bufs = w.buffers(op);
-  const filterShape = [fh, fw, cin, w.n];
-  const y = emptyTensor([g.batch, g.outHeight, g.outWidth, w.n], 'float32');
-  const perImage = x.shape[1]! * x.shape[2]! * cin;
+  const input = u7Input(op, x, quant);
+  const pool = opts.maxPool2x2 === true;
+  const outShape = pool ? [g.batch, g.outHeight >> 1, g.outWidth >> 1, w.n] : [g.batch, g.outHeight, g.outWidth, w.n];
+  const y = withOutput(op, outShape, output, input, (y) => {
+    conv2dInt8(input.q.ptr, bufs, y.ptr, shape, [fh, fw, cin, w.n], quant, {
+      ...params,
+      ...(opts.activation ? { activation: opts.activation } : {}),
+      ...(output ? { output: { quant: output } } : {}),
+      maxPool2x2: pool,
+    });
+  });
+  return output ? new QuantizedTensor(y, output) : y;
+}
+
+/**
+ * Max pooling of u7 activations x [batch, h, w, c] (tfjs `maxPool` geometry;
+ * strides default to the window): the bytes are pooled as they are, which
+ * gives what pooling the real values and quantising would (rounding is
+ * monotone), in the same quantisation.
+ */
+export function int8MaxPool(x: QuantizedTensor, filterSize: Pair, strides?: Pair, pad: Padding = 'valid'): QuantizedTensor {
+  const op = 'int8MaxPool';
+  if (!(x instanceof QuantizedTensor)) throw new TypeError(`${op}: x must be a QuantizedTensor (from an int8 op or quantizeActivations)`);
+  x.data.assertLive(op);
+  if (x.rank !== 4) throw new Error(`${op}: x must be NHWC [batch, h, w, c], got ${fmtShape(x.shape)}`);
+  const opts = { strides: strides ?? filterSize, pad };
+  const g = conv2dGeometry(x.shape, filterSize, opts, op);
+  const y = emptyTensor([g.batch, g.outHeight, g.outWidth, g.inChannels], 'bool');
   try {
-    quantized(op, x, g.batch, perImage, perImage, quant, (q) =>
-      conv2dInt8(q, bufs, y.ptr, x.shape, filterShape, quant, { ...params, ...(opts.activation ? { activation: opts.activation } : {}) }),
-    );
+    if (y.size > 0) maxPoolU7(x.data.ptr, y.ptr, x.shape, filterSize, opts);
   } catch (e) {
     y.dispose();
-    throw e;
+    throw e instanceof RangeError ? new RangeError(e.message.replace(/wasmml \w+/, op)) : e;
   }
-  return y;
+  return new QuantizedTensor(y, x.quant);
 }
