@@ -28,6 +28,7 @@ export class KernelScratch {
     u8View(this.address, bytes).fill(0);
     ENGINE.numBuffers++;
     ENGINE.numBytes += bytes;
+    if (ENGINE.numBytes > ENGINE.peakBytes) ENGINE.peakBytes = ENGINE.numBytes;
   }
 
   /** Whether `dispose()` has freed the block. */

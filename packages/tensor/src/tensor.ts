@@ -201,6 +201,7 @@ export function allocRef(size: number, dtype: DataType): DataRef {
   const ptr = bytes === 0 ? 0 : runtime().arena.alloc(bytes);
   ENGINE.numBuffers++;
   ENGINE.numBytes += bytes;
+  if (ENGINE.numBytes > ENGINE.peakBytes) ENGINE.peakBytes = ENGINE.numBytes;
   return { ptr, bytes, refs: 0 };
 }
 

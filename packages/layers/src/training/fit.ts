@@ -4,6 +4,7 @@ import {
   dispose,
   forkGenerator,
   keep,
+  profileScope,
   scalar,
   shuffle,
   variableGrads,
@@ -79,21 +80,24 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
       const out = model.execute(xs, { training: true });
       // Kept past the gradient's tidy for the metrics; freed below, also when a loss throws.
       preds = out.map((p) => keep(p));
-      let total: Tensor | undefined;
-      out.forEach((p, i) => {
-        let per = c.losses[i]!.call(ys[i]!, p);
-        const sw = sampleWeights?.[i];
-        if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
-        const mean = ops.mean(per);
-        if (out.length > 1) perOutput.push(keep(mean));
-        total = addWeighted(total, mean, c.lossWeights[i]!);
+      return profileScope('loss', () => {
+        let total: Tensor | undefined;
+        out.forEach((p, i) => {
+          let per = c.losses[i]!.call(ys[i]!, p);
+          const sw = sampleWeights?.[i];
+          if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
+          const mean = ops.mean(per);
+          if (out.length > 1) perOutput.push(keep(mean));
+          total = addWeighted(total, mean, c.lossWeights[i]!);
+        });
+        const reg = model.regularizationLoss();
+        total ??= scalar(0);
+        return reg ? total.add(reg) : total;
       });
-      const reg = model.regularizationLoss();
-      total ??= scalar(0);
-      return reg ? total.add(reg) : total;
     }, vars);
-    c.optimizer.applyGradients(result.grads);
-    c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
+    const grads = result.grads;
+    profileScope('optimizer', () => c.optimizer.applyGradients(grads));
+    profileScope('metrics', () => c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!))));
     const outputLosses: Record<string, number> = {};
     perOutput.forEach((t, i) => {
       outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!;
