@@ -120,6 +120,18 @@ const lcg = (n, seed) => {
   });
 };
 
+/**
+ * What a readback of n floats at ptr costs: into a fresh array, as dataSync makes (`readback`), and into one made
+ * beforehand (`copy`). The difference is the fresh allocation: first-touch page faults and GC of large buffers.
+ */
+function readbackTimes(ptr, n) {
+  const out = new Float32Array(n);
+  return {
+    readback: time(() => new Float32Array(n).set(wk.f32View(ptr, n))),
+    copy: time(() => out.set(wk.f32View(ptr, n))),
+  };
+}
+
 if (cases.has('ops')) {
   // matMul: API (+ readback) vs the raw GEMM on preallocated buffers vs the peers.
   for (const n of [256, 1024]) {
@@ -134,7 +146,7 @@ if (cases.has('ops')) {
     });
     const pc = wk.alloc(n * n * 4);
     const kernel = time(() => wk.gemm(a.ptr, b.ptr, pc, n, n, n));
-    const readback = time(() => new Float32Array(n * n).set(wk.f32View(pc, n * n)));
+    const { readback, copy } = readbackTimes(pc, n * n);
     wk.free(pc);
     const ta = tf.tensor(av, [n, n]),
       tb = tf.tensor(bv, [n, n]);
@@ -148,6 +160,7 @@ if (cases.has('ops')) {
       jax: jaxMs,
       kernel_ms: round(kernel),
       readback_ms: round(readback),
+      copy_ms: round(copy),
       api_over_kernel: round(api / kernel, 3),
       gflops: round((2 * n ** 3) / api / 1e6, 1),
     });
@@ -177,6 +190,7 @@ if (cases.has('ops')) {
     const yLen = B * (h - 2) * (w - 2) * cout;
     const py = wk.alloc(yLen * 4);
     const kernel = time(() => wk.conv2d(x.ptr, f.ptr, py, xShape, fShape));
+    const { readback, copy } = readbackTimes(py, yLen);
     wk.free(py);
     const tx = tf.tensor(xv, xShape),
       tfl4 = tf.tensor(fv, fShape);
@@ -189,6 +203,8 @@ if (cases.has('ops')) {
       tfjs: tfjsMs,
       jax: jaxMs,
       kernel_ms: round(kernel),
+      readback_ms: round(readback),
+      copy_ms: round(copy),
       api_over_kernel: round(api / kernel, 3),
       gflops: round((2 * yLen * 9 * cin) / api / 1e6, 1),
     });

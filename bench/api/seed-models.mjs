@@ -42,7 +42,7 @@ export async function mnist(n) {
   for (let i = 0; i < n; i++) {
     const at = (i * 7919) % data.count;
     const img = data.image(at);
-    for (let j = 0; j < 784; j++) xs[i * 784 + j] = img.data[j] / 255;
+    for (let j = 0; j < 784; j++) xs[i * 784 + j] = img.data[j]; // image() is already scaled to [0, 1]
     ys[i] = data.labels[at];
   }
   return { xs, ys };
