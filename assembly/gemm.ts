@@ -184,8 +184,8 @@ export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usiz
     let av: v128;
     if (ASC_FEATURE_RELAXED_SIMD) {
       // One load of the four A values, splatted in registers: fewer memory accesses. Deno runs wasm without V8's
-      // trap handler, so every access carries an explicit bounds check; there this form measured 43 against 31-40
-      // GFLOP/s (64x64x256, one thread), where V8 with its trap handler runs it 5 % slower than four load-splats.
+      // trap handler, so every access carries an explicit bounds check; there this form measured 46 against 31-40
+      // GFLOP/s (64x64x256, one thread), where Node (trap handler) runs it 5-8 % slower than four load-splats.
       const a4 = v128.load(a);
       av = i32x4.shuffle(a4, a4, 0, 0, 0, 0);
       c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);

@@ -3,9 +3,9 @@
 // (transferStats): a training loop that reads back per layer, or uploads what
 // is already in the arena, shows up in the figures.
 //
-// The arena is usually a SharedArrayBuffer, and V8 runs TypedArray.prototype.
-// slice on shared memory element by element (6-45x slower than a memcpy);
-// `new Float32Array(n).set(view)` takes the memcpy path, both ways.
+// The arena is usually a SharedArrayBuffer, and TypedArray.prototype.slice on
+// a view of it measured up to 45x slower than `new Float32Array(n).set(view)`
+// (2.7 MB: 15 ms against 0.34 ms, Node 20); set takes the memcpy path, both ways.
 import { f32View, i32View, u8View } from '@wasmml/kernels';
 import { newTypedArray, type DataType, type TypedArray } from './dtype.js';
 
