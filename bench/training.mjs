@@ -17,7 +17,7 @@ const xs = new Float32Array(N * 784);
 const ys = new Int32Array(N);
 for (let i = 0; i < N; i++) {
   const img = mnist.image(i);
-  for (let j = 0; j < 784; j++) xs[i * 784 + j] = img.data[j] / 255;
+  for (let j = 0; j < 784; j++) xs[i * 784 + j] = img.data[j]; // image() is already scaled to [0, 1]
   ys[i] = mnist.labels[i];
 }
 

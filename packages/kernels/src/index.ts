@@ -14,6 +14,7 @@ export {
   backendInfo,
   stopThreads,
   poolStats,
+  setKernelObserver,
   type InitOptions,
   type BackendInfo,
   type Runtime,
@@ -21,7 +22,14 @@ export {
   type WasmSource,
 } from './runtime.js';
 export { Arena, OutOfMemoryError, sizeClass, type ArenaStats } from './memory.js';
-export { KernelError, setParallelThreshold, getParallelThreshold, type RunOptions } from './pool.js';
+export {
+  KernelError,
+  setParallelThreshold,
+  getParallelThreshold,
+  type RunOptions,
+  type KernelCall,
+  type KernelObserver,
+} from './pool.js';
 export { hasSimd, hasRelaxedSimd, hasSharedMemory } from './features.js';
 export { f32View, i32View, u8View, alloc, free } from './views.js';
 export { Act, type ActName } from './ops/codes.js';

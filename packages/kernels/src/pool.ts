@@ -16,6 +16,21 @@ export interface RunOptions {
 
 type Kernel = (...args: number[]) => void;
 
+/** One kernel call as a {@link KernelObserver} sees it. */
+export interface KernelCall {
+  /** Kernel name (`gemm_f32`, `conv2d_f32`, ...). */
+  name: string;
+  /** Work items (rows, pixels, elements) the call covered. */
+  items: number;
+  /** Threads it ran on (1 when it stayed on the calling thread). */
+  threads: number;
+  /** Wall time of the call in milliseconds, the wait for the pool included. */
+  ms: number;
+}
+
+/** Called after every kernel call while set (profilers); see `setKernelObserver`. */
+export type KernelObserver = (call: KernelCall) => void;
+
 /** A split kernel with no chunk finishing for this long is taken for a hung worker (a chunk is ~1/8 of a kernel). */
 const DEFAULT_STALL_MS = 120_000;
 /** Worker generations the pool restarts after deaths before it stays on the calling thread. */
@@ -58,6 +73,8 @@ export class Pool {
   private workerError: unknown;
   /** Kernel calls run, and how many of them were split over threads. */
   readonly stats = { calls: 0, splitCalls: 0 };
+  /** Sees every call while set; timing costs two clock reads per call, so it is off unless a profiler asks. */
+  observer: KernelObserver | null = null;
   /** Bumped whenever the workers are replaced, so events of old workers are ignored. */
   private generation = 0;
   /** Threads last asked for, to restart after a worker died. */
@@ -181,6 +198,22 @@ export class Pool {
    */
   run(name: string, args: number[], items: number, opts: RunOptions = {}): void {
     if (items <= 0) return;
+    const observer = this.observer;
+    if (observer === null) {
+      this.runNow(name, args, items, opts);
+      return;
+    }
+    let threads = 1;
+    const t0 = performance.now();
+    try {
+      threads = this.runNow(name, args, items, opts);
+    } finally {
+      observer({ name, items, threads, ms: performance.now() - t0 });
+    }
+  }
+
+  /** Runs the call; returns the threads it ran on. */
+  private runNow(name: string, args: number[], items: number, opts: RunOptions): number {
     const fn = this.exports[name];
     if (!fn) throw new KernelError(`wasmml: no kernel named ${name}`);
     const cost = opts.cost ?? 1;
@@ -230,10 +263,11 @@ export class Pool {
             }
         }
       }
-      return;
+      return 1;
     }
     this.stats.splitCalls++;
     this.runSplit(name, fn, args, items, p, scratchBytes);
+    return p;
   }
 
   private runSplit(name: string, _fn: Kernel, args: number[], items: number, p: number, scratchBytes: number): void {

@@ -6,7 +6,7 @@ import { platform } from '@wasmml/platform';
 import { workers } from '#workers';
 import { hasRelaxedSimd, hasSharedMemory, hasSimd } from './features.js';
 import { Arena, ARENA_BASE, MAX_PAGES, PAGE, type ArenaStats } from './memory.js';
-import { Pool } from './pool.js';
+import { Pool, type KernelObserver } from './pool.js';
 
 /**
  * Which build of the kernel module runs: relaxed SIMD (fused multiply-add) or plain SIMD, on shared memory (threads)
@@ -287,6 +287,17 @@ export function backendInfo(): BackendInfo {
  */
 export function poolStats(): { calls: number; splitCalls: number } {
   return { ...runtime().pool.stats };
+}
+
+/**
+ * Calls `observer` after every kernel call (name, items, threads, milliseconds) until set to null: the hook
+ * `@wasmml/tensor`'s `profile()` times kernels with. One observer at a time; returns the one it replaces.
+ */
+export function setKernelObserver(observer: KernelObserver | null): KernelObserver | null {
+  const pool = runtime().pool;
+  const previous = pool.observer;
+  pool.observer = observer;
+  return previous;
 }
 
 /** Stops the workers. Kernels keep running on the calling thread. */

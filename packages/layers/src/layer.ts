@@ -1,6 +1,6 @@
 // The Layer base class: weights, build-on-first-use, and `apply` working on
 // real tensors (eager) and on symbolic tensors (functional model building).
-import { registeredVariables, tidy, variable, type DataType, type Tensor, type Variable } from '@wasmml/tensor';
+import { profileScope, registeredVariables, tidy, variable, type DataType, type Tensor, type Variable } from '@wasmml/tensor';
 import { fmt, isShapeList, snakePrefix, uniqueName, type Shape } from './common.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
@@ -136,7 +136,8 @@ export abstract class Layer {
     }
     const real = inputs as Inputs;
     this.ensureBuilt(Array.isArray(real) ? real.map((t) => t.shape) : real.shape);
-    return this.call(real, kwargs);
+    // Under profile(), this call's kernels and time (and its gradients') are reported under the layer's name.
+    return profileScope(this.name, () => this.call(real, kwargs));
   }
 
   private applySymbolic(ins: SymbolicTensor[], asList: boolean, kwargs: CallArgs): SymbolicTensor | SymbolicTensor[] {

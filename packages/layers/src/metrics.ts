@@ -76,8 +76,9 @@ class Confusion implements Metric {
     const [tp, fp, fn] = tidy(() => {
       const pred = f32(ops.greater(yPred, this.threshold));
       const truth = f32(ops.greater(f32(yTrue), 0.5));
-      const tpv = ops.sum(ops.mul(pred, truth)).dataSync()[0]!;
-      return [tpv, ops.sum(pred).dataSync()[0]! - tpv, ops.sum(truth).dataSync()[0]! - tpv];
+      // One readback of the three sums, not three.
+      const [tpv, predicted, actual] = ops.stack([ops.sum(ops.mul(pred, truth)), ops.sum(pred), ops.sum(truth)]).dataSync() as Float32Array;
+      return [tpv!, predicted! - tpv!, actual! - tpv!];
     });
     this.tp += tp;
     this.fp += fp;

@@ -7,6 +7,7 @@ import {
   optimizerSlots,
   registeredVariables,
   scalar,
+  stack,
   tidy,
   variable,
   variableGrads,
@@ -165,8 +166,10 @@ export abstract class Optimizer {
 
   /** Factor that brings the global L2 norm of the gradients down to clipNorm. */
   private clipScale(gs: Tensor[]): number {
+    // One readback of every gradient's sum of squares (summed here in float64, as before), not one per variable.
+    const sums = tidy(() => stack(gs.map((g) => g.mul(g).sum())).dataSync());
     let sq = 0;
-    for (const g of gs) sq += tidy(() => g.mul(g).sum().dataSync()[0]!);
+    for (const v of sums) sq += v;
     const norm = Math.sqrt(sq);
     return norm > this.clipNorm! ? this.clipNorm! / norm : 1;
   }

@@ -1,5 +1,5 @@
 // Turning user input (numbers, arrays, typed arrays) into tensors.
-import { isDataType, toTypedArray, type DataType, type TypedArray } from './dtype.js';
+import { isDataType, type DataType, type TypedArray } from './dtype.js';
 import { fmtShape, sizeOf } from './shape.js';
 import { emptyTensor, Tensor, writeData, type NestedArray } from './tensor.js';
 
@@ -99,7 +99,8 @@ export function makeTensor(values: TensorLike, shape: number[] | undefined, dtyp
     finalShape = [...shape];
   }
   const t = emptyTensor(finalShape, dt);
-  writeData(t, toTypedArray(flat, dt));
+  // One copy into the arena, converting on the way (a Float32Array of the right dtype is copied as is).
+  writeData(t, flat);
   return t;
 }
 

@@ -1,11 +1,14 @@
 // Tensor creation: tensor, scalar, zeros, ones, fill, ranges, eye, oneHot,
 // random tensors, clone.
-import { toTypedArray, type DataType } from './dtype.js';
+import { newTypedArray, toTypedArray, type DataType } from './dtype.js';
 import { convert, makeTensor, type TensorLike } from './convert.js';
 import { generator } from './random.js';
 import { fmtShape, sizeOf } from './shape.js';
-import { emptyTensor, type Tensor, viewData, viewOf, writeData } from './tensor.js';
+import { emptyTensor, type Tensor, viewOf, writeData } from './tensor.js';
 import { record } from './engine.js';
+import { fillIn } from './transfer.js';
+import { compareInto, selectInto } from './backend.js';
+import { castRaw } from './ops/cast.js';
 
 function checkShape(shape: number[], op: string): number[] {
   if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of integers, got ${String(shape)}`);
@@ -55,7 +58,7 @@ export function fill(shape: number[], value: number | boolean, dtype?: DataType)
   const s = checkShape(shape, 'fill');
   const dt = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const t = emptyTensor(s, dt);
-  if (t.size > 0) viewData(t).fill(toTypedArray([value], dt)[0]!);
+  fillIn(t.ptr, t.size, dt, toTypedArray([value], dt)[0]!);
   return t;
 }
 
@@ -93,31 +96,34 @@ export function clone(x: Tensor | TensorLike): Tensor {
 export function range(start: number, stop: number, step = 1, dtype: 'float32' | 'int32' = 'float32'): Tensor {
   if (step === 0) throw new Error('range: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const t = emptyTensor([n], dtype);
-  const v = viewData(t);
+  const v = dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = start + i * step;
+  const t = emptyTensor([n], dtype);
+  writeData(t, v);
   return t;
 }
 
 /** num evenly spaced numbers from start to stop, both included. */
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num <= 0) throw new Error(`linspace: num must be a positive integer, got ${num}`);
-  const t = emptyTensor([num], 'float32');
-  const v = viewData(t);
+  const v = new Float32Array(num);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   for (let i = 0; i < num; i++) v[i] = start + i * step;
+  const t = emptyTensor([num], 'float32');
+  writeData(t, v);
   return t;
 }
 
 /** Identity matrices, optionally batched. */
 export function eye(numRows: number, numColumns = numRows, batchShape: number[] = [], dtype: DataType = 'float32'): Tensor {
   const shape = checkShape([...batchShape, numRows, numColumns], 'eye');
-  const t = zeros(shape, dtype);
-  const v = viewData(t);
+  const values = newTypedArray(dtype, sizeOf(shape));
   const per = numRows * numColumns;
   for (let b = 0; b < sizeOf(batchShape); b++) {
-    for (let i = 0; i < Math.min(numRows, numColumns); i++) v[b * per + i * numColumns + i] = 1;
+    for (let i = 0; i < Math.min(numRows, numColumns); i++) values[b * per + i * numColumns + i] = 1;
   }
+  const t = emptyTensor(shape, dtype);
+  writeData(t, values);
   return t;
 }
 
@@ -126,15 +132,24 @@ export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1,
   const idx = convert(indices, 'indices', 'oneHot', 'int32');
   if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype} (shape ${fmtShape(idx.shape)})`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
-  const ids = viewData(idx).slice();
-  const t = fill([...idx.shape, depth], offValue, dtype);
-  const v = viewData(t);
-  const on = toTypedArray([onValue], dtype)[0]!;
-  for (let i = 0; i < ids.length; i++) {
-    const c = ids[i]!;
-    if (c >= 0 && c < depth) v[i * depth + c] = on;
+  // indices[..., 1] == [0, 1, ..., depth - 1] by the compare kernel: the indices never leave the arena
+  // (sparse losses one-hot their labels every training step).
+  const outShape = [...idx.shape, depth];
+  const column = viewOf(idx, [...idx.shape, 1]);
+  const classes = range(0, depth, 1, 'int32');
+  const hot = compareInto('equal', column, classes, outShape);
+  column.dispose();
+  classes.dispose();
+  if (onValue === 1 && offValue === 0) {
+    const out = castRaw(hot, dtype);
+    hot.dispose();
+    return out;
   }
-  return t;
+  const on = fill([], onValue, dtype),
+    off = fill([], offValue, dtype);
+  const out = selectInto(hot, on, off, outShape);
+  for (const t of [hot, on, off]) t.dispose();
+  return out;
 }
 
 function randomTensor(shape: number[], dtype: DataType, op: string, sample: () => number): Tensor {

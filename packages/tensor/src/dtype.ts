@@ -29,6 +29,11 @@ export function upcastType(a: DataType, b: DataType): DataType {
   return 'bool';
 }
 
+/** A zeroed typed array of `n` elements in the stored representation of `dtype`. */
+export function newTypedArray(dtype: DataType, n: number): TypedArray {
+  return dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+}
+
 /** Converts numbers to the stored representation of `dtype`. */
 export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DataType): TypedArray {
   const n = values.length;

@@ -20,6 +20,18 @@ export interface TapeNode {
    * constants): expensive ops skip computing those.
    */
   backward: (dys: Tensor[], needed: boolean[]) => Array<Tensor | undefined>;
+  /** The profile scope (layer path) the op ran in, recorded only while `profile()` runs. */
+  scope?: string;
+}
+
+/** What ops and gradients tell a running `profile()` (profile.ts): which scope (layer) the work belongs to. */
+export interface ProfileHooks {
+  /** The current scope path ('' outside every scope). */
+  current(): string;
+  /** Enters the scope `path` (absolute) in the given phase. */
+  enter(path: string, phase: 'forward' | 'backward'): void;
+  /** Leaves the innermost scope. */
+  exit(): void;
 }
 
 interface Scope {
@@ -36,6 +48,10 @@ export const ENGINE = {
   tape: null as TapeNode[] | null,
   /** Suspends recording (customGrad forward passes). */
   tapePaused: 0,
+  /** Highest numBytes since `profile()` last reset it. */
+  peakBytes: 0,
+  /** The running `profile()`, or null (then ops pay one null check for it). */
+  profiler: null as ProfileHooks | null,
 };
 
 export function trackInScope(t: Tensor): void {
@@ -49,7 +65,11 @@ export function recording(): boolean {
 
 /** Records an op on the tape when a gradient is being computed. */
 export function record(name: string, inputs: Tensor[], outputs: Tensor[], backward: TapeNode['backward']): void {
-  if (ENGINE.tape !== null && ENGINE.tapePaused === 0) ENGINE.tape.push({ name, inputs, outputs, backward });
+  if (ENGINE.tape !== null && ENGINE.tapePaused === 0) {
+    const node: TapeNode = { name, inputs, outputs, backward };
+    if (ENGINE.profiler !== null) node.scope = ENGINE.profiler.current();
+    ENGINE.tape.push(node);
+  }
 }
 
 export function pushScope(): Scope {

@@ -41,25 +41,37 @@ function backprop(tape: TapeNode[], xs: Tensor[], y: Tensor, dy: Tensor): Array<
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     if (!node.outputs.some((o) => grads.has(o.id))) continue;
-    const dys = node.outputs.map((o) => grads.get(o.id) ?? zeros(o.shape, 'float32'));
-    const inGrads = node.backward(
-      dys,
-      node.inputs.map((t) => reach.has(t.id)),
-    );
-    node.inputs.forEach((input, k) => {
-      const g = inGrads[k];
-      if (!g) return;
-      if (!shapesEqual(g.shape, input.shape)) {
-        throw new Error(
-          `gradient of ${node.name}: input ${k} has shape ${fmtShape(input.shape)} but its gradient has shape ` +
-            `${fmtShape(g.shape)} (a bug in ${node.name}'s gradient)`,
-        );
-      }
-      const prev = grads.get(input.id);
-      grads.set(input.id, prev ? add(prev, g) : g);
-    });
+    // Under profile(), the gradient's kernels count for the scope (layer) its op ran in.
+    const profiler = ENGINE.profiler;
+    profiler?.enter(node.scope ?? '', 'backward');
+    try {
+      backpropNode(node, grads, reach);
+    } finally {
+      profiler?.exit();
+    }
   }
   return xs.map((x) => grads.get(x.id));
+}
+
+/** Runs one node's gradient and adds what it gives its inputs into `grads`. */
+function backpropNode(node: TapeNode, grads: Map<number, Tensor>, reach: Set<number>): void {
+  const dys = node.outputs.map((o) => grads.get(o.id) ?? zeros(o.shape, 'float32'));
+  const inGrads = node.backward(
+    dys,
+    node.inputs.map((t) => reach.has(t.id)),
+  );
+  node.inputs.forEach((input, k) => {
+    const g = inGrads[k];
+    if (!g) return;
+    if (!shapesEqual(g.shape, input.shape)) {
+      throw new Error(
+        `gradient of ${node.name}: input ${k} has shape ${fmtShape(input.shape)} but its gradient has shape ` +
+          `${fmtShape(g.shape)} (a bug in ${node.name}'s gradient)`,
+      );
+    }
+    const prev = grads.get(input.id);
+    grads.set(input.id, prev ? add(prev, g) : g);
+  });
 }
 
 /** Runs f on a fresh tape and returns its value and the gradients of its value with respect to xs. */

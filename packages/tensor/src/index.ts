@@ -9,6 +9,15 @@ export { Tensor, type NestedArray, type Rank } from './tensor.js';
 export type { DataType, TypedArray, DataTypeMap } from './dtype.js';
 export type { TensorLike } from './convert.js';
 export { Variable, variable, registeredVariables } from './variable.js';
+export { transferStats, type TransferStats } from './transfer.js';
+export {
+  profile,
+  profileScope,
+  type ProfileInfo,
+  type KernelProfile,
+  type KernelSummary,
+  type ScopeSummary,
+} from './profile.js';
 export { tidy, keep, dispose, memory, getTensorsInContainer, type TensorContainer, type MemoryInfo } from './tidy.js';
 export { setSeed, nextSeed, forkGenerator, withGenerator } from './random.js';
 export type { Random } from '@wasmml/platform';

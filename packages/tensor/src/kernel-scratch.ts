@@ -2,6 +2,7 @@
 // tables, per-call partial results), for custom kernels (custom-kernel.ts).
 import { runtime, u8View } from '@wasmml/kernels';
 import { ENGINE } from './engine.js';
+import { countTransfer } from './transfer.js';
 
 /** The typed arrays a scratch block is written from and read as. */
 export type ScratchArray = Int32Array | Float32Array | Float64Array;
@@ -27,6 +28,7 @@ export class KernelScratch {
     u8View(this.address, bytes).fill(0);
     ENGINE.numBuffers++;
     ENGINE.numBytes += bytes;
+    if (ENGINE.numBytes > ENGINE.peakBytes) ENGINE.peakBytes = ENGINE.numBytes;
   }
 
   /** Whether `dispose()` has freed the block. */
@@ -47,6 +49,7 @@ export class KernelScratch {
       throw new RangeError(`KernelScratch.write: ${data.byteLength} bytes at offset ${byteOffset} do not fit in ${this.bytes} bytes`);
     }
     u8View(this.ptr + byteOffset, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    countTransfer('in', data.byteLength);
   }
 
   /** A copy of the block (or `length` elements from element `offset`) as int32, float32 or float64. */
@@ -63,6 +66,7 @@ export class KernelScratch {
     // Copy out through set() into an unshared array: slicing a view on shared memory is slow in V8.
     const out = new Ctor(n);
     out.set(new Ctor(runtime().memory.buffer, this.ptr + offset * Ctor.BYTES_PER_ELEMENT, n));
+    countTransfer('out', n * Ctor.BYTES_PER_ELEMENT);
     return out;
   }
 

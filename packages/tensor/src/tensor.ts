@@ -5,6 +5,7 @@ import { bytesPerElement, type DataType, type DataTypeMap, type TypedArray } fro
 import { ENGINE, trackInScope, type DataRef } from './engine.js';
 import { formatTensor } from './format.js';
 import { fmtShape, sizeOf } from './shape.js';
+import { copyIn, copyOut } from './transfer.js';
 
 /** Nested arrays of numbers or booleans, as `array()` returns and `tensor()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -107,27 +108,39 @@ export class Tensor {
     if (this.disposedFlag) throw disposedError(this, op);
   }
 
-  /** A copy of the elements as a typed array (Float32Array, Int32Array or Uint8Array for bool). */
+  /**
+   * A copy of the elements as a typed array (Float32Array, Int32Array or Uint8Array for bool), made with one native
+   * copy out of the kernel memory.
+   */
   dataSync<D extends DataType = DataType>(): DataTypeMap[D] {
     this.assertLive('dataSync');
-    return readData(this) as DataTypeMap[D];
+    return copyOut(this.ref.ptr, this.size, this.dtype) as DataTypeMap[D];
   }
 
-  /** The elements, asynchronously (tfjs compatibility; the data is already on the CPU). */
-  async data<D extends DataType = DataType>(): Promise<DataTypeMap[D]> {
-    return this.dataSync<D>();
+  /**
+   * The elements, as a promise (tfjs compatibility). Kernels finish before their op returns, so there is nothing to
+   * wait for: the copy is made at the call (a later dispose cannot affect it) and is all the caller waits for.
+   */
+  data<D extends DataType = DataType>(): Promise<DataTypeMap[D]> {
+    try {
+      return Promise.resolve(this.dataSync<D>());
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
-  /** The elements as nested arrays (a number for a scalar). */
+  /** The elements as nested arrays (a number for a scalar; booleans for bool). */
   arraySync(): NestedArray {
-    const d = this.dataSync();
-    const values: Array<number | boolean> = this.dtype === 'bool' ? Array.from(d, (v) => v !== 0) : Array.from(d);
-    return nest(values, this.shape, 0, 0);
+    return nest(this.dataSync(), this.dtype === 'bool', this.shape, 0, 0);
   }
 
-  /** The elements as nested arrays, asynchronously (tfjs compatibility; same as `arraySync()`). */
-  async array(): Promise<NestedArray> {
-    return this.arraySync();
+  /** The elements as nested arrays, as a promise (tfjs compatibility; the copy is made at the call). */
+  array(): Promise<NestedArray> {
+    try {
+      return Promise.resolve(this.arraySync());
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Multi-line description of shape, dtype and values. */
@@ -170,6 +183,7 @@ export function allocRef(size: number, dtype: DataType): DataRef {
   const ptr = bytes === 0 ? 0 : runtime().arena.alloc(bytes);
   ENGINE.numBuffers++;
   ENGINE.numBytes += bytes;
+  if (ENGINE.numBytes > ENGINE.peakBytes) ENGINE.peakBytes = ENGINE.numBytes;
   return { ptr, bytes, refs: 0 };
 }
 
@@ -191,22 +205,26 @@ export function viewData(t: Tensor): TypedArray {
   return p === 0 ? new Uint8Array(0) : u8View(p, t.size);
 }
 
-/** @internal Writes values into a tensor's buffer. */
-export function writeData(t: Tensor, values: TypedArray): void {
-  if (t.size > 0) viewData(t).set(values);
+/** @internal Writes JavaScript values into a tensor's buffer (one counted copy; see transfer.ts). */
+export function writeData(t: Tensor, values: ArrayLike<number | boolean>): void {
+  copyIn(t.ptr, t.size, t.dtype, values);
 }
 
-function readData(t: Tensor): TypedArray {
-  return viewData(t).slice();
+/** @internal Copies `bytes` bytes from `src` to `dst` inside the arena (a memmove; no trip through JavaScript values). */
+export function copyBytes(src: number, dst: number, bytes: number): void {
+  if (bytes > 0) u8View(dst, bytes).set(u8View(src, bytes));
 }
 
-function nest(values: Array<number | boolean>, shape: number[], dim: number, offset: number): NestedArray {
-  if (shape.length === 0) return values[0]!;
+function nest(values: TypedArray, bool: boolean, shape: number[], dim: number, offset: number): NestedArray {
+  if (shape.length === 0) return bool ? values[0] !== 0 : values[0]!;
   const n = shape[dim]!;
-  if (dim === shape.length - 1) return values.slice(offset, offset + n) as NestedArray;
+  if (dim === shape.length - 1) {
+    const row = values.subarray(offset, offset + n);
+    return bool ? Array.from(row, (v) => v !== 0) : Array.from(row);
+  }
   const inner = sizeOf(shape.slice(dim + 1));
   const out: NestedArray[] = [];
-  for (let i = 0; i < n; i++) out.push(nest(values, shape, dim + 1, offset + i * inner));
+  for (let i = 0; i < n; i++) out.push(nest(values, bool, shape, dim + 1, offset + i * inner));
   return out;
 }
 

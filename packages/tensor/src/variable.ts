@@ -2,7 +2,7 @@
 // tracked by tidy; freed only by dispose().
 import type { DataType } from './dtype.js';
 import { convert, type TensorLike } from './convert.js';
-import { allocRef, releaseRef, Tensor, viewData, writeData } from './tensor.js';
+import { allocRef, copyBytes, releaseRef, Tensor } from './tensor.js';
 import { fmtShape, shapesEqual } from './shape.js';
 
 const registry = new Map<string, Variable>();
@@ -22,7 +22,7 @@ export class Variable extends Tensor {
   constructor(initial: Tensor, trainable: boolean, name: string) {
     const ref = allocRef(initial.size, initial.dtype);
     super([...initial.shape], initial.dtype, ref);
-    writeData(this, viewData(initial).slice());
+    copyBytes(initial.ptr, ref.ptr, ref.bytes);
     this.trainable = trainable;
     this.name = name;
   }
@@ -47,7 +47,7 @@ export class Variable extends Tensor {
       this.ref.refs = 1;
       releaseRef(old);
     }
-    writeData(this, viewData(newValue));
+    copyBytes(newValue.ptr, this.ref.ptr, this.ref.bytes);
   }
 
   /** @internal Gives the variable a buffer no other tensor shares, before an in-place update. */
@@ -55,11 +55,10 @@ export class Variable extends Tensor {
     this.assertLive('update');
     if (this.ref.refs <= 1) return;
     const old = this.ref;
-    const data = viewData(this).slice();
     this.ref = allocRef(this.size, this.dtype);
     this.ref.refs = 1;
+    copyBytes(old.ptr, this.ref.ptr, this.ref.bytes);
     releaseRef(old);
-    writeData(this, data);
   }
 
   override dispose(): void {

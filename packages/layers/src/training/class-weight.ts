@@ -37,11 +37,20 @@ export function classWeightsPerOutput(cw: ClassWeightArg, outputNames: string[],
   return [cw as ClassWeight];
 }
 
-/** The weight of each sample of `y` (class ids [n] or [n, 1], or one-hot [n, classes]). */
+/**
+ * The weight of each sample of `y` (class ids [n] or [n, 1], or one-hot [n, classes]), looked up inside the arena: a
+ * table of the class weights (1 past the last class given) gathered at each label, so the labels are never read back.
+ */
 export function sampleWeightsFor(y: Tensor, weights: ClassWeight, op: string): Tensor {
   if (y.rank > 2) throw new Error(`${op}: classWeight needs targets of rank 1 or 2 (class ids or one-hot), got shape [${y.shape}]`);
-  const ids = tidy(() => (y.rank === 2 && y.shape[1]! > 1 ? ops.argMax(y, -1) : ops.reshape(y, [-1])).dataSync());
-  const w = new Float32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) w[i] = weights[Math.round(ids[i]!)] ?? 1;
-  return tensor(w, [ids.length]);
+  const entries = Object.entries(weights).map(([k, w]) => [Number(k), w] as const);
+  const size = entries.reduce((m, [k]) => Math.max(m, k + 1), 0);
+  const table = new Float32Array(size + 1).fill(1);
+  for (const [k, w] of entries) table[k] = w;
+  return tidy(() => {
+    const flat = ops.reshape(y, [-1]);
+    const ids = y.rank === 2 && y.shape[1]! > 1 ? ops.argMax(y, -1) : ops.cast(flat.dtype === 'float32' ? ops.round(flat) : flat, 'int32');
+    const known = ops.logicalAnd(ops.greaterEqual(ids, 0), ops.less(ids, size));
+    return ops.gather(tensor(table), ops.where(known, ids, size));
+  });
 }

@@ -4,6 +4,12 @@ import * as ops from '@wasmml/tensor';
 import type { LayersModel } from '../model.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
 
+/** `total + weight * loss` (just `loss` for the first output of weight 1: no scalar uploaded per step). */
+export function addWeighted(total: Tensor | undefined, loss: Tensor, weight: number): Tensor {
+  const term = weight === 1 ? loss : loss.mul(weight);
+  return total === undefined ? term : total.add(term);
+}
+
 /** Mean loss and metric results over the data, in batches. */
 export function evaluateBatches(
   model: LayersModel,
@@ -21,23 +27,24 @@ export function evaluateBatches(
   for (let start = 0; start < n; start += batchSize) {
     const ids = range(start, Math.min(n, start + batchSize));
     const whole = start === 0 && ids.length === n;
-    const bx = whole ? xs : takeRows(xs, ids),
-      by = whole ? ys : takeRows(ys, ids);
+    const rows = whole ? [...xs, ...ys] : takeRows([...xs, ...ys], ids);
+    const bx = rows.slice(0, xs.length),
+      by = rows.slice(xs.length);
     try {
       lossSum +=
         tidy(() => {
           const preds = model.execute(bx, { training: false });
-          let total = scalar(0);
+          let total: Tensor | undefined;
           preds.forEach((p, i) => {
             const mean = ops.mean(c.losses[i]!.call(by[i]!, p));
             if (preds.length > 1) outSums[i]! += mean.dataSync()[0]! * ids.length;
-            total = total.add(mean.mul(c.lossWeights[i]!));
+            total = addWeighted(total, mean, c.lossWeights[i]!);
             for (const m of c.metrics[i]!) m.update(by[i]!, p);
           });
-          return total.dataSync()[0]!;
+          return total === undefined ? 0 : total.dataSync()[0]!;
         }) * ids.length;
     } finally {
-      if (!whole) dispose([bx, by]);
+      if (!whole) dispose(rows);
     }
   }
   // Per-output losses first (several outputs only), then metrics: tfjs's order of evaluate() results.

@@ -4,6 +4,7 @@ import {
   dispose,
   forkGenerator,
   keep,
+  profileScope,
   scalar,
   shuffle,
   variableGrads,
@@ -15,7 +16,7 @@ import { CallbackList, History, toCallbacks, type Callback, type CustomCallbackA
 import type { LayersModel } from '../model.js';
 import type { CompiledState } from './compile.js';
 import { progressCallback } from '../callbacks/progress.js';
-import { evaluateBatches } from './evaluate.js';
+import { addWeighted, evaluateBatches } from './evaluate.js';
 import { range, sampleCount, takeRows, toList, type ModelData } from './data.js';
 import { classWeightsPerOutput, sampleWeightsFor, type ClassWeightArg } from './class-weight.js';
 import * as ops from '@wasmml/tensor';
@@ -79,20 +80,24 @@ export function trainStep(model: LayersModel, xs: Tensor[], ys: Tensor[], sample
       const out = model.execute(xs, { training: true });
       // Kept past the gradient's tidy for the metrics; freed below, also when a loss throws.
       preds = out.map((p) => keep(p));
-      let total: Tensor = scalar(0);
-      out.forEach((p, i) => {
-        let per = c.losses[i]!.call(ys[i]!, p);
-        const sw = sampleWeights?.[i];
-        if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
-        const mean = ops.mean(per);
-        if (out.length > 1) perOutput.push(keep(mean));
-        total = total.add(mean.mul(c.lossWeights[i]!));
+      return profileScope('loss', () => {
+        let total: Tensor | undefined;
+        out.forEach((p, i) => {
+          let per = c.losses[i]!.call(ys[i]!, p);
+          const sw = sampleWeights?.[i];
+          if (sw) per = ops.mul(per, per.rank === 1 ? sw : ops.reshape(sw, [sw.shape[0]!, ...new Array<number>(per.rank - 1).fill(1)]));
+          const mean = ops.mean(per);
+          if (out.length > 1) perOutput.push(keep(mean));
+          total = addWeighted(total, mean, c.lossWeights[i]!);
+        });
+        const reg = model.regularizationLoss();
+        total ??= scalar(0);
+        return reg ? total.add(reg) : total;
       });
-      const reg = model.regularizationLoss();
-      return reg ? total.add(reg) : total;
     }, vars);
-    c.optimizer.applyGradients(result.grads);
-    c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!)));
+    const grads = result.grads;
+    profileScope('optimizer', () => c.optimizer.applyGradients(grads));
+    profileScope('metrics', () => c.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i]!, preds[i]!))));
     const outputLosses: Record<string, number> = {};
     perOutput.forEach((t, i) => {
       outputLosses[`${c.outputNames[i]}_loss`] = t.dataSync()[0]!;
@@ -214,8 +219,10 @@ export async function fitModel(model: LayersModel, x: ModelData, y: ModelData, a
         const start = (step * batchSize) % n;
         const ids = order.subarray(start, Math.min(start + batchSize, n));
         await cbs.onBatchBegin(step, { batch: step, size: ids.length });
-        const bx = takeRows(xs, ids),
-          by = takeRows(ys, ids);
+        // One index upload for inputs and targets together; the rows are gathered inside the arena.
+        const rows = takeRows([...xs, ...ys], ids);
+        const bx = rows.slice(0, xs.length),
+          by = rows.slice(xs.length);
         const sw: Array<Tensor | undefined> = [];
         let r: StepResult;
         try {

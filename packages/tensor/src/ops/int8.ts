@@ -25,6 +25,7 @@ import {
 import { QuantizedTensor, checkQuant } from '../quantized-tensor.js';
 import { fmtShape } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
+import { countTransfer } from '../transfer.js';
 
 export type { Int8Activation, Int8InputQuant };
 
@@ -78,6 +79,7 @@ export class Int8Weights {
     new Int32Array(buf, this.block + this.offsets.colsum, np).set(colsum);
     new Float32Array(buf, this.block + this.offsets.scales, np).fill(0).set(scales);
     if (bias) new Float32Array(buf, this.block + this.offsets.bias, np).fill(0).set(bias);
+    countTransfer('in', total);
   }
 
   /** Packs int8 weights, their scales and an optional bias into wasm memory. */

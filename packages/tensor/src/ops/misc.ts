@@ -1,7 +1,7 @@
 // batchNorm, dropout, broadcastTo, topk and shuffle (tfjs semantics).
 import { convert, type TensorLike } from '../convert.js';
 import { fmtShape, broadcastShape, shapesEqual } from '../shape.js';
-import { emptyTensor, type Tensor, viewData } from '../tensor.js';
+import { emptyTensor, type Tensor, writeData } from '../tensor.js';
 import { generator } from '../random.js';
 import { randomUniform } from '../create.js';
 import { add, div, greaterEqual, mul, sub } from './binary.generated.js';
@@ -63,7 +63,7 @@ export function topk(x: Tensor | TensorLike, k = 1, sorted = true): { values: Te
   if (!Number.isInteger(k) || k < 0 || k > n) throw new Error(`topk: k = ${k} must be in [0, ${n}] for shape ${fmtShape(t.shape)}`);
   const rows = n === 0 ? 0 : t.size / n;
   const outShape = [...t.shape.slice(0, -1), k];
-  const src = viewData(t).slice();
+  const src = t.dataSync();
   const vals = new (t.dtype === 'int32' ? Int32Array : Float32Array)(rows * k);
   const idx = new Int32Array(rows * k);
   const order = new Int32Array(n);
@@ -82,8 +82,8 @@ export function topk(x: Tensor | TensorLike, k = 1, sorted = true): { values: Te
   void sorted;
   const values = emptyTensor(outShape, t.dtype === 'int32' ? 'int32' : 'float32');
   const indices = emptyTensor(outShape, 'int32');
-  viewData(values).set(vals);
-  viewData(indices).set(idx);
+  writeData(values, vals);
+  writeData(indices, idx);
   return { values, indices };
 }
 
