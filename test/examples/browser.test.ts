@@ -6,16 +6,16 @@
 // MovieLens recommender (on the synthetic fixture; on the real files too when
 // they are beside the checkout) train in the same page in short runs.
 // Screenshots are kept in test-results/.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, pageErrors, viteBuild } from '@wasmml/test-utils/browser';
 import { movieLensDir } from '@wasmml/test-utils/data';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumBin, has, output, repoRoot, requireTool, run } from '../helpers.js';
+import { output, repoRoot, run } from '../helpers.js';
 
 const exampleDir = join(repoRoot, 'examples', 'browser');
-const enabled = requireTool(has(chromiumBin), `Chromium (${chromiumBin}; apt-get install chromium)`);
+const enabled = hasChromium('browser example');
 
 interface PageState {
   task: string;
@@ -42,26 +42,11 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'wasmml-browser-dist-'));
     const data = await run(process.execPath, ['scripts/prepare-data.mjs'], { cwd: exampleDir });
     expect(data.code, output(data)).toBe(0);
-    const vite = join(exampleDir, 'node_modules', 'vite', 'bin', 'vite.js');
-    const build = await run(process.execPath, [vite, 'build', '--outDir', dist, '--emptyOutDir'], { cwd: exampleDir });
-    expect(build.code, output(build)).toBe(0);
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wasmml-chromium-')), {
-      executablePath: chromiumBin,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    // The example's own Vite, as `pnpm build` there runs it.
+    dist = await viteBuild(exampleDir, { vite: join(exampleDir, 'node_modules', 'vite', 'bin', 'vite.js') });
+    context = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
@@ -74,11 +59,7 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     const server = await serve({ dir: dist, port: 0, isolation, movielens });
     servers.push(server);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = pageErrors(page);
     await page.goto(`${server.url}?${query}`);
     await page.waitForFunction(
       () => {
