@@ -11,6 +11,7 @@ import { kerasCompileState, restoreKerasCompile } from './keras-optimizer.js';
 import { kerasWeightSlots } from './keras-weights.js';
 import { type FileSource, isHdf5, isZip, sourceBytes, sourceName, writeAtomic } from './source.js';
 import { legacyH5Bytes, loadLegacyH5 } from './legacy-h5.js';
+import { pythonJson } from './python-json.js';
 import { KERAS_VERSION } from './version.js';
 
 function unzip(bytes: Uint8Array, what: string): Record<string, Uint8Array> {
@@ -92,7 +93,7 @@ export async function kerasBytes(model: LayersModel): Promise<Uint8Array> {
   const metadata = { keras_version: KERAS_VERSION, date_saved: new Date().toISOString(), generated_by: 'wasmml @wasmml/convert' };
   return zipSync({
     'metadata.json': strToU8(JSON.stringify(metadata)),
-    'config.json': strToU8(JSON.stringify(config)),
+    'config.json': strToU8(pythonJson(config)),
     'model.weights.h5': await weightsH5(model, compiled?.write),
   });
 }

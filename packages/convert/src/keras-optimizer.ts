@@ -9,6 +9,7 @@ import { scalar, tensor, type Variable } from '@wasmml/tensor';
 import type { H5Reader, H5Writer } from './hdf5.js';
 import { kerasOptimizerOf, type OptimizerMap, optimizerFromKeras } from './keras-optimizers.js';
 import { kerasWeightSlots } from './keras-weights.js';
+import { pyFloats } from './python-json.js';
 
 type Json = Record<string, unknown>;
 
@@ -68,7 +69,7 @@ export async function kerasCompileState(model: LayersModel): Promise<{ compileCo
   const state = await c.optimizer.getWeights();
   const byName = new Map(state.map((s) => [s.name, s.tensor]));
   const compileConfig: Json = {
-    optimizer: { module: 'keras.optimizers', class_name: map.keras, registered_name: null, config: map.config },
+    optimizer: { module: 'keras.optimizers', class_name: map.keras, registered_name: null, config: pyFloats(map.config) },
     loss,
     loss_weights: null,
     metrics: null,
