@@ -4,13 +4,16 @@
 // more than one thread and a drawn digit must be recognised; not isolated, the
 // same page must still train, on one thread. The spam classifier and the
 // MovieLens recommender (on the synthetic fixture; on the real files too when
-// they are beside the checkout) train in the same page in short runs.
+// they are beside the checkout) train in the same page in short runs, and a
+// .keras file that Keras 3 built opens in the "Open a Keras model" panel.
 // Screenshots are kept in test-results/.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, pageErrors, viteBuild } from '@wasmml/test-utils/browser';
 import { movieLensDir } from '@wasmml/test-utils/data';
+import { referencePython, runPython } from '@wasmml/test-utils/python';
 import type { BrowserContext, Page } from 'playwright-core';
 import { output, repoRoot, run } from '../helpers.js';
 
@@ -27,9 +30,33 @@ interface PageState {
   history: Array<Record<string, number>>;
   prediction?: { digit: number; probs: number[] } | { spam: number };
   error?: string;
+  keras?: { name: string; layers: number; prediction: number[] };
 }
 
 const realMovieLens = movieLensDir('examples tests');
+const python = referencePython();
+
+// A small Keras 3 CNN with random (non-zero) biases, so that its prediction on
+// zeros, which the panel shows, is not the uniform one; prints that prediction.
+const MAKE_KERAS = `
+import json, os, sys
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import keras, numpy as np
+from keras import layers
+keras.utils.set_random_seed(3)
+bias = keras.initializers.RandomNormal(stddev=0.5, seed=4)
+m = keras.Sequential([
+    keras.Input((12, 12, 1)),
+    layers.Conv2D(4, 3, activation="relu", bias_initializer=bias),
+    layers.BatchNormalization(),
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dense(8, activation="relu", bias_initializer=bias),
+    layers.Dense(3, activation="softmax", bias_initializer=bias),
+], name="page_cnn")
+m.save(sys.argv[1])
+print(json.dumps(np.asarray(m(np.zeros((1, 12, 12, 1), np.float32), training=False)).reshape(-1).tolist()))
+`;
 
 interface Server {
   url: string;
@@ -211,6 +238,48 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
       expect(results.testRmse).toBeLessThan(0.9);
       expect(results.rmseGain).toBeGreaterThanOrEqual(0.05);
       expect(state.report.join('\n')).toContain('Shawshank Redemption');
+      expect(errors).toEqual([]);
+    },
+    240_000,
+  );
+
+  it.runIf(python)(
+    '"Open a Keras model": a .keras file built by Keras 3 loads from its bytes and predicts what Keras does',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'wasmml-page-keras-')), 'page_cnn.keras');
+      const keras = JSON.parse(
+        runPython(MAKE_KERAS, { args: [file] })
+          .trim()
+          .split('\n')
+          .pop()!,
+      ) as number[];
+      const { serve } = (await import(join(exampleDir, 'serve.mjs'))) as { serve: (o: object) => Promise<Server> };
+      const server = await serve({ dir: dist, port: 0, isolation: true });
+      servers.push(server);
+      const page = await context.newPage();
+      const errors = pageErrors(page);
+      await page.goto(server.url);
+      await page.locator('#keras-file').setInputFiles(file);
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { wasmmlExample: PageState }).wasmmlExample.keras ||
+          (!document.getElementById('keras-summary')!.textContent!.startsWith('loading') &&
+            document.getElementById('keras-summary')!.textContent),
+        null,
+        { timeout: 120_000, polling: 250 },
+      );
+      const summary = await page.locator('#keras-summary').textContent();
+      const loaded = (await stateOf(page)).keras;
+      expect(loaded, summary ?? '').toBeDefined();
+      expect(loaded!.name).toBe('page_cnn.keras');
+      // Conv2D, BatchNormalization, MaxPooling2D, Flatten, Dense, Dense.
+      expect(loaded!.layers).toBe(6);
+      for (const c of ['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Dense']) expect(summary).toContain(c);
+      expect(loaded!.prediction).toHaveLength(3);
+      for (let i = 0; i < 3; i++) expect(Math.abs(loaded!.prediction[i]! - keras[i]!), `class ${i}`).toBeLessThan(1e-4);
+      // Not the uniform prediction: the biases moved it, so the check above compares real numbers.
+      expect(Math.max(...keras) - Math.min(...keras)).toBeGreaterThan(0.05);
+      expect(summary).toContain('prediction on zeros: [');
       expect(errors).toEqual([]);
     },
     240_000,
