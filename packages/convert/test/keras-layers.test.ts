@@ -5,14 +5,15 @@
 // and saves both models; we must predict what Keras predicted, train further,
 // and then Keras must load our .keras and onnxruntime-node our ONNX export
 // with our predictions.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportOnnx, kerasBytes, loadKerasModel, saveKerasModel } from '@wasmml/convert';
-import { getActivation, type GRU, layers, type LayersModel, sequential } from '@wasmml/layers';
+import { getActivation, type GRU, input, layers, type LayersModel, model, sequential } from '@wasmml/layers';
 // Registers MultiHeadAttention (the umbrella package does this for users).
-import '@wasmml/nlp';
-import { tensor, type Tensor } from '@wasmml/tensor';
+import { nlpLayers } from '@wasmml/nlp';
+import { setSeed, tensor, type Tensor } from '@wasmml/tensor';
+import { randomFloats } from '@wasmml/test-utils';
 import { referencePython, runPython } from '@wasmml/test-utils/python';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,20 @@ describe.skipIf(!python)('Keras 3 MultiHeadAttention, GRU reset_after and hard_s
     expect(maxDiff(out[session.outputNames[0]!]!.data as Float32Array, p)).toBeLessThan(1e-4);
   });
 
+  it('a self-attention model built here saves as .keras (Keras calls it with query and value)', async () => {
+    setSeed(9);
+    const x = input({ shape: [4, 6] });
+    const att = nlpLayers.multiHeadAttention({ numHeads: 2, keyDim: 3 }).apply(x);
+    const h = layers.globalAveragePooling1d({}).apply(layers.add({}).apply([x, att] as never));
+    const m = model({ name: 'built_here', inputs: x, outputs: layers.dense({ units: 2, activation: 'hardSigmoidRelu6' }).apply(h) });
+    for (const l of m.layers) l.setWeights(l.getWeights().map((w, i) => tensor(randomFloats(w.size, 40 + i, -0.5, 0.5), w.shape)));
+    const probe: Arr = { shape: [3, 4, 6], dtype: 'float32', values: Array.from(randomFloats(3 * 4 * 6, 7)) };
+    ours.set('built_here', predict(m, [probe]));
+    await saveKerasModel(m, join(dir, 'built_here.ours.keras'));
+    writeFileSync(join(dir, 'built_here.json'), JSON.stringify({ built_here: { inputs: [probe] } }));
+    m.dispose();
+  });
+
   it('Keras 3 loads our .keras files with our predictions (within 1e-4)', () => {
     const back = JSON.parse(
       runPython(script, { args: [dir, 'check'] })
@@ -152,7 +167,8 @@ describe.skipIf(!python)('Keras 3 MultiHeadAttention, GRU reset_after and hard_s
         .split('\n')
         .pop()!,
     ) as Record<string, { pred: number[]; classes: string[] }>;
-    for (const name of NAMES) expect(maxDiff(back[name]!.pred, ours.get(name)!), name).toBeLessThan(1e-4);
+    for (const name of [...NAMES, 'built_here']) expect(maxDiff(back[name]!.pred, ours.get(name)!), name).toBeLessThan(1e-4);
     expect(back.attention!.classes.filter((c) => c === 'MultiHeadAttention')).toHaveLength(2);
+    expect(back.built_here!.classes).toContain('MultiHeadAttention');
   }, 300_000);
 });

@@ -4,7 +4,8 @@
 # default GRU (reset_after=True) and hard_sigmoid (relu6(x + 3) / 6) as a gate
 # and an output activation. Probe inputs and Keras's predictions go to
 # layers.json; with argv[2] == "check", it loads <name>.ours.keras instead and
-# prints its predictions on the same probes.
+# prints its predictions on the same probes (and on those of built_here.json:
+# models built in wasmml).
 import json, os, sys
 # TensorFlow, eagerly: cheaper than tracing or compiling for models this small.
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -46,6 +47,9 @@ def call(m, xs):
 
 if len(sys.argv) > 2 and sys.argv[2] == "check":
     cases = json.load(open(os.path.join(out, "layers.json")))
+    extra = os.path.join(out, "built_here.json")
+    if os.path.exists(extra):
+        cases.update(json.load(open(extra)))
     result = {}
     for name, c in cases.items():
         m = keras.saving.load_model(os.path.join(out, f"{name}.ours.keras"), compile=False)
