@@ -59,7 +59,7 @@ function slotIndices(
  */
 export async function kerasCompileState(model: LayersModel): Promise<{ compileConfig: Json; write: (h5: H5Writer) => void } | undefined> {
   const c = model.compiled;
-  if (!c || c.losses.length !== 1) return undefined;
+  if (c?.losses.length !== 1) return undefined;
   const lossObj = c.losses[0] as { name?: string; fromLogits?: boolean };
   const loss = LOSSES[lossObj.name ?? ''];
   if (!loss || lossObj.fromLogits) return undefined;

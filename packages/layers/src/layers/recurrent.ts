@@ -151,7 +151,7 @@ abstract class RNNBase extends Layer {
     return this.returnSequences ? (mask ?? null) : null;
   }
 
-  /** One step: projected input xw [batch, gates*units] and states -> new states (h first); see {@link recurrentBias}. */
+  /** One step: projected input xw [batch, gates*units] and states -> new states (h first); recurrentBias is what recurrentBias() gave. */
   protected abstract step(xw: Tensor, states: Tensor[], recurrentBias?: Tensor): Tensor[];
 
   /**
