@@ -1,6 +1,6 @@
 // Shared by the cross-package tests: paths, running commands, finding the tools
-// (Deno from the root devDependency, Debian's Chromium) and the CI rule that a
-// missing tool skips locally but fails under CI=1.
+// (Deno from the root devDependency; Chromium is @wasmml/test-utils/browser's)
+// and the CI rule that a missing tool skips locally but fails under CI=1.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,9 +14,6 @@ export const inCI = !!process.env.CI && process.env.CI !== '0' && process.env.CI
 
 /** Deno from the `deno` npm package (a root devDependency). */
 export const denoBin = join(repoRoot, 'node_modules', '.bin', 'deno');
-
-/** Debian's Chromium, as .ci/run installs it. */
-export const chromiumBin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Whether a tool is there; when it is not, a message saying so, and under CI

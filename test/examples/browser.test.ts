@@ -4,20 +4,23 @@
 // more than one thread and a drawn digit must be recognised; not isolated, the
 // same page must still train, on one thread. The spam classifier and the
 // MovieLens recommender (on the synthetic fixture; on the real files too when
-// they are beside the checkout) train in the same page in short runs, and an
+// they are beside the checkout) train in the same page in short runs; an
 // int8 model made in Node, opened in the page, must predict the same bits as
-// Node on the same kernel build.
+// Node on the same kernel build, and a .keras file that Keras 3 built opens in
+// the "Open a Keras model" panel.
 // Screenshots are kept in test-results/.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, pageErrors, viteBuild } from '@wasmml/test-utils/browser';
 import { movieLensDir } from '@wasmml/test-utils/data';
+import { referencePython, runPython } from '@wasmml/test-utils/python';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumBin, has, lastJson, output, repoRoot, requireTool, run } from '../helpers.js';
+import { lastJson, output, repoRoot, run } from '../helpers.js';
 
 const exampleDir = join(repoRoot, 'examples', 'browser');
-const enabled = requireTool(has(chromiumBin), `Chromium (${chromiumBin}; apt-get install chromium)`);
+const enabled = hasChromium('browser example');
 
 interface PageState {
   task: string;
@@ -29,9 +32,33 @@ interface PageState {
   history: Array<Record<string, number>>;
   prediction?: { digit: number; probs: number[] } | { spam: number };
   error?: string;
+  keras?: { name: string; layers: number; prediction: number[] };
 }
 
 const realMovieLens = movieLensDir('examples tests');
+const python = referencePython();
+
+// A small Keras 3 CNN with random (non-zero) biases, so that its prediction on
+// zeros, which the panel shows, is not the uniform one; prints that prediction.
+const MAKE_KERAS = `
+import json, os, sys
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import keras, numpy as np
+from keras import layers
+keras.utils.set_random_seed(3)
+bias = keras.initializers.RandomNormal(stddev=0.5, seed=4)
+m = keras.Sequential([
+    keras.Input((12, 12, 1)),
+    layers.Conv2D(4, 3, activation="relu", bias_initializer=bias),
+    layers.BatchNormalization(),
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dense(8, activation="relu", bias_initializer=bias),
+    layers.Dense(3, activation="softmax", bias_initializer=bias),
+], name="page_cnn")
+m.save(sys.argv[1])
+print(json.dumps(np.asarray(m(np.zeros((1, 12, 12, 1), np.float32), training=False)).reshape(-1).tolist()))
+`;
 
 interface Server {
   url: string;
@@ -44,26 +71,11 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'wasmml-browser-dist-'));
     const data = await run(process.execPath, ['scripts/prepare-data.mjs'], { cwd: exampleDir });
     expect(data.code, output(data)).toBe(0);
-    const vite = join(exampleDir, 'node_modules', 'vite', 'bin', 'vite.js');
-    const build = await run(process.execPath, [vite, 'build', '--outDir', dist, '--emptyOutDir'], { cwd: exampleDir });
-    expect(build.code, output(build)).toBe(0);
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wasmml-chromium-')), {
-      executablePath: chromiumBin,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    // The example's own Vite, as `pnpm build` there runs it.
+    dist = await viteBuild(exampleDir, { vite: join(exampleDir, 'node_modules', 'vite', 'bin', 'vite.js') });
+    context = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
@@ -77,11 +89,7 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     const server = await serve({ dir: dist, port: 0, isolation, movielens });
     servers.push(server);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const errors = pageErrors(page);
     await page.goto(`${server.url}?${query}`);
     await page.waitForFunction(
       (idle) => {
@@ -304,6 +312,48 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     int8.dispose();
     model.dispose();
   }, 300_000);
+
+  it.runIf(python)(
+    '"Open a Keras model": a .keras file built by Keras 3 loads from its bytes and predicts what Keras does',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'wasmml-page-keras-')), 'page_cnn.keras');
+      const keras = JSON.parse(
+        runPython(MAKE_KERAS, { args: [file] })
+          .trim()
+          .split('\n')
+          .pop()!,
+      ) as number[];
+      const { serve } = (await import(join(exampleDir, 'serve.mjs'))) as { serve: (o: object) => Promise<Server> };
+      const server = await serve({ dir: dist, port: 0, isolation: true });
+      servers.push(server);
+      const page = await context.newPage();
+      const errors = pageErrors(page);
+      await page.goto(server.url);
+      await page.locator('#keras-file').setInputFiles(file);
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { wasmmlExample: PageState }).wasmmlExample.keras ||
+          (!document.getElementById('keras-summary')!.textContent!.startsWith('loading') &&
+            document.getElementById('keras-summary')!.textContent),
+        null,
+        { timeout: 120_000, polling: 250 },
+      );
+      const summary = await page.locator('#keras-summary').textContent();
+      const loaded = (await stateOf(page)).keras;
+      expect(loaded, summary ?? '').toBeDefined();
+      expect(loaded!.name).toBe('page_cnn.keras');
+      // Conv2D, BatchNormalization, MaxPooling2D, Flatten, Dense, Dense.
+      expect(loaded!.layers).toBe(6);
+      for (const c of ['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Dense']) expect(summary).toContain(c);
+      expect(loaded!.prediction).toHaveLength(3);
+      for (let i = 0; i < 3; i++) expect(Math.abs(loaded!.prediction[i]! - keras[i]!), `class ${i}`).toBeLessThan(1e-4);
+      // Not the uniform prediction: the biases moved it, so the check above compares real numbers.
+      expect(Math.max(...keras) - Math.min(...keras)).toBeGreaterThan(0.05);
+      expect(summary).toContain('prediction on zeros: [');
+      expect(errors).toEqual([]);
+    },
+    240_000,
+  );
 
   it('not isolated: no shared memory, one thread, and training still works', async () => {
     const { page, errors } = await open(false, 'epochs=1&limit=1000&autostart=1');

@@ -25,6 +25,8 @@ const NO_OP_DEFAULTS: Record<string, unknown> = {
   use_cudnn: 'auto',
   input_axes: null,
   output_axes: null,
+  use_gate: false,
+  sliding_window: null,
 };
 /** Keras 3 settings that only seed random draws or pick a device path: dropped whatever their value. */
 // zero_output_for_mask only decides what masked steps output (Keras sets it inside Bidirectional).
@@ -63,23 +65,32 @@ function cleanConfig(cfg: Json, where: string, issues: Issues): Json {
   return out;
 }
 
-/** Checks settings wasmml's layers compute differently from Keras. */
-function checkSemantics(className: string, cfg: Json, where: string, issues: Issues): void {
-  if (className === 'GRU' && cfg.reset_after !== false) {
-    issues.push(
-      `${where}: GRU reset_after=true (wasmml's GRU applies the reset gate before the recurrent product: build it with reset_after=False)`,
-    );
-  }
+/** How the file's Keras reads names whose meaning changed between Keras 2 and 3. */
+export interface KerasDialect {
+  /** Written by Keras 2 (tf.keras): `hard_sigmoid` is clip(0.2 x + 0.5, 0, 1), as wasmml's `hardSigmoid`. */
+  keras2: boolean;
+}
+
+/** Checks and maps settings wasmml's layers compute differently from Keras, or spell differently. */
+function checkSemantics(className: string, cfg: Json, where: string, issues: Issues, dialect: KerasDialect): void {
   if (cfg.data_format === 'channels_first') issues.push(`${where}: data_format='channels_first' (wasmml layers are channels_last)`);
   if (cfg.stateful === true) issues.push(`${where}: stateful=true (wasmml's recurrent layers are not stateful)`);
   for (const k of ['activation', 'recurrent_activation']) {
-    // Keras 3 redefined it as relu6(x + 3) / 6; ours is tfjs's and Keras 2's clip(0.2 x + 0.5, 0, 1).
-    if (cfg[k] === 'hard_sigmoid')
-      issues.push(
-        `${where}: ${k}='hard_sigmoid' (Keras 3's hard_sigmoid is relu6(x + 3) / 6, wasmml's is Keras 2's clip(0.2 x + 0.5, 0, 1))`,
-      );
+    // Keras 3 redefined it as relu6(x + 3) / 6, which is our hardSigmoidRelu6; Keras 2's is tfjs's and our hardSigmoid.
+    if (cfg[k] === 'hard_sigmoid' && !dialect.keras2) cfg[k] = 'hard_sigmoid_relu6';
   }
-  if (className === 'GRU') delete cfg.reset_after;
+  if (className === 'MultiHeadAttention') {
+    // [1]: attention over the steps of [batch, steps, features], the only form wasmml has.
+    const axes = cfg.attention_axes;
+    if (axes !== null && axes !== undefined && JSON.stringify(axes) !== '[1]' && JSON.stringify(axes) !== '1')
+      issues.push(`${where}: attention_axes=${JSON.stringify(axes)} (wasmml attends over axis 1 of [batch, steps, features])`);
+    delete cfg.attention_axes;
+    const out = cfg.output_shape;
+    if (Array.isArray(out)) {
+      if (out.length === 1 && typeof out[0] === 'number') cfg.output_shape = out[0];
+      else issues.push(`${where}: output_shape=${JSON.stringify(out)} (wasmml's output is [batch, steps, n])`);
+    }
+  }
 }
 
 /** [layer, node, tensor] references out of a Keras 3 node's args. */
@@ -94,16 +105,20 @@ function tensorRefs(v: unknown, out: unknown[][]): void {
   }
 }
 
-function inboundNodes(nodes: unknown, kwargsIssues: (k: string) => void): unknown[] {
+/** Tensors a layer may take by keyword, in the order they follow the positional ones (MultiHeadAttention(query, value, key)). */
+const TENSOR_KWARGS: Record<string, string[]> = { MultiHeadAttention: ['value', 'key'] };
+
+function inboundNodes(nodes: unknown, kwargsIssues: (k: string) => void, className = ''): unknown[] {
   if (!Array.isArray(nodes)) return [];
   return nodes.map((n) => {
     if (Array.isArray(n)) return n; // Keras 2: already [[name, node, tensor, kwargs], ...]
     const node = n as { args?: unknown; kwargs?: Json };
     const refs: unknown[][] = [];
     tensorRefs(node.args, refs);
+    for (const k of TENSOR_KWARGS[className] ?? []) if (node.kwargs?.[k]) tensorRefs(node.kwargs[k], refs);
     const kwargs: Json = {};
     for (const [k, v] of Object.entries(node.kwargs ?? {})) {
-      if (k === 'mask' || k === 'training' || v === null) continue;
+      if (k === 'mask' || k === 'training' || v === null || TENSOR_KWARGS[className]?.includes(k)) continue;
       if (['number', 'string', 'boolean'].includes(typeof v)) kwargs[k] = v;
       else kwargsIssues(k);
     }
@@ -117,7 +132,7 @@ function refList(v: unknown): unknown[] {
   return typeof v[0] === 'string' ? [v] : v;
 }
 
-function translateLayer(entry: Json, issues: Issues): Json {
+function translateLayer(entry: Json, issues: Issues, dialect: KerasDialect): Json {
   const className = String(entry.class_name);
   const cfg = (entry.config ?? {}) as Json;
   const name = String(entry.name ?? cfg.name ?? '?');
@@ -126,7 +141,7 @@ function translateLayer(entry: Json, issues: Issues): Json {
     return {
       class_name: className === 'Sequential' ? 'Sequential' : 'Model',
       name,
-      config: translateModelConfig(className, cfg, issues),
+      config: translateModelConfig(className, cfg, issues, dialect),
       inbound_nodes: inboundNodes(entry.inbound_nodes, () => {}),
     };
   }
@@ -134,28 +149,28 @@ function translateLayer(entry: Json, issues: Issues): Json {
   if (className === 'Bidirectional') {
     const { layer, backward_layer: _backward, ...rest } = cfg;
     config = cleanConfig(rest, where, issues);
-    const inner = translateLayer(layer as Json, issues);
+    const inner = translateLayer(layer as Json, issues, dialect);
     config.layer = { class_name: inner.class_name, config: inner.config };
   } else {
     if (!(className in layerClasses)) issues.push(`${where}: wasmml has no layer class '${className}'`);
     config = cleanConfig(cfg, where, issues);
-    checkSemantics(className, config, where, issues);
+    checkSemantics(className, config, where, issues, dialect);
   }
   return {
     class_name: className,
     name,
     config,
-    inbound_nodes: inboundNodes(entry.inbound_nodes, (k) => issues.push(`${where}: call argument '${k}' is not a plain value`)),
+    inbound_nodes: inboundNodes(entry.inbound_nodes, (k) => issues.push(`${where}: call argument '${k}' is not a plain value`), className),
   };
 }
 
-function translateModelConfig(className: string, cfg: Json, issues: Issues): Json {
+function translateModelConfig(className: string, cfg: Json, issues: Issues, dialect: KerasDialect): Json {
   const layers = Array.isArray(cfg.layers) ? cfg.layers : Array.isArray(cfg) ? cfg : null;
   if (!layers) {
     issues.push(`model '${String(cfg.name)}' (${className}): its config has no layers list`);
     return { name: cfg.name, layers: [] };
   }
-  const out: Json = { name: cfg.name, layers: layers.map((l) => translateLayer(l as Json, issues)) };
+  const out: Json = { name: cfg.name, layers: layers.map((l) => translateLayer(l as Json, issues, dialect)) };
   if (className !== 'Sequential') {
     out.input_layers = refList(cfg.input_layers);
     out.output_layers = refList(cfg.output_layers);
@@ -164,13 +179,13 @@ function translateModelConfig(className: string, cfg: Json, issues: Issues): Jso
 }
 
 /** A Keras 2 or 3 model config -> {modelTopology for @wasmml/layers, issues}. */
-export function kerasConfigToTopology(config: Json): { topology: Json; issues: Issues } {
+export function kerasConfigToTopology(config: Json, dialect: KerasDialect = { keras2: false }): { topology: Json; issues: Issues } {
   const issues: Issues = [];
   const className = String(config.class_name);
   if (!MODEL_CLASSES.has(className)) {
     issues.push(`the file holds a '${className}', not a Sequential or functional model`);
     return { topology: {}, issues };
   }
-  const inner = translateModelConfig(className, (config.config ?? {}) as Json, issues);
+  const inner = translateModelConfig(className, (config.config ?? {}) as Json, issues, dialect);
   return { topology: { class_name: className === 'Sequential' ? 'Sequential' : 'Model', config: inner }, issues };
 }

@@ -1,7 +1,9 @@
 // Our model's Keras JSON (tfjs modelTopology, Keras 2 shape) -> a Keras 3
 // config.json: objects wrapped with their module, inbound nodes as
-// __keras_tensor__ args, the input shape on an explicit InputLayer.
+// __keras_tensor__ args, the input shape on an explicit InputLayer. What Keras
+// 3 would compute differently is collected, and one error lists it all.
 type Json = Record<string, unknown>;
+type Issues = string[];
 
 /** Keras 2 / tfjs settings Keras 3 constructors reject (unknown keyword arguments). */
 const NOT_IN_KERAS3 = new Set(['implementation', 'batch_input_shape', 'input_dtype', 'time_major', 'recurrent_activation_initializer']);
@@ -22,7 +24,11 @@ function wrap(module: string, v: { class_name: string; config?: unknown }): Json
   return { module, class_name: v.class_name, config, registered_name: null };
 }
 
-function layerConfig(className: string, cfg: Json): Json {
+/** Our activation names (as saved) whose Keras 3 name differs. */
+const ACTIVATIONS_OUT: Record<string, string> = { hard_sigmoid_relu6: 'hard_sigmoid' };
+
+function layerConfig(className: string, cfg: Json, issues: Issues): Json {
+  const where = `layer '${String(cfg.name)}' (${className})`;
   const out: Json = {};
   for (const [k, v] of Object.entries(cfg)) {
     if (NOT_IN_KERAS3.has(k)) continue;
@@ -30,10 +36,18 @@ function layerConfig(className: string, cfg: Json): Json {
     if (m && v && typeof v === 'object' && typeof (v as Json).class_name === 'string') out[k] = wrap(m, v as { class_name: string });
     else if (k === 'layer' && className === 'Bidirectional') {
       const inner = v as { class_name: string; config: Json };
-      out[k] = wrap('keras.layers', { class_name: inner.class_name, config: layerConfig(inner.class_name, inner.config) });
+      out[k] = wrap('keras.layers', { class_name: inner.class_name, config: layerConfig(inner.class_name, inner.config, issues) });
+    } else if ((k === 'activation' || k === 'recurrent_activation') && typeof v === 'string') {
+      // Keras 3's hard_sigmoid is relu6(x + 3) / 6: tfjs's clip(0.2 x + 0.5, 0, 1) has no Keras 3 name.
+      if (v === 'hard_sigmoid')
+        issues.push(
+          `${where}: ${k}='hardSigmoid' is tfjs's clip(0.2 x + 0.5, 0, 1), which Keras 3 does not have (its hard_sigmoid is relu6(x + 3) / 6, our 'hardSigmoidRelu6'); build the layer with 'sigmoid' or 'hardSigmoidRelu6'`,
+        );
+      out[k] = ACTIVATIONS_OUT[v] ?? v;
     } else out[k] = v;
   }
-  if (className === 'GRU') out.reset_after = false;
+  // Layers saved before GRU had the setting computed the reset-before form.
+  if (className === 'GRU') out.reset_after ??= false;
   // A layer's dtype is its weights' dtype in Keras; ours may carry the int32 of the ids it takes (Embedding after an int input).
   if (out.dtype !== undefined && out.dtype !== 'float32') out.dtype = 'float32';
   return out;
@@ -61,16 +75,16 @@ function tensorArg(ref: unknown[], info: TensorInfo): Json {
 /** Layers called with a list of tensors as one argument (merge layers) vs. as separate arguments. */
 const SPREAD_ARGS = new Set(['MultiHeadAttention']);
 
-function layerEntry(l: Json, info: TensorInfo): Json {
+function layerEntry(l: Json, info: TensorInfo, issues: Issues): Json {
   const className = String(l.class_name);
   const cfg = (l.config ?? {}) as Json;
   if (className === 'Sequential' || className === 'Model')
-    return { ...modelEntry(l, info), name: cfg.name, inbound_nodes: nodes(l, className, info) };
+    return { ...modelEntry(l, info, issues), name: cfg.name, inbound_nodes: nodes(l, className, info) };
   if (className === 'InputLayer') return inputLayer(String(cfg.name), cfg.batch_input_shape, cfg.dtype);
   return {
     module: 'keras.layers',
     class_name: className,
-    config: layerConfig(className, cfg),
+    config: layerConfig(className, cfg, issues),
     registered_name: null,
     name: cfg.name ?? l.name,
     inbound_nodes: nodes(l, className, info),
@@ -82,18 +96,20 @@ function nodes(l: Json, className: string, info: TensorInfo): Json[] {
   return list.map((refs) => {
     const args = refs.map((r) => tensorArg(r, info));
     const kwargs = (refs[0]?.[3] ?? {}) as Json;
+    // Keras's MultiHeadAttention takes query and value; ours, one tensor for self-attention.
+    if (className === 'MultiHeadAttention' && args.length === 1) args.push(args[0]!);
     return { args: args.length === 1 || SPREAD_ARGS.has(className) ? args : [args], kwargs };
   });
 }
 
-function modelEntry(top: Json, info: TensorInfo): Json {
+function modelEntry(top: Json, info: TensorInfo, issues: Issues): Json {
   const className = String(top.class_name);
   const cfg = (top.config ?? {}) as Json;
   const layers = (cfg.layers ?? []) as Json[];
   if (className === 'Sequential') {
     const first = (layers[0]?.config ?? {}) as Json;
     const input = first.batch_input_shape;
-    const entries = layers.map((l) => layerEntry(l, info));
+    const entries = layers.map((l) => layerEntry(l, info, issues));
     if (input) entries.unshift(inputLayer(`${String(cfg.name)}_input`, input, first.dtype));
     return {
       module: 'keras',
@@ -110,14 +126,17 @@ function modelEntry(top: Json, info: TensorInfo): Json {
     config: {
       name: cfg.name,
       trainable: true,
-      layers: layers.map((l) => layerEntry(l, info)),
+      layers: layers.map((l) => layerEntry(l, info, issues)),
       input_layers: cfg.input_layers,
       output_layers: cfg.output_layers,
     },
   };
 }
 
-/** config.json content for a model topology as @wasmml/layers writes it. */
-export function topologyToKerasConfig(topology: Json, tensorInfo: TensorInfo): Json {
-  return modelEntry(topology, tensorInfo);
+/** config.json content for a model topology as @wasmml/layers writes it; throws one error listing what Keras 3 would compute differently. */
+export function topologyToKerasConfig(topology: Json, tensorInfo: TensorInfo, modelName: string): Json {
+  const issues: Issues = [];
+  const config = modelEntry(topology, tensorInfo, issues);
+  if (issues.length) throw new Error(`saveKerasModel: ${modelName} cannot be saved for Keras 3:\n  - ${issues.join('\n  - ')}`);
+  return config;
 }

@@ -11,6 +11,7 @@ import { kerasCompileState, restoreKerasCompile } from './keras-optimizer.js';
 import { kerasWeightSlots } from './keras-weights.js';
 import { type FileSource, isHdf5, isZip, sourceBytes, sourceName, writeAtomic } from './source.js';
 import { legacyH5Bytes, loadLegacyH5 } from './legacy-h5.js';
+import { pythonJson } from './python-json.js';
 import { KERAS_VERSION } from './version.js';
 
 function unzip(bytes: Uint8Array, what: string): Record<string, Uint8Array> {
@@ -37,7 +38,7 @@ async function loadKerasZip(bytes: Uint8Array, what: string): Promise<LayersMode
     const model = await modelFromKerasConfig(config, what);
     try {
       setWeightsFrom(model, (p) => h5.array(p), `${what}: model.weights.h5`);
-      await restoreKerasCompile(model, config.compile_config, h5);
+      await restoreKerasCompile(model, config.compile_config, h5, what);
       return model;
     } catch (e) {
       model.dispose();
@@ -85,14 +86,14 @@ async function weightsH5(model: LayersModel, optimizer?: (h5: H5Writer) => void)
 /** The model as `.keras` bytes (config.json, metadata.json, model.weights.h5). */
 export async function kerasBytes(model: LayersModel): Promise<Uint8Array> {
   const artifacts = await modelArtifacts(model);
-  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model));
-  // A model compiled with Adam carries its compile settings and Adam's state, so Keras continues where we stopped.
+  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model), model.name);
+  // A compiled model carries its compile settings and optimizer state, so Keras continues where we stopped.
   const compiled = await kerasCompileState(model);
   config.compile_config = compiled?.compileConfig ?? null;
   const metadata = { keras_version: KERAS_VERSION, date_saved: new Date().toISOString(), generated_by: 'wasmml @wasmml/convert' };
   return zipSync({
     'metadata.json': strToU8(JSON.stringify(metadata)),
-    'config.json': strToU8(JSON.stringify(config)),
+    'config.json': strToU8(pythonJson(config)),
     'model.weights.h5': await weightsH5(model, compiled?.write),
   });
 }

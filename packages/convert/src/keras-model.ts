@@ -2,13 +2,13 @@
 // tensor shapes Keras 3 records: shared by the .keras and .h5 readers/writers.
 import { io, type Layer, LayersModel, loadLayersModel } from '@wasmml/layers';
 import { tensor, type Tensor } from '@wasmml/tensor';
-import { kerasConfigToTopology } from './keras-config-in.js';
+import { type KerasDialect, kerasConfigToTopology } from './keras-config-in.js';
 import type { TensorInfo } from './keras-config-out.js';
 import { kerasWeightSlots } from './keras-weights.js';
 
 /** Builds our model from a Keras 2 or 3 model config; throws one error listing every unsupported setting. */
-export async function modelFromKerasConfig(config: Record<string, unknown>, what: string): Promise<LayersModel> {
-  const { topology, issues } = kerasConfigToTopology(config);
+export async function modelFromKerasConfig(config: Record<string, unknown>, what: string, dialect?: KerasDialect): Promise<LayersModel> {
+  const { topology, issues } = kerasConfigToTopology(config, dialect);
   if (issues.length) throw new Error(`loadKerasModel: ${what} uses what wasmml cannot load:\n  - ${issues.join('\n  - ')}`);
   return loadLayersModel(io.fromMemory({ modelTopology: topology }), { strict: false });
 }

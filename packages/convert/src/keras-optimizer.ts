@@ -1,26 +1,17 @@
-// Adam's state in a .keras file. Keras 3 keeps `optimizer/vars/0` (iterations)
-// and `1` (learning rate), then one momentum and one velocity per trainable
-// variable, interleaved, in the order of model.trainable_variables (its layer
-// order, each layer's trainable weights). Ours keeps them as slots 0 and 1 of
-// each variable. Adam is the optimizer whose update both sides compute the same
-// way (epsilon outside the square root, bias correction folded into the step).
-import { InputLayer, type Layer, LayersModel } from '@wasmml/layers';
-import { adam, type NamedTensor } from '@wasmml/optimizers';
+// The compile settings and optimizer state in a .keras file, both ways, for
+// the optimizers both sides have (keras-optimizers.ts): config.json's
+// compile_config, and `optimizer/vars` in model.weights.h5, whose slot
+// variables follow Keras's model.trainable_variables: its layer order, each
+// layer's trainable weights, in Keras's shapes (kerasWeightSlots).
+import type { LayersModel } from '@wasmml/layers';
+import type { NamedTensor } from '@wasmml/optimizers';
 import { scalar, tensor, type Variable } from '@wasmml/tensor';
 import type { H5Reader, H5Writer } from './hdf5.js';
-import { kerasLayerOrder } from './keras-layer-order.js';
+import { kerasOptimizerOf, type OptimizerMap, optimizerFromKeras } from './keras-optimizers.js';
+import { kerasWeightSlots } from './keras-weights.js';
+import { pyFloats } from './python-json.js';
 
 type Json = Record<string, unknown>;
-
-/** Keras's model.trainable_variables order. */
-function trainableOrder(model: LayersModel, out: Variable[] = []): Variable[] {
-  for (const l of kerasLayerOrder(model) as Layer[]) {
-    if (l instanceof InputLayer) continue;
-    if (l instanceof LayersModel) trainableOrder(l, out);
-    else out.push(...l.trainableWeights);
-  }
-  return out;
-}
 
 /** Loss names Keras 3 and wasmml both have, ours -> Keras. */
 const LOSSES: Record<string, string> = {
@@ -41,23 +32,44 @@ const KERAS_LOSSES: Record<string, string> = {
   kld: 'kullbackLeiblerDivergence',
 };
 
-/** compile_config for config.json and the optimizer datasets, when the model is compiled with Adam and one named loss. */
+/** Trainable variables in Keras's model.trainable_variables order, with the shape Keras stores each in. */
+function trainableOrder(model: LayersModel): Array<{ v: Variable; shape: number[] }> {
+  return kerasWeightSlots(model)
+    .slots.map((s) => ({ v: s.layer.weights[s.index]!, shape: s.kerasShape, layer: s.layer }))
+    .filter(({ v, layer }) => layer.trainableWeights.includes(v))
+    .map(({ v, shape }) => ({ v, shape: shape ?? [...v.shape] }));
+}
+
+/** Dataset index of each slot: `visit(group slot, variable index, dataset index)` in Keras's order. */
+function slotIndices(
+  map: OptimizerMap,
+  count: number,
+  visit: (slot: OptimizerMap['groups'][number][number], i: number, at: number) => void,
+) {
+  let at = 2;
+  for (const group of map.groups) {
+    for (let i = 0; i < count; i++) group.forEach((slot, j) => visit(slot, i, at + i * group.length + j));
+    at += count * group.length;
+  }
+}
+
+/**
+ * compile_config for config.json and the writer of the optimizer datasets, when the model is compiled with one
+ * named loss and an optimizer Keras has; undefined (the file carries no training state) otherwise.
+ */
 export async function kerasCompileState(model: LayersModel): Promise<{ compileConfig: Json; write: (h5: H5Writer) => void } | undefined> {
   const c = model.compiled;
-  if (c?.optimizer.getClassName() !== 'Adam' || c.losses.length !== 1) return undefined;
+  if (c?.losses.length !== 1) return undefined;
   const lossObj = c.losses[0] as { name?: string; fromLogits?: boolean };
   const loss = LOSSES[lossObj.name ?? ''];
   if (!loss || lossObj.fromLogits) return undefined;
-  const opt = c.optimizer as unknown as { beta1: number; beta2: number; epsilon: number; learningRate: number; iterations: number };
+  const map = kerasOptimizerOf(c.optimizer);
+  if (typeof map === 'string') return undefined;
+  const lr = c.optimizer.learningRate;
   const state = await c.optimizer.getWeights();
   const byName = new Map(state.map((s) => [s.name, s.tensor]));
   const compileConfig: Json = {
-    optimizer: {
-      module: 'keras.optimizers',
-      class_name: 'Adam',
-      registered_name: null,
-      config: { name: 'adam', learning_rate: opt.learningRate, beta_1: opt.beta1, beta_2: opt.beta2, epsilon: opt.epsilon, amsgrad: false },
-    },
+    optimizer: { module: 'keras.optimizers', class_name: map.keras, registered_name: null, config: pyFloats(map.config) },
     loss,
     loss_weights: null,
     metrics: null,
@@ -67,42 +79,53 @@ export async function kerasCompileState(model: LayersModel): Promise<{ compileCo
     jit_compile: false,
   };
   const write = (h5: H5Writer) => {
+    const name = String(map.config.name);
     h5.group('optimizer/vars');
-    h5.attr('optimizer/vars', 'name', 'adam');
-    h5.dataset('optimizer/vars/0', [], new Float32Array([opt.iterations]));
-    h5.dataset('optimizer/vars/1', [], new Float32Array([opt.learningRate]));
-    trainableOrder(model).forEach((v, i) => {
-      for (const slot of [0, 1]) {
-        const t = byName.get(`${v.name}/slot${slot}`);
-        h5.dataset(`optimizer/vars/${2 + 2 * i + slot}`, [...v.shape], t ? (t.dataSync() as Float32Array) : new Float32Array(v.size));
-      }
+    h5.attr('optimizer/vars', 'name', name);
+    h5.dataset('optimizer/vars/0', [], new Float32Array([c.optimizer.iterations]));
+    h5.dataset('optimizer/vars/1', [], new Float32Array([lr]));
+    const vars = trainableOrder(model);
+    slotIndices(map, vars.length, (slot, i, at) => {
+      const { v, shape } = vars[i]!;
+      const t = byName.get(`${v.name}/slot${slot.ours}`);
+      const ours = t ? (t.dataSync() as Float32Array) : new Float32Array(v.size).fill(map.slotInit);
+      h5.dataset(`optimizer/vars/${at}`, shape, slot.toKeras ? slot.toKeras(ours, lr) : ours);
     });
     for (const s of state) s.tensor.dispose();
   };
   return { compileConfig, write };
 }
 
-/** Compiles the model as config.json's compile_config says and restores Adam's state; other optimizers leave it uncompiled. */
-export async function restoreKerasCompile(model: LayersModel, compileConfig: unknown, h5: H5Reader): Promise<void> {
-  const cc = compileConfig as { optimizer?: { class_name?: string; config?: Json }; loss?: unknown } | null | undefined;
-  if (cc?.optimizer?.class_name !== 'Adam' || typeof cc.loss !== 'string' || !KERAS_LOSSES[cc.loss]) return;
-  const o = cc.optimizer.config ?? {};
-  const lr = typeof o.learning_rate === 'number' ? o.learning_rate : 0.001;
-  const optimizer = adam(lr, Number(o.beta_1 ?? 0.9), Number(o.beta_2 ?? 0.999), Number(o.epsilon ?? 1e-7));
+/**
+ * Compiles the model as config.json's compile_config says and restores the optimizer's state. What cannot be
+ * carried over (a loss or optimizer setting wasmml lacks) leaves the model uncompiled, with a warning naming it, as
+ * Keras does when it cannot restore an optimizer.
+ */
+export async function restoreKerasCompile(model: LayersModel, compileConfig: unknown, h5: H5Reader, what: string): Promise<void> {
+  const cc = compileConfig as { optimizer?: { class_name?: string; config?: Json } | string; loss?: unknown } | null | undefined;
+  if (!cc) return;
+  const warn = (why: string) =>
+    console.warn(`loadKerasModel: ${what}: the model is loaded uncompiled (compile it before training): ${why}`);
+  if (typeof cc.loss !== 'string' || !KERAS_LOSSES[cc.loss]) return warn(`loss ${JSON.stringify(cc.loss)} is not one wasmml carries over`);
+  const opt = typeof cc.optimizer === 'string' ? { class_name: cc.optimizer, config: {} } : cc.optimizer;
+  const made = optimizerFromKeras(String(opt?.class_name), opt?.config ?? {});
+  if (Array.isArray(made)) return warn(`its optimizer ${String(opt?.class_name)} has ${made.join(', ')}`);
+  const { optimizer, map } = made;
   model.compile({ optimizer, loss: KERAS_LOSSES[cc.loss]! });
   if (!h5.has('optimizer/vars/0')) return;
+  const lr = optimizer.learningRate;
   const vars = trainableOrder(model);
   const named: NamedTensor[] = [{ name: 'iter', tensor: scalar(h5.array('optimizer/vars/0').values[0]!, 'int32') }];
   try {
-    vars.forEach((v, i) => {
-      for (const slot of [0, 1]) {
-        const a = h5.array(`optimizer/vars/${2 + 2 * i + slot}`);
-        if (a.values.length !== v.size)
-          throw new Error(
-            `loadKerasModel: optimizer/vars/${2 + 2 * i + slot} has shape [${a.shape.join(', ')}], expected [${v.shape.join(', ')}] (Adam state of ${v.name})`,
-          );
-        named.push({ name: `${v.name}/slot${slot}`, tensor: tensor(a.values, [...v.shape]) });
-      }
+    slotIndices(map, vars.length, (slot, i, at) => {
+      const { v, shape } = vars[i]!;
+      const a = h5.array(`optimizer/vars/${at}`);
+      if (a.values.length !== v.size)
+        throw new Error(
+          `loadKerasModel: ${what}: optimizer/vars/${at} has shape [${a.shape.join(', ')}], expected [${shape.join(', ')}] (${map.keras} ${slot.name} of ${v.name})`,
+        );
+      const values = slot.fromKeras ? slot.fromKeras(a.values, lr) : a.values;
+      named.push({ name: `${v.name}/slot${slot.ours}`, tensor: tensor(values, [...v.shape]) });
     });
     await optimizer.setWeights(named);
   } finally {

@@ -1,10 +1,12 @@
 // Where Keras 3 keeps each weight in model.weights.h5. Keras walks the model's
-// layer list and names each layer's group after its class in snake_case,
+// layer list (in its own order: kerasLayerOrder, which for a functional model
+// built here may differ from ours) and names each layer's group after its class in snake_case,
 // numbering repeats (`layers/dense`, `layers/dense_1`); a layer's own variables
 // are `vars/0..n` in creation order, and sublayers sit under the attribute
 // that holds them (`cell` for recurrent layers, `forward_layer` and
 // `backward_layer` for Bidirectional, `layers/...` for nested models).
 import { Bidirectional, InputLayer, type Layer, LayersModel, RNNBase } from '@wasmml/layers';
+import { kerasLayerOrder } from './keras-layer-order.js';
 
 /** One weight of our model and its dataset path in Keras's file. */
 export interface KerasWeightSlot {
@@ -60,7 +62,7 @@ function attention(layer: Layer, base: string, out: KerasWeightSlot[], groups: K
 function walk(model: LayersModel, prefix: string, out: KerasWeightSlot[], groups: KerasGroup[]): void {
   const used = new Map<string, number>();
   const sequential = model.getClassName() === 'Sequential';
-  for (const l of model.layers) {
+  for (const l of kerasLayerOrder(model)) {
     // Keras's Sequential lists no InputLayer; a functional model lists them.
     if (sequential && l instanceof InputLayer) continue;
     const snake = kerasSnake(kerasClassName(l));

@@ -27,7 +27,9 @@ export async function loadLegacyH5(bytes: Uint8Array, what: string): Promise<Lay
     }
     const config = JSON.parse(raw) as Record<string, unknown>;
     const root = h5.has('model_weights') ? 'model_weights' : '';
-    const model = await modelFromKerasConfig(config, what);
+    // tf.keras 2 wrote its version here; Keras 3's legacy saver writes 3.x.
+    const version = String(h5.attr('/', 'keras_version') ?? h5.attr(root || '/', 'keras_version') ?? '');
+    const model = await modelFromKerasConfig(config, what, { keras2: version.startsWith('2.') });
     try {
       // Check every layer's datasets before setting any.
       const plan: Array<{ layer: Layer; values: Float32Array[] }> = [];
@@ -74,7 +76,7 @@ export async function loadLegacyH5(bytes: Uint8Array, what: string): Promise<Lay
 /** The model as a full-model `.h5` (Keras 3 config, Keras's legacy weight layout). */
 export async function legacyH5Bytes(model: LayersModel): Promise<Uint8Array> {
   const artifacts = await modelArtifacts(model);
-  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model));
+  const config = topologyToKerasConfig(artifacts.modelTopology as Record<string, unknown>, tensorInfoOf(model), model.name);
   const h5 = await H5Writer.create();
   h5.attr('/', 'model_config', JSON.stringify(config));
   h5.attr('/', 'keras_version', KERAS_VERSION);

@@ -1,11 +1,18 @@
-// Model files given as a path (Node, Deno) or as bytes (everywhere).
-import { platform } from '#platform';
+// Model files given as a path (Node, Deno) or as bytes (everywhere); files
+// through @wasmml/platform.
+import { platform } from '@wasmml/platform';
 
 /** A model file: a path on Node/Deno, or its bytes. */
 export type FileSource = string | Uint8Array | ArrayBuffer;
 
 export async function sourceBytes(source: FileSource): Promise<Uint8Array> {
-  if (typeof source === 'string') return platform.readFile(source);
+  if (typeof source === 'string') {
+    if (!platform.hasFileSystem)
+      throw new Error(
+        `@wasmml/convert: this runtime has no file system to read '${source}' from; pass the file as bytes (Uint8Array / ArrayBuffer)`,
+      );
+    return platform.readFile(source);
+  }
   return source instanceof Uint8Array ? source : new Uint8Array(source);
 }
 
@@ -15,6 +22,10 @@ export function sourceName(source: FileSource): string {
 
 /** Writes bytes to a path through a temporary file and a rename. */
 export function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  if (!platform.hasFileSystem)
+    return Promise.reject(
+      new Error(`@wasmml/convert: this runtime has no file system to write '${path}' to; use the *Bytes functions and keep the bytes`),
+    );
   return platform.writeFileAtomic(path, bytes);
 }
 

@@ -16,6 +16,7 @@ export type ActivationIdentifier =
   | 'softsign'
   | 'sigmoid'
   | 'hardSigmoid'
+  | 'hardSigmoidRelu6'
   | 'tanh'
   | 'softmax'
   | 'logSoftmax'
@@ -34,7 +35,10 @@ const fns: Record<string, (x: Tensor) => Tensor> = {
   softplus: (x) => ops.softplus(x),
   softsign: (x) => x.div(ops.abs(x).add(1)),
   sigmoid: (x) => ops.sigmoid(x),
+  // tfjs's and Keras 2's hard sigmoid.
   hardsigmoid: (x) => ops.clipByValue(x.mul(0.2).add(0.5), 0, 1),
+  // Keras 3's hard_sigmoid (also PyTorch's Hardsigmoid and JAX's hard_sigmoid): slope 1/6, not 0.2.
+  hardsigmoidrelu6: (x) => ops.relu6(x.add(3)).div(6),
   tanh: (x) => ops.tanh(x),
   softmax: (x) => ops.softmax(x),
   logsoftmax: (x) => ops.logSoftmax(x),
@@ -48,7 +52,7 @@ const fns: Record<string, (x: Tensor) => Tensor> = {
 export function activationName(id: ActivationIdentifier | null | undefined): string {
   const key = (id ?? 'linear').replace(/_/g, '').toLowerCase();
   if (!(key in fns)) throw new Error(`unknown activation '${id}' (known: ${Object.keys(fns).join(', ')})`);
-  return { hardsigmoid: 'hardSigmoid', logsoftmax: 'logSoftmax', gelunew: 'gelu_new' }[key] ?? key;
+  return { hardsigmoid: 'hardSigmoid', hardsigmoidrelu6: 'hardSigmoidRelu6', logsoftmax: 'logSoftmax', gelunew: 'gelu_new' }[key] ?? key;
 }
 
 /** The activation function for a name. */

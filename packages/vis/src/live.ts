@@ -13,14 +13,33 @@ export interface LiveHistory {
   readonly chart: Promise<RenderedChart>;
 }
 
+// A class, not an object literal: fit checks a plain callback object's own
+// keys against the hook names (a typo must not be ignored), and `chart` is a
+// getter on the prototype, so the only hook fit sees is onEpochEnd.
+class LiveHistoryCallback implements LiveHistory {
+  readonly #chart: Promise<RenderedChart>;
+  readonly #metrics: string[] | undefined;
+
+  constructor(element: Element, options: HistoryChartOptions) {
+    this.#chart = render(historyChart(undefined, options), element);
+    this.#metrics = options.metrics;
+  }
+
+  get chart(): Promise<RenderedChart> {
+    return this.#chart;
+  }
+
+  async onEpochEnd(epoch: number, logs: Record<string, number> = {}): Promise<void> {
+    const { view } = await this.#chart;
+    // A new panel (the first epoch) or longer axes change the chart's size: resize with the data.
+    await view
+      .change(HISTORY_DATA, vega.changeset().insert(historyRows(epoch, logs, this.#metrics)))
+      .resize()
+      .runAsync();
+  }
+}
+
 /** A fit callback that draws the training curves into `element` as epochs end (browsers). */
 export function liveHistory(element: Element, options: HistoryChartOptions = {}): LiveHistory {
-  const chart = render(historyChart(undefined, options), element);
-  return {
-    chart,
-    async onEpochEnd(epoch, logs = {}) {
-      const { view } = await chart;
-      await view.change(HISTORY_DATA, vega.changeset().insert(historyRows(epoch, logs, options.metrics))).runAsync();
-    },
-  };
+  return new LiveHistoryCallback(element, options);
 }

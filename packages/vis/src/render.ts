@@ -1,8 +1,10 @@
 // Specs to pictures: SVG through Vega's headless renderer (no DOM, no canvas),
-// PNG by rasterising that SVG, files by extension, and live charts in a page.
+// PNG by rasterising that SVG, files by extension (through @wasmml/platform's
+// atomic write), and live charts in a page.
+import { platform } from '@wasmml/platform';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { platform } from '#platform';
+import { svgToPng } from '#raster';
 
 /** A Vega-Lite spec (what the chart functions return) or an already compiled Vega spec. */
 export type ChartSpec = TopLevelSpec | vega.Spec;
@@ -27,7 +29,7 @@ export async function toSVG(spec: ChartSpec): Promise<string> {
 export async function toPNG(spec: ChartSpec, options: { scale?: number } = {}): Promise<Uint8Array> {
   const scale = options.scale ?? 2;
   if (!(scale > 0)) throw new Error(`toPNG: scale must be > 0, got ${scale}`);
-  return platform.svgToPng(await toSVG(spec), scale);
+  return svgToPng(await toSVG(spec), scale);
 }
 
 /**
@@ -37,7 +39,11 @@ export async function toPNG(spec: ChartSpec, options: { scale?: number } = {}): 
 export async function saveChart(spec: ChartSpec, path: string, options: { scale?: number } = {}): Promise<string> {
   const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
   if (ext !== 'svg' && ext !== 'png') throw new Error(`saveChart: ${path} must end in .svg or .png`);
-  await platform.writeFile(path, ext === 'svg' ? await toSVG(spec) : await toPNG(spec, options));
+  if (!platform.hasFileSystem)
+    throw new Error(`saveChart: this runtime has no file system to write ${path} to; use render(spec, element) or toSVG(spec)`);
+  const bytes = ext === 'svg' ? new TextEncoder().encode(await toSVG(spec)) : await toPNG(spec, options);
+  await platform.mkdirp(platform.dirname(path));
+  await platform.writeFileAtomic(path, bytes);
   return path;
 }
 

@@ -12,7 +12,13 @@ const SIMPLE: Record<string, string> = {
 };
 
 /** Activations an ONNX graph can compute, for error messages. */
-export const ONNX_ACTIVATIONS = ['linear', ...Object.keys(SIMPLE), 'softmax', 'hard_sigmoid', 'swish', 'relu6'];
+export const ONNX_ACTIVATIONS = ['linear', ...Object.keys(SIMPLE), 'softmax', 'hard_sigmoid', 'hard_sigmoid_relu6', 'swish', 'relu6'];
+
+/** ONNX HardSigmoid is clip(alpha x + beta, 0, 1): tfjs's (and Keras 2's) and Keras 3's (relu6(x + 3) / 6) constants. */
+const HARD_SIGMOID: Record<string, { alpha: number; beta: number }> = {
+  hard_sigmoid: { alpha: 0.2, beta: 0.5 },
+  hard_sigmoid_relu6: { alpha: 1 / 6, beta: 0.5 },
+};
 
 export function activationSupported(name: unknown): boolean {
   return name === undefined || name === null || ONNX_ACTIVATIONS.includes(String(name));
@@ -24,8 +30,8 @@ export function activation(g: GraphBuilder, x: string, name: unknown, base: stri
   if (a === 'linear') return x;
   if (SIMPLE[a]) return g.op1(SIMPLE[a], [x], {}, `${base}_${a}`);
   if (a === 'softmax') return g.op1('Softmax', [x], { axis: -1 }, `${base}_softmax`);
-  // Keras and tfjs: clip(0.2 x + 0.5, 0, 1), which is ONNX's HardSigmoid with these constants.
-  if (a === 'hard_sigmoid') return g.op1('HardSigmoid', [x], { alpha: { float: 0.2 }, beta: { float: 0.5 } }, `${base}_hard_sigmoid`);
+  const hard = HARD_SIGMOID[a];
+  if (hard) return g.op1('HardSigmoid', [x], { alpha: { float: hard.alpha }, beta: { float: hard.beta } }, `${base}_${a}`);
   if (a === 'swish') return g.op1('Mul', [x, g.op1('Sigmoid', [x], {}, `${base}_sigmoid`)], {}, `${base}_swish`);
   if (a === 'relu6') return g.op1('Clip', [x, g.float(`${base}_zero`, [], [0]), g.float(`${base}_six`, [], [6])], {}, `${base}_relu6`);
   throw new Error(`exportOnnx: activation '${a}' has no ONNX form`);
@@ -37,6 +43,7 @@ export function recurrentActivation(name: unknown): { op: string; alpha?: number
   if (a === 'tanh') return { op: 'Tanh' };
   if (a === 'sigmoid') return { op: 'Sigmoid' };
   if (a === 'relu') return { op: 'Relu' };
-  if (a === 'hard_sigmoid') return { op: 'HardSigmoid', alpha: 0.2, beta: 0.5 };
+  const hard = HARD_SIGMOID[a];
+  if (hard) return { op: 'HardSigmoid', ...hard };
   return undefined;
 }

@@ -1,7 +1,9 @@
 // wasmml model -> ONNX inference graph (opset 17). Every layer is checked
 // before anything is built, so one error lists all that cannot be exported;
-// the file is written through a temporary name and a rename.
-import { type InputLayer, type LayersModel, modelArtifacts } from '@wasmml/layers';
+// nested models (a Sequential inside a functional model, say) are inlined:
+// their layers become nodes of the one graph. The file is written through a
+// temporary name and a rename.
+import { type Layer, type LayersModel, modelArtifacts } from '@wasmml/layers';
 import { writeAtomic } from '../source.js';
 import { GraphBuilder } from './graph.js';
 import { EMITTERS } from './layers.js';
@@ -14,26 +16,32 @@ interface Spec {
   inbound_nodes?: unknown[][][];
 }
 
-function specsOf(topology: Json): { sequential: boolean; specs: Spec[]; cfg: Json } {
-  const cfg = (topology.config ?? {}) as Json;
-  return { sequential: topology.class_name === 'Sequential', specs: (cfg.layers ?? []) as Spec[], cfg };
-}
+const NESTED = new Set(['Sequential', 'Model']);
 
 function nameOf(s: Spec): string {
   return String(s.name ?? s.config.name);
 }
 
-/** Everything in the model that has no ONNX form, as one message per problem. */
-function exportIssues(specs: Spec[]): string[] {
+function layersOf(cfg: Json): Spec[] {
+  return (cfg.layers ?? []) as Spec[];
+}
+
+/** "layer:node:tensor" of a [name, node, tensor] reference. */
+const refKey = (r: unknown[]) => `${String(r[0])}:${String(r[1])}:${String(r[2])}`;
+
+/** Everything in the model (nested models included) that has no ONNX form, as one message per problem. */
+function exportIssues(specs: Spec[], within = ''): string[] {
   const issues: string[] = [];
   for (const s of specs) {
     if (s.class_name === 'InputLayer') continue;
-    const where = `layer '${nameOf(s)}' (${s.class_name})`;
+    const where = `${within}layer '${nameOf(s)}' (${s.class_name})`;
+    if (NESTED.has(s.class_name)) {
+      issues.push(...exportIssues(layersOf(s.config), `${where} > `));
+      continue;
+    }
     const e = EMITTERS[s.class_name];
     if (!e) {
-      issues.push(
-        `${where}: no ONNX export for ${s.class_name === 'Sequential' || s.class_name === 'Model' ? 'nested models' : `class ${s.class_name}`} (exportable: ${Object.keys(EMITTERS).join(', ')})`,
-      );
+      issues.push(`${where}: no ONNX export for class ${s.class_name} (exportable: ${Object.keys(EMITTERS).join(', ')}, nested models)`);
       continue;
     }
     for (const i of e.issues?.(s.config) ?? []) issues.push(`${where}: ${i}`);
@@ -43,6 +51,44 @@ function exportIssues(specs: Spec[]): string[] {
   return issues;
 }
 
+/** Emits one layer (a nested model recursively) on its input values; returns its output values. */
+function emitLayer(g: GraphBuilder, s: Spec, layer: Layer, ins: string[]): string[] {
+  if (NESTED.has(s.class_name)) return emitModel(g, layer as LayersModel, s.class_name === 'Sequential', s.config, ins);
+  return [EMITTERS[s.class_name]!.emit({ g, ins, cfg: s.config, layer, base: nameOf(s) })];
+}
+
+/** The model's layers as nodes, fed with `ins` (one value per model input, in input order); returns its outputs. */
+function emitModel(g: GraphBuilder, model: LayersModel, sequential: boolean, cfg: Json, ins: string[]): string[] {
+  const specs = layersOf(cfg);
+  if (sequential) {
+    let x = [ins[0]!];
+    for (const s of specs) if (s.class_name !== 'InputLayer') x = emitLayer(g, s, model.getLayer(nameOf(s)), x);
+    return x;
+  }
+  const values = new Map<string, string>(); // "layer:node:tensor" -> ONNX value name
+  ((cfg.input_layers ?? []) as unknown[][]).forEach((r, i) => values.set(refKey(r), ins[i]!));
+  // Emit applications once their inputs exist (the saved order may not be topological).
+  const pending = specs
+    .filter((s) => s.class_name !== 'InputLayer')
+    .flatMap((s) => (s.inbound_nodes ?? []).map((refs, node) => ({ s, refs, node })));
+  for (let progress = true; progress && pending.length; ) {
+    progress = false;
+    for (let i = 0; i < pending.length; i++) {
+      const { s, refs, node } = pending[i]!;
+      const got = refs.map((r) => values.get(refKey(r)));
+      if (got.some((v) => v === undefined)) continue;
+      emitLayer(g, s, model.getLayer(nameOf(s)), got as string[]).forEach((out, k) => values.set(`${nameOf(s)}:${node}:${k}`, out));
+      pending.splice(i--, 1);
+      progress = true;
+    }
+  }
+  return ((cfg.output_layers ?? []) as unknown[][]).map((r) => {
+    const v = values.get(refKey(r));
+    if (v === undefined) throw new Error(`exportOnnx: ${model.name}: output ${refKey(r)} is never computed from the model's inputs`);
+    return v;
+  });
+}
+
 /**
  * The model as ONNX bytes (opset 17, IR 8): the inference graph (dropout is
  * the identity, batch normalization uses its moving statistics). Inputs and
@@ -50,50 +96,18 @@ function exportIssues(specs: Spec[]): string[] {
  * dimension is symbolic.
  */
 export async function onnxBytes(model: LayersModel): Promise<Uint8Array> {
-  const artifacts = await modelArtifacts(model);
-  const { sequential, specs, cfg } = specsOf(artifacts.modelTopology as Json);
-  const issues = exportIssues(specs);
+  const topology = (await modelArtifacts(model)).modelTopology as Json;
+  const cfg = (topology.config ?? {}) as Json;
+  const sequential = topology.class_name === 'Sequential';
+  const issues = exportIssues(layersOf(cfg));
   if (issues.length) throw new Error(`exportOnnx: ${model.name} cannot be exported to ONNX:\n  - ${issues.join('\n  - ')}`);
   const g = new GraphBuilder();
-  const values = new Map<string, string>(); // "layer:node:tensor" -> ONNX value name
-  const addInput = (inp: { name: string; shape: ReadonlyArray<number | null>; dtype: string }, key: string) => {
-    const name = g.name(inp.name);
-    g.inputs.push(g.valueInfo(name, inp.dtype === 'int32' ? 'int32' : 'float32', [null, ...inp.shape.slice(1)]));
-    values.set(key, name);
-  };
-  const emit = (s: Spec, ins: string[]) =>
-    EMITTERS[s.class_name]!.emit({ g, ins, cfg: s.config, layer: model.getLayer(nameOf(s)), base: nameOf(s) });
-  let outs: string[];
-  if (sequential) {
-    const input = model.inputs[0]!;
-    addInput({ name: input.name.split(':')[0] ?? 'input', shape: input.shape, dtype: input.dtype }, 'input');
-    let x = values.get('input')!;
-    for (const s of specs) if (s.class_name !== 'InputLayer') x = emit(s, [x]);
-    outs = [x];
-  } else {
-    for (const s of specs) {
-      if (s.class_name !== 'InputLayer') continue;
-      const l = model.getLayer(nameOf(s)) as InputLayer;
-      const t = l.inboundNodes[0]!.outputs[0]!;
-      addInput({ name: nameOf(s), shape: t.shape, dtype: t.dtype }, `${nameOf(s)}:0:0`);
-    }
-    // Emit applications once their inputs exist (the saved order may not be topological).
-    const pending = specs
-      .filter((s) => s.class_name !== 'InputLayer')
-      .flatMap((s) => (s.inbound_nodes ?? []).map((refs, node) => ({ s, refs, node })));
-    for (let progress = true; progress && pending.length; ) {
-      progress = false;
-      for (let i = 0; i < pending.length; i++) {
-        const { s, refs, node } = pending[i]!;
-        const ins = refs.map((r) => values.get(`${String(r[0])}:${String(r[1])}:${String(r[2])}`));
-        if (ins.some((v) => v === undefined)) continue;
-        values.set(`${nameOf(s)}:${node}:0`, emit(s, ins as string[]));
-        pending.splice(i--, 1);
-        progress = true;
-      }
-    }
-    outs = ((cfg.output_layers ?? []) as unknown[][]).map((r) => values.get(`${String(r[0])}:${String(r[1])}:${String(r[2])}`)!);
-  }
+  const ins = model.inputs.map((t, i) => {
+    const name = g.name((sequential ? undefined : t.sourceLayer?.name) ?? (t.name.split(':')[0] || `input_${i}`));
+    g.inputs.push(g.valueInfo(name, t.dtype === 'int32' ? 'int32' : 'float32', [null, ...t.shape.slice(1)]));
+    return name;
+  });
+  const outs = emitModel(g, model, sequential, cfg, ins);
   model.outputs.forEach((o, i) => {
     const name = g.name(model.outputs.length === 1 ? 'output' : `output_${i}`);
     g.nodes.push({ opType: 'Identity', input: [outs[i]!], output: [name], name: g.name(`${name}_node`) });

@@ -2,6 +2,7 @@
 // transpose to ONNX's NCHW around the op and back, so every value between
 // layers keeps Keras's layout and Flatten/Reshape/Dense see the same order.
 import { activation, activationSupported, ONNX_ACTIVATIONS } from './activations.js';
+import { attentionIssues, emitAttention } from './attention.js';
 import type { GraphBuilder } from './graph.js';
 import { bidirectionalIssues, emitBidirectional, emitRecurrent, recurrentIssues } from './recurrent.js';
 import type { Layer, Variable } from './types.js';
@@ -183,6 +184,8 @@ export const EMITTERS: Record<string, Emitter> = {
     },
   },
   Embedding: {
+    // A mask would change what the layers after it compute; the graph has none.
+    issues: (cfg) => (cfg.mask_zero ? ['mask_zero=true (ONNX export carries no masks: the layers after it would see the padding)'] : []),
     emit(a) {
       const e = weightsOf(a.layer).get('embeddings')!;
       const idx = a.g.op1('Cast', [a.ins[0]!], { to: 7 }, `${a.base}_ids`);
@@ -202,6 +205,7 @@ export const EMITTERS: Record<string, Emitter> = {
     issues: (c) => recurrentIssues('SimpleRNN', c),
     emit: (a) => emitRecurrent(a.g, a.ins[0]!, 'SimpleRNN', a.cfg, a.layer, a.base),
   },
+  MultiHeadAttention: { issues: attentionIssues, emit: (a) => emitAttention(a.g, a.ins, a.layer, a.base) },
   Bidirectional: {
     issues: bidirectionalIssues,
     emit: (a) => emitBidirectional(a.g, a.ins[0]!, a.cfg, a.layer as Layer & { forward: Layer; backward: Layer }, a.base),

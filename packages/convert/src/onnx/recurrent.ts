@@ -1,8 +1,10 @@
 // LSTM, GRU, SimpleRNN and Bidirectional as ONNX's LSTM / GRU / RNN ops. ONNX
 // runs time-major ([steps, batch, features]) with weights [directions, gates *
 // units, in] and LSTM gates in i, o, f, c order (Keras: i, f, c, o); GRU gates
-// are z, r, h on both sides, and our GRU applies the reset gate before the
-// recurrent product, which is ONNX's linear_before_reset = 0.
+// are z, r, h on both sides. Our GRU applies the reset gate before the
+// recurrent product (ONNX's linear_before_reset = 0) or, with resetAfter (Keras
+// 3's reset_after), after it (linear_before_reset = 1), its [2, 3 units] bias
+// being ONNX's [input bias, recurrent bias] as it stands.
 import type { Layer, Variable } from './types.js';
 import { recurrentActivation } from './activations.js';
 import type { GraphBuilder } from './graph.js';
@@ -20,7 +22,8 @@ export function recurrentIssues(className: string, cfg: Json): string[] {
   if (cfg.return_state) issues.push('return_state=true');
   if (cfg.go_backwards && cfg.return_sequences) issues.push('go_backwards with return_sequences (Keras returns the reversed sequence)');
   for (const k of className === 'SimpleRNN' ? ['activation'] : ['activation', 'recurrent_activation']) {
-    if (!recurrentActivation(cfg[k])) issues.push(`${k}='${String(cfg[k])}' (ONNX recurrent ops take tanh, sigmoid, relu, hard_sigmoid)`);
+    if (!recurrentActivation(cfg[k]))
+      issues.push(`${k}='${String(cfg[k])}' (ONNX recurrent ops take tanh, sigmoid, relu, hard_sigmoid, hard_sigmoid_relu6)`);
   }
   return issues;
 }
@@ -71,7 +74,7 @@ function emitOp(
   dirs.forEach((d, i) => {
     W.set(toOnnxLayout(className, d.kernel.dataSync() as Float32Array, feat, units, gates), i * gates * units * feat);
     R.set(toOnnxLayout(className, d.recurrentKernel.dataSync() as Float32Array, units, units, gates), i * gates * units * units);
-    // ONNX adds an input bias and a recurrent bias; ours is one bias, so the recurrent half stays 0.
+    // ONNX adds an input bias and a recurrent bias; ours is one bias (the recurrent half stays 0), or both (GRU resetAfter).
     if (d.bias) B.set(reorderBias(className, d.bias.dataSync() as Float32Array, units), i * 2 * gates * units);
   });
   const n = dirs.length;
@@ -93,7 +96,7 @@ function emitOp(
     attrs.activation_alpha = { floats: all.map((a) => a.alpha ?? 0) };
     attrs.activation_beta = { floats: all.map((a) => a.beta ?? 0) };
   }
-  if (className === 'GRU') attrs.linear_before_reset = 0;
+  if (className === 'GRU') attrs.linear_before_reset = cfg.reset_after ? 1 : 0;
   const inputs = [
     x,
     g.float(`${base}_W`, [n, gates * units, feat], W),

@@ -81,7 +81,7 @@ export const layers = {
   embedding: (args: EmbeddingArgs) => new Embedding(opts('embedding', args, K.embedding)),
   simpleRNN: (args: RNNArgs) => new SimpleRNN(opts('simpleRNN', args, K.rnn)),
   lstm: (args: RNNArgs) => new LSTM(opts('lstm', args, K.rnn)),
-  gru: (args: RNNArgs) => new GRU(opts('gru', args, K.rnn)),
+  gru: (args: RNNArgs) => new GRU(opts('gru', args, K.gru)),
   bidirectional: (args: BidirectionalArgs) => new Bidirectional(opts('bidirectional', args, K.bidirectional)),
   add: (args: LayerArgs = {}) => new Add(opts('add', args, K.layer)),
   multiply: (args: LayerArgs = {}) => new Multiply(opts('multiply', args, K.layer)),

@@ -62,7 +62,7 @@ const conv: OptionKeys<ConvArgs> = {
   activation: true,
   dataFormat: true,
 };
-const rnn: OptionKeys<RNNArgs> = {
+const rnn: OptionKeys<Omit<RNNArgs, 'resetAfter'>> = {
   ...layerArgsKeys,
   ...weighted,
   units: true,
@@ -75,6 +75,8 @@ const rnn: OptionKeys<RNNArgs> = {
   goBackwards: true,
   unitForgetBias: true,
 };
+// resetAfter is a GRU setting only.
+const gru: OptionKeys<RNNArgs> = { ...rnn, resetAfter: true };
 const pooling1d: OptionKeys<Pooling1DArgs> = { ...layerArgsKeys, poolSize: true, strides: true, padding: true };
 const pooling2d: OptionKeys<Pooling2DArgs> = { ...pooling1d, dataFormat: true };
 
@@ -135,6 +137,7 @@ export const layerOptionKeys = {
     inputLength: true,
   } satisfies OptionKeys<EmbeddingArgs>,
   rnn,
+  gru,
   bidirectional: { ...layerArgsKeys, layer: true, mergeMode: true } satisfies OptionKeys<BidirectionalArgs>,
   concatenate: { ...layerArgsKeys, axis: true } satisfies OptionKeys<ConcatenateArgs>,
 };

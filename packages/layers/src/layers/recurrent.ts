@@ -40,6 +40,12 @@ export interface RNNArgs extends LayerArgs {
   goBackwards?: boolean;
   /** LSTM: start the forget-gate bias at 1 (off by default, as in tfjs; Keras turns it on). */
   unitForgetBias?: boolean;
+  /**
+   * GRU: apply the reset gate after the recurrent product, with a bias of its own on that product, so the bias is
+   * [2, 3 * units] (input bias, recurrent bias): Keras 3's default `reset_after=True` (and CuDNN's form). Default
+   * false: the reset gate applies before the product, one bias [3 * units], as tfjs (which has only this form).
+   */
+  resetAfter?: boolean;
 }
 
 function shapeOf(s: Shape | Shape[]): Shape {
@@ -111,7 +117,22 @@ abstract class RNNBase extends Layer {
     this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], this.recurrentInit, {
       regularizer: this.recurrentReg ?? null,
     });
-    if (this.useBias) this.bias = this.addWeight('bias', [n], this.biasInitializerFor(n));
+    if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(n), this.biasInitializerFor(n));
+  }
+
+  /** Shape of the bias of n gate values (GRU reset-after keeps two rows). */
+  protected biasShape(n: number): number[] {
+    return [n];
+  }
+
+  /** The bias added to the input projection of every step (GRU reset-after: the first row). */
+  protected inputBias(): Tensor | undefined {
+    return this.bias;
+  }
+
+  /** A bias of the recurrent product that each step adds (GRU reset-after: the second row); none by default. */
+  protected recurrentBias(): Tensor | undefined {
+    return undefined;
   }
 
   /** The initialiser of a bias of n values (LSTM's unitForgetBias overrides it). */
@@ -130,8 +151,8 @@ abstract class RNNBase extends Layer {
     return this.returnSequences ? (mask ?? null) : null;
   }
 
-  /** One step: projected input xw [batch, gates*units] and states -> new states (h first). */
-  protected abstract step(xw: Tensor, states: Tensor[]): Tensor[];
+  /** One step: projected input xw [batch, gates*units] and states -> new states (h first); recurrentBias is what recurrentBias() gave. */
+  protected abstract step(xw: Tensor, states: Tensor[], recurrentBias?: Tensor): Tensor[];
 
   /**
    * Runs the sequence [batch, steps, features] (optionally followed by initial states) step by step; masked steps
@@ -145,14 +166,16 @@ abstract class RNNBase extends Layer {
     const n = this.gates * this.units;
     // All time steps' input projections in one GEMM: [batch*steps, features] x [features, n].
     let xw = ops.matMul(ops.reshape(x, [batch * steps, x.shape[2]!]), this.kernel!);
-    if (this.bias) xw = ops.add(xw, this.bias);
+    const inputBias = this.inputBias();
+    if (inputBias) xw = ops.add(xw, inputBias);
+    const recurrentBias = this.recurrentBias();
     const xws = ops.unstack(ops.reshape(xw, [batch, steps, n]), 1);
     const masks = kwargs.mask ? ops.unstack(ops.expandDims(ops.cast(kwargs.mask, 'float32'), -1), 1) : undefined;
     let states = initial ?? Array.from({ length: this.stateCount }, () => ops.zeros([batch, this.units]));
     const outs: Tensor[] = [];
     for (let k = 0; k < steps; k++) {
       const t = this.goBackwards ? steps - 1 - k : k;
-      let next = this.step(xws[t]!, states);
+      let next = this.step(xws[t]!, states, recurrentBias);
       if (masks) {
         const m = masks[t]!;
         next = next.map((s, i) => ops.add(ops.mul(s, m), ops.mul(states[i]!, ops.sub(1, m))));
@@ -266,20 +289,34 @@ export class LSTM extends RNNBase {
   }
 }
 
-/** Gated recurrent unit (tfjs `tf.layers.gru`; gates z, r, h in the kernels' column order, reset applied before the recurrent product). */
+/**
+ * Gated recurrent unit (tfjs `tf.layers.gru`; gates z, r, h in the kernels' column order). The reset gate applies
+ * before the recurrent product as in tfjs, or after it with `resetAfter` as in Keras 3.
+ */
 export class GRU extends RNNBase {
   /** Class name under which the layer is saved and deserialised. */
   static readonly className = 'GRU';
   protected readonly gates = 3;
   protected readonly stateCount = 1;
+  /** Whether the reset gate applies after the recurrent product (Keras 3's default; see {@link RNNArgs.resetAfter}). */
+  readonly resetAfter: boolean;
+  /** See {@link RNNArgs}. */
+  constructor(args: RNNArgs) {
+    super(args);
+    this.resetAfter = args.resetAfter ?? false;
+  }
   getClassName() {
     return 'GRU';
   }
 
-  /** Whole sequences run through the fused gruSequence op when its activations allow (tanh, hardSigmoid or sigmoid gates). */
+  /**
+   * Whole sequences run through the fused gruSequence op when its activations allow (tanh, hardSigmoid or sigmoid
+   * gates). The reset-after form is composed from tensor ops step by step (its gradient by autograd): the fused
+   * kernels compute the reset-before form only.
+   */
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[] {
     const rec = this.recurrentActivation;
-    if (this.activation !== 'tanh' || (rec !== 'hardSigmoid' && rec !== 'sigmoid')) return super.call(inputs, kwargs);
+    if (this.resetAfter || this.activation !== 'tanh' || (rec !== 'hardSigmoid' && rec !== 'sigmoid')) return super.call(inputs, kwargs);
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const initial = Array.isArray(inputs) && inputs.length > 1 ? inputs[1] : undefined;
     if (x.rank !== 3) throw new Error(`${this.name}: expected input [batch, steps, features], got shape ${fmt(x.shape)}`);
@@ -297,16 +334,44 @@ export class GRU extends RNNBase {
     return this.returnState ? [output, h] : output;
   }
 
-  protected step(xw: Tensor, [h]: Tensor[]): Tensor[] {
+  protected override biasShape(n: number): number[] {
+    return this.resetAfter ? [2, n] : [n];
+  }
+
+  protected override inputBias(): Tensor | undefined {
+    return this.resetAfter && this.bias ? ops.reshape(ops.slice(this.bias, [0, 0], [1, -1]), [-1]) : this.bias;
+  }
+
+  protected override recurrentBias(): Tensor | undefined {
+    return this.resetAfter && this.bias ? ops.reshape(ops.slice(this.bias, [1, 0], [1, -1]), [-1]) : undefined;
+  }
+
+  protected step(xw: Tensor, [h]: Tensor[], recurrentBias?: Tensor): Tensor[] {
     const u = this.units;
     const [xz, xr, xh] = ops.split(xw, 3, 1);
-    const [uz, ur, uh] = ops.split(this.recurrentKernel!, [u, u, u], 1);
     const ra = getActivation(this.recurrentActivation),
       act = getActivation(this.activation);
-    const zg = ra(ops.add(xz!, ops.matMul(h!, uz!)));
-    const rg = ra(ops.add(xr!, ops.matMul(h!, ur!)));
-    const hh = act(ops.add(xh!, ops.matMul(ops.mul(rg, h!), uh!)));
+    let zg: Tensor, hh: Tensor;
+    if (this.resetAfter) {
+      // One product h·U for all three gates; the reset gate scales the candidate's part of it (bias included).
+      let hu = ops.matMul(h!, this.recurrentKernel!);
+      if (recurrentBias) hu = ops.add(hu, recurrentBias);
+      const [hz, hr, hc] = ops.split(hu, 3, 1);
+      zg = ra(ops.add(xz!, hz!));
+      const rg = ra(ops.add(xr!, hr!));
+      hh = act(ops.add(xh!, ops.mul(rg, hc!)));
+    } else {
+      const [uz, ur, uh] = ops.split(this.recurrentKernel!, [u, u, u], 1);
+      zg = ra(ops.add(xz!, ops.matMul(h!, uz!)));
+      const rg = ra(ops.add(xr!, ops.matMul(h!, ur!)));
+      hh = act(ops.add(xh!, ops.matMul(ops.mul(rg, h!), uh!)));
+    }
     return [ops.add(ops.mul(zg, h!), ops.mul(ops.sub(1, zg), hh))];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    // Written always, as tfjs does (tfjs reads false and refuses true).
+    return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
 }
 
