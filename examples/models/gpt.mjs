@@ -77,8 +77,8 @@ export function ngramBaselines(train, validation, vocabSize) {
 }
 
 /**
- * The trained model with its tokenizer; `dispose()` frees its weights.
- * `stream` continues a prompt one character at a time (see {@link continueText}).
+ * The trained model with its tokenizer (what trainGpt returns as `model`);
+ * `dispose()` frees its weights. {@link continueText} makes it write.
  */
 export class CharGpt {
   /**

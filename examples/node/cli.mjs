@@ -92,13 +92,16 @@ export async function main(argv, { runtime = 'node', outDir = join(here, 'out') 
   results.threads = wm.backendInfo().threads;
   // A language model continues the task's prompt, its text printed as it is sampled.
   let sample;
-  if (task.generate) {
-    process.stdout.write(`sample: ${task.prompt}`);
-    sample = await task.generate(model, { prompt: task.prompt, onText: (text) => process.stdout.write(text) });
-    process.stdout.write('\n');
-    results.sampleTokensPerSecond = sample.tokensPerSecond;
+  try {
+    if (task.generate) {
+      process.stdout.write(`sample: ${task.prompt}`);
+      sample = await task.generate(model, { prompt: task.prompt, onText: (text) => process.stdout.write(text) });
+      process.stdout.write('\n');
+      results.sampleTokensPerSecond = sample.tokensPerSecond;
+    }
+  } finally {
+    model.dispose();
   }
-  model.dispose();
 
   const chart = join(resolve(opts.out), `${name}-history.svg`);
   await writeHistoryChart(history, chart, `${task.title.split(':')[0]}: training history`);

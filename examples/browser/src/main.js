@@ -1,9 +1,9 @@
 // The page: a task, its settings, a progress line, the live chart, and a way
 // to try the trained model (draw a digit, classify a message, continue a text
-// as the GPT writes it; the recommender prints its top 10). Training and prediction run in a Web Worker
-// (train-worker.js). Query parameters preset the form (?task=spam&epochs=1&limit=2000)
-// and ?autostart=1 starts training at once; window.wasmmlExample exposes the
-// state to scripts (tests).
+// as the GPT writes it; the recommender prints its top 10). Training and
+// prediction run in a Web Worker (train-worker.js). Query parameters preset
+// the form (?task=spam&epochs=1&limit=2000) and ?autostart=1 starts training at
+// once; window.wasmmlExample exposes the state to scripts (tests).
 import { drawingPad } from './draw.js';
 import { liveChart } from './live-chart.js';
 import { PAGE_TASKS } from './tasks.js';
