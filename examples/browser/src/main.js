@@ -1,9 +1,9 @@
 // The page: a task, its settings, a progress line, the live chart, and a way
-// to try the trained model (draw a digit, classify a message; the recommender
-// prints its top 10). Training and prediction run in a Web Worker
-// (train-worker.js). Query parameters preset the form (?task=spam&epochs=1&limit=2000)
-// and ?autostart=1 starts training at once; window.wasmmlExample exposes the
-// state to scripts (tests).
+// to try the trained model (draw a digit, classify a message, continue a text
+// as the GPT writes it; the recommender prints its top 10). Training and
+// prediction run in a Web Worker (train-worker.js). Query parameters preset
+// the form (?task=spam&epochs=1&limit=2000) and ?autostart=1 starts training at
+// once; window.wasmmlExample exposes the state to scripts (tests).
 import { drawingPad } from './draw.js';
 import { liveChart } from './live-chart.js';
 import { PAGE_TASKS } from './tasks.js';
@@ -19,6 +19,7 @@ const state = {
   report: [],
   history: [],
   prediction: undefined,
+  generation: undefined,
   error: undefined,
 };
 window.wasmmlExample = state;
@@ -62,6 +63,32 @@ $('clear').addEventListener('click', () => {
 $('classify').addEventListener('click', () => {
   if (ready('spam')) worker.postMessage({ type: 'predict', text: $('message').value });
 });
+
+/** Asks the GPT to continue the prompt box; its text streams into #generated (the 'token' messages). */
+function generate() {
+  if (!ready('gpt') || state.generation?.done === false) return;
+  state.generation = { prompt: $('prompt').value, text: '', pieces: 0, done: false };
+  const shown = document.createElement('b');
+  shown.textContent = state.generation.prompt;
+  $('generated').replaceChildren(shown);
+  $('generate').disabled = $('train').disabled = true;
+  $('generation').textContent = 'writing…';
+  worker.postMessage({ type: 'generate', prompt: state.generation.prompt });
+}
+$('generate').addEventListener('click', generate);
+
+function generated(msg) {
+  Object.assign(state.generation, { done: true, error: msg.error, tokensPerSecond: msg.tokensPerSecond });
+  $('generate').disabled = $('train').disabled = false;
+  if (msg.error) {
+    $('generation').textContent = `cannot continue this prompt: ${msg.error}`;
+    return;
+  }
+  // The prompt as the model read it: characters the novel never uses are mapped or left out.
+  $('generated').firstChild.textContent = msg.prompt;
+  const leftOut = msg.leftOut.length ? ` (left out of the prompt: ${msg.leftOut.join(' ')})` : '';
+  $('generation').textContent = `${msg.tokens} characters, ${msg.tokensPerSecond} tokens/s${leftOut}. Edit the prompt and press Generate.`;
+}
 
 function showDigit(probs) {
   const best = probs.indexOf(Math.max(...probs));
@@ -128,6 +155,16 @@ worker.addEventListener('message', ({ data: msg }) => {
       $('report').textContent = msg.report.join('\n');
       $('guess').textContent = 'Draw a digit 0–9.';
       $('verdict').textContent = 'Edit the message and press Classify.';
+      // The language model writes at once: train, watch the loss, then read what it learned.
+      if (msg.task === 'gpt') generate();
+      break;
+    case 'token':
+      state.generation.text += msg.text;
+      state.generation.pieces++;
+      $('generated').append(msg.text);
+      break;
+    case 'generated':
+      generated(msg);
       break;
     case 'prediction':
       if (msg.probs) showDigit(msg.probs);
@@ -147,8 +184,17 @@ worker.addEventListener('error', (e) => {
 
 function start() {
   const f = form.elements;
-  Object.assign(state, { phase: 'training', results: undefined, report: [], history: [], prediction: undefined, error: undefined });
-  $('train').disabled = true;
+  Object.assign(state, {
+    phase: 'training',
+    results: undefined,
+    report: [],
+    history: [],
+    prediction: undefined,
+    generation: undefined,
+    error: undefined,
+  });
+  $('train').disabled = $('generate').disabled = true;
+  $('generated').replaceChildren();
   $('progress').value = 0;
   $('report').textContent = '';
   chart.reset();

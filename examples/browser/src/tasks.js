@@ -35,4 +35,15 @@ export const PAGE_TASKS = {
       `test RMSE ${r.testRmse.toFixed(4)} (baselines: item mean ${r.itemMeanRmse.toFixed(4)}, global mean ` +
       `${r.globalMeanRmse.toFixed(4)}); ${Math.round(r.ratingsPerSecond / 1000)}k ratings/s.`,
   },
+  gpt: {
+    form: { epochs: 2, limit: 12800, batchSize: 16 },
+    limitName: 'windows of 64',
+    intro:
+      'Press Train: the text of Moby Dick, nine tenths to train (windows of 64 characters), a tenth to validate; ' +
+      'a GPT of 2 decoder blocks, Adam. Then it continues your prompt.',
+    mainMetric: 'bigramGain',
+    summary: (r) =>
+      `validation loss ${r.valLoss.toFixed(3)} nats per character (baselines: bigram ${r.bigramLoss.toFixed(3)}, unigram ` +
+      `${r.unigramLoss.toFixed(3)}); ${Math.round(r.tokensPerSecond / 1000)}k tokens/s. Continue a text →`,
+  },
 };

