@@ -98,6 +98,7 @@ export {
   COMPARE_OPS,
   LOGICAL_OPS,
   type BinaryOp,
+  type BinaryOperands,
   type CompareOp,
   type LogicalOp,
   type NumericDtype,

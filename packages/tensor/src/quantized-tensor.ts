@@ -6,7 +6,7 @@ import type { Int8InputQuant } from '@wasmml/kernels';
 import { castRaw } from './ops/cast.js';
 import { fmtShape, sizeOf } from './shape.js';
 import { scalar } from './create.js';
-import { sub, mul } from './ops/arithmetic.js';
+import { mul, sub } from './ops/binary.generated.js';
 import { tidy } from './tidy.js';
 import { type Tensor, viewData, viewOf } from './tensor.js';
 
