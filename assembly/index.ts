@@ -37,6 +37,7 @@ export {
 export {
   select_i32, select_u8
 } from './select';
+export { attention_f32, attention_grad_f32 } from './attention';
 export { lstm_cell_f32, lstm_cell_grad_f32, lstm_forward_f32, lstm_backward_f32 } from './rnn';
 export { gru_forward_f32, gru_backward_f32 } from './gru';
 export { quantize_u7_f32, gemm_i8, conv2d_i8 } from './int8';
