@@ -28,19 +28,23 @@ function check(what: string, s: AttentionShape): void {
   if (!Number.isFinite(s.scale)) throw new RangeError(`wasmml ${what}: scale = ${s.scale}, expected a finite number`);
 }
 
+// Scratch rows hold whole vectors: keys rounded up to 4.
+const padded = (n: number) => Math.ceil(n / 4) * 4;
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
 // Scores and value products: about 2·D multiply-adds per visible key each way.
 const rowCost = (s: AttentionShape) => (s.causal ? (s.keys + 1) / 2 : s.keys) * s.headDim * 4 + 16;
 
 /** o = softmax(scale·q·kᵀ [causal])·v and the rows' log-sum-exp lse [B, T, H]. */
 export function attention(q: number, k: number, v: number, o: number, lse: number, s: AttentionShape): void {
   check('attention', s);
-  const rows = s.batch * s.queries * s.heads;
-  if (rows === 0 || s.headDim === 0) return;
+  const tiles = s.batch * s.heads * Math.ceil(s.queries / 4);
+  if (tiles === 0 || s.headDim === 0) return;
   runtime().pool.run(
     'attention_f32',
     [q, k, v, o, lse, s.queries, s.keys, s.heads, s.headDim, s.scale, s.causal ? 1 : 0],
-    rows,
-    { cost: rowCost(s), scratchBytes: Math.ceil((4 * Math.max(s.keys, 1)) / 16) * 16 },
+    tiles,
+    { cost: 4 * rowCost(s), scratchBytes: align16(16 * padded(s.keys) + 16 + 4 * s.headDim) },
   );
 }
 
@@ -64,6 +68,6 @@ export function attentionGrad(
     'attention_grad_f32',
     [q, k, v, o, lse, dout, dq, dk, dv, s.queries, s.keys, s.heads, s.headDim, s.scale, s.causal ? 1 : 0],
     pairs,
-    { cost: s.queries * rowCost(s) * 2.5 + 16 },
+    { cost: s.queries * rowCost(s) * 2.5 + 16, scratchBytes: align16(32 * padded(s.keys) + 4 * s.headDim) },
   );
 }
