@@ -84,8 +84,9 @@ const composed = (a, b, c) => {
   return wm.transpose(wm.matMul(p, vh), [0, 2, 1, 3]);
 };
 const fused = (a, b, c) => wm.dotProductAttention(a, b, c, { causal: true });
+// Warm-up calls first: V8 runs wasm in its baseline tier until a function is hot.
 const timeIt = (f, reps = 5) => {
-  f();
+  for (let i = 0; i < 3; i++) f();
   const t = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();

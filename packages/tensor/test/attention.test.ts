@@ -30,6 +30,9 @@ describe('dotProductAttention vs attention composed from tfjs ops', () => {
     ['head size 1, one head', [2, 6, 1, 1], 6, true],
     ['one position', [4, 1, 3, 16], 1, true],
     ['long rows (S = 130)', [1, 130, 2, 12], 130, true],
+    // 8-, 4- and 1-column paths of the value products, an odd key count.
+    ['head size 13, 11 keys', [2, 6, 2, 13], 11, false],
+    ['head size 13, causal, T % 4 = 2', [2, 10, 3, 13], 13, true],
   ];
   for (const [what, [B, T, H, D], S, causal] of cases) {
     it(`${what}: [${B}, ${T}, ${H}, ${D}] with ${S} keys`, () => {

@@ -28,8 +28,7 @@ function check(what: string, s: AttentionShape): void {
   if (!Number.isFinite(s.scale)) throw new RangeError(`wasmml ${what}: scale = ${s.scale}, expected a finite number`);
 }
 
-// Scratch rows hold whole vectors: keys rounded up to 4.
-const padded = (n: number) => Math.ceil(n / 4) * 4;
+// Scratch: one vector (the 4 rows of a tile) per key, and one more.
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 // Scores and value products: about 2·D multiply-adds per visible key each way.
@@ -44,7 +43,7 @@ export function attention(q: number, k: number, v: number, o: number, lse: numbe
     'attention_f32',
     [q, k, v, o, lse, s.queries, s.keys, s.heads, s.headDim, s.scale, s.causal ? 1 : 0],
     tiles,
-    { cost: 4 * rowCost(s), scratchBytes: align16(16 * padded(s.keys) + 16 + 4 * s.headDim) },
+    { cost: 4 * rowCost(s), scratchBytes: align16(16 * s.keys + 16) },
   );
 }
 
@@ -68,6 +67,6 @@ export function attentionGrad(
     'attention_grad_f32',
     [q, k, v, o, lse, dout, dq, dk, dv, s.queries, s.keys, s.heads, s.headDim, s.scale, s.causal ? 1 : 0],
     pairs,
-    { cost: s.queries * rowCost(s) * 2.5 + 16, scratchBytes: align16(32 * padded(s.keys) + 4 * s.headDim) },
+    { cost: s.queries * rowCost(s) * 2.5 + 16, scratchBytes: align16(32 * s.keys + 16) },
   );
 }
