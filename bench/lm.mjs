@@ -108,6 +108,11 @@ for (const [what, make] of [
   const f = timeIt(make(fused)),
     c = timeIt(make(composed));
   console.log(
-    JSON.stringify({ case: `causal attention ${what} b${B} t${T} h${H} d${D}`, ours_ms: round(f), composed_ms: round(c), ratio: round(c / f, 2) }),
+    JSON.stringify({
+      case: `causal attention ${what} b${B} t${T} h${H} d${D}`,
+      ours_ms: round(f),
+      composed_ms: round(c),
+      ratio: round(c / f, 2),
+    }),
   );
 }

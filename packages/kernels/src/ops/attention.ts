@@ -39,12 +39,10 @@ export function attention(q: number, k: number, v: number, o: number, lse: numbe
   check('attention', s);
   const tiles = s.batch * s.heads * Math.ceil(s.queries / 4);
   if (tiles === 0 || s.headDim === 0) return;
-  runtime().pool.run(
-    'attention_f32',
-    [q, k, v, o, lse, s.queries, s.keys, s.heads, s.headDim, s.scale, s.causal ? 1 : 0],
-    tiles,
-    { cost: 4 * rowCost(s), scratchBytes: align16(16 * s.keys + 16) },
-  );
+  runtime().pool.run('attention_f32', [q, k, v, o, lse, s.queries, s.keys, s.heads, s.headDim, s.scale, s.causal ? 1 : 0], tiles, {
+    cost: 4 * rowCost(s),
+    scratchBytes: align16(16 * s.keys + 16),
+  });
 }
 
 /** dq, dk, dv of {@link attention} from its output gradient dout, output o and lse (all overwritten). */
