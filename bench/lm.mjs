@@ -65,3 +65,54 @@ console.log(
     cache_speedup: round(uncached / cached, 2),
   }),
 );
+
+// The fused attention kernel against the same attention composed from tensor
+// ops (scores, end-aligned causal mask, softmax, value product), forward and
+// backward, at the bench model's attention shape.
+const H = 4,
+  D = 64;
+const q = wm.randomNormal([B, T, H, D], 0, 1, 'float32', 1),
+  k = wm.randomNormal([B, T, H, D], 0, 1, 'float32', 2),
+  v = wm.randomNormal([B, T, H, D], 0, 1, 'float32', 3);
+const mask = wm.tensor(
+  Float32Array.from({ length: T * T }, (_, i) => (i % T > Math.floor(i / T) ? -1e9 : 0)),
+  [T, T],
+);
+const composed = (a, b, c) => {
+  const [qh, kh, vh] = [a, b, c].map((t) => wm.transpose(t, [0, 2, 1, 3]));
+  const p = wm.softmax(wm.add(wm.mul(wm.matMul(qh, kh, false, true), 1 / Math.sqrt(D)), mask));
+  return wm.transpose(wm.matMul(p, vh), [0, 2, 1, 3]);
+};
+const fused = (a, b, c) => wm.dotProductAttention(a, b, c, { causal: true });
+// Warm-up calls first: V8 runs wasm in its baseline tier until a function is hot.
+const timeIt = (f, reps = 5) => {
+  for (let i = 0; i < 3; i++) f();
+  const t = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[t.length >> 1];
+};
+const forward = (fn) => () => wm.tidy(() => fn(q, k, v).dataSync());
+const backward = (fn) => () =>
+  wm.tidy(() => {
+    for (const g of wm.grads((a, b, c) => fn(a, b, c))([q, k, v])) g.dataSync();
+  });
+for (const [what, make] of [
+  ['forward', forward],
+  ['forward+backward', backward],
+]) {
+  const f = timeIt(make(fused)),
+    c = timeIt(make(composed));
+  console.log(
+    JSON.stringify({
+      case: `causal attention ${what} b${B} t${T} h${H} d${D}`,
+      ours_ms: round(f),
+      composed_ms: round(c),
+      ratio: round(c / f, 2),
+    }),
+  );
+}

@@ -51,6 +51,7 @@ export {
   sparseSoftmaxCrossEntropy,
   type SoftmaxCrossEntropyOptions,
 } from './ops/softmax.js';
+export { attention, attentionGrad, type AttentionShape } from './ops/attention.js';
 export { transpose, collapsePermutation, type ElementBytes, type CollapsedPermutation } from './ops/transpose.js';
 export {
   gather,

@@ -1,8 +1,8 @@
 // Causal (masked) multi-head self-attention for decoder blocks, composed from
 // tensor ops: one fused QKV projection (GPT-2's c_attn), an additive causal
 // mask, optional rotary positions, and a key/value cache so generation costs
-// one step per new token. A fused attention kernel would replace the middle
-// (scores, mask, softmax, value product) once a measurement asks for it.
+// one step per new token. The middle (scores, mask, softmax, value product)
+// is the fused attention kernel of @wasmml/tensor.
 import * as ops from '@wasmml/tensor';
 import type { Tensor } from '@wasmml/tensor';
 import { project } from './attention-math.js';
@@ -27,7 +27,7 @@ export interface AttentionResult {
   cache: KvCache;
 }
 
-/** Keys and values of the positions seen so far: [B, H, P, headDim] each. */
+/** Keys and values of the positions seen so far: [B, P, H, headDim] each (Keras's attention layout). */
 export interface KvCache {
   /** Keys. */
   k: Tensor;
@@ -61,11 +61,14 @@ export function rotaryTables(T: number, headDim: number, offset = 0, base = 1000
   return { cos: ops.tensor(cos, [T, headDim]), sin: ops.tensor(sin, [T, headDim]) };
 }
 
-// x [B, H, T, hd]: x·cos + rotate_half(x)·sin, rotate_half(x) = [-x2, x1].
+// x [B, T, H, hd]: x·cos + rotate_half(x)·sin, rotate_half(x) = [-x2, x1]
+// (the [T, hd] tables broadcast over the heads as [T, 1, hd]).
 function applyRotary(x: Tensor, r: Rotary): Tensor {
-  const hd = x.shape[3] as number;
+  const [, T, , hd] = x.shape as [number, number, number, number];
   const [x1, x2] = ops.split(x, [hd / 2, hd / 2], 3) as [Tensor, Tensor];
-  return ops.add(ops.mul(x, r.cos), ops.mul(ops.concat([ops.neg(x2), x1], 3), r.sin));
+  const cos = ops.reshape(r.cos, [T, 1, hd]),
+    sin = ops.reshape(r.sin, [T, 1, hd]);
+  return ops.add(ops.mul(x, cos), ops.mul(ops.concat([ops.neg(x2), x1], 3), sin));
 }
 
 /** [T, S] additive mask: query t (at absolute position S - T + t) sees keys 0..S-T+t. */
@@ -75,10 +78,24 @@ export function causalMask(T: number, S: number): Tensor {
   return ops.tensor(m, [T, S]);
 }
 
+// Softmax attention with dropout on the probabilities (training only), composed
+// from tensor ops in the [B, H, positions, hd] layout; the fused kernel has no dropout.
+function composedAttention(q: Tensor, keys: Tensor, values: Tensor, dropout: number, seed: number | undefined): Tensor {
+  const [qh, kh, vh] = [q, keys, values].map((t) => ops.transpose(t, [0, 2, 1, 3])) as [Tensor, Tensor, Tensor];
+  const T = q.shape[1] as number,
+    S = keys.shape[1] as number;
+  let logits = ops.mul(ops.matMul(qh, kh, false, true), 1 / Math.sqrt(q.shape[3] as number));
+  if (T > 1) logits = ops.add(logits, causalMask(T, S));
+  const probs = ops.dropout(ops.softmax(logits), dropout, undefined, seed);
+  return ops.transpose(ops.matMul(probs, vh), [0, 2, 1, 3]);
+}
+
 /**
  * Causal self-attention of x [B, T, d] with `heads` heads. With `cache` (the
  * keys/values of earlier positions) x holds only the new positions; the
- * returned cache holds all of them. Returns [B, T, d].
+ * returned cache holds all of them. Returns [B, T, d]. The scores, mask,
+ * softmax and value product run as one fused kernel
+ * ({@link @wasmml/tensor!dotProductAttention}) unless attention dropout is on.
  */
 export function causalSelfAttention(
   x: Tensor,
@@ -95,26 +112,20 @@ export function causalSelfAttention(
   const [B, T, d] = x.shape as [number, number, number];
   const hd = d / heads;
   const qkv = project(x, w.qkv, w.qkvBias, opts.training);
-  const [q0, k0, v0] = ops.split(qkv, 3, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, heads, hd]), [0, 2, 1, 3])) as [
-    Tensor,
-    Tensor,
-    Tensor,
-  ];
+  const [q0, k0, v0] = ops.split(qkv, 3, 2).map((t) => ops.reshape(t, [B, T, heads, hd])) as [Tensor, Tensor, Tensor];
   let q = q0,
     k = k0;
   if (opts.rotary) {
     q = applyRotary(q0, opts.rotary);
     k = applyRotary(k0, opts.rotary);
   }
-  const keys = opts.cache ? ops.concat([opts.cache.k, k], 2) : k;
-  const values = opts.cache ? ops.concat([opts.cache.v, v0], 2) : v0;
-  const S = keys.shape[2] as number;
-  let logits = ops.mul(ops.matMul(q, keys, false, true), 1 / Math.sqrt(hd));
-  if (T > 1) logits = ops.add(logits, causalMask(T, S));
-  let probs = ops.softmax(logits);
-  if (opts.training && opts.dropout) probs = ops.dropout(probs, opts.dropout, undefined, opts.seed);
-  const ctx = ops.matMul(probs, values);
-  const merged = ops.reshape(ops.transpose(ctx, [0, 2, 1, 3]), [B, T, d]);
+  const keys = opts.cache ? ops.concat([opts.cache.k, k], 1) : k;
+  const values = opts.cache ? ops.concat([opts.cache.v, v0], 1) : v0;
+  const ctx =
+    opts.training && opts.dropout
+      ? composedAttention(q, keys, values, opts.dropout, opts.seed)
+      : ops.dotProductAttention(q, keys, values, { causal: true });
+  const merged = ops.reshape(ctx, [B, T, d]);
   return { output: project(merged, w.proj, w.projBias, opts.training), cache: { k: keys, v: values } };
 }
 
