@@ -46,7 +46,9 @@ export function dotProductAttention(
   const [B, T, H, D] = q.shape as [number, number, number, number];
   const S = k.shape[1] as number;
   if (k.shape[0] !== B || k.shape[2] !== H || k.shape[3] !== D || v.shape.some((n, i) => n !== k.shape[i]))
-    throw new Error(`dotProductAttention: key and value must be [${B}, S, ${H}, ${D}] (batch, heads and headDim of the query), got ${desc}`);
+    throw new Error(
+      `dotProductAttention: key and value must be [${B}, S, ${H}, ${D}] (batch, heads and headDim of the query), got ${desc}`,
+    );
   const scale = options.scale ?? 1 / Math.sqrt(D);
   if (!Number.isFinite(scale)) throw new Error(`dotProductAttention: scale must be a finite number, got ${scale}`);
   const shape: AttentionShape = { batch: B, queries: T, keys: S, heads: H, headDim: D, scale, causal: options.causal ?? false };
