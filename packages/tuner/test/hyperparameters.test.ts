@@ -66,7 +66,7 @@ describe('HyperParameters', () => {
     expect(() => hp.choice('c', [])).toThrow(/values must be a non-empty array/);
     expect(() => hp.choice('c', [1, 'a'] as never)).toThrow(/must all be numbers, all strings or all booleans/);
     expect(() => hp.choice('c', [1, 2], { default: 3 })).toThrow(/default 3 is not one of \[1,2\]/);
-    expect(() => hp.float('x', 0, 1, { smapling: 'log' } as never)).toThrow(/unknown option 'smapling' \(did you mean 'sampling'\?\)/);
+    expect(() => hp.float('x', 0, 1, { smapling: 'log' } as never)).toThrow(/unknown option 'smapling'; did you mean 'sampling'\?/);
     expect(() => hp.float('x', 0, 1, { default: 2 })).toThrow(/default 2 is outside \[0, 1\]/);
     hp.int('k', 1, 3);
     expect(() => hp.float('k', 0, 1)).toThrow(/'k' is already a int hyper-parameter/);

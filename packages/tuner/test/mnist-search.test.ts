@@ -210,7 +210,7 @@ describe('Hyperband, Bayesian optimisation, seeds, resuming and errors on the MN
       }),
     ).rejects.toThrow(/no hyper-parameter named 'learningrate' \(did you mean 'learningRate'\?\); known: units, dropout, learningRate/);
     expect(() => new RandomSearch({ hypermodel: mlp, objective: 'val_accuracy', maxTrial: 3 } as never)).toThrow(
-      /unknown option 'maxTrial' \(did you mean 'maxTrials'\?\)/,
+      /unknown option 'maxTrial'; did you mean 'maxTrials'\?/,
     );
     expect(() => new RandomSearch({ hypermodel: mlp, objective: 'val_score' })).toThrow(/cannot tell whether objective 'val_score'/);
     await expect(
