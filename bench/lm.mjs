@@ -4,12 +4,12 @@
 // context 128: 3.2 M weights). Peers (jax-js, transformers.js) are not in
 // this bench yet: see the nlp README.
 //
-// Env: LM_BENCH_STEPS (default 5), LM_BENCH_TOKENS (default 64).
+// Env: LM_BENCH_STEPS (default 5), LM_BENCH_TOKENS (default 64), LM_BENCH_ROUNDS (attention, default 4).
 import * as wm from '@wasmml/tensor';
 import { losses } from '@wasmml/layers';
 import { adam } from '@wasmml/optimizers';
 import { generate, gpt } from '@wasmml/nlp';
-import { round } from './harness.mjs';
+import { round, time } from './harness.mjs';
 
 const STEPS = Number(process.env.LM_BENCH_STEPS ?? 5),
   NEW = Number(process.env.LM_BENCH_TOKENS ?? 64);
@@ -84,35 +84,34 @@ const composed = (a, b, c) => {
   return wm.transpose(wm.matMul(p, vh), [0, 2, 1, 3]);
 };
 const fused = (a, b, c) => wm.dotProductAttention(a, b, c, { causal: true });
-// Warm-up calls first: V8 runs wasm in its baseline tier until a function is hot.
-const timeIt = (f, reps = 5) => {
-  for (let i = 0; i < 3; i++) f();
-  const t = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
-};
 const forward = (fn) => () => wm.tidy(() => fn(q, k, v).dataSync());
 const backward = (fn) => () =>
   wm.tidy(() => {
     for (const g of wm.grads((a, b, c) => fn(a, b, c))([q, k, v])) g.dataSync();
   });
+// The kernel and the composed ops timed alternately over a few rounds (a shared
+// machine's speed drifts between rounds); each round's ratio, and their median.
+const ROUNDS = Number(process.env.LM_BENCH_ROUNDS ?? 4);
 for (const [what, make] of [
   ['forward', forward],
   ['forward+backward', backward],
 ]) {
-  const f = timeIt(make(fused)),
-    c = timeIt(make(composed));
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    // Three warm-up calls: V8 runs wasm in its baseline tier until a function is hot.
+    const f = time(make(fused), { reps: 5, warmup: 3 }),
+      c = time(make(composed), { reps: 5, warmup: 3 });
+    rounds.push({ f, c, ratio: c / f });
+  }
+  rounds.sort((a, b) => a.ratio - b.ratio);
+  const mid = rounds[rounds.length >> 1];
   console.log(
     JSON.stringify({
       case: `causal attention ${what} b${B} t${T} h${H} d${D}`,
-      ours_ms: round(f),
-      composed_ms: round(c),
-      ratio: round(c / f, 2),
+      ours_ms: round(mid.f),
+      composed_ms: round(mid.c),
+      ratio: round(mid.ratio, 2),
+      round_ratios: rounds.map((x) => round(x.ratio, 2)),
     }),
   );
 }
