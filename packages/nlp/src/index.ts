@@ -39,6 +39,7 @@ export {
   type GptShape,
   type BlockStep,
 } from './models/gpt/blocks.js';
+export { gptClassifier, GptPooler, type GptClassifierArgs, type GptPooling } from './models/gpt/classifier.js';
 export { generate, streamTokens, sampleLogits, type GenerateOptions } from './models/gpt/generate.js';
 export {
   gptArgsFromGpt2Config,
@@ -70,7 +71,15 @@ export {
   type PretrainedFiles,
   type PretrainedArchitecture,
 } from './models/hf/pretrained.js';
-export { shiftedWindows, CharTokenizer, type ShiftedWindowArgs, type ShiftedWindows } from './models/gpt/data.js';
+export {
+  shiftedWindows,
+  padIds,
+  documentWindows,
+  CharTokenizer,
+  type ShiftedWindowArgs,
+  type ShiftedWindows,
+  type PadArgs,
+} from './models/gpt/data.js';
 export {
   causalSelfAttention,
   causalMask,

@@ -106,13 +106,14 @@ export class GptEmbedding extends Layer {
   }
 }
 
-interface Norm {
+/** A norm's weights: LayerNorm has gamma and beta, RMSNorm gamma only. */
+export interface Norm {
   gamma: Variable;
   beta?: Variable | undefined;
 }
 
 /** A layer with GPT norms (LayerNorm: gamma and beta; RMSNorm: gamma only). */
-abstract class GptPart extends Layer {
+export abstract class GptPart extends Layer {
   /** Adds a LayerNorm (gamma, beta) or RMSNorm (gamma) weight set. */
   protected addNorm(name: string, spec: GptShape): Norm {
     return {
@@ -122,7 +123,8 @@ abstract class GptPart extends Layer {
   }
 }
 
-function applyNorm(x: Tensor, n: Norm, spec: GptShape): Tensor {
+/** The GPT's norm (LayerNorm or RMSNorm, as `spec` says) of x over its last axis. */
+export function applyNorm(x: Tensor, n: Norm, spec: GptShape): Tensor {
   return n.beta ? layerNorm(x, n.gamma, n.beta, spec.layerNormEpsilon) : rmsNorm(x, n.gamma, spec.layerNormEpsilon);
 }
 
@@ -213,6 +215,10 @@ export class GptHead extends GptPart {
   /** Saved class name. */
   static readonly className = 'GptHead';
   private norm: Norm | undefined;
+  /** The final norm ln_f (undefined before the model is built). */
+  get finalNorm(): Norm | undefined {
+    return this.norm;
+  }
   private lmHead: Variable | undefined;
   constructor(
     /** Sizes shared by the model's layers. */

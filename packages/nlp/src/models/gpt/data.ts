@@ -48,6 +48,45 @@ export function shiftedWindows(ids: ArrayLike<number>, args: ShiftedWindowArgs):
   return { xs: ops.tensor(xs, [n, T], 'int32'), ys: ops.tensor(ys, [n, T], 'int32') };
 }
 
+/** Options of {@link padIds} and {@link documentWindows}. */
+export interface PadArgs {
+  /** Tokens per row: longer sequences are cut, shorter ones padded on the right. */
+  length: number;
+  /** The padding id (default 0, BpeTokenizer's '<pad>'). */
+  padId?: number;
+}
+
+const PAD_KEYS: OptionKeys<PadArgs> = { length: true, padId: true };
+
+function padRows(op: string, sequences: ArrayLike<ArrayLike<number>>, args: PadArgs, shift: number): Tensor {
+  checkOptions(op, args, PAD_KEYS);
+  const T = args.length,
+    pad = args.padId ?? 0;
+  if (!Number.isInteger(T) || T < 1) throw new Error(`${op}: length must be a positive integer, got ${T}`);
+  if (!Number.isInteger(pad)) throw new Error(`${op}: padId must be an integer, got ${pad}`);
+  const out = new Int32Array(sequences.length * T).fill(pad);
+  for (let r = 0; r < sequences.length; r++) {
+    const s = sequences[r] as ArrayLike<number>;
+    const n = Math.min(T, s.length - shift);
+    for (let t = 0; t < n; t++) out[r * T + t] = s[t + shift] as number;
+  }
+  return ops.tensor(out, [sequences.length, T], 'int32');
+}
+
+/** Id sequences as one int32 tensor [sequences, length], cut or padded on the right (what `gptClassifier` reads). */
+export function padIds(sequences: ArrayLike<ArrayLike<number>>, args: PadArgs): Tensor {
+  return padRows('padIds', sequences, args, 0);
+}
+
+/**
+ * One language-model window per document: xs[i] its first `length` ids, ys[i]
+ * the same shifted by one, both padded on the right: pre-training on the part
+ * of each text a classifier of that length will read.
+ */
+export function documentWindows(documents: ArrayLike<ArrayLike<number>>, args: PadArgs): ShiftedWindows {
+  return { xs: padRows('documentWindows', documents, args, 0), ys: padRows('documentWindows', documents, args, 1) };
+}
+
 /** A character-level vocabulary: one id per distinct character of the training text. */
 export class CharTokenizer {
   private readonly index: Map<string, number>;
