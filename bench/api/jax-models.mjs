@@ -2,7 +2,8 @@
 // jitted step), as a jax-js user would: parameters as a flat list, NCHW images
 // (jax-js convolutions take channels first), softmax cross-entropy on logits.
 // jax-js arrays are reference counted: every use but the last takes `.ref`.
-import { jit, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
+import { jit, lax, nn, numpy as np } from '@jax-js/jax';
+import { jaxAdamUpdate } from '../jax-adam.mjs';
 
 /** Glorot-uniform-like values from a small LCG (the bench only times; the values only need to be sane). */
 function uniform(n, scale, seed) {
@@ -74,21 +75,7 @@ export function jaxModel(kind) {
     b2 = 0.999,
     eps = 1e-7,
     lr = 1e-3;
-  const update = jit((p, ms, vs, x, y, lrT) => {
-    const [value, grads] = valueAndGrad((q) => loss(kind, q, x, y))(p.map((q) => q.ref));
-    const np1 = [],
-      nm = [],
-      nv = [];
-    grads.forEach((g, i) => {
-      const mi = ms[i].mul(b1).add(g.ref.mul(1 - b1));
-      const vi = vs[i].mul(b2).add(g.ref.mul(g).mul(1 - b2));
-      np1.push(p[i].sub(mi.ref.mul(lrT.ref).div(np.sqrt(vi.ref).add(eps))));
-      nm.push(mi);
-      nv.push(vi);
-    });
-    lrT.dispose();
-    return [value, np1, nm, nv];
-  });
+  const update = jaxAdamUpdate((q, x, y) => loss(kind, q, x, y), b1, b2, eps);
   let t = 0;
   return {
     predict: (x) =>

@@ -8,7 +8,8 @@
 // does, through einsum): its einsum parser calls Iterator.prototype.map on
 // String.matchAll's result, which Node 20 does not have (Node 22 does).
 // jax-js arrays are reference counted: every use but the last takes `.ref`.
-import { jit, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
+import { jit, nn, numpy as np } from '@jax-js/jax';
+import { jaxAdamUpdate } from '../jax-adam.mjs';
 
 /** Values of spread `std` from a small LCG (uniform; the bench only times, the values only need to be sane). */
 function values(n, std, seed) {
@@ -95,21 +96,7 @@ export function jaxGpt(spec) {
     b2 = 0.999,
     eps = 1e-7,
     lr = 3e-4;
-  const update = jit((p, ms, vs, ids, y, lrT) => {
-    const [value, grads] = valueAndGrad((q) => loss(spec, q, ids, y))(p.map((q) => q.ref));
-    const np1 = [],
-      nm = [],
-      nv = [];
-    grads.forEach((g, i) => {
-      const mi = ms[i].mul(b1).add(g.ref.mul(1 - b1));
-      const vi = vs[i].mul(b2).add(g.ref.mul(g).mul(1 - b2));
-      np1.push(p[i].sub(mi.ref.mul(lrT.ref).div(np.sqrt(vi.ref).add(eps))));
-      nm.push(mi);
-      nv.push(vi);
-    });
-    lrT.dispose();
-    return [value, np1, nm, nv];
-  });
+  const update = jaxAdamUpdate((q, x, y) => loss(spec, q, x, y), b1, b2, eps);
   const forward = jit((p, ids) => logits(spec, p, ids));
   let t = 0;
   return {
