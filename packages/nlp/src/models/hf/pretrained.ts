@@ -133,7 +133,10 @@ export async function loadPretrained(source: DataLocation | PretrainedFiles, opt
   const base = String(source instanceof URL ? source.href : source).replace(/\/+$/, '');
   const read = (name: string) =>
     openLocation(`${base}/${name}`, { ...options, subdir: options.subdir ?? cacheName(base) }).then((r) => r.bytes());
-  const [config, weights] = await Promise.all([read('config.json'), read('model.safetensors')]);
+  // config.json first: a missing checkpoint is reported by its first file, not by
+  // whichever read loses the race, and a wrong address fails before the weights download.
+  const config = await read('config.json');
+  const weights = await read('model.safetensors');
   const tokenizer = await read('tokenizer.json').catch(() => undefined);
   return pretrainedFromFiles({
     'config.json': config,
