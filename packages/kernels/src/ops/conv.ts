@@ -4,7 +4,7 @@
 // (see assembly/conv.ts, conv_input.ts and conv_filter.ts).
 import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
-import { Act, type ActName } from './codes.js';
+import { actCode, type ActName } from './codes.js';
 import { gemm } from './gemm.js';
 import { conv2dGeometry, geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
 
@@ -21,13 +21,17 @@ export interface Conv2dOptions extends Conv2dParams {
   alpha?: number;
 }
 
-/** Checks a [fh, fw, cin, cout] (or [fh, fw, cin, multiplier]) filter shape against the input's channels. */
-export function checkFilterShape(
+/**
+ * Checks a [fh, fw, cin, cout] (or [fh, fw, cin, multiplier]) filter shape
+ * against the input's channels, then the geometry of `op` over x.
+ */
+export function filterGeometry(
   op: string,
   xShape: readonly number[],
   filterShape: readonly number[],
+  params: Conv2dParams,
   lastDim: 'outChannels' | 'multiplier' = 'outChannels',
-): [number, number, number, number] {
+): [number, number, number, number, Conv2dGeometry] {
   if (filterShape.length !== 4 || !filterShape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new RangeError(`wasmml ${op}: filter shape must be [filterHeight, filterWidth, inChannels, ${lastDim}], got [${filterShape}]`);
   }
@@ -37,13 +41,8 @@ export function checkFilterShape(
       `wasmml ${op}: filter [${filterShape}] expects ${filterShape[2]} input channels, input [${xShape}] has ${xShape[3]}`,
     );
   }
-  return filterShape as unknown as [number, number, number, number];
-}
-
-function actCode(op: string, name: ActName | undefined): number {
-  const act = Act[name ?? 'linear'];
-  if (act === undefined) throw new RangeError(`wasmml ${op}: unknown activation ${String(name)}`);
-  return act;
+  const [fh, fw, cin, last] = filterShape as [number, number, number, number];
+  return [fh, fw, cin, last, conv2dGeometry(xShape, [fh, fw], params, op)];
 }
 
 const alignUp = (bytes: number) => Math.ceil(bytes / 64) * 64;
@@ -62,8 +61,7 @@ export function conv2d(
   filterShape: readonly number[],
   opts: Conv2dOptions = {},
 ): Conv2dGeometry {
-  const [fh, fw, cin, cout] = checkFilterShape('conv2d', xShape, filterShape);
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2d');
+  const [fh, fw, cin, cout, g] = filterGeometry('conv2d', xShape, filterShape, opts);
   const act = actCode('conv2d', opts.activation);
   const pixels = g.batch * g.outHeight * g.outWidth;
   const k = fh * fw * cin;
@@ -101,8 +99,7 @@ export function conv2dBackpropInput(
   filterShape: readonly number[],
   opts: Conv2dParams = {},
 ): Conv2dGeometry {
-  const [fh, fw, cin, cout] = checkFilterShape('conv2dBackpropInput', xShape, filterShape);
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dBackpropInput');
+  const [fh, fw, cin, cout, g] = filterGeometry('conv2dBackpropInput', xShape, filterShape, opts);
   const pixels = g.batch * g.inHeight * g.inWidth;
   if (pixels === 0 || cin === 0) return g;
   if (cout === 0 || g.outHeight * g.outWidth === 0) {
@@ -171,8 +168,7 @@ export function conv2dBackpropFilter(
   filterShape: readonly number[],
   opts: Conv2dParams = {},
 ): Conv2dGeometry {
-  const [fh, fw, cin, cout] = checkFilterShape('conv2dBackpropFilter', xShape, filterShape);
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dBackpropFilter');
+  const [fh, fw, cin, cout, g] = filterGeometry('conv2dBackpropFilter', xShape, filterShape, opts);
   const k = fh * fw * cin;
   const pixels = g.batch * g.outHeight * g.outWidth;
   if (k === 0 || cout === 0) return g;
@@ -192,7 +188,6 @@ export function conv2dBackpropFilter(
   // Panels per item: only locality and balance depend on it, never a value.
   const group = Math.max(1, Math.floor((chunks * kp) / (8 * rt.pool.size)));
   const packed = rt.arena.alloc(pixels * np * NR * 4);
-  let partial = dw;
   try {
     if (blocks > 1) {
       rt.pool.run('gemm_pack_b_f32', [dy, cout, 1, blockLen * cout, blockLen, cout, packed], (blocks - 1) * np, { cost: blockLen * NR });
@@ -203,18 +198,31 @@ export function conv2dBackpropFilter(
       np,
       { cost: lastLen * NR },
     );
-    if (chunks > 1) partial = rt.arena.alloc(chunks * k * cout * 4);
     const items = chunks * Math.ceil(kp / group);
-    rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), blockLen, perChunk, group], items, {
-      cost: (MR * pixels * cout * kp) / items + 1,
-      scratchBytes: alignUp(16 + MR * 4 * blockLen),
-    });
-    if (chunks > 1) {
-      rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, k * cout, chunks], Math.ceil((k * cout) / 4), { cost: 4 * chunks });
-    }
+    sumOverChunks(dw, k * cout, chunks, (partial) =>
+      rt.pool.run('conv2d_backprop_filter_f32', [x, packed, partial, ...geometryArgs(g, cout), blockLen, perChunk, group], items, {
+        cost: (MR * pixels * cout * kp) / items + 1,
+        scratchBytes: alignUp(16 + MR * 4 * blockLen),
+      }),
+    );
   } finally {
-    if (partial !== dw) rt.arena.free(partial);
     rt.arena.free(packed);
   }
   return g;
+}
+
+/**
+ * Runs `fill` into `chunks` partial results of `floats` floats each (straight
+ * into `out` when there is one) and adds them into `out` in chunk order, so a
+ * backprop-filter reduction does not depend on the thread count.
+ */
+export function sumOverChunks(out: number, floats: number, chunks: number, fill: (partial: number) => void): void {
+  const rt = runtime();
+  const partial = chunks > 1 ? rt.arena.alloc(chunks * floats * 4) : out;
+  try {
+    fill(partial);
+    if (chunks > 1) rt.pool.run('conv2d_sum_chunks_f32', [partial, out, floats, chunks], Math.ceil(floats / 4), { cost: 4 * chunks });
+  } finally {
+    if (partial !== out) rt.arena.free(partial);
+  }
 }

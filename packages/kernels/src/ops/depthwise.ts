@@ -2,15 +2,9 @@
 // backprop filter: NHWC images, [fh, fw, cin, multiplier] filters, output
 // channel c*multiplier + q (as tfjs depthwiseConv2d).
 import { runtime } from '../runtime.js';
-import { Act } from './codes.js';
-import { checkFilterShape, type Conv2dOptions } from './conv.js';
-import { conv2dGeometry, geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
-
-function actCode(name: Conv2dOptions['activation']): number {
-  const act = Act[name ?? 'linear'];
-  if (act === undefined) throw new RangeError(`wasmml depthwiseConv2d: unknown activation ${String(name)}`);
-  return act;
-}
+import { actCode } from './codes.js';
+import { filterGeometry, sumOverChunks, type Conv2dOptions } from './conv.js';
+import { geometryArgs, reductionChunks, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
 
 /**
  * y[n][oh][ow][cin*mult] = act(depthwiseConv2d(x, filter) + bias): x
@@ -24,9 +18,8 @@ export function depthwiseConv2d(
   filterShape: readonly number[],
   opts: Conv2dOptions = {},
 ): Conv2dGeometry {
-  const [fh, fw, , mult] = checkFilterShape('depthwiseConv2d', xShape, filterShape, 'multiplier');
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'depthwiseConv2d');
-  const act = actCode(opts.activation);
+  const [fh, fw, , mult, g] = filterGeometry('depthwiseConv2d', xShape, filterShape, opts, 'multiplier');
+  const act = actCode('depthwiseConv2d', opts.activation);
   const rows = g.batch * g.outHeight;
   const cout = g.inChannels * mult;
   if (rows === 0 || g.outWidth === 0 || cout === 0) return g;
@@ -48,8 +41,7 @@ export function depthwiseConv2dBackpropInput(
   filterShape: readonly number[],
   opts: Conv2dParams = {},
 ): Conv2dGeometry {
-  const [fh, fw, cin, mult] = checkFilterShape('depthwiseConv2dBackpropInput', xShape, filterShape, 'multiplier');
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'depthwiseConv2dBackpropInput');
+  const [fh, fw, cin, mult, g] = filterGeometry('depthwiseConv2dBackpropInput', xShape, filterShape, opts, 'multiplier');
   const rows = g.batch * g.inHeight;
   if (rows === 0 || g.inWidth === 0 || cin === 0) return g;
   runtime().pool.run('depthwise_conv2d_backprop_input_f32', [dy, filter, dx, ...geometryArgs(g, mult)], rows, {
@@ -72,8 +64,7 @@ export function depthwiseConv2dBackpropFilter(
   filterShape: readonly number[],
   opts: Conv2dParams = {},
 ): Conv2dGeometry {
-  const [fh, fw, cin, mult] = checkFilterShape('depthwiseConv2dBackpropFilter', xShape, filterShape, 'multiplier');
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'depthwiseConv2dBackpropFilter');
+  const [fh, fw, cin, mult, g] = filterGeometry('depthwiseConv2dBackpropFilter', xShape, filterShape, opts, 'multiplier');
   const cout = cin * mult,
     taps = fh * fw;
   if (cout === 0) return g;
@@ -83,16 +74,10 @@ export function depthwiseConv2dBackpropFilter(
   const pixels = g.batch * g.outHeight * g.outWidth;
   const { chunks, perChunk } = reductionChunks(Math.ceil(pixels / 512), taps * cout);
   const chunkPixels = perChunk * 512;
-  const partial = chunks > 1 ? rt.arena.alloc(chunks * taps * cout * 4) : dw;
-  try {
+  sumOverChunks(dw, taps * cout, chunks, (partial) =>
     rt.pool.run('depthwise_conv2d_backprop_filter_f32', [x, dy, partial, ...geometryArgs(g, mult), chunkPixels], chunks * taps, {
       cost: chunkPixels * cout + 1,
-    });
-    if (chunks > 1) {
-      rt.pool.run('conv2d_sum_chunks_f32', [partial, dw, taps * cout, chunks], Math.ceil((taps * cout) / 4), { cost: 4 * chunks });
-    }
-  } finally {
-    if (partial !== dw) rt.arena.free(partial);
-  }
+    }),
+  );
   return g;
 }

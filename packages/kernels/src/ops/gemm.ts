@@ -1,6 +1,6 @@
 // C = act(op(A)·op(B) + bias), batched; addresses are byte offsets into the arena.
 import { runtime } from '../runtime.js';
-import { Act, type ActName } from './codes.js';
+import { actCode, type ActName } from './codes.js';
 
 const MR = 4;
 const NR = 8;
@@ -45,8 +45,7 @@ export function gemm(a: number, b: number, c: number, m: number, n: number, k: n
     const [bks, bjs] = opts.transposeB ? [1, k] : [n, 1];
     rt.pool.run('gemm_pack_b_f32', [b, bks, bjs, k * n, k, n, packed], packedBatches * np, { cost: k * NR });
     const [ars, aks] = opts.transposeA ? [1, m] : [k, 1];
-    const act = Act[opts.activation ?? 'linear'];
-    if (act === undefined) throw new Error(`wasmml gemm: unknown activation ${opts.activation}`);
+    const act = actCode('gemm', opts.activation);
     rt.pool.run(
       'gemm_f32',
       [

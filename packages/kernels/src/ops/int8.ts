@@ -4,8 +4,9 @@
 // assembly/int8.ts for the layouts); addresses are byte offsets into the arena.
 import { runtime } from '../runtime.js';
 import { f32View, i32View } from '../views.js';
-import { Act } from './codes.js';
-import { conv2dGeometry, geometryArgs, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
+import { actCode } from './codes.js';
+import { geometryArgs, type Conv2dGeometry, type Conv2dParams } from './conv-geometry.js';
+import { filterGeometry } from './conv.js';
 
 const MR = 4;
 const NR = 8;
@@ -16,6 +17,7 @@ const OUT_U7 = 1;
 
 /** The activations the int8 epilogue applies; anything else runs after it, in float. */
 export type Int8Activation = 'linear' | 'relu' | 'relu6';
+const INT8_ACTIVATIONS = ['linear', 'relu', 'relu6'] as const;
 
 /** k rounded up to the 4-byte step of the int8 dot products. */
 export function int8PaddedK(k: number): number {
@@ -94,14 +96,6 @@ export interface Int8WeightBuffers {
 export interface Int8Output {
   /** The quantisation of the next int8 layer's input. */
   quant: Int8InputQuant;
-}
-
-function actCode(op: string, name: Int8Activation | undefined): number {
-  const a = name ?? 'linear';
-  if (a !== 'linear' && a !== 'relu' && a !== 'relu6') {
-    throw new RangeError(`wasmml ${op}: the int8 epilogue applies 'linear', 'relu' or 'relu6', got ${String(name)}`);
-  }
-  return Act[a];
 }
 
 function checkQuant(op: string, q: Int8InputQuant, what = 'input'): void {
@@ -203,7 +197,7 @@ const panelBytes = (kp: number) => Math.ceil(kp / 16) * 16 * 8;
 const patchStride = (kp: number) => Math.ceil(kp / 16) * 16 + 16;
 
 function modeArgs(op: string, activation: Int8Activation | undefined, output: Int8Output | undefined): [number, number] {
-  const act = actCode(op, activation);
+  const act = actCode(op, activation, INT8_ACTIVATIONS);
   if (output) checkQuant(op, output.quant, 'output');
   return [output ? OUT_U7 : OUT_F32, act];
 }
@@ -267,13 +261,7 @@ export function conv2dInt8(
   opts: Conv2dInt8Options = {},
 ): Conv2dGeometry {
   checkQuant('conv2dInt8', quant);
-  const [fh, fw, cin, cout] = filterShape as [number, number, number, number];
-  if (filterShape.length !== 4 || xShape[3] !== cin) {
-    throw new RangeError(
-      `wasmml conv2dInt8: filter [${filterShape}] does not fit input [${xShape}] (expected [fh, fw, ${xShape[3]}, cout])`,
-    );
-  }
-  const g = conv2dGeometry(xShape, [fh, fw], opts, 'conv2dInt8');
+  const [fh, fw, cin, cout, g] = filterGeometry('conv2dInt8', xShape, filterShape, opts);
   const [mode, act] = modeArgs('conv2dInt8', opts.activation, opts.output);
   const pool = opts.maxPool2x2 === true;
   const items = pool ? g.batch * (g.outHeight >> 1) * (g.outWidth >> 1) : Math.ceil((g.batch * g.outHeight * g.outWidth) / MR);

@@ -20,7 +20,7 @@ import { record } from '../engine.js';
 import { fmtShape } from '../shape.js';
 import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
 import { reduceRaw } from './reduce.js';
-import { actAlpha, type FusedActivation } from './fused.js';
+import { actAlpha, KERNEL_ACT, type FusedActivation } from './fused.js';
 
 export type { Padding, Pair, DimRoundingMode };
 
@@ -41,16 +41,6 @@ function checkFormat(op: string, dataFormat: string | undefined): void {
     throw new Error(`${op}: only channels-last data (NHWC) is supported, got dataFormat '${dataFormat}'`);
   }
 }
-
-const ACT: Record<FusedActivation, 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'leakyRelu'> = {
-  linear: 'linear',
-  relu: 'relu',
-  relu6: 'relu6',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  elu: 'elu',
-  leakyrelu: 'leakyRelu',
-};
 
 /** Arguments of {@link fusedConv2d} (tfjs `fused.conv2d`). */
 export interface FusedConv2dArgs {
@@ -86,7 +76,7 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
   checkFloat(op, x, f);
   const bias = args.bias === undefined ? undefined : convert(args.bias, 'bias', op);
   const act = args.activation ?? 'linear';
-  if (!(act in ACT)) throw new Error(`${op}: unsupported fused activation '${act}'`);
+  if (!(act in KERNEL_ACT)) throw new Error(`${op}: unsupported fused activation '${act}'`);
   const params: Conv2dParams = {
     strides: args.strides ?? 1,
     pad: args.pad ?? 'valid',
@@ -106,14 +96,14 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
   conv2dK(x.ptr, f.ptr, y.ptr, x.shape, f.shape, {
     ...params,
     ...(bias ? { bias: bias.ptr } : {}),
-    activation: ACT[act],
+    activation: KERNEL_ACT[act],
     alpha: actAlpha(act, args.leakyreluAlpha),
   });
   const out = x0.rank === 3 ? viewOf(y, y.shape.slice(1)) : y;
   const inputs = bias ? [x0, f, bias] : [x0, f];
   record(bias || act !== 'linear' ? 'FusedConv2D' : 'Conv2D', inputs, [out], ([dy], needed) => {
     const dy4 = viewOf(dy!, y.shape);
-    const dz = act === 'linear' ? dy4 : unaryGradInto(ACT[act] as 'relu', y, y, dy4, actAlpha(act, args.leakyreluAlpha));
+    const dz = act === 'linear' ? dy4 : unaryGradInto(KERNEL_ACT[act] as 'relu', y, y, dy4, actAlpha(act, args.leakyreluAlpha));
     const grads: Array<Tensor | undefined> = [undefined, undefined];
     // The input of a first layer is data: its gradient (a full convolution) is skipped.
     if (needed[0]) {

@@ -41,7 +41,8 @@ export function actAlpha(act: FusedActivation, leakyreluAlpha?: number): number 
   return act === 'leakyrelu' ? (leakyreluAlpha ?? 0.2) : act === 'elu' ? 1 : 0;
 }
 
-const KERNEL_ACT: Record<FusedActivation, ActName> = {
+/** The kernels' name of each tfjs fused activation. */
+export const KERNEL_ACT: Record<FusedActivation, ActName> = {
   linear: 'linear',
   relu: 'relu',
   relu6: 'relu6',

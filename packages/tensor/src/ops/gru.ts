@@ -4,9 +4,8 @@
 import { gemm, gruBackward, gruForward, type GruSequence } from '@wasmml/kernels';
 import type { TensorLike } from '../convert.js';
 import { record, recording } from '../engine.js';
-import { emptyTensor, viewData, viewOf, type Tensor } from '../tensor.js';
-import { reduceRaw } from './reduce.js';
-import { lastStep, recurrentInputs, type RecurrentActivation } from './rnn.js';
+import { emptyTensor, viewData, type Tensor } from '../tensor.js';
+import { lastStep, projectionGrads, recurrentInputs, type RecurrentActivation } from './rnn.js';
 
 /** Arguments of {@link gruSequence} (tfjs-layers GRU weight layouts, gates z, r, h). */
 export interface GruSequenceArgs {
@@ -68,10 +67,6 @@ export function gruSequence(args: GruSequenceArgs): [Tensor, Tensor] {
       { ...seq, gates: gates.ptr, recurrentKernel: U.ptr, h0: h0.ptr, h: h.ptr, rh: rh.ptr, mask: mask?.ptr ?? 0 },
       { dh: dh!.ptr, dhLast: dhLast!.ptr, dGates: dGates.ptr, dh0: dh0.ptr },
     );
-    const dx = emptyTensor([B, T, F], 'float32'),
-      dW = emptyTensor([F, g3], 'float32');
-    gemm(dGates.ptr, W.ptr, dx.ptr, B * T, F, g3, { transposeB: true });
-    gemm(x.ptr, dGates.ptr, dW.ptr, F, g3, B * T, { transposeA: true });
     // dU[:, :2u] = hPrevᵀ·dGates[..., :2u] and dU[:, 2u:] = rhᵀ·dGates[..., 2u:]: two full
     // products, then the column blocks each one owns.
     const a = emptyTensor([u, g3], 'float32'),
@@ -88,10 +83,8 @@ export function gruSequence(args: GruSequenceArgs): [Tensor, Tensor] {
     }
     a.dispose();
     b.dispose();
-    const grads: Tensor[] = [dx, dW, dU];
-    if (bias) grads.push(reduceRaw('sum', viewOf(dGates, [B * T, g3]), [0], 'float32'));
-    grads.push(dh0);
-    return grads;
+    const [dx, dW, dBias] = projectionGrads(x, W, dGates, bias !== undefined);
+    return [dx, dW, dU, ...(dBias ? [dBias] : []), dh0];
   });
   if (!grad) {
     gates.dispose();

@@ -86,16 +86,10 @@ export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
       { ...seq, gates: gates.ptr, recurrentKernel: U.ptr, c0: c0.ptr, c: c.ptr, mask: mask?.ptr ?? 0 },
       { dh: dh!.ptr, dhLast: dhLast!.ptr, dcLast: dcLast!.ptr, dGates: dGates.ptr, dh0: dh0.ptr, dc0: dc0.ptr },
     );
-    const dx = emptyTensor([B, T, F], 'float32'),
-      dW = emptyTensor([F, g4], 'float32'),
-      dU = emptyTensor([u, g4], 'float32');
-    gemm(dGates.ptr, W.ptr, dx.ptr, B * T, F, g4, { transposeB: true });
-    gemm(x.ptr, dGates.ptr, dW.ptr, F, g4, B * T, { transposeA: true });
+    const dU = emptyTensor([u, g4], 'float32');
     gemm(hPrev!.ptr, dGates.ptr, dU.ptr, u, g4, B * T, { transposeA: true });
-    const grads: Tensor[] = [dx, dW, dU];
-    if (bias) grads.push(reduceRaw('sum', viewOf(dGates, [B * T, g4]), [0], 'float32'));
-    grads.push(dh0, dc0);
-    return grads;
+    const [dx, dW, dBias] = projectionGrads(x, W, dGates, bias !== undefined);
+    return [dx, dW, dU, ...(dBias ? [dBias] : []), dh0, dc0];
   });
   if (!grad) {
     gates.dispose();
@@ -103,6 +97,21 @@ export function lstmSequence(args: LstmSequenceArgs): [Tensor, Tensor, Tensor] {
     for (const t of owned) t.dispose();
   }
   return [h, hLast, cLast];
+}
+
+/**
+ * The gradients of the input projection gates = x·W + bias that both fused
+ * recurrent ops start with, from dGates [B, T, G]: dx = dGates·Wᵀ,
+ * dW = xᵀ·dGates and, with a bias, dGates summed over batch and steps.
+ */
+export function projectionGrads(x: Tensor, W: Tensor, dGates: Tensor, bias: boolean): [Tensor, Tensor, Tensor | undefined] {
+  const [B, T, F] = x.shape as [number, number, number];
+  const G = W.shape[1]!;
+  const dx = emptyTensor([B, T, F], 'float32'),
+    dW = emptyTensor([F, G], 'float32');
+  gemm(dGates.ptr, W.ptr, dx.ptr, B * T, F, G, { transposeB: true });
+  gemm(x.ptr, dGates.ptr, dW.ptr, F, G, B * T, { transposeA: true });
+  return [dx, dW, bias ? reduceRaw('sum', viewOf(dGates, [B * T, G]), [0], 'float32') : undefined];
 }
 
 /** The checked operands of a fused recurrent op, everything float32; `owned` holds what was made here (zero states, a cast mask). */
