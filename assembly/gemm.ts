@@ -16,7 +16,7 @@ export const MR: i32 = 4;
 export const NR: i32 = 8;
 // K block: a 4xKC A panel (4 KiB) and a KCx8 B panel (8 KiB) stay in L1 while
 // one panel row of C is computed.
-const KC: i32 = 256;
+export const KC: i32 = 256;
 
 /**
  * Packs B(k, j) at b + (k*bks + j*bjs)*4 (k < K, j < N), for `batch` matrices
@@ -100,7 +100,7 @@ export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usiz
       const j0 = p * NR;
       const nr = imin(NR, n - j0);
       const ct = c + (<usize>j0 << 2);
-      micro4x8(ap + (<usize>k0 * MR << 2), pb + (<usize>p * k * NR + <usize>k0 * NR) * 4, kb, ct, ldc, mr, nr, acc);
+      micro4x8(ap + (<usize>k0 * MR << 2), pb + (<usize>p * k * NR + <usize>k0 * NR) * 4, 32, kb, ct, ldc, mr, nr, acc);
       if (last && (bias != 0 || act != ACT_LINEAR)) {
         for (let r = 0; r < mr; r++) {
           epilogueTile(ct + <usize>r * ldc * 4, bias + (<usize>j0 << 2), nr, bias != 0, act, alpha);
@@ -132,7 +132,7 @@ export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usiz
   }
 }
 
-@inline function epilogueTile(c: usize, bias: usize, nr: i32, hasBias: bool, act: i32, alpha: f32): void {
+@inline export function epilogueTile(c: usize, bias: usize, nr: i32, hasBias: bool, act: i32, alpha: f32): void {
   for (let j = 0; j < nr; j += 4) {
     const w = imin(4, nr - j);
     let v = loadPartial(c + (<usize>j << 2), w);
@@ -170,7 +170,9 @@ export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usiz
 }
 
 // Rows past mr are zero in the packed panel and never stored.
-@inline function micro4x8(a: usize, b: usize, k: i32, c: usize, ldc: i32, mr: i32, nr: i32, acc: bool): void {
+// `bs`: bytes from one k step of the B panel to the next (32 when packed, the
+// row stride when gemm_cols_f32 reads B in place).
+@inline export function micro4x8(a: usize, b: usize, bs: usize, k: i32, c: usize, ldc: i32, mr: i32, nr: i32, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let kk = 0; kk < k; kk++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -199,7 +201,7 @@ export function gemm_f32(a: usize, ars: i32, aks: i32, aBatch: i32, packed: usiz
       c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
     }
     a += 16;
-    b += 32;
+    b += bs;
   }
   const r = <usize>ldc << 2;
   storeRow(c, c00, c01, nr, acc);

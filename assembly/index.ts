@@ -1,6 +1,7 @@
 // The kernel module: every exported function is a kernel the JS side can call,
 // on the calling thread or split over the pool (see README.md for conventions).
 export { gemm_pack_b_f32, gemm_f32 } from './gemm';
+export { gemm_pack_a_f32, gemm_cols_f32 } from './gemm_cols';
 export { reduce_mean_f32, reduce_all_u8, reduce_any_u8 } from './reduce';
 // The other reductions are generated instances of reduce.ts's generic drivers.
 export * from './reduce_kernels';

@@ -153,3 +153,55 @@ describe('gemm_f32', () => {
     });
   }
 });
+
+// The column split (few rows) and the row split must agree to the bit, and both
+// with the reference, over in-place and packed B, batches, bias + activation and
+// accumulation; the shapes cross the k block (256) and partial panels.
+describe('gemm_f32 split by columns', () => {
+  const cases: Array<[number, number, number, boolean, boolean, number]> = [
+    [1, 16, 5, false, false, 1],
+    [3, 40, 300, false, false, 1],
+    [4, 33, 257, false, true, 1],
+    [5, 128, 513, true, false, 1],
+    [32, 128, 600, false, false, 1],
+    [32, 600, 128, false, true, 1],
+    [17, 24, 70, true, true, 3],
+    [64, 72, 9, false, false, 2],
+  ];
+  for (const [m, n, k, tA, tB, batch] of cases) {
+    it(`${m}x${n}x${k} tA=${tA} tB=${tB} batch ${batch}, with bias + elu and accumulation`, () => {
+      const A = randomFloats(batch * m * k, m, -0.3, 0.3),
+        B = randomFloats(batch * k * n, n, -0.3, 0.3),
+        bias = randomFloats(n, k),
+        C0 = randomFloats(batch * m * n, 3);
+      const a = put(A),
+        b = put(B),
+        bp = put(bias);
+      const run = (split: 'rows' | 'cols', accumulate: boolean) => {
+        const c = accumulate ? put(C0) : empty(batch * m * n);
+        gemm(a, b, c, m, n, k, {
+          transposeA: tA,
+          transposeB: tB,
+          batch,
+          split,
+          ...(accumulate ? { accumulate } : { bias: bp, activation: 'elu' as const, alpha: 0.7 }),
+        });
+        const out = get(c, batch * m * n);
+        release(c);
+        return out;
+      };
+      for (const accumulate of [false, true]) {
+        const { single, threaded } = singleAndThreaded(() => run('cols', accumulate));
+        expect(threaded).toEqual(single);
+        expect(single).toEqual(run('rows', accumulate));
+        for (let bi = 0; bi < batch; bi++) {
+          const ref = refMatmul(A.subarray(bi * m * k), B.subarray(bi * k * n), m, n, k, tA, tB).map((v, i) =>
+            accumulate ? v + C0[bi * m * n + i]! : act('elu', v + bias[i % n]!, 0.7),
+          );
+          expectClose(single.subarray(bi * m * n, (bi + 1) * m * n), ref, 1e-4, 1e-4 * Math.sqrt(k), `batch ${bi}`);
+        }
+      }
+      release(a, b, bp);
+    });
+  }
+});
