@@ -43,7 +43,10 @@ export function gemm(a: number, b: number, c: number, m: number, n: number, k: n
   if (batch === 0 || m === 0 || n === 0) return;
   const bPerBatch = (opts.batchB ?? true) && batch > 1;
   const aPerBatch = (opts.batchA ?? true) && batch > 1;
-  if (k > 0 && (opts.split ?? chooseSplit(batch, m, n)) === 'cols') return gemmCols(a, b, c, m, n, k, opts);
+  if (k > 0 && (opts.split ?? chooseSplit(batch, m, n)) === 'cols') {
+    gemmCols(a, b, c, m, n, k, opts);
+    return;
+  }
   const np = Math.ceil(n / NR);
   const packedElems = np * k * NR;
   const packedBatches = bPerBatch ? batch : 1;
