@@ -119,6 +119,46 @@ abstract class BaseConv extends Layer {
     return fused ? y : getActivation(this.activation)(y);
   }
 
+  /** The kernel [kernelSize..., inChannels, filters] and the bias [filters]. */
+  override build(inputShape: Shape | Shape[]): void {
+    this.addConvWeights([...this.kernelSize, this.inChannels(inputShape), this.filters], this.filters);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return this.convOutputShape(inputShape);
+  }
+
+  /** Creates the kernel (under `name`, of `shape`) and, with useBias, a bias of `biasLength`. */
+  protected addConvWeights(shape: number[], biasLength: number, name = 'kernel'): void {
+    this.kernel = this.addWeight(name, shape, this.kernelInitializer, { regularizer: this.kernelRegularizer ?? null });
+    if (this.useBias) this.bias = this.addWeight('bias', [biasLength], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+  }
+
+  /** [batch, spatial sizes after the convolution..., `channels`]. */
+  protected convOutputShape(inputShape: Shape | Shape[], channels: number | null = this.filters): Shape {
+    const s = firstShape(inputShape);
+    return [
+      s[0] ?? null,
+      ...this.kernelSize.map((k, i) => convOutLength(s[i + 1] as number | null, k, this.padding, this.strides[i]!, this.dilationRate[i]!)),
+      channels,
+    ];
+  }
+
+  /** The fused convolution (bias, and the activation when the kernel applies it) of NHWC x and a 2-D kernel. */
+  protected fusedConv(x: Tensor, filter: Tensor, strides: [number, number], dilations: [number, number]): [Tensor, boolean] {
+    const fused = FUSABLE.includes(this.activation);
+    const y = ops.fusedConv2d({
+      x,
+      filter,
+      strides,
+      pad: this.padding,
+      dilations,
+      ...(this.bias ? { bias: this.bias } : {}),
+      activation: fused ? (this.activation as 'relu') : 'linear',
+    });
+    return [y, fused];
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -148,36 +188,9 @@ export class Conv2D extends BaseConv {
   getClassName() {
     return 'Conv2D';
   }
-  override build(inputShape: Shape | Shape[]): void {
-    const c = this.inChannels(inputShape);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], this.kernelInitializer, {
-      regularizer: this.kernelRegularizer ?? null,
-    });
-    if (this.useBias)
-      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
-  }
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = firstShape(inputShape);
-    return [
-      s[0] ?? null,
-      ...[0, 1].map((i) =>
-        convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!),
-      ),
-      this.filters,
-    ];
-  }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
-    const fused = FUSABLE.includes(this.activation);
-    const y = ops.fusedConv2d({
-      x,
-      filter: this.kernel!,
-      strides: this.strides as [number, number],
-      pad: this.padding,
-      dilations: this.dilationRate as [number, number],
-      ...(this.bias ? { bias: this.bias } : {}),
-      activation: fused ? (this.activation as 'relu') : 'linear',
-    });
+    const [y, fused] = this.fusedConv(x, this.kernel!, this.strides as [number, number], this.dilationRate as [number, number]);
     return this.finish(y, fused);
   }
 }
@@ -192,37 +205,15 @@ export class Conv1D extends BaseConv {
   getClassName() {
     return 'Conv1D';
   }
-  override build(inputShape: Shape | Shape[]): void {
-    const c = this.inChannels(inputShape);
-    this.kernel = this.addWeight('kernel', [this.kernelSize[0]!, c, this.filters], this.kernelInitializer, {
-      regularizer: this.kernelRegularizer ?? null,
-    });
-    if (this.useBias)
-      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
-  }
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = firstShape(inputShape);
-    return [
-      s[0] ?? null,
-      convOutLength(s[1] as number | null, this.kernelSize[0]!, this.padding, this.strides[0]!, this.dilationRate[0]!),
-      this.filters,
-    ];
-  }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     // A 1-D convolution is a 2-D one over a height-1 image.
-    const x4 = ops.expandDims(x, 1);
-    const k4 = ops.expandDims(this.kernel!, 0);
-    const fused = FUSABLE.includes(this.activation);
-    const y = ops.fusedConv2d({
-      x: x4,
-      filter: k4,
-      strides: [1, this.strides[0]!],
-      pad: this.padding,
-      dilations: [1, this.dilationRate[0]!],
-      ...(this.bias ? { bias: this.bias } : {}),
-      activation: fused ? (this.activation as 'relu') : 'linear',
-    });
+    const [y, fused] = this.fusedConv(
+      ops.expandDims(x, 1),
+      ops.expandDims(this.kernel!, 0),
+      [1, this.strides[0]!],
+      [1, this.dilationRate[0]!],
+    );
     return this.finish(ops.squeeze(y, [1]), fused);
   }
 }
@@ -245,13 +236,8 @@ export class Conv2DTranspose extends BaseConv {
     return 'Conv2DTranspose';
   }
   override build(inputShape: Shape | Shape[]): void {
-    const c = this.inChannels(inputShape);
     // tfjs/Keras layout: [kh, kw, outChannels, inChannels].
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, c], this.kernelInitializer, {
-      regularizer: this.kernelRegularizer ?? null,
-    });
-    if (this.useBias)
-      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+    this.addConvWeights([...this.kernelSize, this.filters, this.inChannels(inputShape)], this.filters);
   }
   private outLen(len: number | null, i: number): number | null {
     if (len === null) return null;
@@ -314,22 +300,11 @@ export class DepthwiseConv2D extends BaseConv {
   }
   override build(inputShape: Shape | Shape[]): void {
     const c = this.inChannels(inputShape);
-    this.kernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], this.kernelInitializer, {
-      regularizer: this.kernelRegularizer ?? null,
-    });
-    if (this.useBias)
-      this.bias = this.addWeight('bias', [c * this.depthMultiplier], this.biasInitializer, { regularizer: this.biasRegularizer ?? null });
+    this.addConvWeights([...this.kernelSize, c, this.depthMultiplier], c * this.depthMultiplier, 'depthwise_kernel');
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = firstShape(inputShape);
-    const c = s[3] as number | null;
-    return [
-      s[0] ?? null,
-      ...[0, 1].map((i) =>
-        convOutLength(s[i + 1] as number | null, this.kernelSize[i]!, this.padding, this.strides[i]!, this.dilationRate[i]!),
-      ),
-      c === null ? null : c * this.depthMultiplier,
-    ];
+    const c = firstShape(inputShape)[3] as number | null;
+    return this.convOutputShape(inputShape, c === null ? null : c * this.depthMultiplier);
   }
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
