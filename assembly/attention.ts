@@ -85,6 +85,26 @@ function scores4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, bStride: 
   return i === 0 ? i32x4.shuffle(w, w, 0, 0, 0, 0) : i === 1 ? i32x4.shuffle(w, w, 1, 1, 1, 1) : i === 2 ? i32x4.shuffle(w, w, 2, 2, 2, 2) : i32x4.shuffle(w, w, 3, 3, 3, 3);
 }
 
+// y + Σ_i w_i·x_i over the 4 rows' lanes of one key-major vector w, added in
+// row order (the order every caller's sums are defined in).
+@inline function addRows(y: v128, w: v128, x0: v128, x1: v128, x2: v128, x3: v128): v128 {
+  return madd(lane(w, 3), x3, madd(lane(w, 2), x2, madd(lane(w, 1), x1, madd(lane(w, 0), x0, y))));
+}
+
+// The tile's rows that exist (i < rows) at p + i·stride: vector v_i, or lane i of one vector.
+@inline function storeRows(p: usize, stride: usize, rows: i32, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  v128.store(p, v0);
+  if (rows > 1) v128.store(p + stride, v1);
+  if (rows > 2) v128.store(p + 2 * stride, v2);
+  if (rows > 3) v128.store(p + 3 * stride, v3);
+}
+@inline function storeLanes(p: usize, stride: usize, rows: i32, v: v128): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (rows > 1) store<f32>(p + stride, f32x4.extract_lane(v, 1));
+  if (rows > 2) store<f32>(p + 2 * stride, f32x4.extract_lane(v, 2));
+  if (rows > 3) store<f32>(p + 3 * stride, f32x4.extract_lane(v, 3));
+}
+
 // Row i (of `rows`) of y (rows yStride apart) = r_i·Σ_{j<n} w[j]_i·x_j, with w key-major
 // and x_j = x + j·xStride, over D floats in chunks of 8, then 4, then one.
 function mix4(y: usize, yStride: usize, rows: i32, r: v128, w: usize, x: usize, xStride: usize, n: i32, d: i32): void {
@@ -111,20 +131,8 @@ function mix4(y: usize, yStride: usize, rows: i32, r: v128, w: usize, x: usize, 
       b3 = madd(s, xb, b3);
     }
     const p = y + o;
-    v128.store(p, f32x4.mul(a0, lane(r, 0)));
-    v128.store(p + 16, f32x4.mul(b0, lane(r, 0)));
-    if (rows > 1) {
-      v128.store(p + yStride, f32x4.mul(a1, lane(r, 1)));
-      v128.store(p + yStride + 16, f32x4.mul(b1, lane(r, 1)));
-    }
-    if (rows > 2) {
-      v128.store(p + 2 * yStride, f32x4.mul(a2, lane(r, 2)));
-      v128.store(p + 2 * yStride + 16, f32x4.mul(b2, lane(r, 2)));
-    }
-    if (rows > 3) {
-      v128.store(p + 3 * yStride, f32x4.mul(a3, lane(r, 3)));
-      v128.store(p + 3 * yStride + 16, f32x4.mul(b3, lane(r, 3)));
-    }
+    storeRows(p, yStride, rows, f32x4.mul(a0, lane(r, 0)), f32x4.mul(a1, lane(r, 1)), f32x4.mul(a2, lane(r, 2)), f32x4.mul(a3, lane(r, 3)));
+    storeRows(p + 16, yStride, rows, f32x4.mul(b0, lane(r, 0)), f32x4.mul(b1, lane(r, 1)), f32x4.mul(b2, lane(r, 2)), f32x4.mul(b3, lane(r, 3)));
   }
   for (; c + 4 <= d; c += 4) {
     const o = <usize>c << 2;
@@ -137,22 +145,13 @@ function mix4(y: usize, yStride: usize, rows: i32, r: v128, w: usize, x: usize, 
       a2 = madd(lane(wj, 2), xa, a2);
       a3 = madd(lane(wj, 3), xa, a3);
     }
-    const p = y + o;
-    v128.store(p, f32x4.mul(a0, lane(r, 0)));
-    if (rows > 1) v128.store(p + yStride, f32x4.mul(a1, lane(r, 1)));
-    if (rows > 2) v128.store(p + 2 * yStride, f32x4.mul(a2, lane(r, 2)));
-    if (rows > 3) v128.store(p + 3 * yStride, f32x4.mul(a3, lane(r, 3)));
+    storeRows(y + o, yStride, rows, f32x4.mul(a0, lane(r, 0)), f32x4.mul(a1, lane(r, 1)), f32x4.mul(a2, lane(r, 2)), f32x4.mul(a3, lane(r, 3)));
   }
   for (; c < d; c++) {
     // One column: the 4 rows in the lanes of one accumulator.
     let a = z;
     for (let j = 0; j < n; j++) a = madd(v128.load(w + (<usize>j << 4)), v128.load32_splat(x + <usize>j * xStride + (<usize>c << 2)), a);
-    a = f32x4.mul(a, r);
-    const p = y + (<usize>c << 2);
-    store<f32>(p, f32x4.extract_lane(a, 0));
-    if (rows > 1) store<f32>(p + yStride, f32x4.extract_lane(a, 1));
-    if (rows > 2) store<f32>(p + 2 * yStride, f32x4.extract_lane(a, 2));
-    if (rows > 3) store<f32>(p + 3 * yStride, f32x4.extract_lane(a, 3));
+    storeLanes(y + (<usize>c << 2), yStride, rows, f32x4.mul(a, r));
   }
 }
 
@@ -167,17 +166,7 @@ function spread4(y: usize, yStride: usize, w: usize, x0: usize, x1: usize, x2: u
     for (let j = 0; j < n; j++) {
       const wj = v128.load(w + (<usize>j << 4));
       const yj = y + <usize>j * yStride + o;
-      let s = lane(wj, 0);
-      let ya = madd(s, p0, v128.load(yj)), yb = madd(s, q0, v128.load(yj + 16));
-      s = lane(wj, 1);
-      ya = madd(s, p1, ya);
-      yb = madd(s, q1, yb);
-      s = lane(wj, 2);
-      ya = madd(s, p2, ya);
-      yb = madd(s, q2, yb);
-      s = lane(wj, 3);
-      ya = madd(s, p3, ya);
-      yb = madd(s, q3, yb);
+      const ya = addRows(v128.load(yj), wj, p0, p1, p2, p3), yb = addRows(v128.load(yj + 16), wj, q0, q1, q2, q3);
       v128.store(yj, ya);
       v128.store(yj + 16, yb);
     }
@@ -188,11 +177,7 @@ function spread4(y: usize, yStride: usize, w: usize, x0: usize, x1: usize, x2: u
     for (let j = 0; j < n; j++) {
       const wj = v128.load(w + (<usize>j << 4));
       const yj = y + <usize>j * yStride + o;
-      let ya = madd(lane(wj, 0), p0, v128.load(yj));
-      ya = madd(lane(wj, 1), p1, ya);
-      ya = madd(lane(wj, 2), p2, ya);
-      ya = madd(lane(wj, 3), p3, ya);
-      v128.store(yj, ya);
+      v128.store(yj, addRows(v128.load(yj), wj, p0, p1, p2, p3));
     }
   }
   for (; c < d; c++) {
@@ -279,11 +264,7 @@ export function attention_f32(q: usize, k: usize, v: usize, o: usize, lse: usize
     // 1/sum scales the value product's rows as they are stored.
     const r = v128.and(f32x4.div(f32x4.splat(1), sum), seen);
     const l = v128.bitselect(f32x4.add(v128.load(maxes), logv(sum)), f32x4.splat(-Infinity), seen);
-    const lAt = lse + ((<usize>(b * T + t0) * H + h) << 2), lStride = <usize>H << 2;
-    store<f32>(lAt, f32x4.extract_lane(l, 0));
-    if (rows > 1) store<f32>(lAt + lStride, f32x4.extract_lane(l, 1));
-    if (rows > 2) store<f32>(lAt + 2 * lStride, f32x4.extract_lane(l, 2));
-    if (rows > 3) store<f32>(lAt + 3 * lStride, f32x4.extract_lane(l, 3));
+    storeLanes(lse + ((<usize>(b * T + t0) * H + h) << 2), <usize>H << 2, rows, l);
     mix4(o + qOff, rowK, rows, r, P, vb, rowK, width, D);
   }
 }

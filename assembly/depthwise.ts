@@ -8,7 +8,7 @@
 // reduction is cut into chunks fixed by the problem size, each item writes
 // its own partial, and conv2d_sum_chunks_f32 adds them in chunk order.
 import { imin, loadPartial, madd, storePartial } from './common';
-import { activate } from './activation';
+import { ACT_LINEAR, activate } from './activation';
 
 // Input lanes for output channels o..o+wd-1 of the pixel at p.
 @inline function loadIn(p: usize, o: i32, mult: i32, wd: i32): v128 {
@@ -49,6 +49,91 @@ import { activate } from './activation';
   return v;
 }
 
+// The passes (16 output channels each, from 0) that can use plain loads:
+// whole vectors of one input channel each (the same sums, so a channel's
+// value does not depend on which path computed it). The kernels run those
+// passes and the rest as two loops over passes specialised for the answer,
+// which keeps the test out of the tap loop.
+@inline function plainEnd(mult: i32, cout: i32): i32 {
+  return mult == 1 ? cout & ~15 : 0;
+}
+
+// acc + the product, for output channels o + 4k.. (wd of them, k a constant),
+// of input pixel xp (xo = its channel o) and the 4 values at w + 16k (filter
+// taps forward, output gradients for the filter's gradient).
+@inline function tapGroup(acc: v128, xp: usize, xo: usize, w: usize, k: i32, o: i32, mult: i32, wd: i32, plain: bool): v128 {
+  if (plain) return madd(load16k(xo, k), load16k(w, k), acc);
+  return madd(loadIn(xp, o + (k << 2), mult, wd), loadPartial(w + (<usize>k << 4), wd), acc);
+}
+
+// v128.load(p + 16k) for a constant k, the offset in the instruction.
+@inline function load16k(p: usize, k: i32): v128 {
+  return k == 0 ? v128.load(p) : k == 1 ? v128.load(p, 16) : k == 2 ? v128.load(p, 32) : v128.load(p, 48);
+}
+
+// One forward pass: output channels o..o+15 of one pixel over its ni x nj
+// taps inside the image (from input xr and filter row fr), the sums to out.
+@inline function forwardPass(plain: bool, xr: usize, fr: usize, out: usize, o: i32, cout: i32, mult: i32, ni: i32, nj: i32,
+  rowStep: usize, colStep: usize, tapStep: usize, fw: i32): void {
+  const w0 = lanes(cout - o), w1 = lanes(cout - o - 4), w2 = lanes(cout - o - 8), w3 = lanes(cout - o - 12);
+  const zero = f32x4.splat(0), oo = <usize>o << 2;
+  fr += oo;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  for (let i = 0; i < ni; i++, xr += rowStep, fr += <usize>fw * tapStep) {
+    let xp = xr, fp = fr;
+    for (let j = 0; j < nj; j++, xp += colStep, fp += tapStep) {
+      const xo = xp + oo;
+      a0 = tapGroup(a0, xp, xo, fp, 0, o, mult, w0, plain);
+      a1 = tapGroup(a1, xp, xo, fp, 1, o, mult, w1, plain);
+      a2 = tapGroup(a2, xp, xo, fp, 2, o, mult, w2, plain);
+      a3 = tapGroup(a3, xp, xo, fp, 3, o, mult, w3, plain);
+    }
+  }
+  store16(out + oo, w0, w1, w2, w3, a0, a1, a2, a3);
+}
+
+// Bias and activation of wd sums at p, in place: after the specialised
+// passes, so the inlined activations are compiled once.
+@inline function finishGroup(p: usize, bias: usize, bp: usize, wd: i32, act: i32, alpha: f32): void {
+  storePartial(p, epilogue(loadPartial(p, wd), bias, bp, wd, act, alpha), wd);
+}
+
+// One pass of the filter's gradient: output channels o..o+15 over the chunk's
+// len output pixels from (oy0, ox0) of image img (gradients from g), to op.
+@inline function filterPass(plain: bool, img: usize, g: usize, out: usize, o: i32, cout: i32, mult: i32, len: i32,
+  oy0: i32, ox0: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, sh: i32, sw: i32, offY: i32, offX: i32): void {
+  const w0 = lanes(cout - o), w1 = lanes(cout - o - 4), w2 = lanes(cout - o - 8), w3 = lanes(cout - o - 12);
+  const zero = f32x4.splat(0), oo = <usize>o << 2, image = <usize>h * w * cin << 2;
+  g += oo;
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  let oy = oy0, ox = ox0, iy = oy0 * sh + offY;
+  for (let q = 0; q < len; q++) {
+    const ix = ox * sw + offX;
+    if (<u32>iy < <u32>h && <u32>ix < <u32>w) {
+      const xp = img + (<usize>(iy * w + ix) * cin << 2), xo = xp + oo;
+      a0 = tapGroup(a0, xp, xo, g, 0, o, mult, w0, plain);
+      a1 = tapGroup(a1, xp, xo, g, 1, o, mult, w1, plain);
+      a2 = tapGroup(a2, xp, xo, g, 2, o, mult, w2, plain);
+      a3 = tapGroup(a3, xp, xo, g, 3, o, mult, w3, plain);
+    }
+    g += <usize>cout << 2;
+    if (++ox == ow) {
+      ox = 0;
+      iy += sh;
+      if (++oy == oh) { oy = 0; iy = offY; img += image; }
+    }
+  }
+  store16(out + oo, w0, w1, w2, w3, a0, a1, a2, a3);
+}
+
+// The 16-channel group's accumulators, lanes w0..w3 of each.
+@inline function store16(op: usize, w0: i32, w1: i32, w2: i32, w3: i32, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  storePartial(op, a0, w0);
+  if (w1 > 0) storePartial(op + 16, a1, w1);
+  if (w2 > 0) storePartial(op + 32, a2, w2);
+  if (w3 > 0) storePartial(op + 48, a3, w3);
+}
+
 /**
  * y[n][oh][ow][cin*mult] = act(depthwise(x, f) + bias); bias: 0 or cin*mult floats.
  * Range items: n*oh output rows.
@@ -57,7 +142,6 @@ export function depthwise_conv2d_f32(x: usize, f: usize, y: usize, n: i32, h: i3
   oh: i32, ow: i32, mult: i32, fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
   bias: usize, act: i32, alpha: f32, start: i32, end: i32): void {
   const cout = cin * mult;
-  const zero = f32x4.splat(0);
   for (let item = start; item < end; item++) {
     const b = item / oh, oy = item - b * oh;
     const img = x + (<usize>b * h * w * cin << 2);
@@ -70,35 +154,12 @@ export function depthwise_conv2d_f32(x: usize, f: usize, y: usize, n: i32, h: i3
       const x0 = ox * sw - pl, j0 = firstTap(x0, dw), j1 = endTap(x0, dw, w, fw);
       const first = img + (<usize>((y0 + i0 * dh) * w + x0 + j0 * dw) * cin << 2);
       // 16 channels per pass: four accumulators amortise the tap bookkeeping.
-      for (let o = 0; o < cout; o += 16) {
-        const w0 = lanes(cout - o), w1 = lanes(cout - o - 4), w2 = lanes(cout - o - 8), w3 = lanes(cout - o - 12);
-        let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-        // Whole vectors of one input channel each: plain loads (same sums, so
-        // a channel's value does not depend on which path computed it).
-        const plain = mult == 1 && w3 == 4;
-        let xr = first, fr = f + (<usize>((i0 * fw + j0) * cout + o) << 2);
-        for (let i = i0; i < i1; i++, xr += rowStep, fr += <usize>fw * tapStep) {
-          let xp = xr, fp = fr;
-          for (let j = j0; j < j1; j++, xp += colStep, fp += tapStep) {
-            if (plain) {
-              const xo = xp + (<usize>o << 2);
-              a0 = madd(v128.load(xo), v128.load(fp), a0);
-              a1 = madd(v128.load(xo, 16), v128.load(fp, 16), a1);
-              a2 = madd(v128.load(xo, 32), v128.load(fp, 32), a2);
-              a3 = madd(v128.load(xo, 48), v128.load(fp, 48), a3);
-            } else {
-              a0 = madd(loadIn(xp, o, mult, w0), loadPartial(fp, w0), a0);
-              a1 = madd(loadIn(xp, o + 4, mult, w1), loadPartial(fp + 16, w1), a1);
-              a2 = madd(loadIn(xp, o + 8, mult, w2), loadPartial(fp + 32, w2), a2);
-              a3 = madd(loadIn(xp, o + 12, mult, w3), loadPartial(fp + 48, w3), a3);
-            }
-          }
-        }
-        const op = out + (<usize>o << 2), bp = bias + (<usize>o << 2);
-        storePartial(op, epilogue(a0, bias, bp, w0, act, alpha), w0);
-        if (w1 > 0) storePartial(op + 16, epilogue(a1, bias, bp + 16, w1, act, alpha), w1);
-        if (w2 > 0) storePartial(op + 32, epilogue(a2, bias, bp + 32, w2, act, alpha), w2);
-        if (w3 > 0) storePartial(op + 48, epilogue(a3, bias, bp + 48, w3, act, alpha), w3);
+      const fr = f + (<usize>((i0 * fw + j0) * cout) << 2), ni = i1 - i0, nj = j1 - j0;
+      let o = 0;
+      for (; o < plainEnd(mult, cout); o += 16) forwardPass(true, first, fr, out, o, cout, mult, ni, nj, rowStep, colStep, tapStep, fw);
+      for (; o < cout; o += 16) forwardPass(false, first, fr, out, o, cout, mult, ni, nj, rowStep, colStep, tapStep, fw);
+      if (bias != 0 || act != ACT_LINEAR) {
+        for (o = 0; o < cout; o += 4) finishGroup(out + (<usize>o << 2), bias, bias + (<usize>o << 2), lanes(cout - o), act, alpha);
       }
       out += <usize>cout << 2;
     }
@@ -175,11 +236,7 @@ export function depthwise_conv2d_backprop_input_f32(dy: usize, f: usize, dx: usi
             }
           }
         }
-        const op = out + (<usize>c << 2);
-        storePartial(op, a0, w0);
-        if (w1 > 0) storePartial(op + 16, a1, w1);
-        if (w2 > 0) storePartial(op + 32, a2, w2);
-        if (w3 > 0) storePartial(op + 48, a3, w3);
+        store16(out + (<usize>c << 2), w0, w1, w2, w3, a0, a1, a2, a3);
       }
       out += <usize>cin << 2;
     }
@@ -196,7 +253,6 @@ export function depthwise_conv2d_backprop_filter_f32(x: usize, dy: usize, partia
   const cout = cin * mult, taps = fh * fw;
   const total = n * oh * ow, plane = oh * ow;
   const image = <usize>h * w * cin << 2;
-  const zero = f32x4.splat(0);
   for (let item = start; item < end; item++) {
     const c = item / taps, tap = item - c * taps, i = tap / fw, j = tap - i * fw;
     const offY = i * dh - pt, offX = j * dw - pl;
@@ -205,42 +261,9 @@ export function depthwise_conv2d_backprop_filter_f32(x: usize, dy: usize, partia
     const out = partial + (<usize>item * cout << 2);
     // 16 channels per pass over the chunk; each lane sums its pixels in
     // order, so neither the grouping nor the split changes a value.
-    for (let o = 0; o < cout; o += 16) {
-      const w0 = lanes(cout - o), w1 = lanes(cout - o - 4), w2 = lanes(cout - o - 8), w3 = lanes(cout - o - 12);
-      const plain = mult == 1 && w3 == 4;
-      let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-      let img = x + <usize>b0 * image;
-      let g = dy + (<usize>(p0 * cout + o) << 2);
-      let oy = oy0, ox = ox0, iy = oy0 * sh + offY;
-      for (let q = 0; q < len; q++) {
-        const ix = ox * sw + offX;
-        if (<u32>iy < <u32>h && <u32>ix < <u32>w) {
-          const xp = img + (<usize>(iy * w + ix) * cin << 2);
-          if (plain) {
-            const xo = xp + (<usize>o << 2);
-            a0 = madd(v128.load(xo), v128.load(g), a0);
-            a1 = madd(v128.load(xo, 16), v128.load(g, 16), a1);
-            a2 = madd(v128.load(xo, 32), v128.load(g, 32), a2);
-            a3 = madd(v128.load(xo, 48), v128.load(g, 48), a3);
-          } else {
-            a0 = madd(loadIn(xp, o, mult, w0), loadPartial(g, w0), a0);
-            a1 = madd(loadIn(xp, o + 4, mult, w1), loadPartial(g + 16, w1), a1);
-            a2 = madd(loadIn(xp, o + 8, mult, w2), loadPartial(g + 32, w2), a2);
-            a3 = madd(loadIn(xp, o + 12, mult, w3), loadPartial(g + 48, w3), a3);
-          }
-        }
-        g += <usize>cout << 2;
-        if (++ox == ow) {
-          ox = 0;
-          iy += sh;
-          if (++oy == oh) { oy = 0; iy = offY; img += image; }
-        }
-      }
-      const op = out + (<usize>o << 2);
-      storePartial(op, a0, w0);
-      if (w1 > 0) storePartial(op + 16, a1, w1);
-      if (w2 > 0) storePartial(op + 32, a2, w2);
-      if (w3 > 0) storePartial(op + 48, a3, w3);
-    }
+    const img = x + <usize>b0 * image, g = dy + (<usize>(p0 * cout) << 2);
+    let o = 0;
+    for (; o < plainEnd(mult, cout); o += 16) filterPass(true, img, g, out, o, cout, mult, len, oy0, ox0, h, w, cin, oh, ow, sh, sw, offY, offX);
+    for (; o < cout; o += 16) filterPass(false, img, g, out, o, cout, mult, len, oy0, ox0, h, w, cin, oh, ow, sh, sw, offY, offX);
   }
 }

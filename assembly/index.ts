@@ -25,7 +25,8 @@ export * from './unary_kernels';
 export { is_nan_f32, is_finite_f32, is_inf_f32 } from './unary';
 // The binary, comparison and logical kernels are generated from packages/kernels/src/ops/binary-table.ts.
 export * from './binary_kernels';
-export { select_i32, select_u8 } from './select';
+// select_i32 / select_u8: generated instances of select.ts's row kernel.
+export * from './select_kernels';
 export { attention_f32, attention_grad_f32 } from './attention';
 export { lstm_cell_f32, lstm_cell_grad_f32, lstm_forward_f32, lstm_backward_f32 } from './rnn';
 export { gru_forward_f32, gru_backward_f32 } from './gru';

@@ -31,7 +31,7 @@
 // Σ q·w - zp·Σ w: the column sums of w are folded into per-call epilogue
 // tables (mult, off). k is padded to kp (a multiple of 4) with zero weights,
 // so whatever an A panel holds past k contributes nothing.
-import { imin } from './common';
+import { imin, storeTransposed4x4 } from './common';
 import { ACT_RELU, ACT_RELU6, relu6v, reluv } from './activation';
 
 export const I8_MR: i32 = 4;
@@ -116,11 +116,20 @@ const MAGIC_BITS: i32 = 0x4b400000;
   for (let i = 0; i < w; i++) store<u8>(c + <usize>i, <u8>(bits >> (<u64>i << 3)));
 }
 
-@inline function dotRelaxed(acc: v128, w: v128, a: v128): v128 {
-  return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, a)));
+// The build's step, so the panel loops are written once for both layouts:
+// weight vector `half` (0: columns 0..3, 1: 4..7) of the step at b, the bytes
+// one step of weights takes, and acc += that vector dotted with a row's splat.
+@inline function loadW(b: usize, half: i32): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return half ? v128.load(b, 16) : v128.load(b);
+  return half ? v128.load8x8_s(b, 8) : v128.load8x8_s(b);
 }
 
-@inline function dotPlain(acc: v128, w: v128, a: v128): v128 {
+@inline function stepBytes(): usize {
+  return ASC_FEATURE_RELAXED_SIMD ? 32 : 16;
+}
+
+@inline function dot(acc: v128, w: v128, a: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, a)));
   return i32x4.add(acc, i32x4.dot_i16x8_s(w, a));
 }
 
@@ -145,21 +154,12 @@ const MAGIC_BITS: i32 = 0x4b400000;
       for (let s = 0; s < steps; s++) {
         const a0 = v128.load32_splat(a), a1 = v128.load32_splat(a, 4);
         const a2 = v128.load32_splat(a, 8), a3 = v128.load32_splat(a, 12);
-        if (ASC_FEATURE_RELAXED_SIMD) {
-          const b0 = v128.load(b), b1 = v128.load(b, 16);
-          c00 = dotRelaxed(c00, b0, a0); c01 = dotRelaxed(c01, b1, a0);
-          c10 = dotRelaxed(c10, b0, a1); c11 = dotRelaxed(c11, b1, a1);
-          c20 = dotRelaxed(c20, b0, a2); c21 = dotRelaxed(c21, b1, a2);
-          c30 = dotRelaxed(c30, b0, a3); c31 = dotRelaxed(c31, b1, a3);
-          b += 32;
-        } else {
-          const b0 = v128.load8x8_s(b), b1 = v128.load8x8_s(b, 8);
-          c00 = dotPlain(c00, b0, a0); c01 = dotPlain(c01, b1, a0);
-          c10 = dotPlain(c10, b0, a1); c11 = dotPlain(c11, b1, a1);
-          c20 = dotPlain(c20, b0, a2); c21 = dotPlain(c21, b1, a2);
-          c30 = dotPlain(c30, b0, a3); c31 = dotPlain(c31, b1, a3);
-          b += 16;
-        }
+        const b0 = loadW(b, 0), b1 = loadW(b, 1);
+        c00 = dot(c00, b0, a0); c01 = dot(c01, b1, a0);
+        c10 = dot(c10, b0, a1); c11 = dot(c11, b1, a1);
+        c20 = dot(c20, b0, a2); c21 = dot(c21, b1, a2);
+        c30 = dot(c30, b0, a3); c31 = dot(c31, b1, a3);
+        b += stepBytes();
         a += 16;
       }
       if (max4) {
@@ -179,29 +179,14 @@ const MAGIC_BITS: i32 = 0x4b400000;
         let a = ap + (<usize>r << 2), b = wp;
         for (let s = 0; s < steps; s++) {
           const a0 = v128.load32_splat(a);
-          if (ASC_FEATURE_RELAXED_SIMD) {
-            c0 = dotRelaxed(c0, v128.load(b), a0); c1 = dotRelaxed(c1, v128.load(b, 16), a0);
-            b += 32;
-          } else {
-            c0 = dotPlain(c0, v128.load8x8_s(b), a0); c1 = dotPlain(c1, v128.load8x8_s(b, 8), a0);
-            b += 16;
-          }
+          c0 = dot(c0, loadW(b, 0), a0); c1 = dot(c1, loadW(b, 1), a0);
+          b += stepBytes();
           a += 16;
         }
         finishRow(out, ldo, row0 + r, j0, w, c0, c1, e);
       }
     }
   }
-}
-
-// 4x4 transpose of 32-bit lanes: out[s] = (r0[s], r1[s], r2[s], r3[s]).
-@inline function store4x4(out: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
-  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(out, i64x2.shuffle(t0, t1, 0, 2));
-  v128.store(out, i64x2.shuffle(t0, t1, 1, 3), 16);
-  v128.store(out, i64x2.shuffle(t2, t3, 0, 2), 32);
-  v128.store(out, i64x2.shuffle(t2, t3, 1, 3), 48);
 }
 
 /**
@@ -215,7 +200,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
   if (ASC_FEATURE_RELAXED_SIMD) {
     for (; kk + 16 <= whole; kk += 16) {
       const o = <usize>kk;
-      store4x4(out + (o << 2), v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
+      storeTransposed4x4(out + (o << 2), v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
     }
     for (; kk < kp; kk++) {
       const q = out + (<usize>(kk >> 2) << 4) + (kk & 3), o = <usize>kk, inK = kk < k;
@@ -227,7 +212,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
   } else {
     for (; kk + 8 <= whole; kk += 8) {
       const o = <usize>kk;
-      store4x4(out + (o << 3), v128.load8x8_u(r0 + o), v128.load8x8_u(r1 + o), v128.load8x8_u(r2 + o), v128.load8x8_u(r3 + o));
+      storeTransposed4x4(out + (o << 3), v128.load8x8_u(r0 + o), v128.load8x8_u(r1 + o), v128.load8x8_u(r2 + o), v128.load8x8_u(r3 + o));
     }
     for (; kk < kp; kk++) {
       const q = out + (<usize>(kk >> 1) << 4) + (<usize>(kk & 1) << 1), o = <usize>kk, inK = kk < k;

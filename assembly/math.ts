@@ -4,6 +4,26 @@
 // single-threaded ones bit for bit.
 import { madd } from './common';
 
+// c0·x^(n-1) + c1·x^(n-2) + … + c(n-1) by Horner's rule, one madd per
+// coefficient from the highest: every polynomial below was fitted and its
+// error measured in this evaluation order, so it must not be reassociated.
+@inline function horner(p: v128, x: v128, c: f32): v128 {
+  return madd(p, x, f32x4.splat(c));
+}
+@inline function poly4(x: v128, c0: f32, c1: f32, c2: f32, c3: f32): v128 {
+  return horner(horner(horner(f32x4.splat(c0), x, c1), x, c2), x, c3);
+}
+@inline function poly6(x: v128, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32): v128 {
+  return horner(horner(poly4(x, c0, c1, c2, c3), x, c4), x, c5);
+}
+@inline function poly7(x: v128, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32): v128 {
+  return horner(poly6(x, c0, c1, c2, c3, c4, c5), x, c6);
+}
+@inline function poly10(x: v128, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, c6: f32, c7: f32, c8: f32,
+  c9: f32): v128 {
+  return horner(horner(horner(poly7(x, c0, c1, c2, c3, c4, c5, c6), x, c7), x, c8), x, c9);
+}
+
 // exp: x = n*ln2 + r, |r| <= ln2/2, exp(r) by a degree-6 polynomial (max rel.
 // error about 2 ulp over the clamped range), scaled by 2^n through the exponent
 // bits. Inputs are clamped so 2^n stays a normal float.
@@ -23,13 +43,7 @@ import { madd } from './common';
   const n = f32x4.sub(big, f32x4.splat(12582912));
   let r = madd(n, f32x4.splat(-0.693145751953125), x);
   r = madd(n, f32x4.splat(-1.428606765330187e-6), r);
-  let p = f32x4.splat(1.3888889e-3);
-  p = madd(p, r, f32x4.splat(8.3333338e-3));
-  p = madd(p, r, f32x4.splat(4.1666668e-2));
-  p = madd(p, r, f32x4.splat(1.6666667e-1));
-  p = madd(p, r, f32x4.splat(0.5));
-  p = madd(p, r, f32x4.splat(1.0));
-  p = madd(p, r, f32x4.splat(1.0));
+  const p = poly7(r, 1.3888889e-3, 8.3333338e-3, 4.1666668e-2, 1.6666667e-1, 0.5, 1.0, 1.0);
   // n in [-125, 127] keeps p·2^n normal.
   return scale2n(p, i32x4.sub(big, i32x4.splat(0x4b400000)), 252);
 }
@@ -95,10 +109,7 @@ const SIGN = i32x4.splat(0x80000000);
 @inline function expnegPoly(z: v128, n: v128): v128 {
   let r = madd(n, f32x4.splat(-0.693145751953125), z);
   r = madd(n, f32x4.splat(-1.428606765330187e-6), r);
-  let q = f32x4.splat(8.3125271e-3);
-  q = madd(q, r, f32x4.splat(4.1890115e-2));
-  q = madd(q, r, f32x4.splat(1.6667114e-1));
-  q = madd(q, r, f32x4.splat(4.9999231e-1));
+  const q = poly4(r, 8.3125271e-3, 4.1890115e-2, 1.6667114e-1, 4.9999231e-1);
   return madd(f32x4.mul(r, r), q, f32x4.add(r, ONE));
 }
 
@@ -122,13 +133,7 @@ const SIGN = i32x4.splat(0x80000000);
 // expm1: exp(x) - 1 cancels for small |x|, so |x| < 0.5 uses the Taylor series
 // through x^8 (truncation < 1e-8 relative), written x·(1 + x·p) to keep -0.
 @inline export function expm1v(x: v128): v128 {
-  let p = f32x4.splat(2.4801587e-5);
-  p = madd(p, x, f32x4.splat(1.9841270e-4));
-  p = madd(p, x, f32x4.splat(1.3888889e-3));
-  p = madd(p, x, f32x4.splat(8.3333338e-3));
-  p = madd(p, x, f32x4.splat(4.1666668e-2));
-  p = madd(p, x, f32x4.splat(1.6666667e-1));
-  p = madd(p, x, f32x4.splat(0.5));
+  const p = poly7(x, 2.4801587e-5, 1.9841270e-4, 1.3888889e-3, 8.3333338e-3, 4.1666668e-2, 1.6666667e-1, 0.5);
   const small = f32x4.mul(x, madd(x, p, ONE));
   const big = f32x4.sub(expfullv(x), ONE);
   return v128.bitselect(small, big, f32x4.lt(f32x4.abs(x), f32x4.splat(0.5)));
@@ -149,10 +154,7 @@ const SIGN = i32x4.splat(0x80000000);
   const f = f32x4.sub(m, ONE);
   const s = f32x4.div(f, f32x4.add(f32x4.splat(2), f));
   const z = f32x4.mul(s, s);
-  let p = f32x4.splat(0.11111111);
-  p = madd(p, z, f32x4.splat(0.14285714));
-  p = madd(p, z, f32x4.splat(0.2));
-  p = madd(p, z, f32x4.splat(0.33333334));
+  const p = poly4(z, 0.11111111, 0.14285714, 0.2, 0.33333334);
   const s2 = f32x4.add(s, s);
   const ef = f32x4.convert_i32x4_s(e);
   let r = madd(f32x4.mul(s2, z), p, s2);
@@ -188,12 +190,7 @@ const SIGN = i32x4.splat(0x80000000);
   const e = expnegv(f32x4.mul(ax, f32x4.splat(-2)));
   const big = v128.or(f32x4.div(f32x4.sub(ONE, e), f32x4.add(ONE, e)), v128.and(x, SIGN));
   const z = f32x4.mul(x, x);
-  let p = f32x4.splat(3.5921280e-3);
-  p = madd(p, z, f32x4.splat(-8.8632358e-3));
-  p = madd(p, z, f32x4.splat(2.1869488e-2));
-  p = madd(p, z, f32x4.splat(-5.3968254e-2));
-  p = madd(p, z, f32x4.splat(1.3333334e-1));
-  p = madd(p, z, f32x4.splat(-3.3333334e-1));
+  const p = poly6(z, 3.5921280e-3, -8.8632358e-3, 2.1869488e-2, -5.3968254e-2, 1.3333334e-1, -3.3333334e-1);
   // x·(1 + z·p) rather than x + x·z·p keeps tanh(-0) = -0.
   const small = f32x4.mul(x, madd(z, p, ONE));
   return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.4)));
@@ -207,13 +204,7 @@ const SIGN = i32x4.splat(0x80000000);
   const e = expnegv(v128.or(x, SIGN));
   const s = f32x4.div(e, f32x4.add(e, f32x4.splat(2)));
   const z = f32x4.mul(s, s);
-  let p = f32x4.splat(0.06666667);
-  p = madd(p, z, f32x4.splat(0.07692308));
-  p = madd(p, z, f32x4.splat(0.09090909));
-  p = madd(p, z, f32x4.splat(0.11111111));
-  p = madd(p, z, f32x4.splat(0.14285714));
-  p = madd(p, z, f32x4.splat(0.2));
-  p = madd(p, z, f32x4.splat(0.33333334));
+  const p = poly7(z, 0.06666667, 0.07692308, 0.09090909, 0.11111111, 0.14285714, 0.2, 0.33333334);
   const s2 = f32x4.add(s, s);
   return f32x4.add(f32x4.max(x, ZERO), madd(f32x4.mul(s2, z), p, s2));
 }
@@ -258,15 +249,9 @@ const PIO2: f64 = 1.57079632679489655800;
   }
   if (cosine) q = i32x4.add(q, i32x4.splat(1));
   const z = f32x4.mul(r, r);
-  let ps = f32x4.splat(2.7557319e-6);
-  ps = madd(ps, z, f32x4.splat(-1.9841270e-4));
-  ps = madd(ps, z, f32x4.splat(8.3333338e-3));
-  ps = madd(ps, z, f32x4.splat(-1.6666667e-1));
+  const ps = poly4(z, 2.7557319e-6, -1.9841270e-4, 8.3333338e-3, -1.6666667e-1);
   const s = madd(f32x4.mul(r, z), ps, r);
-  let pc = f32x4.splat(-2.7557320e-7);
-  pc = madd(pc, z, f32x4.splat(2.4801587e-5));
-  pc = madd(pc, z, f32x4.splat(-1.3888889e-3));
-  pc = madd(pc, z, f32x4.splat(4.1666668e-2));
+  const pc = poly4(z, -2.7557320e-7, 2.4801587e-5, -1.3888889e-3, 4.1666668e-2);
   const c = madd(z, madd(z, pc, f32x4.splat(-0.5)), ONE);
   let v = v128.bitselect(c, s, i32x4.ne(v128.and(q, i32x4.splat(1)), i32x4.splat(0)));
   v = v128.xor(v, i32x4.shl(v128.and(q, i32x4.splat(2)), 30));
@@ -322,13 +307,7 @@ function twoOverPiChunk(k: i32): f64 {
 // erfc is tiny.
 @inline function erfSmallv(z: v128): v128 {
   const z2 = f32x4.mul(z, z);
-  let p = f32x4.splat(1.2055333e-4);
-  p = madd(p, z2, f32x4.splat(-8.5483270e-4));
-  p = madd(p, z2, f32x4.splat(5.2239778e-3));
-  p = madd(p, z2, f32x4.splat(-2.6866172e-2));
-  p = madd(p, z2, f32x4.splat(1.1283792e-1));
-  p = madd(p, z2, f32x4.splat(-3.7612638e-1));
-  p = madd(p, z2, f32x4.splat(1.1283792));
+  const p = poly7(z2, 1.2055333e-4, -8.5483270e-4, 5.2239778e-3, -2.6866172e-2, 1.1283792e-1, -3.7612638e-1, 1.1283792);
   return f32x4.mul(z, p);
 }
 
@@ -336,16 +315,7 @@ function twoOverPiChunk(k: i32): f64 {
 // (a constant), sqHi is all of w² and sqLo is ignored: one exp instead of two.
 @inline function erfcTailv(w: v128, sqHi: v128, sqLo: v128, split: bool): v128 {
   const t = f32x4.div(f32x4.splat(2), f32x4.add(f32x4.splat(2), w));
-  let p = f32x4.splat(0.2566472);
-  p = madd(p, t, f32x4.splat(-1.2063291));
-  p = madd(p, t, f32x4.splat(2.2239268));
-  p = madd(p, t, f32x4.splat(-1.9207280));
-  p = madd(p, t, f32x4.splat(0.79178840));
-  p = madd(p, t, f32x4.splat(-0.39726979));
-  p = madd(p, t, f32x4.splat(0.15111755));
-  p = madd(p, t, f32x4.splat(0.36568397));
-  p = madd(p, t, f32x4.splat(1.0007327));
-  p = madd(p, t, f32x4.splat(-1.2655373));
+  const p = poly10(t, 0.2566472, -1.2063291, 2.2239268, -1.9207280, 0.79178840, -0.39726979, 0.15111755, 0.36568397, 1.0007327, -1.2655373);
   if (!split) return f32x4.mul(t, expnegv(f32x4.sub(p, sqHi)));
   return f32x4.mul(f32x4.mul(t, expnegv(f32x4.neg(sqHi))), expnegv(f32x4.sub(p, sqLo)));
 }

@@ -21,6 +21,19 @@ export const CHUNK: i32 = 4096;
 export const COLS: i32 = 16;
 const COLS8: i32 = 64;
 
+// The range-item layout above, written once for every driver: chunks per
+// outer row, items per (outer, chunk) pair oc = o·chunks + c when an item takes
+// `cols` columns, and the chunk's first row.
+@inline function colBlocks(inner: i32, cols: i32): i32 {
+  return inner == 1 ? 1 : (inner + cols - 1) / cols;
+}
+@inline function chunkCount(r: i32): i32 {
+  return (r + CHUNK - 1) / CHUNK;
+}
+@inline function chunkRow0(oc: i32, o: i32, chunks: i32): i32 {
+  return (oc - o * chunks) * CHUNK;
+}
+
 // Op codes: float32 sum, prod, max, min, then the same on int32.
 export const F_SUM: i32 = 0, F_PROD: i32 = 1, F_MAX: i32 = 2, F_MIN: i32 = 3;
 export const I_SUM: i32 = 4, I_PROD: i32 = 5, I_MAX: i32 = 6, I_MIN: i32 = 7;
@@ -146,12 +159,10 @@ export const I_SUM: i32 = 4, I_PROD: i32 = 5, I_MAX: i32 = 6, I_MIN: i32 = 7;
 // The shared driver of every 4-byte reduction; `count` is the divisor of mean.
 @inline export function reduce4(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32,
   count: f32, mean: bool, start: i32, end: i32): void {
-  const chunks = (r + CHUNK - 1) / CHUNK;
-  const nb = inner == 1 ? 1 : (inner + COLS - 1) / COLS;
+  const chunks = chunkCount(r), nb = colBlocks(inner, COLS);
   for (let item = start; item < end; item++) {
-    const oc = item / nb, jb = item - oc * nb;
-    const o = oc / chunks, c = oc - o * chunks;
-    const r0 = c * CHUNK, rows = imin(CHUNK, r - r0);
+    const oc = item / nb, jb = item - oc * nb, o = oc / chunks;
+    const r0 = chunkRow0(oc, o, chunks), rows = imin(CHUNK, r - r0);
     if (inner == 1) {
       let v = reduceRun(op, x + ((<usize>o * r + r0) << 2), rows);
       if (mean) v = f32x4.div(v, f32x4.splat(count));
@@ -207,13 +218,11 @@ export function reduce_mean_f32(x: usize, out: usize, outer: i32, r: i32, inner:
 }
 
 @inline function reduceBool(isAll: bool, x: usize, out: usize, outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  const chunks = (r + CHUNK - 1) / CHUNK;
-  const nb = inner == 1 ? 1 : (inner + COLS8 - 1) / COLS8;
+  const chunks = chunkCount(r), nb = colBlocks(inner, COLS8);
   const zero = i8x16.splat(0);
   for (let item = start; item < end; item++) {
-    const oc = item / nb, jb = item - oc * nb;
-    const o = oc / chunks, c = oc - o * chunks;
-    const r0 = c * CHUNK, rows = imin(CHUNK, r - r0);
+    const oc = item / nb, jb = item - oc * nb, o = oc / chunks;
+    const r0 = chunkRow0(oc, o, chunks), rows = imin(CHUNK, r - r0);
     if (inner == 1) {
       store<u8>(out + <usize>oc, boolRun(isAll, x + <usize>o * r + r0, rows));
       continue;
@@ -316,12 +325,10 @@ export function reduce_any_u8(x: usize, out: usize, outer: i32, r: i32, inner: i
 
 @inline function argReduce(isMin: bool, isInt: bool, x: usize, outVal: usize, outIdx: usize,
   outer: i32, r: i32, inner: i32, start: i32, end: i32): void {
-  const chunks = (r + CHUNK - 1) / CHUNK;
-  const nb = inner == 1 ? 1 : (inner + COLS - 1) / COLS;
+  const chunks = chunkCount(r), nb = colBlocks(inner, COLS);
   for (let item = start; item < end; item++) {
-    const oc = item / nb, jb = item - oc * nb;
-    const o = oc / chunks, c = oc - o * chunks;
-    const r0 = c * CHUNK, rows = imin(CHUNK, r - r0);
+    const oc = item / nb, jb = item - oc * nb, o = oc / chunks;
+    const r0 = chunkRow0(oc, o, chunks), rows = imin(CHUNK, r - r0);
     if (inner == 1) {
       const row = x + (<usize>o * r << 2);
       argRun(isMin, isInt, row + (<usize>r0 << 2), rows, r0, v128.load32_splat(row),

@@ -3,7 +3,6 @@
 // three broadcast to the output (layout in broadcast.ts). A row whose cond is
 // one repeated value is a plain copy (or fill) from a or b.
 import { at4, loadPartial, storePartial } from './common';
-import { walk } from './broadcast';
 import { byteMask4, loadBytes } from './lanes';
 
 @inline function copyRow(wide: bool, src: usize, po: usize, n: i32, contiguous: bool): void {
@@ -66,33 +65,10 @@ import { byteMask4, loadBytes } from './lanes';
   else rowOf(wide, pc, pa, pb, po, n, false, false);
 }
 
-// The walker's row kernel (broadcast.ts) for elements of T: u32 (4 bytes, any 32-bit type) or u8.
-@final class SelectRow<T> {
+// The walker's row kernel (broadcast.ts) for elements of T: u32 (4 bytes, any 32-bit type) or u8; the
+// kernels select_i32 / select_u8 are its instances, generated into select_kernels.ts.
+@final export class SelectRow<T> {
   @inline row(op: i32, pc: usize, pa: usize, pb: usize, po: usize, n: i32, cc: bool, ca: bool, cb: bool): void {
     row(sizeof<T>() == 4, pc, pa, pb, po, n, cc, ca, cb);
   }
-}
-
-/**
- * out = cond ? a : b for 4-byte elements (any 32-bit type), cond uint8, all
- * broadcast (layout in broadcast.ts; strides c*, a*, b* per input).
- * Range items: flat output elements.
- */
-export function select_i32(cond: usize, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
-  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk<SelectRow<u32>>(0, 0, 2, 2, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
-    b0, b1, b2, b3, b4, b5, start, end);
-}
-
-/** out = cond ? a : b for uint8 elements, all broadcast. Range items: flat output elements. */
-export function select_u8(cond: usize, a: usize, b: usize, out: usize,
-  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
-  c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
-  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
-  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
-  walk<SelectRow<u8>>(0, 0, 0, 0, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
-    b0, b1, b2, b3, b4, b5, start, end);
 }

@@ -278,6 +278,34 @@ function reduceKernels() {
   return `${out.join('\n')}\n`;
 }
 
+// select / where: the walker (broadcast.ts) instance of select.ts's row kernel
+// for each element width; they differ only in the element type and its shifts.
+function selectKernels() {
+  const out = [
+    '// Kernels select_{i32,u8}(cond, a, b, out, sizes s0..s4, strides c0..c5, a0..a5 and b0..b5, start, end):',
+    '// out = cond ? a : b, cond uint8, all three broadcast (layout in broadcast.ts). Range items: output elements.',
+    "import { walk } from './broadcast';",
+    "import { SelectRow } from './select';",
+    '',
+  ];
+  const kinds = [
+    ['i32', 'u32', 2, '4-byte elements (any 32-bit type)'],
+    ['u8', 'u8', 0, 'uint8 elements'],
+  ];
+  for (const [name, T, shift, what] of kinds) {
+    out.push(`/** out = cond ? a : b for ${what}. */
+export function select_${name}(cond: usize, a: usize, b: usize, out: usize,
+  s0: i32, s1: i32, s2: i32, s3: i32, s4: i32,
+  c0: i32, c1: i32, c2: i32, c3: i32, c4: i32, c5: i32,
+  a0: i32, a1: i32, a2: i32, a3: i32, a4: i32, a5: i32,
+  b0: i32, b1: i32, b2: i32, b3: i32, b4: i32, b5: i32, start: i32, end: i32): void {
+  walk<SelectRow<${T}>>(0, 0, ${shift}, ${shift}, cond, a, b, out, s0, s1, s2, s3, s4, c0, c1, c2, c3, c4, c5, a0, a1, a2, a3, a4, a5,
+    b0, b1, b2, b3, b4, b5, start, end);
+}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** Every generated file: path -> text. */
 export async function outputs() {
   const table = 'packages/kernels/src/ops/unary-table.ts';
@@ -294,6 +322,7 @@ export async function outputs() {
     'assembly/binary_codes.ts': hb + binaryCodes(brows),
     'assembly/binary_kernels.ts': hb + binaryKernels(brows),
     'assembly/reduce_kernels.ts': HEADER('scripts/gen-ops.mjs (reduceKernels)') + reduceKernels(),
+    'assembly/select_kernels.ts': HEADER('scripts/gen-ops.mjs (selectKernels)') + selectKernels(),
     'packages/tensor/src/ops/unary.generated.ts': h + tensorOps(rows),
     'packages/tensor/src/ops/binary.generated.ts': hb + tensorBinaryOps(brows),
     'packages/tensor/src/chain.generated.ts': HEADER(`${table} and ${btable}`) + tensorChain(rows, brows),

@@ -1,5 +1,5 @@
 // select (tfjs `where`): one op with three broadcast operands, so no table;
-// its kernels are select_i32 / select_u8 in assembly/select.ts.
+// its kernels are select_i32 / select_u8 (assembly/select.ts, instantiated in the generated select_kernels.ts).
 import type { BinaryOperands } from './binary.js';
 import { runBroadcastOp } from './broadcast.js';
 
