@@ -9,6 +9,7 @@ export {
   softmax_f32, log_softmax_f32, softmax_grad_f32, log_softmax_grad_f32,
   softmax_xent_f32, sparse_softmax_xent_f32, logsumexp_f32, logsumexp_merge_f32,
 } from './softmax';
+export { norm_f32, norm_grad_f32 } from './norm';
 export { transpose_f32, transpose_u8, transpose2d_f32, transpose2d_u8 } from './transpose';
 export { gather_f32, gather_u8, unsorted_segment_sum_f32, unsorted_segment_sum_i32, nd_flat_index_i32 } from './gather';
 export { cast_f32_i32, cast_f32_u8, cast_i32_f32, cast_i32_u8, cast_u8_f32, cast_u8_i32 } from './cast';

@@ -94,6 +94,7 @@ export {
   sigmoidCrossEntropyWithLogits,
 } from './ops/xent.js';
 export { dotProductAttention, type DotProductAttentionOptions } from './ops/attention.js';
+export { layerNorm, rmsNorm } from './ops/norm.js';
 export { lstmSequence, type LstmSequenceArgs, type RecurrentActivation } from './ops/rnn.js';
 export { gruSequence, type GruSequenceArgs } from './ops/gru.js';
 export { fusedOptimizerStep, optimizerSlots, type OptimizerRule } from './ops/optimizer.js';

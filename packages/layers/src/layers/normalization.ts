@@ -219,6 +219,10 @@ export class LayerNormalization extends Layer {
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = singleInput(inputs, this.name);
     const axes = this.axes(x.rank);
+    if (axes.length === 1 && axes[0] === x.rank - 1 && this.gamma) {
+      // The usual case (Keras' default axis -1, with a scale): one fused kernel each way.
+      return ops.layerNorm(x, this.gamma, this.beta, this.epsilon);
+    }
     const { mean, variance } = ops.moments(x, axes, true);
     const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
     const b = (t: Tensor) => ops.reshape(t, bshape);

@@ -74,6 +74,5 @@ export function multiHeadAttention(
 
 /** Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta. */
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): Tensor {
-  const { mean, variance } = ops.moments(x, -1, true);
-  return ops.add(ops.mul(ops.div(ops.sub(x, mean), ops.sqrt(ops.add(variance, epsilon))), gamma), beta);
+  return ops.layerNorm(x, gamma, beta, epsilon);
 }

@@ -131,5 +131,5 @@ export function causalSelfAttention(
 
 /** RMS normalisation over the last axis (Zhang & Sennrich 2019): x / sqrt(mean(x²) + eps) · gamma. */
 export function rmsNorm(x: Tensor, gamma: Tensor, epsilon: number): Tensor {
-  return ops.mul(ops.mul(x, ops.rsqrt(ops.add(ops.mean(ops.square(x), -1, true), epsilon))), gamma);
+  return ops.rmsNorm(x, gamma, epsilon);
 }
