@@ -1,6 +1,7 @@
 // Layer and RMS normalisation along the last axis of a [rows, d] matrix, one
 // row per pool item (assembly/norm.ts).
 import { runtime } from '../runtime.js';
+import { checkRows } from './softmax.js';
 
 /** Operands of {@link norm}: addresses (0 for none) and the form. */
 export interface NormArgs {
@@ -24,18 +25,9 @@ export interface NormArgs {
   rms?: boolean;
 }
 
-function check(what: string, rows: number, d: number): void {
-  for (const [k, v] of [
-    ['rows', rows],
-    ['d', d],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${what}: ${k} = ${v}, expected an integer >= 0`);
-  }
-}
-
 /** y = (x - mean)·r·gamma + beta per row, r = 1/sqrt(var + epsilon) (RMSNorm: x·r·gamma, var = mean(x²)). */
 export function norm(a: NormArgs): void {
-  check('norm', a.rows, a.d);
+  checkRows('norm', a.rows, a.d);
   if (a.rows === 0 || a.d === 0) return;
   const args = [a.x, a.gamma, a.rms ? 0 : (a.beta ?? 0), a.y, a.stats ?? 0, a.d, a.epsilon, a.rms ? 1 : 0];
   runtime().pool.run('norm_f32', args, a.rows, { cost: a.d * 4 + 16 });
@@ -43,7 +35,7 @@ export function norm(a: NormArgs): void {
 
 /** dx of {@link norm} from dy and the stats its forward wrote. */
 export function normGrad(x: number, gamma: number, dy: number, stats: number, dx: number, rows: number, d: number, rms = false): void {
-  check('normGrad', rows, d);
+  checkRows('normGrad', rows, d);
   if (rows === 0 || d === 0) return;
   runtime().pool.run('norm_grad_f32', [x, gamma, dy, stats, dx, d, rms ? 1 : 0], rows, { cost: d * 8 + 16 });
 }

@@ -2,7 +2,8 @@
 import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
 
-function check(what: string, rows: number, n: number): void {
+/** Throws unless rows and n (the row length) are integers >= 0, naming `what`. */
+export function checkRows(what: string, rows: number, n: number): void {
   for (const [k, v] of [
     ['rows', rows],
     ['n', n],
@@ -16,28 +17,28 @@ const rowCost = (n: number) => n * 12 + 16;
 
 /** y = softmax(x) along the last axis: exp(x - max) / sum(exp(x - max)) per row of [rows, n]. */
 export function softmax(x: number, y: number, rows: number, n: number): void {
-  check('softmax', rows, n);
+  checkRows('softmax', rows, n);
   if (rows === 0 || n === 0) return;
   runtime().pool.run('softmax_f32', [x, y, n], rows, { cost: rowCost(n) });
 }
 
 /** y = logSoftmax(x) along the last axis: (x - max) - log(sum(exp(x - max))). */
 export function logSoftmax(x: number, y: number, rows: number, n: number): void {
-  check('logSoftmax', rows, n);
+  checkRows('logSoftmax', rows, n);
   if (rows === 0 || n === 0) return;
   runtime().pool.run('log_softmax_f32', [x, y, n], rows, { cost: rowCost(n) });
 }
 
 /** Softmax backward from its output y: dx = y * (dy - sum(dy * y)) per row. */
 export function softmaxGrad(y: number, dy: number, dx: number, rows: number, n: number): void {
-  check('softmaxGrad', rows, n);
+  checkRows('softmaxGrad', rows, n);
   if (rows === 0 || n === 0) return;
   runtime().pool.run('softmax_grad_f32', [y, dy, dx, n], rows, { cost: n * 3 + 16 });
 }
 
 /** logSoftmax backward from its output y: dx = dy - exp(y) * sum(dy) per row. */
 export function logSoftmaxGrad(y: number, dy: number, dx: number, rows: number, n: number): void {
-  check('logSoftmaxGrad', rows, n);
+  checkRows('logSoftmaxGrad', rows, n);
   if (rows === 0 || n === 0) return;
   runtime().pool.run('log_softmax_grad_f32', [y, dy, dx, n], rows, { cost: rowCost(n) });
 }
@@ -53,7 +54,7 @@ export interface SoftmaxCrossEntropyOptions {
 }
 
 function xent(name: string, what: string, logits: number, labels: number, rows: number, n: number, opts: SoftmaxCrossEntropyOptions): void {
-  check(what, rows, n);
+  checkRows(what, rows, n);
   const loss = opts.loss ?? 0,
     dlogits = opts.dlogits ?? 0;
   if (rows === 0 || (loss === 0 && dlogits === 0)) return;
