@@ -124,6 +124,7 @@ abstract class BaseConv extends Layer {
     this.addConvWeights([...this.kernelSize, this.inChannels(inputShape), this.filters], this.filters);
   }
 
+  /** [batch, the spatial sizes after the convolution..., filters]. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     return this.convOutputShape(inputShape);
   }
@@ -245,6 +246,7 @@ export class Conv2DTranspose extends BaseConv {
       s = this.strides[i]!;
     return this.padding === 'same' ? len * s : len * s + Math.max(k - s, 0);
   }
+  /** [batch, height · stride (plus the kernel overhang with 'valid'), width likewise, filters]. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = firstShape(inputShape);
     return [s[0] ?? null, this.outLen(s[1] as number | null, 0), this.outLen(s[2] as number | null, 1), this.filters];
@@ -302,6 +304,7 @@ export class DepthwiseConv2D extends BaseConv {
     const c = this.inChannels(inputShape);
     this.addConvWeights([...this.kernelSize, c, this.depthMultiplier], c * this.depthMultiplier, 'depthwise_kernel');
   }
+  /** [batch, the spatial sizes after the convolution..., channels · depthMultiplier]. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const c = firstShape(inputShape)[3] as number | null;
     return this.convOutputShape(inputShape, c === null ? null : c * this.depthMultiplier);
