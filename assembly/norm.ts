@@ -62,17 +62,26 @@ export function norm_f32(x: usize, gamma: usize, beta: usize, y: usize, stats: u
 }
 
 /**
- * dx of norm_f32 from dy, x, gamma and the forward's stats: with x̂ = (x - mean)·r
- * and g = dy·gamma, dx = r·(g - mean(g) - x̂·mean(g·x̂)) (no mean(g) term for RMSNorm).
+ * The backward of norm_f32 from dy, x, gamma and the forward's stats: with
+ * x̂ = (x - mean)·r and g = dy·gamma, dx = r·(g - mean(g) - x̂·mean(g·x̂)) (no
+ * mean(g) term for RMSNorm), and dy·x̂ per element, whose column sums are
+ * dgamma. Either output may be 0 to skip it.
  */
-export function norm_grad_f32(x: usize, gamma: usize, dy: usize, stats: usize, dx: usize, d: i32, rms: i32,
+export function norm_grad_f32(x: usize, gamma: usize, dy: usize, stats: usize, dx: usize, dyxh: usize, d: i32, rms: i32,
   start: i32, end: i32): void {
   const inv = <f32>1 / <f32>d;
   for (let row = start; row < end; row++) {
     const o0 = <usize>row * d << 2;
-    const px = x + o0, pd = dy + o0, pdx = dx + o0;
+    const px = x + o0, pd = dy + o0, pdx = dx + o0, pdxh = dyxh + o0;
     const mv = f32x4.splat(load<f32>(stats + (<usize>row << 3))), r = load<f32>(stats + (<usize>row << 3), 4);
     const rv = f32x4.splat(r);
+    if (dyxh != 0) {
+      for (let j = 0; j < d; j += 4) {
+        const w = imin(4, d - j), o = <usize>j << 2;
+        storePartial(pdxh + o, f32x4.mul(loadPartial(pd + o, w), f32x4.mul(f32x4.sub(loadPartial(px + o, w), mv), rv)), w);
+      }
+    }
+    if (dx == 0) continue;
     let s1 = f32x4.splat(0), s2 = s1;
     for (let j = 0; j < d; j += 4) {
       const w = imin(4, d - j), o = <usize>j << 2;

@@ -52,7 +52,7 @@ export {
   type SoftmaxCrossEntropyOptions,
 } from './ops/softmax.js';
 export { attention, attentionGrad, type AttentionShape } from './ops/attention.js';
-export { norm, normGrad, type NormArgs } from './ops/norm.js';
+export { norm, normGrad, type NormArgs, type NormGradOutputs } from './ops/norm.js';
 export { transpose, collapsePermutation, type ElementBytes, type CollapsedPermutation } from './ops/transpose.js';
 export {
   gather,

@@ -1,5 +1,6 @@
 // Fused scaled dot-product attention (see assembly/attention.ts): q [B, T, H, D],
 // k and v [B, S, H, D], addresses are byte offsets into the arena.
+import { checkCounts } from './checks.js';
 import { runtime } from '../runtime.js';
 
 /** Sizes and options of one attention call. */
@@ -21,10 +22,7 @@ export interface AttentionShape {
 }
 
 function check(what: string, s: AttentionShape): void {
-  for (const k of ['batch', 'queries', 'keys', 'heads', 'headDim'] as const) {
-    const v = s[k];
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${what}: ${k} = ${v}, expected an integer >= 0`);
-  }
+  checkCounts(what, { batch: s.batch, queries: s.queries, keys: s.keys, heads: s.heads, headDim: s.headDim });
   if (!Number.isFinite(s.scale)) throw new RangeError(`wasmml ${what}: scale = ${s.scale}, expected a finite number`);
 }
 

@@ -1,4 +1,5 @@
 // Casts between float32, int32 and bool (one byte per element), tfjs cpu semantics.
+import { checkCounts } from './checks.js';
 import { runtime } from '../runtime.js';
 
 /** The dtypes `cast` converts between. */
@@ -16,7 +17,7 @@ const BYTES: Record<CastDtype, number> = { float32: 4, int32: 4, bool: 1 };
  */
 export function cast(x: number, y: number, n: number, from: CastDtype, to: CastDtype): void {
   if (!(from in SUFFIX) || !(to in SUFFIX)) throw new TypeError(`wasmml cast: cannot cast ${from} to ${to}`);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`wasmml cast ${from}->${to}: n = ${n}, expected an integer >= 0`);
+  checkCounts(`cast ${from}->${to}`, { n });
   if (n === 0) return;
   const rt = runtime();
   if (from === to) {

@@ -3,12 +3,13 @@
 // here, before any kernel runs, and rejected with an error (as tfjs's cpu
 // backend does); nothing is written then. Segment ids outside
 // [0, numSegments) are dropped, as in tfjs.
+import { checkCounts } from './checks.js';
 import { runtime } from '../runtime.js';
 import { i32View } from '../views.js';
 import type { ElementBytes } from './transpose.js';
 
 function checkInt(what: string, k: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${what}: ${k} = ${v}, expected an integer >= 0`);
+  checkCounts(what, { [k]: v });
 }
 
 function checkShape(what: string, k: string, shape: readonly number[]): void {

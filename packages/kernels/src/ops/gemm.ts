@@ -44,7 +44,7 @@ export function gemm(a: number, b: number, c: number, m: number, n: number, k: n
   const bPerBatch = (opts.batchB ?? true) && batch > 1;
   const aPerBatch = (opts.batchA ?? true) && batch > 1;
   if (k > 0 && (opts.split ?? chooseSplit(batch, m, n)) === 'cols') {
-    gemmCols(a, b, c, m, n, k, opts);
+    gemmCols(a, b, c, m, n, k, opts, aPerBatch, bPerBatch);
     return;
   }
   const np = Math.ceil(n / NR);
@@ -95,11 +95,19 @@ function chooseSplit(batch: number, m: number, n: number): 'rows' | 'cols' {
   return m <= 128 && batch * Math.ceil(n / (2 * NR)) >= 2 ? 'cols' : 'rows';
 }
 
-function gemmCols(a: number, b: number, c: number, m: number, n: number, k: number, opts: GemmOptions): void {
+function gemmCols(
+  a: number,
+  b: number,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  opts: GemmOptions,
+  aPerBatch: boolean,
+  bPerBatch: boolean,
+): void {
   const rt = runtime();
   const batch = opts.batch ?? 1;
-  const bPerBatch = (opts.batchB ?? true) && batch > 1;
-  const aPerBatch = (opts.batchA ?? true) && batch > 1;
   const mp = Math.ceil(m / MR),
     np = Math.ceil(n / NR);
   const groups = Math.ceil(np / 2);

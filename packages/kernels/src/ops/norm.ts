@@ -1,7 +1,7 @@
 // Layer and RMS normalisation along the last axis of a [rows, d] matrix, one
 // row per pool item (assembly/norm.ts).
 import { runtime } from '../runtime.js';
-import { checkRows } from './softmax.js';
+import { checkCounts } from './checks.js';
 
 /** Operands of {@link norm}: addresses (0 for none) and the form. */
 export interface NormArgs {
@@ -27,15 +27,34 @@ export interface NormArgs {
 
 /** y = (x - mean)·r·gamma + beta per row, r = 1/sqrt(var + epsilon) (RMSNorm: x·r·gamma, var = mean(x²)). */
 export function norm(a: NormArgs): void {
-  checkRows('norm', a.rows, a.d);
+  checkCounts('norm', { rows: a.rows, d: a.d });
   if (a.rows === 0 || a.d === 0) return;
   const args = [a.x, a.gamma, a.rms ? 0 : (a.beta ?? 0), a.y, a.stats ?? 0, a.d, a.epsilon, a.rms ? 1 : 0];
   runtime().pool.run('norm_f32', args, a.rows, { cost: a.d * 4 + 16 });
 }
 
-/** dx of {@link norm} from dy and the stats its forward wrote. */
-export function normGrad(x: number, gamma: number, dy: number, stats: number, dx: number, rows: number, d: number, rms = false): void {
-  checkRows('normGrad', rows, d);
-  if (rows === 0 || d === 0) return;
-  runtime().pool.run('norm_grad_f32', [x, gamma, dy, stats, dx, d, rms ? 1 : 0], rows, { cost: d * 8 + 16 });
+/** Outputs of {@link normGrad}: addresses [rows, d], each 0 to skip it. */
+export interface NormGradOutputs {
+  /** The input gradient. */
+  dx?: number;
+  /** dy·x̂ per element (x̂ the normalised x): its column sums are dgamma. */
+  dyXhat?: number;
+}
+
+/** The backward of {@link norm} from dy and the stats its forward wrote. */
+export function normGrad(
+  x: number,
+  gamma: number,
+  dy: number,
+  stats: number,
+  out: NormGradOutputs,
+  rows: number,
+  d: number,
+  rms = false,
+): void {
+  checkCounts('normGrad', { rows, d });
+  const dx = out.dx ?? 0,
+    dyXhat = out.dyXhat ?? 0;
+  if (rows === 0 || d === 0 || (dx === 0 && dyXhat === 0)) return;
+  runtime().pool.run('norm_grad_f32', [x, gamma, dy, stats, dx, dyXhat, d, rms ? 1 : 0], rows, { cost: d * 8 + 16 });
 }

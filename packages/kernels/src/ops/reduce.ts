@@ -2,6 +2,7 @@
 // [outer, r, inner] and reduced over r. Long axes are cut into fixed chunks
 // whose partials are reduced again (see assembly/reduce.ts), so results are
 // deterministic and one long vector still spreads over the pool.
+import { checkCounts } from './checks.js';
 import { runtime } from '../runtime.js';
 import { f32View, i32View, u8View } from '../views.js';
 
@@ -124,13 +125,7 @@ export function reduceCollapsed(
   inner: number,
   dtype: ReduceDtype = 'float32',
 ): void {
-  for (const [k, v] of [
-    ['outer', outer],
-    ['r', r],
-    ['inner', inner],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml reduce ${op}: ${k} = ${v}, expected an integer >= 0`);
-  }
+  checkCounts(`reduce ${op}`, { outer, r, inner });
   if (!DTYPES[op]?.includes(dtype)) throw new TypeError(`wasmml reduce ${op}: dtype ${dtype} is not supported`);
   const n = outer * inner;
   if (n === 0) return;

@@ -3,6 +3,7 @@
 // the pool runs every time step in one dispatch, each thread owning a range of
 // batch rows (rows never interact). Per step: one GEMM accumulating h·U into the
 // gate pre-activations, then the fused cell. Sequences are batch-major [batch, steps, *].
+import { checkCounts } from './checks.js';
 import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
 
@@ -66,10 +67,7 @@ export function checkSizes(
   op: string,
   s: { batch: number; steps: number; units: number; recurrentActivation?: RecurrentActivation },
 ): void {
-  for (const k of ['batch', 'steps', 'units'] as const) {
-    const v = s[k];
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${op}: ${k} = ${v}, expected an integer >= 0`);
-  }
+  checkCounts(op, { batch: s.batch, steps: s.steps, units: s.units });
   const rec = s.recurrentActivation ?? 'hardSigmoid';
   if (!(rec in REC_CODE)) throw new RangeError(`wasmml ${op}: recurrentActivation '${rec}' is not supported (hardSigmoid, sigmoid)`);
 }

@@ -1,44 +1,35 @@
 // Softmax family along the last axis of a [rows, n] matrix, one row per pool item.
+import { checkCounts } from './checks.js';
 import { runtime } from '../runtime.js';
 import { f32View } from '../views.js';
-
-/** Throws unless rows and n (the row length) are integers >= 0, naming `what`. */
-export function checkRows(what: string, rows: number, n: number): void {
-  for (const [k, v] of [
-    ['rows', rows],
-    ['n', n],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`wasmml ${what}: ${k} = ${v}, expected an integer >= 0`);
-  }
-}
 
 // exp dominates: about a dozen vector ops per element.
 const rowCost = (n: number) => n * 12 + 16;
 
 /** y = softmax(x) along the last axis: exp(x - max) / sum(exp(x - max)) per row of [rows, n]. */
 export function softmax(x: number, y: number, rows: number, n: number): void {
-  checkRows('softmax', rows, n);
+  checkCounts('softmax', { rows, n });
   if (rows === 0 || n === 0) return;
   runtime().pool.run('softmax_f32', [x, y, n], rows, { cost: rowCost(n) });
 }
 
 /** y = logSoftmax(x) along the last axis: (x - max) - log(sum(exp(x - max))). */
 export function logSoftmax(x: number, y: number, rows: number, n: number): void {
-  checkRows('logSoftmax', rows, n);
+  checkCounts('logSoftmax', { rows, n });
   if (rows === 0 || n === 0) return;
   runtime().pool.run('log_softmax_f32', [x, y, n], rows, { cost: rowCost(n) });
 }
 
 /** Softmax backward from its output y: dx = y * (dy - sum(dy * y)) per row. */
 export function softmaxGrad(y: number, dy: number, dx: number, rows: number, n: number): void {
-  checkRows('softmaxGrad', rows, n);
+  checkCounts('softmaxGrad', { rows, n });
   if (rows === 0 || n === 0) return;
   runtime().pool.run('softmax_grad_f32', [y, dy, dx, n], rows, { cost: n * 3 + 16 });
 }
 
 /** logSoftmax backward from its output y: dx = dy - exp(y) * sum(dy) per row. */
 export function logSoftmaxGrad(y: number, dy: number, dx: number, rows: number, n: number): void {
-  checkRows('logSoftmaxGrad', rows, n);
+  checkCounts('logSoftmaxGrad', { rows, n });
   if (rows === 0 || n === 0) return;
   runtime().pool.run('log_softmax_grad_f32', [y, dy, dx, n], rows, { cost: rowCost(n) });
 }
@@ -54,7 +45,7 @@ export interface SoftmaxCrossEntropyOptions {
 }
 
 function xent(name: string, what: string, logits: number, labels: number, rows: number, n: number, opts: SoftmaxCrossEntropyOptions): void {
-  checkRows(what, rows, n);
+  checkCounts(what, { rows, n });
   const loss = opts.loss ?? 0,
     dlogits = opts.dlogits ?? 0;
   if (rows === 0 || (loss === 0 && dlogits === 0)) return;

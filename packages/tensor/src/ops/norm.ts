@@ -1,13 +1,11 @@
 // layerNorm and rmsNorm over the last axis as one recorded op each on the fused
-// kernel (assembly/norm.ts): one kernel forward and one for dx backward, where
-// the composed form (moments, sub, add, sqrt, div, mul, add) runs eight.
+// kernel (assembly/norm.ts): one kernel forward and one backward (dx and the
+// dy·x̂ whose column sums are dgamma), where the composed form runs eight each way.
 import { norm, normGrad } from '@wasmml/kernels';
 import { convert, type TensorLike } from '../convert.js';
-import { ones } from '../create.js';
 import { record, recording } from '../engine.js';
 import { fmtShape } from '../shape.js';
 import { emptyTensor, type Tensor, viewOf } from '../tensor.js';
-import { mul } from './elementwise.js';
 import { reduceRaw } from './reduce.js';
 
 function normOp(
@@ -35,28 +33,20 @@ function normOp(
   if (!(epsilon >= 0)) throw new Error(`${op}: epsilon must be >= 0, got ${epsilon}`);
   const rows = d === 0 ? 0 : x.size / d;
   const y = emptyTensor(x.shape, 'float32');
-  const stats = emptyTensor([rows, 2], 'float32');
-  norm({ x: x.ptr, gamma: gamma.ptr, beta: beta?.ptr ?? 0, y: y.ptr, stats: stats.ptr, rows, d, epsilon, rms });
   if (!recording()) {
-    stats.dispose();
+    norm({ x: x.ptr, gamma: gamma.ptr, beta: beta?.ptr ?? 0, y: y.ptr, rows, d, epsilon, rms });
     return y;
   }
+  const stats = emptyTensor([rows, 2], 'float32');
+  norm({ x: x.ptr, gamma: gamma.ptr, beta: beta?.ptr ?? 0, y: y.ptr, stats: stats.ptr, rows, d, epsilon, rms });
   const inputs = beta ? [x, gamma, beta] : [x, gamma];
   record(op, inputs, [y], ([dy], needed) => {
     const dx = needed[0] ? emptyTensor(x.shape, 'float32') : undefined;
-    if (dx) normGrad(x.ptr, gamma.ptr, dy!.ptr, stats.ptr, dx.ptr, rows, d, rms);
-    const dy2 = viewOf(dy!, [rows, d]);
-    let dGamma: Tensor | undefined;
-    if (needed[1]) {
-      // x̂ again from the same kernel (gamma 1, no beta): the forward's exact values.
-      const unit = ones([d]),
-        xhat = emptyTensor([rows, d], 'float32');
-      norm({ x: x.ptr, gamma: unit.ptr, y: xhat.ptr, rows, d, epsilon, rms });
-      const prod = mul(dy2, xhat);
-      dGamma = reduceRaw('sum', prod, [0], 'float32');
-      for (const t of [unit, xhat, prod]) t.dispose();
-    }
-    const dBeta = beta && needed[2] ? reduceRaw('sum', dy2, [0], 'float32') : undefined;
+    const dyXhat = needed[1] ? emptyTensor([rows, d], 'float32') : undefined;
+    normGrad(x.ptr, gamma.ptr, dy!.ptr, stats.ptr, { dx: dx?.ptr ?? 0, dyXhat: dyXhat?.ptr ?? 0 }, rows, d, rms);
+    const dGamma = dyXhat ? reduceRaw('sum', dyXhat, [0], 'float32') : undefined;
+    dyXhat?.dispose();
+    const dBeta = beta && needed[2] ? reduceRaw('sum', viewOf(dy!, [rows, d]), [0], 'float32') : undefined;
     return beta ? [dx, dGamma, dBeta] : [dx, dGamma];
   });
   return y;
